@@ -1,0 +1,1 @@
+namespace Collections.AgentConsole.Tests;
