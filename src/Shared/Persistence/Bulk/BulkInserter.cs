@@ -18,6 +18,11 @@ public sealed class BulkInserter<T> : IDisposable
     private const int MaxParameters = 2000;
     private const int MaxRowsPerStatement = 200;
 
+    // Microsoft.Data.Sqlite binds every parameter by name on every execution, and SQLite's name lookup scans the
+    // statement's parameter list, so binding cost grows with the square of the parameter count. SQLite has no
+    // network round trip to save: small statements are fastest there.
+    private const int MaxSqliteParameters = 64;
+
     private readonly DbConnection _connection;
     private readonly DbTransaction _transaction;
     private readonly Column[] _columns;
@@ -34,7 +39,8 @@ public sealed class BulkInserter<T> : IDisposable
             .Where(p => p.GetColumnName(table) is not null)
             .Select(p => new Column(p, p.GetColumnName(table)!, p.GetRelationalTypeMapping()))];
         _insertPrefix = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", _columns.Select(c => sql.DelimitIdentifier(c.Name)))}) VALUES ";
-        _rowsPerStatement = Math.Clamp(MaxParameters / _columns.Length, 1, MaxRowsPerStatement);
+        var maxParameters = db.Database.IsSqlite() ? MaxSqliteParameters : MaxParameters;
+        _rowsPerStatement = Math.Clamp(maxParameters / _columns.Length, 1, MaxRowsPerStatement);
         _connection = db.Database.GetDbConnection();
         _transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("Bulk inserts run inside a transaction begun on the context.");
