@@ -7,4 +7,5 @@ return await CliApp.RunAsync(args,
 [
     MigrateCommand.Create(),
     ImportAccountsCommand.Create(),
+    Collections.Dialer.ScriptsCli.ScriptsValidateCommand.Create(),
 ]);
