@@ -11,7 +11,7 @@ namespace Collections.Shared.Interest;
 /// </summary>
 public sealed class StatutoryInterestCalculator(InterestRuleBook rules)
 {
-    // Actual/365: German courts and the Bundesbank's examples count every year, leap or not, as 365 days.
+    // Actual/365: every year counts as 365 days, leap years too (the project's specified convention; see docs/interest.md).
     private const decimal DaysPerYear = 365m;
 
     /// <summary>Computes interest and flat fee; throws <see cref="InterestInputException"/> naming the input that cannot be answered.</summary>
