@@ -119,6 +119,17 @@ public sealed class HolidayCalendarTests
         Assert.False(al.IsWorkingDay(D("2025-09-05")));   // Mother Teresa Day
     }
 
+    // The computed fallback for years without an announcement reproduces the announced Bajrams of 2024 and 2025
+    // (1 Shawwal and 10 Dhu al-Hijjah in the Umm al-Qura calendar).
+    [Theory]
+    [InlineData(2024, "2024-04-10", "2024-06-16")]
+    [InlineData(2025, "2025-03-30", "2025-06-06")]
+    public void Albania_UmmAlQuraFallback_MatchesAnnouncedBajrams(int year, string fitr, string adha)
+    {
+        Assert.Equal(D(fitr), Collections.Shared.Calendars.Countries.AlbaniaHolidays.HijriDate(year, 10, 1));
+        Assert.Equal(D(adha), Collections.Shared.Calendars.Countries.AlbaniaHolidays.HijriDate(year, 12, 10));
+    }
+
     [Fact]
     public void UnknownCountry_IsRefused()
     {

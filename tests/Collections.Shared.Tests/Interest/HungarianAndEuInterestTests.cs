@@ -92,4 +92,28 @@ public sealed class HungarianAndEuInterestTests
 
         Assert.Equal(InterestInput.Currency, ex.Input);
     }
+
+    // Latvia and Slovenia have no file of their own: a business debt falls back to the directive (same figures as EU).
+    [Theory]
+    [InlineData("LV")]
+    [InlineData("si")]
+    public void EuroAreaStateWithoutOwnFile_BusinessDebt_UsesTheDirective(string country)
+    {
+        var result = Calculator.Calculate(new InterestRequest(
+            country, DebtorKind.Business, 1000m, "EUR", new LocalDate(2024, 3, 15), new LocalDate(2025, 9, 30)));
+
+        Assert.Equal(179.26m, result.Interest);
+        Assert.Equal(40.00m, result.FlatFee);
+        Assert.Contains("not modelled", result.Law, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EuroAreaStateWithoutOwnFile_ConsumerDebt_IsRefused()
+    {
+        var ex = Assert.Throws<InterestInputException>(() => Calculator.Calculate(new InterestRequest(
+            "LV", DebtorKind.Consumer, 1000m, "EUR", new LocalDate(2024, 3, 15), new LocalDate(2025, 9, 30))));
+
+        Assert.Equal(InterestInput.Debtor, ex.Input);
+        Assert.Contains("LV", ex.Message, StringComparison.Ordinal);
+    }
 }
