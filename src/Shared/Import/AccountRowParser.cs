@@ -146,7 +146,7 @@ public sealed partial class AccountRowParser
         else if (!Currencies.IsKnown(currency)) Fail(Currency, $"'{currency}' is not an ISO 4217 currency code");
 
         var principal = Amount(record, Principal, required: true, Fail);
-        var interest = Amount(record, Interest, required: false, Fail);
+        var interest = Amount(record, AccountCsvFormat.Interest, required: false, Fail);
         var fees = Amount(record, Fees, required: false, Fail);
         var dueDate = Date(record, DueDate, required: true, Fail);
         var dateOfBirth = Date(record, DateOfBirth, required: false, Fail);
