@@ -1,4 +1,18 @@
+using Collections.AgentConsole.Features.Health;
+using Collections.AgentConsole.Infrastructure;
+using Collections.Shared.Persistence;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.AddCollectionsDatabase();
+builder.AddConsoleHost();
+builder.AddHealth();
+
 var app = builder.Build();
-app.MapGet("/health", () => "ok");
-app.Run();
+
+await app.PrepareDatabaseAsync();
+app.MapOpenApi();
+app.MapHealthApi();
+app.LogListeningAddresses();
+
+await app.RunAsync();
