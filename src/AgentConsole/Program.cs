@@ -16,3 +16,6 @@ app.MapHealthApi();
 app.LogListeningAddresses();
 
 await app.RunAsync();
+
+/// <summary>Entry point type, public so integration tests can host the app (WebApplicationFactory).</summary>
+public partial class Program;
