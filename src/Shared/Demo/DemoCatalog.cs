@@ -18,7 +18,8 @@ internal sealed record DemoCountry(
     string[] Companies,
     DemoCity[] Cities,
     PhoneBlock[] Mobiles,
-    Func<Random, string, string> FormatStreet);
+    Func<Random, string, string> FormatStreet,
+    string[]? SoleTraderTrades = null);
 
 /// <summary>A creditor of the demo with its policy and the shape of its claims.</summary>
 internal sealed record DemoCreditorSpec(
@@ -116,7 +117,7 @@ internal static class DemoCatalog
         [("Kovačič", "Kovačič"), ("Novak", "Novak"), ("Horvat", "Horvat"), ("Krajnc", "Krajnc"), ("Zupančič", "Zupančič"), ("Potočnik", "Potočnik"),
          ("Kovač", "Kovač"), ("Mlakar", "Mlakar"), ("Vidmar", "Vidmar"), ("Golob", "Golob"), ("Žagar", "Žagar"), ("Jerič", "Jerič")],
         ["Gradnje Zupančič d.o.o.", "Pekarna Žagar d.o.o.", "Gostilna Pri Jožetu d.o.o.", "Mizarstvo Kos d.o.o.", "Elektro Potočnik d.o.o.",
-         "Trgovina Kovačič d.o.o.", "Avtoservis Mlakar s.p.", "Čebelarstvo Golob s.p.", "Vinoteka Štajerc d.o.o.", "Keramika Jerič d.o.o."],
+         "Trgovina Kovačič d.o.o.", "Vinoteka Štajerc d.o.o.", "Keramika Jerič d.o.o.", "Gradbeništvo Vidmar d.o.o."],
         [
             new("Ljubljana", ["1000", "1231", "1260"],
                 ["Slovenska cesta", "Trubarjeva cesta", "Tržaška cesta", "Dunajska cesta", "Celovška cesta", "Zaloška cesta"],
@@ -127,7 +128,9 @@ internal static class DemoCatalog
             new("Koper", ["6000"], ["Pristaniška ulica", "Kidričeva ulica", "Ankaranska cesta"], [new("38656", 6)], "Europe/Ljubljana"),
         ],
         [new("38631", 6), new("38640", 6), new("38641", 6), new("38651", 6), new("38670", 6)],
-        (rng, street) => rng.Next(4) == 0 ? $"{street} {rng.Next(1, 150)}{(char)('a' + rng.Next(3))}" : $"{street} {rng.Next(1, 150)}");
+        (rng, street) => rng.Next(4) == 0 ? $"{street} {rng.Next(1, 150)}{(char)('a' + rng.Next(3))}" : $"{street} {rng.Next(1, 150)}",
+        // A "samostojni podjetnik" trades under the owner's name: "Avtoservis Marko Mlakar s.p." (ZGD-1).
+        ["Avtoservis", "Frizerski salon", "Računovodstvo", "Slikopleskarstvo", "Čebelarstvo", "Gostinstvo"]);
 
     internal static readonly DemoCountry Hungary = new(
         "HU", "hu",

@@ -153,7 +153,7 @@ public static class DemoDataGenerator
                 // Hungarian names are written family name first.
                 ("kovacs.eszter", "Kovács Eszter", "hu,de,en", true),
                 ("spela.zupancic", "Špela Zupančič", "sl,hr,en", true),
-                ("james.whitfield", "James Whitfield", "en", true),
+                ("harriet.collins", "Harriet Collins", "en", true),
                 ("maria.gonzalez", "María González", "en,es", true),
                 ("dritan.gjoka", "Dritan Gjoka", "sq,de", true),
                 ("nagy.gergo", "Nagy Gergő", "hu,en", true),
@@ -300,15 +300,23 @@ public static class DemoDataGenerator
             {
                 var used = companiesUsed.GetValueOrDefault(country.Code);
                 companiesUsed[country.Code] = used + 1;
-                debtor.CompanyName = country.Companies[used % country.Companies.Length];
+                if (country.SoleTraderTrades is { } trades && used % 3 == 2)
+                {
+                    var (first, last) = PersonName(country);
+                    debtor.FirstName = first;
+                    debtor.LastName = last;
+                    debtor.CompanyName = $"{Pick(trades)} {first} {last} s.p.";
+                }
+                else
+                {
+                    debtor.CompanyName = country.Companies[used % country.Companies.Length];
+                }
+
                 debtor.Email = UniqueEmail("office", Slug(debtor.CompanyName) + ".example");
             }
             else
             {
-                var female = rng.Next(2) == 0;
-                debtor.FirstName = Pick(female ? country.FemaleFirstNames : country.MaleFirstNames);
-                var (male, feminine) = Pick(country.LastNames);
-                debtor.LastName = female ? feminine : male;
+                (debtor.FirstName, debtor.LastName) = PersonName(country);
                 debtor.DateOfBirth = new LocalDate(1950 + rng.Next(54), 1 + rng.Next(12), 1 + rng.Next(28));
                 if (rng.Next(10) < 6)
                 {
@@ -320,6 +328,14 @@ public static class DemoDataGenerator
             AddAddresses(debtor, country, city);
             AddPhones(debtor, country, city, business);
             return debtor;
+        }
+
+        private (string First, string Last) PersonName(DemoCountry country)
+        {
+            var female = rng.Next(2) == 0;
+            var first = Pick(female ? country.FemaleFirstNames : country.MaleFirstNames);
+            var (male, feminine) = Pick(country.LastNames);
+            return (first, female ? feminine : male);
         }
 
         private void AddAddresses(Debtor debtor, DemoCountry country, DemoCity current)
@@ -696,6 +712,8 @@ public static class DemoDataGenerator
         /// <summary>Books a payment on a claim, costs first, then interest, then principal (BGB § 367(1)).</summary>
         private void AddPayment(Claim claim, decimal amount, LocalDate receivedOn, PaymentMethod method, string? payerAccount)
         {
+            // Transfers and debits are booked on banking days.
+            receivedOn = WorkingDay(receivedOn);
             var account = claim.Account;
             var fees = Math.Min(amount, account.Fees - claim.FeesPaid);
             var interest = Math.Min(amount - fees, account.Interest - claim.InterestPaid);
