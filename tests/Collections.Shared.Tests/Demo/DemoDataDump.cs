@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Globalization;
 using System.Reflection;
-using System.Text;
 using Collections.Shared.Demo;
 
 namespace Collections.Shared.Tests.Demo;
@@ -58,6 +57,4 @@ internal static class DemoDataDump
             Write(lines, $"{path}.{property.Name}", property.GetValue(value), depth + 1);
         }
     }
-
-    public static string Text(DemoData data) => new StringBuilder().AppendJoin('\n', Lines(data)).ToString();
 }
