@@ -12,7 +12,7 @@ public static partial class DemoDataGenerator
         private void AddScenarios()
         {
             // Each scenario takes the first unused claim that fits, so the same seed always picks the same claims.
-            var disputed = Take(c => c.Spec.Code == "TELCO-DE" && c.Debtor.Kind == DebtorKind.Consumer && c.DaysPastDue >= 30);
+            var disputed = Take(c => c.Spec.Code == "TELCO-DE" && c.Debtor.Kind == DebtorKind.Consumer && c.DaysPastDue >= 30, activeForDays: 6);
             if (disputed is not null)
             {
                 var from = LocalAttemptTime(disputed, 6);
@@ -30,7 +30,7 @@ public static partial class DemoDataGenerator
                 disputed.Case.NextStepDueAt = now + Duration.FromDays(8);
             }
 
-            var smsStop = Take(c => c.Spec.Code == "UTIL-HU" && c.Debtor.Kind == DebtorKind.Consumer && c.Mobile is not null);
+            var smsStop = Take(c => c.Spec.Code == "UTIL-HU" && c.Debtor.Kind == DebtorKind.Consumer && c.Mobile is not null, activeForDays: 12);
             if (smsStop is not null)
             {
                 var sent = LocalAttemptTime(smsStop, 12);
@@ -46,7 +46,7 @@ public static partial class DemoDataGenerator
                 });
             }
 
-            var cease = Take(c => c.Spec.Code == "RETAIL-US" && c.Debtor.Kind == DebtorKind.Consumer);
+            var cease = Take(c => c.Spec.Code == "RETAIL-US" && c.Debtor.Kind == DebtorKind.Consumer, activeForDays: 20);
             if (cease is not null)
             {
                 // FDCPA 15 U.S.C. 1692c(c): after a written refusal the collector must cease communication on every channel.
@@ -73,7 +73,7 @@ public static partial class DemoDataGenerator
             AddPlan(c => c.Spec.Code == "CREDIT-GB" && c.Debtor.Kind == DebtorKind.Consumer && c.Balance >= 14 * c.Spec.Policy.MinInstalment,
                 instalments: 12, daysAgo: 100, downPaymentShare: 0m, missed: 1, PaymentMethod.DirectDebit);
 
-            var settled = Take(c => c.Spec.Code == "CREDIT-LV" && c.Debtor.Kind == DebtorKind.Consumer && c.DaysPastDue > 60);
+            var settled = Take(c => c.Spec.Code == "CREDIT-LV" && c.Debtor.Kind == DebtorKind.Consumer && c.DaysPastDue > 60, activeForDays: 4);
             if (settled is not null)
             {
                 AddPayment(settled, settled.Balance, settled.Today.PlusDays(-4), PaymentMethod.BankTransfer, DemoIban.Create(rng, "LV"));
@@ -84,7 +84,7 @@ public static partial class DemoDataGenerator
             }
 
             // Seed 000: new bank details and a change of payment method are warning signs.
-            var newBank = Take(c => c.Spec.Code == "WHOLESALE-SI" && c.Balance > 2000m);
+            var newBank = Take(c => c.Spec.Code == "WHOLESALE-SI" && c.Balance > 2000m, activeForDays: 40);
             if (newBank is not null)
             {
                 AddPayment(newBank, Round(newBank.Spec, newBank.Balance * 0.2m), newBank.Today.PlusDays(-40), PaymentMethod.BankTransfer, DemoIban.Create(rng, "SI"));
@@ -92,7 +92,7 @@ public static partial class DemoDataGenerator
                 AddRiskFlag(newBank.Case, "new-bank-details");
             }
 
-            var methodChange = Take(c => c.Spec.Code == "HEALTH-AL");
+            var methodChange = Take(c => c.Spec.Code == "HEALTH-AL", activeForDays: 30);
             if (methodChange is not null)
             {
                 AddPayment(methodChange, Round(methodChange.Spec, methodChange.Balance * 0.25m), methodChange.Today.PlusDays(-30), PaymentMethod.BankTransfer, DemoIban.Create(rng, "AL"));
@@ -100,7 +100,7 @@ public static partial class DemoDataGenerator
                 AddRiskFlag(methodChange.Case, "payment-method-change");
             }
 
-            var vulnerable = Take(c => c.Spec.Code == "CREDIT-GB" && c.Debtor.Kind == DebtorKind.Consumer);
+            var vulnerable = Take(c => c.Spec.Code == "CREDIT-GB" && c.Debtor.Kind == DebtorKind.Consumer, activeForDays: 4);
             if (vulnerable is not null)
             {
                 vulnerable.Debtor.Vulnerable = true;
@@ -110,7 +110,7 @@ public static partial class DemoDataGenerator
                 vulnerable.Case.NextStepDueAt = now + Duration.FromDays(30);
             }
 
-            var callback = Take(c => c.Spec.Code == "WHOLESALE-SI");
+            var callback = Take(c => c.Spec.Code == "WHOLESALE-SI", activeForDays: 1);
             if (callback is not null)
             {
                 var attempt = AddAttempt(callback, LocalAttemptTime(callback, 1), ContactOutcome.Answered, rightParty: true, agent: AgentFor(callback));
@@ -142,14 +142,14 @@ public static partial class DemoDataGenerator
 
         private void AddPromise(Func<Claim, bool> fits, PromiseStatus status, decimal share, int dueInDays, string method)
         {
-            var claim = Take(fits);
+            var madeOn = dueInDays > 0 ? 2 : 3 - dueInDays;
+            var claim = Take(fits, activeForDays: madeOn);
             if (claim is null)
             {
                 return;
             }
 
             var dueDate = WorkingDay(claim.Today.PlusDays(dueInDays));
-            var madeOn = dueInDays > 0 ? 2 : 3 - dueInDays;
             var agent = AgentFor(claim);
             var attempt = AddAttempt(claim, LocalAttemptTime(claim, madeOn), ContactOutcome.Answered, rightParty: true, agent: agent);
             var amount = Round(claim.Spec, claim.Balance * share);
@@ -186,7 +186,7 @@ public static partial class DemoDataGenerator
 
         private void AddPlan(Func<Claim, bool> fits, int instalments, int daysAgo, decimal downPaymentShare, int missed, PaymentMethod method)
         {
-            var claim = Take(fits);
+            var claim = Take(fits, activeForDays: daysAgo);
             if (claim is null)
             {
                 return;
@@ -308,7 +308,13 @@ public static partial class DemoDataGenerator
                         1 => ContactOutcome.Machine,
                         _ => ContactOutcome.NoAnswer,
                     };
-                    var attempt = AddAttempt(claim, LocalAttemptTime(claim, 1 + (n * 3) + rng.Next(3)), outcome, rightParty: false, agent: null);
+                    var startedAt = LocalAttemptTime(claim, 1 + (n * 3) + rng.Next(3));
+                    if (startedAt < claim.Account.CreatedAt)
+                    {
+                        continue;
+                    }
+
+                    var attempt = AddAttempt(claim, startedAt, outcome, rightParty: false, agent: null);
                     attempt.AmdFlagged = outcome == ContactOutcome.Machine;
                 }
             }
@@ -359,9 +365,12 @@ public static partial class DemoDataGenerator
                 At = attempt.EndedAt!.Value,
             });
 
-        private Claim? Take(Func<Claim, bool> fits)
+        /// <summary>The first unused claim that fits and was handed over at least <paramref name="activeForDays"/> days ago
+        /// (plus two, as events move back from a weekend to the Friday before).</summary>
+        private Claim? Take(Func<Claim, bool> fits, int activeForDays)
         {
-            var claim = claims.FirstOrDefault(c => !c.Used && fits(c));
+            var since = now - Duration.FromDays(activeForDays + 2);
+            var claim = claims.FirstOrDefault(c => !c.Used && c.Account.CreatedAt <= since && fits(c));
             claim?.Used = true;
             return claim;
         }

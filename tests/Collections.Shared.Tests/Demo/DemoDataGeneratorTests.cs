@@ -342,6 +342,38 @@ public sealed class DemoDataGeneratorTests
     }
 
     [Fact]
+    public void RecordedTimes_AreNotInTheFuture_AndFollowEachOther()
+    {
+        Instant?[] recorded =
+        [
+            .. Data.Portfolios.Select(p => (Instant?)p.CreatedAt),
+            .. Data.Accounts.SelectMany(a => new Instant?[] { a.CreatedAt, a.UpdatedAt }),
+            .. Data.Cases.Select(c => (Instant?)c.OpenedAt),
+            .. Data.Cases.Select(c => c.ClosedAt),
+            .. Data.Debtors.SelectMany(d => d.Addresses).Select(a => (Instant?)a.ValidFrom),
+            .. Data.Debtors.SelectMany(d => d.Phones).Select(p => p.ConsentAt),
+            .. Data.Promises.Select(p => (Instant?)p.CreatedAt),
+            .. Data.InstalmentPlans.Select(p => (Instant?)p.CreatedAt),
+            .. Data.Payments.Select(p => (Instant?)p.RecordedAt),
+            .. Data.Holds.Select(h => (Instant?)h.From),
+            .. Data.OptOuts.Select(o => (Instant?)o.At),
+            .. Data.Dispositions.Select(d => (Instant?)d.At),
+            .. Data.Campaigns.Select(c => (Instant?)c.CreatedAt),
+        ];
+
+        Assert.All(recorded.OfType<Instant>(), at => Assert.True(at <= Now, $"{at} is after {Now}"));
+        Assert.All(Data.Accounts, a => Assert.True(a.CreatedAt <= a.UpdatedAt));
+        Assert.All(Data.Debtors.SelectMany(d => d.Addresses).Where(a => a.ValidUntil is not null), a => Assert.True(a.ValidFrom < a.ValidUntil));
+        // Nothing happens on a claim before the agency received it.
+        var handedOver = Data.Accounts.ToDictionary(a => a.Id, a => a.CreatedAt);
+        Assert.All(Data.Payments.Where(p => p.AccountId is not null), p => Assert.True(handedOver[p.AccountId!.Value] <= p.RecordedAt));
+        Assert.All(Data.ContactAttempts, a => Assert.True(handedOver[a.AccountId] <= a.StartedAt));
+        Assert.All(Data.Promises, p => Assert.True(handedOver[p.AccountId] <= p.CreatedAt));
+        Assert.All(Data.InstalmentPlans, p => Assert.True(handedOver[p.AccountId] <= p.CreatedAt));
+        Assert.All(Data.Holds, h => Assert.True(handedOver[h.AccountId] <= h.From));
+    }
+
+    [Fact]
     public void Cases_StandInVariousPhases()
     {
         var phases = Data.Cases.Select(c => c.Phase).Distinct().ToList();
