@@ -1,3 +1,4 @@
+using Collections.AgentConsole.Features.Demo;
 using Collections.AgentConsole.Features.Health;
 using Collections.AgentConsole.Infrastructure;
 using Collections.Shared.Persistence;
@@ -7,10 +8,12 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddCollectionsDatabase();
 builder.AddConsoleHost();
 builder.AddHealth();
+builder.AddDemo();
 
 var app = builder.Build();
 
 await app.PrepareDatabaseAsync();
+await app.SeedDemoDataAsync();
 app.MapOpenApi();
 app.MapHealthApi();
 app.LogListeningAddresses();

@@ -53,3 +53,26 @@ public sealed class HostStartupTests
         Assert.Contains("Collections:Database:ConnectionString", error.GetBaseException().Message);
     }
 }
+
+public sealed class DemoStartupTests
+{
+    [Fact]
+    public async Task The_development_host_loads_the_demo_once_into_an_empty_database()
+    {
+        await using var factory = new ConsoleFactory();
+        using (factory.CreateClient())
+        {
+            await using var db = Collections.Shared.Persistence.DatabaseSetup.CreateContext(new() { ConnectionString = $"Data Source={factory.DatabasePath};Pooling=false" });
+            Assert.Equal(7, await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Creditors, TestContext.Current.CancellationToken));
+            Assert.Equal(60, await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Debtors, TestContext.Current.CancellationToken));
+        }
+
+        // A second start on the same file (a restart of the demo) keeps the data as it is.
+        await using var again = new ConsoleFactory(("Collections:Database:ConnectionString", $"Data Source={factory.DatabasePath};Pooling=false"));
+        using (again.CreateClient())
+        {
+            await using var db = Collections.Shared.Persistence.DatabaseSetup.CreateContext(new() { ConnectionString = $"Data Source={factory.DatabasePath};Pooling=false" });
+            Assert.Equal(60, await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Debtors, TestContext.Current.CancellationToken));
+        }
+    }
+}

@@ -44,3 +44,15 @@ public sealed class DatabaseOptionsTests
         Assert.Equal(DatabaseProvider.Postgres, options.Provider);
     }
 }
+
+public sealed class DebtorNameTests
+{
+    [Theory]
+    [InlineData("hu", "Szabó Zoltán")]
+    [InlineData("de", "Zoltán Szabó")]
+    public void Display_name_follows_the_name_order_of_the_debtor_language(string language, string expected)
+    {
+        var debtor = new Collections.Shared.Domain.Debtor { Kind = Collections.Shared.Domain.DebtorKind.Consumer, FirstName = "Zoltán", LastName = "Szabó", PreferredLanguage = language };
+        Assert.Equal(expected, debtor.DisplayName);
+    }
+}

@@ -33,10 +33,13 @@ public sealed class Debtor
 
     public List<PhoneNumber> Phones { get; set; } = [];
 
-    /// <summary>Name to show and to say: company name for businesses, "First Last" for persons.</summary>
+    /// <summary>Name to show and to say: company name for businesses; for persons "First Last", or "Last First"
+    /// where the debtor's language puts the family name first (Hungarian: "Szabó Zoltán").</summary>
     public string DisplayName => Kind == DebtorKind.Business && !string.IsNullOrEmpty(CompanyName)
         ? CompanyName
-        : string.Join(' ', new[] { FirstName, LastName }.Where(p => !string.IsNullOrWhiteSpace(p)));
+        : string.Join(' ', (FamilyNameFirst(PreferredLanguage) ? new[] { LastName, FirstName } : [FirstName, LastName]).Where(p => !string.IsNullOrWhiteSpace(p)));
+
+    private static bool FamilyNameFirst(string language) => language.StartsWith("hu", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The address valid now: the one with the latest start among those not ended.</summary>
     public DebtorAddress? CurrentAddress => Addresses.Where(a => a.ValidUntil is null).MaxBy(a => a.ValidFrom);
