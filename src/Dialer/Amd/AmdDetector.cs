@@ -44,7 +44,8 @@ public sealed class AmdDetector
     private int _consecutiveVoiceMs;
     private int _voiceMs;
     private int _words;
-    private bool _inWord;
+    // app_amd starts in STATE_IN_WORD: a word counts only after between-words silence has been seen.
+    private bool _inWord = true;
     private bool _inInitialSilence = true;
     private bool _inGreeting;
     private int _beepRunMs;
@@ -238,7 +239,8 @@ public sealed class AmdDetector
             return;
         }
 
-        if (_words >= _profile.MaximumNumberOfWords)
+        // Asterisk 13+ decides when the count exceeds the maximum (1.8-11 used >=, "MAXWORDS-2-2").
+        if (_words > _profile.MaximumNumberOfWords)
         {
             Decide(AmdVerdict.Machine, AmdCause.MaxWords);
             return;

@@ -69,25 +69,40 @@ public static class AmdEvalCommand
             }
         }
 
-        Action<AmdCorpusClip, AmdResult>? report = listErrors
-            ? (clip, result) =>
+        var byKind = new Dictionary<(string Label, string Kind), (int Clips, int Tuned, int Baseline)>();
+        void Tally(AmdCorpusClip clip, AmdResult result, bool tunedProfile)
+        {
+            var key = (clip.IsHuman ? "human" : "machine", clip.Kind);
+            var (n, t, b) = byKind.GetValueOrDefault(key);
+            var right = IsRight(clip, result) ? 1 : 0;
+            byKind[key] = tunedProfile ? (n + 1, t + right, b) : (n, t, b + right);
+        }
+
+        Action<AmdCorpusClip, AmdResult> report = (clip, result) =>
             {
-                var right = clip.IsHuman ? result.Verdict == AmdVerdict.Human : result.Verdict == AmdVerdict.Machine;
-                if (!right || listAll)
+                Tally(clip, result, tunedProfile: true);
+                var right = IsRight(clip, result);
+                if (listErrors && (!right || listAll))
                 {
                     stderr.WriteLine($"{(right ? "ok " : "BAD")} {clip.Id}: {(clip.IsHuman ? "human" : "machine")} -> {result.VerdictText} {result.CauseText} at {result.DecisionTime.TotalMilliseconds} ms ({result.Words} words, {result.VoicedTime.TotalMilliseconds} ms voiced)");
                 }
-            }
-        : null;
+            };
         var results = new[]
         {
             AmdEvaluation.Run(tuned, split, clips, report),
-            AmdEvaluation.Run(AmdProfile.AsteriskDefaults, split, clips),
+            AmdEvaluation.Run(AmdProfile.AsteriskDefaults, split, clips, (clip, result) => Tally(clip, result, tunedProfile: false)),
         };
 
         if (format == "markdown")
         {
             WriteMarkdown(results, stdout);
+            stdout.WriteLine();
+            stdout.WriteLine($"| clips by kind | n | `{results[0].Profile}` right | `{results[1].Profile}` right |");
+            stdout.WriteLine("| --- | ---: | ---: | ---: |");
+            foreach (var ((label, kind), (n, t, b)) in byKind.OrderBy(k => k.Key.Label, StringComparer.Ordinal).ThenBy(k => k.Key.Kind, StringComparer.Ordinal))
+            {
+                stdout.WriteLine($"| {label} / {kind} | {n} | {t} | {b} |");
+            }
         }
         else
         {
@@ -99,6 +114,9 @@ public static class AmdEvalCommand
 
         return CliOutput.Ok;
     }
+
+    private static bool IsRight(AmdCorpusClip clip, AmdResult result) =>
+        clip.IsHuman ? result.Verdict == AmdVerdict.Human : result.Verdict == AmdVerdict.Machine;
 
     /// <summary>Returns a copy of <paramref name="profile"/> with Name=Value overrides (times in milliseconds).</summary>
     public static AmdProfile ApplyOverrides(AmdProfile profile, IReadOnlyList<string> overrides)

@@ -46,7 +46,7 @@ public sealed record AmdProfile : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.02", "00:00:05")]
     public TimeSpan BetweenWordsSilence { get; init; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>Word count at which the greeting is a machine's (amd.conf maximum_number_of_words; Asterisk decides at >=).</summary>
+    /// <summary>Most words a person's greeting has; one more is a machine (amd.conf maximum_number_of_words, "if exceeded then MACHINE").</summary>
     [Range(1, 100)]
     public int MaximumNumberOfWords { get; init; } = 2;
 
@@ -114,18 +114,18 @@ public sealed record AmdProfile : IValidatableObject
         InitialSilence = TimeSpan.FromMilliseconds(2500),
         InitialSilenceVerdict = AmdVerdict.NotSure,
         Greeting = TimeSpan.FromMilliseconds(2000),
-        AfterGreetingSilence = TimeSpan.FromMilliseconds(500),
+        AfterGreetingSilence = TimeSpan.FromMilliseconds(400),
         TotalAnalysisTime = TimeSpan.FromMilliseconds(5000),
         MinimumWordLength = TimeSpan.FromMilliseconds(100),
-        BetweenWordsSilence = TimeSpan.FromMilliseconds(60),
-        MaximumNumberOfWords = 5,
+        BetweenWordsSilence = TimeSpan.FromMilliseconds(40),
+        MaximumNumberOfWords = 4,
         MaximumWordLength = TimeSpan.FromMilliseconds(5000),
         SilenceThreshold = 128,
         AdaptiveNoiseFloor = true,
         NoiseFloorMargin = 3.0,
         DetectBeep = true,
         MediumGreeting = TimeSpan.FromMilliseconds(600),
-        MediumGreetingExtraSilence = TimeSpan.FromMilliseconds(500),
+        MediumGreetingExtraSilence = TimeSpan.FromMilliseconds(400),
     };
 
     /// <summary>The built-in profiles by name.</summary>
