@@ -91,6 +91,9 @@ public sealed class AmdDetector
     /// <summary>Voiced time of the greeting so far.</summary>
     public TimeSpan VoicedTime => TimeSpan.FromMilliseconds(_voiceMs);
 
+    /// <summary>The background level (mean absolute amplitude) tracked so far; 0 without an adaptive floor.</summary>
+    public double NoiseFloor => _noiseFloor?.Floor ?? 0;
+
     /// <summary>The silence threshold in force for the last frame (fixed, or raised by the noise floor).</summary>
     public double CurrentThreshold { get; private set; }
 
