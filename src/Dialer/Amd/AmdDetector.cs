@@ -1,3 +1,5 @@
+using Collections.Dialer.Media.Audio;
+
 namespace Collections.Dialer.Amd;
 
 /// <summary>
@@ -114,6 +116,24 @@ public sealed class AmdDetector
                 _pendingCount = 0;
                 ProcessFrame(_pending);
             }
+        }
+
+        return Result;
+    }
+
+    /// <summary>
+    /// Feeds one G.711 RTP payload (RFC 3551: PCMU is payload type 0, PCMA type 8; 160 bytes per 20 ms),
+    /// decoded on the stack; returns the decision once made.
+    /// </summary>
+    public AmdResult? PushG711(ReadOnlySpan<byte> payload, G711Law law)
+    {
+        Span<short> samples = stackalloc short[FrameSamples];
+        while (!payload.IsEmpty && Result is null)
+        {
+            var count = Math.Min(payload.Length, FrameSamples);
+            G711.Decode(payload[..count], samples, law);
+            Push(samples[..count]);
+            payload = payload[count..];
         }
 
         return Result;
