@@ -87,4 +87,43 @@ public sealed class AmdCorpusTests
         Assert.True(tuned.HumanDelayAfterFirstWordsP50Ms <= 600, $"{tuned.HumanDelayAfterFirstWordsP50Ms} ms");
         Assert.True(tuned.HumanMaxMs <= 5000, $"{tuned.HumanMaxMs} ms");
     }
+
+    [Fact]
+    public void EvalVerb_PrintsBothProfilesForTheHeldOutSplit()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        var exit = AmdEvalCommand.Run(CorpusDir, "heldout", "json", [], listErrors: false, listAll: false, stdout, stderr);
+
+        Assert.Equal(0, exit);
+        var lines = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Contains("\"profile\":\"default\",\"split\":\"heldout\"", lines[0], StringComparison.Ordinal);
+        Assert.Contains("\"profile\":\"asterisk-defaults\"", lines[1], StringComparison.Ordinal);
+        Assert.Contains($"\"clips\":{Clips.Count(c => c.Split == "heldout")}", lines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EvalVerb_RejectsAnUnknownOverride()
+    {
+        var stderr = new StringWriter();
+
+        var exit = AmdEvalCommand.Run(CorpusDir, "tune", "json", ["Loudness=3"], false, false, new StringWriter(), stderr);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("Loudness", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Overrides_SetTimesInMillisecondsAndLeaveTheBuiltInProfileAlone()
+    {
+        var changed = AmdEvalCommand.ApplyOverrides(AmdProfile.Default, ["AfterGreetingSilence=650", "DetectBeep=false", "InitialSilenceVerdict=Machine"]);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(650), changed.AfterGreetingSilence);
+        Assert.False(changed.DetectBeep);
+        Assert.Equal(AmdVerdict.Machine, changed.InitialSilenceVerdict);
+        Assert.Equal(TimeSpan.FromMilliseconds(400), AmdProfile.Default.AfterGreetingSilence);
+        Assert.True(AmdProfile.Default.DetectBeep);
+    }
 }

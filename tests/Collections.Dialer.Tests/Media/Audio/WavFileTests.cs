@@ -195,4 +195,82 @@ public sealed class WavFileTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void Read_ExtensibleFormatWithPcmSubFormat_Decodes()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream, System.Text.Encoding.ASCII, leaveOpen: true))
+        {
+            w.Write("RIFF"u8);
+            w.Write(4 + 48 + 8 + 4);
+            w.Write("WAVEfmt "u8);
+            w.Write(40);
+            w.Write((ushort)0xFFFE);
+            w.Write((ushort)1);
+            w.Write(8000);
+            w.Write(16000);
+            w.Write((ushort)2);
+            w.Write((ushort)16);
+            w.Write((ushort)22);          // cbSize
+            w.Write((ushort)16);          // valid bits
+            w.Write(4);                   // channel mask
+            w.Write((ushort)1);           // SubFormat GUID starts with the format tag (KSDATAFORMAT_SUBTYPE_PCM)
+            w.Write(new byte[14]);
+            w.Write("data"u8);
+            w.Write(4);
+            w.Write((short)-2);
+            w.Write((short)1234);
+        }
+
+        stream.Position = 0;
+        var audio = WavFile.Read(stream);
+
+        Assert.Equal(WavEncoding.Pcm16, audio.Encoding);
+        Assert.Equal(new short[] { -2, 1234 }, audio.Samples);
+    }
+
+    [Fact]
+    public void Read_FromANonSeekableStream_Works()
+    {
+        using var buffer = new MemoryStream();
+        WavFile.WritePcm(buffer, Ramp(321), 8000, 1);
+
+        var audio = WavFile.Read(new ForwardOnlyStream(buffer.ToArray()));
+
+        Assert.Equal(Ramp(321), audio.Samples);
+    }
+
+    private sealed class ForwardOnlyStream(byte[] data) : Stream
+    {
+        private readonly MemoryStream _inner = new(data);
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            _inner.Dispose();
+            base.Dispose(disposing);
+        }
+    }
 }
