@@ -139,7 +139,7 @@ public sealed class AmdDetector
         return Result;
     }
 
-    /// <summary>Ends the audio (hang-up or end of file): an undecided call is NOTSURE with cause END_OF_AUDIO.</summary>
+    /// <summary>Ends the audio (hang-up or end of file): an undecided call is NOTSURE with cause ENDOFAUDIO.</summary>
     public AmdResult Finish() =>
         Result ??= new AmdResult(AmdVerdict.NotSure, AmdCause.EndOfAudio, TimeSpan.FromMilliseconds(_elapsedMs), _words, TimeSpan.FromMilliseconds(_voiceMs));
 
