@@ -1,3 +1,4 @@
+using Collections.Dialer.Amd;
 using Collections.Dialer.Cli;
 using Collections.Dialer.DatabaseCli;
 using Collections.Dialer.ImportCli;
@@ -11,4 +12,6 @@ return await CliApp.RunAsync(args,
     ImportAccountsCommand.Create(),
     ScriptsValidateCommand.Create(),
     InterestCommand.Create(),
+    AmdCommand.Create(),
+    AmdEvalCommand.Create(),
 ]);
