@@ -4,4 +4,5 @@ using Collections.Dialer.Cli;
 return await CliApp.RunAsync(args,
 [
     Collections.Dialer.InterestCli.InterestCommand.Create(),
+    Collections.Dialer.ComplianceCli.ExplainCommand.Create(),
 ]);
