@@ -81,8 +81,14 @@ public static class DebtorZoneResolver
             .Where(l => string.Equals(l.CountryCode, country, StringComparison.OrdinalIgnoreCase))
             .Select(l => DateTimeZoneProviders.Tzdb.GetZoneOrNull(l.ZoneId))
             .OfType<DateTimeZone>()
-            .DistinctBy(z => z.Id)
+            .DistinctBy(Rules)
             .ToList();
+
+    // Zones that kept the same clock since 2000 (Europe/Busingen and Europe/Berlin) are one zone for calling hours.
+    private static readonly Interval Span = new(Instant.FromUtc(2000, 1, 1, 0, 0), Instant.FromUtc(2040, 1, 1, 0, 0));
+
+    private static string Rules(DateTimeZone zone) =>
+        string.Join(";", zone.GetZoneIntervals(Span).Select(i => $"{(i.HasStart ? i.Start.ToUnixTimeSeconds() : 0)}:{i.WallOffset.Seconds}"));
 
     private static List<DateTimeZone> ZonesOfNumber(string e164)
     {
