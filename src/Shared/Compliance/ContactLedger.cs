@@ -42,9 +42,10 @@ public sealed partial class ContactLedger(ComplianceEngine engine, Func<Collecti
         await using var db = createContext();
         var now = Instant.FromDateTimeOffset(time.GetUtcNow());
 
-        // Serializable, and the row is inserted before the rules read the ledger: on SQLite the insert takes the database's
-        // write lock, so a second reservation waits and then sees this row; on PostgreSQL two concurrent reservations for
-        // the same account conflict at commit (serialization failure) instead of both passing a limit.
+        // Serializable, and the row is inserted before the rules read the ledger. On SQLite a non-deferred transaction
+        // (BEGIN IMMEDIATE) holds the write lock from the start, so a second reservation waits and then sees this row; on
+        // PostgreSQL two concurrent reservations for the same account conflict at commit (serialization failure, 40001)
+        // instead of both passing a limit.
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
         var debtorId = await db.Accounts.Where(a => a.Id == request.AccountId).Select(a => (DebtorId?)a.DebtorId).FirstOrDefaultAsync(cancellationToken)
             ?? throw new InvalidOperationException($"Account {request.AccountId} does not exist.");
