@@ -17,6 +17,7 @@ public static class ComplianceSetup
             .BindConfiguration(ComplianceOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ComplianceOptions>, ComplianceOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<IPublicHolidays, CalendarPublicHolidays>();
         builder.Services.AddSingleton(sp => CreateEngine(sp.GetRequiredService<IOptions<ComplianceOptions>>().Value, sp.GetRequiredService<IPublicHolidays>()));
@@ -35,4 +36,21 @@ public static class ComplianceSetup
     /// <summary>Loads the packs named by <paramref name="options"/> and builds the engine (the CLI and tests call this directly).</summary>
     public static ComplianceEngine CreateEngine(ComplianceOptions options, IPublicHolidays? holidays = null) =>
         new(RulePackLoader.LoadDirectory(ComplianceOptions.ResolveDirectory(options.RulePackDirectory)), holidays ?? new CalendarPublicHolidays());
+}
+
+/// <summary>Loads the packs at start, so a missing folder or a bad pack stops the host with a message naming the key and file.</summary>
+internal sealed class ComplianceOptionsValidator : IValidateOptions<ComplianceOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ComplianceOptions options)
+    {
+        try
+        {
+            ComplianceSetup.CreateEngine(options);
+            return ValidateOptionsResult.Success;
+        }
+        catch (RulePackException ex)
+        {
+            return ValidateOptionsResult.Fail($"{ComplianceOptions.Section}:{nameof(ComplianceOptions.RulePackDirectory)}: {ex.Message}");
+        }
+    }
 }

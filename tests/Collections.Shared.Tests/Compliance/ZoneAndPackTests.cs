@@ -1,5 +1,6 @@
 using Collections.Shared.Compliance;
 using Collections.Shared.Domain;
+using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using static Collections.Shared.Tests.Compliance.ComplianceTestData;
 
@@ -111,5 +112,16 @@ public sealed class ZoneAndPackTests
             """;
         var ex = Assert.Throws<RulePackException>(() => RulePackLoader.Parse(yaml, "bad.yaml"));
         Assert.Contains("21:00-08:00", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Host_with_a_missing_pack_folder_stops_at_start_naming_the_key()
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Configuration["Collections:Compliance:RulePackDirectory"] = Path.Combine(Path.GetTempPath(), "no-such-packs-" + Guid.NewGuid().ToString("N"));
+        builder.AddCompliance();
+        using var host = builder.Build();
+        var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ComplianceOptions>>().Value);
+        Assert.Contains("Collections:Compliance:RulePackDirectory", ex.Message, StringComparison.Ordinal);
     }
 }
