@@ -249,4 +249,15 @@ public sealed class UsRegulationFTests
         var later = Call(Subject(debtor, account, ledger), Local(NewYork, 2026, 1, 16, 12));
         Assert.Equal(Local(NewYork, 2026, 1, 17, 8), later.NextAllowedAt);
     }
+
+    // The channel answer tries every number: a mobile without consent is skipped for a landline the predictive dialer may call.
+    [Fact]
+    public void Channel_evaluation_falls_back_to_a_number_that_may_be_called()
+    {
+        var (debtor, account) = NewYorkDebtor(consent: false);
+        debtor.Phones.Add(new PhoneNumber { DebtorId = debtor.Id, E164 = "+12125550199", Kind = PhoneKind.Landline, Region = "US", Priority = 2 });
+        var decision = Engine.EvaluateChannel(Subject(debtor, account), ContactChannel.Call, Predictive, Local(NewYork, 2026, 1, 6, 12));
+        Assert.True(decision.Allowed);
+        Assert.Equal("+12125550199", decision.Target!.Address);
+    }
 }
