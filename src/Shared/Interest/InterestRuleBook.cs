@@ -34,8 +34,17 @@ public sealed class InterestRuleBook
     /// <summary>Jurisdiction codes with rules, sorted.</summary>
     public IReadOnlyList<string> Jurisdictions => [.. _rules.Keys.Order(StringComparer.Ordinal)];
 
-    /// <summary>Looks up the rules of <paramref name="code"/> (case-insensitive).</summary>
-    public bool TryGet(string code, out JurisdictionRules rules) => _rules.TryGetValue(code, out rules!);
+    /// <summary>Looks up the rules of <paramref name="code"/> (case-insensitive): its own file, else a file that is the default for it.</summary>
+    public bool TryGet(string code, out JurisdictionRules rules)
+    {
+        if (_rules.TryGetValue(code, out rules!))
+        {
+            return true;
+        }
+
+        rules = _rules.Values.FirstOrDefault(r => r.DefaultFor?.Contains(code, StringComparer.OrdinalIgnoreCase) == true)!;
+        return rules is not null;
+    }
 
     /// <summary>Reads every *.yaml and *.yml file of <paramref name="directory"/>; throws <see cref="InterestConfigException"/> naming the file and key at fault.</summary>
     public static InterestRuleBook Load(string directory)
@@ -147,7 +156,8 @@ public sealed class InterestRuleBook
             new ReferenceRateSeries(Required(rate.Name, fileName, "referenceRate.name"), fixing, knownThrough, changes),
             debtors,
             file.Currencies,
-            fileName);
+            fileName,
+            file.DefaultFor?.Select(c => c.Trim().ToUpperInvariant()).ToList());
     }
 
     private static readonly IDeserializer Deserializer = new DeserializerBuilder()
@@ -171,6 +181,8 @@ public sealed class InterestRuleBook
         public string? Name { get; set; }
 
         public List<string>? Currencies { get; set; }
+
+        public List<string>? DefaultFor { get; set; }
 
         public RateFile? ReferenceRate { get; set; }
 

@@ -84,10 +84,18 @@ public sealed record FlatFeeRule(decimal Amount, string Currency, string Law);
 public sealed record DebtorRule(decimal MarginPoints, string Law, FlatFeeRule? FlatFee);
 
 /// <summary>The default-interest rules of one jurisdiction, loaded from config/interest/&lt;code&gt;.yaml.</summary>
+/// <param name="Code">Jurisdiction code (DE, HU, EU).</param>
+/// <param name="Name">Name with the law, for messages.</param>
+/// <param name="ReferenceRate">The reference-rate history.</param>
+/// <param name="Debtors">Rate rules per debtor kind.</param>
+/// <param name="Currencies">Claim currencies the rules accept, or null for any.</param>
+/// <param name="SourceFile">File name the rules came from, for messages.</param>
+/// <param name="DefaultFor">Country codes without a file of their own that fall back to these rules (the EU directive).</param>
 public sealed record JurisdictionRules(
     string Code,
     string Name,
     ReferenceRateSeries ReferenceRate,
     IReadOnlyDictionary<DebtorKind, DebtorRule> Debtors,
     IReadOnlyCollection<string>? Currencies,
-    string SourceFile);
+    string SourceFile,
+    IReadOnlyCollection<string>? DefaultFor = null);

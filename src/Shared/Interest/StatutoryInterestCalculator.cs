@@ -11,7 +11,7 @@ namespace Collections.Shared.Interest;
 /// </summary>
 public sealed class StatutoryInterestCalculator(InterestRuleBook rules)
 {
-    // Actual/365: German courts and the Bundesbank's examples count every year, leap or not, as 365 days.
+    // Actual/365: every year counts as 365 days, leap years too (the project's specified convention; see docs/interest.md).
     private const decimal DaysPerYear = 365m;
 
     /// <summary>Computes interest and flat fee; throws <see cref="InterestInputException"/> naming the input that cannot be answered.</summary>
@@ -25,11 +25,14 @@ public sealed class StatutoryInterestCalculator(InterestRuleBook rules)
                 $"unknown jurisdiction '{request.Jurisdiction}'; known: {string.Join(", ", rules.Jurisdictions)}");
         }
 
+        var viaDefault = !jurisdiction.Code.Equals(request.Jurisdiction, StringComparison.OrdinalIgnoreCase);
         if (!jurisdiction.Debtors.TryGetValue(request.Debtor, out var debtor))
         {
             throw new InterestInputException(
                 InterestInput.Debtor,
-                $"{jurisdiction.Name} has no statutory rate for a {request.Debtor.ToString().ToLowerInvariant()} debtor");
+                viaDefault
+                    ? $"no rules for a {request.Debtor.ToString().ToLowerInvariant()} debtor in {request.Jurisdiction.ToUpperInvariant()}: it has no file of its own and the default, {jurisdiction.Name}, covers business debts only"
+                    : $"{jurisdiction.Name} has no statutory rate for a {request.Debtor.ToString().ToLowerInvariant()} debtor");
         }
 
         if (request.Principal < 0)
@@ -59,6 +62,11 @@ public sealed class StatutoryInterestCalculator(InterestRuleBook rules)
         var interest = periods.Sum(p => p.Amount);
         var fee = FlatFee(debtor, request);
         var law = debtor.FlatFee is { } f ? $"{debtor.Law}; {f.Law}" : debtor.Law;
+        if (viaDefault)
+        {
+            law += $" (default for {request.Jurisdiction.ToUpperInvariant()}: its national transposition is not modelled)";
+        }
+
         return new InterestResult(interest, fee, request.Currency, periods, law);
     }
 

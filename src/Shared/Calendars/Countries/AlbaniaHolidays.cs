@@ -57,7 +57,7 @@ internal sealed class AlbaniaHolidays : IHolidayRules
 
     // The Gregorian date of a Hijri month/day falling in the Gregorian year (the first occurrence; an Islamic year is
     // about 354 days, so a Gregorian year holds each Hijri date once, rarely twice).
-    private static LocalDate HijriDate(int gregorianYear, int hijriMonth, int hijriDay)
+    internal static LocalDate HijriDate(int gregorianYear, int hijriMonth, int hijriDay)
     {
         var start = new DateTime(gregorianYear, 1, 1, 0, 0, 0, DateTimeKind.Unspecified);
         var hijriYear = Hijri.GetYear(start);
