@@ -1,5 +1,6 @@
 using Collections.Dialer.Amd;
 using Collections.Dialer.Cli;
+using Collections.Dialer.ComplianceCli;
 using Collections.Dialer.DatabaseCli;
 using Collections.Dialer.ImportCli;
 using Collections.Dialer.InterestCli;
@@ -14,4 +15,5 @@ return await CliApp.RunAsync(args,
     InterestCommand.Create(),
     AmdCommand.Create(),
     AmdEvalCommand.Create(),
+    ExplainCommand.Create(),
 ]);
