@@ -30,7 +30,7 @@ public static class ExplainCommand
         };
         command.SetAction((ParseResult p, CancellationToken ct) => RunAsync(
             new Arguments(p.GetValue(account)!, p.GetValue(at), p.GetValue(creditor), p.GetValue(manual)),
-            LoadConfiguration(),
+            CliHost.Configuration(),
             TimeProvider.System,
             Console.Out,
             Console.Error,
@@ -40,13 +40,6 @@ public static class ExplainCommand
 
     /// <summary>The verb's raw option values.</summary>
     internal sealed record Arguments(string AccountRef, string? At, string? Creditor, bool Manual);
-
-    /// <summary>./appsettings.json when present, then environment variables (no prefix: Collections__Database__Provider).</summary>
-    internal static IConfiguration LoadConfiguration() => new ConfigurationBuilder()
-        .SetBasePath(Directory.GetCurrentDirectory())
-        .AddJsonFile("appsettings.json", optional: true)
-        .AddEnvironmentVariables()
-        .Build();
 
     /// <summary>Runs the verb; returns the exit code. Separate from <see cref="Create"/> so tests can pass configuration and capture output.</summary>
     internal static async Task<int> RunAsync(Arguments args, IConfiguration configuration, TimeProvider time, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)

@@ -262,14 +262,7 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
         }
 
         var debtor = await db.Debtors.Include(d => d.Addresses).Include(d => d.Phones).SingleAsync(d => d.Id == known.DebtorId, ct);
-        debtor.Kind = row.DebtorKind;
-        debtor.FirstName = row.FirstName;
-        debtor.LastName = row.LastName;
-        debtor.CompanyName = row.CompanyName;
-        debtor.DateOfBirth = row.DateOfBirth;
-        debtor.PreferredLanguage = row.Language;
-        debtor.TimeZoneId = row.TimeZone;
-        debtor.Email = row.Email;
+        CopyPerson(row, debtor);
         var current = debtor.CurrentAddress;
         if (NewAddress(row, debtor.Id, now) is { } address
             && (current is null || current.Street != address.Street || current.PostalCode != address.PostalCode || current.City != address.City || current.Country != address.Country))
@@ -294,17 +287,20 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
         }
     }
 
-    private static Debtor NewDebtor(AccountRow row) => new()
+    private static Debtor NewDebtor(AccountRow row) => CopyPerson(row, new Debtor { PreferredLanguage = row.Language });
+
+    private static Debtor CopyPerson(AccountRow row, Debtor debtor)
     {
-        Kind = row.DebtorKind,
-        FirstName = row.FirstName,
-        LastName = row.LastName,
-        CompanyName = row.CompanyName,
-        DateOfBirth = row.DateOfBirth,
-        PreferredLanguage = row.Language,
-        TimeZoneId = row.TimeZone,
-        Email = row.Email,
-    };
+        debtor.Kind = row.DebtorKind;
+        debtor.FirstName = row.FirstName;
+        debtor.LastName = row.LastName;
+        debtor.CompanyName = row.CompanyName;
+        debtor.DateOfBirth = row.DateOfBirth;
+        debtor.PreferredLanguage = row.Language;
+        debtor.TimeZoneId = row.TimeZone;
+        debtor.Email = row.Email;
+        return debtor;
+    }
 
     private static DebtorAddress? NewAddress(AccountRow row, DebtorId debtorId, Instant now) =>
         row.Street is null && row.City is null && row.PostalCode is null
