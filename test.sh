@@ -8,6 +8,7 @@ cd "$(dirname "$0")"
 # --- Debian packages the tests need: "<command or path to test> <package>" ---------------------------
 need=(
   "/usr/lib/postgresql postgresql"
+  "sipp sip-tester"
 )
 missing=()
 for item in "${need[@]}"; do
