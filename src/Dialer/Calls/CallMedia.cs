@@ -90,8 +90,15 @@ internal sealed class CallMedia : IAsyncDisposable
         }
     }
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _rtp.AudioReceived -= OnAudio;
         await _cts.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)

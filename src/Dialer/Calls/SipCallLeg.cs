@@ -413,8 +413,15 @@ internal sealed partial class SipCallLeg : ICallLeg, IDialogHandler
         }
     }
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (State is not CallState.Terminated and not CallState.Idle)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));

@@ -395,8 +395,15 @@ internal sealed class RtpSession : IAsyncDisposable
         }
     }
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _rtcpTimer.DisposeAsync().ConfigureAwait(false);
         await _cts.CancelAsync().ConfigureAwait(false);
         _rtp.Dispose();
