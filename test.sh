@@ -9,6 +9,8 @@ cd "$(dirname "$0")"
 need=(
   "/usr/lib/postgresql postgresql"
   "sipp sip-tester"
+  "baresip baresip-core"
+  "kamailio kamailio"
 )
 missing=()
 for item in "${need[@]}"; do

@@ -29,6 +29,13 @@ internal sealed class RegistrarOptions
     /// <summary>How long a nonce stays valid before the phone gets stale=true (RFC 2617 3.2.1).</summary>
     [Range(10, 86400)]
     public int NonceLifetimeSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// Digest algorithms challenged, preferred first (RFC 8760 2.4). Some phones abort on the first
+    /// challenge they cannot do instead of trying the next (baresip 1.0 with SHA-256): list only MD5 for them.
+    /// </summary>
+    [MinLength(1)]
+    public List<string> Algorithms { get; set; } = ["SHA-256", "MD5"];
 }
 
 /// <summary>Where a registered phone can be reached: its Contact, the transport and address it registered from.</summary>
@@ -170,9 +177,11 @@ internal sealed partial class Registrar
         var r = SipResponse.For(request, 401, toTag: SipStack.NewTag());
         var nonce = NewNonce();
         var staleText = stale ? ", stale=true" : string.Empty;
-        // RFC 8760 2.4: one challenge per algorithm, the preferred (SHA-256) first.
-        r.Add("WWW-Authenticate", $"Digest realm=\"{_options.Realm}\", nonce=\"{nonce}\", qop=\"auth\", algorithm=SHA-256{staleText}");
-        r.Add("WWW-Authenticate", $"Digest realm=\"{_options.Realm}\", nonce=\"{nonce}\", qop=\"auth\", algorithm=MD5{staleText}");
+        // RFC 8760 2.4: one challenge per algorithm, the preferred first.
+        foreach (var algorithm in _options.Algorithms.Where(DigestAuth.IsSupported))
+        {
+            r.Add("WWW-Authenticate", $"Digest realm=\"{_options.Realm}\", nonce=\"{nonce}\", qop=\"auth\", algorithm={algorithm}{staleText}");
+        }
         return r;
     }
 
