@@ -10,6 +10,9 @@ need=(
   "/usr/lib/postgresql postgresql"
   "espeak-ng espeak-ng"
   "sox sox"
+  "sipp sip-tester"
+  "baresip baresip-core"
+  "kamailio kamailio"
 )
 missing=()
 for item in "${need[@]}"; do

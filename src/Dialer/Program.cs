@@ -1,4 +1,5 @@
 using Collections.Dialer.Amd;
+using Collections.Dialer.Calls;
 using Collections.Dialer.Cli;
 using Collections.Dialer.ComplianceCli;
 using Collections.Dialer.DatabaseCli;
@@ -16,4 +17,5 @@ return await CliApp.RunAsync(args,
     AmdCommand.Create(),
     AmdEvalCommand.Create(),
     ExplainCommand.Create(),
+    DialCommand.Create(),
 ]);

@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using Collections.Dialer.Media.Audio;
+using Collections.Dialer.Media.Rtp;
+using Collections.Dialer.Media.Sdp;
+
+namespace Collections.Dialer.Calls;
+
+/// <summary>
+/// Relays RTP between a debtor leg and an agent leg. Each packet is re-sent by the other leg's own
+/// <see cref="RtpSession"/>, so it carries that leg's SSRC, next sequence number and running timestamp:
+/// the agent's phone hears one continuous stream across many debtor calls on its nailed-up leg
+/// (RFC 3550 8.2 would otherwise need a new SSRC per call). PCMU/PCMA are transcoded when the legs differ.
+/// Optionally records a stereo WAV, debtor left and agent right, with a header rewritten every second.
+/// </summary>
+internal sealed class CallBridge : IAsyncDisposable
+{
+    private readonly RtpSession _debtor;
+    private readonly RtpSession _agent;
+    private readonly WavStreamWriter? _recorder;
+    private readonly ConcurrentQueue<short[]> _debtorFrames = new();
+    private readonly ConcurrentQueue<short[]> _agentFrames = new();
+    private readonly Lock _recordGate = new();
+    private long _relayedToAgent;
+    private long _relayedToDebtor;
+    private int _disposed;
+
+    public CallBridge(RtpSession debtor, RtpSession agent, string? recordPath = null)
+    {
+        _debtor = debtor;
+        _agent = agent;
+        if (recordPath is not null)
+        {
+            _recorder = new WavStreamWriter(recordPath, 8000, 2, TimeSpan.FromSeconds(1));
+        }
+
+        _debtor.RawAudioReceived += OnDebtorAudio;
+        _agent.RawAudioReceived += OnAgentAudio;
+    }
+
+    public long RelayedToAgent => Interlocked.Read(ref _relayedToAgent);
+
+    public long RelayedToDebtor => Interlocked.Read(ref _relayedToDebtor);
+
+    private void OnDebtorAudio(RtpSession from, RtpHeader header, ReadOnlyMemory<byte> payload)
+    {
+        Relay(header, payload.Span, _agent, _debtorFrames);
+        Interlocked.Increment(ref _relayedToAgent);
+    }
+
+    private void OnAgentAudio(RtpSession from, RtpHeader header, ReadOnlyMemory<byte> payload)
+    {
+        Relay(header, payload.Span, _debtor, _agentFrames);
+        Interlocked.Increment(ref _relayedToDebtor);
+    }
+
+    private void Relay(RtpHeader header, ReadOnlySpan<byte> payload, RtpSession to, ConcurrentQueue<short[]> recordQueue)
+    {
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            return;
+        }
+
+        var targetPt = to.Codec.PayloadType;
+        if (header.PayloadType == targetPt)
+        {
+            to.SendPayload(payload, targetPt, (uint)payload.Length, header.Marker);
+        }
+        else
+        {
+            Span<short> pcm = stackalloc short[payload.Length];
+            Decode(header.PayloadType, payload, pcm);
+            to.SendAudio(pcm, header.Marker);
+        }
+
+        if (_recorder is not null)
+        {
+            var pcm = new short[payload.Length];
+            Decode(header.PayloadType, payload, pcm);
+            recordQueue.Enqueue(pcm);
+            Drain();
+        }
+    }
+
+    private static void Decode(int payloadType, ReadOnlySpan<byte> payload, Span<short> pcm)
+    {
+        if (payloadType == AudioCodec.Pcma.PayloadType)
+        {
+            G711.DecodeALaw(payload, pcm);
+        }
+        else
+        {
+            G711.DecodeMuLaw(payload, pcm);
+        }
+    }
+
+    /// <summary>Writes paired frames; when one side runs ahead by more than 5 frames (silence on the other), pads with silence.</summary>
+    private void Drain()
+    {
+        lock (_recordGate)
+        {
+            while (true)
+            {
+                var haveDebtor = _debtorFrames.TryPeek(out var d);
+                var haveAgent = _agentFrames.TryPeek(out var a);
+                if (haveDebtor && haveAgent && d!.Length == a!.Length)
+                {
+                    _debtorFrames.TryDequeue(out _);
+                    _agentFrames.TryDequeue(out _);
+                    _recorder!.WriteStereo(d, a);
+                }
+                else if (haveDebtor && _debtorFrames.Count > 5)
+                {
+                    _debtorFrames.TryDequeue(out _);
+                    _recorder!.WriteStereo(d, new short[d!.Length]);
+                }
+                else if (haveAgent && _agentFrames.Count > 5)
+                {
+                    _agentFrames.TryDequeue(out _);
+                    _recorder!.WriteStereo(new short[a!.Length], a);
+                }
+                else
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        _debtor.RawAudioReceived -= OnDebtorAudio;
+        _agent.RawAudioReceived -= OnAgentAudio;
+        lock (_recordGate)
+        {
+            _recorder?.Dispose();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

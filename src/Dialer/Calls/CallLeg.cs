@@ -1,0 +1,62 @@
+using Collections.Dialer.Media.Rtp;
+
+namespace Collections.Dialer.Calls;
+
+/// <summary>Life of a call leg; transitions are checked by <see cref="CallStateMachine"/>.</summary>
+internal enum CallState
+{
+    Idle,
+    Calling,
+    Ringing,
+    EarlyMedia,
+    Answered,
+    Terminating,
+    Terminated,
+}
+
+internal enum HangupParty
+{
+    Local,
+    Remote,
+}
+
+/// <summary>The allowed transitions of a call leg; anything else is a bug and throws.</summary>
+internal static class CallStateMachine
+{
+    public static bool IsAllowed(CallState from, CallState to) => (from, to) switch
+    {
+        (CallState.Idle, CallState.Calling) => true,
+        (CallState.Calling, CallState.Ringing or CallState.EarlyMedia or CallState.Answered or CallState.Terminated) => true,
+        (CallState.Ringing, CallState.EarlyMedia or CallState.Answered or CallState.Terminated or CallState.Ringing) => true,
+        (CallState.EarlyMedia, CallState.Ringing or CallState.Answered or CallState.Terminated or CallState.EarlyMedia) => true,
+        (CallState.Answered, CallState.Terminating or CallState.Terminated) => true,
+        (CallState.Terminating, CallState.Terminated) => true,
+        (CallState.Idle, CallState.Terminated) => true,
+        _ => false,
+    };
+}
+
+/// <summary>A debtor leg or an agent's leg: a SIP dialog with its RTP session.</summary>
+internal interface ICallLeg : IAsyncDisposable
+{
+    CallState State { get; }
+
+    RtpSession? Media { get; }
+
+    /// <summary>Completes when the leg reaches <see cref="CallState.Terminated"/>.</summary>
+    Task Ended { get; }
+
+    event Action<ICallLeg, CallState, CallState>? StateChanged;
+
+    Task HangupAsync();
+}
+
+/// <summary>Seam for answering-machine detection on the first seconds of a debtor's audio (branch amd plugs Collections.Dialer.Amd in here).</summary>
+internal interface IAnswerClassifier
+{
+    /// <summary>Feeds 8 kHz PCM; returns HUMAN, MACHINE or NOTSURE once decided, else null.</summary>
+    string? Push(ReadOnlySpan<short> samples);
+
+    /// <summary>Forces a verdict when the audio ends before a decision.</summary>
+    string Finish();
+}

@@ -1,0 +1,372 @@
+using System.Collections.Concurrent;
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Collections.Dialer.Sip;
+
+/// <summary>The agents' phones registrar: realm, extensions with their passwords, allowed expiry range.</summary>
+internal sealed class RegistrarOptions
+{
+    public const string Section = "Dialer:Registrar";
+
+    [Required]
+    public string Realm { get; set; } = "collections";
+
+    /// <summary>Extension (e.g. "1001") to its SIP password.</summary>
+    public Dictionary<string, string> Users { get; set; } = new(StringComparer.Ordinal);
+
+    [Range(1, 86400)]
+    public int MinExpires { get; set; } = 60;
+
+    [Range(1, 86400)]
+    public int MaxExpires { get; set; } = 3600;
+
+    /// <summary>How long a nonce stays valid before the phone gets stale=true (RFC 2617 3.2.1).</summary>
+    [Range(10, 86400)]
+    public int NonceLifetimeSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// Digest algorithms challenged, preferred first (RFC 8760 2.4). Some phones abort on the first
+    /// challenge they cannot do instead of trying the next (baresip 1.0 with SHA-256): list only MD5 for them.
+    /// </summary>
+    [MinLength(1)]
+    public List<string> Algorithms { get; set; } = ["SHA-256", "MD5"];
+}
+
+/// <summary>Where a registered phone can be reached: its Contact, the transport and address it registered from.</summary>
+internal sealed record RegistrarBinding(string User, string Contact, SipProtocol Protocol, IPEndPoint Source, DateTimeOffset Expires);
+
+/// <summary>
+/// Registrar (RFC 3261 10.3) with digest authentication (RFC 2617, RFC 8760 SHA-256 and MD5 challenges,
+/// qop=auth) and expiry. Nonces are an HMAC of their issue time, so no nonce table is kept.
+/// </summary>
+internal sealed partial class Registrar
+{
+    private readonly RegistrarOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly byte[] _secret = RandomNumberGenerator.GetBytes(32);
+    private readonly ConcurrentDictionary<string, RegistrarBinding> _bindings = new(StringComparer.Ordinal);
+
+    public Registrar(RegistrarOptions options, TimeProvider time, ILogger? logger = null)
+    {
+        _options = options;
+        _time = time;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Raised after a phone registered or refreshed (user, binding).</summary>
+    public event Action<RegistrarBinding>? Registered;
+
+    public bool TryGetBinding(string user, out RegistrarBinding binding)
+    {
+        if (_bindings.TryGetValue(user, out binding!) && binding.Expires > _time.GetUtcNow())
+        {
+            return true;
+        }
+
+        _bindings.TryRemove(user, out _);
+        binding = null!;
+        return false;
+    }
+
+    public Task HandleAsync(ServerTransaction tx)
+    {
+        var request = tx.Request;
+        var user = NameAddress.Parse(request["To"] ?? string.Empty).Uri is var to && SipUri.TryParse(to, out var toUri) ? toUri.User : null;
+        if (user is null || !_options.Users.TryGetValue(user, out var password))
+        {
+            tx.Respond(SipResponse.For(request, 404, toTag: SipStack.NewTag()));
+            return Task.CompletedTask;
+        }
+
+        var auth = request["Authorization"] is { } a ? DigestChallenge.Parse(a) : null;
+        var check = auth is null ? AuthCheck.Missing : Check(auth, user, password);
+        if (check != AuthCheck.Ok)
+        {
+            LogChallenge(_logger, user, check);
+            tx.Respond(Challenge(request, stale: check == AuthCheck.Stale));
+            return Task.CompletedTask;
+        }
+
+        var now = _time.GetUtcNow();
+        var defaultExpires = int.TryParse(request["Expires"], NumberStyles.None, CultureInfo.InvariantCulture, out var e) ? e : 3600;
+        var contacts = request.GetAll("Contact").ToList();
+        if (contacts.Count == 1 && contacts[0].Trim() == "*")
+        {
+            // RFC 3261 10.2.2: "*" with Expires: 0 removes every binding.
+            _bindings.TryRemove(user, out _);
+        }
+
+        foreach (var c in contacts.Where(c => c.Trim() != "*"))
+        {
+            var na = NameAddress.Parse(c);
+            var expires = HeaderParams.Get(na.Parameters, "expires") is { } pe && int.TryParse(pe, NumberStyles.None, CultureInfo.InvariantCulture, out var ce) ? ce : defaultExpires;
+            if (expires == 0)
+            {
+                _bindings.TryRemove(user, out _);
+                continue;
+            }
+
+            if (expires < _options.MinExpires)
+            {
+                // RFC 3261 10.3 step 7: 423 Interval Too Brief with Min-Expires.
+                var brief = SipResponse.For(request, 423, "Interval Too Brief", SipStack.NewTag());
+                brief.Add("Min-Expires", _options.MinExpires.ToString(CultureInfo.InvariantCulture));
+                tx.Respond(brief);
+                return Task.CompletedTask;
+            }
+
+            expires = Math.Min(expires, _options.MaxExpires);
+            var binding = new RegistrarBinding(user, na.Uri, tx.Protocol, tx.Remote, now.AddSeconds(expires));
+            _bindings[user] = binding;
+            LogRegistered(_logger, user, expires);
+            Registered?.Invoke(binding);
+        }
+
+        var ok = SipResponse.For(request, 200, toTag: SipStack.NewTag());
+        if (TryGetBinding(user, out var current))
+        {
+            var seconds = (int)Math.Max(0, (current.Expires - now).TotalSeconds);
+            ok.Add("Contact", $"<{current.Contact}>;expires={seconds.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        ok.Add("Date", now.ToString("r", CultureInfo.InvariantCulture));
+        tx.Respond(ok);
+        return Task.CompletedTask;
+    }
+
+    private enum AuthCheck
+    {
+        Ok,
+        Missing,
+        Wrong,
+        Stale,
+    }
+
+    private AuthCheck Check(DigestChallenge auth, string user, string password)
+    {
+        if (!string.Equals(auth.Fields.GetValueOrDefault("username"), user, StringComparison.Ordinal)
+            || !string.Equals(auth.Realm, _options.Realm, StringComparison.Ordinal)
+            || !DigestAuth.IsSupported(auth.Algorithm))
+        {
+            return AuthCheck.Wrong;
+        }
+
+        var nonceState = CheckNonce(auth.Nonce);
+        if (nonceState == AuthCheck.Wrong)
+        {
+            return AuthCheck.Wrong;
+        }
+
+        if (!DigestAuth.Verify(auth, "REGISTER", password))
+        {
+            return AuthCheck.Wrong;
+        }
+
+        return nonceState;
+    }
+
+    private SipResponse Challenge(SipRequest request, bool stale)
+    {
+        var r = SipResponse.For(request, 401, toTag: SipStack.NewTag());
+        var nonce = NewNonce();
+        var staleText = stale ? ", stale=true" : string.Empty;
+        // RFC 8760 2.4: one challenge per algorithm, the preferred first.
+        foreach (var algorithm in _options.Algorithms.Where(DigestAuth.IsSupported))
+        {
+            r.Add("WWW-Authenticate", $"Digest realm=\"{_options.Realm}\", nonce=\"{nonce}\", qop=\"auth\", algorithm={algorithm}{staleText}");
+        }
+        return r;
+    }
+
+    private string NewNonce()
+    {
+        var issued = _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        return issued + "." + Sign(issued);
+    }
+
+    private string Sign(string issued) => Convert.ToHexStringLower(HMACSHA256.HashData(_secret, Encoding.ASCII.GetBytes(issued)))[..24];
+
+    private AuthCheck CheckNonce(string nonce)
+    {
+        var dot = nonce.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || !long.TryParse(nonce[..dot], NumberStyles.None, CultureInfo.InvariantCulture, out var issued)
+            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Sign(nonce[..dot])), Encoding.ASCII.GetBytes(nonce[(dot + 1)..])))
+        {
+            return AuthCheck.Wrong;
+        }
+
+        return _time.GetUtcNow().ToUnixTimeSeconds() - issued > _options.NonceLifetimeSeconds ? AuthCheck.Stale : AuthCheck.Ok;
+    }
+
+    [LoggerMessage(EventId = 3040, Level = LogLevel.Information, Message = "Extension {User} registered for {Expires} s")]
+    private static partial void LogRegistered(ILogger logger, string user, int expires);
+
+    [LoggerMessage(EventId = 3041, Level = LogLevel.Debug, Message = "REGISTER for {User} challenged: {Reason}")]
+    private static partial void LogChallenge(ILogger logger, string user, AuthCheck reason);
+}
+
+/// <summary>
+/// REGISTER as a client (RFC 3261 10.2) to a trunk's registrar, answering 401/407 with digest credentials
+/// and refreshing before expiry (at 80 % of the granted time) on the injected clock.
+/// </summary>
+internal sealed class RegistrationClient : IAsyncDisposable
+{
+    private readonly SipUserAgent _ua;
+    private readonly string _registrarUri;
+    private readonly IPEndPoint _registrar;
+    private readonly SipProtocol _protocol;
+    private readonly string _user;
+    private readonly string _password;
+    private readonly int _expires;
+    private readonly string _callId = SipStack.NewCallId();
+    private readonly string _tag = SipStack.NewTag();
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private long _cseq;
+    private ITimer? _refresh;
+
+    public RegistrationClient(SipUserAgent ua, string registrarUri, SipProtocol protocol, string user, string password, int expires)
+    {
+        _ua = ua;
+        _registrarUri = registrarUri;
+        _registrar = SipUri.Parse(registrarUri).ToEndPoint();
+        _protocol = protocol;
+        _user = user;
+        _password = password;
+        _expires = expires;
+    }
+
+    public int Registrations { get; private set; }
+
+    public TimeSpan? GrantedExpiry { get; private set; }
+
+    public int LastStatus { get; private set; }
+
+    /// <summary>Registers now; on success schedules the refresh. Returns the final status.</summary>
+    public async Task<int> RegisterAsync(int? expires = null)
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            string? authHeader = null;
+            string? authValue = null;
+            SipResponse response;
+            var attempts = 0;
+            while (true)
+            {
+                var host = SipUri.Parse(_registrarUri).Host;
+                var request = new SipRequest("REGISTER", $"sip:{host}");
+                request.Add("From", $"<sip:{_user}@{host}>;tag={_tag}");
+                request.Add("To", $"<sip:{_user}@{host}>");
+                request.Add("Call-ID", _callId);
+                request.Add("CSeq", $"{++_cseq} REGISTER");
+                request.Add("Contact", $"<{_ua.Stack.ContactUri(_protocol, _user)}>");
+                request.Add("Expires", (expires ?? _expires).ToString(CultureInfo.InvariantCulture));
+                if (authHeader is not null)
+                {
+                    request.Add(authHeader, authValue!);
+                }
+
+                response = await _ua.Stack.SendRequest(request, _protocol, _registrar).Final.ConfigureAwait(false);
+                if (response.StatusCode is 401 or 407 && attempts++ < 2
+                    && DigestAuth.Choose(response.GetAll(response.StatusCode == 401 ? "WWW-Authenticate" : "Proxy-Authenticate")) is { } challenge)
+                {
+                    authHeader = response.StatusCode == 401 ? "Authorization" : "Proxy-Authorization";
+                    authValue = DigestAuth.Authorize(challenge, _user, _password, "REGISTER", request.Uri);
+                    continue;
+                }
+
+                break;
+            }
+
+            LastStatus = response.StatusCode;
+            if (response.StatusCode is >= 200 and < 300 && (expires ?? _expires) > 0)
+            {
+                Registrations++;
+                var granted = GrantedSeconds(response) ?? _expires;
+                GrantedExpiry = TimeSpan.FromSeconds(granted);
+                _refresh?.Dispose();
+                _refresh = _ua.Time.CreateTimer(_ => _ = RegisterAsync(), null, TimeSpan.FromSeconds(granted * 0.8), Timeout.InfiniteTimeSpan);
+            }
+
+            return response.StatusCode;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static int? GrantedSeconds(SipResponse response)
+    {
+        foreach (var c in response.GetAll("Contact"))
+        {
+            if (HeaderParams.Get(NameAddress.Parse(c).Parameters, "expires") is { } e && int.TryParse(e, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+            {
+                return n;
+            }
+        }
+
+        return int.TryParse(response["Expires"], NumberStyles.None, CultureInfo.InvariantCulture, out var h) ? h : null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_refresh is not null)
+        {
+            await _refresh.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _gate.Dispose();
+    }
+}
+
+/// <summary>OPTIONS keep-alive to a trunk's proxy (RFC 3261 11): tells whether the carrier answers.</summary>
+internal sealed class OptionsKeepAlive : IAsyncDisposable
+{
+    private readonly SipUserAgent _ua;
+    private readonly IPEndPoint _target;
+    private readonly string _targetUri;
+    private readonly SipProtocol _protocol;
+    private readonly ITimer _timer;
+
+    public OptionsKeepAlive(SipUserAgent ua, string targetUri, SipProtocol protocol, TimeSpan interval)
+    {
+        _ua = ua;
+        _targetUri = targetUri;
+        _target = SipUri.Parse(targetUri).ToEndPoint();
+        _protocol = protocol;
+        _timer = ua.Time.CreateTimer(_ => _ = PingAsync(), null, interval, interval);
+    }
+
+    public bool? Reachable { get; private set; }
+
+    public int Sent { get; private set; }
+
+    public int LastStatus { get; private set; }
+
+    public async Task<int> PingAsync()
+    {
+        var r = new SipRequest("OPTIONS", _targetUri);
+        var host = _ua.Stack.Transport.LocalEndPoint(_protocol).Address;
+        r.Add("From", $"<sip:keepalive@{host}>;tag={SipStack.NewTag()}");
+        r.Add("To", $"<{_targetUri}>");
+        r.Add("Call-ID", SipStack.NewCallId());
+        r.Add("CSeq", "1 OPTIONS");
+        r.Add("Accept", "application/sdp");
+        Sent++;
+        var response = await _ua.Stack.SendRequest(r, _protocol, _target).Final.ConfigureAwait(false);
+        LastStatus = response.StatusCode;
+        // Any answer, even 404 or 405, proves the carrier is there; 408 (timer F) and 503 (transport) do not.
+        Reachable = response.StatusCode is not (408 or 503);
+        return response.StatusCode;
+    }
+
+    public ValueTask DisposeAsync() => _timer.DisposeAsync();
+}

@@ -1,0 +1,235 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Collections.Dialer.Sip;
+
+/// <summary>
+/// The transaction layer and its transports (RFC 3261 sections 17-18): matches responses to client
+/// transactions (17.1.3) and requests to server transactions (17.2.3), and hands new requests to the TU.
+/// </summary>
+internal sealed partial class SipStack : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, ClientTransaction> _clients = new();
+    private readonly ConcurrentDictionary<string, ServerTransaction> _servers = new();
+    private readonly ILogger _logger;
+
+    public SipStack(TimeProvider time, ILogger? logger = null, SipTimers? timers = null)
+    {
+        Time = time;
+        Timers = timers ?? SipTimers.Default;
+        _logger = logger ?? NullLogger.Instance;
+        Transport = new SipTransport(_logger) { MessageReceived = OnMessageAsync };
+    }
+
+    public TimeProvider Time { get; }
+
+    public SipTimers Timers { get; }
+
+    public SipTransport Transport { get; }
+
+    public string UserAgent { get; init; } = "Collections-Dialer/1.0";
+
+    /// <summary>New requests outside any transaction (not ACK, not CANCEL): the TU answers through the transaction.</summary>
+    public Func<ServerTransaction, Task>? RequestReceived { get; set; }
+
+    /// <summary>ACK for a 2xx, which has its own branch and so no transaction (RFC 3261 17.1.1.3).</summary>
+    public Func<SipRequest, SipSource, Task>? AckReceived { get; set; }
+
+    /// <summary>Responses that match no transaction, e.g. retransmitted 2xx to an INVITE (13.2.2.4).</summary>
+    public Func<SipResponse, SipSource, Task>? StrayResponse { get; set; }
+
+    public int ActiveTransactions => _clients.Count + _servers.Count;
+
+    public void Start(IPAddress address, int udpPort = 0, int tcpPort = 0) => Transport.Start(address, udpPort, tcpPort);
+
+    public static string NewBranch() => ViaHeader.MagicCookie + RandomToken(10);
+
+    public static string NewTag() => RandomToken(8);
+
+    public static string NewCallId() => RandomToken(16);
+
+    private static string RandomToken(int bytes) => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));
+
+    public static string ClientKey(string branch, string method) => branch + "|" + (method == "ACK" ? "INVITE" : method);
+
+    /// <summary>RFC 3261 17.2.3: branch + sent-by + method, ACK matching its INVITE.</summary>
+    public static string ServerKey(SipRequest request)
+    {
+        var via = request.TopVia!;
+        var method = request.Method == "ACK" ? "INVITE" : request.Method;
+        return (via.Branch ?? string.Empty) + "|" + via.SentBy + "|" + method;
+    }
+
+    /// <summary>The Contact URI for this stack on a transport.</summary>
+    public string ContactUri(SipProtocol protocol, string user)
+    {
+        var ep = Transport.LocalEndPoint(protocol);
+        var t = protocol == SipProtocol.Tcp ? ";transport=tcp" : string.Empty;
+        return $"sip:{user}@{ep.Address}:{ep.Port.ToString(CultureInfo.InvariantCulture)}{t}";
+    }
+
+    public ViaHeader NewVia(SipProtocol protocol)
+    {
+        var ep = Transport.LocalEndPoint(protocol);
+        // RFC 3581: ask for rport so replies come back to the port we sent from.
+        return new ViaHeader(protocol == SipProtocol.Tcp ? "TCP" : "UDP", ep.Address.ToString(), ep.Port,
+            [new("branch", NewBranch()), new("rport", null)]);
+    }
+
+    /// <summary>Starts a client transaction; puts a fresh top Via unless <paramref name="keepVia"/> (CANCEL reuses the INVITE's).</summary>
+    public ClientTransaction SendRequest(SipRequest request, SipProtocol protocol, IPEndPoint destination, bool keepVia = false)
+    {
+        if (!keepVia)
+        {
+            request.Remove("Via");
+            request.Headers.Insert(0, new SipHeader("Via", NewVia(protocol).ToString()));
+        }
+
+        if (request["Max-Forwards"] is null)
+        {
+            request.Add("Max-Forwards", "70");
+        }
+
+        if (request["User-Agent"] is null)
+        {
+            request.Add("User-Agent", UserAgent);
+        }
+
+        var tx = new ClientTransaction(this, request, protocol, destination);
+        _clients[tx.Key] = tx;
+        tx.Start();
+        return tx;
+    }
+
+    /// <summary>Sends a message outside any transaction: ACK for 2xx, or a stateless response.</summary>
+    public Task SendStatelessAsync(SipMessage message, SipProtocol protocol, IPEndPoint destination)
+    {
+        if (message is SipRequest r && r["Via"] is null)
+        {
+            r.Headers.Insert(0, new SipHeader("Via", NewVia(protocol).ToString()));
+            if (r["Max-Forwards"] is null)
+            {
+                r.Add("Max-Forwards", "70");
+            }
+        }
+
+        return Transport.SendAsync(message, protocol, destination);
+    }
+
+    internal void Remove(SipTransaction tx)
+    {
+        switch (tx)
+        {
+            case ClientTransaction c:
+                _clients.TryRemove(new KeyValuePair<string, ClientTransaction>(c.Key, c));
+                break;
+            case ServerTransaction s:
+                _servers.TryRemove(new KeyValuePair<string, ServerTransaction>(s.Key, s));
+                break;
+        }
+    }
+
+    private async Task OnMessageAsync(SipMessage message, SipSource source)
+    {
+        if (message is SipResponse response)
+        {
+            var branch = response.TopVia?.Branch;
+            if (branch is not null && _clients.TryGetValue(ClientKey(branch, response.CSeq.Method), out var tx))
+            {
+                tx.OnResponse(response);
+            }
+            else if (StrayResponse is { } stray)
+            {
+                await stray(response, source).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        var request = (SipRequest)message;
+        var key = ServerKey(request);
+        if (request.Method == "ACK")
+        {
+            if (_servers.TryGetValue(key, out var inviteTx) && inviteTx.State == TransactionState.Completed)
+            {
+                inviteTx.OnAck();
+                return;
+            }
+
+            // ACK for a 2xx: stop that transaction's 2xx retransmissions, then tell the dialog.
+            foreach (var s in _servers.Values)
+            {
+                if (s.IsInvite && s.State == TransactionState.Accepted && s.Request.CallId == request.CallId && s.Request.CSeq.Number == request.CSeq.Number)
+                {
+                    s.OnAck();
+                }
+            }
+
+            if (AckReceived is { } ack)
+            {
+                await ack(request, source).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        if (_servers.TryGetValue(key, out var existing))
+        {
+            existing.OnRetransmission();
+            return;
+        }
+
+        if (request.Method == "CANCEL")
+        {
+            var tx = new ServerTransaction(this, request, source);
+            _servers[tx.Key] = tx;
+            var inviteKey = (request.TopVia!.Branch ?? string.Empty) + "|" + request.TopVia.SentBy + "|INVITE";
+            if (_servers.TryGetValue(inviteKey, out var invite))
+            {
+                tx.Respond(SipResponse.For(request, 200));
+                invite.OnCancel();
+            }
+            else
+            {
+                tx.Respond(SipResponse.For(request, 481));
+            }
+
+            return;
+        }
+
+        var server = new ServerTransaction(this, request, source);
+        if (!_servers.TryAdd(server.Key, server))
+        {
+            return;
+        }
+
+        server.Start();
+        if (RequestReceived is { } handler)
+        {
+            await handler(server).ConfigureAwait(false);
+        }
+        else
+        {
+            server.Respond(SipResponse.For(request, 405));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var t in _clients.Values)
+        {
+            t.Dispose();
+        }
+
+        foreach (var t in _servers.Values)
+        {
+            t.Dispose();
+        }
+
+        await Transport.DisposeAsync().ConfigureAwait(false);
+    }
+}
