@@ -71,6 +71,7 @@ public sealed class PredictivePacing : IPacingStrategy
     /// <inheritdoc />
     public void Observe(PacingEvent pacingEvent)
     {
+        _started ??= pacingEvent.At;
         switch (pacingEvent)
         {
             case DialResolved resolved:
