@@ -14,6 +14,9 @@ public sealed class AdaptiveRatioPacing : IPacingStrategy
     /// <summary>The lowest dial level (one line per active agent).</summary>
     public const double MinLevel = 1.0;
 
+    /// <summary>Largest change of the dial level from idle agents in one interval.</summary>
+    public const double MaxStep = 0.1;
+
     /// <summary>How often the dial level is re-set (VICIdial's adapt script runs every 15 s).</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
 
@@ -37,9 +40,11 @@ public sealed class AdaptiveRatioPacing : IPacingStrategy
     /// <inheritdoc />
     public void Observe(PacingEvent pacingEvent)
     {
+        // VICIdial's drop percentage counts calls dropped for want of an agent over answered calls; a person
+        // AMD hung up on is an answering-machine status there, not a drop, so it does not count here either.
         if (pacingEvent is PersonAnswered person)
         {
-            _ledger.Record(person.At, person.Abandoned is not null, person.Abandoned == AbandonCause.AmdCalledPersonMachine);
+            _ledger.Record(person.At, person.Abandoned == AbandonCause.NoAgentWithinConnectLimit);
         }
     }
 
@@ -95,8 +100,9 @@ public sealed class AdaptiveRatioPacing : IPacingStrategy
         }
         else
         {
-            // Within the limit: agents idle on average raise the level, calls queueing lower it.
-            Level += averageReadyMinusWaiting;
+            // Within the limit: agents idle on average raise the level, calls queueing lower it, by at most
+            // MaxStep per interval so that one idle start of shift does not throw the level to its cap.
+            Level += Math.Clamp(averageReadyMinusWaiting, -MaxStep, MaxStep);
         }
 
         Level = Math.Clamp(Level, MinLevel, MaxLevel);
