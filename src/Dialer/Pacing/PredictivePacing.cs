@@ -19,8 +19,8 @@ public sealed class PredictivePacing : IPacingStrategy
 
     // Integral action of the loop: one person abandoned by pacing lowers the log-gain by this much; persons
     // connected raise it so that the two balance at the budget rate.
-    private const double GainStep = 0.05;
-    private const double MinLogGain = -1.0;
+    private const double GainStep = 0.1;
+    private const double MinLogGain = -0.7;
     private const double MaxLogGain = 1.5;
 
     // Before AMD's own abandonment is measured, assume it spends 60 % of the target, worth this many persons.
@@ -30,10 +30,10 @@ public sealed class PredictivePacing : IPacingStrategy
     // Windows are guarded only once they hold this many persons (a rate of 1 in 10 is noise, not a breach).
     private const int GuardMinimumPersons = 50;
 
-    // Progressive once fewer than 1 call plus 2 % of the allowance is left; fully predictive with 8 % more.
+    // Progressive once fewer than 1 call plus 2 % of the allowance is left; fully predictive with 20 % more.
     private const double GuardMarginCalls = 1;
     private const double GuardMarginShare = 0.02;
-    private const double GuardSpanShare = 0.08;
+    private const double GuardSpanShare = 0.2;
 
     // Progressive until this many calls have finished and this long has passed (see WarmingUp).
     private const int WarmUpSamples = 100;
