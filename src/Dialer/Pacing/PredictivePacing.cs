@@ -187,7 +187,7 @@ public sealed class PredictivePacing : IPacingStrategy
             return;
         }
 
-        // Integral action: each person abandoned by pacing lowers the gain, each one connected raises it a
+        // Integral action: each person abandoned by pacing lowers the gain, every other person raises it a
         // little; at the budget rate the two balance. The gain rises only while pacing is over-dialing, so
         // it does not wind up during stretches where progressive is all the model allows.
         var step = byPacing ? -GainStep : GainStep * pacingBudget / (1 - pacingBudget);
