@@ -6,6 +6,7 @@ using Collections.Dialer.DatabaseCli;
 using Collections.Dialer.ImportCli;
 using Collections.Dialer.InterestCli;
 using Collections.Dialer.ScriptsCli;
+using Collections.Dialer.Simulation;
 
 // The ops CLI. Each verb lives in its feature folder; this list is the table of contents.
 return await CliApp.RunAsync(args,
@@ -18,4 +19,5 @@ return await CliApp.RunAsync(args,
     AmdEvalCommand.Create(),
     ExplainCommand.Create(),
     DialCommand.Create(),
+    SimulateCommand.Create(),
 ]);
