@@ -50,10 +50,14 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
             return new ImportSummary(0, 0, 0, 0, 0, true, [], ignored, time.GetElapsedTime(started));
         }
 
+        // One connection for the whole import, so per-connection settings hold and nothing reconnects per batch.
+        await db.Database.OpenConnectionAsync(cancellationToken);
         if (db.Database.IsSqlite())
         {
             // WAL lets the console keep reading while a portfolio loads; NORMAL is durable at each commit in WAL mode.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", cancellationToken);
+            // SQLite's default page cache is 2 MB: a million-row load then rewrites the same index pages over and over
+            // (measured: 6 GB written for a 1.5 GB database); 256 MB keeps the hot index pages in memory.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144;", cancellationToken);
         }
 
         // Three stages on a bounded pipeline: read text, validate (parallel: phone parsing dominates), write.
@@ -134,6 +138,7 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
         }
 
         await Task.WhenAll(readTask, parseTask);
+        await db.Database.CloseConnectionAsync();
         var elapsed = time.GetElapsedTime(started);
         LogImported(logger, rows, inserted, updated, unchanged, rejected, elapsed.TotalSeconds);
         return new ImportSummary(rows, inserted, updated, unchanged, rejected, false, _creditorsCreated, ignored, elapsed);

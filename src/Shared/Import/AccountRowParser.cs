@@ -229,13 +229,16 @@ public sealed partial class AccountRowParser
         try
         {
             var number = Phones.Parse(raw, country ?? "ZZ");
-            if (!Phones.IsValidNumber(number))
+            // GetNumberType answers UNKNOWN exactly when IsValidNumber is false (both match the region's number
+            // patterns), so one call validates and classifies: phone parsing is most of the validation cost.
+            var type = Phones.GetNumberType(number);
+            if (type == PhoneNumberType.UNKNOWN)
             {
                 fail(column, $"bad E.164 number '{raw}': not a valid number{(country is null ? "" : $" for {country}")}");
                 return;
             }
 
-            var kind = Phones.GetNumberType(number) switch
+            var kind = type switch
             {
                 PhoneNumberType.MOBILE => PhoneKind.Mobile,
                 PhoneNumberType.FIXED_LINE => PhoneKind.Landline,
