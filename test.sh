@@ -8,6 +8,8 @@ cd "$(dirname "$0")"
 # --- Debian packages the tests need: "<command or path to test> <package>" ---------------------------
 need=(
   "/usr/lib/postgresql postgresql"
+  "espeak-ng espeak-ng"
+  "sox sox"
   "sipp sip-tester"
   "baresip baresip-core"
   "kamailio kamailio"

@@ -1,4 +1,24 @@
+using Collections.AgentConsole.Features.Demo;
+using Collections.AgentConsole.Features.Health;
+using Collections.AgentConsole.Infrastructure;
+using Collections.Shared.Persistence;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.AddCollectionsDatabase();
+builder.AddConsoleHost();
+builder.AddHealth();
+builder.AddDemo();
+
 var app = builder.Build();
-app.MapGet("/health", () => "ok");
-app.Run();
+
+await app.PrepareDatabaseAsync();
+await app.SeedDemoDataAsync();
+app.MapOpenApi();
+app.MapHealthApi();
+app.LogListeningAddresses();
+
+await app.RunAsync();
+
+/// <summary>Entry point type, public so integration tests can host the app (WebApplicationFactory).</summary>
+public partial class Program;

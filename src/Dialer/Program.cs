@@ -1,7 +1,21 @@
+using Collections.Dialer.Amd;
+using Collections.Dialer.Calls;
 using Collections.Dialer.Cli;
+using Collections.Dialer.ComplianceCli;
+using Collections.Dialer.DatabaseCli;
+using Collections.Dialer.ImportCli;
+using Collections.Dialer.InterestCli;
+using Collections.Dialer.ScriptsCli;
 
 // The ops CLI. Each verb lives in its feature folder; this list is the table of contents.
 return await CliApp.RunAsync(args,
 [
-    Collections.Dialer.Calls.DialCommand.Create(),
+    MigrateCommand.Create(),
+    ImportAccountsCommand.Create(),
+    ScriptsValidateCommand.Create(),
+    InterestCommand.Create(),
+    AmdCommand.Create(),
+    AmdEvalCommand.Create(),
+    ExplainCommand.Create(),
+    DialCommand.Create(),
 ]);

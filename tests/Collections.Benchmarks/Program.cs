@@ -1,19 +1,29 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
+using Collections.Benchmarks.Import;
 
 namespace Collections.Benchmarks;
 
-/// <summary>Entry point: <c>dotnet run -c Release --project tests/Collections.Benchmarks -- --filter '*'</c>.</summary>
+/// <summary>Entry point. Measurement programs by name (docs/performance.md lists each command); anything else goes
+/// to BenchmarkDotNet: <c>dotnet run -c Release --project tests/Collections.Benchmarks -- --filter '*'</c>.</summary>
 public static class BenchmarkEntry
 {
-    public static void Main(string[] args)
+    public static async Task Main(string[] args)
     {
-        if (args.Length > 0 && args[0] == "sip-bridge")
+        switch (args.FirstOrDefault())
         {
-            // Live load test of the SIP/RTP bridge against SIPp (see docs/performance.md, SIP bridge).
-            SipBridge.SipBridgeLoad.RunAsync(args[1..]).GetAwaiter().GetResult();
-            return;
+            case "sip-bridge":
+                // Live load test of the SIP/RTP bridge against SIPp (docs/performance.md, SIP bridge).
+                await SipBridge.SipBridgeLoad.RunAsync(args[1..]);
+                break;
+            case "import":
+                await ImportBenchmark.RunAsync(
+                    args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000,
+                    args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000);
+                break;
+            default:
+                BenchmarkSwitcher.FromAssembly(typeof(BenchmarkEntry).Assembly).Run(args);
+                break;
         }
-
-        BenchmarkSwitcher.FromAssembly(typeof(BenchmarkEntry).Assembly).Run(args);
     }
 }

@@ -1,0 +1,64 @@
+using System.ComponentModel.DataAnnotations;
+using Collections.Shared.Demo;
+using Collections.Shared.Persistence;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Collections.AgentConsole.Features.Demo;
+
+/// <summary>Demo settings, bound from <c>Collections:Demo</c>.</summary>
+public sealed class DemoOptions
+{
+    public const string Section = "Collections:Demo";
+
+    /// <summary>Load the deterministic demo data into an empty database at start.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>Seed of the generator: the same seed gives the same creditors, debtors and ids.</summary>
+    public int Seed { get; set; } = 7;
+
+    /// <summary>How many debtors (one account each) the demo holds.</summary>
+    [Range(7, 1000)]
+    public int Debtors { get; set; } = 60;
+}
+
+/// <summary>The demo: on first start of an empty database, creditors, debtors in six languages, accounts, promises,
+/// plans, operators and campaigns (docs/demo-data.md).</summary>
+public static partial class DemoSetup
+{
+    public static IHostApplicationBuilder AddDemo(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        return builder;
+    }
+
+    /// <summary>Seeds an empty database when the demo is enabled; an existing database is never touched.</summary>
+    public static async Task SeedDemoDataAsync(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<DemoOptions>>().Value;
+        if (!options.Enabled)
+        {
+            return;
+        }
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Collections.AgentConsole.Demo");
+        var now = Instant.FromDateTimeOffset(app.Services.GetRequiredService<TimeProvider>().GetUtcNow());
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CollectionsDbContext>();
+        var data = DemoDataGenerator.Generate(now, options.Seed, options.Debtors);
+        if (await DemoDataSeeder.SeedIfEmptyAsync(db, data, app.Lifetime.ApplicationStopping))
+        {
+            LogSeeded(logger, data.Creditors.Count, data.Debtors.Count, data.Agents.Count);
+        }
+        else
+        {
+            LogKept(logger);
+        }
+    }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Demo data loaded: {Creditors} creditors, {Debtors} debtors, {Agents} operators (docs/demo-data.md)")]
+    private static partial void LogSeeded(ILogger logger, int creditors, int debtors, int agents);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Demo enabled, database already holds data: left as it is")]
+    private static partial void LogKept(ILogger logger);
+}

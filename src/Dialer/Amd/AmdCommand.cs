@@ -1,0 +1,112 @@
+using System.CommandLine;
+using Collections.Dialer.Cli;
+using Collections.Dialer.Media.Audio;
+
+namespace Collections.Dialer.Amd;
+
+/// <summary>
+/// The <c>amd &lt;wav-or-dir&gt;...</c> verb (DESIGN.md section 5): classifies 8 kHz mono recordings of a
+/// call's first seconds, one JSON line per file: <c>{"file","verdict","decisionMs","cause"}</c>.
+/// </summary>
+public static class AmdCommand
+{
+    /// <summary>One output line.</summary>
+    public sealed record Line(string File, string Verdict, long DecisionMs, string Cause);
+
+    /// <summary>Builds the verb.</summary>
+    public static Command Create()
+    {
+        var inputs = new Argument<string[]>("wav-or-dir")
+        {
+            Description = "WAV files (8 kHz mono, 16-bit PCM, A-law or mu-law) or folders searched recursively for *.wav",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var profile = new Option<string>("--profile")
+        {
+            Description = $"Detector profile: {AmdProfile.DefaultName} (tuned) or {AmdProfile.AsteriskDefaultsName}",
+            DefaultValueFactory = _ => AmdProfile.DefaultName,
+        };
+        var command = new Command("amd", "Classifies recordings of a call's first seconds as HUMAN, MACHINE or NOTSURE.") { inputs, profile };
+        command.SetAction((ParseResult parse, CancellationToken ct) =>
+            Task.FromResult(Run(parse.GetValue(inputs) ?? [], parse.GetValue(profile) ?? AmdProfile.DefaultName, Console.Out, Console.Error, ct)));
+        return command;
+    }
+
+    /// <summary>Runs the verb; returns the exit code (0, or 2 when any input was missing or not a readable 8 kHz mono WAV).</summary>
+    public static int Run(IReadOnlyList<string> inputs, string profileName, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        if (!AmdProfile.BuiltIn.TryGetValue(profileName, out var profile))
+        {
+            return CliOutput.Fail($"amd: unknown profile '{profileName}' (known: {string.Join(", ", AmdProfile.BuiltIn.Keys)})", stderr);
+        }
+
+        var exit = CliOutput.Ok;
+        foreach (var input in inputs)
+        {
+            if (Directory.Exists(input))
+            {
+                var files = Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories)
+                    .Where(f => f.EndsWith(".wav", StringComparison.OrdinalIgnoreCase))
+                    .Order(StringComparer.Ordinal)
+                    .ToList();
+                if (files.Count == 0)
+                {
+                    exit = CliOutput.Fail($"amd: {input}: folder contains no .wav files", stderr);
+                }
+
+                foreach (var file in files)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    exit = Math.Max(exit, ClassifyFile(file, profile, stdout, stderr));
+                }
+            }
+            else if (File.Exists(input))
+            {
+                exit = Math.Max(exit, ClassifyFile(input, profile, stdout, stderr));
+            }
+            else
+            {
+                exit = CliOutput.Fail($"amd: {input}: no such file or folder", stderr);
+            }
+        }
+
+        return exit;
+    }
+
+    /// <summary>Reads a WAV file and checks it is 8 kHz mono; the error names what is wrong.</summary>
+    public static short[] ReadTelephonyWav(string file)
+    {
+        var audio = WavFile.Read(file);
+        if (!audio.IsTelephonyMono)
+        {
+            throw new WavFormatException($"{audio.SampleRate} Hz, {audio.Channels} channel(s); must be 8000 Hz mono");
+        }
+
+        return audio.Samples;
+    }
+
+    private static int ClassifyFile(string file, AmdProfile profile, TextWriter stdout, TextWriter stderr)
+    {
+        short[] samples;
+        try
+        {
+            samples = ReadTelephonyWav(file);
+        }
+        catch (WavFormatException e)
+        {
+            return CliOutput.Fail($"amd: {file}: {e.Message}", stderr);
+        }
+        catch (IOException e)
+        {
+            return CliOutput.Fail($"amd: {file}: cannot read ({e.Message})", stderr);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            return CliOutput.Fail($"amd: {file}: cannot read ({e.Message})", stderr);
+        }
+
+        var result = AmdDetector.Classify(samples, profile);
+        CliOutput.WriteLine(new Line(file, result.VerdictText, (long)result.DecisionTime.TotalMilliseconds, result.CauseText), stdout);
+        return CliOutput.Ok;
+    }
+}

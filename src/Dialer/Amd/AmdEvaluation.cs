@@ -1,0 +1,90 @@
+namespace Collections.Dialer.Amd;
+
+/// <summary>Detector figures for one profile on a set of labelled clips.</summary>
+public sealed record AmdEvaluation(
+    string Profile,
+    string Split,
+    int Clips,
+    int Humans,
+    int Machines,
+    double Accuracy,
+    double HumansCalledMachine,
+    double MachinesMissed,
+    double NotSure,
+    int HumanP50Ms,
+    int HumanP95Ms,
+    int HumanMaxMs,
+    int MachineP50Ms,
+    int MachineP95Ms,
+    int HumanDelayAfterFirstWordsP50Ms)
+{
+    /// <summary>Runs <paramref name="profile"/> over the clips (audio already decoded) and computes the figures.</summary>
+    /// <remarks>
+    /// Accuracy counts NOTSURE as wrong for both labels. "Machines missed" is every machine not called MACHINE
+    /// (HUMAN or NOTSURE, both of which reach an agent). Percentiles are nearest-rank.
+    /// </remarks>
+    public static AmdEvaluation Run(AmdProfile profile, string split, IReadOnlyList<(AmdCorpusClip Clip, short[] Audio)> clips,
+        Action<AmdCorpusClip, AmdResult>? onResult = null)
+    {
+        ArgumentNullException.ThrowIfNull(clips);
+        int correct = 0, humans = 0, machines = 0, humanAsMachine = 0, missed = 0, notSure = 0;
+        var humanTimes = new List<int>();
+        var machineTimes = new List<int>();
+        var delays = new List<int>();
+        foreach (var (clip, audio) in clips)
+        {
+            var result = AmdDetector.Classify(audio, profile);
+            onResult?.Invoke(clip, result);
+            var ms = (int)result.DecisionTime.TotalMilliseconds;
+            if (result.Verdict == AmdVerdict.NotSure)
+            {
+                notSure++;
+            }
+
+            if (clip.IsHuman)
+            {
+                humans++;
+                humanTimes.Add(ms);
+                if (clip.FirstWordsEndMs is { } end)
+                {
+                    delays.Add(ms - end);
+                }
+
+                correct += result.Verdict == AmdVerdict.Human ? 1 : 0;
+                humanAsMachine += result.Verdict == AmdVerdict.Machine ? 1 : 0;
+            }
+            else
+            {
+                machines++;
+                machineTimes.Add(ms);
+                correct += result.Verdict == AmdVerdict.Machine ? 1 : 0;
+                missed += result.Verdict == AmdVerdict.Machine ? 0 : 1;
+            }
+        }
+
+        var n = Math.Max(1, clips.Count);
+        return new AmdEvaluation(
+            profile.Name, split, clips.Count, humans, machines,
+            (double)correct / n,
+            humans == 0 ? 0 : (double)humanAsMachine / humans,
+            machines == 0 ? 0 : (double)missed / machines,
+            (double)notSure / n,
+            Percentile(humanTimes, 50), Percentile(humanTimes, 95), humanTimes.Count == 0 ? 0 : humanTimes.Max(),
+            Percentile(machineTimes, 50), Percentile(machineTimes, 95),
+            Percentile(delays, 50));
+    }
+
+    /// <summary>Nearest-rank percentile; 0 for an empty list.</summary>
+    public static int Percentile(List<int> values, int percent)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0)
+        {
+            return 0;
+        }
+
+        var sorted = values.Order().ToList();
+        var rank = (int)Math.Ceiling(percent / 100.0 * sorted.Count);
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
+    }
+}

@@ -1,0 +1,57 @@
+namespace Collections.Dialer.Amd;
+
+/// <summary>What answered the call, as far as the detector can tell.</summary>
+public enum AmdVerdict
+{
+    /// <summary>A person: connect an agent.</summary>
+    Human,
+
+    /// <summary>An answering machine or voicemail: apply the campaign's machine policy.</summary>
+    Machine,
+
+    /// <summary>Undecided within the analysis time: treated as a person (an agent takes it).</summary>
+    NotSure,
+}
+
+/// <summary>Why the detector decided; names follow Asterisk's AMDCAUSE values where one exists.</summary>
+public enum AmdCause
+{
+    /// <summary>Silence after a greeting short enough to be a person's "hello" (HUMAN).</summary>
+    Human,
+
+    /// <summary>Nothing was said within the initial-silence limit.</summary>
+    InitialSilence,
+
+    /// <summary>The greeting's voiced time passed the greeting limit (MACHINE).</summary>
+    LongGreeting,
+
+    /// <summary>More words than a person says before waiting for an answer (MACHINE).</summary>
+    MaxWords,
+
+    /// <summary>One word longer than the maximum word length (MACHINE).</summary>
+    MaxWordLength,
+
+    /// <summary>A steady tone in the voicemail-beep band (MACHINE).</summary>
+    Beep,
+
+    /// <summary>The total analysis time passed without a decision (NOTSURE).</summary>
+    TooLong,
+
+    /// <summary>The audio ended before a decision (NOTSURE).</summary>
+    EndOfAudio,
+}
+
+/// <summary>A decision, the time from answer at which it was made, and what the detector had heard by then.</summary>
+public readonly record struct AmdResult(AmdVerdict Verdict, AmdCause Cause, TimeSpan DecisionTime, int Words = 0, TimeSpan VoicedTime = default)
+{
+    /// <summary>The verdict as the CLI and the Asterisk-compatible logs spell it: HUMAN, MACHINE or NOTSURE.</summary>
+    public string VerdictText => Verdict switch
+    {
+        AmdVerdict.Human => "HUMAN",
+        AmdVerdict.Machine => "MACHINE",
+        _ => "NOTSURE",
+    };
+
+    /// <summary>The cause in upper case without separators, like Asterisk's AMDCAUSE (e.g. LONGGREETING).</summary>
+    public string CauseText => Cause.ToString().ToUpperInvariant();
+}

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using Collections.Dialer.Cli;
+using Collections.Shared.Import;
+using Collections.Shared.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace Collections.Dialer.ImportCli;
+
+/// <summary>The <c>import accounts &lt;csv&gt;</c> verb (docs/import.md): bad rows on stdout as JSON lines, a summary
+/// line last, a progress bar on stderr; exit code 2 when any row or the header was refused.</summary>
+public static class ImportAccountsCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("csv") { Description = "The account file (docs/import.md)." };
+        var portfolio = new Option<string?>("--portfolio") { Description = "Portfolio name for new accounts (default: the file name)." };
+        var noProgress = new Option<bool>("--no-progress") { Description = "Do not draw the progress bar." };
+        var accounts = new Command("accounts", "Load a portfolio of accounts from CSV; upserts on creditor + account reference.") { file, portfolio, noProgress };
+        accounts.SetAction(async (ParseResult parse, CancellationToken ct) =>
+        {
+            var csv = parse.GetValue(file)!;
+            if (!csv.Exists)
+            {
+                return CliOutput.Fail($"csv: file '{csv.FullName}' does not exist.");
+            }
+
+            if (!CliHost.TryDatabase(out var options, out var error))
+            {
+                return CliOutput.Fail(error!);
+            }
+
+            await using var db = DatabaseSetup.CreateContext(options);
+            await db.Database.MigrateAsync(ct);
+            using var logging = CliHost.Logging();
+            var importer = new AccountImporter(db, TimeProvider.System, logging.CreateLogger<AccountImporter>());
+            var name = parse.GetValue(portfolio) ?? Path.GetFileNameWithoutExtension(csv.Name);
+            await using var stream = csv.OpenRead();
+            void Report(ImportError e) => CliOutput.WriteLine(new { line = e.Line, column = e.Column, error = e.Error });
+
+            ImportSummary summary;
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            if (parse.GetValue(noProgress) || !console.Profile.Capabilities.Interactive)
+            {
+                summary = await importer.ImportAsync(stream, name, Report, null, ct);
+            }
+            else
+            {
+                summary = await console.Progress().AutoClear(false).StartAsync(async context =>
+                {
+                    var task = context.AddTask($"Importing {csv.Name}", maxValue: Math.Max(1, csv.Length));
+                    var progress = new Progress<ImportProgress>(p => task.Value = p.BytesRead);
+                    var result = await importer.ImportAsync(stream, name, Report, progress, ct);
+                    task.Value = task.MaxValue;
+                    return result;
+                });
+            }
+
+            CliOutput.WriteLine(new
+            {
+                file = csv.Name,
+                portfolio = name,
+                rows = summary.Rows,
+                inserted = summary.Inserted,
+                updated = summary.Updated,
+                unchanged = summary.Unchanged,
+                rejected = summary.Rejected,
+                fileRejected = summary.FileRejected,
+                creditorsCreated = summary.CreditorsCreated,
+                ignoredColumns = summary.IgnoredColumns,
+                elapsedMs = (long)summary.Elapsed.TotalMilliseconds,
+            });
+            return summary.FileRejected || summary.Rejected > 0 ? CliOutput.BadInput : CliOutput.Ok;
+        });
+
+        return new Command("import", "Load data files.") { accounts };
+    }
+}

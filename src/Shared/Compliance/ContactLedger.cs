@@ -1,0 +1,121 @@
+using System.Data;
+using Collections.Shared.Domain;
+using Collections.Shared.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+
+namespace Collections.Shared.Compliance;
+
+/// <summary>A call or message about to leave: which account, where to, from which campaign and agent, dialed how.</summary>
+public sealed record ContactRequest(
+    AccountId AccountId,
+    ContactTarget Target,
+    CampaignContext Campaign,
+    CampaignId? CampaignId = null,
+    AgentId? AgentId = null);
+
+/// <summary>The ledger's answer: a pending row was committed (go ahead) or the contact was refused (nothing written).</summary>
+/// <param name="AttemptId">The committed pending row; null when refused.</param>
+public sealed record LedgerReservation(ContactAttemptId? AttemptId, ComplianceDecision Decision)
+{
+    public bool MayProceed => AttemptId is not null;
+}
+
+/// <summary>How a contact ended, written over the pending row.</summary>
+public sealed record ContactResult(
+    ContactOutcome Outcome,
+    bool RightPartyContact = false,
+    bool AmdFlagged = false,
+    string? ExternalId = null);
+
+/// <summary>
+/// The contact ledger's discipline: a row with Outcome=Pending is committed, after compliance is re-checked inside the same
+/// transaction, before any dial or message leaves; the outcome is written later. A crash in between leaves the pending row,
+/// and pending rows count toward every frequency limit (12 CFR 1006.14(b)(2) counts calls placed, not calls completed).
+/// </summary>
+public sealed partial class ContactLedger(ComplianceEngine engine, Func<CollectionsDbContext> createContext, TimeProvider time, ILogger<ContactLedger> logger)
+{
+    /// <summary>Re-checks compliance and, when allowed, commits a pending ledger row; call before the dial or message leaves.</summary>
+    public async Task<LedgerReservation> ReserveAsync(ContactRequest request, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
+
+        // Serializable, and the row is inserted before the rules read the ledger. On SQLite a non-deferred transaction
+        // (BEGIN IMMEDIATE) holds the write lock from the start, so a second reservation waits and then sees this row; on
+        // PostgreSQL two concurrent reservations for the same account conflict at commit (serialization failure, 40001)
+        // instead of both passing a limit.
+        await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
+        var debtorId = await db.Accounts.Where(a => a.Id == request.AccountId).Select(a => (DebtorId?)a.DebtorId).FirstOrDefaultAsync(cancellationToken)
+            ?? throw new InvalidOperationException($"Account {request.AccountId} does not exist.");
+        var row = new ContactAttempt
+        {
+            AccountId = request.AccountId,
+            DebtorId = debtorId,
+            Channel = request.Target.Channel,
+            Address = request.Target.Address,
+            CampaignId = request.CampaignId,
+            AgentId = request.AgentId,
+            StartedAt = now,
+            Outcome = ContactOutcome.Pending,
+        };
+        db.ContactAttempts.Add(row);
+        await db.SaveChangesAsync(cancellationToken);
+
+        var subject = await ComplianceSnapshotLoader.LoadAsync(db, request.AccountId, now, cancellationToken)
+            ?? throw new InvalidOperationException($"Account {request.AccountId} vanished inside its own transaction.");
+        var others = new ComplianceSubject
+        {
+            Account = subject.Account,
+            Debtor = subject.Debtor,
+            OptOuts = subject.OptOuts,
+            Holds = subject.Holds,
+            Ledger = subject.Ledger.Where(a => a.Id != row.Id).ToList(),
+        };
+        var decision = engine.Evaluate(others, request.Target, request.Campaign, now);
+        if (!decision.Allowed)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            var refusedBy = string.Join(",", decision.Rules.Where(r => r.Verdict == RuleVerdict.Refused).Select(r => r.Rule));
+            LogRefused(logger, request.AccountId, request.Target.Channel, Mask(request.Target.Address), refusedBy);
+            return new LedgerReservation(null, decision);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        LogReserved(logger, row.Id, request.AccountId, request.Target.Channel, Mask(request.Target.Address));
+        return new LedgerReservation(row.Id, decision);
+    }
+
+    /// <summary>Writes how the contact ended over its pending row.</summary>
+    public async Task CompleteAsync(ContactAttemptId attemptId, ContactResult result, CancellationToken cancellationToken)
+    {
+        if (result.Outcome == ContactOutcome.Pending)
+        {
+            throw new ArgumentException("A completed contact needs an outcome other than Pending.", nameof(result));
+        }
+
+        await using var db = createContext();
+        var row = await db.ContactAttempts.FirstOrDefaultAsync(a => a.Id == attemptId, cancellationToken)
+            ?? throw new InvalidOperationException($"Ledger row {attemptId} does not exist.");
+        row.Outcome = result.Outcome;
+        row.EndedAt = Instant.FromDateTimeOffset(time.GetUtcNow());
+        row.RightPartyContact = result.RightPartyContact;
+        row.AmdFlagged = result.AmdFlagged;
+        row.ExternalId = result.ExternalId ?? row.ExternalId;
+        await db.SaveChangesAsync(cancellationToken);
+        LogCompleted(logger, attemptId, result.Outcome);
+    }
+
+    /// <summary>Keeps the last three characters of a number or address for logs (STYLE.md habit 11).</summary>
+    internal static string Mask(string address) => address.Length <= 3 ? "***" : new string('*', address.Length - 3) + address[^3..];
+
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Ledger row {AttemptId} pending for account {AccountId}: {Channel} to {Address}")]
+    private static partial void LogReserved(ILogger logger, ContactAttemptId attemptId, AccountId accountId, ContactChannel channel, string address);
+
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Contact refused for account {AccountId}: {Channel} to {Address} by {Rules}")]
+    private static partial void LogRefused(ILogger logger, AccountId accountId, ContactChannel channel, string address, string rules);
+
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Debug, Message = "Ledger row {AttemptId} completed: {Outcome}")]
+    private static partial void LogCompleted(ILogger logger, ContactAttemptId attemptId, ContactOutcome outcome);
+}

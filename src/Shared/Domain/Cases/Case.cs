@@ -1,0 +1,43 @@
+using NodaTime;
+
+namespace Collections.Shared.Domain;
+
+/// <summary>Where a case stands in the escalation the agencies describe (seeds 000, 002, 003).</summary>
+public enum CasePhase
+{
+    New = 0,
+    PreDueReminder = 1,
+    WrittenReminder = 2,
+    PhoneAndMessages = 3,
+    SecondReminder = 4,
+    FinalDemand = 5,
+    LegalReview = 6,
+    Hibernation = 7,
+    PaymentArrangement = 8,
+    Closed = 9,
+}
+
+/// <summary>The collection case working one account: its strategy, phase and next step.</summary>
+public sealed class Case
+{
+    public CaseId Id { get; set; } = CaseId.New();
+
+    public AccountId AccountId { get; set; }
+
+    public CasePhase Phase { get; set; }
+
+    /// <summary>Id of the strategy (from config/strategies) the claim analysis chose.</summary>
+    public string? StrategyId { get; set; }
+
+    /// <summary>Name of the next step of the strategy.</summary>
+    public string? NextStep { get; set; }
+
+    public Instant? NextStepDueAt { get; set; }
+
+    /// <summary>Risk flags raised by the claim analysis (comma separated: "new-bank-details,address-changes").</summary>
+    public string? RiskFlags { get; set; }
+
+    public Instant OpenedAt { get; set; }
+
+    public Instant? ClosedAt { get; set; }
+}

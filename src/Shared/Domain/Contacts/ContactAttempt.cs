@@ -1,0 +1,54 @@
+using NodaTime;
+
+namespace Collections.Shared.Domain;
+
+/// <summary>How a contact attempt ended; <see cref="Pending"/> is written before the call or message leaves.</summary>
+public enum ContactOutcome
+{
+    Pending = 0,
+    Answered = 1,
+    Busy = 2,
+    NoAnswer = 3,
+    Failed = 4,
+    Machine = 5,
+    Abandoned = 6,
+    Sent = 7,
+    Delivered = 8,
+    Undelivered = 9,
+    Cancelled = 10,
+}
+
+/// <summary>One row of the contact ledger: every call and message about an account, written before it leaves
+/// so a crash cannot lose a count (Regulation F 12 CFR 1006.14(b)(2) counts attempts, not completed calls).</summary>
+public sealed class ContactAttempt
+{
+    public ContactAttemptId Id { get; set; } = ContactAttemptId.New();
+
+    public AccountId AccountId { get; set; }
+
+    public DebtorId DebtorId { get; set; }
+
+    public ContactChannel Channel { get; set; }
+
+    /// <summary>The number or address contacted (E.164 or e-mail).</summary>
+    public required string Address { get; set; }
+
+    public CampaignId? CampaignId { get; set; }
+
+    public AgentId? AgentId { get; set; }
+
+    public Instant StartedAt { get; set; }
+
+    public Instant? EndedAt { get; set; }
+
+    public ContactOutcome Outcome { get; set; }
+
+    /// <summary>A telephone conversation with the debtor took place (12 CFR 1006.14(b)(2)(ii) starts a 7-day quiet period).</summary>
+    public bool RightPartyContact { get; set; }
+
+    /// <summary>The answering-machine detector flagged this answered call (Ofcom: no repeat within 24 h without an operator).</summary>
+    public bool AmdFlagged { get; set; }
+
+    /// <summary>Provider's id for the message or call (Twilio SID, SIP Call-ID).</summary>
+    public string? ExternalId { get; set; }
+}

@@ -1,0 +1,381 @@
+using System.Text;
+using System.Threading.Channels;
+using Collections.Shared.Domain;
+using Collections.Shared.Persistence;
+using Collections.Shared.Persistence.Bulk;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+
+namespace Collections.Shared.Import;
+
+/// <summary>How far an import has got, for a progress bar.</summary>
+public sealed record ImportProgress(long BytesRead, long TotalBytes, long Rows);
+
+/// <summary>What an import did. <see cref="FileRejected"/> means the header was unusable and nothing was loaded.</summary>
+public sealed record ImportSummary(
+    long Rows, long Inserted, long Updated, long Unchanged, long Rejected, bool FileRejected,
+    IReadOnlyList<string> CreditorsCreated, IReadOnlyList<string> IgnoredColumns, TimeSpan Elapsed);
+
+/// <summary>Loads a portfolio from the account CSV format: validates every row, keeps the good ones, reports the bad
+/// ones by line and column, and upserts on (creditor, account reference) so a re-import changes nothing twice.</summary>
+public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvider time, ILogger<AccountImporter> logger)
+{
+    private const int BatchSize = 5000;
+
+    private readonly Dictionary<string, CreditorId> _creditors = new(StringComparer.Ordinal);
+    private readonly Dictionary<CreditorId, PortfolioId> _portfolios = [];
+    private readonly Dictionary<CreditorId, Dictionary<string, Known>> _known = [];
+    private readonly List<string> _creditorsCreated = [];
+
+    /// <summary>Imports <paramref name="input"/> into the portfolio named <paramref name="portfolioName"/> of each creditor in the file.</summary>
+    /// <param name="onError">Called for every refused row or header problem, in file order.</param>
+    public async Task<ImportSummary> ImportAsync(
+        Stream input, string portfolioName, Action<ImportError> onError, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var started = time.GetTimestamp();
+        var total = input.CanSeek ? input.Length : -1;
+        using var reader = new CsvReader(new StreamReader(input, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16));
+        var header = reader.Read();
+        if (header is null)
+        {
+            onError(new ImportError(1, null, "the file is empty: a header row is required"));
+            return new ImportSummary(0, 0, 0, 0, 0, true, [], [], time.GetElapsedTime(started));
+        }
+
+        var (parser, headerErrors, ignored) = AccountRowParser.FromHeader(header);
+        if (parser is null)
+        {
+            headerErrors.ToList().ForEach(onError);
+            return new ImportSummary(0, 0, 0, 0, 0, true, [], ignored, time.GetElapsedTime(started));
+        }
+
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets the console keep reading while a portfolio loads; NORMAL is durable at each commit in WAL mode.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", cancellationToken);
+        }
+
+        // Three stages on a bounded pipeline: read text, validate (parallel: phone parsing dominates), write.
+        var raw = Channel.CreateBounded<List<CsvRecord>>(4);
+        var parsed = Channel.CreateBounded<List<AccountRow>>(4);
+        long rows = 0, rejected = 0;
+
+        var readTask = Task.Run(async () =>
+        {
+            try
+            {
+                var batch = new List<CsvRecord>(BatchSize);
+                while (reader.Read() is { } record)
+                {
+                    batch.Add(record);
+                    if (batch.Count == BatchSize)
+                    {
+                        await raw.Writer.WriteAsync(batch, cancellationToken);
+                        batch = new List<CsvRecord>(BatchSize);
+                    }
+                }
+
+                if (batch.Count > 0)
+                {
+                    await raw.Writer.WriteAsync(batch, cancellationToken);
+                }
+
+                raw.Writer.Complete();
+            }
+            catch (Exception ex)
+            {
+                raw.Writer.Complete(ex);
+            }
+        }, cancellationToken);
+
+        var parseTask = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var batch in raw.Reader.ReadAllAsync(cancellationToken))
+                {
+                    var results = new (AccountRow? Row, List<ImportError>? Errors)[batch.Count];
+                    Parallel.For(0, batch.Count, i => results[i] = parser.Parse(batch[i]));
+                    var good = new List<AccountRow>(batch.Count);
+                    foreach (var (row, errors) in results)
+                    {
+                        if (row is not null)
+                        {
+                            good.Add(row);
+                        }
+                        else
+                        {
+                            Interlocked.Increment(ref rejected);
+                            errors!.ForEach(onError);
+                        }
+                    }
+
+                    Interlocked.Add(ref rows, batch.Count);
+                    await parsed.Writer.WriteAsync(good, cancellationToken);
+                }
+
+                parsed.Writer.Complete();
+            }
+            catch (Exception ex)
+            {
+                parsed.Writer.Complete(ex);
+            }
+        }, cancellationToken);
+
+        long inserted = 0, updated = 0, unchanged = 0;
+        await foreach (var batch in parsed.Reader.ReadAllAsync(cancellationToken))
+        {
+            var (i, u, n) = await WriteBatchAsync(batch, portfolioName, cancellationToken);
+            inserted += i;
+            updated += u;
+            unchanged += n;
+            progress?.Report(new ImportProgress(input.CanSeek ? input.Position : 0, total, Interlocked.Read(ref rows)));
+        }
+
+        await Task.WhenAll(readTask, parseTask);
+        var elapsed = time.GetElapsedTime(started);
+        LogImported(logger, rows, inserted, updated, unchanged, rejected, elapsed.TotalSeconds);
+        return new ImportSummary(rows, inserted, updated, unchanged, rejected, false, _creditorsCreated, ignored, elapsed);
+    }
+
+    private async Task<(int Inserted, int Updated, int Unchanged)> WriteBatchAsync(List<AccountRow> batch, string portfolioName, CancellationToken ct)
+    {
+        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
+        var debtors = new List<Debtor>();
+        var addresses = new List<DebtorAddress>();
+        var phones = new List<PhoneNumber>();
+        var accounts = new List<Account>();
+        var invoices = new List<Invoice>();
+        var cases = new List<Case>();
+        var updates = new List<(AccountRow Row, Known Known)>();
+        var unchanged = 0;
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        foreach (var row in batch)
+        {
+            var creditorId = await CreditorAsync(row, now, ct);
+            var known = await KnownAsync(creditorId, ct);
+            if (known.TryGetValue(row.AccountRef, out var existing))
+            {
+                if (existing.Hash == row.Hash)
+                {
+                    unchanged++;
+                }
+                else
+                {
+                    updates.Add((row, existing));
+                    known[row.AccountRef] = existing with { Hash = row.Hash };
+                }
+
+                continue;
+            }
+
+            var portfolioId = await PortfolioAsync(creditorId, portfolioName, now, ct);
+            var debtor = NewDebtor(row);
+            debtors.Add(debtor);
+            if (NewAddress(row, debtor.Id, now) is { } address)
+            {
+                addresses.Add(address);
+            }
+
+            var priority = 1;
+            phones.AddRange(row.Phones.Select(p => NewPhone(row, p, debtor.Id, priority++, now)));
+            var account = new Account
+            {
+                CreditorId = creditorId,
+                PortfolioId = portfolioId,
+                DebtorId = debtor.Id,
+                CreditorReference = row.AccountRef,
+                Industry = row.Industry,
+                Origin = row.Origin,
+                Currency = row.Currency,
+                Principal = row.Principal,
+                Interest = row.Interest,
+                Fees = row.Fees,
+                DueDate = row.DueDate,
+                CreatedAt = now,
+                UpdatedAt = now,
+                ImportHash = row.Hash,
+            };
+            accounts.Add(account);
+            invoices.AddRange(row.Invoices.Select(i => new Invoice { AccountId = account.Id, Number = i.Number, IssuedOn = i.IssuedOn, DueOn = i.DueOn, Amount = i.Amount }));
+            cases.Add(new Case { AccountId = account.Id, Phase = CasePhase.New, OpenedAt = now, NextStepDueAt = now });
+            known[row.AccountRef] = new Known(account.Id, debtor.Id, row.Hash);
+        }
+
+        await InsertAsync(debtors, ct);
+        await InsertAsync(addresses, ct);
+        await InsertAsync(phones, ct);
+        await InsertAsync(accounts, ct);
+        await InsertAsync(invoices, ct);
+        await InsertAsync(cases, ct);
+
+        foreach (var (row, known) in updates)
+        {
+            await ApplyUpdateAsync(row, known, now, ct);
+        }
+
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        return (accounts.Count, updates.Count, unchanged);
+    }
+
+    private async Task InsertAsync<T>(List<T> items, CancellationToken ct)
+        where T : class
+    {
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        using var inserter = new BulkInserter<T>(db);
+        await inserter.InsertAsync(items, ct);
+    }
+
+    /// <summary>A changed row updates the claim in place; a new address ends the old one (address history is a
+    /// warning sign the claim analysis reads), new numbers are added, and nothing already loaded is deleted.</summary>
+    private async Task ApplyUpdateAsync(AccountRow row, Known known, Instant now, CancellationToken ct)
+    {
+        var account = await db.Accounts.Include(a => a.Invoices).SingleAsync(a => a.Id == known.AccountId, ct);
+        account.Industry = row.Industry;
+        account.Origin = row.Origin;
+        account.Currency = row.Currency;
+        account.Principal = row.Principal;
+        account.Interest = row.Interest;
+        account.Fees = row.Fees;
+        account.DueDate = row.DueDate;
+        account.ImportHash = row.Hash;
+        account.UpdatedAt = now;
+        foreach (var invoice in row.Invoices)
+        {
+            var stored = account.Invoices.FirstOrDefault(i => i.Number == invoice.Number);
+            if (stored is null)
+            {
+                account.Invoices.Add(new Invoice { AccountId = account.Id, Number = invoice.Number, IssuedOn = invoice.IssuedOn, DueOn = invoice.DueOn, Amount = invoice.Amount });
+            }
+            else
+            {
+                (stored.IssuedOn, stored.DueOn, stored.Amount) = (invoice.IssuedOn, invoice.DueOn, invoice.Amount);
+            }
+        }
+
+        var debtor = await db.Debtors.Include(d => d.Addresses).Include(d => d.Phones).SingleAsync(d => d.Id == known.DebtorId, ct);
+        CopyPerson(row, debtor);
+        var current = debtor.CurrentAddress;
+        if (NewAddress(row, debtor.Id, now) is { } address
+            && (current is null || current.Street != address.Street || current.PostalCode != address.PostalCode || current.City != address.City || current.Country != address.Country))
+        {
+            current?.ValidUntil = now;
+            debtor.Addresses.Add(address);
+        }
+
+        foreach (var phone in row.Phones)
+        {
+            var existing = debtor.Phones.FirstOrDefault(p => p.E164 == phone.E164);
+            if (existing is null)
+            {
+                debtor.Phones.Add(NewPhone(row, phone, debtor.Id, debtor.Phones.Count + 1, now));
+            }
+            else if (existing.AutodialConsent != phone.Consent)
+            {
+                existing.AutodialConsent = phone.Consent;
+                existing.ConsentSource = phone.Consent ? row.ConsentSource ?? "import" : null;
+                existing.ConsentAt = phone.Consent ? now : null;
+            }
+        }
+    }
+
+    private static Debtor NewDebtor(AccountRow row) => CopyPerson(row, new Debtor { PreferredLanguage = row.Language });
+
+    private static Debtor CopyPerson(AccountRow row, Debtor debtor)
+    {
+        debtor.Kind = row.DebtorKind;
+        debtor.FirstName = row.FirstName;
+        debtor.LastName = row.LastName;
+        debtor.CompanyName = row.CompanyName;
+        debtor.DateOfBirth = row.DateOfBirth;
+        debtor.PreferredLanguage = row.Language;
+        debtor.TimeZoneId = row.TimeZone;
+        debtor.Email = row.Email;
+        return debtor;
+    }
+
+    private static DebtorAddress? NewAddress(AccountRow row, DebtorId debtorId, Instant now) =>
+        row.Street is null && row.City is null && row.PostalCode is null
+            ? null
+            : new DebtorAddress { DebtorId = debtorId, Street = row.Street ?? "", PostalCode = row.PostalCode ?? "", City = row.City ?? "", Country = row.Country, ValidFrom = now };
+
+    private static PhoneNumber NewPhone(AccountRow row, ImportedPhone phone, DebtorId debtorId, int priority, Instant now) => new()
+    {
+        DebtorId = debtorId,
+        E164 = phone.E164,
+        Kind = phone.Kind,
+        Region = phone.Region,
+        Priority = priority,
+        AutodialConsent = phone.Consent,
+        ConsentSource = phone.Consent ? row.ConsentSource ?? "import" : null,
+        ConsentAt = phone.Consent ? now : null,
+    };
+
+    private async Task<CreditorId> CreditorAsync(AccountRow row, Instant now, CancellationToken ct)
+    {
+        if (_creditors.TryGetValue(row.CreditorCode, out var id))
+        {
+            return id;
+        }
+
+        var creditor = await db.Creditors.AsNoTracking().FirstOrDefaultAsync(c => c.Code == row.CreditorCode, ct);
+        if (creditor is null)
+        {
+            // An unknown code creates the creditor with default policy (listed in the summary), so no good row is lost.
+            creditor = new Creditor { Code = row.CreditorCode, Name = row.CreditorCode, Country = row.Country };
+            db.Creditors.Add(creditor);
+            await db.SaveChangesAsync(ct);
+            _creditorsCreated.Add(row.CreditorCode);
+        }
+
+        _creditors[row.CreditorCode] = creditor.Id;
+        return creditor.Id;
+    }
+
+    private async Task<PortfolioId> PortfolioAsync(CreditorId creditorId, string name, Instant now, CancellationToken ct)
+    {
+        if (_portfolios.TryGetValue(creditorId, out var id))
+        {
+            return id;
+        }
+
+        var portfolio = await db.Portfolios.AsNoTracking().FirstOrDefaultAsync(p => p.CreditorId == creditorId && p.Name == name, ct);
+        if (portfolio is null)
+        {
+            portfolio = new Portfolio { CreditorId = creditorId, Name = name, CreatedAt = now };
+            db.Portfolios.Add(portfolio);
+            await db.SaveChangesAsync(ct);
+        }
+
+        _portfolios[creditorId] = portfolio.Id;
+        return portfolio.Id;
+    }
+
+    private async Task<Dictionary<string, Known>> KnownAsync(CreditorId creditorId, CancellationToken ct)
+    {
+        if (_known.TryGetValue(creditorId, out var known))
+        {
+            return known;
+        }
+
+        known = await db.Accounts.AsNoTracking()
+            .Where(a => a.CreditorId == creditorId)
+            .Select(a => new { a.CreditorReference, a.Id, a.DebtorId, a.ImportHash })
+            .ToDictionaryAsync(a => a.CreditorReference, a => new Known(a.Id, a.DebtorId, a.ImportHash), StringComparer.Ordinal, ct);
+        _known[creditorId] = known;
+        return known;
+    }
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Imported {Rows} rows: {Inserted} inserted, {Updated} updated, {Unchanged} unchanged, {Rejected} rejected in {Seconds:0.0} s")]
+    private static partial void LogImported(ILogger logger, long rows, long inserted, long updated, long unchanged, long rejected, double seconds);
+
+    private sealed record Known(AccountId AccountId, DebtorId DebtorId, string? Hash);
+}

@@ -1,0 +1,114 @@
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Collections.Shared.Persistence.Bulk;
+
+/// <summary>Inserts many entities of one type with multi-row INSERT statements built from the EF model, so table
+/// names, column names and value conversions stay exactly those of the migrations on every provider.</summary>
+/// <remarks>EF's change tracker costs tens of microseconds per entity; a portfolio of a million claims is six
+/// million rows. Multi-row statements with reused parameters keep the whole load within the import budget.</remarks>
+public sealed class BulkInserter<T> : IDisposable
+    where T : class
+{
+    // SQL Server allows 2100 parameters per statement; staying under it keeps one code path for all providers.
+    private const int MaxParameters = 2000;
+    private const int MaxRowsPerStatement = 200;
+
+    // Microsoft.Data.Sqlite binds every parameter by name on every execution, and SQLite's name lookup scans the
+    // statement's parameter list, so binding cost grows with the square of the parameter count. SQLite has no
+    // network round trip to save: small statements are fastest there.
+    private const int MaxSqliteParameters = 64;
+
+    private readonly DbConnection _connection;
+    private readonly DbTransaction _transaction;
+    private readonly Column[] _columns;
+    private readonly string _insertPrefix;
+    private readonly int _rowsPerStatement;
+    private readonly Dictionary<int, DbCommand> _commands = [];
+
+    public BulkInserter(DbContext db)
+    {
+        var entityType = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
+        var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+        var sql = db.GetService<ISqlGenerationHelper>();
+        _columns = [.. entityType.GetProperties()
+            .Where(p => p.GetColumnName(table) is not null)
+            .Select(p => new Column(p, p.GetColumnName(table)!, p.GetRelationalTypeMapping()))];
+        _insertPrefix = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", _columns.Select(c => sql.DelimitIdentifier(c.Name)))}) VALUES ";
+        var maxParameters = db.Database.IsSqlite() ? MaxSqliteParameters : MaxParameters;
+        _rowsPerStatement = Math.Clamp(maxParameters / _columns.Length, 1, MaxRowsPerStatement);
+        _connection = db.Database.GetDbConnection();
+        _transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("Bulk inserts run inside a transaction begun on the context.");
+    }
+
+    /// <summary>Inserts <paramref name="items"/> in as few statements as the parameter limit allows.</summary>
+    public async Task InsertAsync(IReadOnlyList<T> items, CancellationToken cancellationToken)
+    {
+        for (var offset = 0; offset < items.Count; offset += _rowsPerStatement)
+        {
+            var rows = Math.Min(_rowsPerStatement, items.Count - offset);
+            var command = CommandFor(rows);
+            var p = 0;
+            for (var r = 0; r < rows; r++)
+            {
+                var item = items[offset + r];
+                foreach (var column in _columns)
+                {
+                    var value = column.Property.GetGetter().GetClrValueUsingContainingEntity(item);
+                    if (value is not null && column.Mapping.Converter is { } converter)
+                    {
+                        value = converter.ConvertToProvider(value);
+                    }
+
+                    command.Parameters[p++].Value = value ?? DBNull.Value;
+                }
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
+    }
+
+    private DbCommand CommandFor(int rows)
+    {
+        if (_commands.TryGetValue(rows, out var command))
+        {
+            return command;
+        }
+
+        command = _connection.CreateCommand();
+        command.Transaction = _transaction;
+        var text = new StringBuilder(_insertPrefix);
+        var n = 0;
+        for (var r = 0; r < rows; r++)
+        {
+            text.Append(r == 0 ? "(" : ", (");
+            for (var c = 0; c < _columns.Length; c++)
+            {
+                var name = $"@p{n++}";
+                text.Append(c == 0 ? name : ", " + name);
+                command.Parameters.Add(_columns[c].Mapping.CreateParameter(command, name, null, _columns[c].Property.IsNullable));
+            }
+
+            text.Append(')');
+        }
+
+        command.CommandText = text.ToString();
+        _commands[rows] = command;
+        return command;
+    }
+
+    private sealed record Column(IProperty Property, string Name, RelationalTypeMapping Mapping);
+}

@@ -1,0 +1,30 @@
+using Collections.Shared.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Collections.Shared.Persistence.Configurations;
+
+internal sealed class CreditorConfiguration : IEntityTypeConfiguration<Creditor>
+{
+    public void Configure(EntityTypeBuilder<Creditor> builder)
+    {
+        builder.ToTable("creditors");
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.Code).HasMaxLength(64);
+        builder.HasIndex(c => c.Code).IsUnique();
+        builder.Property(c => c.Name).HasMaxLength(200);
+        builder.Property(c => c.Country).HasMaxLength(2).IsFixedLength();
+        builder.Property(c => c.ReportEmail).HasMaxLength(254);
+        builder.OwnsOne(c => c.Policy, policy =>
+        {
+            policy.Property(p => p.MaxInstalments).HasColumnName("policy_max_instalments");
+            policy.Property(p => p.MinInstalment).HasColumnName("policy_min_instalment");
+            policy.Property(p => p.MaxSettlementDiscountPercent).HasColumnName("policy_max_settlement_discount_percent");
+            policy.Property(p => p.PromiseTolerance).HasColumnName("policy_promise_tolerance");
+            policy.Property(p => p.AllowsSms).HasColumnName("policy_allows_sms");
+            policy.Property(p => p.AllowsWhatsApp).HasColumnName("policy_allows_whatsapp");
+            policy.Property(p => p.AllowsAutomatedDialing).HasColumnName("policy_allows_automated_dialing");
+        });
+        builder.Navigation(c => c.Policy).IsRequired();
+    }
+}

@@ -1,0 +1,142 @@
+using Collections.Shared.Domain;
+using Collections.Shared.Import;
+using Collections.Shared.Persistence;
+using Collections.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Collections.Shared.Tests.Import;
+
+/// <summary>Import behaviour on each real provider, with the shipped sample file (config/samples/accounts.csv).</summary>
+public abstract class AccountImporterTests
+{
+    private static readonly string Sample = RepositoryRoot.Combine("config", "samples", "accounts.csv");
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero));
+
+    protected abstract Task<DatabaseOptions> NewDatabaseAsync();
+
+    private async Task<(ImportSummary Summary, List<ImportError> Errors)> ImportAsync(DatabaseOptions options, Stream input, string portfolio = "sample")
+    {
+        var errors = new List<ImportError>();
+        await using var db = DatabaseSetup.CreateContext(options);
+        var importer = new AccountImporter(db, _clock, NullLogger<AccountImporter>.Instance);
+        var summary = await importer.ImportAsync(input, portfolio, errors.Add, null, TestContext.Current.CancellationToken);
+        return (summary, errors);
+    }
+
+    private static MemoryStream Csv(string text) => new(System.Text.Encoding.UTF8.GetBytes(text));
+
+    [Fact]
+    public async Task Good_rows_are_kept_and_every_bad_row_is_reported_by_line_and_column()
+    {
+        var options = await (await NewDatabaseAsync()).MigrateAsync();
+        await using var file = File.OpenRead(Sample);
+        var (summary, errors) = await ImportAsync(options, file);
+
+        Assert.Equal(12, summary.Rows);
+        Assert.Equal(7, summary.Inserted);
+        Assert.Equal(5, summary.Rejected);
+        Assert.Equal(
+            [
+                (9L, "phone", "bad E.164 number '+44 7700 900': not a valid number for GB"),
+                (10L, "phone", "bad E.164 number '07911 654321': not a valid number for GB"),
+                (10L, "currency", "'GBQ' is not an ISO 4217 currency code"),
+                (11L, "principal", "negative amount -1200"),
+                (12L, "due_date", "unparseable date '31/05/2026' (expected yyyy-MM-dd or dd.MM.yyyy)"),
+                (13L, "account_ref", "required value is empty"),
+            ],
+            errors.Select(e => (e.Line, e.Column!, e.Error)));
+
+        await using var db = DatabaseSetup.CreateContext(options);
+        Assert.Equal(7, await db.Accounts.CountAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(7, await db.Cases.CountAsync(c => c.Phase == CasePhase.New, TestContext.Current.CancellationToken));
+        var weiss = await db.Accounts.Include(a => a.Invoices).SingleAsync(a => a.CreditorReference == "DE-100001", TestContext.Current.CancellationToken);
+        Assert.Equal(new Money(249.90m + 4.12m + 5.00m, "EUR"), weiss.Balance);
+        Assert.Equal(new NodaTime.LocalDate(2026, 8, 15), weiss.DueDate);
+        Assert.Equal(Industry.Telecom, weiss.Industry);
+        Assert.Equal(2, weiss.Invoices.Count);
+        var debtor = await db.Debtors.Include(d => d.Phones).Include(d => d.Addresses).SingleAsync(d => d.Id == weiss.DebtorId, TestContext.Current.CancellationToken);
+        Assert.Equal("Jürgen Weiß", debtor.DisplayName);
+        Assert.Equal(["+4915123456789", "+493012345678"], debtor.Phones.OrderBy(p => p.Priority).Select(p => p.E164));
+        Assert.Equal([PhoneKind.Mobile, PhoneKind.Landline], debtor.Phones.OrderBy(p => p.Priority).Select(p => p.Kind));
+        Assert.True(debtor.Phones.Single(p => p.Priority == 1).AutodialConsent);
+        Assert.Equal("Berlin", debtor.CurrentAddress!.City);
+        var business = await db.Accounts.SingleAsync(a => a.CreditorReference == "DE-100002", TestContext.Current.CancellationToken);
+        Assert.Equal("Bäckerei Schmidt GmbH", (await db.Debtors.SingleAsync(d => d.Id == business.DebtorId, TestContext.Current.CancellationToken)).DisplayName);
+    }
+
+    [Fact]
+    public async Task Importing_the_same_file_again_changes_nothing()
+    {
+        var options = await (await NewDatabaseAsync()).MigrateAsync();
+        await using (var first = File.OpenRead(Sample))
+        {
+            await ImportAsync(options, first);
+        }
+
+        await using var again = File.OpenRead(Sample);
+        var (summary, _) = await ImportAsync(options, again);
+        Assert.Equal((0L, 0L, 7L, 5L), (summary.Inserted, summary.Updated, summary.Unchanged, summary.Rejected));
+        await using var db = DatabaseSetup.CreateContext(options);
+        Assert.Equal(7, await db.Accounts.CountAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(7, await db.Debtors.CountAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(4, await db.Invoices.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_changed_row_updates_the_claim_and_keeps_the_old_address_as_history()
+    {
+        var options = await (await NewDatabaseAsync()).MigrateAsync();
+        const string header = "creditor,account_ref,debtor_type,last_name,street,postal_code,city,country,phone,currency,principal,due_date\n";
+        await ImportAsync(options, Csv(header + "C1,A1,consumer,Nagy,Kossuth u. 3.,6720,Szeged,HU,+36 20 765 4321,HUF,1000,2026-01-31\n"));
+        _clock.Advance(TimeSpan.FromDays(30));
+        var (summary, errors) = await ImportAsync(options, Csv(header + "C1,A1,consumer,Nagy,Petőfi u. 9.,1052,Budapest,HU,+36 30 111 2222,HUF,1250.50,2026-01-31\n"));
+
+        Assert.Empty(errors);
+        Assert.Equal((0L, 1L, 0L), (summary.Inserted, summary.Updated, summary.Unchanged));
+        await using var db = DatabaseSetup.CreateContext(options);
+        var account = await db.Accounts.SingleAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(1250.50m, account.Principal);
+        var debtor = await db.Debtors.Include(d => d.Addresses).Include(d => d.Phones).SingleAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(2, debtor.Addresses.Count);
+        Assert.Equal("Budapest", debtor.CurrentAddress!.City);
+        Assert.NotNull(debtor.Addresses.Single(a => a.City == "Szeged").ValidUntil);
+        Assert.Equal(["+36207654321", "+36301112222"], debtor.Phones.OrderBy(p => p.Priority).Select(p => p.E164));
+    }
+
+    [Fact]
+    public async Task A_file_without_a_required_column_is_refused_whole_naming_the_column()
+    {
+        var options = await (await NewDatabaseAsync()).MigrateAsync();
+        var (summary, errors) = await ImportAsync(options, Csv("creditor,account_ref,debtor_type,last_name,country,principal,due_date\nC1,A1,consumer,X,DE,10,2026-01-01\n"));
+        Assert.True(summary.FileRejected);
+        var error = Assert.Single(errors);
+        Assert.Equal((1L, "currency"), (error.Line, error.Column));
+        Assert.Contains("missing required column 'currency'", error.Error);
+        await using var db = DatabaseSetup.CreateContext(options);
+        Assert.Equal(0, await db.Accounts.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_row_with_several_problems_reports_each_of_them()
+    {
+        var options = await (await NewDatabaseAsync()).MigrateAsync();
+        var (_, errors) = await ImportAsync(options, Csv(
+            "creditor;account_ref;debtor_type;company_name;country;currency;principal;fees;due_date;phone\n" +
+            "C1;A1;business;;DE;EUR;12,50;-3;2026-02-30;+49 30\n"));
+        Assert.Equal(["company_name", "due_date", "fees", "phone"], errors.Select(e => e.Column!).Order(StringComparer.Ordinal));
+        Assert.All(errors, e => Assert.Equal(2, e.Line));
+    }
+}
+
+public sealed class SqliteAccountImporterTests : AccountImporterTests
+{
+    protected override Task<DatabaseOptions> NewDatabaseAsync() => Task.FromResult(TestDatabases.NewSqlite());
+}
+
+[Trait("Category", "Integration")]
+public sealed class PostgresAccountImporterTests(PostgresFixture postgres) : AccountImporterTests
+{
+    protected override async Task<DatabaseOptions> NewDatabaseAsync() => await TestDatabases.NewPostgresAsync(await postgres.ServerAsync());
+}

@@ -1,0 +1,52 @@
+using Collections.Shared.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Collections.Testing;
+
+/// <summary>Fresh, migrated databases for tests, on SQLite (a temporary file) or on a running <see cref="PostgresServer"/>.</summary>
+public static class TestDatabases
+{
+    /// <summary>Options for a new SQLite file in the temporary folder.</summary>
+    public static DatabaseOptions NewSqlite() => new()
+    {
+        Provider = DatabaseProvider.Sqlite,
+        ConnectionString = $"Data Source={Path.Combine(Path.GetTempPath(), $"collections-test-{Guid.NewGuid():N}.db")};Pooling=false",
+    };
+
+    /// <summary>Options for a new database on <paramref name="server"/>.</summary>
+    public static async Task<DatabaseOptions> NewPostgresAsync(PostgresServer server) => new()
+    {
+        Provider = DatabaseProvider.Postgres,
+        ConnectionString = await server.CreateDatabaseAsync(),
+    };
+
+    /// <summary>Applies every migration of the provider and returns the options.</summary>
+    public static async Task<DatabaseOptions> MigrateAsync(this DatabaseOptions options)
+    {
+        await using var db = DatabaseSetup.CreateContext(options);
+        await db.Database.MigrateAsync();
+        return options;
+    }
+}
+
+/// <summary>Finds files of the repository from a test's output folder.</summary>
+public static class RepositoryRoot
+{
+    /// <summary>The folder holding Collections.sln.</summary>
+    public static string Path { get; } = Find();
+
+    public static string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Collections.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Collections.sln not found above " + AppContext.BaseDirectory);
+    }
+}
