@@ -37,6 +37,9 @@ internal sealed class CallMedia : IAsyncDisposable
 
     public string? AmdVerdict { get; private set; }
 
+    /// <summary>AMD listens only from the answer on (early media is ringback or an announcement, not the callee).</summary>
+    public bool AmdArmed { get; set; }
+
     /// <summary>True once the whole prompt has been sent.</summary>
     public bool PromptDone => _prompt is null || _promptOffset >= _prompt.Length;
 
@@ -65,7 +68,7 @@ internal sealed class CallMedia : IAsyncDisposable
             _received.Enqueue(frame.Samples);
         }
 
-        if (_classifier is not null && AmdVerdict is null)
+        if (_classifier is not null && AmdArmed && AmdVerdict is null)
         {
             AmdVerdict = _classifier.Push(frame.Samples);
         }
@@ -129,7 +132,7 @@ internal sealed class CallMedia : IAsyncDisposable
             await _loop.ConfigureAwait(false);
         }
 
-        if (_classifier is not null && AmdVerdict is null)
+        if (_classifier is not null && AmdArmed && AmdVerdict is null)
         {
             AmdVerdict = _classifier.Finish();
         }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Collections.Dialer.Amd;
 using Collections.Dialer.Cli;
 using Collections.Dialer.Media.Audio;
 using Collections.Dialer.Sip;
@@ -84,8 +85,15 @@ public static class DialCommand
     }
 }
 
-/// <summary>Where answering-machine detection plugs into a call; null until the Amd feature is merged into this branch.</summary>
+/// <summary>Where answering-machine detection plugs into a call: the streaming <see cref="AmdDetector"/> with its default profile.</summary>
 internal static class AnswerClassifiers
 {
-    public static IAnswerClassifier? Create() => null;
+    public static IAnswerClassifier Create() => new AmdClassifier(new AmdDetector());
+
+    private sealed class AmdClassifier(AmdDetector detector) : IAnswerClassifier
+    {
+        public string? Push(ReadOnlySpan<short> samples) => detector.Push(samples)?.VerdictText;
+
+        public string Finish() => detector.Result?.VerdictText ?? detector.Finish().VerdictText;
+    }
 }

@@ -22,11 +22,12 @@ public sealed class DemoCarrierTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _carrier.DisposeAsync();
 
-    private Task<DialResult> DialAsync(string user, double seconds = 1, double ring = 10, bool tcp = false)
+    private Task<DialResult> DialAsync(string user, double seconds = 1, double ring = 10, bool tcp = false, bool amd = false)
     {
         var port = tcp ? _carrier.TcpEndPoint.Port : _carrier.EndPoint.Port;
         var uri = $"sip:{user}@127.0.0.1:{port}" + (tcp ? ";transport=tcp" : string.Empty);
-        return DialRunner.RunAsync(new DialRequest(uri, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(ring)), TimeProvider.System, NullLogger.Instance, Ct)
+        var classifier = amd ? AnswerClassifiers.Create() : null;
+        return DialRunner.RunAsync(new DialRequest(uri, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(ring), Classifier: classifier), TimeProvider.System, NullLogger.Instance, Ct)
             .WaitAsync(TimeSpan.FromSeconds(60), Ct);
     }
 
@@ -39,6 +40,17 @@ public sealed class DemoCarrierTests : IAsyncLifetime
         Assert.Equal("local", r.HangupBy);
         Assert.True(r.RtpReceived > 40, $"received {r.RtpReceived}");
         Assert.True(r.RtpSent > 40, $"sent {r.RtpSent}");
+    }
+
+    [Theory]
+    [Trait("Category", "Integration")]
+    [InlineData("human", "HUMAN")]
+    [InlineData("machine", "MACHINE")]
+    public async Task Amd_OnTheDemoCarriersPrompts_TellsHumanFromMachine(string user, string expected)
+    {
+        var r = await DialAsync(user, seconds: 6, amd: true);
+        Assert.Equal(200, r.Status);
+        Assert.Equal(expected, r.Amd);
     }
 
     [Fact]
