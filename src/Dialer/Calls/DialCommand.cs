@@ -5,7 +5,7 @@ using Collections.Dialer.Media.Audio;
 using Collections.Dialer.Sip;
 using Collections.Dialer.Trunks;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace Collections.Dialer.Calls;
 
@@ -16,7 +16,7 @@ public static class DialCommand
     public static Command Create()
     {
         var uri = new Argument<string>("sip-uri") { Description = "Whom to call, e.g. sip:debtor@127.0.0.1:5080 (add ;transport=tcp for TCP)." };
-        var trunk = new Option<string?>("--trunk") { Description = "Trunk name from configuration section Dialer:Trunks (appsettings.json or COLLECTIONS_ environment variables)." };
+        var trunk = new Option<string?>("--trunk") { Description = "Trunk name from configuration section Dialer:Trunks (appsettings.json or Dialer__Trunks__<name>__Proxy environment variables)." };
         var duration = new Option<double>("--duration") { Description = "Seconds to stay connected after answer before hanging up.", DefaultValueFactory = _ => 5 };
         var play = new Option<string?>("--play") { Description = "8 kHz mono WAV to play into the call once answered (or on early media)." };
         var record = new Option<string?>("--record") { Description = "Stereo WAV to record: callee left, our audio right." };
@@ -44,10 +44,7 @@ public static class DialCommand
             TrunkOptions? trunkOptions = null;
             if (p.GetValue(trunk) is { } trunkName)
             {
-                var config = new ConfigurationBuilder()
-                    .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
-                    .AddEnvironmentVariables("COLLECTIONS_")
-                    .Build();
+                var config = CliHost.Configuration();
                 trunkOptions = config.GetSection($"{TrunksOptions.Section}:{trunkName}").Get<TrunkOptions>();
                 if (trunkOptions is null || string.IsNullOrWhiteSpace(trunkOptions.Proxy))
                 {
@@ -61,6 +58,7 @@ public static class DialCommand
             }
 
             var classifier = p.GetValue(amd) ? AnswerClassifiers.Create() : null;
+            using var logging = CliHost.Logging();
             try
             {
                 var result = await DialRunner.RunAsync(new DialRequest(
@@ -72,7 +70,7 @@ public static class DialCommand
                     p.GetValue(record),
                     classifier,
                     p.GetValue(user),
-                    p.GetValue(password)), TimeProvider.System, NullLogger.Instance, ct).ConfigureAwait(false);
+                    p.GetValue(password)), TimeProvider.System, logging.CreateLogger("Collections.Dialer.Dial"), ct).ConfigureAwait(false);
                 CliOutput.WriteLine(result);
                 return CliOutput.Ok;
             }
