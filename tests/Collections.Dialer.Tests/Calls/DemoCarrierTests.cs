@@ -54,6 +54,41 @@ public sealed class DemoCarrierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Recording_IsAPlayableStereoWavWhileTheCallIsStillUp()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"demo-rec-{Guid.NewGuid():N}.wav");
+        try
+        {
+            var call = DialRunner.RunAsync(new DialRequest($"sip:human@127.0.0.1:{_carrier.EndPoint.Port}", TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(10), RecordPath: path),
+                TimeProvider.System, NullLogger.Instance, Ct);
+            await Task.Delay(TimeSpan.FromSeconds(2.5), Ct);
+
+            // As if the process died now: the bytes on disk must already be a valid WAV (RIFF sizes rewritten every second).
+            byte[] snapshot;
+            await using (var f = File.Open(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+            {
+                snapshot = new byte[f.Length];
+                await f.ReadExactlyAsync(snapshot, Ct);
+            }
+
+            var wav = Collections.Dialer.Media.Audio.WavFile.Read(new MemoryStream(snapshot));
+            Assert.Equal(2, wav.Channels);
+            Assert.Equal(8000, wav.SampleRate);
+            Assert.True(wav.Duration > TimeSpan.FromSeconds(0.5), $"only {wav.Duration} readable mid-call");
+            var left = Enumerable.Range(0, wav.FrameCount).Select(i => wav.Samples[2 * i]).ToArray();
+            Assert.True(left.Max(x => Math.Abs((int)x)) > 1000, "the debtor's greeting is on the left channel");
+
+            var r = await call.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+            Assert.Equal(200, r.Status);
+            Assert.True(Collections.Dialer.Media.Audio.WavFile.Read(path).Duration > wav.Duration);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task Busy_Gives486()
     {
         var r = await DialAsync("busy");
