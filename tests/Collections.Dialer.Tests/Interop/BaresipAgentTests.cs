@@ -31,7 +31,7 @@ public sealed class BaresipAgentTests
         var registered = new TaskCompletionSource<RegistrarBinding>(TaskCreationOptions.RunContinuationsAsynchronously);
         registrar.Registered += b => registered.TrySetResult(b);
 
-        var phonePort = FreeUdpPort();
+        var phonePort = FreePhonePort();
         var tone = Path.Combine(dir, "tone.wav");
         WavFile.WritePcm(tone, Enumerable.Range(0, 8000 * 30).Select(i => (short)(8000 * Math.Sin(2 * Math.PI * 440 * i / 8000.0))).ToArray());
         File.WriteAllText(Path.Combine(dir, "config"), string.Join('\n',
@@ -129,10 +129,36 @@ public sealed class BaresipAgentTests
         }
     }
 
-    private static int FreeUdpPort()
+    /// <summary>
+    /// baresip listens on UDP and TCP at the port and TLS at the next one; pick a port below the ranges our RTP
+    /// (10000-30000), SIPp media (40000-60000) and the kernel's ephemeral ports use, with all four free.
+    /// </summary>
+    private static int FreePhonePort()
     {
-        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)s.LocalEndPoint!).Port;
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(6000, 9900);
+            var sockets = new List<Socket>();
+            try
+            {
+                foreach (var (type, proto, p) in new[] { (SocketType.Dgram, ProtocolType.Udp, port), (SocketType.Stream, ProtocolType.Tcp, port), (SocketType.Dgram, ProtocolType.Udp, port + 1), (SocketType.Stream, ProtocolType.Tcp, port + 1) })
+                {
+                    var s = new Socket(AddressFamily.InterNetwork, type, proto);
+                    sockets.Add(s);
+                    s.Bind(new IPEndPoint(IPAddress.Loopback, p));
+                }
+
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+            finally
+            {
+                sockets.ForEach(s => s.Dispose());
+            }
+        }
+
+        throw new InvalidOperationException("no free port for baresip");
     }
 }
