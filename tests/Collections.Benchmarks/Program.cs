@@ -12,6 +12,10 @@ public static class BenchmarkEntry
     {
         switch (args.FirstOrDefault())
         {
+            case "sip-bridge":
+                // Live load test of the SIP/RTP bridge against SIPp (docs/performance.md, SIP bridge).
+                await SipBridge.SipBridgeLoad.RunAsync(args[1..]);
+                break;
             case "import":
                 await ImportBenchmark.RunAsync(
                     args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000,

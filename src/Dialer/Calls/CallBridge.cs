@@ -98,7 +98,7 @@ internal sealed class CallBridge : IAsyncDisposable
     {
         lock (_recordGate)
         {
-            while (true)
+            while (Volatile.Read(ref _disposed) == 0)
             {
                 var haveDebtor = _debtorFrames.TryPeek(out var d);
                 var haveAgent = _agentFrames.TryPeek(out var a);

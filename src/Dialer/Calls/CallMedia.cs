@@ -37,10 +37,29 @@ internal sealed class CallMedia : IAsyncDisposable
 
     public string? AmdVerdict { get; private set; }
 
+    /// <summary>AMD listens only from the answer on (early media is ringback or an announcement, not the callee).</summary>
+    public bool AmdArmed { get; set; }
+
     /// <summary>True once the whole prompt has been sent.</summary>
     public bool PromptDone => _prompt is null || _promptOffset >= _prompt.Length;
 
     public void Start() => _loop ??= Task.Run(LoopAsync);
+
+    /// <summary>While true nothing is sent (a bridge feeds the leg instead); the clock keeps running.</summary>
+    public bool Paused { get; set; }
+
+    /// <summary>Plays 8 kHz PCM into a leg in real time, 20 ms per packet (the information message for abandoned calls).</summary>
+    public static async Task PlayAsync(RtpSession rtp, short[] samples, TimeProvider time, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20), time);
+        var frame = new short[RtpSession.SamplesPerFrame];
+        for (var offset = 0; offset < samples.Length && await timer.WaitForNextTickAsync(ct).ConfigureAwait(false); offset += frame.Length)
+        {
+            Array.Clear(frame);
+            samples.AsSpan(offset, Math.Min(frame.Length, samples.Length - offset)).CopyTo(frame);
+            rtp.SendAudio(frame, offset == 0);
+        }
+    }
 
     private void OnAudio(RtpSession session, AudioFrame frame)
     {
@@ -49,7 +68,7 @@ internal sealed class CallMedia : IAsyncDisposable
             _received.Enqueue(frame.Samples);
         }
 
-        if (_classifier is not null && AmdVerdict is null)
+        if (_classifier is not null && AmdArmed && AmdVerdict is null)
         {
             AmdVerdict = _classifier.Push(frame.Samples);
         }
@@ -64,6 +83,13 @@ internal sealed class CallMedia : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(_cts.Token).ConfigureAwait(false))
             {
+                if (Paused)
+                {
+                    _received.Clear();
+                    first = true;
+                    continue;
+                }
+
                 Array.Clear(frame);
                 if (_prompt is not null && _promptOffset < _prompt.Length)
                 {
@@ -106,7 +132,7 @@ internal sealed class CallMedia : IAsyncDisposable
             await _loop.ConfigureAwait(false);
         }
 
-        if (_classifier is not null && AmdVerdict is null)
+        if (_classifier is not null && AmdArmed && AmdVerdict is null)
         {
             AmdVerdict = _classifier.Finish();
         }

@@ -1,10 +1,11 @@
 using System.CommandLine;
+using Collections.Dialer.Amd;
 using Collections.Dialer.Cli;
 using Collections.Dialer.Media.Audio;
 using Collections.Dialer.Sip;
 using Collections.Dialer.Trunks;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace Collections.Dialer.Calls;
 
@@ -15,7 +16,7 @@ public static class DialCommand
     public static Command Create()
     {
         var uri = new Argument<string>("sip-uri") { Description = "Whom to call, e.g. sip:debtor@127.0.0.1:5080 (add ;transport=tcp for TCP)." };
-        var trunk = new Option<string?>("--trunk") { Description = "Trunk name from configuration section Dialer:Trunks (appsettings.json or COLLECTIONS_ environment variables)." };
+        var trunk = new Option<string?>("--trunk") { Description = "Trunk name from configuration section Dialer:Trunks (appsettings.json or Dialer__Trunks__<name>__Proxy environment variables)." };
         var duration = new Option<double>("--duration") { Description = "Seconds to stay connected after answer before hanging up.", DefaultValueFactory = _ => 5 };
         var play = new Option<string?>("--play") { Description = "8 kHz mono WAV to play into the call once answered (or on early media)." };
         var record = new Option<string?>("--record") { Description = "Stereo WAV to record: callee left, our audio right." };
@@ -43,10 +44,7 @@ public static class DialCommand
             TrunkOptions? trunkOptions = null;
             if (p.GetValue(trunk) is { } trunkName)
             {
-                var config = new ConfigurationBuilder()
-                    .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
-                    .AddEnvironmentVariables("COLLECTIONS_")
-                    .Build();
+                var config = CliHost.Configuration();
                 trunkOptions = config.GetSection($"{TrunksOptions.Section}:{trunkName}").Get<TrunkOptions>();
                 if (trunkOptions is null || string.IsNullOrWhiteSpace(trunkOptions.Proxy))
                 {
@@ -60,6 +58,7 @@ public static class DialCommand
             }
 
             var classifier = p.GetValue(amd) ? AnswerClassifiers.Create() : null;
+            using var logging = CliHost.Logging();
             try
             {
                 var result = await DialRunner.RunAsync(new DialRequest(
@@ -71,7 +70,7 @@ public static class DialCommand
                     p.GetValue(record),
                     classifier,
                     p.GetValue(user),
-                    p.GetValue(password)), TimeProvider.System, NullLogger.Instance, ct).ConfigureAwait(false);
+                    p.GetValue(password)), TimeProvider.System, logging.CreateLogger("Collections.Dialer.Dial"), ct).ConfigureAwait(false);
                 CliOutput.WriteLine(result);
                 return CliOutput.Ok;
             }
@@ -84,8 +83,15 @@ public static class DialCommand
     }
 }
 
-/// <summary>Where answering-machine detection plugs into a call; null until the Amd feature is merged into this branch.</summary>
+/// <summary>Where answering-machine detection plugs into a call: the streaming <see cref="AmdDetector"/> with its default profile.</summary>
 internal static class AnswerClassifiers
 {
-    public static IAnswerClassifier? Create() => null;
+    public static IAnswerClassifier Create() => new AmdClassifier(new AmdDetector());
+
+    private sealed class AmdClassifier(AmdDetector detector) : IAnswerClassifier
+    {
+        public string? Push(ReadOnlySpan<short> samples) => detector.Push(samples)?.VerdictText;
+
+        public string Finish() => detector.Result?.VerdictText ?? detector.Finish().VerdictText;
+    }
 }

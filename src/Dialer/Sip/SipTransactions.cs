@@ -133,6 +133,7 @@ internal sealed class ClientTransaction : SipTransaction
     private readonly TaskCompletionSource<SipResponse> _final = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SipRequest? _ack;
     private TimeSpan _interval;
+    private bool _cancelPending;
 
     public ClientTransaction(SipStack stack, SipRequest request, SipProtocol protocol, IPEndPoint remote)
         : base(stack, protocol, remote)
@@ -234,6 +235,11 @@ internal sealed class ClientTransaction : SipTransaction
         lock (Gate)
         {
             var code = response.StatusCode;
+            if (code >= 200)
+            {
+                _cancelPending = false; // a final response makes a held CANCEL pointless
+            }
+
             if (code < 200)
             {
                 if (State is TransactionState.Calling or TransactionState.Trying or TransactionState.Proceeding)
@@ -288,6 +294,18 @@ internal sealed class ClientTransaction : SipTransaction
 
         if (raiseProvisional)
         {
+            bool sendCancel;
+            lock (Gate)
+            {
+                sendCancel = _cancelPending;
+                _cancelPending = false;
+            }
+
+            if (sendCancel)
+            {
+                Cancel();
+            }
+
             Provisional?.Invoke(response);
         }
 
@@ -315,13 +333,23 @@ internal sealed class ClientTransaction : SipTransaction
         return ack;
     }
 
-    /// <summary>Sends CANCEL for this INVITE (RFC 3261 9.1): same Request-URI, top Via, From, To, Call-ID, CSeq number.</summary>
+    /// <summary>
+    /// Sends CANCEL for this INVITE (RFC 3261 9.1): same Request-URI, top Via, From, To, Call-ID, CSeq number.
+    /// Before any provisional response the CANCEL is held and sent when one arrives (9.1: a CANCEL must not
+    /// be sent before a provisional response), so this returns null then.
+    /// </summary>
     public ClientTransaction? Cancel()
     {
         lock (Gate)
         {
             if (!IsInvite || State is not (TransactionState.Calling or TransactionState.Proceeding))
             {
+                return null;
+            }
+
+            if (State == TransactionState.Calling)
+            {
+                _cancelPending = true;
                 return null;
             }
         }

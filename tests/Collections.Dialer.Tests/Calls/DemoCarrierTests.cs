@@ -22,11 +22,12 @@ public sealed class DemoCarrierTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _carrier.DisposeAsync();
 
-    private Task<DialResult> DialAsync(string user, double seconds = 1, double ring = 10, bool tcp = false)
+    private Task<DialResult> DialAsync(string user, double seconds = 1, double ring = 10, bool tcp = false, bool amd = false)
     {
         var port = tcp ? _carrier.TcpEndPoint.Port : _carrier.EndPoint.Port;
         var uri = $"sip:{user}@127.0.0.1:{port}" + (tcp ? ";transport=tcp" : string.Empty);
-        return DialRunner.RunAsync(new DialRequest(uri, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(ring)), TimeProvider.System, NullLogger.Instance, Ct)
+        var classifier = amd ? AnswerClassifiers.Create() : null;
+        return DialRunner.RunAsync(new DialRequest(uri, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(ring), Classifier: classifier), TimeProvider.System, NullLogger.Instance, Ct)
             .WaitAsync(TimeSpan.FromSeconds(60), Ct);
     }
 
@@ -39,6 +40,52 @@ public sealed class DemoCarrierTests : IAsyncLifetime
         Assert.Equal("local", r.HangupBy);
         Assert.True(r.RtpReceived > 40, $"received {r.RtpReceived}");
         Assert.True(r.RtpSent > 40, $"sent {r.RtpSent}");
+    }
+
+    [Theory]
+    [Trait("Category", "Integration")]
+    [InlineData("human", "HUMAN")]
+    [InlineData("machine", "MACHINE")]
+    public async Task Amd_OnTheDemoCarriersPrompts_TellsHumanFromMachine(string user, string expected)
+    {
+        var r = await DialAsync(user, seconds: 6, amd: true);
+        Assert.Equal(200, r.Status);
+        Assert.Equal(expected, r.Amd);
+    }
+
+    [Fact]
+    public async Task Recording_IsAPlayableStereoWavWhileTheCallIsStillUp()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"demo-rec-{Guid.NewGuid():N}.wav");
+        try
+        {
+            var call = DialRunner.RunAsync(new DialRequest($"sip:human@127.0.0.1:{_carrier.EndPoint.Port}", TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(10), RecordPath: path),
+                TimeProvider.System, NullLogger.Instance, Ct);
+            await Task.Delay(TimeSpan.FromSeconds(2.5), Ct);
+
+            // As if the process died now: the bytes on disk must already be a valid WAV (RIFF sizes rewritten every second).
+            byte[] snapshot;
+            await using (var f = File.Open(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+            {
+                snapshot = new byte[f.Length];
+                await f.ReadExactlyAsync(snapshot, Ct);
+            }
+
+            var wav = Collections.Dialer.Media.Audio.WavFile.Read(new MemoryStream(snapshot));
+            Assert.Equal(2, wav.Channels);
+            Assert.Equal(8000, wav.SampleRate);
+            Assert.True(wav.Duration > TimeSpan.FromSeconds(0.5), $"only {wav.Duration} readable mid-call");
+            var left = Enumerable.Range(0, wav.FrameCount).Select(i => wav.Samples[2 * i]).ToArray();
+            Assert.True(left.Max(x => Math.Abs((int)x)) > 1000, "the debtor's greeting is on the left channel");
+
+            var r = await call.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+            Assert.Equal(200, r.Status);
+            Assert.True(Collections.Dialer.Media.Audio.WavFile.Read(path).Duration > wav.Duration);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]

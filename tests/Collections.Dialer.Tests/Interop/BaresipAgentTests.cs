@@ -31,7 +31,7 @@ public sealed class BaresipAgentTests
         var registered = new TaskCompletionSource<RegistrarBinding>(TaskCreationOptions.RunContinuationsAsynchronously);
         registrar.Registered += b => registered.TrySetResult(b);
 
-        var phonePort = FreeUdpPort();
+        var phonePort = FreePhonePort();
         var tone = Path.Combine(dir, "tone.wav");
         WavFile.WritePcm(tone, Enumerable.Range(0, 8000 * 30).Select(i => (short)(8000 * Math.Sin(2 * Math.PI * 440 * i / 8000.0))).ToArray());
         File.WriteAllText(Path.Combine(dir, "config"), string.Join('\n',
@@ -68,24 +68,35 @@ public sealed class BaresipAgentTests
             var binding = await registered.Task;
             Assert.Equal("1001", binding.User);
 
-            // The agent's nailed-up leg: we call the registered phone, it answers by itself.
-            await using var agent = new SipCallLeg(ua, new OutboundCallRequest(binding.Contact, binding.Source, binding.Protocol, "dialer", TimeSpan.FromSeconds(10), [AudioCodec.Pcmu, AudioCodec.Pcma]));
-            await agent.PlaceAsync(Ct).WaitAsync(TimeSpan.FromSeconds(15), Ct);
-            Assert.True(agent.Answered, "baresip did not auto-answer: " + Snapshot(output));
+            // The agent's nailed-up leg: we call the registered phone at log-in, it answers by itself.
+            await using var line = new AgentLine(ua, registrar, "1001");
+            Assert.True(await line.ConnectAsync(TimeSpan.FromSeconds(10), Ct).WaitAsync(TimeSpan.FromSeconds(15), Ct), "baresip did not auto-answer: " + Snapshot(output));
+            await Task.Delay(500, Ct);
+            var idleSent = line.Leg!.Media!.PacketsSent;
+            Assert.True(idleSent > 5, "silence keeps the idle line alive");
 
-            // A debtor call to the demo carrier (a human who talks), bridged into the agent's leg.
-            await using var debtor = new SipCallLeg(ua, new OutboundCallRequest($"sip:human@127.0.0.1:{carrier.EndPoint.Port}", carrier.EndPoint, SipProtocol.Udp, "4930123456", TimeSpan.FromSeconds(10), [AudioCodec.Pcmu]));
-            await debtor.PlaceAsync(Ct).WaitAsync(TimeSpan.FromSeconds(15), Ct);
-            Assert.True(debtor.Answered);
+            // Two debtor calls to the demo carrier (humans who talk), one after the other, bridged into the same leg.
             var record = Path.Combine(dir, "bridge.wav");
-            var bridge = new CallBridge(debtor.Media!, agent.Media!, record);
-            await Task.Delay(TimeSpan.FromSeconds(3), Ct);
-            await bridge.DisposeAsync();
-            await debtor.HangupAsync();
-            await agent.HangupAsync();
+            long relayedToAgent = 0, relayedToDebtor = 0;
+            for (var call = 0; call < 2; call++)
+            {
+                await using var debtor = new SipCallLeg(ua, new OutboundCallRequest($"sip:human@127.0.0.1:{carrier.EndPoint.Port}", carrier.EndPoint, SipProtocol.Udp, "4930123456", TimeSpan.FromSeconds(10), [AudioCodec.Pcmu]));
+                await debtor.PlaceAsync(Ct).WaitAsync(TimeSpan.FromSeconds(15), Ct);
+                Assert.True(debtor.Answered);
+                var bridge = line.Bridge(debtor, call == 0 ? record : null);
+                await Task.Delay(TimeSpan.FromSeconds(1.5), Ct);
+                await debtor.HangupAsync();
+                await Task.Delay(100, Ct);
+                Assert.Null(line.CurrentBridge); // the debtor's end unbridges the line
+                relayedToAgent += bridge.RelayedToAgent;
+                relayedToDebtor += bridge.RelayedToDebtor;
+            }
 
-            Assert.True(bridge.RelayedToAgent > 100, $"relayed to agent {bridge.RelayedToAgent}");
-            Assert.True(bridge.RelayedToDebtor > 100, $"relayed to debtor {bridge.RelayedToDebtor} (baresip's 440 Hz file)");
+            Assert.True(line.IsUp, "the nailed-up leg survives the debtor calls");
+            await line.DisposeAsync();
+            var bridge0 = (RelayedToAgent: relayedToAgent, RelayedToDebtor: relayedToDebtor);
+            Assert.True(bridge0.RelayedToAgent > 100, $"relayed to agent {bridge0.RelayedToAgent}");
+            Assert.True(bridge0.RelayedToDebtor > 100, $"relayed to debtor {bridge0.RelayedToDebtor} (baresip's 440 Hz file)");
             var recording = WavFile.Read(record);
             Assert.Equal(2, recording.Channels);
             var right = Enumerable.Range(0, recording.FrameCount).Select(i => recording.Samples[(2 * i) + 1]).ToArray();
@@ -118,10 +129,36 @@ public sealed class BaresipAgentTests
         }
     }
 
-    private static int FreeUdpPort()
+    /// <summary>
+    /// baresip listens on UDP and TCP at the port and TLS at the next one; pick a port below the ranges our RTP
+    /// (10000-30000), SIPp media (40000-60000) and the kernel's ephemeral ports use, with all four free.
+    /// </summary>
+    private static int FreePhonePort()
     {
-        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)s.LocalEndPoint!).Port;
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(6000, 9900);
+            var sockets = new List<Socket>();
+            try
+            {
+                foreach (var (type, proto, p) in new[] { (SocketType.Dgram, ProtocolType.Udp, port), (SocketType.Stream, ProtocolType.Tcp, port), (SocketType.Dgram, ProtocolType.Udp, port + 1), (SocketType.Stream, ProtocolType.Tcp, port + 1) })
+                {
+                    var s = new Socket(AddressFamily.InterNetwork, type, proto);
+                    sockets.Add(s);
+                    s.Bind(new IPEndPoint(IPAddress.Loopback, p));
+                }
+
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+            finally
+            {
+                sockets.ForEach(s => s.Dispose());
+            }
+        }
+
+        throw new InvalidOperationException("no free port for baresip");
     }
 }

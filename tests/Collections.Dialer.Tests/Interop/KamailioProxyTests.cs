@@ -25,7 +25,8 @@ public sealed class KamailioProxyTests
         var cfg = File.ReadAllText(SippProcess.ScenarioPath(Path.Combine("..", "Kamailio", "outbound-proxy.cfg")))
             .Replace("PROXY_PORT", proxyPort.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("DEBTOR_PORT", sipp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("PASSWORD", "s3cret", StringComparison.Ordinal);
+            .Replace("PASSWORD", "s3cret", StringComparison.Ordinal)
+            .Replace("/usr/lib/x86_64-linux-gnu/kamailio/modules/", ModulesPath(), StringComparison.Ordinal);
         var cfgPath = Path.Combine(dir, "kamailio.cfg");
         File.WriteAllText(cfgPath, cfg);
         var psi = new ProcessStartInfo("kamailio") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -83,6 +84,12 @@ public sealed class KamailioProxyTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    /// <summary>Debian puts the modules under the multiarch directory; find it rather than assume x86_64.</summary>
+    private static string ModulesPath() =>
+        Directory.GetDirectories("/usr/lib").Select(d => Path.Combine(d, "kamailio", "modules"))
+            .Append("/usr/lib/kamailio/modules")
+            .FirstOrDefault(d => File.Exists(Path.Combine(d, "tm.so"))) is { } dir ? dir + "/" : "/usr/lib/x86_64-linux-gnu/kamailio/modules/";
 
     private static int FreeUdpPort()
     {

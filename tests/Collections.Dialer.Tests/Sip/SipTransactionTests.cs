@@ -210,4 +210,18 @@ public sealed class SipTransactionTests : IAsyncLifetime
         Assert.Equal(["200 CANCEL", "487 INVITE"], codes);
         
     }
+
+    [Fact]
+    public async Task Cancel_BeforeAnyProvisional_IsHeldUntilOneArrives()
+    {
+        var tx = _stack.SendRequest(NewRequest("INVITE"), SipProtocol.Udp, PeerEndPoint);
+        var invite = (SipRequest)await ReceiveAsync();
+        Assert.Null(tx.Cancel()); // RFC 3261 9.1: no CANCEL before a provisional response
+        Assert.Equal(0, await DrainAsync());
+        await _peer.SendToAsync(SipResponse.For(invite, 180, toTag: "r").ToBytes(), PeerEndPointOf(_stack), TestContext.Current.CancellationToken);
+        var cancel = Assert.IsType<SipRequest>(await ReceiveAsync());
+        Assert.Equal("CANCEL", cancel.Method);
+        Assert.Equal(invite.TopVia!.Branch, cancel.TopVia!.Branch);
+        Assert.Equal(new CSeq(invite.CSeq.Number, "CANCEL"), cancel.CSeq);
+    }
 }

@@ -127,6 +127,15 @@ public sealed class SippCallTests
     }
 
     [Fact]
+    public async Task UpdateMidCall_IsAnsweredWithSdp_AndCallGoesOn()
+    {
+        var (r, exit, errors) = await DialAsync("update.xml", durationSeconds: 2);
+        Assert.True(exit == 0, errors); // the scenario checks our 200 to UPDATE carries m=audio ... RTP/AVP 0
+        Assert.Equal(200, r.Status);
+        Assert.Equal("local", r.HangupBy);
+    }
+
+    [Fact]
     public async Task TcpTransport_AnswersAndEchoes()
     {
         var (r, exit, errors) = await DialAsync("answer-echo.xml", tcp: true);

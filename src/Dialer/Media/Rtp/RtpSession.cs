@@ -259,21 +259,33 @@ internal sealed class RtpSession : IAsyncDisposable
                 continue;
             }
 
-            RawAudioReceived?.Invoke(this, h, payload);
-            if (AudioReceived is { } handler)
+            try
             {
-                var pcm = new short[len];
-                if (h.PayloadType == 8)
-                {
-                    G711.DecodeALaw(payload.Span, pcm);
-                }
-                else
-                {
-                    G711.DecodeMuLaw(payload.Span, pcm);
-                }
-
-                handler(this, new AudioFrame(h, pcm));
+                DeliverAudio(h, payload, len);
             }
+            catch (Exception ex) when (ex is ObjectDisposedException or IOException or InvalidOperationException)
+            {
+                // A consumer (bridge, recorder) closing while a packet is in flight must not stop this leg's media.
+            }
+        }
+    }
+
+    private void DeliverAudio(RtpHeader h, ReadOnlyMemory<byte> payload, int len)
+    {
+        RawAudioReceived?.Invoke(this, h, payload);
+        if (AudioReceived is { } handler)
+        {
+            var pcm = new short[len];
+            if (h.PayloadType == 8)
+            {
+                G711.DecodeALaw(payload.Span, pcm);
+            }
+            else
+            {
+                G711.DecodeMuLaw(payload.Span, pcm);
+            }
+
+            handler(this, new AudioFrame(h, pcm));
         }
     }
 

@@ -1,0 +1,201 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+using Collections.Dialer.Media.Sdp;
+using Collections.Dialer.Sip;
+using Collections.Dialer.Trunks;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Collections.Dialer.Calls;
+
+/// <summary>Where the Dialer's SIP user agent listens (agents' phones register here).</summary>
+internal sealed class SipEndpointOptions
+{
+    public const string Section = "Dialer:Sip";
+
+    [Required]
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>UDP and TCP port; 0 picks a free one (tests, demo).</summary>
+    [Range(0, 65535)]
+    public int Port { get; set; } = 5060;
+
+    [Range(1, 600)]
+    public int RingTimeoutSeconds { get; set; } = 30;
+}
+
+/// <summary>Places debtor calls for the campaign: through the configured trunk, or the demo carrier when there is none.</summary>
+internal interface IOutboundCalls
+{
+    /// <summary>True when calls go to the built-in demo carrier (no trunk configured).</summary>
+    bool UsesDemoCarrier { get; }
+
+    SipUserAgent UserAgent { get; }
+
+    Registrar Registrar { get; }
+
+    /// <summary>Calls <paramref name="number"/>; waits for a free line when the trunk's MaxConcurrentCalls are in use.</summary>
+    Task<SipCallLeg> PlaceAsync(string number, CancellationToken cancellationToken);
+}
+
+/// <summary>Registers the SIP stack for a host: options validated at start, the user agent, registrar, trunk or demo carrier.</summary>
+public static class TelephonyServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds telephony: binds <c>Dialer:Sip</c>, <c>Dialer:Trunks</c>, <c>Dialer:Registrar</c>, <c>Dialer:DemoCarrier</c>;
+    /// with no trunk configured the demo carrier is started on loopback and every call goes to it.
+    /// </summary>
+    public static IHostApplicationBuilder AddTelephony(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<SipEndpointOptions>().BindConfiguration(SipEndpointOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<RegistrarOptions>().BindConfiguration(RegistrarOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<DemoCarrier.DemoCarrierOptions>().BindConfiguration(DemoCarrier.DemoCarrierOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<TrunksOptions>()
+            .Configure<IConfiguration>((o, config) =>
+            {
+                foreach (var child in config.GetSection(TrunksOptions.Section).GetChildren())
+                {
+                    var trunk = new TrunkOptions();
+                    child.Bind(trunk);
+                    o.Trunks[child.Key] = trunk;
+                }
+            })
+            .Validate(o => o.Trunks.All(t => Validator.TryValidateObject(t.Value, new ValidationContext(t.Value), null, true)),
+                $"A trunk under {TrunksOptions.Section} is invalid (Proxy, CallerId, Transport, MaxConcurrentCalls, Codecs).")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<TelephonyService>();
+        builder.Services.AddSingleton<IOutboundCalls>(sp => sp.GetRequiredService<TelephonyService>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TelephonyService>());
+        return builder;
+    }
+}
+
+/// <summary>Owns the user agent for the host's lifetime and routes outbound calls.</summary>
+internal sealed partial class TelephonyService(
+    IOptions<SipEndpointOptions> endpoint,
+    IOptions<TrunksOptions> trunks,
+    IOptions<RegistrarOptions> registrar,
+    IOptions<DemoCarrier.DemoCarrierOptions> demo,
+    TimeProvider time,
+    ILogger<TelephonyService> logger) : IHostedService, IOutboundCalls, IAsyncDisposable
+{
+    private SipUserAgent? _ua;
+    private DemoCarrier.DemoCarrier? _demo;
+    private KeyValuePair<string, TrunkOptions>? _trunk;
+    private SemaphoreSlim? _lines;
+    private RegistrationClient? _registration;
+    private OptionsKeepAlive? _keepAlive;
+
+    public bool UsesDemoCarrier { get; private set; }
+
+    public SipUserAgent UserAgent => _ua ?? throw new InvalidOperationException("Telephony has not started.");
+
+    public Registrar Registrar { get; } = new(registrar.Value, time, logger);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var o = endpoint.Value;
+        _ua = new SipUserAgent(time, logger) { Register = Registrar.HandleAsync };
+        _ua.Start(IPAddress.Parse(o.BindAddress), o.Port, o.Port);
+        if (trunks.Value.Trunks.Count == 0)
+        {
+            // DESIGN.md 6: with no trunk the demo carrier answers every call, so a newcomer needs no configuration.
+            _demo = new DemoCarrier.DemoCarrier(demo.Value, time, logger);
+            _demo.Start(IPAddress.Loopback);
+            UsesDemoCarrier = true;
+            _lines = new SemaphoreSlim(1000);
+            LogDemo(logger, _demo.EndPoint);
+            return;
+        }
+
+        var trunk = trunks.Value.Trunks.First();
+        _trunk = trunk;
+        _lines = new SemaphoreSlim(trunk.Value.MaxConcurrentCalls);
+        var protocol = trunk.Value.Transport == "tcp" ? SipProtocol.Tcp : SipProtocol.Udp;
+        if (!string.IsNullOrEmpty(trunk.Value.Registrar) && trunk.Value.Username is { } user)
+        {
+            _registration = new RegistrationClient(_ua, "sip:" + trunk.Value.Registrar, protocol, user, trunk.Value.Password ?? string.Empty, trunk.Value.RegisterExpiresSeconds);
+            var status = await _registration.RegisterAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            LogRegistered(logger, trunk.Key, status);
+        }
+
+        if (trunk.Value.OptionsKeepAliveSeconds > 0)
+        {
+            _keepAlive = new OptionsKeepAlive(_ua, "sip:" + trunk.Value.Proxy, protocol, TimeSpan.FromSeconds(trunk.Value.OptionsKeepAliveSeconds));
+        }
+    }
+
+    public async Task<SipCallLeg> PlaceAsync(string number, CancellationToken cancellationToken)
+    {
+        var ua = UserAgent;
+        await _lines!.WaitAsync(cancellationToken).ConfigureAwait(false);
+        SipCallLeg leg;
+        var ring = TimeSpan.FromSeconds(endpoint.Value.RingTimeoutSeconds);
+        if (UsesDemoCarrier && _demo is not null)
+        {
+            leg = new SipCallLeg(ua, new OutboundCallRequest($"sip:{number}@127.0.0.1:{_demo.EndPoint.Port}", _demo.EndPoint, SipProtocol.Udp,
+                "4930000000", ring, [AudioCodec.Pcmu, AudioCodec.Pcma]), logger);
+        }
+        else
+        {
+            var t = _trunk!.Value.Value;
+            var proxy = SipUri.Parse("sip:" + t.Proxy);
+            leg = new SipCallLeg(ua, new OutboundCallRequest($"sip:{number}@{t.Domain ?? proxy.Host}", proxy.ToEndPoint(),
+                t.Transport == "tcp" ? SipProtocol.Tcp : SipProtocol.Udp, t.CallerId, ring,
+                t.Codecs.Select(AudioCodec.ByName).OfType<AudioCodec>().ToList(), t.Username, t.Password, ViaProxy: true), logger);
+        }
+
+        _ = leg.Ended.ContinueWith(_ => _lines.Release(), TaskScheduler.Default);
+        try
+        {
+            await leg.PlaceAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await leg.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return leg;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync().ConfigureAwait(false);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_keepAlive is not null)
+        {
+            await _keepAlive.DisposeAsync().ConfigureAwait(false);
+            _keepAlive = null;
+        }
+
+        if (_registration is not null)
+        {
+            await _registration.DisposeAsync().ConfigureAwait(false);
+            _registration = null;
+        }
+
+        if (_demo is not null)
+        {
+            await _demo.DisposeAsync().ConfigureAwait(false);
+            _demo = null;
+        }
+
+        if (_ua is not null)
+        {
+            await _ua.DisposeAsync().ConfigureAwait(false);
+            _ua = null;
+        }
+    }
+
+    [LoggerMessage(EventId = 3050, Level = LogLevel.Information, Message = "No trunk configured: calls go to the demo carrier at {EndPoint}")]
+    private static partial void LogDemo(ILogger logger, IPEndPoint endPoint);
+
+    [LoggerMessage(EventId = 3051, Level = LogLevel.Information, Message = "Registered with trunk {Trunk}: {Status}")]
+    private static partial void LogRegistered(ILogger logger, string trunk, int status);
+}
