@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Collections.Dialer.Amd;
 using Collections.Dialer.Cli;
 using Collections.Dialer.Media.Audio;
 using Collections.Dialer.Sip;
@@ -20,12 +21,13 @@ public static class DialCommand
         var play = new Option<string?>("--play") { Description = "8 kHz mono WAV to play into the call once answered (or on early media)." };
         var record = new Option<string?>("--record") { Description = "Stereo WAV to record: callee left, our audio right." };
         var amd = new Option<bool>("--amd") { Description = "Run answering-machine detection on the callee's first seconds." };
+        var amdProfile = new Option<string>("--amd-profile") { Description = "AMD profile with --amd: default (tuned) or asterisk-defaults.", DefaultValueFactory = _ => AmdProfile.DefaultName };
         var user = new Option<string?>("--user") { Description = "Digest user name for 401/407 challenges." };
         var password = new Option<string?>("--password") { Description = "Digest password." };
         var ring = new Option<double>("--ring-timeout") { Description = "Seconds to let it ring before CANCEL.", DefaultValueFactory = _ => 30 };
         var command = new Command("dial", "Places one call and prints {status,answered,answerMs,amd,rtpSent,rtpReceived,hangupBy}.")
         {
-            uri, trunk, duration, play, record, amd, user, password, ring,
+            uri, trunk, duration, play, record, amd, amdProfile, user, password, ring,
         };
         command.SetAction(async (ParseResult p, CancellationToken ct) =>
         {
@@ -59,7 +61,12 @@ public static class DialCommand
                 return CliOutput.Fail($"--play file not found: {playPath}");
             }
 
-            var classifier = p.GetValue(amd) ? AnswerClassifiers.Create() : null;
+            if (!AmdProfile.BuiltIn.TryGetValue(p.GetValue(amdProfile) ?? AmdProfile.DefaultName, out var profile))
+            {
+                return CliOutput.Fail($"--amd-profile must be one of: {string.Join(", ", AmdProfile.BuiltIn.Keys)}.");
+            }
+
+            var classifier = p.GetValue(amd) ? AnswerClassifiers.Create(profile, TimeProvider.System) : null;
             try
             {
                 var result = await DialRunner.RunAsync(new DialRequest(
@@ -84,8 +91,8 @@ public static class DialCommand
     }
 }
 
-/// <summary>Where answering-machine detection plugs into a call; null until the Amd feature is merged into this branch.</summary>
+/// <summary>Where answering-machine detection plugs into a call: the streaming detector on the callee's decoded RTP.</summary>
 internal static class AnswerClassifiers
 {
-    public static IAnswerClassifier? Create() => null;
+    public static IAnswerClassifier Create(AmdProfile profile, TimeProvider time) => new AmdAnswerClassifier(profile, time);
 }

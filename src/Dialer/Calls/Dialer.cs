@@ -71,6 +71,11 @@ internal static class DialRunner
                     media = new CallMedia(leg.Media, time, prompt, request.RecordPath, request.Classifier);
                     media.Start();
                 }
+
+                if (leg.Answered)
+                {
+                    request.Classifier?.Answered();
+                }
             };
             await call.PlaceAsync(ct).ConfigureAwait(false);
             if (call.Answered)
