@@ -100,13 +100,23 @@ public sealed record AmdProfile : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
     public TimeSpan MediumGreetingExtraSilence { get; init; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// A pause inside the greeting at least this long, followed by more speech, is a sentence break. When set, a greeting
+    /// that passes the word or greeting limit without one is not yet called a machine: the detector keeps listening for
+    /// a break (a recorded greeting reads sentences: "You have reached Peter. Please leave a message"), a beep, or the
+    /// silence of a person who said one long sentence and waits; undecided at the end it is NOTSURE (an agent takes it).
+    /// Zero turns this off (Asterisk's behaviour).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
+    public TimeSpan SentenceBreak { get; init; } = TimeSpan.Zero;
+
     /// <summary>Asterisk's app_amd defaults (configs/samples/amd.conf.sample), the baseline to beat.</summary>
     public static AmdProfile AsteriskDefaults { get; } = new() { Name = AsteriskDefaultsName };
 
     /// <summary>
     /// The tuned profile (see docs/amd.md for how it was tuned on the corpus's tune split): a shorter
     /// after-greeting silence for a faster HUMAN, more words allowed, a longer greeting limit backed by
-    /// beep detection, and an adaptive noise floor.
+    /// beep detection, an adaptive noise floor, and no MACHINE verdict on a greeting without a sentence break.
     /// </summary>
     public static AmdProfile Default { get; } = new()
     {
@@ -126,6 +136,7 @@ public sealed record AmdProfile : IValidatableObject
         DetectBeep = true,
         MediumGreeting = TimeSpan.FromMilliseconds(600),
         MediumGreetingExtraSilence = TimeSpan.FromMilliseconds(400),
+        SentenceBreak = TimeSpan.FromMilliseconds(280),
     };
 
     /// <summary>The built-in profiles by name.</summary>
