@@ -55,7 +55,10 @@ internal interface ICallLeg : IAsyncDisposable
 internal interface IAnswerClassifier
 {
     /// <summary>The callee answered (200 OK): the detector's clock starts here and audio before it (early media) is ignored.</summary>
-    void Answered();
+    /// <remarks>A default body, so classifiers that need no answer instant (test fakes) compile unchanged.</remarks>
+    void Answered()
+    {
+    }
 
     /// <summary>Feeds 8 kHz PCM; returns HUMAN, MACHINE or NOTSURE once decided, else null.</summary>
     string? Push(ReadOnlySpan<short> samples);
