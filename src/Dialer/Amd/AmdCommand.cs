@@ -23,7 +23,7 @@ public static class AmdCommand
         };
         var profile = new Option<string>("--profile")
         {
-            Description = $"Detector profile: {AmdProfile.DefaultName} (tuned) or {AmdProfile.AsteriskDefaultsName}",
+            Description = $"Detector profile: {AmdProfile.DefaultName} (tuned), {AmdProfile.CautiousName} or {AmdProfile.AsteriskDefaultsName}",
             DefaultValueFactory = _ => AmdProfile.DefaultName,
         };
         var command = new Command("amd", "Classifies recordings of a call's first seconds as HUMAN, MACHINE or NOTSURE.") { inputs, profile };

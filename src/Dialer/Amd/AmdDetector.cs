@@ -39,6 +39,7 @@ public sealed class AmdDetector
     private readonly int _beepMinMs;
     private readonly int _mediumGreetingMs;
     private readonly int _mediumExtraMs;
+    private readonly int _sentenceBreakMs;
     private int _pendingCount;
 
     private int _elapsedMs;
@@ -52,6 +53,7 @@ public sealed class AmdDetector
     private bool _inGreeting;
     private int _beepRunMs;
     private int _beepFrequency;
+    private bool _sentenceBreakSeen;
 
     /// <summary>Creates a detector for one call with the given profile.</summary>
     public AmdDetector(AmdProfile? profile = null)
@@ -67,6 +69,7 @@ public sealed class AmdDetector
         _beepMinMs = Ms(_profile.BeepMinDuration);
         _mediumGreetingMs = Ms(_profile.MediumGreeting);
         _mediumExtraMs = Ms(_profile.MediumGreetingExtraSilence);
+        _sentenceBreakMs = Ms(_profile.SentenceBreak);
         if (_profile.AdaptiveNoiseFloor)
         {
             _noiseFloor = new NoiseFloorTracker(Math.Max(1, Ms(_profile.NoiseFloorWindow) / FrameMs));
@@ -246,6 +249,11 @@ public sealed class AmdDetector
 
     private void Voice()
     {
+        if (_sentenceBreakMs > 0 && _inGreeting && _silenceMs >= _sentenceBreakMs)
+        {
+            _sentenceBreakSeen = true;
+        }
+
         // Asterisk's DSP restarts its silence count on any frame above the threshold.
         _silenceMs = 0;
         _consecutiveVoiceMs += FrameMs;
@@ -263,13 +271,13 @@ public sealed class AmdDetector
         }
 
         // Asterisk 13+ decides when the count exceeds the maximum (1.8-11 used >=, "MAXWORDS-2-2").
-        if (_words > _profile.MaximumNumberOfWords)
+        if (_words > _profile.MaximumNumberOfWords && SentenceBreakHeardOrNotRequired())
         {
             Decide(AmdVerdict.Machine, AmdCause.MaxWords);
             return;
         }
 
-        if (_inGreeting && _voiceMs >= _greetingMs)
+        if (_inGreeting && _voiceMs >= _greetingMs && SentenceBreakHeardOrNotRequired())
         {
             Decide(AmdVerdict.Machine, AmdCause.LongGreeting);
             return;
@@ -281,6 +289,10 @@ public sealed class AmdDetector
             _inInitialSilence = false;
         }
     }
+
+    // One long sentence without a break is what a person answering with a full introduction says; a machine's limits are
+    // re-checked on every voiced frame, so the verdict follows at the first word after a break.
+    private bool SentenceBreakHeardOrNotRequired() => _sentenceBreakMs == 0 || _sentenceBreakSeen;
 
     private void Decide(AmdVerdict verdict, AmdCause cause) =>
         Result ??= new AmdResult(verdict, cause, TimeSpan.FromMilliseconds(_elapsedMs), _words, TimeSpan.FromMilliseconds(_voiceMs));

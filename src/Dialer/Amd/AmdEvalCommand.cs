@@ -29,17 +29,29 @@ public static class AmdEvalCommand
             Description = "Override a property of the tuned profile for an experiment, e.g. --set AfterGreetingSilence=450 (times in ms)",
             AllowMultipleArgumentsPerToken = false,
         };
+        var profile = new Option<string>("--profile")
+        {
+            Description = $"The profile scored against asterisk-defaults: {AmdProfile.DefaultName} (tuned) or {AmdProfile.CautiousName}",
+            DefaultValueFactory = _ => AmdProfile.DefaultName,
+        };
         var errors = new Option<bool>("--errors") { Description = "List each clip the tuned profile gets wrong on stderr (--all-clips: every clip)" };
         var allClips = new Option<bool>("--all-clips") { Description = "With --errors, list every clip, not only the wrong ones" };
-        var command = new Command("amd-eval", "Scores the tuned AMD profile against asterisk-defaults on a labelled corpus.") { corpus, split, format, set, errors, allClips };
+        var command = new Command("amd-eval", "Scores the tuned AMD profile against asterisk-defaults on a labelled corpus.") { corpus, split, format, profile, set, errors, allClips };
         command.SetAction((ParseResult p, CancellationToken ct) => Task.FromResult(Run(
-            p.GetValue(corpus)!, p.GetValue(split) ?? "heldout", p.GetValue(format) ?? "json", p.GetValue(set) ?? [], p.GetValue(errors), p.GetValue(allClips), Console.Out, Console.Error)));
+            p.GetValue(corpus)!, p.GetValue(split) ?? "heldout", p.GetValue(format) ?? "json", p.GetValue(set) ?? [], p.GetValue(errors), p.GetValue(allClips), Console.Out, Console.Error,
+            p.GetValue(profile) ?? AmdProfile.DefaultName)));
         return command;
     }
 
     /// <summary>Runs the evaluation; returns the exit code.</summary>
-    public static int Run(string corpusDir, string split, string format, IReadOnlyList<string> overrides, bool listErrors, bool listAll, TextWriter stdout, TextWriter stderr)
+    public static int Run(string corpusDir, string split, string format, IReadOnlyList<string> overrides, bool listErrors, bool listAll, TextWriter stdout, TextWriter stderr,
+        string profileName = AmdProfile.DefaultName)
     {
+        if (!AmdProfile.BuiltIn.TryGetValue(profileName, out var baseProfile) || baseProfile == AmdProfile.AsteriskDefaults)
+        {
+            return CliOutput.Fail($"amd-eval: --profile must be {AmdProfile.DefaultName} or {AmdProfile.CautiousName}, not '{profileName}'", stderr);
+        }
+
         if (!File.Exists(Path.Combine(corpusDir, AmdCorpus.ManifestName)))
         {
             return CliOutput.Fail($"amd-eval: {corpusDir}: no {AmdCorpus.ManifestName} (build it with tools/amd-corpus/build.sh)", stderr);
@@ -48,7 +60,7 @@ public static class AmdEvalCommand
         AmdProfile tuned;
         try
         {
-            tuned = ApplyOverrides(AmdProfile.Default, overrides);
+            tuned = ApplyOverrides(baseProfile, overrides);
         }
         catch (FormatException e)
         {

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,8 @@ public static class AmdServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="MachinePolicy"/> from <c>Dialer:Amd</c> and validates it at start, so a campaign that
-    /// leaves messages without a WAV, or names an unknown profile, stops the host with a message naming the key.
+    /// leaves messages without a WAV, or names an unknown profile, stops the host with a message naming the key; and
+    /// registers <see cref="AmdLedger"/> (it needs the contact ledger from the compliance setup).
     /// </summary>
     public static IHostApplicationBuilder AddAmd(this IHostApplicationBuilder builder)
     {
@@ -19,6 +21,7 @@ public static class AmdServiceCollectionExtensions
             .BindConfiguration(MachinePolicy.Section)
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<MachinePolicy>, DataAnnotationsValidator<MachinePolicy>>();
+        builder.Services.TryAddSingleton<AmdLedger>();
         return builder;
     }
 

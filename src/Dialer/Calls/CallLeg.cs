@@ -54,6 +54,12 @@ internal interface ICallLeg : IAsyncDisposable
 /// <summary>Seam for answering-machine detection on the first seconds of a debtor's audio (branch amd plugs Collections.Dialer.Amd in here).</summary>
 internal interface IAnswerClassifier
 {
+    /// <summary>The callee answered (200 OK): the detector's clock starts here and audio before it (early media) is ignored.</summary>
+    /// <remarks>A default body, so classifiers that need no answer instant (test fakes) compile unchanged.</remarks>
+    void Answered()
+    {
+    }
+
     /// <summary>Feeds 8 kHz PCM; returns HUMAN, MACHINE or NOTSURE once decided, else null.</summary>
     string? Push(ReadOnlySpan<short> samples);
 

@@ -21,12 +21,13 @@ public static class DialCommand
         var play = new Option<string?>("--play") { Description = "8 kHz mono WAV to play into the call once answered (or on early media)." };
         var record = new Option<string?>("--record") { Description = "Stereo WAV to record: callee left, our audio right." };
         var amd = new Option<bool>("--amd") { Description = "Run answering-machine detection on the callee's first seconds." };
+        var amdProfile = new Option<string>("--amd-profile") { Description = "AMD profile with --amd: default (tuned), cautious or asterisk-defaults.", DefaultValueFactory = _ => AmdProfile.DefaultName };
         var user = new Option<string?>("--user") { Description = "Digest user name for 401/407 challenges." };
         var password = new Option<string?>("--password") { Description = "Digest password." };
         var ring = new Option<double>("--ring-timeout") { Description = "Seconds to let it ring before CANCEL.", DefaultValueFactory = _ => 30 };
         var command = new Command("dial", "Places one call and prints {status,answered,answerMs,amd,rtpSent,rtpReceived,hangupBy}.")
         {
-            uri, trunk, duration, play, record, amd, user, password, ring,
+            uri, trunk, duration, play, record, amd, amdProfile, user, password, ring,
         };
         command.SetAction(async (ParseResult p, CancellationToken ct) =>
         {
@@ -57,7 +58,12 @@ public static class DialCommand
                 return CliOutput.Fail($"--play file not found: {playPath}");
             }
 
-            var classifier = p.GetValue(amd) ? AnswerClassifiers.Create() : null;
+            if (!AmdProfile.BuiltIn.TryGetValue(p.GetValue(amdProfile) ?? AmdProfile.DefaultName, out var profile))
+            {
+                return CliOutput.Fail($"--amd-profile must be one of: {string.Join(", ", AmdProfile.BuiltIn.Keys)}.");
+            }
+
+            var classifier = p.GetValue(amd) ? AnswerClassifiers.Create(profile, TimeProvider.System) : null;
             using var logging = CliHost.Logging();
             try
             {
@@ -83,15 +89,8 @@ public static class DialCommand
     }
 }
 
-/// <summary>Where answering-machine detection plugs into a call: the streaming <see cref="AmdDetector"/> with its default profile.</summary>
+/// <summary>Where answering-machine detection plugs into a call: the streaming detector on the callee's decoded RTP.</summary>
 internal static class AnswerClassifiers
 {
-    public static IAnswerClassifier Create() => new AmdClassifier(new AmdDetector());
-
-    private sealed class AmdClassifier(AmdDetector detector) : IAnswerClassifier
-    {
-        public string? Push(ReadOnlySpan<short> samples) => detector.Push(samples)?.VerdictText;
-
-        public string Finish() => detector.Result?.VerdictText ?? detector.Finish().VerdictText;
-    }
+    public static IAnswerClassifier Create(AmdProfile profile, TimeProvider time) => new AmdAnswerClassifier(profile, time);
 }

@@ -74,7 +74,9 @@ internal static class DialRunner
 
                 if (media is not null && leg.Answered)
                 {
+                    // The detector hears only the callee's answer, not early media, and times its verdict from the 200 OK.
                     media.AmdArmed = true;
+                    request.Classifier?.Answered();
                 }
             };
             await call.PlaceAsync(ct).ConfigureAwait(false);

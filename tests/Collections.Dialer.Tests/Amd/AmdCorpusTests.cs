@@ -89,6 +89,32 @@ public sealed class AmdCorpusTests
     }
 
     [Fact]
+    public void CautiousProfile_TakesFewerPeopleForMachines_AndSendsMoreMachinesToAgents()
+    {
+        var clips = Clips.Select(c => (c, AmdCommand.ReadTelephonyWav(Path.Combine(CorpusDir, c.File)))).ToList();
+
+        var tuned = AmdEvaluation.Run(AmdProfile.Default, "all", clips);
+        var cautious = AmdEvaluation.Run(AmdProfile.Cautious, "all", clips);
+
+        Assert.True(cautious.HumansCalledMachine < tuned.HumansCalledMachine / 2, $"{cautious.HumansCalledMachine} vs {tuned.HumansCalledMachine}");
+        Assert.True(cautious.MachinesMissed > tuned.MachinesMissed, $"{cautious.MachinesMissed} vs {tuned.MachinesMissed}");
+        Assert.True(cautious.HumanMaxMs <= 5000, $"{cautious.HumanMaxMs} ms");
+    }
+
+    [Fact]
+    public void EvalVerb_ScoresTheNamedProfile_AndRefusesAsteriskDefaultsAsTheTunedOne()
+    {
+        var stdout = new StringWriter();
+
+        Assert.Equal(0, AmdEvalCommand.Run(CorpusDir, "tune", "json", [], false, false, stdout, new StringWriter(), AmdProfile.CautiousName));
+        Assert.StartsWith("{\"profile\":\"cautious\",\"split\":\"tune\"", stdout.ToString(), StringComparison.Ordinal);
+
+        var stderr = new StringWriter();
+        Assert.Equal(2, AmdEvalCommand.Run(CorpusDir, "tune", "json", [], false, false, new StringWriter(), stderr, AmdProfile.AsteriskDefaultsName));
+        Assert.Contains("--profile", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EvalVerb_PrintsBothProfilesForTheHeldOutSplit()
     {
         var stdout = new StringWriter();

@@ -251,4 +251,40 @@ public sealed class AmdDetectorTests
         Assert.Equal("NOTSURE", result.VerdictText);
         Assert.Equal("LONGGREETING", result.CauseText);
     }
+    [Fact]
+    public void OneLongSentenceThenSilence_Cautious_WaitsAndCallsItHuman_TheTunedProfileCallsItAMachine()
+    {
+        // Eight words with comma-length gaps (60 ms), then the silence of a person waiting for an answer.
+        var audio = new Synth().Silence(200).Words(8, 300, 60).Silence(2000);
+
+        var cautious = Run(audio, AmdProfile.Cautious);
+        var tuned = Run(audio, Tuned);
+
+        Assert.Equal(AmdVerdict.Human, cautious.Verdict);
+        // Speech ends at 200 + 8 x 300 + 7 x 60 = 3020 ms; a greeting that long needs 400 + 400 ms of silence.
+        Assert.Equal(3020 + 800, cautious.DecisionTime.TotalMilliseconds);
+        Assert.Equal(AmdVerdict.Machine, tuned.Verdict);
+    }
+
+    [Fact]
+    public void TwoSentences_Cautious_IsMachineAtTheFirstWordAfterTheBreak()
+    {
+        // "You have reached Peter. [400 ms] Please leave a message": the limits pass in the first sentence, the break decides.
+        var audio = new Synth().Silence(200).Words(5, 300, 60).Silence(400).Words(5, 300, 60).Silence(1000);
+
+        var result = Run(audio, AmdProfile.Cautious);
+
+        Assert.Equal(AmdVerdict.Machine, result.Verdict);
+        var breakEnds = 200 + (5 * 300) + (4 * 60) + 400;
+        Assert.InRange(result.DecisionTime.TotalMilliseconds, breakEnds + 20, breakEnds + 300);
+    }
+
+    [Fact]
+    public void LongSpeechWithoutABreak_Cautious_IsNotSureAtTheTotalAnalysisTime()
+    {
+        var result = Run(new Synth().Silence(200).Words(20, 300, 40), AmdProfile.Cautious);
+
+        Assert.Equal(new AmdResult(AmdVerdict.NotSure, AmdCause.TooLong, TimeSpan.FromMilliseconds(5000), result.Words, result.VoicedTime), result);
+        Assert.True(result.Words > AmdProfile.Cautious.MaximumNumberOfWords);
+    }
 }
