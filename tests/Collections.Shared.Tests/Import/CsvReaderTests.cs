@@ -1,3 +1,4 @@
+using Collections.Shared.Domain;
 using Collections.Shared.Import;
 
 namespace Collections.Shared.Tests.Import;
@@ -42,5 +43,36 @@ public sealed class CsvReaderTests
         var records = ReadAll("h\n\nv\n");
         Assert.Equal(2, records.Count);
         Assert.Equal(3, records[1].Line);
+    }
+}
+
+public sealed class AccountRowParserTests
+{
+    private static (AccountRow? Row, List<ImportError>? Errors) Parse(string phone)
+    {
+        var (parser, _, _) = AccountRowParser.FromHeader(new CsvRecord(1, ["creditor", "account_ref", "debtor_type", "last_name", "country", "currency", "principal", "due_date", "phone"]));
+        return parser!.Parse(new CsvRecord(2, ["C", "A", "consumer", "Weiß", "DE", "EUR", "10", "2026-01-31", phone]));
+    }
+
+    [Theory]
+    [InlineData("+49 (30) 123-45678", "+493012345678", PhoneKind.Landline)]
+    [InlineData("030/12345678", "+493012345678", PhoneKind.Landline)]
+    [InlineData("0151.2345.6789", "+4915123456789", PhoneKind.Mobile)]
+    [InlineData("0049 151 23456789", "+4915123456789", PhoneKind.Mobile)]
+    public void Phone_numbers_in_any_national_or_international_form_are_stored_as_E164(string raw, string e164, PhoneKind kind)
+    {
+        var (row, errors) = Parse(raw);
+        Assert.Null(errors);
+        Assert.Equal((e164, kind), (row!.Phones[0].E164, row.Phones[0].Kind));
+    }
+
+    [Theory]
+    [InlineData("+49 30")]
+    [InlineData("12")]
+    [InlineData("not a number")]
+    public void Invalid_numbers_are_refused_naming_the_phone_column(string raw)
+    {
+        var (_, errors) = Parse(raw);
+        Assert.Equal("phone", Assert.Single(errors!).Column);
     }
 }
