@@ -2,6 +2,7 @@ using Collections.Dialer.Amd;
 using Collections.Dialer.Cli;
 using Collections.Dialer.ComplianceCli;
 using Collections.Dialer.DatabaseCli;
+using Collections.Dialer.Hopper;
 using Collections.Dialer.ImportCli;
 using Collections.Dialer.InterestCli;
 using Collections.Dialer.ScriptsCli;
@@ -16,4 +17,5 @@ return await CliApp.RunAsync(args,
     AmdCommand.Create(),
     AmdEvalCommand.Create(),
     ExplainCommand.Create(),
+    HopperCommand.Create(),
 ]);
