@@ -226,8 +226,10 @@ public sealed partial class DialerHopper
             }
 
             var zone = decision.Zone!.Primary;
-            var rateNow = model.Rate(due.DebtorId, ContactRateModel.HourOfWeek(now, zone));
-            var best = model.Best(due.DebtorId);
+            var hour = ContactRateModel.HourOfWeek(now, zone);
+            var rateNow = model.Rate(due.DebtorId, hour);
+            // The current hour first, so that with no history (every bucket at the prior) the best hour is now.
+            var best = model.Best(due.DebtorId, [hour, .. model.ObservedHours]);
             var strategyPriority = due.StrategyId is not null && _options.StrategyPriorities.TryGetValue(due.StrategyId, out var sp) ? sp : 0;
             var stepPriority = due.NextStep is not null && _options.StepPriorities.TryGetValue(due.NextStep, out var stp) ? stp : 0;
             var reason = Reason(due, strategyPriority, stepPriority, rateNow, best, last, retryAt, phone, phones.Count, notes);

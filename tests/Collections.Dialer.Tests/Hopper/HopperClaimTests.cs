@@ -63,13 +63,17 @@ public sealed class HopperClaimTests(PostgresFixture postgres)
         Assert.True(await a.ReleaseAsync(claimed[0].AccountId, Ct));
         Assert.Equal([claimed[0].AccountId], (await b.ClaimAsync(world.Campaign, 3, Ct)).Select(c => c.AccountId));
 
-        // Node A renews the other two four minutes into its five-minute lease; six minutes later they are still held.
+        // Node A renews the other two four minutes into its five-minute lease; at six minutes they are still held, while
+        // node B's own claim, never renewed, has lapsed and is handed out again.
         world.Clock.Advance(TimeSpan.FromMinutes(4));
         Assert.Equal(2, await a.RenewAsync([.. claimed.Select(c => c.AccountId)], Ct));
         world.Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal([claimed[0].AccountId], (await b.ClaimAsync(world.Campaign, 3, Ct)).Select(c => c.AccountId));
+        // The renewed leases end at 4 + 5 = 9 minutes.
+        world.Clock.Advance(TimeSpan.FromMinutes(3) - TimeSpan.FromSeconds(1));
         Assert.Empty(await b.ClaimAsync(world.Campaign, 3, Ct));
-        world.Clock.Advance(TimeSpan.FromMinutes(3));
-        Assert.Equal(2, (await b.ClaimAsync(world.Campaign, 3, Ct)).Count);
+        world.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(claimed.Skip(1).Select(c => c.AccountId.Value).Order(), (await b.ClaimAsync(world.Campaign, 3, Ct)).Select(c => c.AccountId.Value).Order());
     }
 
     private static async Task CrashedNodeClaimsLapse(HopperWorld world)
@@ -88,7 +92,7 @@ public sealed class HopperClaimTests(PostgresFixture postgres)
         // ...and once the lease has run out, it takes all ten.
         world.Clock.Advance(TimeSpan.FromSeconds(1));
         var taken = await survivor.ClaimAsync(world.Campaign, 10, Ct);
-        Assert.Equal(held.Select(h => h.AccountId).Order(), taken.Select(t => t.AccountId).Order());
+        Assert.Equal(held.Select(h => h.AccountId.Value).Order(), taken.Select(t => t.AccountId.Value).Order());
 
         await using var db = world.CreateContext();
         var rows = await db.HopperClaims.AsNoTracking().ToListAsync(Ct);
