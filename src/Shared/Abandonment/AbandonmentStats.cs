@@ -17,8 +17,10 @@ public sealed record AbandonmentWindow(Instant From, Instant To, int Abandoned, 
 }
 
 /// <summary>A campaign's abandonment over the windows regulators measure.</summary>
-/// <param name="Last24Hours">The rolling 24 hours ending now (Ofcom: "in any 24 hour period" per campaign).</param>
-/// <param name="Last30Days">The rolling 30 days ending now (FTC TSR 16 CFR 310.4(b)(4)(i): per campaign over a 30-day period, or the campaign if shorter).</param>
+/// <param name="Last24Hours">The rolling 24 hours ending now. Ofcom measures per campaign over 24 hours (midnight to midnight
+/// in the 2010 statement); a rate kept in every rolling 24 h window is kept in every calendar day too.</param>
+/// <param name="Last30Days">The rolling 30 days ending now. FTC TSR 16 CFR 310.4(b)(4)(i) measures over the campaign if shorter
+/// than 30 days, else over each successive 30-day period; every rolling window covers those periods too.</param>
 /// <param name="Lifetime">Every call of the campaign so far.</param>
 public sealed record AbandonmentReport(CampaignId CampaignId, Instant At, AbandonmentWindow Last24Hours, AbandonmentWindow Last30Days, AbandonmentWindow Lifetime);
 
@@ -27,8 +29,9 @@ public sealed record AbandonmentReport(CampaignId CampaignId, Instant At, Abando
 /// and the campaign's lifetime, from the contact ledger. Pacing reads it to close its loop; the wallboard shows it.
 /// </summary>
 /// <remarks>
-/// Ofcom's persistent-misuse policy (2016) A1.29: at most 3 % of live calls abandoned per campaign in any 24 hours; FTC
-/// TSR 16 CFR 310.4(b)(4)(i): at most 3 % of calls answered by a person, per campaign over a 30-day period. A call
+/// Ofcom, "Tackling abandoned and silent calls" (2010), kept by the 2016 persistent-misuse statement: at most 3 % of live
+/// calls abandoned per campaign over 24 hours; FTC TSR 16 CFR 310.4(b)(4)(i): at most 3 % of calls answered by a person,
+/// per campaign and 30-day period. A call
 /// answered by a person is one whose ledger outcome is Answered or Abandoned (an abandoned call was answered by a
 /// person who then heard the information message); Machine, Busy, NoAnswer, Failed and Pending rows are not counted.
 /// </remarks>

@@ -112,9 +112,10 @@ public sealed partial class ContactLedger(ComplianceEngine engine, Func<Collecti
     /// information message was played (or not, if playing failed) and the call hung up. The row's end is the instant of
     /// abandonment, from which Ofcom's 72 h no-repeat rule runs; campaign abandonment counts read these rows.
     /// </summary>
-    /// <remarks>Ofcom, "Persistent misuse: revised statement of policy" (2016), A1.29-A1.35: an abandoned call must play
-    /// an information message, and a number that had an abandoned call must not be called again within 72 hours unless
-    /// a live operator is guaranteed. FTC TSR 16 CFR 310.4(b)(4): abandoned calls over live-answered calls per campaign.</remarks>
+    /// <remarks>Ofcom, "Tackling abandoned and silent calls" (1 October 2010) and the persistent-misuse statement of 2016: an
+    /// abandoned call plays an information message, and the number is not called again within 72 hours unless a live
+    /// operator is guaranteed. FTC TSR 16 CFR 310.4(b)(4)(iii): a recorded message naming the seller and a number to call
+    /// within 2 seconds of the greeting; 310.4(b)(4)(i): abandoned calls at most 3 % of calls answered by a person.</remarks>
     public async Task MarkAbandonedAsync(ContactAttemptId attemptId, bool informationMessagePlayed, CancellationToken cancellationToken)
     {
         await using var db = createContext();
