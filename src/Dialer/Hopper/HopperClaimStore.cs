@@ -70,8 +70,12 @@ internal static class HopperClaimStore
     private static async Task<List<HopperClaim>> LockPostgresAsync(CollectionsDbContext db, IReadOnlyList<HopperEntry> ranked, int limit, Instant now, CancellationToken cancellationToken)
     {
         var ids = ranked.Select(e => e.AccountId.Value).ToArray();
+        // Keys inserted in one global order: two nodes inserting overlapping sets in different orders could otherwise
+        // each wait for the other's uncommitted key (a deadlock PostgreSQL would break by aborting one).
+        var sorted = ids.Order().ToArray();
         await db.Database.ExecuteSqlRawAsync(
-            $"INSERT INTO {Table} (account_id) SELECT unnest({{0}}::uuid[]) ON CONFLICT (account_id) DO NOTHING", [ids], cancellationToken);
+            $"INSERT INTO {Table} (account_id) SELECT id FROM unnest({{0}}::uuid[]) WITH ORDINALITY AS k(id, n) ORDER BY n ON CONFLICT (account_id) DO NOTHING",
+            [sorted], cancellationToken);
         await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
         return await db.HopperClaims.FromSqlRaw(
                 $"SELECT * FROM {Table} WHERE account_id = ANY({{0}}) AND (claimed_until IS NULL OR claimed_until <= {{1}}) " +
@@ -88,7 +92,7 @@ internal static class HopperClaimStore
     private static async Task<List<HopperClaim>> LockSqlServerAsync(CollectionsDbContext db, IReadOnlyList<HopperEntry> ranked, Instant now, CancellationToken cancellationToken)
     {
         // The candidate ids travel as one JSON array parameter (OPENJSON, SQL Server 2016+), not as 2,100 parameters at most.
-        var ids = System.Text.Json.JsonSerializer.Serialize(ranked.Select(e => e.AccountId.Value));
+        var ids = System.Text.Json.JsonSerializer.Serialize(ranked.Select(e => e.AccountId.Value).Order());
         await db.Database.ExecuteSqlRawAsync(
             $"INSERT INTO {Table} (account_id) SELECT v.id FROM (SELECT CAST([value] AS uniqueidentifier) AS id FROM OPENJSON({{0}})) AS v " +
             $"WHERE NOT EXISTS (SELECT 1 FROM {Table} WITH (UPDLOCK, HOLDLOCK) WHERE account_id = v.id)", [ids], cancellationToken);

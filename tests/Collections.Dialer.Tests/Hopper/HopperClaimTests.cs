@@ -115,9 +115,12 @@ public sealed class HopperClaimTests(PostgresFixture postgres)
         var claims = new ConcurrentBag<(string Node, AccountId Account)>();
         var nodes = new[] { world.Hopper("node-a"), world.Hopper("node-b") };
 
+        // Every loop waits at the gate, so all four start together and the nodes really compete.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
         async Task Loop(DialerHopper hopper)
         {
-            await Task.Yield();
+            await gate.Task;
             while (true)
             {
                 var got = await hopper.ClaimAsync(world.Campaign, batch, Ct);
@@ -135,7 +138,9 @@ public sealed class HopperClaimTests(PostgresFixture postgres)
             }
         }
 
-        await Task.WhenAll(nodes.SelectMany(n => Enumerable.Range(0, loopsPerNode).Select(_ => Task.Run(() => Loop(n), Ct))));
+        var loops = nodes.SelectMany(n => Enumerable.Range(0, loopsPerNode).Select(_ => Task.Run(() => Loop(n), Ct))).ToList();
+        gate.SetResult();
+        await Task.WhenAll(loops);
 
         var twice = claims.GroupBy(c => c.Account).Where(g => g.Count() > 1).ToList();
         Assert.True(twice.Count == 0, $"{twice.Count} account(s) claimed more than once, e.g. {twice.FirstOrDefault()?.Key} by {string.Join(",", twice.FirstOrDefault()?.Select(c => c.Node) ?? [])}");
