@@ -63,6 +63,18 @@ public sealed partial class DialerHopper
     public async Task<IReadOnlyList<HopperEntry>> ClaimAsync(Campaign campaign, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        if (Problems(campaign) is { Count: > 0 } problems)
+        {
+            throw new InvalidOperationException($"Campaign '{campaign.Name}' may not dial: {string.Join("; ", problems)}");
+        }
+
+        if (campaign.Status != CampaignStatus.Running)
+        {
+            // A pause may race with a node's fill: the node simply gets nothing.
+            LogNotRunning(_logger, NodeId, campaign.Name, campaign.Status);
+            return [];
+        }
+
         var now = Now;
         var ranked = await RankAsync(campaign, limit, now, cancellationToken);
         if (ranked.Count == 0)
@@ -74,6 +86,17 @@ public sealed partial class DialerHopper
         var claimed = await HopperClaimStore.ClaimAsync(db, ranked, limit, NodeId, campaign.Id, now, Duration.FromTimeSpan(_options.LeaseDuration), cancellationToken);
         LogClaimed(_logger, NodeId, claimed.Count, ranked.Count, campaign.Name);
         return claimed;
+    }
+
+    /// <summary>
+    /// The campaign settings that forbid dialing, from the entity's validation attributes: a ring timeout under 15 s
+    /// (FTC TSR 16 CFR 310.4(b)(4)(ii): at least 15 seconds or four rings; Ofcom), an abandonment target above 5 %, ...
+    /// </summary>
+    public static IReadOnlyList<string> Problems(Campaign campaign)
+    {
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        System.ComponentModel.DataAnnotations.Validator.TryValidateObject(campaign, new(campaign), results, validateAllProperties: true);
+        return results.Select(r => $"{string.Join(",", r.MemberNames)}: {r.ErrorMessage}").ToList();
     }
 
     /// <summary>Extends this node's leases on <paramref name="accounts"/> (during a long call); returns how many it still held.</summary>
@@ -340,6 +363,9 @@ public sealed partial class DialerHopper
 
     [LoggerMessage(EventId = 7102, Level = LogLevel.Debug, Message = "Node {NodeId} ranked campaign {Campaign}: {Scanned} due account(s) read, {Callable} callable, {Skipped} held back by retry delays or compliance")]
     private static partial void LogRanked(ILogger logger, string nodeId, string campaign, int scanned, int callable, int skipped);
+
+    [LoggerMessage(EventId = 7104, Level = LogLevel.Information, Message = "Node {NodeId} claims nothing for campaign {Campaign}: it is {Status}")]
+    private static partial void LogNotRunning(ILogger logger, string nodeId, string campaign, CampaignStatus status);
 
     [LoggerMessage(EventId = 7103, Level = LogLevel.Debug, Message = "Node {NodeId} released account {AccountId}")]
     private static partial void LogReleased(ILogger logger, string nodeId, AccountId accountId);

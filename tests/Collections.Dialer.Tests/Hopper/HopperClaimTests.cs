@@ -76,6 +76,25 @@ public sealed class HopperClaimTests(PostgresFixture postgres)
         Assert.Equal(claimed.Skip(1).Select(c => c.AccountId.Value).Order(), (await b.ClaimAsync(world.Campaign, 3, Ct)).Select(c => c.AccountId.Value).Order());
     }
 
+    [Fact]
+    public async Task A_paused_campaign_claims_nothing_and_a_ring_timeout_under_15_seconds_refuses_to_claim()
+    {
+        var world = await HopperWorld.CreateAsync(await TestDatabases.NewSqlite().MigrateAsync());
+        await world.SaveAsync([world.NewAccount("P-1")]);
+        var hopper = world.Hopper();
+
+        world.Campaign.Status = CampaignStatus.Paused;
+        Assert.Empty(await hopper.ClaimAsync(world.Campaign, 5, Ct));
+
+        world.Campaign.Status = CampaignStatus.Running;
+        world.Campaign.RingTimeoutSeconds = 10;
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => hopper.ClaimAsync(world.Campaign, 5, Ct));
+        Assert.Contains("RingTimeoutSeconds", ex.Message, StringComparison.Ordinal);
+
+        world.Campaign.RingTimeoutSeconds = 15;
+        Assert.Equal("P-1", Assert.Single(await hopper.ClaimAsync(world.Campaign, 5, Ct)).AccountReference);
+    }
+
     private static async Task CrashedNodeClaimsLapse(HopperWorld world)
     {
         await world.SaveAsync(Enumerable.Range(1, 10).Select(i => world.NewAccount($"L-{i:D2}")));
