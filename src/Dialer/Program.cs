@@ -3,6 +3,7 @@ using Collections.Dialer.Calls;
 using Collections.Dialer.Cli;
 using Collections.Dialer.ComplianceCli;
 using Collections.Dialer.DatabaseCli;
+using Collections.Dialer.Hopper;
 using Collections.Dialer.ImportCli;
 using Collections.Dialer.InterestCli;
 using Collections.Dialer.ScriptsCli;
@@ -20,4 +21,5 @@ return await CliApp.RunAsync(args,
     ExplainCommand.Create(),
     DialCommand.Create(),
     SimulateCommand.Create(),
+    HopperCommand.Create(),
 ]);

@@ -107,6 +107,38 @@ public sealed partial class ContactLedger(ComplianceEngine engine, Func<Collecti
         LogCompleted(logger, attemptId, result.Outcome);
     }
 
+    /// <summary>
+    /// Marks a pending call abandoned: a person answered and no agent was free within 2 s of the greeting, so the
+    /// information message was played (or not, if playing failed) and the call hung up. The row's end is the instant of
+    /// abandonment, from which Ofcom's 72 h no-repeat rule runs; campaign abandonment counts read these rows.
+    /// </summary>
+    /// <remarks>Ofcom, "Tackling abandoned and silent calls" (1 October 2010) and the persistent-misuse statement of 2016: an
+    /// abandoned call plays an information message, and the number is not called again within 72 hours unless a live
+    /// operator is guaranteed. FTC TSR 16 CFR 310.4(b)(4)(iii): a recorded message naming the seller and a number to call
+    /// within 2 seconds of the greeting; 310.4(b)(4)(i): abandoned calls at most 3 % of calls answered by a person.</remarks>
+    public async Task MarkAbandonedAsync(ContactAttemptId attemptId, bool informationMessagePlayed, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        var row = await db.ContactAttempts.FirstOrDefaultAsync(a => a.Id == attemptId, cancellationToken)
+            ?? throw new InvalidOperationException($"Ledger row {attemptId} does not exist.");
+        if (row.Outcome is not (ContactOutcome.Pending or ContactOutcome.Abandoned))
+        {
+            throw new InvalidOperationException($"Ledger row {attemptId} already ended as {row.Outcome}; only a pending call can be abandoned.");
+        }
+
+        if (row.Channel != ContactChannel.Call)
+        {
+            throw new InvalidOperationException($"Ledger row {attemptId} is a {row.Channel}, not a call.");
+        }
+
+        row.Outcome = ContactOutcome.Abandoned;
+        row.EndedAt ??= Instant.FromDateTimeOffset(time.GetUtcNow());
+        row.RightPartyContact = false;
+        row.InformationMessagePlayed = informationMessagePlayed;
+        await db.SaveChangesAsync(cancellationToken);
+        LogAbandoned(logger, attemptId, row.AccountId, row.CampaignId, informationMessagePlayed);
+    }
+
     /// <summary>Keeps the last three characters of a number or address for logs (STYLE.md habit 11).</summary>
     internal static string Mask(string address) => address.Length <= 3 ? "***" : new string('*', address.Length - 3) + address[^3..];
 
@@ -118,4 +150,7 @@ public sealed partial class ContactLedger(ComplianceEngine engine, Func<Collecti
 
     [LoggerMessage(EventId = 7003, Level = LogLevel.Debug, Message = "Ledger row {AttemptId} completed: {Outcome}")]
     private static partial void LogCompleted(ILogger logger, ContactAttemptId attemptId, ContactOutcome outcome);
+
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Information, Message = "Ledger row {AttemptId} abandoned for account {AccountId} in campaign {CampaignId}; information message played: {Played}")]
+    private static partial void LogAbandoned(ILogger logger, ContactAttemptId attemptId, AccountId accountId, CampaignId? campaignId, bool played);
 }

@@ -1,4 +1,5 @@
 using Collections.Shared.Domain;
+using Collections.Shared.Hopper;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
@@ -25,6 +26,7 @@ public abstract class CollectionsDbContext(DbContextOptions options) : DbContext
     public DbSet<Hold> Holds => Set<Hold>();
     public DbSet<Agent> Agents => Set<Agent>();
     public DbSet<Campaign> Campaigns => Set<Campaign>();
+    public DbSet<HopperClaim> HopperClaims => Set<HopperClaim>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -36,7 +36,7 @@ public sealed class Campaign
     [Range(1.0, 5.0)]
     public double MaxLinesPerAgent { get; set; } = 3.0;
 
-    /// <summary>Seconds to let a number ring: at least 15 (FTC Telemarketing Sales Rule 16 CFR 310.4(b)(1)(v); Ofcom).</summary>
+    /// <summary>Seconds to let a number ring: at least 15 (FTC Telemarketing Sales Rule safe harbour, 16 CFR 310.4(b)(4)(ii); Ofcom).</summary>
     [Range(15, 120)]
     public int RingTimeoutSeconds { get; set; } = 25;
 

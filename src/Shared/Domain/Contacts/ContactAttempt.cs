@@ -49,6 +49,10 @@ public sealed class ContactAttempt
     /// <summary>The answering-machine detector flagged this answered call (Ofcom: no repeat within 24 h without an operator).</summary>
     public bool AmdFlagged { get; set; }
 
+    /// <summary>An abandoned call played the information message (who called, a number to call back) before hanging up
+    /// (Ofcom's persistent-misuse policy; FTC TSR 16 CFR 310.4(b)(4)(iii)).</summary>
+    public bool InformationMessagePlayed { get; set; }
+
     /// <summary>Provider's id for the message or call (Twilio SID, SIP Call-ID).</summary>
     public string? ExternalId { get; set; }
 }

@@ -328,6 +328,10 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(128)")
                         .HasColumnName("external_id");
 
+                    b.Property<bool>("InformationMessagePlayed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("information_message_played");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -986,6 +990,51 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                     b.ToTable("promises_to_pay", (string)null);
                 });
 
+            modelBuilder.Entity("Collections.Shared.Hopper.HopperClaim", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<Guid?>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<int>("ClaimCount")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("claim_count");
+
+                    b.Property<DateTime?>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_at");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_until");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("phone");
+
+                    b.HasKey("AccountId");
+
+                    b.HasIndex("CampaignId");
+
+                    b.HasIndex("ClaimedBy");
+
+                    b.HasIndex("ClaimedUntil");
+
+                    b.ToTable("hopper_claims", (string)null);
+                });
+
             modelBuilder.Entity("Collections.Shared.Domain.Account", b =>
                 {
                     b.HasOne("Collections.Shared.Domain.Creditor", null)
@@ -1208,6 +1257,20 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("AgentId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Collections.Shared.Hopper.HopperClaim", b =>
+                {
+                    b.HasOne("Collections.Shared.Domain.Account", null)
+                        .WithOne()
+                        .HasForeignKey("Collections.Shared.Hopper.HopperClaim", "AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Collections.Shared.Domain.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Collections.Shared.Domain.Account", b =>

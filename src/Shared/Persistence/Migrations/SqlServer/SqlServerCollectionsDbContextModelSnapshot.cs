@@ -328,6 +328,10 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                         .HasColumnType("nvarchar(128)")
                         .HasColumnName("external_id");
 
+                    b.Property<bool>("InformationMessagePlayed")
+                        .HasColumnType("bit")
+                        .HasColumnName("information_message_played");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -986,6 +990,51 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                     b.ToTable("promises_to_pay", (string)null);
                 });
 
+            modelBuilder.Entity("Collections.Shared.Hopper.HopperClaim", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("account_id");
+
+                    b.Property<Guid?>("CampaignId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<int>("ClaimCount")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int")
+                        .HasDefaultValue(0)
+                        .HasColumnName("claim_count");
+
+                    b.Property<DateTime?>("ClaimedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("claimed_at");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("claimed_until");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("phone");
+
+                    b.HasKey("AccountId");
+
+                    b.HasIndex("CampaignId");
+
+                    b.HasIndex("ClaimedBy");
+
+                    b.HasIndex("ClaimedUntil");
+
+                    b.ToTable("hopper_claims", (string)null);
+                });
+
             modelBuilder.Entity("Collections.Shared.Domain.Account", b =>
                 {
                     b.HasOne("Collections.Shared.Domain.Creditor", null)
@@ -1208,6 +1257,20 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                         .WithMany()
                         .HasForeignKey("AgentId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Collections.Shared.Hopper.HopperClaim", b =>
+                {
+                    b.HasOne("Collections.Shared.Domain.Account", null)
+                        .WithOne()
+                        .HasForeignKey("Collections.Shared.Hopper.HopperClaim", "AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Collections.Shared.Domain.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Collections.Shared.Domain.Account", b =>

@@ -323,6 +323,10 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("external_id");
 
+                    b.Property<bool>("InformationMessagePlayed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("information_message_played");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -981,6 +985,51 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                     b.ToTable("promises_to_pay", (string)null);
                 });
 
+            modelBuilder.Entity("Collections.Shared.Hopper.HopperClaim", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
+
+                    b.Property<Guid?>("CampaignId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<int>("ClaimCount")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0)
+                        .HasColumnName("claim_count");
+
+                    b.Property<DateTime?>("ClaimedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_at");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_until");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("phone");
+
+                    b.HasKey("AccountId");
+
+                    b.HasIndex("CampaignId");
+
+                    b.HasIndex("ClaimedBy");
+
+                    b.HasIndex("ClaimedUntil");
+
+                    b.ToTable("hopper_claims", (string)null);
+                });
+
             modelBuilder.Entity("Collections.Shared.Domain.Account", b =>
                 {
                     b.HasOne("Collections.Shared.Domain.Creditor", null)
@@ -1203,6 +1252,20 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("AgentId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Collections.Shared.Hopper.HopperClaim", b =>
+                {
+                    b.HasOne("Collections.Shared.Domain.Account", null)
+                        .WithOne()
+                        .HasForeignKey("Collections.Shared.Hopper.HopperClaim", "AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Collections.Shared.Domain.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Collections.Shared.Domain.Account", b =>

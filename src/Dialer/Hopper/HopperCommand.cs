@@ -1,0 +1,127 @@
+using System.CommandLine;
+using Collections.Dialer.Cli;
+using Collections.Shared.Compliance;
+using Collections.Shared.Domain;
+using Collections.Shared.Persistence;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using NodaTime.Text;
+
+namespace Collections.Dialer.Hopper;
+
+/// <summary>
+/// The <c>hopper</c> verb: <c>hopper peek [--campaign name] [--limit n] [--at instant]</c> prints the accounts the hopper
+/// would hand out next, best first, one JSON line each with the reason, without claiming anything.
+/// </summary>
+public static class HopperCommand
+{
+    /// <summary>Builds the verb with its <c>peek</c> subcommand.</summary>
+    public static Command Create()
+    {
+        var campaign = new Option<string?>("--campaign") { Description = "Campaign name (default: every running campaign)." };
+        var limit = new Option<int>("--limit") { Description = "Accounts to print per campaign.", DefaultValueFactory = _ => 20 };
+        var at = new Option<string?>("--at") { Description = "ISO 8601 instant to rank at, e.g. 2026-03-10T10:00:00Z (default: now)." };
+        var peek = new Command("peek", "The next accounts the hopper would dial, best first, with the reason, without claiming them.") { campaign, limit, at };
+        peek.SetAction((ParseResult p, CancellationToken ct) => PeekAsync(
+            new PeekArguments(p.GetValue(campaign), p.GetValue(limit), p.GetValue(at)), CliHost.Configuration(), TimeProvider.System, Console.Out, Console.Error, ct));
+        return new Command("hopper", "Inspect the dialing hopper.") { peek };
+    }
+
+    /// <summary>The peek subcommand's raw option values.</summary>
+    internal sealed record PeekArguments(string? Campaign, int Limit, string? At);
+
+    /// <summary>Runs <c>hopper peek</c>; returns the exit code. Tests pass configuration and capture output.</summary>
+    internal static async Task<int> PeekAsync(PeekArguments args, IConfiguration configuration, TimeProvider time, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (args.Limit < 1)
+        {
+            return CliOutput.Fail($"--limit: must be at least 1, got {args.Limit}", stderr);
+        }
+
+        Instant? at = null;
+        if (args.At is not null)
+        {
+            var parsed = OffsetDateTimePattern.ExtendedIso.Parse(args.At);
+            var instant = InstantPattern.ExtendedIso.Parse(args.At);
+            if (instant.Success)
+            {
+                at = instant.Value;
+            }
+            else if (parsed.Success)
+            {
+                at = parsed.Value.ToInstant();
+            }
+            else
+            {
+                return CliOutput.Fail($"--at: '{args.At}' is not an ISO 8601 instant (e.g. 2026-03-10T10:00:00Z)", stderr);
+            }
+        }
+
+        DatabaseOptions database;
+        ComplianceEngine engine;
+        HopperOptions options;
+        try
+        {
+            database = DatabaseSetup.ReadOptions(configuration);
+            var compliance = new ComplianceOptions();
+            configuration.GetSection(ComplianceOptions.Section).Bind(compliance);
+            engine = ComplianceSetup.CreateEngine(compliance);
+            options = HopperSetup.ReadOptions(configuration);
+        }
+        catch (Exception ex) when (ex is OptionsValidationException or RulePackException or InvalidOperationException)
+        {
+            return CliOutput.Fail(ex.Message, stderr);
+        }
+
+        if (database.Provider == DatabaseProvider.Sqlite && new SqliteConnectionStringBuilder(database.ConnectionString).DataSource is { Length: > 0 } file
+            && file != ":memory:" && !File.Exists(file))
+        {
+            return CliOutput.Fail($"database file '{file}' does not exist (Collections:Database:ConnectionString)", stderr);
+        }
+
+        List<Campaign> campaigns;
+        await using (var db = DatabaseSetup.CreateContext(database))
+        {
+            campaigns = args.Campaign is null
+                ? await db.Campaigns.AsNoTracking().Where(c => c.Status == CampaignStatus.Running).OrderBy(c => c.Name).ToListAsync(cancellationToken)
+                : await db.Campaigns.AsNoTracking().Where(c => c.Name == args.Campaign).ToListAsync(cancellationToken);
+        }
+
+        if (args.Campaign is not null && campaigns.Count == 0)
+        {
+            return CliOutput.Fail($"--campaign: unknown campaign '{args.Campaign}'", stderr);
+        }
+
+        // Peeking claims nothing, so the node id only labels log lines.
+        var hopper = new DialerHopper("peek", engine, () => DatabaseSetup.CreateContext(database), time, options, NullLogger<DialerHopper>.Instance);
+        foreach (var campaign in campaigns)
+        {
+            foreach (var entry in await hopper.PeekAsync(campaign, args.Limit, at, cancellationToken))
+            {
+                CliOutput.WriteLine(new
+                {
+                    campaign = campaign.Name,
+                    account = entry.AccountReference,
+                    accountId = entry.AccountId.Value,
+                    phone = HopperEntry.Mask(entry.Phone),
+                    phonePriority = entry.PhonePriority,
+                    priority = entry.Priority,
+                    localHour = entry.Now.Label,
+                    contactRate = Math.Round(entry.Now.Rate, 4),
+                    bestHour = entry.Best.Label,
+                    bestRate = Math.Round(entry.Best.Rate, 4),
+                    reach = Math.Round(entry.Reach, 4),
+                    dueAt = InstantPattern.General.Format(entry.DueAt),
+                    retryAt = entry.RetryAt is { } r ? InstantPattern.General.Format(r) : null,
+                    reason = entry.Reason,
+                }, stdout);
+            }
+        }
+
+        return CliOutput.Ok;
+    }
+}

@@ -1,0 +1,74 @@
+using System.ComponentModel.DataAnnotations;
+using Collections.Shared.Abandonment;
+using Collections.Shared.Compliance;
+using Collections.Shared.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Collections.Dialer.Hopper;
+
+/// <summary>Registers the hopper and the abandonment statistics for a dialer host.</summary>
+public static class HopperSetup
+{
+    /// <summary>
+    /// Adds <see cref="DialerHopper"/> (node id from <c>Collections:Hopper:NodeId</c>, else the machine name and process id)
+    /// and <see cref="AbandonmentStats"/>; needs the database and compliance registrations. Bad options stop the host at start.
+    /// </summary>
+    public static IHostApplicationBuilder AddHopper(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<HopperOptions>()
+            .BindConfiguration(HopperOptions.Section)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<HopperOptions>, HopperOptionsValidator>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        var nodeId = builder.Configuration[$"{HopperOptions.Section}:NodeId"] is { Length: > 0 } configured
+            ? configured
+            : DefaultNodeId();
+        builder.Services.AddSingleton(sp => new DialerHopper(
+            nodeId,
+            sp.GetRequiredService<ComplianceEngine>(),
+            sp.GetRequiredService<ICollectionsDbContextFactory>().CreateDbContext,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<HopperOptions>>().Value,
+            sp.GetRequiredService<ILogger<DialerHopper>>()));
+        builder.Services.AddSingleton(sp => new AbandonmentStats(
+            sp.GetRequiredService<ICollectionsDbContextFactory>().CreateDbContext,
+            sp.GetRequiredService<TimeProvider>()));
+        return builder;
+    }
+
+    /// <summary>The machine name and process id: unique per running node, and readable in the claim table.</summary>
+    public static string DefaultNodeId()
+    {
+        var id = $"{Environment.MachineName}-{Environment.ProcessId}";
+        return id.Length <= 64 ? id : id[^64..];
+    }
+
+    /// <summary>Binds <see cref="HopperOptions"/> from a configuration section and validates it, naming the key at fault.</summary>
+    public static HopperOptions ReadOptions(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        var options = new HopperOptions();
+        Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection(HopperOptions.Section), options);
+        var result = new HopperOptionsValidator().Validate(null, options);
+        if (result.Failed)
+        {
+            throw new OptionsValidationException(HopperOptions.Section, typeof(HopperOptions), result.Failures);
+        }
+
+        return options;
+    }
+
+    internal sealed class HopperOptionsValidator : IValidateOptions<HopperOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, HopperOptions options)
+        {
+            var results = new List<ValidationResult>();
+            return Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true)
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail(results.Select(r => $"{HopperOptions.Section}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using Collections.Testing;
+
+[assembly: AssemblyFixture(typeof(PostgresFixture))]
