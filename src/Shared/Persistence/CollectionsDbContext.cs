@@ -25,6 +25,8 @@ public abstract class CollectionsDbContext(DbContextOptions options) : DbContext
     public DbSet<Hold> Holds => Set<Hold>();
     public DbSet<Agent> Agents => Set<Agent>();
     public DbSet<Campaign> Campaigns => Set<Campaign>();
+    public DbSet<OutboundMessage> OutboundMessages => Set<OutboundMessage>();
+    public DbSet<InboundMessage> InboundMessages => Set<InboundMessage>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -52,6 +54,8 @@ public abstract class CollectionsDbContext(DbContextOptions options) : DbContext
         configurationBuilder.Properties<OptOutId>().HaveConversion<OptOutIdConverter>();
         configurationBuilder.Properties<AgentId>().HaveConversion<AgentIdConverter>();
         configurationBuilder.Properties<CampaignId>().HaveConversion<CampaignIdConverter>();
+        configurationBuilder.Properties<OutboundMessageId>().HaveConversion<OutboundMessageIdConverter>();
+        configurationBuilder.Properties<InboundMessageId>().HaveConversion<InboundMessageIdConverter>();
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
