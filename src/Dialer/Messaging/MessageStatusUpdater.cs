@@ -1,5 +1,4 @@
 using Collections.Dialer.Messaging.Twilio;
-using Collections.Shared.Compliance;
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +8,7 @@ using NodaTime;
 namespace Collections.Dialer.Messaging;
 
 /// <summary>Applies provider status reports (Twilio status callbacks) to outbound messages and their ledger rows.</summary>
-public sealed partial class MessageStatusUpdater(Func<CollectionsDbContext> createContext, ContactLedger ledger, TimeProvider time, ILogger<MessageStatusUpdater> logger)
+public sealed partial class MessageStatusUpdater(Func<CollectionsDbContext> createContext, TimeProvider time, ILogger<MessageStatusUpdater> logger)
 {
     /// <summary>Applies <paramref name="status"/> for the message <paramref name="sid"/>; false when no message matches.</summary>
     /// <remarks>Callbacks may arrive out of order and more than once: a state never moves backwards. A callback may also
@@ -29,7 +28,7 @@ public sealed partial class MessageStatusUpdater(Func<CollectionsDbContext> crea
             var (_, number) = TwilioAddress.Parse(to);
             var waiting = await db.OutboundMessages
                 .Where(m => m.ProviderId == null && m.To == number && (m.State == OutboundMessageState.Sending || m.State == OutboundMessageState.Uncertain))
-                .Take(2).ToListAsync(cancellationToken);
+                .OrderBy(m => m.SendingAt).Take(2).ToListAsync(cancellationToken);
             if (waiting.Count != 1)
             {
                 LogUnknown(logger, sid, status);
@@ -40,25 +39,16 @@ public sealed partial class MessageStatusUpdater(Func<CollectionsDbContext> crea
             message.ProviderId = sid;
         }
 
-        if (!MessageStates.Advance(message, state.Value))
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-
-        if (errorCode is not null && state is OutboundMessageState.Failed or OutboundMessageState.Undelivered)
-        {
-            message.ErrorCode = errorCode;
-        }
-
-        message.UpdatedAt = Instant.FromDateTimeOffset(time.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
-        if (message.ContactAttemptId is { } attempt)
+        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
+        var changed = await MessageStates.AdvanceAsync(db, message.Id, state.Value, sid,
+            state is OutboundMessageState.Failed or OutboundMessageState.Undelivered ? errorCode : null, now, cancellationToken);
+        if (changed && message.ContactAttemptId is { } attempt)
         {
-            await ledger.CompleteAsync(attempt, new ContactResult(MessageStates.LedgerOutcome(message.State), ExternalId: sid), cancellationToken);
+            await MessageStates.AdvanceLedgerAsync(db, attempt, MessageStates.LedgerOutcome(state.Value), sid, now, cancellationToken);
         }
 
-        LogApplied(logger, sid, message.State);
+        LogApplied(logger, sid, state.Value);
         return true;
     }
 
@@ -83,16 +73,33 @@ public static class MessageStates
         _ => null,
     };
 
-    /// <summary>Moves <paramref name="message"/> to <paramref name="state"/> unless that would go backwards; true when it changed.</summary>
-    public static bool Advance(OutboundMessage message, OutboundMessageState state)
+    /// <summary>Moves a message forward in one UPDATE that only matches earlier states, so a status callback and the sender's
+    /// own answer racing each other can never move it back; true when the row changed.</summary>
+    public static async Task<bool> AdvanceAsync(CollectionsDbContext db, OutboundMessageId id, OutboundMessageState state, string? providerId, int? errorCode, Instant now, CancellationToken cancellationToken)
     {
-        if (Rank(state) <= Rank(message.State))
-        {
-            return false;
-        }
+        var earlier = Enum.GetValues<OutboundMessageState>().Where(s => Rank(s) < Rank(state)).ToList();
+        var rows = await db.OutboundMessages
+            .Where(m => m.Id == id && earlier.Contains(m.State))
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(m => m.State, state)
+                .SetProperty(m => m.ProviderId, m => providerId ?? m.ProviderId)
+                .SetProperty(m => m.ErrorCode, m => errorCode ?? m.ErrorCode)
+                .SetProperty(m => m.UpdatedAt, now), cancellationToken);
+        return rows == 1;
+    }
 
-        message.State = state;
-        return true;
+    /// <summary>Writes a message's outcome over its ledger row, the same way: pending, then sent, then a final outcome, never back.</summary>
+    public static async Task AdvanceLedgerAsync(CollectionsDbContext db, ContactAttemptId attemptId, ContactOutcome outcome, string? externalId, Instant now, CancellationToken cancellationToken)
+    {
+        var earlier = outcome == ContactOutcome.Sent
+            ? new List<ContactOutcome> { ContactOutcome.Pending }
+            : [ContactOutcome.Pending, ContactOutcome.Sent];
+        await db.ContactAttempts
+            .Where(a => a.Id == attemptId && earlier.Contains(a.Outcome))
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(a => a.Outcome, outcome)
+                .SetProperty(a => a.EndedAt, now)
+                .SetProperty(a => a.ExternalId, a => externalId ?? a.ExternalId), cancellationToken);
     }
 
     /// <summary>The ledger outcome of a message in <paramref name="state"/>.</summary>

@@ -37,7 +37,6 @@ public static class MessagingSetup
         builder.Services.AddHttpClient<TwilioMessagesClient>();
         builder.Services.AddSingleton(sp => new MessageStatusUpdater(
             sp.GetRequiredService<ICollectionsDbContextFactory>().CreateDbContext,
-            sp.GetRequiredService<ContactLedger>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<MessageStatusUpdater>>()));
         builder.Services.AddSingleton(sp => new InboundMessageService(

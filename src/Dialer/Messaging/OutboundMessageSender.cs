@@ -316,19 +316,17 @@ public sealed partial class OutboundMessageSender(
 
     private async Task<SendResult> RecordAcceptedAsync(OutboundMessageId id, TwilioMessageResource resource, CancellationToken cancellationToken, SendStatus status)
     {
-        var message = await UpdateAsync(id, m =>
+        var state = MessageStates.FromTwilio(resource.Status) ?? OutboundMessageState.Accepted;
+        await using (var db = createContext())
         {
-            m.ProviderId = resource.Sid;
-            MessageStates.Advance(m, MessageStates.FromTwilio(resource.Status) ?? OutboundMessageState.Accepted);
-            if (m.State == OutboundMessageState.Sending)
-            {
-                m.State = OutboundMessageState.Accepted;
-            }
-
-            m.UpdatedAt = Now;
-        }, cancellationToken);
-        await ledger.CompleteAsync(message.ContactAttemptId!.Value, new ContactResult(MessageStates.LedgerOutcome(message.State), ExternalId: resource.Sid), cancellationToken);
-        return Result(status, message);
+            // A status callback may already have moved the message on (or adopted the SID): both writes only go forward.
+            await db.OutboundMessages.Where(m => m.Id == id && m.ProviderId == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(m => m.ProviderId, resource.Sid), cancellationToken);
+            await MessageStates.AdvanceAsync(db, id, state, resource.Sid, resource.ErrorCode, Now, cancellationToken);
+            var message = await db.OutboundMessages.AsNoTracking().FirstAsync(m => m.Id == id, cancellationToken);
+            await MessageStates.AdvanceLedgerAsync(db, message.ContactAttemptId!.Value, MessageStates.LedgerOutcome(message.State), resource.Sid, Now, cancellationToken);
+            return Result(status, message);
+        }
     }
 
     private async Task<SendResult> MarkUncertainAsync(OutboundMessage message, string reason, CancellationToken cancellationToken)

@@ -25,6 +25,7 @@ public sealed class TemplateFile
 
     public Dictionary<string, string> Sms { get; set; } = [];
 
+    [YamlMember(Alias = "whatsapp")]
     public Dictionary<string, WhatsAppTemplate> WhatsApp { get; set; } = [];
 
     public Dictionary<string, EmailTemplate> Email { get; set; } = [];
@@ -82,7 +83,7 @@ public sealed partial class MessageTemplates
             throw new TemplateException($"template folder '{directory}' does not exist");
         }
 
-        var deserializer = new DeserializerBuilder().WithNamingConvention(HyphenatedNamingConvention.Instance).Build();
+        var deserializer = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
         var result = new Dictionary<string, TemplateFile>(StringComparer.OrdinalIgnoreCase);
         foreach (var path in Directory.EnumerateFiles(resolved, "*.yaml").Order(StringComparer.Ordinal))
         {
