@@ -10,6 +10,9 @@ need=(
   "/usr/lib/postgresql postgresql"
   "espeak-ng espeak-ng"
   "sox sox"
+  "/usr/lib/python3/dist-packages/aiosmtpd python3-aiosmtpd"
+  "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core"
+  "pdftotext poppler-utils"
 )
 missing=()
 for item in "${need[@]}"; do
