@@ -72,6 +72,9 @@ public sealed class FakeTwilioServer : IAsyncDisposable
     /// <summary>Client used to post callbacks and inbound messages; replace it to reach an in-memory test host.</summary>
     public HttpClient CallbackClient { get; set; } = new();
 
+    /// <summary>When false, no status callbacks are posted (as when the StatusCallback URL is unreachable).</summary>
+    public bool SendCallbacks { get; set; } = true;
+
     /// <summary>POST requests to the Messages list that reached the server (accepted or not).</summary>
     public int CreateRequests => Volatile.Read(ref createRequests);
 
@@ -274,7 +277,7 @@ public sealed class FakeTwilioServer : IAsyncDisposable
         }
 
         var callback = form["StatusCallback"].ToString();
-        if (Uri.TryCreate(callback, UriKind.Absolute, out var callbackUrl))
+        if (SendCallbacks && Uri.TryCreate(callback, UriKind.Absolute, out var callbackUrl))
         {
             var snapshot = ToResource(message);
             context.Response.OnCompleted(() =>
