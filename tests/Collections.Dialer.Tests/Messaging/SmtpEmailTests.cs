@@ -17,6 +17,52 @@ public sealed class SmtpEmailTests
     [Fact]
     public async Task A_demand_with_its_PDF_reaches_the_SMTP_server_with_subject_body_and_recipient()
     {
+        await using var smtp = await LocalSmtpServer.StartAsync();
+        var port = smtp.Port;
+        var sender = new SmtpEmailSender(
+            Options.Create(new SmtpOptions { Host = "127.0.0.1", Port = port, Security = SecureSocketOptions.None, FromAddress = "mahnung@collections.example", FromName = "Collections Demo Agency" }),
+            NullLogger<SmtpEmailSender>.Instance);
+        var pdf = new LetterRenderer().Render(LetterSamples.Claim(LetterKind.FinalDemand, "de"));
+        var message = sender.Compose("Max Mustermann", "max@example.org", "Letzte Mahnung: Konto DE-4711 (Telco Deutschland GmbH)",
+            "Guten Tag Max Mustermann,\n\nunsere letzte Mahnung finden Sie im Anhang.\n", [new EmailAttachment("letzte-mahnung-DE-4711.pdf", "application/pdf", pdf)], "de");
+
+        var id = await sender.SendAsync(message, TestContext.Current.CancellationToken);
+
+        var file = Assert.Single(smtp.Received);
+        var received = await MimeMessage.LoadAsync(file, TestContext.Current.CancellationToken);
+        Assert.Equal(id, received.MessageId);
+        Assert.Equal("max@example.org", received.To.Mailboxes.Single().Address);
+        Assert.Equal("mahnung@collections.example", received.From.Mailboxes.Single().Address);
+        Assert.Equal("Letzte Mahnung: Konto DE-4711 (Telco Deutschland GmbH)", received.Subject);
+        Assert.Contains("unsere letzte Mahnung finden Sie im Anhang.", received.TextBody);
+        var attachment = Assert.IsType<MimePart>(Assert.Single(received.Attachments));
+        Assert.Equal("letzte-mahnung-DE-4711.pdf", attachment.FileName);
+        using var content = new MemoryStream();
+        await attachment.Content!.DecodeToAsync(content, TestContext.Current.CancellationToken);
+        Assert.Equal(pdf, content.ToArray());
+    }
+}
+
+/// <summary>Debian's aiosmtpd on 127.0.0.1 and a free port, storing every message it receives in a maildir.</summary>
+internal sealed class LocalSmtpServer : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly string maildir;
+
+    private LocalSmtpServer(Process process, string maildir, int port)
+    {
+        this.process = process;
+        this.maildir = maildir;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    /// <summary>Files of the messages received so far.</summary>
+    public IReadOnlyList<string> Received => Directory.GetFiles(Path.Combine(maildir, "new"));
+
+    public static async Task<LocalSmtpServer> StartAsync()
+    {
         var maildir = Directory.CreateTempSubdirectory("collections-mail-").FullName;
         foreach (var sub in new[] { "tmp", "new", "cur" })
         {
@@ -25,42 +71,31 @@ public sealed class SmtpEmailTests
         }
 
         var port = FreePort();
-        using var server = Process.Start(new ProcessStartInfo("/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox", maildir])
+        var process = Process.Start(new ProcessStartInfo("/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox", maildir])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         })!;
+        var server = new LocalSmtpServer(process, maildir, port);
         try
         {
             await WaitForPortAsync(port);
-            var sender = new SmtpEmailSender(
-                Options.Create(new SmtpOptions { Host = "127.0.0.1", Port = port, Security = SecureSocketOptions.None, FromAddress = "mahnung@collections.example", FromName = "Collections Demo Agency" }),
-                NullLogger<SmtpEmailSender>.Instance);
-            var pdf = new LetterRenderer().Render(LetterSamples.Claim(LetterKind.FinalDemand, "de"));
-            var message = sender.Compose("Max Mustermann", "max@example.org", "Letzte Mahnung: Konto DE-4711 (Telco Deutschland GmbH)",
-                "Guten Tag Max Mustermann,\n\nunsere letzte Mahnung finden Sie im Anhang.\n", [new EmailAttachment("letzte-mahnung-DE-4711.pdf", "application/pdf", pdf)], "de");
-
-            var id = await sender.SendAsync(message, TestContext.Current.CancellationToken);
-
-            var file = Assert.Single(Directory.GetFiles(Path.Combine(maildir, "new")));
-            var received = await MimeMessage.LoadAsync(file, TestContext.Current.CancellationToken);
-            Assert.Equal(id, received.MessageId);
-            Assert.Equal("max@example.org", received.To.Mailboxes.Single().Address);
-            Assert.Equal("mahnung@collections.example", received.From.Mailboxes.Single().Address);
-            Assert.Equal("Letzte Mahnung: Konto DE-4711 (Telco Deutschland GmbH)", received.Subject);
-            Assert.Contains("unsere letzte Mahnung finden Sie im Anhang.", received.TextBody);
-            var attachment = Assert.IsType<MimePart>(Assert.Single(received.Attachments));
-            Assert.Equal("letzte-mahnung-DE-4711.pdf", attachment.FileName);
-            using var content = new MemoryStream();
-            await attachment.Content!.DecodeToAsync(content, TestContext.Current.CancellationToken);
-            Assert.Equal(pdf, content.ToArray());
         }
-        finally
+        catch
         {
-            server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync(TestContext.Current.CancellationToken);
-            Directory.Delete(maildir, recursive: true);
+            await server.DisposeAsync();
+            throw;
         }
+
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+        process.Dispose();
+        Directory.Delete(maildir, recursive: true);
     }
 
     private static int FreePort()
