@@ -81,7 +81,12 @@ public sealed partial class OutboundMessageSender(
             var existing = await db.OutboundMessages.FirstOrDefaultAsync(m => m.IdempotencyKey == request.IdempotencyKey, cancellationToken);
             if (existing is { State: OutboundMessageState.Sending })
             {
-                return await ReconcileOneAsync(existing.Id, request.Attachments, cancellationToken);
+                // A send still within its time may be in flight in another worker: looking now could miss a message Twilio
+                // is about to create, and resending would duplicate it. Only an old "sending" is reconciled.
+                var settledBefore = Now - Duration.FromTimeSpan(twilioOptions.Value.ReconcileAfter);
+                return existing.SendingAt > settledBefore
+                    ? Result(SendStatus.InDoubt, existing, "a send with this key is in progress")
+                    : await ReconcileOneAsync(existing.Id, request.Attachments, cancellationToken);
             }
 
             if (existing is not null && existing.State is not (OutboundMessageState.Reserved or OutboundMessageState.Refused))

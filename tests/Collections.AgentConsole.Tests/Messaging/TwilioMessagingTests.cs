@@ -134,6 +134,9 @@ public sealed class TwilioMessagingTests
 
         var beforeCrash = await host.NewSender().SendAsync(request, Ct);
         Assert.Equal(SendStatus.InDoubt, beforeCrash.Status);
+        // An immediate retry with the same key could race a send still in flight: it neither looks nor sends.
+        Assert.Equal(SendStatus.InDoubt, (await host.NewSender().SendAsync(request, Ct)).Status);
+        Assert.Equal(1, host.Twilio.CreateRequests);
 
         // The process restarts: a new sender reconciles what was left "sending", and the caller retries the same key.
         host.Clock.Advance(host.Options.ReconcileAfter);
@@ -203,5 +206,14 @@ public sealed class TwilioMessagingTests
         Assert.Equal(21610, message.ErrorCode);
         Assert.Equal(ContactOutcome.Failed, (await db.ContactAttempts.SingleAsync(Ct)).Outcome);
         Assert.Equal("twilio:21610", (await db.OptOuts.SingleAsync(Ct)).Source);
+    }
+
+    [Fact]
+    public void Enabled_messaging_with_a_bad_account_sid_stops_the_host_naming_the_key()
+    {
+        using var factory = new Hosting.ConsoleFactory(("Collections:Demo:Enabled", "false"), ("Collections:Messaging:Twilio:Enabled", "true"),
+            ("Collections:Messaging:Twilio:AccountSid", "AC123"), ("Collections:Messaging:Twilio:AuthToken", "t"), ("Collections:Messaging:Twilio:SmsFrom", "+4930555000"));
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        Assert.Contains("Collections:Messaging:Twilio:AccountSid", error.GetBaseException().Message);
     }
 }
