@@ -74,6 +74,11 @@ public static class MessagingSetup
             sp.GetRequiredService<IOptions<MessagingOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<OutboundMessageSender>>()));
+        builder.Services.AddHostedService(sp => new MessageReconciliationService(
+            sp.GetRequiredService<OutboundMessageSender>(),
+            sp.GetRequiredService<IOptions<TwilioOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<MessageReconciliationService>>()));
         return builder;
     }
 }

@@ -216,4 +216,32 @@ public sealed class TwilioMessagingTests
         var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
         Assert.Contains("Collections:Messaging:Twilio:AccountSid", error.GetBaseException().Message);
     }
+
+    [Fact]
+    public async Task The_reconciliation_service_settles_a_crashed_send_when_the_process_starts()
+    {
+        await using var host = await MessagingHost.StartAsync();
+        host.Twilio.SendCallbacks = false;
+        host.Twilio.InjectFault(FakeTwilioFault.DropAfterCreate);
+        await host.NewSender().SendAsync(new SendRequest("boot", host.AccountId, ContactChannel.Sms, "first-reminder"), Ct);
+        host.Clock.Advance(host.Options.ReconcileAfter);
+
+        using var service = new MessageReconciliationService(host.NewSender(), Microsoft.Extensions.Options.Options.Create(host.Options), host.Clock,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<MessageReconciliationService>.Instance);
+        await service.StartAsync(Ct);
+        OutboundMessageState state;
+        var polls = 0;
+        do
+        {
+            // Bounded wait for the first pass (it runs at start, not on a timer tick): 200 x 50 ms at most.
+            await Task.Delay(50, Ct);
+            await using var db = host.CreateContext();
+            state = (await db.OutboundMessages.SingleAsync(Ct)).State;
+        }
+        while (state == OutboundMessageState.Sending && ++polls < 200);
+        await service.StopAsync(Ct);
+
+        Assert.Equal(OutboundMessageState.Delivered, state);
+        Assert.Equal(1, host.Twilio.CreateRequests);
+    }
 }
