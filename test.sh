@@ -13,6 +13,9 @@ need=(
   "sipp sip-tester"
   "baresip baresip-core"
   "kamailio kamailio"
+  "/usr/lib/python3/dist-packages/aiosmtpd python3-aiosmtpd"
+  "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core"
+  "pdftotext poppler-utils"
 )
 missing=()
 for item in "${need[@]}"; do

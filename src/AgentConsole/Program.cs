@@ -1,5 +1,6 @@
 using Collections.AgentConsole.Features.Demo;
 using Collections.AgentConsole.Features.Health;
+using Collections.AgentConsole.Features.Webhooks;
 using Collections.AgentConsole.Infrastructure;
 using Collections.Shared.Persistence;
 
@@ -9,6 +10,7 @@ builder.AddCollectionsDatabase();
 builder.AddConsoleHost();
 builder.AddHealth();
 builder.AddDemo();
+builder.AddTwilioWebhooks();
 
 var app = builder.Build();
 
@@ -16,6 +18,7 @@ await app.PrepareDatabaseAsync();
 await app.SeedDemoDataAsync();
 app.MapOpenApi();
 app.MapHealthApi();
+app.MapTwilioWebhooks();
 app.LogListeningAddresses();
 
 await app.RunAsync();

@@ -27,6 +27,8 @@ public abstract class CollectionsDbContext(DbContextOptions options) : DbContext
     public DbSet<Agent> Agents => Set<Agent>();
     public DbSet<Campaign> Campaigns => Set<Campaign>();
     public DbSet<HopperClaim> HopperClaims => Set<HopperClaim>();
+    public DbSet<OutboundMessage> OutboundMessages => Set<OutboundMessage>();
+    public DbSet<InboundMessage> InboundMessages => Set<InboundMessage>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -54,6 +56,8 @@ public abstract class CollectionsDbContext(DbContextOptions options) : DbContext
         configurationBuilder.Properties<OptOutId>().HaveConversion<OptOutIdConverter>();
         configurationBuilder.Properties<AgentId>().HaveConversion<AgentIdConverter>();
         configurationBuilder.Properties<CampaignId>().HaveConversion<CampaignIdConverter>();
+        configurationBuilder.Properties<OutboundMessageId>().HaveConversion<OutboundMessageIdConverter>();
+        configurationBuilder.Properties<InboundMessageId>().HaveConversion<InboundMessageIdConverter>();
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

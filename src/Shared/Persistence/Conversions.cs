@@ -30,3 +30,5 @@ internal sealed class HoldIdConverter() : ValueConverter<HoldId, Guid>(v => v.Va
 internal sealed class OptOutIdConverter() : ValueConverter<OptOutId, Guid>(v => v.Value, v => new OptOutId(v));
 internal sealed class AgentIdConverter() : ValueConverter<AgentId, Guid>(v => v.Value, v => new AgentId(v));
 internal sealed class CampaignIdConverter() : ValueConverter<CampaignId, Guid>(v => v.Value, v => new CampaignId(v));
+internal sealed class OutboundMessageIdConverter() : ValueConverter<OutboundMessageId, Guid>(v => v.Value, v => new OutboundMessageId(v));
+internal sealed class InboundMessageIdConverter() : ValueConverter<InboundMessageId, Guid>(v => v.Value, v => new InboundMessageId(v));

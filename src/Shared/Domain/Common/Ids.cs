@@ -56,3 +56,9 @@ public readonly record struct AgentId(Guid Value) { public static AgentId New() 
 
 /// <summary>Identifies a dialing campaign.</summary>
 public readonly record struct CampaignId(Guid Value) { public static CampaignId New() => new(Guid.CreateVersion7()); public override string ToString() => Value.ToString(); }
+
+/// <summary>Identifies an outbound message (SMS, WhatsApp, e-mail).</summary>
+public readonly record struct OutboundMessageId(Guid Value) { public static OutboundMessageId New() => new(Guid.CreateVersion7()); public override string ToString() => Value.ToString(); }
+
+/// <summary>Identifies an inbound message from a debtor.</summary>
+public readonly record struct InboundMessageId(Guid Value) { public static InboundMessageId New() => new(Guid.CreateVersion7()); public override string ToString() => Value.ToString(); }

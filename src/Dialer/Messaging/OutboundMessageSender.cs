@@ -1,0 +1,524 @@
+using Collections.Dialer.Messaging.Email;
+using Collections.Dialer.Messaging.Templates;
+using Collections.Dialer.Messaging.Twilio;
+using Collections.Shared.Compliance;
+using Collections.Shared.Domain;
+using Collections.Shared.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Collections.Dialer.Messaging;
+
+/// <summary>A message to send: the stage's template on a channel for an account, under a key that makes it happen once.</summary>
+/// <param name="IdempotencyKey">The caller's key, for example "first-reminder:{account}:2026-11-26"; a second request with it never sends again.</param>
+/// <param name="Stage">Template stage, for example "first-reminder" or "pre-instalment-reminder".</param>
+/// <param name="Attachments">Files for an e-mail (a demand letter as PDF).</param>
+public sealed record SendRequest(string IdempotencyKey, AccountId AccountId, ContactChannel Channel, string Stage, IReadOnlyList<EmailAttachment>? Attachments = null);
+
+/// <summary>How a send request ended.</summary>
+public enum SendStatus
+{
+    /// <summary>The provider accepted the message now.</summary>
+    Sent,
+
+    /// <summary>A message with this key was sent before; nothing was sent now.</summary>
+    AlreadySent,
+
+    /// <summary>Compliance refused it (calling hours, opt-out, hold); nothing left, a later request with the same key may send.</summary>
+    Refused,
+
+    /// <summary>The provider refused it for good (a 4xx answer) or no address exists.</summary>
+    Failed,
+
+    /// <summary>The request may or may not have reached the provider; reconciliation settles it before anything is sent again.</summary>
+    InDoubt,
+
+    /// <summary>After a crash the provider's records could not tell whether it was sent; an operator decides.</summary>
+    Uncertain,
+}
+
+/// <summary>The answer to a send request.</summary>
+public sealed record SendResult(SendStatus Status, OutboundMessageId? MessageId, OutboundMessageState? State, string? ProviderId = null, ComplianceDecision? Decision = null, string? Error = null);
+
+/// <summary>
+/// Sends SMS, WhatsApp and e-mail so that a message leaves at most once, is compliant and is counted.
+/// </summary>
+/// <remarks>
+/// The order is the guarantee. (1) The message is inserted with its idempotency key (unique in the database) and state
+/// Reserved. (2) <see cref="ContactLedger.ReserveAsync"/> re-checks compliance (calling hours, opt-outs, holds) and commits a
+/// pending ledger row, as for a call. (3) The state becomes Sending and is committed before the request leaves. (4) The
+/// provider's answer records its id. A crash between (3) and (4) leaves "Sending": <see cref="ReconcileAsync"/> then lists the
+/// account's messages between the two numbers at Twilio (the API takes no idempotency key, and does not echo our callback URL,
+/// so the unique attributes are To, From, the exact Body and a creation time after our Sending instant, excluding SIDs
+/// already recorded). Found: its SID is recorded, nothing is sent. Not found: the request never created a message, so the
+/// ledger row is cancelled and the message goes through (2)-(4) again. Ambiguous (two candidates), or e-mail (SMTP cannot be
+/// asked): Uncertain, for an operator, never resent on its own. Retries after a 5xx inside one send do the same lookup first.
+/// </remarks>
+public sealed partial class OutboundMessageSender(
+    Func<CollectionsDbContext> createContext,
+    ContactLedger ledger,
+    MessageTemplates templates,
+    TwilioMessagesClient twilio,
+    SmtpEmailSender email,
+    IOptions<TwilioOptions> twilioOptions,
+    IOptions<MessagingOptions> messagingOptions,
+    TimeProvider time,
+    ILogger<OutboundMessageSender> logger)
+{
+    /// <summary>How far Twilio's clock may be behind ours when matching creation times.</summary>
+    private static readonly Duration ClockSkew = Duration.FromMinutes(1);
+
+    private Instant Now => Instant.FromDateTimeOffset(time.GetUtcNow());
+
+    /// <summary>Sends the request's message once; see the class remarks for the order of steps.</summary>
+    public async Task<SendResult> SendAsync(SendRequest request, CancellationToken cancellationToken)
+    {
+        OutboundMessage message;
+        await using (var db = createContext())
+        {
+            var existing = await db.OutboundMessages.FirstOrDefaultAsync(m => m.IdempotencyKey == request.IdempotencyKey, cancellationToken);
+            if (existing is { State: OutboundMessageState.Sending })
+            {
+                // A send still within its time may be in flight in another worker: looking now could miss a message Twilio
+                // is about to create, and resending would duplicate it. Only an old "sending" is reconciled.
+                var settledBefore = Now - Duration.FromTimeSpan(twilioOptions.Value.ReconcileAfter);
+                return existing.SendingAt > settledBefore
+                    ? Result(SendStatus.InDoubt, existing, "a send with this key is in progress")
+                    : await ReconcileOneAsync(existing.Id, request.Attachments, cancellationToken);
+            }
+
+            if (existing is not null && existing.State is not (OutboundMessageState.Reserved or OutboundMessageState.Refused))
+            {
+                LogDuplicate(logger, request.IdempotencyKey, existing.State);
+                return Result(SendStatus.AlreadySent, existing);
+            }
+
+            var prepared = await PrepareAsync(db, request, cancellationToken);
+            if (prepared.Error is not null)
+            {
+                return new SendResult(SendStatus.Failed, existing?.Id, existing?.State, Error: prepared.Error);
+            }
+
+            message = existing ?? new OutboundMessage { IdempotencyKey = request.IdempotencyKey, To = "", Template = "", Language = "", Body = "", CreatedAt = Now };
+            Fill(message, request, prepared);
+            if (existing is null)
+            {
+                db.OutboundMessages.Add(message);
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // Another worker inserted the same key a moment ago: that one sends, this one reports it.
+                await using var again = createContext();
+                var winner = await again.OutboundMessages.AsNoTracking().FirstAsync(m => m.IdempotencyKey == request.IdempotencyKey, cancellationToken);
+                return Result(SendStatus.AlreadySent, winner);
+            }
+        }
+
+        return await ReserveAndDispatchAsync(message.Id, request.Attachments, cancellationToken);
+    }
+
+    /// <summary>Settles every message left in "sending" for longer than <see cref="TwilioOptions.ReconcileAfter"/> (after a crash or a lost answer).</summary>
+    public async Task<IReadOnlyList<SendResult>> ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var before = Now - Duration.FromTimeSpan(twilioOptions.Value.ReconcileAfter);
+        List<OutboundMessageId> stuck;
+        await using (var db = createContext())
+        {
+            stuck = await db.OutboundMessages.AsNoTracking()
+                .Where(m => m.State == OutboundMessageState.Sending && m.SendingAt <= before)
+                .OrderBy(m => m.SendingAt)
+                .Select(m => m.Id)
+                .ToListAsync(cancellationToken);
+        }
+
+        var results = new List<SendResult>();
+        foreach (var id in stuck)
+        {
+            results.Add(await ReconcileOneAsync(id, null, cancellationToken));
+        }
+
+        return results;
+    }
+
+    private async Task<SendResult> ReconcileOneAsync(OutboundMessageId id, IReadOnlyList<EmailAttachment>? attachments, CancellationToken cancellationToken)
+    {
+        var message = await LoadAsync(id, cancellationToken);
+        if (message.Channel == ContactChannel.Email)
+        {
+            // SMTP gives no way to ask whether a message was accepted: an operator checks the mail log.
+            return await MarkUncertainAsync(message, "e-mail outcome unknown after an interruption", cancellationToken);
+        }
+
+        Lookup lookup;
+        try
+        {
+            lookup = await FindAtTwilioAsync(message, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TwilioApiException or HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            LogReconcileFailed(logger, message.Id, ex.Message);
+            return Result(SendStatus.InDoubt, message);
+        }
+
+        switch (lookup.Outcome)
+        {
+            case LookupOutcome.Found:
+                LogReconciledFound(logger, message.Id, lookup.Message!.Sid);
+                return await RecordAcceptedAsync(message.Id, lookup.Message, cancellationToken, SendStatus.AlreadySent);
+            case LookupOutcome.Ambiguous:
+                return await MarkUncertainAsync(message, "several messages at Twilio match", cancellationToken);
+            default:
+                // Twilio never created it: cancel the old ledger row and go through compliance and sending afresh.
+                LogReconciledMissing(logger, message.Id);
+                if (message.ContactAttemptId is { } attempt)
+                {
+                    await ledger.CompleteAsync(attempt, new ContactResult(ContactOutcome.Cancelled), cancellationToken);
+                }
+
+                await UpdateAsync(message.Id, m =>
+                {
+                    m.State = OutboundMessageState.Reserved;
+                    m.ContactAttemptId = null;
+                    m.SendingAt = null;
+                }, cancellationToken);
+                return await ReserveAndDispatchAsync(message.Id, attachments, cancellationToken);
+        }
+    }
+
+    private async Task<SendResult> ReserveAndDispatchAsync(OutboundMessageId id, IReadOnlyList<EmailAttachment>? attachments, CancellationToken cancellationToken)
+    {
+        var message = await LoadAsync(id, cancellationToken);
+        // Messages obey the same rules as calls (calling hours in the debtor's zone, opt-outs, holds) and are counted.
+        var reservation = await ledger.ReserveAsync(
+            new ContactRequest(message.AccountId, new ContactTarget(message.Channel, message.To), CampaignContext.Predictive), cancellationToken);
+        if (!reservation.MayProceed)
+        {
+            await UpdateAsync(id, m => m.State = OutboundMessageState.Refused, cancellationToken);
+            return new SendResult(SendStatus.Refused, id, OutboundMessageState.Refused, Decision: reservation.Decision);
+        }
+
+        message = await UpdateAsync(id, m =>
+        {
+            m.State = OutboundMessageState.Sending;
+            m.SendingAt = Now;
+            m.ContactAttemptId = reservation.AttemptId;
+        }, cancellationToken);
+        return message.Channel == ContactChannel.Email
+            ? await DispatchEmailAsync(message, attachments, cancellationToken)
+            : await DispatchTwilioAsync(message, cancellationToken);
+    }
+
+    private async Task<SendResult> DispatchTwilioAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
+        var whatsApp = message.Channel == ContactChannel.WhatsApp;
+        var request = new TwilioSendRequest(
+            TwilioAddress.For(whatsApp, message.To),
+            TwilioAddress.For(whatsApp, message.From!),
+            message.ContentSid is null ? message.Body : null,
+            twilioOptions.Value.StatusCallbackUrl,
+            message.ContentSid,
+            message.ContentVariables);
+        var attempts = 0;
+        try
+        {
+            var resource = await twilio.CreateAsync(request, async ct =>
+            {
+                var lookup = await FindAtTwilioAsync(message, ct);
+                return lookup.Outcome switch
+                {
+                    LookupOutcome.Found => lookup.Message,
+                    LookupOutcome.Ambiguous => throw new AmbiguousLookupException(),
+                    _ => null,
+                };
+            }, () => attempts++, cancellationToken);
+            await UpdateAsync(message.Id, m => m.Attempts += attempts, cancellationToken);
+            return await RecordAcceptedAsync(message.Id, resource, cancellationToken, SendStatus.Sent);
+        }
+        catch (AmbiguousLookupException)
+        {
+            await UpdateAsync(message.Id, m => m.Attempts += attempts, cancellationToken);
+            return await MarkUncertainAsync(message, "several messages at Twilio match", cancellationToken);
+        }
+        catch (TwilioApiException ex) when (ex.Kind != TwilioErrorKind.ServerError)
+        {
+            // 4xx: the request was refused and nothing was created; 429 after every attempt: refused as well.
+            var failed = await UpdateAsync(message.Id, m =>
+            {
+                m.Attempts += attempts;
+                m.State = OutboundMessageState.Failed;
+                m.ErrorCode = ex.Code;
+                m.ErrorMessage = Truncate(ex.TwilioMessage, 1000);
+                m.UpdatedAt = Now;
+            }, cancellationToken);
+            await ledger.CompleteAsync(message.ContactAttemptId!.Value, new ContactResult(ContactOutcome.Failed), cancellationToken);
+            if (ex.Kind == TwilioErrorKind.RecipientUnsubscribed)
+            {
+                await RecordCarrierOptOutAsync(failed, cancellationToken);
+            }
+
+            LogFailed(logger, message.Id, ex.Code, ex.TwilioMessage);
+            return Result(SendStatus.Failed, failed, ex.Message);
+        }
+        catch (Exception ex) when (ex is TwilioApiException or HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // A 5xx after the last attempt, a dropped connection or a timeout: Twilio may have the message. It stays
+            // "sending" and reconciliation decides; sending again now could deliver it twice.
+            await UpdateAsync(message.Id, m => m.Attempts += attempts, cancellationToken);
+            LogInDoubt(logger, message.Id, ex.Message);
+            return new SendResult(SendStatus.InDoubt, message.Id, OutboundMessageState.Sending, Error: ex.Message);
+        }
+    }
+
+    private async Task<SendResult> DispatchEmailAsync(OutboundMessage message, IReadOnlyList<EmailAttachment>? attachments, CancellationToken cancellationToken)
+    {
+        string debtorName;
+        await using (var db = createContext())
+        {
+            var debtor = await db.Debtors.AsNoTracking().FirstAsync(d => d.Id == message.DebtorId, cancellationToken);
+            debtorName = debtor.DisplayName;
+        }
+
+        var mime = email.Compose(debtorName, message.To, message.Subject ?? "", message.Body, attachments, message.Language);
+        try
+        {
+            var id = await email.SendAsync(mime, cancellationToken);
+            var sent = await UpdateAsync(message.Id, m =>
+            {
+                m.Attempts++;
+                m.ProviderId = id;
+                m.State = OutboundMessageState.Sent;
+                m.UpdatedAt = Now;
+            }, cancellationToken);
+            await ledger.CompleteAsync(message.ContactAttemptId!.Value, new ContactResult(ContactOutcome.Sent, ExternalId: id), cancellationToken);
+            return Result(SendStatus.Sent, sent);
+        }
+        catch (MailKit.Net.Smtp.SmtpCommandException ex) when (ex.ErrorCode is MailKit.Net.Smtp.SmtpErrorCode.RecipientNotAccepted or MailKit.Net.Smtp.SmtpErrorCode.SenderNotAccepted)
+        {
+            var failed = await UpdateAsync(message.Id, m =>
+            {
+                m.Attempts++;
+                m.State = OutboundMessageState.Failed;
+                m.ErrorCode = (int)ex.StatusCode;
+                m.ErrorMessage = Truncate(ex.Message, 1000);
+            }, cancellationToken);
+            await ledger.CompleteAsync(message.ContactAttemptId!.Value, new ContactResult(ContactOutcome.Failed), cancellationToken);
+            return Result(SendStatus.Failed, failed, ex.Message);
+        }
+        catch (Exception ex) when (ex is MailKit.ProtocolException or MailKit.Net.Smtp.SmtpCommandException or System.Net.Sockets.SocketException or IOException)
+        {
+            await UpdateAsync(message.Id, m => m.Attempts++, cancellationToken);
+            LogInDoubt(logger, message.Id, ex.Message);
+            return new SendResult(SendStatus.InDoubt, message.Id, OutboundMessageState.Sending, Error: ex.Message);
+        }
+    }
+
+    private async Task<SendResult> RecordAcceptedAsync(OutboundMessageId id, TwilioMessageResource resource, CancellationToken cancellationToken, SendStatus status)
+    {
+        var state = MessageStates.FromTwilio(resource.Status) ?? OutboundMessageState.Accepted;
+        await using (var db = createContext())
+        {
+            // A status callback may already have moved the message on (or adopted the SID): both writes only go forward.
+            await db.OutboundMessages.Where(m => m.Id == id && m.ProviderId == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(m => m.ProviderId, resource.Sid), cancellationToken);
+            await MessageStates.AdvanceAsync(db, id, state, resource.Sid, resource.ErrorCode, Now, cancellationToken);
+            var message = await db.OutboundMessages.AsNoTracking().FirstAsync(m => m.Id == id, cancellationToken);
+            await MessageStates.AdvanceLedgerAsync(db, message.ContactAttemptId!.Value, MessageStates.LedgerOutcome(message.State), resource.Sid, Now, cancellationToken);
+            return Result(status, message);
+        }
+    }
+
+    private async Task<SendResult> MarkUncertainAsync(OutboundMessage message, string reason, CancellationToken cancellationToken)
+    {
+        var updated = await UpdateAsync(message.Id, m =>
+        {
+            m.State = OutboundMessageState.Uncertain;
+            m.ErrorMessage = reason;
+            m.UpdatedAt = Now;
+        }, cancellationToken);
+        LogUncertain(logger, message.Id, reason);
+        return Result(SendStatus.Uncertain, updated, reason);
+    }
+
+    /// <summary>Looks for the message at Twilio by its unique attributes (see the class remarks).</summary>
+    private async Task<Lookup> FindAtTwilioAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
+        var whatsApp = message.Channel == ContactChannel.WhatsApp;
+        var listed = await twilio.ListAsync(TwilioAddress.For(whatsApp, message.To), TwilioAddress.For(whatsApp, message.From!), pageSize: 50, maxPages: 4, cancellationToken);
+        var since = (message.SendingAt ?? message.CreatedAt) - ClockSkew;
+        List<string> known;
+        await using (var db = createContext())
+        {
+            known = await db.OutboundMessages.AsNoTracking()
+                .Where(m => m.To == message.To && m.ProviderId != null && m.Id != message.Id)
+                .Select(m => m.ProviderId!)
+                .ToListAsync(cancellationToken);
+        }
+
+        var candidates = listed
+            .Where(m => m.CreatedAt is { } created && Instant.FromDateTimeOffset(created) >= since)
+            .Where(m => !known.Contains(m.Sid))
+            .Where(m => message.ContentSid is not null || m.Body == message.Body)
+            .ToList();
+        return candidates.Count switch
+        {
+            0 => new Lookup(LookupOutcome.NotFound, null),
+            1 => new Lookup(LookupOutcome.Found, candidates[0]),
+            _ => new Lookup(LookupOutcome.Ambiguous, null),
+        };
+    }
+
+    /// <summary>Twilio refuses numbers that texted STOP to our sender (error 21610): that is the debtor's opt-out, recorded as ours too.</summary>
+    private async Task RecordCarrierOptOutAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        var exists = await db.OptOuts.AnyAsync(o => o.DebtorId == message.DebtorId && o.Channel == message.Channel && o.Address == message.To && o.RevokedAt == null, cancellationToken);
+        if (!exists)
+        {
+            db.OptOuts.Add(new OptOut { DebtorId = message.DebtorId, Channel = message.Channel, Address = message.To, At = Now, Source = "twilio:21610" });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    private async Task<Prepared> PrepareAsync(CollectionsDbContext db, SendRequest request, CancellationToken cancellationToken)
+    {
+        var account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == request.AccountId, cancellationToken);
+        if (account is null)
+        {
+            return Prepared.Fail($"account {request.AccountId} does not exist");
+        }
+
+        var debtor = await db.Debtors.AsNoTracking().Include(d => d.Phones).Include(d => d.Addresses).FirstAsync(d => d.Id == account.DebtorId, cancellationToken);
+        var creditor = await db.Creditors.AsNoTracking().FirstAsync(c => c.Id == account.CreditorId, cancellationToken);
+        var nextInstalment = await db.InstalmentPlans.AsNoTracking()
+            .Where(p => p.AccountId == account.Id)
+            .SelectMany(p => p.Instalments)
+            .Where(i => i.Status == InstalmentStatus.Due || i.Status == InstalmentStatus.PartlyPaid)
+            .OrderBy(i => i.DueDate)
+            .FirstOrDefaultAsync(cancellationToken);
+
+        var phone = debtor.Phones.Where(p => p.Kind is PhoneKind.Mobile or PhoneKind.Unknown).OrderBy(p => p.Priority).FirstOrDefault();
+        var settings = twilioOptions.Value;
+        var (to, from) = request.Channel switch
+        {
+            ContactChannel.Sms => (phone?.E164, settings.SmsFrom),
+            ContactChannel.WhatsApp => (phone?.E164, settings.WhatsAppFrom),
+            ContactChannel.Email => (debtor.Email, null),
+            _ => (null, null),
+        };
+        if (request.Channel is not (ContactChannel.Sms or ContactChannel.WhatsApp or ContactChannel.Email))
+        {
+            return Prepared.Fail($"{request.Channel} is not a message channel");
+        }
+
+        if (to is null)
+        {
+            return Prepared.Fail(request.Channel == ContactChannel.Email ? "the debtor has no e-mail address" : "the debtor has no mobile number");
+        }
+
+        if (request.Channel != ContactChannel.Email && string.IsNullOrEmpty(from))
+        {
+            return Prepared.Fail($"no sender number configured for {request.Channel}");
+        }
+
+        var culture = templates.CultureFor(debtor.PreferredLanguage, debtor.CurrentAddress?.Country ?? phone?.Region);
+        var values = TemplateValues.For(account, debtor, creditor, messagingOptions.Value.Agency, culture, nextInstalment);
+        values["deadline"] = Now.InUtc().Date.PlusDays(14).ToString("d", culture);
+        try
+        {
+            var rendered = request.Channel switch
+            {
+                ContactChannel.Sms => templates.RenderSms(request.Stage, debtor.PreferredLanguage, values),
+                ContactChannel.WhatsApp => templates.RenderWhatsApp(request.Stage, debtor.PreferredLanguage, values, await WhatsAppSessionOpenAsync(db, to, cancellationToken)),
+                _ => templates.RenderEmail(request.Stage, debtor.PreferredLanguage, values),
+            };
+            return new Prepared(account, to, from, rendered, null);
+        }
+        catch (TemplateException ex)
+        {
+            return Prepared.Fail(ex.Message);
+        }
+    }
+
+    /// <summary>WhatsApp's customer service window: free-form messages only within 24 hours of the user's last message.</summary>
+    private async Task<bool> WhatsAppSessionOpenAsync(CollectionsDbContext db, string number, CancellationToken cancellationToken)
+    {
+        var since = Now - Duration.FromHours(24);
+        return await db.InboundMessages.AnyAsync(m => m.Channel == ContactChannel.WhatsApp && m.From == number && m.ReceivedAt >= since, cancellationToken);
+    }
+
+    private void Fill(OutboundMessage message, SendRequest request, Prepared prepared)
+    {
+        message.AccountId = request.AccountId;
+        message.DebtorId = prepared.Account!.DebtorId;
+        message.Channel = request.Channel;
+        message.To = prepared.To!;
+        message.From = prepared.From;
+        message.Template = prepared.Rendered!.Template;
+        message.Language = prepared.Rendered.Language;
+        message.Body = prepared.Rendered.Body;
+        message.Subject = prepared.Rendered.Subject;
+        message.ContentSid = prepared.Rendered.ContentSid;
+        message.ContentVariables = prepared.Rendered.ContentVariables;
+        message.State = OutboundMessageState.Reserved;
+        message.UpdatedAt = Now;
+    }
+
+    private async Task<OutboundMessage> LoadAsync(OutboundMessageId id, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        return await db.OutboundMessages.AsNoTracking().FirstAsync(m => m.Id == id, cancellationToken);
+    }
+
+    private async Task<OutboundMessage> UpdateAsync(OutboundMessageId id, Action<OutboundMessage> change, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        var message = await db.OutboundMessages.FirstAsync(m => m.Id == id, cancellationToken);
+        change(message);
+        await db.SaveChangesAsync(cancellationToken);
+        return message;
+    }
+
+    private static SendResult Result(SendStatus status, OutboundMessage message, string? error = null) =>
+        new(status, message.Id, message.State, message.ProviderId, Error: error);
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
+
+    private sealed record Prepared(Account? Account, string? To, string? From, RenderedMessage? Rendered, string? Error)
+    {
+        public static Prepared Fail(string error) => new(null, null, null, null, error);
+    }
+
+    private enum LookupOutcome { NotFound, Found, Ambiguous }
+
+    private sealed record Lookup(LookupOutcome Outcome, TwilioMessageResource? Message);
+
+    private sealed class AmbiguousLookupException : Exception;
+
+    [LoggerMessage(EventId = 5151, Level = LogLevel.Information, Message = "Message key {Key} was handled before ({State}); not sending again")]
+    private static partial void LogDuplicate(ILogger logger, string key, OutboundMessageState state);
+
+    [LoggerMessage(EventId = 5152, Level = LogLevel.Warning, Message = "Message {MessageId} failed at the provider: {Code} {Error}")]
+    private static partial void LogFailed(ILogger logger, OutboundMessageId messageId, int code, string error);
+
+    [LoggerMessage(EventId = 5153, Level = LogLevel.Warning, Message = "Message {MessageId} in doubt, left for reconciliation: {Error}")]
+    private static partial void LogInDoubt(ILogger logger, OutboundMessageId messageId, string error);
+
+    [LoggerMessage(EventId = 5154, Level = LogLevel.Information, Message = "Reconciled message {MessageId}: Twilio has it as {Sid}; not sending again")]
+    private static partial void LogReconciledFound(ILogger logger, OutboundMessageId messageId, string sid);
+
+    [LoggerMessage(EventId = 5155, Level = LogLevel.Information, Message = "Reconciled message {MessageId}: Twilio never created it; sending it now")]
+    private static partial void LogReconciledMissing(ILogger logger, OutboundMessageId messageId);
+
+    [LoggerMessage(EventId = 5156, Level = LogLevel.Warning, Message = "Message {MessageId} marked uncertain for an operator: {Reason}")]
+    private static partial void LogUncertain(ILogger logger, OutboundMessageId messageId, string reason);
+
+    [LoggerMessage(EventId = 5157, Level = LogLevel.Warning, Message = "Reconciliation of message {MessageId} could not reach Twilio: {Error}")]
+    private static partial void LogReconcileFailed(ILogger logger, OutboundMessageId messageId, string error);
+}
