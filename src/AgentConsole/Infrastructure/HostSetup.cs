@@ -14,6 +14,11 @@ public static partial class HostSetup
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
+        builder.Services.AddSignalR(o =>
+        {
+            // Hub errors carry only HubException messages (refusals written for the operator), never exception details.
+            o.EnableDetailedErrors = false;
+        });
         return builder;
     }
 
