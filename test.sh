@@ -10,6 +10,7 @@ need=(
   "/usr/lib/postgresql postgresql"
   "espeak-ng espeak-ng"
   "sox sox"
+  "chromium chromium"
 )
 missing=()
 for item in "${need[@]}"; do

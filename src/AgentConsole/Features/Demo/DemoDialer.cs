@@ -16,7 +16,7 @@ public sealed class DemoCallOptions
 {
     public const string Section = "Collections:Demo:Calls";
 
-    /// <summary>Connect demo debtors to ready operators.</summary>
+    /// <summary>Connect demo debtors to ready operators (only while the demo itself is enabled).</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>How long an operator waits in Ready before a demo debtor is connected.</summary>
@@ -40,6 +40,7 @@ public sealed partial class DemoDialer(
     ICollectionsDbContextFactory databases,
     TimeProvider time,
     IOptions<DemoCallOptions> options,
+    IOptions<DemoOptions> demo,
     ILogger<DemoDialer> logger) : BackgroundService, ICallEvents, ICampaignControl
 {
     private readonly Channel<CallEvent> _events = Channel.CreateUnbounded<CallEvent>(new UnboundedChannelOptions { SingleReader = true });
@@ -87,12 +88,22 @@ public sealed partial class DemoDialer(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Enabled)
+        if (!options.Value.Enabled || !demo.Value.Enabled)
         {
             return;
         }
 
-        await LoadAsync(stoppingToken);
+        try
+        {
+            await LoadAsync(stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The health check reports an unreachable database; the demo simply places no calls.
+            LogTickFailed(logger, ex);
+            return;
+        }
+
         LogStarted(logger, _targets.Count, _campaigns.Count);
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.TickMilliseconds), time);
         while (await timer.WaitForNextTickAsync(stoppingToken))

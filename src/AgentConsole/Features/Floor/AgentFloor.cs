@@ -13,6 +13,7 @@ public sealed class AgentFloor(TimeProvider time, IHubContext<AgentHub, IAgentCl
     : IAgentAvailability
 {
     private readonly ConcurrentDictionary<AgentId, Operator> _operators = new();
+    private readonly DateTimeOffset _started = time.GetUtcNow();
 
     /// <summary>A tab of <paramref name="agent"/> connected; the first one puts the operator on the floor (logged out until they go ready).</summary>
     public AgentStatusDto Connect(AgentId agent, string displayName, IReadOnlyList<string> languages)
@@ -136,7 +137,7 @@ public sealed class AgentFloor(TimeProvider time, IHubContext<AgentHub, IAgentCl
         return true;
     }
 
-    /// <summary>The debtor's leg ended: the operator goes to wrap-up (or straight to ready if the outcome was already saved... it is not: wrap-up always follows a call).</summary>
+    /// <summary>The debtor's leg ended: the operator goes to wrap-up; the call stays theirs until they leave wrap-up.</summary>
     public CallSession? Detach(AgentId agent, string callId)
     {
         if (!_operators.TryGetValue(agent, out var op))
@@ -195,11 +196,15 @@ public sealed class AgentFloor(TimeProvider time, IHubContext<AgentHub, IAgentCl
         }
     }
 
-    /// <summary>Every operator ever connected to this node, by name.</summary>
-    public IReadOnlyList<AgentStatusDto> Snapshot()
+    /// <summary>Every operator of <paramref name="roster"/> (active operators; logged out unless connected) and every operator
+    /// connected to this node, by name.</summary>
+    public IReadOnlyList<AgentStatusDto> Snapshot(IReadOnlyList<(AgentId Id, string Name)> roster)
     {
+        ArgumentNullException.ThrowIfNull(roster);
         var now = time.GetUtcNow();
-        return [.. _operators.Values.Select(o => { lock (o) { return o.Status(now); } }).OrderBy(s => s.DisplayName, StringComparer.CurrentCulture)];
+        var known = _operators.Values.Select(o => { lock (o) { return o.Status(now); } }).ToList();
+        var absent = roster.Where(r => !_operators.ContainsKey(r.Id)).Select(r => new AgentStatusDto(r.Id.Value, r.Name, AgentState.LoggedOut, null, _started, null, 0));
+        return [.. known.Concat(absent).OrderBy(s => s.DisplayName, StringComparer.CurrentCulture)];
     }
 
     /// <summary>Talk minutes per logged-in hour over the whole floor.</summary>

@@ -11,6 +11,8 @@ namespace Collections.AgentConsole.Features.Wallboard;
 /// <summary>Builds the wallboard: operators from the floor, campaigns from the dialer, abandonment from the contact ledger.</summary>
 public sealed class WallboardBuilder(AgentFloor floor, CampaignBoard campaigns, ICollectionsDbContextFactory databases, TimeProvider time)
 {
+    private IReadOnlyList<(AgentId Id, string Name)>? _roster;
+
     public async Task<WallboardDto> BuildAsync(CancellationToken ct)
     {
         var sentAt = time.GetUtcNow();
@@ -20,6 +22,7 @@ public sealed class WallboardBuilder(AgentFloor floor, CampaignBoard campaigns, 
         var dayAgo = now - Duration.FromHours(24);
         var since = Instant.Min(midnight, dayAgo);
         await using var db = databases.CreateDbContext();
+        _roster ??= [.. (await db.Agents.AsNoTracking().Where(a => a.Active).Select(a => new { a.Id, a.DisplayName }).ToListAsync(ct)).Select(a => (a.Id, a.DisplayName))];
         // Abandonment as Ofcom and the FTC count it: abandoned calls over calls answered by a person (machines excluded).
         var calls = await db.ContactAttempts.AsNoTracking()
             .Where(c => c.Channel == ContactChannel.Call && c.StartedAt >= since && (c.Outcome == ContactOutcome.Answered || c.Outcome == ContactOutcome.Abandoned))
@@ -27,7 +30,7 @@ public sealed class WallboardBuilder(AgentFloor floor, CampaignBoard campaigns, 
             .ToListAsync(ct);
         return new WallboardDto(
             sentAt,
-            floor.Snapshot(),
+            floor.Snapshot(_roster),
             await campaigns.ListAsync(ct),
             Math.Round(floor.TalkMinutesPerAgentHour(), 1),
             Rate(calls.Where(c => c.StartedAt >= midnight).Select(c => c.Outcome), target),

@@ -47,6 +47,7 @@ function table(headers, rows) {
 function showPop(pop) {
   view.pop = pop;
   const d = pop.debtor, a = pop.account;
+  $('#debtor').classList.remove('muted');
   $('#debtor').replaceChildren(
     el('p', { class: 'big', id: 'debtor-name' }, d.name, d.vulnerable ? el('span', { class: 'tag warn' }, 'vulnerable') : null),
     el('p', {}, `${d.kind} · language ${d.language} · ${d.timeZone ?? ''}`),
