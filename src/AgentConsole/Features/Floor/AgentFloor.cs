@@ -63,7 +63,8 @@ public sealed class AgentFloor(TimeProvider time, IHubContext<AgentHub, IAgentCl
                 return (null, "on call and wrap-up are set by calls, not by the operator");
             }
 
-            if (op.State == AgentState.OnCall)
+            // Saving the outcome hangs up the debtor's leg; the dialer's CallDisconnected may still be on its way.
+            if (op.State == AgentState.OnCall && op.Call is not { OutcomeSaved: true })
             {
                 return (null, "hang up the call first");
             }

@@ -15,8 +15,7 @@ public sealed class WallboardBuilder(AgentFloor floor, CampaignBoard campaigns, 
 
     public async Task<WallboardDto> BuildAsync(CancellationToken ct)
     {
-        var sentAt = time.GetUtcNow();
-        var now = Instant.FromDateTimeOffset(sentAt);
+        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
         var target = await campaigns.TargetAsync(ct);
         var midnight = now.InUtc().Date.AtStartOfDayInZone(DateTimeZone.Utc).ToInstant();
         var dayAgo = now - Duration.FromHours(24);
@@ -28,10 +27,13 @@ public sealed class WallboardBuilder(AgentFloor floor, CampaignBoard campaigns, 
             .Where(c => c.Channel == ContactChannel.Call && c.StartedAt >= since && (c.Outcome == ContactOutcome.Answered || c.Outcome == ContactOutcome.Abandoned))
             .Select(c => new { c.StartedAt, c.Outcome })
             .ToListAsync(ct);
+        var agents = floor.Snapshot(_roster);
+        var lines = await campaigns.ListAsync(ct);
+        // Stamped when the board is complete: clients measure the delay of delivering it, the data is as of this instant.
         return new WallboardDto(
-            sentAt,
-            floor.Snapshot(_roster),
-            await campaigns.ListAsync(ct),
+            time.GetUtcNow(),
+            agents,
+            lines,
             Math.Round(floor.TalkMinutesPerAgentHour(), 1),
             Rate(calls.Where(c => c.StartedAt >= midnight).Select(c => c.Outcome), target),
             Rate(calls.Where(c => c.StartedAt >= dayAgo).Select(c => c.Outcome), target));
