@@ -68,7 +68,7 @@ public static class ConsoleBenchmark
                     await hub.StartAsync(ct);
                     return hub;
                 }
-                catch (Exception ex) when (ex is HttpRequestException or IOException or TimeoutException or System.Net.WebSockets.WebSocketException)
+                catch (Exception ex) when (ex is HttpRequestException or IOException or TimeoutException or System.Net.WebSockets.WebSocketException or HubException or OperationCanceledException)
                 {
                     Interlocked.Increment(ref failed);
                     await hub.DisposeAsync();
@@ -196,9 +196,17 @@ public static class ConsoleBenchmark
             return string.Join("; ", response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
         }
 
-        public HubConnection Hub(string path, string cookie) => new HubConnectionBuilder()
-            .WithUrl(new Uri(BaseAddress, path), o => o.Headers["Cookie"] = cookie)
-            .Build();
+        public HubConnection Hub(string path, string cookie)
+        {
+            var hub = new HubConnectionBuilder()
+                .WithUrl(new Uri(BaseAddress, path), o => o.Headers["Cookie"] = cookie)
+                .Build();
+            // Generous timeouts: a connection counts as held unless the node really drops it, not because the shared
+            // machine was slow to finish a handshake.
+            hub.HandshakeTimeout = TimeSpan.FromSeconds(60);
+            hub.ServerTimeout = TimeSpan.FromSeconds(120);
+            return hub;
+        }
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {

@@ -26,7 +26,7 @@ public sealed class ScreenPopBuilder(ICollectionsDbContextFactory databases, Scr
             return null;
         }
 
-        var debtor = await db.Debtors.AsNoTracking().Include(d => d.Addresses).Include(d => d.Phones).FirstAsync(d => d.Id == account.DebtorId, ct);
+        var debtor = await db.Debtors.AsNoTracking().Include(d => d.Addresses).Include(d => d.Phones).AsSplitQuery().FirstAsync(d => d.Id == account.DebtorId, ct);
         var creditor = await db.Creditors.AsNoTracking().FirstAsync(c => c.Id == account.CreditorId, ct);
         var payments = await db.Payments.AsNoTracking().Where(p => p.AccountId == accountId).ToListAsync(ct);
         var promises = await db.Promises.AsNoTracking().Where(p => p.AccountId == accountId).ToListAsync(ct);

@@ -79,7 +79,7 @@ function path(d, cls) { const p = document.createElementNS(svgNs, 'path'); p.set
 
 function drawStates() {
   const svg = $('#chart-states'), w = 600, h = 160;
-  const max = Math.max(1, ...history.map((x) => Math.max(...x.counts)));
+  const max = Math.max(1, ...history.map((x) => Math.max(...x.counts.slice(1))));
   const x = (i) => (history.length < 2 ? w : (i / (history.length - 1)) * w);
   const lines = [1, 2, 3, 4].map((s) => path(history.map((p, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${(h - 4 - (p.counts[s] / max) * (h - 8)).toFixed(1)}`).join(''), `line ${stateClass[s]}`));
   svg.replaceChildren(...lines);
