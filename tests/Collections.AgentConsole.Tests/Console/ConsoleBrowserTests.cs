@@ -38,6 +38,7 @@ public sealed class ConsoleBrowserTests
         var wallboard = await supervisorContext.NewPageAsync();
         await SignInAsync(wallboard, "supervisor");
         await wallboard.WaitForURLAsync("**/wallboard.html");
+        await Expect(wallboard.Locator("body")).ToHaveAttributeAsync("data-ready", "true");
         await Expect(wallboard.Locator("#conn")).ToHaveTextAsync("connected");
 
         // The operator signs in and goes ready with the keyboard.
@@ -45,6 +46,7 @@ public sealed class ConsoleBrowserTests
         var page = await operatorContext.NewPageAsync();
         await SignInAsync(page, Operator);
         await page.WaitForURLAsync("**/operator.html");
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-ready", "true");
         await Expect(page.Locator("#conn")).ToHaveTextAsync("connected");
         await Expect(page.Locator("#me")).ToHaveTextAsync("Harriet Collins");
         var row = wallboard.Locator("#agents tr", new() { HasText = "Harriet Collins" });

@@ -218,3 +218,6 @@ document.addEventListener('keydown', (e) => {
   else return;
   e.preventDefault();
 });
+
+// Everything is wired: tests (and people) may use the page now.
+document.body.dataset.ready = 'true';

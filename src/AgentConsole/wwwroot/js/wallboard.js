@@ -101,3 +101,6 @@ hub = await connectHub('/hubs/supervisor', {
 }, (text) => { $('#conn').textContent = text; });
 renderBoard(await hub.invoke('Snapshot'));
 setInterval(renderAgents, 1000);
+
+// Everything is wired: tests (and people) may use the page now.
+document.body.dataset.ready = 'true';
