@@ -14,6 +14,7 @@ public static class CallsApi
     {
         builder.Services.AddOptions<ConsoleOptions>().BindConfiguration(ConsoleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScriptCatalog();
+        builder.Services.AddSingleton<IFloorEvents, HubFloorEvents>();
         builder.Services.AddSingleton<AgentFloor>();
         builder.Services.AddSingleton<IAgentAvailability>(sp => sp.GetRequiredService<AgentFloor>());
         builder.Services.AddSingleton<ScreenPopBuilder>();

@@ -9,8 +9,7 @@ namespace Collections.AgentConsole.Features.Floor;
 
 /// <summary>Every operator's state on this node, their current call, and the time they spent talking and logged in.
 /// It is what the dialer asks for ready operators (<see cref="IAgentAvailability"/>) and what the wallboard shows.</summary>
-public sealed class AgentFloor(TimeProvider time, IHubContext<AgentHub, IAgentClient> agents, IHubContext<SupervisorHub, ISupervisorClient> supervisors)
-    : IAgentAvailability
+public sealed class AgentFloor(TimeProvider time, IFloorEvents events) : IAgentAvailability
 {
     private readonly ConcurrentDictionary<AgentId, Operator> _operators = new();
     private readonly DateTimeOffset _started = time.GetUtcNow();
@@ -228,14 +227,10 @@ public sealed class AgentFloor(TimeProvider time, IHubContext<AgentHub, IAgentCl
 
     private void Publish(AgentStatusDto? status)
     {
-        if (status is null)
+        if (status is not null)
         {
-            return;
+            events.Changed(status);
         }
-
-        // Fire and forget on purpose: a slow client must not hold the operator's state change; SignalR queues per connection.
-        _ = agents.Clients.Group(ConsoleHubs.Agent(status.AgentId)).StateChanged(status);
-        _ = supervisors.Clients.Group(ConsoleHubs.Supervisors).AgentChanged(status);
     }
 
     private sealed class Operator(AgentId id, string displayName, IReadOnlyList<string> languages, DateTimeOffset now)
@@ -293,5 +288,23 @@ public sealed class AgentFloor(TimeProvider time, IHubContext<AgentHub, IAgentCl
             return new AgentStatusDto(Id.Value, displayName, State, PauseReason, Since, callId ?? Call?.CallId,
                 logged.TotalHours <= 0 ? 0 : Math.Round(talk.TotalMinutes / logged.TotalHours, 1));
         }
+    }
+}
+
+/// <summary>Where the floor reports an operator's state change.</summary>
+public interface IFloorEvents
+{
+    void Changed(AgentStatusDto status);
+}
+
+/// <summary>Sends state changes to the operator's tabs and to every supervisor.</summary>
+public sealed class HubFloorEvents(IHubContext<AgentHub, IAgentClient> agents, IHubContext<SupervisorHub, ISupervisorClient> supervisors) : IFloorEvents
+{
+    public void Changed(AgentStatusDto status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        // Fire and forget on purpose: a slow client must not hold the operator's state change; SignalR queues per connection.
+        _ = agents.Clients.Group(ConsoleHubs.Agent(status.AgentId)).StateChanged(status);
+        _ = supervisors.Clients.Group(ConsoleHubs.Supervisors).AgentChanged(status);
     }
 }
