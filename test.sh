@@ -11,6 +11,7 @@ need=(
   "espeak-ng espeak-ng"
   "sox sox"
   "chromium chromium"
+  "npm npm"
 )
 missing=()
 for item in "${need[@]}"; do
