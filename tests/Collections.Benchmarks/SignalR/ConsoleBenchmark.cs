@@ -121,9 +121,15 @@ public static class ConsoleBenchmark
 
         // Warm-up (JIT, SQLite caches, the operators' first calls) before anything is measured.
         await Task.Delay(TimeSpan.FromSeconds(5), ct);
+        process.Refresh();
+        var cpuBefore = process.TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
         Volatile.Write(ref measuring, 1);
         await Task.Delay(TimeSpan.FromSeconds(seconds), ct);
         Volatile.Write(ref measuring, 0);
+        process.Refresh();
+        // CPU this process (node and clients) got, in cores: on an idle 2-core machine it can reach 2.
+        var cores = (process.TotalProcessorTime - cpuBefore).TotalSeconds / wall.Elapsed.TotalSeconds;
         await stop.CancelAsync();
         try
         {
@@ -149,7 +155,7 @@ public static class ConsoleBenchmark
         Console.WriteLine(Row("screen-pop (CallConnected to operator)", sp));
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"connections\":{connections},\"held\":{stillHeld},\"failed\":{failed},\"seconds\":{seconds},\"wallboardUpdates\":{wb.Length},\"expectedWallboardUpdates\":{(connections - operatorLogins.Length) * seconds},\"wallboardP50Ms\":{P(wb, 0.50):0.0},\"wallboardP99Ms\":{P(wb, 0.99):0.0},\"screenPops\":{sp.Length},\"screenPopP50Ms\":{P(sp, 0.50):0.0},\"screenPopP99Ms\":{P(sp, 0.99):0.0},\"workingSetMiB\":{memoryAfter / 1048576.0:0}}}"));
+            $"{{\"connections\":{connections},\"held\":{stillHeld},\"failed\":{failed},\"seconds\":{seconds},\"wallboardUpdates\":{wb.Length},\"expectedWallboardUpdates\":{(connections - operatorLogins.Length) * seconds},\"wallboardP50Ms\":{P(wb, 0.50):0.0},\"wallboardP99Ms\":{P(wb, 0.99):0.0},\"screenPops\":{sp.Length},\"screenPopP50Ms\":{P(sp, 0.50):0.0},\"screenPopP99Ms\":{P(sp, 0.99):0.0},\"workingSetMiB\":{memoryAfter / 1048576.0:0},\"cpuCores\":{cores:0.00},\"machineCores\":{Environment.ProcessorCount}}}"));
 
         foreach (var hub in boards.Concat(operators))
         {
