@@ -62,6 +62,21 @@ public sealed class AgentFloorTests
     }
 
     [Fact]
+    public void Pausing_while_a_call_is_reserved_gives_the_call_up_and_a_later_ready_can_take_calls_again()
+    {
+        _floor.Request(_anna, AgentState.Ready, null);
+        Assert.True(_floor.TryReserve(_anna, "c1"));
+        _floor.Request(_anna, AgentState.Paused, "Break");
+        Assert.False(_floor.Attach(new CallSession("c1", _anna, AccountId.New(), null, null, _clock.GetUtcNow())));
+        Assert.Equal(AgentState.Paused, _floor.Status(_anna)!.State);
+
+        _floor.Request(_anna, AgentState.Ready, null);
+        Assert.True(_floor.TryReserve(_anna, "c2"));
+        Assert.False(_floor.Attach(new CallSession("c1", _anna, AccountId.New(), null, null, _clock.GetUtcNow())));   // not the reserved call
+        Assert.True(_floor.Attach(new CallSession("c2", _anna, AccountId.New(), null, null, _clock.GetUtcNow())));
+    }
+
+    [Fact]
     public void A_pause_needs_a_reason_and_the_last_tab_closing_logs_the_operator_out()
     {
         Assert.Equal("a pause needs a reason", _floor.Request(_anna, AgentState.Paused, " ").Refusal);

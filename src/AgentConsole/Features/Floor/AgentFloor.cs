@@ -78,6 +78,8 @@ public sealed class AgentFloor(TimeProvider time, IFloorEvents events) : IAgentA
                 return (null, "a pause needs a reason");
             }
 
+            // A call reserved for the operator but not yet bridged is given up: the router hangs it up when it arrives.
+            op.ReservedCall = null;
             op.Call = null;
             status = op.Move(wanted, wanted == AgentState.Paused ? reason!.Trim() : null, time.GetUtcNow());
         }
@@ -123,7 +125,7 @@ public sealed class AgentFloor(TimeProvider time, IFloorEvents events) : IAgentA
         AgentStatusDto status;
         lock (op)
         {
-            if (op.ReservedCall != call.CallId && op.State != AgentState.Ready)
+            if (op.ReservedCall != call.CallId || op.State != AgentState.Ready)
             {
                 return false;
             }
