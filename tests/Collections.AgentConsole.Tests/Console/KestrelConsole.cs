@@ -52,6 +52,7 @@ public sealed class KestrelConsole : WebApplicationFactory<Program>
         builder.UseEnvironment("Development");
         builder.UseSetting("Collections:Database:ConnectionString", $"Data Source={DatabasePath};Pooling=false");
         builder.UseSetting("Collections:Demo:Calls:ConnectAfterMilliseconds", "500");
+        builder.UseSetting("Collections:Demo:Calls:SimulatedOperators", "0");
         builder.UseSetting("Collections:Demo:Calls:TickMilliseconds", "100");
     }
 

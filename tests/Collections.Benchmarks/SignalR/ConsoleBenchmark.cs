@@ -219,6 +219,7 @@ public static class ConsoleBenchmark
             builder.UseEnvironment("Development");
             builder.UseSetting("Collections:Database:ConnectionString", $"Data Source={_database}");
             builder.UseSetting("Collections:Demo:Calls:ConnectAfterMilliseconds", "200");
+            builder.UseSetting("Collections:Demo:Calls:SimulatedOperators", "0");
             builder.UseSetting("Collections:Demo:Calls:TickMilliseconds", "50");
             builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         }

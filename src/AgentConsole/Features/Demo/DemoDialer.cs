@@ -27,6 +27,10 @@ public sealed class DemoCallOptions
     [Range(20, 10_000)]
     public int TickMilliseconds { get; set; } = 250;
 
+    /// <summary>How many demo operators are simulated to keep the wallboard busy (0 for none).</summary>
+    [Range(0, 9)]
+    public int SimulatedOperators { get; set; } = 3;
+
     /// <summary>Seed of the simulated call population (which accounts, which answered calls find no operator).</summary>
     public int Seed { get; set; } = 11;
 }

@@ -35,6 +35,7 @@ public static partial class DemoSetup
         builder.Services.AddSingleton<Collections.Shared.Contracts.ICallEvents>(sp => sp.GetRequiredService<DemoDialer>());
         builder.Services.AddSingleton<Collections.Shared.Contracts.ICampaignControl>(sp => sp.GetRequiredService<DemoDialer>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoDialer>());
+        builder.Services.AddHostedService<DemoOperators>();
         return builder;
     }
 

@@ -185,6 +185,20 @@ public sealed class AgentFloor(TimeProvider time, IFloorEvents events) : IAgentA
         }
     }
 
+    /// <summary>How many tabs (or simulations) hold <paramref name="agent"/> on the floor.</summary>
+    public int Connections(AgentId agent)
+    {
+        if (!_operators.TryGetValue(agent, out var op))
+        {
+            return 0;
+        }
+
+        lock (op)
+        {
+            return op.Connections;
+        }
+    }
+
     public AgentStatusDto? Status(AgentId agent)
     {
         if (!_operators.TryGetValue(agent, out var op))
