@@ -22,6 +22,8 @@ public sealed class ConsoleBrowserTests
     public async Task Operator_takes_a_demo_call_records_a_promise_and_the_wallboard_follows()
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: test.sh installs Debian's chromium package");
+        // Waits, not speed limits: a loaded CI machine may take longer than Playwright's default 5 s to render a step.
+        Assertions.SetDefaultExpectTimeout(20_000);
         using var console = new KestrelConsole();
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
