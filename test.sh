@@ -16,6 +16,8 @@ need=(
   "/usr/lib/python3/dist-packages/aiosmtpd python3-aiosmtpd"
   "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core"
   "pdftotext poppler-utils"
+  "chromium chromium"
+  "npm npm"
 )
 missing=()
 for item in "${need[@]}"; do

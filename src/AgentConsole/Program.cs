@@ -1,6 +1,9 @@
+using Collections.AgentConsole.Features.Auth;
+using Collections.AgentConsole.Features.Calls;
 using Collections.AgentConsole.Features.Demo;
 using Collections.AgentConsole.Features.Health;
 using Collections.AgentConsole.Features.Webhooks;
+using Collections.AgentConsole.Features.Wallboard;
 using Collections.AgentConsole.Infrastructure;
 using Collections.Shared.Persistence;
 
@@ -8,17 +11,28 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddCollectionsDatabase();
 builder.AddConsoleHost();
+builder.AddConsoleAuth();
 builder.AddHealth();
 builder.AddDemo();
 builder.AddTwilioWebhooks();
+builder.AddCalls();
+builder.AddWallboard();
 
 var app = builder.Build();
 
 await app.PrepareDatabaseAsync();
 await app.SeedDemoDataAsync();
+await app.SeedDemoUsersAsync();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapOpenApi();
 app.MapHealthApi();
 app.MapTwilioWebhooks();
+app.MapAuthApi();
+app.MapCallsApi();
+app.MapWallboard();
 app.LogListeningAddresses();
 
 await app.RunAsync();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using BenchmarkDotNet.Running;
+using Collections.Benchmarks.SignalR;
 using Collections.Benchmarks.Import;
 
 namespace Collections.Benchmarks;
@@ -20,6 +21,11 @@ public static class BenchmarkEntry
                 await ImportBenchmark.RunAsync(
                     args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000,
                     args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000);
+                break;
+            case "console":
+                await ConsoleBenchmark.RunAsync(
+                    args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000,
+                    args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30);
                 break;
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(BenchmarkEntry).Assembly).Run(args);

@@ -14,6 +14,11 @@ public static partial class HostSetup
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
+        builder.Services.AddSignalR(o =>
+        {
+            // Hub errors carry only HubException messages (refusals written for the operator), never exception details.
+            o.EnableDetailedErrors = false;
+        });
         return builder;
     }
 
@@ -33,6 +38,9 @@ public static partial class HostSetup
         var db = scope.ServiceProvider.GetRequiredService<CollectionsDbContext>();
         var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
         await db.Database.MigrateAsync();
+        // Write-ahead logging lets the wallboard and screen-pops read while a disposition is written (SQLite's default
+        // rollback journal blocks readers during a write); the mode is stored in the file, so once is enough.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         LogMigrated(logger, pending.Count);
     }
 

@@ -1,12 +1,14 @@
 using Collections.Shared.Domain;
 using Collections.Shared.Hopper;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
 namespace Collections.Shared.Persistence;
 
-/// <summary>The one database context of the platform; one subclass per provider carries that provider's migrations.</summary>
-public abstract class CollectionsDbContext(DbContextOptions options) : DbContext(options)
+/// <summary>The one database context of the platform, console sign-ins (ASP.NET Core Identity) included; one subclass per
+/// provider carries that provider's migrations.</summary>
+public abstract class CollectionsDbContext(DbContextOptions options) : IdentityDbContext<ConsoleUser>(options)
 {
     public DbSet<Creditor> Creditors => Set<Creditor>();
     public DbSet<Portfolio> Portfolios => Set<Portfolio>();
@@ -62,6 +64,8 @@ public abstract class CollectionsDbContext(DbContextOptions options) : DbContext
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        // Identity's own model first; our configurations then rename its tables (Configurations/IdentityConfiguration.cs).
+        base.OnModelCreating(modelBuilder);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CollectionsDbContext).Assembly);
 
         // snake_case columns on every provider, so hand-written SQL and reports read the same everywhere.

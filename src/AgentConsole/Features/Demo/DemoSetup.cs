@@ -29,6 +29,13 @@ public static partial class DemoSetup
     public static IHostApplicationBuilder AddDemo(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<DemoCallOptions>().BindConfiguration(DemoCallOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // Until the SIP dialer lands, the demo dialer is the console's source of calls (Shared/Contracts/CallEvents.cs).
+        builder.Services.AddSingleton<DemoDialer>();
+        builder.Services.AddSingleton<Collections.Shared.Contracts.ICallEvents>(sp => sp.GetRequiredService<DemoDialer>());
+        builder.Services.AddSingleton<Collections.Shared.Contracts.ICampaignControl>(sp => sp.GetRequiredService<DemoDialer>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoDialer>());
+        builder.Services.AddHostedService<DemoOperators>();
         return builder;
     }
 

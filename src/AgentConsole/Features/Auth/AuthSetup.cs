@@ -1,0 +1,126 @@
+using System.Security.Claims;
+using Collections.Shared.Domain;
+using Collections.Shared.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Collections.AgentConsole.Features.Auth;
+
+/// <summary>Sign-in: ASP.NET Core Identity on our database, cookie authentication, roles Operator, Supervisor, Administrator.</summary>
+public static class AuthSetup
+{
+    /// <summary>Claim carrying the operator's agent id (absent for users who take no calls).</summary>
+    public const string AgentIdClaim = "collections:agent";
+
+    /// <summary>Claim carrying the name shown on the console.</summary>
+    public const string DisplayNameClaim = "collections:name";
+
+    /// <summary>Policy for the supervisor hub and campaign commands.</summary>
+    public const string SupervisorPolicy = "supervisor";
+
+    public static IHostApplicationBuilder AddConsoleAuth(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddIdentity<ConsoleUser, IdentityRole>(o =>
+            {
+                o.Password.RequiredLength = 10;
+                o.User.RequireUniqueEmail = false;
+                o.Lockout.MaxFailedAccessAttempts = 10;
+            })
+            .AddEntityFrameworkStores<CollectionsDbContext>()
+            .AddClaimsPrincipalFactory<ConsoleClaimsFactory>();
+
+        builder.Services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "collections.auth";
+            o.Cookie.HttpOnly = true;
+            // Strict: the cookie never rides on a request started by another site (CSRF on the JSON endpoints and hubs).
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = TimeSpan.FromHours(10);
+            o.LoginPath = "/";
+            // APIs and hubs answer 401/403 instead of redirecting to the sign-in page, so a script sees the refusal.
+            o.Events.OnRedirectToLogin = ctx => Refuse(ctx, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx => Refuse(ctx, StatusCodes.Status403Forbidden);
+        });
+
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(SupervisorPolicy, p => p.RequireRole(ConsoleRoles.Supervisor, ConsoleRoles.Administrator));
+        return builder;
+    }
+
+    private static Task Refuse(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> ctx, int status)
+    {
+        var path = ctx.Request.Path;
+        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs"))
+        {
+            ctx.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        ctx.Response.Redirect(ctx.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The signed-in operator's agent id, or null.</summary>
+    public static AgentId? AgentIdOf(ClaimsPrincipal? user) =>
+        user?.FindFirst(AgentIdClaim)?.Value is { } v && Guid.TryParse(v, out var id) ? new AgentId(id) : null;
+
+    public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/auth").WithTags("Auth");
+        group.MapPost("/login", async Task<Results<Ok<MeDto>, UnauthorizedHttpResult>> (LoginRequest request, SignInManager<ConsoleUser> signIn, UserManager<ConsoleUser> users) =>
+        {
+            var user = await users.FindByNameAsync(request.Login ?? "");
+            if (user is null)
+            {
+                return TypedResults.Unauthorized();
+            }
+
+            var result = await signIn.PasswordSignInAsync(user, request.Password ?? "", isPersistent: false, lockoutOnFailure: true);
+            if (!result.Succeeded)
+            {
+                return TypedResults.Unauthorized();
+            }
+
+            return TypedResults.Ok(new MeDto(user.UserName!, user.DisplayName, [.. await users.GetRolesAsync(user)], user.AgentId?.Value));
+        }).AllowAnonymous();
+
+        group.MapPost("/logout", async (SignInManager<ConsoleUser> signIn) =>
+        {
+            await signIn.SignOutAsync();
+            return TypedResults.NoContent();
+        });
+
+        app.MapGet("/api/me", (ClaimsPrincipal user) => TypedResults.Ok(new MeDto(
+                user.Identity!.Name!,
+                user.FindFirst(DisplayNameClaim)?.Value ?? user.Identity.Name!,
+                [.. user.FindAll(ClaimTypes.Role).Select(c => c.Value)],
+                AgentIdOf(user)?.Value)))
+            .RequireAuthorization().WithTags("Auth");
+        return app;
+    }
+}
+
+/// <summary>Credentials posted by the sign-in page.</summary>
+public sealed record LoginRequest(string? Login, string? Password);
+
+/// <summary>Who is signed in.</summary>
+public sealed record MeDto(string Login, string DisplayName, IReadOnlyList<string> Roles, Guid? AgentId);
+
+/// <summary>Adds the agent id and display name to the sign-in cookie, so hubs know the operator without a database read.</summary>
+internal sealed class ConsoleClaimsFactory(UserManager<ConsoleUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)
+    : UserClaimsPrincipalFactory<ConsoleUser, IdentityRole>(users, roles, options)
+{
+    protected override async Task<ClaimsIdentity> GenerateClaimsAsync(ConsoleUser user)
+    {
+        var identity = await base.GenerateClaimsAsync(user);
+        identity.AddClaim(new Claim(AuthSetup.DisplayNameClaim, user.DisplayName));
+        if (user.AgentId is { } agent)
+        {
+            identity.AddClaim(new Claim(AuthSetup.AgentIdClaim, agent.Value.ToString()));
+        }
+
+        return identity;
+    }
+}

@@ -1,0 +1,207 @@
+using Collections.AgentConsole.Features.Auth;
+using Collections.AgentConsole.Features.Floor;
+using Collections.Scripts.Runtime;
+using Collections.Shared.Contracts;
+using Collections.Shared.Domain;
+using Collections.Shared.Persistence;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Collections.AgentConsole.Features.Calls;
+
+/// <summary>The operator's hub: state changes, the script of the current call, the outcome. Every call-bound method checks
+/// that the call (and the account) is the operator's own current call: the server decides, not the page.</summary>
+[Authorize(Roles = ConsoleRoles.Operator)]
+public sealed class AgentHub(
+    AgentFloor floor,
+    CallRouter router,
+    ScreenPopBuilder pops,
+    OutcomeWriter outcomes,
+    CallbackQueries callbacks,
+    ICallEvents dialer,
+    ICollectionsDbContextFactory databases,
+    IOptions<ConsoleOptions> options) : Hub<IAgentClient>
+{
+    public override async Task OnConnectedAsync()
+    {
+        var agentId = Me;
+        await using (var db = databases.CreateDbContext())
+        {
+            var agent = await db.Agents.AsNoTracking().FirstOrDefaultAsync(a => a.Id == agentId, Context.ConnectionAborted)
+                ?? throw new HubException("no operator record for this sign-in");
+            floor.Connect(agentId, agent.DisplayName, agent.LanguageList);
+        }
+
+        await Groups.AddToGroupAsync(Context.ConnectionId, ConsoleHubs.Agent(agentId.Value), Context.ConnectionAborted);
+        await base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (AuthSetup.AgentIdOf(Context.User) is { } agent)
+        {
+            floor.Disconnect(agent);
+        }
+
+        return base.OnDisconnectedAsync(exception);
+    }
+
+    /// <summary>The operator's state, the current call's pop and script (after a reload or a second tab), and the wrap-up time.</summary>
+    public CurrentDto Current()
+    {
+        var status = floor.Status(Me) ?? throw new HubException("not connected");
+        var call = floor.CurrentCall(Me);
+        ScriptViewDto? script = null;
+        if (call?.Script is { } run)
+        {
+            lock (call.Gate)
+            {
+                script = ScriptSetup.View(run);
+            }
+        }
+
+        return new CurrentDto(status, call is null ? null : router.PopOf(call.CallId), script, call?.Disconnected ?? false, call?.OutcomeSaved ?? false, options.Value.WrapUpSeconds);
+    }
+
+    /// <summary>Ready, paused (with a reason) or logged out; on call and wrap-up come from calls.</summary>
+    public AgentStatusDto SetState(AgentState state, string? reason)
+    {
+        var closing = floor.CurrentCall(Me);
+        var (status, refusal) = floor.Request(Me, state, reason);
+        if (status is null)
+        {
+            throw new HubException(refusal);
+        }
+
+        if (closing is not null)
+        {
+            router.Forget(closing.CallId);
+        }
+
+        return status;
+    }
+
+    /// <summary>The account on the operator's current call; any other account is refused.</summary>
+    public async Task<AccountDto> OpenAccount(Guid accountId)
+    {
+        var call = floor.CurrentCall(Me);
+        if (call is null || call.AccountId.Value != accountId)
+        {
+            throw new HubException("you may open only the account on your current call");
+        }
+
+        var loaded = await pops.LoadAsync(call.AccountId, Context.ConnectionAborted) ?? throw new HubException("account not found");
+        return loaded.Account;
+    }
+
+    public ScriptViewDto Choose(string callId, string answerId) => Walk(callId, run => run.Choose(answerId));
+
+    public ScriptViewDto Continue(string callId) => Walk(callId, run => run.Continue());
+
+    /// <summary>Completes (or declines) the current node's action with what the operator filled in.</summary>
+    public ScriptViewDto Act(string callId, ScriptActionDto action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var call = CallFor(callId);
+        var run = call.Script ?? throw new HubException("this call has no script");
+        lock (call.Gate)
+        {
+            ActionResult result;
+            try
+            {
+                result = action.Action switch
+                {
+                    "record-promise" => run.RecordPromise(Money(run, action.Amount), Date(action.Date)),
+                    "offer-instalment-plan" => run.OfferInstalmentPlan(new InstalmentPlanProposal(action.Instalments ?? 0, Money(run, action.Amount), Date(action.Date))),
+                    "offer-settlement" => run.OfferSettlement(Money(run, action.Amount), Date(action.Date)),
+                    "schedule-callback" => run.ScheduleCallback(LocalDateTime.FromDateTime(action.When ?? throw new HubException("give the call-back time")), action.Reason),
+                    "flag-dispute" => run.FlagDispute(action.Reason ?? ""),
+                    "flag-vulnerable" => run.FlagVulnerable(action.Reason ?? ""),
+                    "hand-over-to-supervisor" => run.HandOverToSupervisor(action.Reason ?? ""),
+                    "decline" => run.Decline(action.Reason ?? ""),
+                    _ => throw new HubException($"unknown action '{action.Action}'"),
+                };
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new HubException(ex.Message);
+            }
+
+            return ScriptSetup.View(run, result.Accepted ? null : result.Reason);
+        }
+    }
+
+    /// <summary>Asks the dialer to hang up the debtor's leg; the operator goes to wrap-up when it reports the end.</summary>
+    public Task HangUp(string callId) => dialer.HangUpAsync(CallFor(callId).CallId, Context.ConnectionAborted);
+
+    /// <summary>Saves the outcome in one transaction; hangs up first if the debtor is still on the line.</summary>
+    public async Task<OutcomeSavedDto> SaveOutcome(SaveOutcomeDto outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var call = CallFor(outcome.CallId);
+        if (call.AccountId.Value != outcome.AccountId)
+        {
+            throw new HubException("the account is not the one on this call");
+        }
+
+        if (!Enum.TryParse<DispositionCode>(outcome.Disposition, ignoreCase: true, out var code) || !Enum.IsDefined(code))
+        {
+            throw new HubException($"unknown disposition '{outcome.Disposition}'");
+        }
+
+        var (saved, refusal) = await outcomes.SaveAsync(call, code, outcome.Note, Context.ConnectionAborted);
+        if (saved is null)
+        {
+            throw new HubException(refusal);
+        }
+
+        if (!call.Disconnected)
+        {
+            await dialer.HangUpAsync(call.CallId, Context.ConnectionAborted);
+        }
+
+        return saved;
+    }
+
+    /// <summary>The operator's own callbacks.</summary>
+    public Task<IReadOnlyList<CallbackDto>> Callbacks() => callbacks.ForAsync(Me, Context.ConnectionAborted);
+
+    private AgentId Me => AuthSetup.AgentIdOf(Context.User) ?? throw new HubException("this sign-in is not an operator");
+
+    private CallSession CallFor(string callId)
+    {
+        var call = floor.CurrentCall(Me);
+        return call is not null && call.CallId == callId ? call : throw new HubException("that call is not yours");
+    }
+
+    private ScriptViewDto Walk(string callId, Action<ScriptRun> step)
+    {
+        var call = CallFor(callId);
+        var run = call.Script ?? throw new HubException("this call has no script");
+        lock (call.Gate)
+        {
+            try
+            {
+                step(run);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+            {
+                throw new HubException(ex.Message);
+            }
+
+            return ScriptSetup.View(run);
+        }
+    }
+
+    private static ScriptMoney Money(ScriptRun run, decimal? amount) =>
+        new(amount ?? throw new HubException("give the amount"), run.Context.Balance.Currency);
+
+    private static LocalDate Date(DateOnly? date) =>
+        date is { } d ? LocalDate.FromDateOnly(d) : throw new HubException("give the date");
+}
+
+/// <summary>What an operator's page needs when it (re)connects.</summary>
+public sealed record CurrentDto(AgentStatusDto Status, ScreenPopDto? Pop, ScriptViewDto? Script, bool CallEnded, bool OutcomeSaved, int WrapUpSeconds);

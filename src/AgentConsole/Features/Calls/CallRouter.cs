@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using Collections.AgentConsole.Features.Floor;
+using Collections.Shared.Contracts;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Collections.AgentConsole.Features.Calls;
+
+/// <summary>Reads the dialer's call events and turns them into operator states and screen-pops: on connect the pop leaves
+/// as soon as the account is read, in the same moment the dialer bridges the audio.</summary>
+public sealed partial class CallRouter(
+    ICallEvents calls,
+    AgentFloor floor,
+    ScreenPopBuilder pops,
+    IHubContext<AgentHub, IAgentClient> agents,
+    ILogger<CallRouter> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, ScreenPopDto> _pops = new();
+
+    /// <summary>The pop of a call still on an operator's screen (sent again when a tab reconnects).</summary>
+    public ScreenPopDto? PopOf(string callId) => _pops.TryGetValue(callId, out var pop) ? pop : null;
+
+    /// <summary>Forgets a closed call's pop.</summary>
+    public void Forget(string callId) => _pops.TryRemove(callId, out _);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var e in calls.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                switch (e)
+                {
+                    case CallConnected connected:
+                        await ConnectAsync(connected, stoppingToken);
+                        break;
+                    case CallDisconnected ended:
+                        if (floor.Detach(ended.AgentId, ended.CallId) is not null)
+                        {
+                            await agents.Clients.Group(ConsoleHubs.Agent(ended.AgentId.Value)).CallEnded(new CallEndedDto(ended.CallId, ended.ByDebtor, ended.At));
+                        }
+
+                        break;
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogEventFailed(logger, e.GetType().Name, e.CallId, ex);
+            }
+        }
+    }
+
+    private async Task ConnectAsync(CallConnected connected, CancellationToken ct)
+    {
+        var loaded = await pops.LoadAsync(connected.AccountId, ct);
+        if (loaded is null)
+        {
+            LogUnknownAccount(logger, connected.CallId);
+            await calls.HangUpAsync(connected.CallId, ct);
+            return;
+        }
+
+        var (debtor, account, facts) = loaded.Value;
+        var session = new CallSession(connected.CallId, connected.AgentId, connected.AccountId, connected.CampaignId, connected.ContactAttemptId, connected.At)
+        {
+            DebtorZone = facts.Zone,
+        };
+        var agentName = floor.Status(connected.AgentId)?.DisplayName ?? "";
+        session.Script = pops.StartScript(facts, agentName);
+        if (!floor.Attach(session))
+        {
+            LogNotReady(logger, connected.CallId);
+            await calls.HangUpAsync(connected.CallId, ct);
+            return;
+        }
+
+        var pop = new ScreenPopDto(connected.CallId, connected.At, debtor, account, session.Script is null ? null : ScriptSetup.View(session.Script));
+        _pops[connected.CallId] = pop;
+        await agents.Clients.Group(ConsoleHubs.Agent(connected.AgentId.Value)).ScreenPop(pop);
+    }
+
+    [LoggerMessage(EventId = 2301, Level = LogLevel.Error, Message = "Call event {Event} for call {CallId} failed")]
+    private static partial void LogEventFailed(ILogger logger, string @event, string callId, Exception ex);
+
+    [LoggerMessage(EventId = 2302, Level = LogLevel.Warning, Message = "Call {CallId} connected for an account that does not exist: hung up")]
+    private static partial void LogUnknownAccount(ILogger logger, string callId);
+
+    [LoggerMessage(EventId = 2303, Level = LogLevel.Warning, Message = "Call {CallId} connected to an operator who is no longer ready: hung up")]
+    private static partial void LogNotReady(ILogger logger, string callId);
+}

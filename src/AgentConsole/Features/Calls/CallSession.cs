@@ -1,0 +1,33 @@
+using Collections.Scripts.Runtime;
+using Collections.Shared.Domain;
+
+namespace Collections.AgentConsole.Features.Calls;
+
+/// <summary>One debtor call bridged to an operator: the account it is about and the script run the operator walks.
+/// Hub calls of one operator arrive concurrently from several tabs, so every use of <see cref="Script"/> holds <see cref="Gate"/>.</summary>
+public sealed class CallSession(string callId, AgentId agentId, AccountId accountId, CampaignId? campaignId, ContactAttemptId? contactAttemptId, DateTimeOffset connectedAt)
+{
+    public string CallId { get; } = callId;
+
+    public AgentId AgentId { get; } = agentId;
+
+    public AccountId AccountId { get; } = accountId;
+
+    public CampaignId? CampaignId { get; } = campaignId;
+
+    public ContactAttemptId? ContactAttemptId { get; } = contactAttemptId;
+
+    public DateTimeOffset ConnectedAt { get; } = connectedAt;
+
+    public object Gate { get; } = new();
+
+    public ScriptRun? Script { get; set; }
+
+    public NodaTime.DateTimeZone? DebtorZone { get; set; }
+
+    /// <summary>The debtor's leg has ended.</summary>
+    public bool Disconnected { get; set; }
+
+    /// <summary>The outcome has been saved; the operator may go ready again.</summary>
+    public bool OutcomeSaved { get; set; }
+}

@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Collections.AgentConsole.Features.Calls;
+
+/// <summary>Console settings, bound from <c>Collections:Console</c>.</summary>
+public sealed class ConsoleOptions
+{
+    public const string Section = "Collections:Console";
+
+    /// <summary>The agency's trading name operators introduce themselves with (it must not say "collection": FDCPA 1692b(5)).</summary>
+    [Required]
+    public string AgencyName { get; set; } = "Meridian Receivables";
+
+    /// <summary>The agency's call-back number quoted by scripts.</summary>
+    public string? AgencyPhone { get; set; } = "+44 20 7946 0000";
+
+    /// <summary>Folder of the conversation scripts; empty to look for <c>config/scripts</c> above the content root.</summary>
+    public string? ScriptsPath { get; set; }
+
+    /// <summary>Wrap-up time the operator's timer counts down from, in seconds.</summary>
+    [Range(5, 600)]
+    public int WrapUpSeconds { get; set; } = 30;
+
+    /// <summary>The latest a promise to pay may fall, in days from today.</summary>
+    [Range(1, 365)]
+    public int MaxDaysToPromise { get; set; } = 30;
+
+    /// <summary>How many days from today the first instalment of a plan may fall.</summary>
+    [Range(1, 90)]
+    public int MaxDaysToFirstInstalment { get; set; } = 30;
+}

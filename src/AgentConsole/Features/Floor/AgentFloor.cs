@@ -1,0 +1,326 @@
+using System.Collections.Concurrent;
+using Collections.AgentConsole.Features.Calls;
+using Collections.AgentConsole.Features.Wallboard;
+using Collections.Shared.Contracts;
+using Collections.Shared.Domain;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Collections.AgentConsole.Features.Floor;
+
+/// <summary>Every operator's state on this node, their current call, and the time they spent talking and logged in.
+/// It is what the dialer asks for ready operators (<see cref="IAgentAvailability"/>) and what the wallboard shows.</summary>
+public sealed class AgentFloor(TimeProvider time, IFloorEvents events) : IAgentAvailability
+{
+    private readonly ConcurrentDictionary<AgentId, Operator> _operators = new();
+    private readonly DateTimeOffset _started = time.GetUtcNow();
+
+    /// <summary>A tab of <paramref name="agent"/> connected; the first one puts the operator on the floor (logged out until they go ready).</summary>
+    public AgentStatusDto Connect(AgentId agent, string displayName, IReadOnlyList<string> languages)
+    {
+        var op = _operators.GetOrAdd(agent, id => new Operator(id, displayName, languages, time.GetUtcNow()));
+        lock (op)
+        {
+            op.Connections++;
+            return op.Status(time.GetUtcNow());
+        }
+    }
+
+    /// <summary>A tab closed; with the last one gone and no call in progress the operator is logged out.</summary>
+    public void Disconnect(AgentId agent)
+    {
+        if (!_operators.TryGetValue(agent, out var op))
+        {
+            return;
+        }
+
+        AgentStatusDto? changed = null;
+        lock (op)
+        {
+            op.Connections--;
+            if (op.Connections <= 0 && op.Call is null && op.State != AgentState.LoggedOut)
+            {
+                changed = op.Move(AgentState.LoggedOut, null, time.GetUtcNow());
+            }
+        }
+
+        Publish(changed);
+    }
+
+    /// <summary>The operator asks for a state; returns the new status or the reason it is refused.</summary>
+    public (AgentStatusDto? Status, string? Refusal) Request(AgentId agent, AgentState wanted, string? reason)
+    {
+        if (!_operators.TryGetValue(agent, out var op))
+        {
+            return (null, "not connected");
+        }
+
+        AgentStatusDto status;
+        lock (op)
+        {
+            if (wanted is AgentState.OnCall or AgentState.WrapUp)
+            {
+                return (null, "on call and wrap-up are set by calls, not by the operator");
+            }
+
+            // Saving the outcome hangs up the debtor's leg; the dialer's CallDisconnected may still be on its way.
+            if (op.State == AgentState.OnCall && op.Call is not { OutcomeSaved: true })
+            {
+                return (null, "hang up the call first");
+            }
+
+            if (op.Call is { OutcomeSaved: false })
+            {
+                return (null, "save the call's outcome first");
+            }
+
+            if (wanted == AgentState.Paused && string.IsNullOrWhiteSpace(reason))
+            {
+                return (null, "a pause needs a reason");
+            }
+
+            // A call reserved for the operator but not yet bridged is given up: the router hangs it up when it arrives.
+            op.ReservedCall = null;
+            op.Call = null;
+            status = op.Move(wanted, wanted == AgentState.Paused ? reason!.Trim() : null, time.GetUtcNow());
+        }
+
+        Publish(status);
+        return (status, null);
+    }
+
+    public IReadOnlyList<ReadyAgent> ReadyAgents() =>
+    [
+        .. _operators.Values.Select(o => { lock (o) { return o.State == AgentState.Ready && o.ReservedCall is null ? new ReadyAgent(o.Id, o.Languages, o.Since) : null; } })
+            .OfType<ReadyAgent>()
+            .OrderBy(r => r.ReadySince),
+    ];
+
+    public bool TryReserve(AgentId agentId, string callId)
+    {
+        if (!_operators.TryGetValue(agentId, out var op))
+        {
+            return false;
+        }
+
+        lock (op)
+        {
+            if (op.State != AgentState.Ready || op.ReservedCall is not null)
+            {
+                return false;
+            }
+
+            op.ReservedCall = callId;
+            return true;
+        }
+    }
+
+    /// <summary>The call reserved for the operator was bridged: they are on call with <paramref name="call"/>.</summary>
+    public bool Attach(CallSession call)
+    {
+        if (!_operators.TryGetValue(call.AgentId, out var op))
+        {
+            return false;
+        }
+
+        AgentStatusDto status;
+        lock (op)
+        {
+            if (op.ReservedCall != call.CallId || op.State != AgentState.Ready)
+            {
+                return false;
+            }
+
+            op.ReservedCall = null;
+            op.Call = call;
+            status = op.Move(AgentState.OnCall, null, call.ConnectedAt, call.CallId);
+        }
+
+        Publish(status);
+        return true;
+    }
+
+    /// <summary>The debtor's leg ended: the operator goes to wrap-up; the call stays theirs until they leave wrap-up.</summary>
+    public CallSession? Detach(AgentId agent, string callId)
+    {
+        if (!_operators.TryGetValue(agent, out var op))
+        {
+            return null;
+        }
+
+        AgentStatusDto? status = null;
+        CallSession? call;
+        lock (op)
+        {
+            if (op.ReservedCall == callId)
+            {
+                op.ReservedCall = null;
+            }
+
+            call = op.Call?.CallId == callId ? op.Call : null;
+            if (call is not null)
+            {
+                call.Disconnected = true;
+                if (op.State == AgentState.OnCall)
+                {
+                    status = op.Move(AgentState.WrapUp, null, time.GetUtcNow(), callId);
+                }
+            }
+        }
+
+        Publish(status);
+        return call;
+    }
+
+    /// <summary>The operator's current (or just ended, not yet closed) call.</summary>
+    public CallSession? CurrentCall(AgentId agent)
+    {
+        if (!_operators.TryGetValue(agent, out var op))
+        {
+            return null;
+        }
+
+        lock (op)
+        {
+            return op.Call;
+        }
+    }
+
+    /// <summary>How many tabs (or simulations) hold <paramref name="agent"/> on the floor.</summary>
+    public int Connections(AgentId agent)
+    {
+        if (!_operators.TryGetValue(agent, out var op))
+        {
+            return 0;
+        }
+
+        lock (op)
+        {
+            return op.Connections;
+        }
+    }
+
+    public AgentStatusDto? Status(AgentId agent)
+    {
+        if (!_operators.TryGetValue(agent, out var op))
+        {
+            return null;
+        }
+
+        lock (op)
+        {
+            return op.Status(time.GetUtcNow());
+        }
+    }
+
+    /// <summary>Every operator of <paramref name="roster"/> (active operators; logged out unless connected) and every operator
+    /// connected to this node, by name.</summary>
+    public IReadOnlyList<AgentStatusDto> Snapshot(IReadOnlyList<(AgentId Id, string Name)> roster)
+    {
+        ArgumentNullException.ThrowIfNull(roster);
+        var now = time.GetUtcNow();
+        var known = _operators.Values.Select(o => { lock (o) { return o.Status(now); } }).ToList();
+        var absent = roster.Where(r => !_operators.ContainsKey(r.Id)).Select(r => new AgentStatusDto(r.Id.Value, r.Name, AgentState.LoggedOut, null, _started, null, 0));
+        return [.. known.Concat(absent).OrderBy(s => s.DisplayName, StringComparer.CurrentCulture)];
+    }
+
+    /// <summary>Talk minutes per logged-in hour over the whole floor.</summary>
+    public double TalkMinutesPerAgentHour()
+    {
+        var now = time.GetUtcNow();
+        TimeSpan talk = TimeSpan.Zero, logged = TimeSpan.Zero;
+        foreach (var o in _operators.Values)
+        {
+            lock (o)
+            {
+                var (t, l) = o.Totals(now);
+                talk += t;
+                logged += l;
+            }
+        }
+
+        return logged.TotalHours <= 0 ? 0 : talk.TotalMinutes / logged.TotalHours;
+    }
+
+    private void Publish(AgentStatusDto? status)
+    {
+        if (status is not null)
+        {
+            events.Changed(status);
+        }
+    }
+
+    private sealed class Operator(AgentId id, string displayName, IReadOnlyList<string> languages, DateTimeOffset now)
+    {
+        private TimeSpan _talk;
+        private TimeSpan _loggedIn;
+
+        public AgentId Id { get; } = id;
+
+        public IReadOnlyList<string> Languages { get; } = languages;
+
+        public int Connections { get; set; }
+
+        public AgentState State { get; private set; } = AgentState.LoggedOut;
+
+        public string? PauseReason { get; private set; }
+
+        public DateTimeOffset Since { get; private set; } = now;
+
+        public string? ReservedCall { get; set; }
+
+        public CallSession? Call { get; set; }
+
+        public AgentStatusDto Move(AgentState state, string? reason, DateTimeOffset at, string? callId = null)
+        {
+            var spent = at - Since;
+            if (spent > TimeSpan.Zero)
+            {
+                if (State == AgentState.OnCall)
+                {
+                    _talk += spent;
+                }
+
+                if (State != AgentState.LoggedOut)
+                {
+                    _loggedIn += spent;
+                }
+            }
+
+            State = state;
+            PauseReason = reason;
+            Since = at;
+            return Status(at, callId);
+        }
+
+        public (TimeSpan Talk, TimeSpan LoggedIn) Totals(DateTimeOffset now)
+        {
+            var open = now - Since;
+            return (_talk + (State == AgentState.OnCall ? open : TimeSpan.Zero), _loggedIn + (State != AgentState.LoggedOut ? open : TimeSpan.Zero));
+        }
+
+        public AgentStatusDto Status(DateTimeOffset now, string? callId = null)
+        {
+            var (talk, logged) = Totals(now);
+            return new AgentStatusDto(Id.Value, displayName, State, PauseReason, Since, callId ?? Call?.CallId,
+                logged.TotalHours <= 0 ? 0 : Math.Round(talk.TotalMinutes / logged.TotalHours, 1));
+        }
+    }
+}
+
+/// <summary>Where the floor reports an operator's state change.</summary>
+public interface IFloorEvents
+{
+    void Changed(AgentStatusDto status);
+}
+
+/// <summary>Sends state changes to the operator's tabs and to every supervisor.</summary>
+public sealed class HubFloorEvents(IHubContext<AgentHub, IAgentClient> agents, IHubContext<SupervisorHub, ISupervisorClient> supervisors) : IFloorEvents
+{
+    public void Changed(AgentStatusDto status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        // Fire and forget on purpose: a slow client must not hold the operator's state change; SignalR queues per connection.
+        _ = agents.Clients.Group(ConsoleHubs.Agent(status.AgentId)).StateChanged(status);
+        _ = supervisors.Clients.Group(ConsoleHubs.Supervisors).AgentChanged(status);
+    }
+}

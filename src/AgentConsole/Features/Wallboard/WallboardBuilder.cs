@@ -1,0 +1,91 @@
+using Collections.AgentConsole.Features.Floor;
+using Collections.Shared.Contracts;
+using Collections.Shared.Domain;
+using Collections.Shared.Persistence;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace Collections.AgentConsole.Features.Wallboard;
+
+/// <summary>Builds the wallboard: operators from the floor, campaigns from the dialer, abandonment from the contact ledger.</summary>
+public sealed class WallboardBuilder(AgentFloor floor, CampaignBoard campaigns, ICollectionsDbContextFactory databases, TimeProvider time)
+{
+    private IReadOnlyList<(AgentId Id, string Name)>? _roster;
+
+    public async Task<WallboardDto> BuildAsync(CancellationToken ct)
+    {
+        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
+        var target = await campaigns.TargetAsync(ct);
+        var midnight = now.InUtc().Date.AtStartOfDayInZone(DateTimeZone.Utc).ToInstant();
+        var dayAgo = now - Duration.FromHours(24);
+        var since = Instant.Min(midnight, dayAgo);
+        await using var db = databases.CreateDbContext();
+        _roster ??= [.. (await db.Agents.AsNoTracking().Where(a => a.Active).Select(a => new { a.Id, a.DisplayName }).ToListAsync(ct)).Select(a => (a.Id, a.DisplayName))];
+        // Abandonment as Ofcom and the FTC count it: abandoned calls over calls answered by a person (machines excluded).
+        var calls = await db.ContactAttempts.AsNoTracking()
+            .Where(c => c.Channel == ContactChannel.Call && c.StartedAt >= since && (c.Outcome == ContactOutcome.Answered || c.Outcome == ContactOutcome.Abandoned))
+            .Select(c => new { c.StartedAt, c.Outcome })
+            .ToListAsync(ct);
+        var agents = floor.Snapshot(_roster);
+        var lines = await campaigns.ListAsync(ct);
+        // Stamped when the board is complete: clients measure the delay of delivering it, the data is as of this instant.
+        return new WallboardDto(
+            time.GetUtcNow(),
+            agents,
+            lines,
+            Math.Round(floor.TalkMinutesPerAgentHour(), 1),
+            Rate(calls.Where(c => c.StartedAt >= midnight).Select(c => c.Outcome), target),
+            Rate(calls.Where(c => c.StartedAt >= dayAgo).Select(c => c.Outcome), target));
+    }
+
+    private static AbandonmentDto Rate(IEnumerable<ContactOutcome> outcomes, double target)
+    {
+        var list = outcomes.ToList();
+        var abandoned = list.Count(o => o == ContactOutcome.Abandoned);
+        var answered = list.Count - abandoned;
+        return new AbandonmentDto(answered, abandoned, list.Count == 0 ? 0 : Math.Round((double)abandoned / list.Count, 4), target);
+    }
+}
+
+/// <summary>Pushes the wallboard to every supervisor once a second.</summary>
+public sealed partial class WallboardPublisher(WallboardBuilder boards, IHubContext<SupervisorHub, ISupervisorClient> hub, TimeProvider time, ILogger<WallboardPublisher> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await hub.Clients.Group(ConsoleHubs.Supervisors).Wallboard(await boards.BuildAsync(stoppingToken));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogFailed(logger, ex);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 2401, Level = LogLevel.Warning, Message = "Wallboard update failed")]
+    private static partial void LogFailed(ILogger logger, Exception ex);
+}
+
+/// <summary>Registration of the wallboard.</summary>
+public static class WallboardSetup
+{
+    public static IHostApplicationBuilder AddWallboard(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<CampaignBoard>();
+        builder.Services.AddSingleton<WallboardBuilder>();
+        builder.Services.AddHostedService<WallboardPublisher>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapWallboard(this IEndpointRouteBuilder app)
+    {
+        app.MapHub<SupervisorHub>(ConsoleHubs.SupervisorPath);
+        return app;
+    }
+}

@@ -1,0 +1,72 @@
+// Shared helpers: JSON calls to the REST API and typed-ish hub connections (window.signalR from lib/signalr.min.js).
+
+/** Fetches JSON; a 401 sends the browser back to the sign-in page. */
+export async function api(path, options = {}) {
+  const response = await fetch(path, {
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    ...options,
+  });
+  if (response.status === 401) {
+    location.href = '/';
+    throw new Error('signed out');
+  }
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return response.status === 204 ? null : response.json();
+}
+
+/** Opens a hub connection that reconnects by itself and reports its state to onState(text). */
+export async function connectHub(path, handlers, onState) {
+  const connection = new signalR.HubConnectionBuilder()
+    .withUrl(path)
+    .withAutomaticReconnect([0, 1000, 2000, 5000, 10000])
+    .configureLogging(signalR.LogLevel.Warning)
+    .build();
+  for (const [name, handler] of Object.entries(handlers)) connection.on(name, handler);
+  connection.onreconnecting(() => onState('reconnecting'));
+  connection.onreconnected(() => onState('connected'));
+  connection.onclose(() => onState('disconnected'));
+  await connection.start();
+  onState('connected');
+  return connection;
+}
+
+/** The text of a hub error without SignalR's prefix. */
+export function hubMessage(error) {
+  const text = String(error?.message ?? error);
+  const marker = 'HubException: ';
+  return text.includes(marker) ? text.slice(text.indexOf(marker) + marker.length) : text;
+}
+
+export const $ = (selector, root = document) => root.querySelector(selector);
+
+/** Creates an element: el('td', { class: 'x' }, 'text', child). */
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? '' : value);
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+/** mm:ss (or h:mm:ss) for a number of seconds. */
+export function clock(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  const mm = String(m).padStart(h ? 2 : 1, '0'), ss = String(r).padStart(2, '0');
+  return h ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+export const stateNames = ['Logged out', 'Ready', 'On call', 'Wrap-up', 'Paused'];
+export const stateClass = ['logged-out', 'ready', 'on-call', 'wrap-up', 'paused'];
+
+export async function signOut() {
+  await fetch('/api/auth/logout', { method: 'POST', credentials: 'same-origin' });
+  location.href = '/';
+}

@@ -1,0 +1,106 @@
+import { api, connectHub, hubMessage, $, el, clock, stateNames, stateClass, signOut } from './api.js';
+
+const me = await api('/api/me');
+$('#me').textContent = me.displayName;
+$('#btn-signout').addEventListener('click', signOut);
+
+const agents = new Map();          // agentId -> status
+const history = [];                // { t, counts[5], abandon, target }
+let board = null, hub, skew = 0;   // skew: server clock minus browser clock, from sentAt
+const pct = (x) => `${(x * 100).toFixed(1)} %`;
+
+function renderAgents() {
+  const rows = [...agents.values()].sort((a, b) => a.displayName.localeCompare(b.displayName));
+  const now = Date.now() + skew;
+  $('#agents tbody').replaceChildren(...rows.map((a) => el('tr', { 'data-agent': a.agentId },
+    el('td', {}, a.displayName),
+    el('td', {}, el('span', { class: `state ${stateClass[a.state]}`, 'data-state': stateNames[a.state] }, stateNames[a.state] + (a.pauseReason ? ` (${a.pauseReason})` : ''))),
+    el('td', { class: 'num' }, clock((now - Date.parse(a.since)) / 1000)),
+    el('td', { class: 'num' }, a.talkMinutesPerHour.toFixed(1)))));
+  const counts = [0, 0, 0, 0, 0];
+  for (const a of rows) counts[a.state]++;
+  $('#kpi-ready').textContent = counts[1];
+  $('#kpi-oncall').textContent = counts[2];
+  $('#kpi-wrapup').textContent = counts[3];
+  $('#kpi-paused').textContent = counts[4];
+  return counts;
+}
+
+function campaignRow(c) {
+  const lines = el('input', { type: 'number', min: 1, max: 5, step: 0.1, value: c.maxLinesPerAgent, 'aria-label': 'lines per agent' });
+  const target = el('input', { type: 'number', min: 0, max: 5, step: 0.1, value: (c.targetAbandonRate * 100).toFixed(1), 'aria-label': 'target %' });
+  const mode = el('select', { 'aria-label': 'mode' }, ['Preview', 'Progressive', 'Predictive'].map((m) => el('option', { selected: m === c.mode }, m)));
+  const running = c.status === 'Running';
+  return el('tr', { 'data-campaign': c.id },
+    el('td', {}, c.name),
+    el('td', {}, el('span', { class: `status ${c.status.toLowerCase()}` }, c.status)),
+    el('td', {}, mode),
+    el('td', { class: 'num' }, c.ratio.toFixed(1)),
+    el('td', { class: 'num' }, c.dialing), el('td', { class: 'num' }, c.ringing), el('td', { class: 'num' }, c.waiting),
+    el('td', {}, lines), el('td', {}, target, ' %'),
+    el('td', {},
+      el('button', { onclick: () => command({ campaignId: c.id, status: running ? 'Paused' : 'Running' }) }, running ? 'Pause' : 'Start'),
+      el('button', { onclick: () => command({ campaignId: c.id, mode: mode.value, maxLinesPerAgent: Number(lines.value), targetAbandonRate: Number(target.value) / 100 }) }, 'Retune')));
+}
+
+let editing = false;   // do not redraw the campaign table under a supervisor's cursor
+document.addEventListener('focusin', (e) => { editing = !!e.target.closest?.('#campaigns'); });
+document.addEventListener('focusout', () => { editing = false; });
+
+async function command(cmd) {
+  try {
+    const c = await hub.invoke('UpdateCampaign', cmd);
+    $('#campaign-message').textContent = `${c.name}: ${c.status}, ${c.mode}, ${c.maxLinesPerAgent} lines/agent, target ${pct(c.targetAbandonRate)}`;
+    editing = false;
+  } catch (error) {
+    $('#campaign-message').textContent = hubMessage(error);
+  }
+}
+
+function renderBoard(b) {
+  board = b;
+  skew = Date.parse(b.sentAt) - Date.now();
+  for (const a of b.agents) agents.set(a.agentId, a);
+  const counts = renderAgents();
+  $('#kpi-talk').textContent = b.talkMinutesPerAgentHour.toFixed(1);
+  $('#kpi-abandon-today').textContent = `${pct(b.today.rate)} (${b.today.abandoned}/${b.today.answered + b.today.abandoned})`;
+  $('#kpi-abandon-24h').textContent = pct(b.rolling24h.rate);
+  $('#kpi-abandon-24h').classList.toggle('over', b.rolling24h.rate > b.rolling24h.target);
+  $('#kpi-target').textContent = pct(b.rolling24h.target);
+  if (!editing) $('#campaigns tbody').replaceChildren(...b.campaigns.map(campaignRow));
+  history.push({ t: Date.parse(b.sentAt), counts, abandon: b.rolling24h.rate, target: b.rolling24h.target });
+  while (history.length > 600) history.shift();
+  drawStates();
+  drawAbandon();
+}
+
+const svgNs = 'http://www.w3.org/2000/svg';
+function path(d, cls) { const p = document.createElementNS(svgNs, 'path'); p.setAttribute('d', d); p.setAttribute('class', cls); return p; }
+
+function drawStates() {
+  const svg = $('#chart-states'), w = 600, h = 160;
+  const max = Math.max(1, ...history.map((x) => Math.max(...x.counts.slice(1))));
+  const x = (i) => (history.length < 2 ? w : (i / (history.length - 1)) * w);
+  const lines = [1, 2, 3, 4].map((s) => path(history.map((p, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${(h - 4 - (p.counts[s] / max) * (h - 8)).toFixed(1)}`).join(''), `line ${stateClass[s]}`));
+  svg.replaceChildren(...lines);
+}
+
+function drawAbandon() {
+  const svg = $('#chart-abandon'), w = 600, h = 120;
+  const top = Math.max(0.05, ...history.map((p) => p.abandon)) * 1.2;
+  const x = (i) => (history.length < 2 ? w : (i / (history.length - 1)) * w);
+  const y = (v) => h - (v / top) * h;
+  svg.replaceChildren(
+    path(history.map((p, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(p.target).toFixed(1)}`).join(''), 'line target'),
+    path(history.map((p, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(p.abandon).toFixed(1)}`).join(''), 'line abandon'));
+}
+
+hub = await connectHub('/hubs/supervisor', {
+  Wallboard: (b) => { renderBoard(b); $('#delay').textContent = `update ${Math.max(0, Date.now() + skew - Date.parse(b.sentAt))} ms`; },
+  AgentChanged: (a) => { agents.set(a.agentId, a); renderAgents(); },
+}, (text) => { $('#conn').textContent = text; });
+renderBoard(await hub.invoke('Snapshot'));
+setInterval(renderAgents, 1000);
+
+// Everything is wired: tests (and people) may use the page now.
+document.body.dataset.ready = 'true';

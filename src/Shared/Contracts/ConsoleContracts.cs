@@ -1,0 +1,140 @@
+namespace Collections.Shared.Contracts;
+
+/// <summary>An operator's state, as the console and the wallboard show it.</summary>
+public enum AgentState { LoggedOut = 0, Ready = 1, OnCall = 2, WrapUp = 3, Paused = 4 }
+
+/// <summary>Hub paths and SignalR group names, in one place so server and clients agree.</summary>
+public static class ConsoleHubs
+{
+    /// <summary>Path of the operators' hub.</summary>
+    public const string AgentPath = "/hubs/agent";
+
+    /// <summary>Path of the supervisors' hub.</summary>
+    public const string SupervisorPath = "/hubs/supervisor";
+
+    /// <summary>Every supervisor connection: wallboard updates go here.</summary>
+    public const string Supervisors = "supervisors";
+
+    /// <summary>The connections (tabs) of one operator.</summary>
+    public static string Agent(Guid agentId) => $"agent:{agentId:N}";
+}
+
+/// <summary>Messages the server sends to an operator's page.</summary>
+public interface IAgentClient
+{
+    /// <summary>The operator's state changed (by them, by a call, or by the server).</summary>
+    Task StateChanged(AgentStatusDto status);
+
+    /// <summary>A call was bridged: everything about the debtor and the script to follow.</summary>
+    Task ScreenPop(ScreenPopDto pop);
+
+    /// <summary>The debtor's leg ended.</summary>
+    Task CallEnded(CallEndedDto ended);
+}
+
+/// <summary>Messages the server sends to a supervisor's wallboard.</summary>
+public interface ISupervisorClient
+{
+    /// <summary>The whole floor, once a second.</summary>
+    Task Wallboard(WallboardDto board);
+
+    /// <summary>One operator's state changed (sent at once, between the 1 Hz updates).</summary>
+    Task AgentChanged(AgentStatusDto status);
+}
+
+/// <summary>One operator's state and since when.</summary>
+public sealed record AgentStatusDto(Guid AgentId, string DisplayName, AgentState State, string? PauseReason, DateTimeOffset Since, string? CallId, double TalkMinutesPerHour);
+
+/// <summary>The screen-pop: the call, the debtor, the account and its history, and the script at its first node.</summary>
+public sealed record ScreenPopDto(string CallId, DateTimeOffset ConnectedAt, DebtorDto Debtor, AccountDto Account, ScriptViewDto? Script);
+
+/// <summary>The debtor on the call.</summary>
+public sealed record DebtorDto(Guid Id, string Name, string Kind, string Language, string? TimeZone, string? Address, IReadOnlyList<string> Phones, bool Vulnerable);
+
+/// <summary>The account on the call, with its invoices, payments, promises, plans and contact history.</summary>
+public sealed record AccountDto(
+    Guid Id,
+    string Reference,
+    string Creditor,
+    string Industry,
+    string? Origin,
+    string Currency,
+    decimal Principal,
+    decimal Interest,
+    decimal Fees,
+    decimal Paid,
+    decimal Balance,
+    string BalanceText,
+    DateOnly DueDate,
+    string? CasePhase,
+    IReadOnlyList<InvoiceDto> Invoices,
+    IReadOnlyList<PaymentDto> Payments,
+    IReadOnlyList<PromiseDto> Promises,
+    IReadOnlyList<PlanDto> Plans,
+    IReadOnlyList<HistoryDto> History);
+
+/// <summary>An invoice the claim rests on.</summary>
+public sealed record InvoiceDto(string Number, DateOnly IssuedOn, DateOnly DueOn, decimal Amount);
+
+/// <summary>A payment received on the account.</summary>
+public sealed record PaymentDto(DateOnly ReceivedOn, decimal Amount, string Method, string? Reference);
+
+/// <summary>A promise to pay and where it stands.</summary>
+public sealed record PromiseDto(DateOnly DueDate, decimal Amount, string Status, decimal AmountReceived);
+
+/// <summary>An instalment plan and where it stands.</summary>
+public sealed record PlanDto(decimal Total, int Instalments, string Frequency, string Status, DateOnly? NextDue, decimal? NextAmount);
+
+/// <summary>One line of the account's history: a contact attempt or a disposition.</summary>
+public sealed record HistoryDto(DateTimeOffset At, string Kind, string What, string? Note);
+
+/// <summary>The script as the operator sees it now: the text to say, the answers to choose from, the action to complete.</summary>
+public sealed record ScriptViewDto(
+    string ScriptId,
+    string Language,
+    string NodeId,
+    string Text,
+    IReadOnlyList<ScriptAnswerDto> Answers,
+    bool CanContinue,
+    string? PendingAction,
+    bool RightPartyVerified,
+    bool Finished,
+    IReadOnlyList<string> Recorded,
+    string? Refusal);
+
+/// <summary>An answer button.</summary>
+public sealed record ScriptAnswerDto(string Id, string Label);
+
+/// <summary>The debtor's leg of a call ended.</summary>
+public sealed record CallEndedDto(string CallId, bool ByDebtor, DateTimeOffset At);
+
+/// <summary>What the operator fills in for a script action (only the fields the action needs).</summary>
+public sealed record ScriptActionDto(string Action, decimal? Amount, DateOnly? Date, int? Instalments, DateTime? When, string? Reason);
+
+/// <summary>The outcome saved at the end of a call; the promise, plan or callback recorded by the script is saved with it.</summary>
+public sealed record SaveOutcomeDto(string CallId, Guid AccountId, string Disposition, string? Note);
+
+/// <summary>What was saved.</summary>
+public sealed record OutcomeSavedDto(Guid DispositionId, Guid? PromiseId, Guid? PlanId, DateTimeOffset? CallbackAt);
+
+/// <summary>One of the operator's own callbacks.</summary>
+public sealed record CallbackDto(Guid AccountId, string AccountReference, string DebtorName, DateTimeOffset CallbackAt, string? Note);
+
+/// <summary>The supervisor's wallboard at one moment.</summary>
+/// <param name="SentAt">When the server built it (clients measure their delay against it).</param>
+public sealed record WallboardDto(
+    DateTimeOffset SentAt,
+    IReadOnlyList<AgentStatusDto> Agents,
+    IReadOnlyList<CampaignBoardDto> Campaigns,
+    double TalkMinutesPerAgentHour,
+    AbandonmentDto Today,
+    AbandonmentDto Rolling24h);
+
+/// <summary>Answered-by-a-person and abandoned calls over a period, and the rate against the target.</summary>
+public sealed record AbandonmentDto(int Answered, int Abandoned, double Rate, double Target);
+
+/// <summary>One campaign on the wallboard.</summary>
+public sealed record CampaignBoardDto(Guid Id, string Name, string Status, string Mode, double MaxLinesPerAgent, double TargetAbandonRate, int Dialing, int Ringing, int Waiting, string PacingMode, double Ratio);
+
+/// <summary>A supervisor's change to a campaign: status (Running, Paused), mode, lines per agent, target abandonment.</summary>
+public sealed record CampaignCommandDto(Guid CampaignId, string? Status, string? Mode, double? MaxLinesPerAgent, double? TargetAbandonRate);

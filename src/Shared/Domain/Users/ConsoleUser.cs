@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Collections.Shared.Domain;
+
+/// <summary>A person who signs in to the console: an operator (linked to an <see cref="Agent"/>), a supervisor or an administrator.</summary>
+public sealed class ConsoleUser : IdentityUser
+{
+    /// <summary>The operator record this sign-in belongs to; null for supervisors and administrators who do not take calls.</summary>
+    public AgentId? AgentId { get; set; }
+
+    /// <summary>Name shown on the console and the wallboard.</summary>
+    public string DisplayName { get; set; } = "";
+}
+
+/// <summary>The console's roles; names are stored in the database, so they never change.</summary>
+public static class ConsoleRoles
+{
+    /// <summary>Takes calls; sees only the account on their current call and their own callbacks.</summary>
+    public const string Operator = "Operator";
+
+    /// <summary>Runs the floor: wallboard, campaigns.</summary>
+    public const string Supervisor = "Supervisor";
+
+    /// <summary>Manages users and configuration; may also use the wallboard.</summary>
+    public const string Administrator = "Administrator";
+
+    /// <summary>Every role, in the order they are created.</summary>
+    public static readonly IReadOnlyList<string> All = [Operator, Supervisor, Administrator];
+}

@@ -1,0 +1,106 @@
+using System.Net.Http.Json;
+using System.Net;
+using Collections.Shared.Contracts;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
+
+namespace Collections.AgentConsole.Tests.Console;
+
+/// <summary>The server, not the page, decides what an operator may see: only the account on their current call.</summary>
+[Trait("Category", "Integration")]
+public sealed class ConsoleAuthorizationTests(KestrelConsoleFixture fixture) : IClassFixture<KestrelConsoleFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(ConsoleHubs.AgentPath)]
+    [InlineData(ConsoleHubs.SupervisorPath)]
+    public async Task Negotiate_without_signing_in_is_refused_with_401(string hub)
+    {
+        using var anonymous = new HttpClient { BaseAddress = fixture.Console.BaseAddress };
+        var response = await anonymous.PostAsync($"{hub}/negotiate?negotiateVersion=1", null, Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_is_refused_and_an_operator_cannot_open_the_supervisor_hub()
+    {
+        using var client = new HttpClient { BaseAddress = fixture.Console.BaseAddress };
+        var wrong = await client.PostAsJsonAsync("/api/auth/login", new { login = "harriet.collins", password = "guess-1234!A" }, Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+
+        var (op, _) = await fixture.Console.SignInAsync("maria.gonzalez", Ct);
+        using (op)
+        {
+            var response = await op.PostAsync($"{ConsoleHubs.SupervisorPath}/negotiate?negotiateVersion=1", null, Ct);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task An_operator_reads_the_account_on_their_call_and_is_refused_any_other_over_REST_and_the_hub()
+    {
+        var (http, cookie) = await fixture.Console.SignInAsync("anna.schneider", Ct);
+        using var _ = http;
+        await using var hub = fixture.Console.Hub(ConsoleHubs.AgentPath, cookie);
+        var pop = new TaskCompletionSource<ScreenPopDto>(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.On<ScreenPopDto>(nameof(IAgentClient.ScreenPop), p => pop.TrySetResult(p));
+        await hub.StartAsync(Ct);
+
+        // Not on a call yet: no account at all.
+        Guid other;
+        await using (var db = fixture.Console.OpenDatabase())
+        {
+            other = (await db.Accounts.OrderBy(a => a.CreditorReference).Select(a => a.Id).FirstAsync(Ct)).Value;
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync($"/api/accounts/{other}", Ct)).StatusCode);
+
+        await hub.InvokeAsync<AgentStatusDto>("SetState", AgentState.Ready, null, Ct);
+        var call = await pop.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        var mine = call.Account.Id;
+        if (mine == other)
+        {
+            await using var db = fixture.Console.OpenDatabase();
+            other = (await db.Accounts.Where(a => a.Id != new Collections.Shared.Domain.AccountId(mine)).Select(a => a.Id).FirstAsync(Ct)).Value;
+        }
+
+        // The account on the call: allowed (so the refusals below are about the account, not the sign-in).
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/api/accounts/{mine}", Ct)).StatusCode);
+        Assert.Equal(mine, (await hub.InvokeAsync<AccountDto>("OpenAccount", mine, Ct)).Id);
+
+        // Another account: refused over REST, and over the hub with a forged id.
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync($"/api/accounts/{other}", Ct)).StatusCode);
+        var open = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<AccountDto>("OpenAccount", other, Ct));
+        Assert.Contains("only the account on your current call", open.Message);
+        var save = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<OutcomeSavedDto>("SaveOutcome", new SaveOutcomeDto(call.CallId, other, "RefusedToPay", null), Ct));
+        Assert.Contains("not the one on this call", save.Message);
+        var forgedCall = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<ScriptViewDto>("Choose", "demo-forged", "speaking", Ct));
+        Assert.Contains("not yours", forgedCall.Message);
+
+        await using (var db = fixture.Console.OpenDatabase())
+        {
+            Assert.False(await db.Dispositions.AnyAsync(d => d.AccountId == new Collections.Shared.Domain.AccountId(other) && d.Code == Collections.Shared.Domain.DispositionCode.RefusedToPay, Ct));
+        }
+
+        // The real outcome on the real account is saved, and the operator can go ready again.
+        var saved = await hub.InvokeAsync<OutcomeSavedDto>("SaveOutcome", new SaveOutcomeDto(call.CallId, mine, "RefusedToPay", "test"), Ct);
+        await using (var db = fixture.Console.OpenDatabase())
+        {
+            Assert.True(await db.Dispositions.AnyAsync(d => d.Id == new Collections.Shared.Domain.DispositionId(saved.DispositionId) && d.AccountId == new Collections.Shared.Domain.AccountId(mine), Ct));
+        }
+
+        // Once the operator leaves wrap-up the call is closed, and its account with it.
+        await hub.InvokeAsync<AgentStatusDto>("SetState", AgentState.Paused, "test over", Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync($"/api/accounts/{mine}", Ct)).StatusCode);
+    }
+}
+
+/// <summary>One console for a test class.</summary>
+public sealed class KestrelConsoleFixture : IDisposable
+{
+    public KestrelConsole Console { get; } = new();
+
+    public void Dispose() => Console.Dispose();
+}

@@ -1,0 +1,64 @@
+using System.Net.Http.Json;
+using System.Net;
+using System.Net.Sockets;
+using Collections.Shared.Persistence;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Collections.AgentConsole.Tests.Console;
+
+/// <summary>The real console on Kestrel on a free loopback port (a browser cannot reach TestServer), on a fresh SQLite
+/// file with the demo data, users and a demo dialer that connects a ready operator after half a second.</summary>
+public sealed class KestrelConsole : WebApplicationFactory<Program>
+{
+    public KestrelConsole()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        Port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        UseKestrel(o => o.Listen(IPAddress.Loopback, Port));
+        StartServer();
+    }
+
+    public int Port { get; }
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
+
+    public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), $"collections-console-{Guid.NewGuid():N}.db");
+
+    public CollectionsDbContext OpenDatabase() =>
+        DatabaseSetup.CreateContext(new() { ConnectionString = $"Data Source={DatabasePath};Pooling=false" });
+
+    /// <summary>An HTTP client of its own (own cookies) signed in as <paramref name="login"/>; null when refused.</summary>
+    public async Task<(HttpClient Client, string Cookie)> SignInAsync(string login, CancellationToken ct)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        var response = await client.PostAsJsonAsync("/api/auth/login", new { login, password = Features.Auth.DemoUsers.Password }, ct);
+        response.EnsureSuccessStatusCode();
+        var cookie = string.Join("; ", response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+        client.DefaultRequestHeaders.Add("Cookie", cookie);
+        return (client, cookie);
+    }
+
+    /// <summary>A SignalR connection to <paramref name="path"/> carrying <paramref name="cookie"/>.</summary>
+    public HubConnection Hub(string path, string cookie) => new HubConnectionBuilder()
+        .WithUrl(new Uri(BaseAddress, path), o => o.Headers["Cookie"] = cookie)
+        .Build();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Collections:Database:ConnectionString", $"Data Source={DatabasePath};Pooling=false");
+        builder.UseSetting("Collections:Demo:Calls:ConnectAfterMilliseconds", "500");
+        builder.UseSetting("Collections:Demo:Calls:SimulatedOperators", "0");
+        builder.UseSetting("Collections:Demo:Calls:TickMilliseconds", "100");
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        File.Delete(DatabasePath);
+    }
+}

@@ -1,0 +1,67 @@
+using Collections.Shared.Contracts;
+using Collections.Shared.Domain;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
+
+namespace Collections.AgentConsole.Tests.Console;
+
+/// <summary>The supervisor's hub: the 1 Hz board lists every active operator, and campaign commands are saved or refused.</summary>
+[Trait("Category", "Integration")]
+public sealed class WallboardTests(KestrelConsoleFixture fixture) : IClassFixture<KestrelConsoleFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_board_arrives_by_itself_and_lists_every_active_operator_with_the_campaigns()
+    {
+        var (http, cookie) = await fixture.Console.SignInAsync("supervisor", Ct);
+        using var _ = http;
+        await using var hub = fixture.Console.Hub(ConsoleHubs.SupervisorPath, cookie);
+        var pushed = new TaskCompletionSource<WallboardDto>(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.On<WallboardDto>(nameof(ISupervisorClient.Wallboard), b => pushed.TrySetResult(b));
+        await hub.StartAsync(Ct);
+
+        var board = await pushed.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await using var db = fixture.Console.OpenDatabase();
+        var active = await db.Agents.Where(a => a.Active).Select(a => a.DisplayName).ToListAsync(Ct);
+        Assert.Equal(active.Order(), board.Agents.Select(a => a.DisplayName).Order());
+        Assert.DoesNotContain(board.Agents, a => a.DisplayName == "Thomas Brandt");   // the inactive demo operator
+        Assert.Equal(3, board.Campaigns.Count);
+        // The floor's target is the strictest running campaign's; another test in this class retunes one, so read it back.
+        var running = await db.Campaigns.Where(c => c.Status == CampaignStatus.Running).Select(c => c.TargetAbandonRate).ToListAsync(Ct);
+        Assert.Equal(running.DefaultIfEmpty(0.03).Min(), board.Rolling24h.Target);
+    }
+
+    [Fact]
+    public async Task A_supervisor_pauses_and_retunes_a_campaign_and_out_of_range_values_are_refused()
+    {
+        var (http, cookie) = await fixture.Console.SignInAsync("supervisor", Ct);
+        using var _ = http;
+        await using var hub = fixture.Console.Hub(ConsoleHubs.SupervisorPath, cookie);
+        await hub.StartAsync(Ct);
+        Guid id;
+        await using (var db = fixture.Console.OpenDatabase())
+        {
+            id = (await db.Campaigns.SingleAsync(c => c.Mode == DialMode.Predictive, Ct)).Id.Value;
+        }
+
+        var board = await hub.InvokeAsync<CampaignBoardDto>("UpdateCampaign", new CampaignCommandDto(id, "Paused", null, 1.8, 0.02), Ct);
+        Assert.Equal("Paused", board.Status);
+        await using (var db = fixture.Console.OpenDatabase())
+        {
+            var saved = await db.Campaigns.SingleAsync(c => c.Id == new CampaignId(id), Ct);
+            Assert.Equal(CampaignStatus.Paused, saved.Status);
+            Assert.Equal(1.8, saved.MaxLinesPerAgent);
+            Assert.Equal(0.02, saved.TargetAbandonRate);
+        }
+
+        var tooMany = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<CampaignBoardDto>("UpdateCampaign", new CampaignCommandDto(id, null, null, 9, null), Ct));
+        Assert.Contains("maxLinesPerAgent", tooMany.Message);
+        var tooHigh = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<CampaignBoardDto>("UpdateCampaign", new CampaignCommandDto(id, null, null, null, 0.2), Ct));
+        Assert.Contains("targetAbandonRate", tooHigh.Message);
+
+        var running = await hub.InvokeAsync<CampaignBoardDto>("UpdateCampaign", new CampaignCommandDto(id, "Running", "Progressive", null, null), Ct);
+        Assert.Equal(("Running", "Progressive", 1.8), (running.Status, running.Mode, running.MaxLinesPerAgent));
+    }
+}

@@ -1,0 +1,234 @@
+extern alias console;
+
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Collections.Shared.Contracts;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Logging;
+
+namespace Collections.Benchmarks.SignalR;
+
+/// <summary>Holds N SignalR connections to one console node on loopback (the demo operators on the agent hub, the rest as
+/// wallboards on the supervisor hub) and measures the delay of the 1 Hz wallboard update (server's SentAt to the client's
+/// handler) and of a screen-pop (the dialer's CallConnected instant to the operator's handler). Server and clients share
+/// the machine, so the figures include the clients' own work.</summary>
+/// <remarks>Run: <c>dotnet run -c Release --project tests/Collections.Benchmarks -- console [connections] [seconds]</c>.</remarks>
+public static class ConsoleBenchmark
+{
+    public static async Task RunAsync(int connections, int seconds)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(connections, 10);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(seconds, 600);
+        using var node = new BenchmarkNode();
+        var process = Process.GetCurrentProcess();
+        var ct = CancellationToken.None;
+        var operatorLogins = new[] { "anna.schneider", "dritan.gjoka", "erion.basha", "harriet.collins", "kovacs.eszter", "liga.ozola", "maria.gonzalez", "nagy.gergo", "spela.zupancic" };
+        var supervisorCookie = await node.SignInAsync("supervisor", ct);
+        var operatorCookies = new List<string>();
+        foreach (var login in operatorLogins)
+        {
+            operatorCookies.Add(await node.SignInAsync(login, ct));
+        }
+
+        process.Refresh();
+        var memoryBefore = process.WorkingSet64;
+        var measuring = 0;
+        var wallboardDelays = new List<double>();
+        var popDelays = new List<double>();
+        var gate = new object();
+
+        // Wallboards: connect in batches so the node is not hit by 2000 handshakes at once.
+        var boards = new List<HubConnection>();
+        var failed = 0;
+        var started = Stopwatch.StartNew();
+        for (var i = 0; i < connections - operatorLogins.Length; i += 50)
+        {
+            var batch = Enumerable.Range(0, Math.Min(50, connections - operatorLogins.Length - i)).Select(async _ =>
+            {
+                var hub = node.Hub(ConsoleHubs.SupervisorPath, supervisorCookie);
+                hub.On<WallboardDto>(nameof(ISupervisorClient.Wallboard), board =>
+                {
+                    if (Volatile.Read(ref measuring) == 1)
+                    {
+                        var delay = (DateTimeOffset.UtcNow - board.SentAt).TotalMilliseconds;
+                        lock (gate)
+                        {
+                            wallboardDelays.Add(delay);
+                        }
+                    }
+                });
+                try
+                {
+                    await hub.StartAsync(ct);
+                    return hub;
+                }
+                catch (Exception ex) when (ex is HttpRequestException or IOException or TimeoutException or System.Net.WebSockets.WebSocketException or HubException or OperationCanceledException)
+                {
+                    Interlocked.Increment(ref failed);
+                    await hub.DisposeAsync();
+                    return null;
+                }
+            });
+            boards.AddRange((await Task.WhenAll(batch)).OfType<HubConnection>());
+        }
+
+        var connectSeconds = started.Elapsed.TotalSeconds;
+
+        // Operators: ready, screen-pop, save an outcome, ready again, for the whole run.
+        using var stop = new CancellationTokenSource();
+        var operators = new List<HubConnection>();
+        var loops = new List<Task>();
+        foreach (var cookie in operatorCookies)
+        {
+            var hub = node.Hub(ConsoleHubs.AgentPath, cookie);
+            var pops = System.Threading.Channels.Channel.CreateUnbounded<ScreenPopDto>();
+            hub.On<ScreenPopDto>(nameof(IAgentClient.ScreenPop), pop =>
+            {
+                if (Volatile.Read(ref measuring) == 1)
+                {
+                    var delay = (DateTimeOffset.UtcNow - pop.ConnectedAt).TotalMilliseconds;
+                    lock (gate)
+                    {
+                        popDelays.Add(delay);
+                    }
+                }
+
+                pops.Writer.TryWrite(pop);
+            });
+            await hub.StartAsync(ct);
+            operators.Add(hub);
+            loops.Add(Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    await hub.InvokeAsync<AgentStatusDto>("SetState", AgentState.Ready, null, stop.Token);
+                    var pop = await pops.Reader.ReadAsync(stop.Token);
+                    await hub.InvokeAsync<OutcomeSavedDto>("SaveOutcome", new SaveOutcomeDto(pop.CallId, pop.Account.Id, "NoContact", "benchmark"), stop.Token);
+                }
+            }, ct));
+        }
+
+        process.Refresh();
+        var memoryAfter = process.WorkingSet64;
+        var held = boards.Count(b => b.State == HubConnectionState.Connected) + operators.Count(o => o.State == HubConnectionState.Connected);
+        Console.WriteLine($"connected {held} of {connections} in {connectSeconds:0.0} s ({failed} failed); working set {memoryBefore / 1048576.0:0} -> {memoryAfter / 1048576.0:0} MiB");
+
+        // Warm-up (JIT, SQLite caches, the operators' first calls) before anything is measured.
+        await Task.Delay(TimeSpan.FromSeconds(5), ct);
+        process.Refresh();
+        var cpuBefore = process.TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
+        Volatile.Write(ref measuring, 1);
+        await Task.Delay(TimeSpan.FromSeconds(seconds), ct);
+        Volatile.Write(ref measuring, 0);
+        process.Refresh();
+        // CPU this process (node and clients) got, in cores: on an idle 2-core machine it can reach 2.
+        var cores = (process.TotalProcessorTime - cpuBefore).TotalSeconds / wall.Elapsed.TotalSeconds;
+        await stop.CancelAsync();
+        try
+        {
+            await Task.WhenAll(loops);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or HubException or InvalidOperationException)
+        {
+            // The loops end by cancellation.
+        }
+
+        var stillHeld = boards.Count(b => b.State == HubConnectionState.Connected) + operators.Count(o => o.State == HubConnectionState.Connected);
+        double[] wb, sp;
+        lock (gate)
+        {
+            wb = [.. wallboardDelays.Order()];
+            sp = [.. popDelays.Order()];
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"| measure | samples | p50 ms | p99 ms | max ms |");
+        Console.WriteLine($"| --- | ---: | ---: | ---: | ---: |");
+        Console.WriteLine(Row("wallboard update (1 Hz, per connection)", wb));
+        Console.WriteLine(Row("screen-pop (CallConnected to operator)", sp));
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"connections\":{connections},\"held\":{stillHeld},\"failed\":{failed},\"seconds\":{seconds},\"wallboardUpdates\":{wb.Length},\"expectedWallboardUpdates\":{(connections - operatorLogins.Length) * seconds},\"wallboardP50Ms\":{P(wb, 0.50):0.0},\"wallboardP99Ms\":{P(wb, 0.99):0.0},\"screenPops\":{sp.Length},\"screenPopP50Ms\":{P(sp, 0.50):0.0},\"screenPopP99Ms\":{P(sp, 0.99):0.0},\"workingSetMiB\":{memoryAfter / 1048576.0:0},\"cpuCores\":{cores:0.00},\"machineCores\":{Environment.ProcessorCount}}}"));
+
+        foreach (var hub in boards.Concat(operators))
+        {
+            await hub.DisposeAsync();
+        }
+    }
+
+    private static string Row(string name, double[] sorted) => string.Create(CultureInfo.InvariantCulture,
+        $"| {name} | {sorted.Length} | {P(sorted, 0.50):0.0} | {P(sorted, 0.99):0.0} | {(sorted.Length == 0 ? 0 : sorted[^1]):0.0} |");
+
+    private static double P(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+
+    /// <summary>The console on Kestrel on a free loopback port, fresh SQLite demo database, demo dialer connecting after 200 ms.</summary>
+    private sealed class BenchmarkNode : WebApplicationFactory<console::Program>
+    {
+        private readonly string _database = Path.Combine(Path.GetTempPath(), $"collections-console-bench-{Guid.NewGuid():N}.db");
+
+        public BenchmarkNode()
+        {
+            // The console project's folder is not named after its assembly, so tell the factory where its content root is.
+            Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_COLLECTIONS_AGENTCONSOLE", Collections.Testing.RepositoryRoot.Combine("src", "AgentConsole"));
+            var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            Port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            UseKestrel(o =>
+            {
+                o.Listen(IPAddress.Loopback, Port);
+                o.Limits.MaxConcurrentConnections = null;
+                o.Limits.MaxConcurrentUpgradedConnections = null;
+            });
+            StartServer();
+        }
+
+        private int Port { get; }
+
+        private Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
+
+        public async Task<string> SignInAsync(string login, CancellationToken ct)
+        {
+            using var client = new HttpClient { BaseAddress = BaseAddress };
+            var response = await client.PostAsJsonAsync("/api/auth/login", new { login, password = console::Collections.AgentConsole.Features.Auth.DemoUsers.Password }, ct);
+            response.EnsureSuccessStatusCode();
+            return string.Join("; ", response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+        }
+
+        public HubConnection Hub(string path, string cookie)
+        {
+            var hub = new HubConnectionBuilder()
+                .WithUrl(new Uri(BaseAddress, path), o => o.Headers["Cookie"] = cookie)
+                .Build();
+            // Generous timeouts: a connection counts as held unless the node really drops it, not because the shared
+            // machine was slow to finish a handshake.
+            hub.HandshakeTimeout = TimeSpan.FromSeconds(60);
+            hub.ServerTimeout = TimeSpan.FromSeconds(120);
+            return hub;
+        }
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Development");
+            builder.UseSetting("Collections:Database:ConnectionString", $"Data Source={_database}");
+            builder.UseSetting("Collections:Demo:Calls:ConnectAfterMilliseconds", "200");
+            builder.UseSetting("Collections:Demo:Calls:SimulatedOperators", "0");
+            builder.UseSetting("Collections:Demo:Calls:TickMilliseconds", "50");
+            builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(_database);
+        }
+    }
+}
