@@ -1,4 +1,5 @@
 using Collections.Shared.Domain;
+using Collections.Shared.Workflow;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
@@ -25,6 +26,11 @@ public abstract class CollectionsDbContext(DbContextOptions options) : DbContext
     public DbSet<Hold> Holds => Set<Hold>();
     public DbSet<Agent> Agents => Set<Agent>();
     public DbSet<Campaign> Campaigns => Set<Campaign>();
+    public DbSet<CaseStep> CaseSteps => Set<CaseStep>();
+    public DbSet<ScheduledContact> ScheduledContacts => Set<ScheduledContact>();
+    public DbSet<SettlementOffer> SettlementOffers => Set<SettlementOffer>();
+    public DbSet<PaymentImportBatch> PaymentImportBatches => Set<PaymentImportBatch>();
+    public DbSet<PaymentImportEntry> PaymentImportEntries => Set<PaymentImportEntry>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
