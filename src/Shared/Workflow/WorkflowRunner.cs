@@ -1,6 +1,7 @@
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
 using Collections.Shared.Workflow.Strategies;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,50 @@ public sealed class WorkflowRunner(ICollectionsDbContextFactory contexts, Strate
             WorkKind.InstalmentCheck => await services.Instalments.CheckAsync(new InstalmentId(Guid.Parse(item.Key)), ct),
             _ => throw new ArgumentOutOfRangeException(nameof(item), item.Kind, "Unknown work kind."),
         };
+    }
+
+    /// <summary>Every piece of timed work the database says is still open: each open case's next step, each pending promise's
+    /// check, and each open instalment's reminder and check. Scheduling it again is a no-op for what is already scheduled.</summary>
+    public async Task<IReadOnlyList<WorkItem>> PendingWorkAsync(CancellationToken ct = default)
+    {
+        await using var db = contexts.CreateDbContext();
+        var work = new List<WorkItem>();
+        var cases = await db.Cases.AsNoTracking().Where(c => c.ClosedAt == null && c.NextStep != null && c.NextStepDueAt != null).ToListAsync(ct);
+        work.AddRange(cases.Select(c => WorkItem.ForStep(c.Id, c.NextStep!, c.NextStepDueAt!.Value)));
+        var zones = new Dictionary<AccountId, NodaTime.DateTimeZone>();
+        async Task<NodaTime.DateTimeZone> ZoneOf(AccountId id)
+        {
+            if (!zones.TryGetValue(id, out var zone))
+            {
+                zones[id] = zone = (await AccountContext.LoadAsync(db, id, ct)).Zone;
+            }
+
+            return zone;
+        }
+
+        foreach (var promise in await db.Promises.AsNoTracking().Where(p => p.Status == PromiseStatus.Pending).ToListAsync(ct))
+        {
+            work.Add(new WorkItem(WorkKind.PromiseCheck, promise.Id.ToString(), PromiseWorkflow.CheckTime(promise.DueDate, options.Value, await ZoneOf(promise.AccountId))));
+        }
+
+        var plans = await db.InstalmentPlans.AsNoTracking().Include(p => p.Instalments).Where(p => p.Status == InstalmentPlanStatus.Active).ToListAsync(ct);
+        var now = NodaTime.Instant.FromDateTimeOffset(time.GetUtcNow());
+        foreach (var plan in plans)
+        {
+            var zone = await ZoneOf(plan.AccountId);
+            foreach (var instalment in plan.Instalments.Where(i => i.Status is InstalmentStatus.Due or InstalmentStatus.PartlyPaid))
+            {
+                var remindAt = InstalmentWorkflow.ReminderTime(instalment.DueDate, options.Value, zone);
+                if (remindAt > now)
+                {
+                    work.Add(new WorkItem(WorkKind.InstalmentReminder, instalment.Id.ToString(), remindAt));
+                }
+
+                work.Add(new WorkItem(WorkKind.InstalmentCheck, instalment.Id.ToString(), InstalmentWorkflow.CheckTime(instalment.DueDate, options.Value, zone)));
+            }
+        }
+
+        return work;
     }
 
     /// <summary>The workflow services over <paramref name="db"/>, for callers that own a context (the console, tests).</summary>
