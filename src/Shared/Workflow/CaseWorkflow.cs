@@ -243,17 +243,18 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
         var accountId = ctx.Account.Id;
         var today = ctx.Today(now);
         var promises = await db.Promises.AsNoTracking().Where(p => p.AccountId == accountId && p.Status == PromiseStatus.Pending).ToListAsync(ct);
-        if (promises.Where(p => p.DueDate.PlusDays(options.PromiseGraceDays) >= today).MaxBy(p => p.DueDate) is { } promise)
+        if (promises.Where(p => p.DueDate.PlusDays(options.PromiseGraceDays) >= today).MaxBy(p => p.DueDate) is { } promise
+            && PromiseWorkflow.CheckTime(promise.DueDate, options, ctx.Zone) + Duration.FromMinutes(1) is var afterCheck && afterCheck > now)
         {
-            return (PromiseWorkflow.CheckTime(promise.DueDate, options, ctx.Zone) + Duration.FromMinutes(1), $"promise to pay {promise.Id} pending");
+            return (afterCheck, $"promise to pay {promise.Id} pending");
         }
 
         var plan = await db.InstalmentPlans.AsNoTracking().Include(p => p.Instalments)
             .FirstOrDefaultAsync(p => p.AccountId == accountId && p.Status == InstalmentPlanStatus.Active, ct);
-        if (plan is not null && plan.Instalments.Count > 0)
+        if (plan is not null && plan.Instalments.Count > 0
+            && InstalmentWorkflow.CheckTime(plan.Instalments.Max(i => i.DueDate), options, ctx.Zone) + Duration.FromMinutes(1) is var afterPlan && afterPlan > now)
         {
-            var last = plan.Instalments.Max(i => i.DueDate);
-            return (InstalmentWorkflow.CheckTime(last, options, ctx.Zone) + Duration.FromMinutes(1), $"instalment plan {plan.Id} active");
+            return (afterPlan, $"instalment plan {plan.Id} active");
         }
 
         return null;

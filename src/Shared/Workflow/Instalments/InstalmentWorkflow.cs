@@ -199,7 +199,9 @@ public sealed class InstalmentWorkflow(CollectionsDbContext db, CaseWorkflow cas
 
         instalment.Status = InstalmentStatus.Missed;
         var work = new List<WorkItem>(await cases.FollowUpAsync(ctx, $"instalment-missed:{instalment.Id}", PromiseWorkflow.BrokenPromiseStage, now, ct));
-        if (plan.Instalments.Count(i => i.Status == InstalmentStatus.Missed) >= options.DefaultAfterMissedInstalments)
+        // Defaulted after the configured number of misses, or when the last instalment is missed: nothing is left to keep to.
+        if (plan.Instalments.Count(i => i.Status == InstalmentStatus.Missed) >= options.DefaultAfterMissedInstalments
+            || plan.Instalments.All(i => i.Status is InstalmentStatus.Paid or InstalmentStatus.Missed))
         {
             plan.Status = InstalmentPlanStatus.Defaulted;
             // The plan no longer holds the strategy: its next step is due now.
@@ -222,7 +224,9 @@ public sealed class InstalmentWorkflow(CollectionsDbContext db, CaseWorkflow cas
         return new(work, "missed");
     }
 
-    /// <summary>Applies a payment to the plan's open instalments, oldest first; completes the plan when all are paid.</summary>
+    /// <summary>Applies a payment to the plan's unpaid instalments, oldest first, so arrears (a missed instalment) are caught up
+    /// before the current one; completes the plan when all are paid. A missed instalment paid later stays visible as the
+    /// follow-up it caused (case step "instalment-missed:...").</summary>
     internal static void ApplyPayment(InstalmentPlan plan, decimal amount, decimal tolerance)
     {
         var left = amount;
