@@ -13,24 +13,26 @@ public static class SchedulingSetup
 {
     /// <summary>
     /// Adds Quartz on the configured database (SQLite, PostgreSQL or SQL Server, the same connection string as EF Core),
-    /// clustered when <see cref="SchedulingOptions.Clustered"/>, the <see cref="WorkScheduler"/>, and the hosted service that
+    /// clustered when <see cref="WorkflowSchedulingOptions.Clustered"/>, the <see cref="WorkScheduler"/>, and the hosted service that
     /// starts and stops the scheduler with the host. Needs <c>AddCollectionsDatabase</c> and <c>AddCaseWorkflow</c>.
     /// </summary>
-    public static IHostApplicationBuilder AddWorkflowScheduling(this IHostApplicationBuilder builder)
+    /// <param name="builder">The host builder.</param>
+    /// <param name="configure">Further Quartz configuration (listeners, plug-ins) applied after the store's.</param>
+    public static IHostApplicationBuilder AddWorkflowScheduling(this IHostApplicationBuilder builder, Action<IQuartzBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<SchedulingOptions>()
-            .BindConfiguration(SchedulingOptions.Section)
+        builder.Services.AddOptions<WorkflowSchedulingOptions>()
+            .BindConfiguration(WorkflowSchedulingOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
         // Read now: the store's provider and connection are fixed when Quartz is configured.
-        var options = builder.Configuration.GetSection(SchedulingOptions.Section).Get<SchedulingOptions>() ?? new SchedulingOptions();
+        var options = builder.Configuration.GetSection(WorkflowSchedulingOptions.Section).Get<WorkflowSchedulingOptions>() ?? new WorkflowSchedulingOptions();
         var database = DatabaseSetup.ReadOptions(builder.Configuration);
         if (options.Clustered && database.Provider == DatabaseProvider.Sqlite)
         {
-            throw new OptionsValidationException(SchedulingOptions.Section, typeof(SchedulingOptions),
-                [$"{SchedulingOptions.Section}:{nameof(SchedulingOptions.Clustered)} needs a database several nodes share (Postgres or SqlServer), not a SQLite file."]);
+            throw new OptionsValidationException(WorkflowSchedulingOptions.Section, typeof(WorkflowSchedulingOptions),
+                [$"{WorkflowSchedulingOptions.Section}:{nameof(WorkflowSchedulingOptions.Clustered)} needs a database several nodes share (Postgres or SqlServer), not a SQLite file."]);
         }
 
         builder.Services.AddSingleton<WorkScheduler>();
@@ -67,6 +69,7 @@ public static class SchedulingSetup
                     store.UseClustering(_ => { });
                 }
             });
+            configure?.Invoke(q);
         });
         builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         if (options.ResyncOnStart)
@@ -78,7 +81,7 @@ public static class SchedulingSetup
     }
 }
 
-/// <summary>At start, schedules again whatever open work the database says is pending (see <see cref="SchedulingOptions.ResyncOnStart"/>).</summary>
+/// <summary>At start, schedules again whatever open work the database says is pending (see <see cref="WorkflowSchedulingOptions.ResyncOnStart"/>).</summary>
 internal sealed class WorkflowResync(WorkflowRunner runner, WorkScheduler scheduler) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken) =>

@@ -38,7 +38,9 @@ public sealed partial class WorkScheduler(ISchedulerFactory schedulers, ILogger<
             var trigger = TriggerBuilder.Create(scheduler.TimeProvider)
                 .WithIdentity(item.Name, Group)
                 .ForJob(job)
-                .StartAt(item.At.ToDateTimeOffset())
+                // Work already due starts now rather than in the past: Quartz then fires it at once instead of leaving it
+                // to the misfire handler's next round.
+                .StartAt(item.At.ToDateTimeOffset() is var at && at > scheduler.TimeProvider.GetUtcNow() ? at : scheduler.TimeProvider.GetUtcNow())
                 // Fired late (the host was down at the time): fire once as soon as possible, never skip.
                 .WithSchedule(SimpleScheduleBuilder.Create().WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
                 .Build();

@@ -124,7 +124,7 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
 
         if (await HoldUntilAsync(ctx, now, ct) is { } hold)
         {
-            step.DueAt = hold.Until;
+            Shift(steps, step, hold.Until);
             SetNext(@case, steps);
             await db.SaveChangesAsync(ct);
             WorkflowLog.StepDeferred(_logger, caseId.ToString(), stepKey, hold.Until.ToString(), hold.Reason);
@@ -310,6 +310,19 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
             "automated-dialing" when !policy.AllowsAutomatedDialing => "the creditor does not allow automated dialing",
             _ => null,
         };
+    }
+
+    /// <summary>Moves <paramref name="step"/> to <paramref name="dueAt"/> and every planned step after it by the same amount, so
+    /// the plan keeps its spacing (a held reminder does not let the phone call overtake it).</summary>
+    internal static void Shift(IEnumerable<CaseStep> steps, CaseStep step, Instant dueAt)
+    {
+        var delta = dueAt - step.DueAt;
+        foreach (var later in steps.Where(s => s.Status == CaseStepStatus.Planned && s.Sequence > step.Sequence))
+        {
+            later.DueAt += delta;
+        }
+
+        step.DueAt = dueAt;
     }
 
     private static void Close(Case @case, List<CaseStep> steps, Instant now, string reason)

@@ -207,11 +207,11 @@ public sealed class InstalmentWorkflow(CollectionsDbContext db, CaseWorkflow cas
             // The plan no longer holds the strategy: its next step is due now.
             if (ctx.Case is { } @case)
             {
-                var next = await db.CaseSteps.Where(s => s.CaseId == @case.Id && s.Status == CaseStepStatus.Planned)
-                    .OrderBy(s => s.Sequence).FirstOrDefaultAsync(ct);
+                var planned = await db.CaseSteps.Where(s => s.CaseId == @case.Id && s.Status == CaseStepStatus.Planned).ToListAsync(ct);
+                var next = planned.OrderBy(s => s.Sequence).FirstOrDefault();
                 if (next is not null)
                 {
-                    next.DueAt = now;
+                    CaseWorkflow.Shift(planned, next, now);
                     @case.NextStep = next.StepKey;
                     @case.NextStepDueAt = now;
                     work.Add(WorkItem.ForStep(@case.Id, next.StepKey, now));

@@ -4,7 +4,7 @@ using Quartz;
 namespace Collections.Dialer.Scheduling;
 
 /// <summary>Quartz settings for the workflow scheduler, bound from <c>Collections:Scheduling</c>.</summary>
-public sealed class SchedulingOptions
+public sealed class WorkflowSchedulingOptions
 {
     public const string Section = "Collections:Scheduling";
 
