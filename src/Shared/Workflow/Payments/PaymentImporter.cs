@@ -104,12 +104,22 @@ public sealed class PaymentImporter(CollectionsDbContext db, TimeProvider time, 
         db.Payments.AsNoTracking().Where(p => p.AccountId == null).OrderBy(p => p.ReceivedOn).ToListAsync(ct);
 
     /// <summary>Payments received from <paramref name="first"/> to <paramref name="last"/> (inclusive) per creditor and currency.</summary>
-    public async Task<IReadOnlyList<CreditorPaymentTotal>> TotalsAsync(LocalDate first, LocalDate last, CancellationToken ct = default)
+    public Task<IReadOnlyList<CreditorPaymentTotal>> TotalsAsync(LocalDate first, LocalDate last, CancellationToken ct = default) =>
+        TotalsAsync(first, last, null, ct);
+
+    /// <summary>As <see cref="TotalsAsync(LocalDate, LocalDate, CancellationToken)"/>, limited to the payments of one import when
+    /// <paramref name="batchId"/> is given.</summary>
+    public async Task<IReadOnlyList<CreditorPaymentTotal>> TotalsAsync(LocalDate first, LocalDate last, Guid? batchId, CancellationToken ct = default)
     {
-        var rows = await (from p in db.Payments.AsNoTracking()
+        var payments = db.Payments.AsNoTracking().Where(p => p.ReceivedOn >= first && p.ReceivedOn <= last);
+        if (batchId is { } batch)
+        {
+            payments = payments.Where(p => db.PaymentImportEntries.Any(e => e.BatchId == batch && e.PaymentId == p.Id));
+        }
+
+        var rows = await (from p in payments
                           join a in db.Accounts.AsNoTracking() on p.AccountId equals a.Id
                           join c in db.Creditors.AsNoTracking() on a.CreditorId equals c.Id
-                          where p.ReceivedOn >= first && p.ReceivedOn <= last
                           select new { c.Code, p.Currency, p.Amount, p.AllocatedFees, p.AllocatedInterest, p.AllocatedPrincipal }).ToListAsync(ct);
         // Grouped in memory: SQLite cannot sum decimals in SQL.
         return [.. rows.GroupBy(r => (r.Code, r.Currency)).OrderBy(g => g.Key.Code, StringComparer.Ordinal).ThenBy(g => g.Key.Currency, StringComparer.Ordinal)
