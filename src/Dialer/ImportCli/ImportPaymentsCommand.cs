@@ -65,10 +65,12 @@ public static class ImportPaymentsCommand
                     creditor = total.CreditorCode,
                     currency = total.Currency,
                     payments = total.Payments,
-                    amount = total.Amount,
-                    fees = total.Fees,
-                    interest = total.Interest,
-                    principal = total.Principal,
+                    amount = Math.Round(total.Amount, 2),
+                    fees = Math.Round(total.Fees, 2),
+                    interest = Math.Round(total.Interest, 2),
+                    principal = Math.Round(total.Principal, 2),
+                    // Paid beyond the balance: to refund or hold, never silently kept.
+                    unapplied = Math.Round(total.Amount - total.Fees - total.Interest - total.Principal, 2),
                 }, stdout);
             }
         }

@@ -13,8 +13,8 @@ public sealed class ImportPaymentsCommandTests
     private static async Task<(int Exit, List<JsonElement> Lines)> RunAsync(string sample)
     {
         var db = await TestDatabases.NewSqlite().MigrateAsync();
-        await WorkflowData.SeedAccountAsync(db, new LocalDate(2025, 3, 1), principal: 500m, reference: "TEL-1001");
-        await WorkflowData.SeedAccountAsync(db, new LocalDate(2025, 3, 1), principal: 300m, reference: "TEL-1002");
+        await WorkflowData.SeedAccountAsync(db, new LocalDate(2025, 3, 1), principal: 500m, reference: "DE-100001");
+        await WorkflowData.SeedAccountAsync(db, new LocalDate(2025, 3, 1), principal: 300m, reference: "DE-100002");
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         var exit = await ImportPaymentsCommand.RunAsync(new FileInfo(RepositoryRoot.Combine("config", "samples", sample)), db, NullLoggerFactory.Instance, stdout, stderr, TestContext.Current.CancellationToken);

@@ -16,8 +16,8 @@ public sealed class PaymentImportTests
     private static async Task<(DatabaseOptions Db, WorkDriver Driver)> SetUpAsync()
     {
         var db = await TestDatabases.NewSqlite().MigrateAsync();
-        await WorkflowData.SeedAccountAsync(db, new LocalDate(2025, 3, 1), principal: 500m, reference: "TEL-1001");
-        await WorkflowData.SeedAccountAsync(db, new LocalDate(2025, 3, 1), principal: 300m, reference: "TEL-1002");
+        await WorkflowData.SeedAccountAsync(db, new LocalDate(2025, 3, 1), principal: 500m, reference: "DE-100001");
+        await WorkflowData.SeedAccountAsync(db, new LocalDate(2025, 3, 1), principal: 300m, reference: "DE-100002");
         return (db, new WorkDriver(db, new FakeTimeProvider(new DateTimeOffset(2025, 3, 25, 8, 0, 0, TimeSpan.Zero))));
     }
 
@@ -35,9 +35,9 @@ public sealed class PaymentImportTests
 
         await using var context = DatabaseSetup.CreateContext(db);
         var accounts = await context.Accounts.AsNoTracking().ToDictionaryAsync(a => a.CreditorReference, Ct);
-        // 120.00 by transfer and 30.00 in cash on TEL-1001; 45.50 on TEL-1002 found inside "Rechnung TEL-1002 März".
-        Assert.Equal(150.00m, accounts["TEL-1001"].Paid);
-        Assert.Equal(45.50m, accounts["TEL-1002"].Paid);
+        // 120.00 by transfer and 30.00 in cash on DE-100001; 45.50 on DE-100002 found inside "Rechnung DE-100002 März".
+        Assert.Equal(150.00m, accounts["DE-100001"].Paid);
+        Assert.Equal(45.50m, accounts["DE-100002"].Paid);
         var unmatched = Assert.Single(await driver.WithAsync(s => s.Payments.UnmatchedAsync()));
         Assert.Equal((80.00m, "UNKNOWN-REF"), (unmatched.Amount, unmatched.Reference));
         // Principal only on these claims: BGB § 367 (1) puts everything on principal.
@@ -70,7 +70,7 @@ public sealed class PaymentImportTests
 
         await using var context = DatabaseSetup.CreateContext(db);
         var accounts = await context.Accounts.AsNoTracking().ToDictionaryAsync(a => a.CreditorReference, Ct);
-        Assert.Equal((120.00m, 50.00m), (accounts["TEL-1001"].Paid, accounts["TEL-1002"].Paid));
+        Assert.Equal((120.00m, 50.00m), (accounts["DE-100001"].Paid, accounts["DE-100002"].Paid));
         var payment = await context.Payments.AsNoTracking().SingleAsync(p => p.Amount == 120.00m, Ct);
         Assert.Equal(("DE89370400440532013000", PaymentMethod.BankTransfer, new LocalDate(2025, 3, 24)), (payment.PayerAccount, payment.Method, payment.ReceivedOn));
     }
