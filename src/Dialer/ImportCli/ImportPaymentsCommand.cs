@@ -65,12 +65,12 @@ public static class ImportPaymentsCommand
                     creditor = total.CreditorCode,
                     currency = total.Currency,
                     payments = total.Payments,
-                    amount = Math.Round(total.Amount, 2),
-                    fees = Math.Round(total.Fees, 2),
-                    interest = Math.Round(total.Interest, 2),
-                    principal = Math.Round(total.Principal, 2),
+                    amount = Cents(total.Amount),
+                    fees = Cents(total.Fees),
+                    interest = Cents(total.Interest),
+                    principal = Cents(total.Principal),
                     // Paid beyond the balance: to refund or hold, never silently kept.
-                    unapplied = Math.Round(total.Amount - total.Fees - total.Interest - total.Principal, 2),
+                    unapplied = Cents(total.Amount - total.Fees - total.Interest - total.Principal),
                 }, stdout);
             }
         }
@@ -89,4 +89,7 @@ public static class ImportPaymentsCommand
         }, stdout);
         return summary.Rejected > 0 ? CliOutput.BadInput : CliOutput.Ok;
     }
+
+    // Two decimals on output whatever scale the database returned ("45.0000" or "45.0"): adding 0.00m raises the scale.
+    private static decimal Cents(decimal amount) => Math.Round(amount, 2, MidpointRounding.AwayFromZero) + 0.00m;
 }
