@@ -18,9 +18,13 @@ public sealed class QuartzWorkflowTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task A_case_walks_to_legal_review_across_a_restart_with_nothing_lost_and_nothing_run_twice()
+    public async Task A_case_walks_to_legal_review_across_a_restart_with_nothing_lost_and_nothing_run_twice() =>
+        await WalkAcrossRestartAsync(await TestDatabases.NewSqlite().MigrateAsync());
+
+    /// <summary>Opens a consumer case due 14 March 2025, runs it to 20 March on one host, stops it over the phone campaign's
+    /// due time, and runs it to legal review on a second host.</summary>
+    internal static async Task WalkAcrossRestartAsync(DatabaseOptions db)
     {
-        var db = await TestDatabases.NewSqlite().MigrateAsync();
         var clock = new FakeTimeProvider(new DateTimeOffset(2025, 3, 1, 9, 0, 0, TimeSpan.Zero));
         var counter = new ExecutionCounter();
         var account = await WorkflowData.SeedAccountAsync(db, new LocalDate(2025, 3, 14));
@@ -139,4 +143,13 @@ public sealed class QuartzWorkflowTests
         var caseId = await context.Cases.Where(c => c.AccountId == accountId).Select(c => c.Id).SingleAsync(Ct);
         return await context.CaseSteps.AsNoTracking().SingleAsync(s => s.CaseId == caseId && s.StepKey == key, Ct);
     }
+}
+
+/// <summary>The same walk with Quartz's store on a real PostgreSQL server.</summary>
+[Trait("Category", "Integration")]
+public sealed class PostgresQuartzWorkflowTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+{
+    [Fact]
+    public async Task A_case_walks_to_legal_review_across_a_restart_on_PostgreSQL() =>
+        await QuartzWorkflowTests.WalkAcrossRestartAsync(await (await TestDatabases.NewPostgresAsync(await postgres.ServerAsync())).MigrateAsync());
 }

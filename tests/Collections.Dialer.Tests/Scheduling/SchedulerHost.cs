@@ -50,8 +50,7 @@ internal sealed class SchedulerHost : IAsyncDisposable
     /// <summary>The earliest next fire time among the triggers in Quartz's store, or null when none is stored.</summary>
     public async Task<DateTimeOffset?> NextFireTimeAsync()
     {
-        await using var connection = new SqliteConnection(_database.ConnectionString);
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var connection = await OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT MIN(NEXT_FIRE_TIME) FROM QRTZ_TRIGGERS WHERE NEXT_FIRE_TIME IS NOT NULL";
         var value = await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
@@ -94,13 +93,29 @@ internal sealed class SchedulerHost : IAsyncDisposable
         await quartz.DeleteJob(job.Key, TestContext.Current.CancellationToken);
     }
 
+    private async Task<System.Data.Common.DbConnection> OpenAsync()
+    {
+        System.Data.Common.DbConnection connection = _database.Provider == DatabaseProvider.Postgres
+            ? new Npgsql.NpgsqlConnection(_database.ConnectionString)
+            : new SqliteConnection(_database.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        return connection;
+    }
+
+    private static void AddParameter(System.Data.Common.DbCommand command, long ticks)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "now";
+        parameter.Value = ticks;
+        command.Parameters.Add(parameter);
+    }
+
     private async Task<string> DumpAsync()
     {
-        await using var connection = new SqliteConnection(_database.ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT TRIGGER_NAME || ' ' || TRIGGER_STATE || ' ' || NEXT_FIRE_TIME FROM QRTZ_TRIGGERS WHERE NEXT_FIRE_TIME <= $now UNION ALL SELECT 'fired ' || TRIGGER_NAME || ' ' || STATE FROM QRTZ_FIRED_TRIGGERS";
-        command.Parameters.AddWithValue("$now", _clock.GetUtcNow().UtcTicks);
+        command.CommandText = "SELECT TRIGGER_NAME || ' ' || TRIGGER_STATE || ' ' || NEXT_FIRE_TIME FROM QRTZ_TRIGGERS WHERE NEXT_FIRE_TIME <= @now UNION ALL SELECT 'fired ' || TRIGGER_NAME || ' ' || STATE FROM QRTZ_FIRED_TRIGGERS";
+        AddParameter(command, _clock.GetUtcNow().UtcTicks);
         var rows = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
@@ -117,12 +132,11 @@ internal sealed class SchedulerHost : IAsyncDisposable
         var ticks = _clock.GetUtcNow().UtcTicks;
         for (var attempt = 0; attempt < 3000; attempt++)
         {
-            await using var connection = new SqliteConnection(_database.ConnectionString);
-            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var connection = await OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT (SELECT COUNT(*) FROM QRTZ_TRIGGERS WHERE NEXT_FIRE_TIME <= $now) + (SELECT COUNT(*) FROM QRTZ_FIRED_TRIGGERS)";
-            command.Parameters.AddWithValue("$now", ticks);
-            if ((long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))! == 0)
+            command.CommandText = "SELECT (SELECT COUNT(*) FROM QRTZ_TRIGGERS WHERE NEXT_FIRE_TIME <= @now) + (SELECT COUNT(*) FROM QRTZ_FIRED_TRIGGERS)";
+            AddParameter(command, ticks);
+            if (Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
             {
                 return;
             }
