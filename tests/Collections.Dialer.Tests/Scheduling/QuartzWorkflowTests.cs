@@ -137,6 +137,25 @@ public sealed class QuartzWorkflowTests
         Assert.Equal(6, counter.Runs.Keys.Count(k => k.StartsWith("InstalmentCheck:", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task At_start_open_work_the_store_lacks_is_scheduled_again()
+    {
+        var db = await TestDatabases.NewSqlite().MigrateAsync();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 3, 1, 9, 0, 0, TimeSpan.Zero));
+        var account = await WorkflowData.SeedAccountAsync(db, new LocalDate(2025, 3, 14));
+        var driver = new WorkDriver(db, clock);
+        // Opened and a promise recorded, but the process died before handing the work to Quartz.
+        await driver.WithAsync(s => s.Cases.OpenAsync(account.Id, Ct));
+        var (promise, _) = await driver.WithAsync(s => s.Promises.RecordAsync(account.Id, 50m, new LocalDate(2025, 3, 10), ContactChannel.Call, ct: Ct));
+
+        await using var host = await SchedulerHost.StartAsync(db, clock, new ExecutionCounter(), resync: true);
+
+        var quartz = await host.QuartzAsync();
+        var step = await StepAsync(db, account.Id, "pre-due-reminder");
+        Assert.True(await quartz.Exists(new JobKey(WorkItem.ForStep(step.CaseId, step.StepKey, step.DueAt).Name, WorkScheduler.Group), Ct));
+        Assert.True(await quartz.Exists(new JobKey($"PromiseCheck:{promise.Id}", WorkScheduler.Group), Ct));
+    }
+
     private static async Task<CaseStep> StepAsync(DatabaseOptions db, AccountId accountId, string key)
     {
         await using var context = DatabaseSetup.CreateContext(db);
