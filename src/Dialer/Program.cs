@@ -14,6 +14,7 @@ return await CliApp.RunAsync(args,
 [
     MigrateCommand.Create(),
     ImportAccountsCommand.Create(),
+    ImportPaymentsCommand.Create(),
     ScriptsValidateCommand.Create(),
     InterestCommand.Create(),
     AmdCommand.Create(),

@@ -11,7 +11,18 @@ public static class CliApp
         var root = new RootCommand("Collections ops CLI: dialing, answering-machine detection, pacing simulation, scripts, imports, compliance and interest.");
         foreach (var verb in verbs)
         {
-            root.Subcommands.Add(verb);
+            // Two features may contribute sub-verbs to one verb ("import accounts", "import payments"): they are merged.
+            if (root.Subcommands.FirstOrDefault(c => c.Name == verb.Name) is { } existing)
+            {
+                foreach (var sub in verb.Subcommands.ToList())
+                {
+                    existing.Subcommands.Add(sub);
+                }
+            }
+            else
+            {
+                root.Subcommands.Add(verb);
+            }
         }
 
         var parsed = root.Parse(args);

@@ -1,6 +1,7 @@
 using Collections.Shared.Domain;
 using Collections.Shared.Hopper;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Collections.Shared.Workflow;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
@@ -31,6 +32,11 @@ public abstract class CollectionsDbContext(DbContextOptions options) : IdentityD
     public DbSet<HopperClaim> HopperClaims => Set<HopperClaim>();
     public DbSet<OutboundMessage> OutboundMessages => Set<OutboundMessage>();
     public DbSet<InboundMessage> InboundMessages => Set<InboundMessage>();
+    public DbSet<CaseStep> CaseSteps => Set<CaseStep>();
+    public DbSet<ScheduledContact> ScheduledContacts => Set<ScheduledContact>();
+    public DbSet<SettlementOffer> SettlementOffers => Set<SettlementOffer>();
+    public DbSet<PaymentImportBatch> PaymentImportBatches => Set<PaymentImportBatch>();
+    public DbSet<PaymentImportEntry> PaymentImportEntries => Set<PaymentImportEntry>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

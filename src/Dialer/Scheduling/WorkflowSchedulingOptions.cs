@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+using Quartz;
+
+namespace Collections.Dialer.Scheduling;
+
+/// <summary>Quartz settings for the workflow scheduler, bound from <c>Collections:Scheduling</c>.</summary>
+public sealed class WorkflowSchedulingOptions
+{
+    public const string Section = "Collections:Scheduling";
+
+    /// <summary>Scheduler name; every node of a cluster uses the same one (it is the SCHED_NAME column).</summary>
+    [Required]
+    public string InstanceName { get; set; } = "collections-workflow";
+
+    /// <summary>Several nodes share the database (quartz.jobStore.clustered): each trigger fires on one node only, and a dead
+    /// node's firings are recovered by another. Needs PostgreSQL or SQL Server; a SQLite file is one node's.</summary>
+    public bool Clustered { get; set; }
+
+    /// <summary>What the job store does about its tables at start. CreateIfMissing (default) runs Quartz's own schema script
+    /// for the provider; Validate only checks, for databases where the scheduler has no DDL rights (docs/workflow.md).</summary>
+    public SchemaProvisioning SchemaProvisioning { get; set; } = SchemaProvisioning.CreateIfMissing;
+
+    /// <summary>Jobs run at the same time on this node.</summary>
+    [Range(1, 64)]
+    public int MaxConcurrency { get; set; } = 4;
+
+    /// <summary>At start, schedule again the next step of every open case, every pending promise check and every open
+    /// instalment's reminder and check. Scheduling is keyed, so this adds only what a crash between a job's commit and its
+    /// scheduling of the follow-up could have lost.</summary>
+    public bool ResyncOnStart { get; set; } = true;
+}

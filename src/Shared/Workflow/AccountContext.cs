@@ -1,0 +1,37 @@
+using Collections.Shared.Calendars;
+using Collections.Shared.Compliance;
+using Collections.Shared.Domain;
+using Collections.Shared.Persistence;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using NodaTime.TimeZones;
+
+namespace Collections.Shared.Workflow;
+
+/// <summary>An account with what the workflow needs around it: debtor, creditor, case, zone and working-day calendar.</summary>
+internal sealed record AccountContext(Account Account, Debtor Debtor, Creditor Creditor, Case? Case, DateTimeZone Zone, WorkingDayCalendar? Calendar)
+{
+    public static async Task<AccountContext> LoadAsync(CollectionsDbContext db, AccountId accountId, CancellationToken ct)
+    {
+        var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == accountId, ct)
+            ?? throw new InvalidOperationException($"Account {accountId} does not exist.");
+        var debtor = await db.Debtors.Include(d => d.Addresses).Include(d => d.Phones).SingleAsync(d => d.Id == account.DebtorId, ct);
+        var creditor = await db.Creditors.SingleAsync(c => c.Id == account.CreditorId, ct);
+        var @case = await db.Cases.SingleOrDefaultAsync(c => c.AccountId == accountId, ct);
+        var resolved = DebtorZoneResolver.Resolve(debtor);
+        var country = resolved?.Country ?? creditor.Country;
+        var zone = resolved is { Zones.Count: > 0 } && resolved.Primary.Id != "Etc/Unknown" ? resolved.Primary : ZoneOfCountry(country);
+        // Working days and holidays come from the debtor's country (seed 001: "the next working morning").
+        WorkingDayCalendars.TryGet(country, out var calendar);
+        return new AccountContext(account, debtor, creditor, @case, zone, calendar);
+    }
+
+    /// <summary>Today in the debtor's zone.</summary>
+    public LocalDate Today(Instant now) => now.InZone(Zone).Date;
+
+    private static DateTimeZone ZoneOfCountry(string country)
+    {
+        var location = TzdbDateTimeZoneSource.Default.ZoneLocations?.FirstOrDefault(l => string.Equals(l.CountryCode, country, StringComparison.OrdinalIgnoreCase));
+        return location is null ? DateTimeZone.Utc : DateTimeZoneProviders.Tzdb[location.ZoneId];
+    }
+}

@@ -1,0 +1,359 @@
+using Collections.Shared.Domain;
+using Collections.Shared.Persistence;
+using Collections.Shared.Workflow.Risk;
+using Collections.Shared.Workflow.Strategies;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NodaTime;
+
+namespace Collections.Shared.Workflow;
+
+/// <summary>A case's plan as a person sees it: strategy, phase, flags, next step and every step with its state.</summary>
+/// <param name="CaseId">The case.</param>
+/// <param name="StrategyId">The chosen strategy.</param>
+/// <param name="Phase">Current phase.</param>
+/// <param name="RiskFlags">Raised warning signs.</param>
+/// <param name="NextStep">Next step key, or null when nothing is planned.</param>
+/// <param name="NextStepDueAt">When the next step is due.</param>
+/// <param name="Steps">All steps, by due time.</param>
+public sealed record CasePlan(CaseId CaseId, string? StrategyId, CasePhase Phase, IReadOnlySet<string> RiskFlags, string? NextStep, Instant? NextStepDueAt, IReadOnlyList<CaseStep> Steps);
+
+/// <summary>The result of a workflow operation: what changed and the timed work to hand to the scheduler.</summary>
+/// <param name="Work">Work to schedule.</param>
+/// <param name="Outcome">What happened, for logs and tests ("done", "skipped", "deferred", "not-due", "already-done").</param>
+public sealed record WorkflowResult(IReadOnlyList<WorkItem> Work, string Outcome)
+{
+    /// <summary>Nothing to do.</summary>
+    public static WorkflowResult Nothing(string outcome) => new([], outcome);
+}
+
+/// <summary>Claim analysis, plan and step execution for cases (seeds 001-003). Every method is idempotent: running it
+/// again for the same case and step finds the state it left and does nothing, which is what makes a scheduler retry safe.</summary>
+public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalog, WorkflowOptions options, TimeProvider time, ILogger<CaseWorkflow>? logger = null)
+{
+    private readonly ILogger _logger = logger ?? NullLogger<CaseWorkflow>.Instance;
+
+    private Instant Now => Instant.FromDateTimeOffset(time.GetUtcNow());
+
+    /// <summary>Analyses the claim, chooses the strategy, writes the plan and returns the first step to schedule.
+    /// A case that already has a plan is returned unchanged with its next step.</summary>
+    public async Task<WorkflowResult> OpenAsync(AccountId accountId, CancellationToken ct = default)
+    {
+        var ctx = await AccountContext.LoadAsync(db, accountId, ct);
+        if (ctx.Case is { StrategyId: not null } existing)
+        {
+            var steps = await StepsOf(existing.Id, ct);
+            return new(NextWork(existing, steps), "already-open");
+        }
+
+        var now = Now;
+        var facts = await FactsAsync(ctx, now, ct);
+        var strategy = catalog.Choose(facts)
+            ?? throw new StrategyException($"No strategy matches account {accountId} ({facts.Industry}, {facts.DebtorKind}, balance {facts.Balance}, {facts.DaysPastDue} days past due).");
+        var @case = ctx.Case;
+        if (@case is null)
+        {
+            @case = new Case { AccountId = accountId, OpenedAt = now };
+            db.Cases.Add(@case);
+        }
+
+        @case.StrategyId = strategy.Id;
+        @case.RiskFlags = RiskSignals.Format(facts.RiskFlags);
+        @case.Phase = CasePhase.New;
+        var planned = StrategyPlanner.Plan(strategy, ctx.Account.DueDate, ctx.Zone, ctx.Calendar, now);
+        var rows = planned.Select(p => new CaseStep
+        {
+            CaseId = @case.Id,
+            Sequence = p.Sequence,
+            StepKey = p.Step.Id,
+            Phase = p.Step.Phase,
+            Channel = p.Step.Channel,
+            Campaign = p.Step.Campaign,
+            ScriptStage = p.Step.ScriptStage,
+            DueAt = p.DueAt,
+            Status = p.SkipReason is null ? CaseStepStatus.Planned : CaseStepStatus.Skipped,
+            Note = p.SkipReason ?? p.Step.Template,
+        }).ToList();
+        db.CaseSteps.AddRange(rows);
+        SetNext(@case, rows);
+        await db.SaveChangesAsync(ct);
+        WorkflowLog.CaseOpened(_logger, @case.Id.ToString(), strategy.Id, rows.Count, @case.RiskFlags ?? "none");
+        return new(NextWork(@case, rows), "opened");
+    }
+
+    /// <summary>The plan of the case on <paramref name="accountId"/>, or null when it has no case.</summary>
+    public async Task<CasePlan?> PlanAsync(AccountId accountId, CancellationToken ct = default)
+    {
+        var @case = await db.Cases.AsNoTracking().SingleOrDefaultAsync(c => c.AccountId == accountId, ct);
+        if (@case is null)
+        {
+            return null;
+        }
+
+        var steps = await db.CaseSteps.AsNoTracking().Where(s => s.CaseId == @case.Id).ToListAsync(ct);
+        return new CasePlan(@case.Id, @case.StrategyId, @case.Phase, RiskSignals.Parse(@case.RiskFlags), @case.NextStep, @case.NextStepDueAt,
+            [.. steps.OrderBy(s => s.DueAt).ThenBy(s => s.Sequence)]);
+    }
+
+    /// <summary>Runs step <paramref name="stepKey"/> of case <paramref name="caseId"/> if it is planned and due.</summary>
+    public async Task<WorkflowResult> ExecuteStepAsync(CaseId caseId, string stepKey, CancellationToken ct = default)
+    {
+        var now = Now;
+        var step = await db.CaseSteps.SingleOrDefaultAsync(s => s.CaseId == caseId && s.StepKey == stepKey, ct);
+        if (step is null || step.Status != CaseStepStatus.Planned)
+        {
+            return WorkflowResult.Nothing("already-done");
+        }
+
+        if (step.DueAt > now)
+        {
+            // A trigger for a time the step has since been moved away from: the new time has its own trigger.
+            return WorkflowResult.Nothing("not-due");
+        }
+
+        var @case = await db.Cases.SingleAsync(c => c.Id == caseId, ct);
+        var ctx = await AccountContext.LoadAsync(db, @case.AccountId, ct);
+        var steps = await StepsOf(caseId, ct);
+        if (@case.ClosedAt is not null || ctx.Account.Balance.Amount <= 0)
+        {
+            Close(@case, steps, now, "the balance is paid");
+            await db.SaveChangesAsync(ct);
+            return WorkflowResult.Nothing("closed");
+        }
+
+        if (await HoldUntilAsync(ctx, now, ct) is { } hold)
+        {
+            Shift(steps, step, hold.Until);
+            SetNext(@case, steps);
+            await db.SaveChangesAsync(ct);
+            WorkflowLog.StepDeferred(_logger, caseId.ToString(), stepKey, hold.Until.ToString(), hold.Reason);
+            return new([WorkItem.ForStep(caseId, stepKey, hold.Until)], "deferred");
+        }
+
+        var strategyStep = @case.StrategyId is null ? null : catalog.Get(@case.StrategyId).Steps.FirstOrDefault(s => s.Id == BaseKey(stepKey));
+        var flags = RiskSignals.Parse(@case.RiskFlags);
+        var unmet = strategyStep is null ? null : Unmet(strategyStep.Condition, ctx, flags);
+        step.ExecutedAt = now;
+        if (unmet is not null)
+        {
+            step.Status = CaseStepStatus.Skipped;
+            step.Note = unmet;
+        }
+        else
+        {
+            step.Status = CaseStepStatus.Done;
+            @case.Phase = step.Phase;
+            if (step.Channel is { } channel)
+            {
+                await QueueAsync(ctx.Account.Id, caseId, channel, step.Campaign!, step.ScriptStage, Max(step.DueAt, now), $"strategy:{stepKey}", $"case:{caseId}:{stepKey}", now, ct);
+            }
+
+            if (strategyStep?.RepeatEveryDays is { } every)
+            {
+                // Hibernation (seed 000: keep monitoring debtors who cannot pay now): the step plans its own re-check,
+                // and each re-check looks at the account's history again.
+                var facts = await FactsAsync(ctx, now, ct);
+                @case.RiskFlags = RiskSignals.Format(facts.RiskFlags);
+                var next = new CaseStep
+                {
+                    CaseId = caseId,
+                    Sequence = steps.Max(s => s.Sequence) + 1,
+                    StepKey = $"{strategyStep.Id}#{Occurrence(stepKey) + 1}",
+                    Phase = step.Phase,
+                    Channel = step.Channel,
+                    Campaign = step.Campaign,
+                    ScriptStage = step.ScriptStage,
+                    DueAt = now + Duration.FromDays(every),
+                    Note = "periodic re-check",
+                };
+                db.CaseSteps.Add(next);
+                steps.Add(next);
+            }
+        }
+
+        SetNext(@case, steps);
+        await db.SaveChangesAsync(ct);
+        WorkflowLog.StepRun(_logger, caseId.ToString(), stepKey, step.Status.ToString(), step.Note ?? string.Empty);
+        return new(NextWork(@case, steps), unmet is null ? "done" : "skipped");
+    }
+
+    /// <summary>Records an event step (a broken promise, a missed instalment): a follow-up call with the given script stage,
+    /// queued now, and the case moves on to it. Keyed by <paramref name="key"/>, so the same event twice queues one call.</summary>
+    internal async Task<IReadOnlyList<WorkItem>> FollowUpAsync(AccountContext ctx, string key, string stage, Instant now, CancellationToken ct)
+    {
+        await QueueAsync(ctx.Account.Id, ctx.Case?.Id, ContactChannel.Call, options.FollowUpCampaign, stage, now, key, key, now, ct);
+        if (ctx.Case is not { } @case)
+        {
+            return [];
+        }
+
+        var steps = await StepsOf(@case.Id, ct);
+        if (steps.All(s => s.StepKey != key))
+        {
+            var step = new CaseStep
+            {
+                CaseId = @case.Id,
+                Sequence = steps.Count == 0 ? 1 : steps.Max(s => s.Sequence) + 1,
+                StepKey = key,
+                Phase = CasePhase.PhoneAndMessages,
+                Channel = ContactChannel.Call,
+                Campaign = options.FollowUpCampaign,
+                ScriptStage = stage,
+                DueAt = now,
+                Status = CaseStepStatus.Done,
+                ExecutedAt = now,
+            };
+            db.CaseSteps.Add(step);
+            steps.Add(step);
+        }
+
+        @case.Phase = CasePhase.PhoneAndMessages;
+        SetNext(@case, steps);
+        return NextWork(@case, steps);
+    }
+
+    /// <summary>Moves the case to <paramref name="phase"/> (a payment arrangement) without touching its planned steps.</summary>
+    internal static void EnterPhase(AccountContext ctx, CasePhase phase)
+    {
+        if (ctx.Case is { } @case)
+        {
+            @case.Phase = phase;
+        }
+    }
+
+    /// <summary>Closes the case and cancels what is still planned.</summary>
+    internal async Task CloseAsync(Case @case, Instant now, string reason, CancellationToken ct) => Close(@case, await StepsOf(@case.Id, ct), now, reason);
+
+    /// <summary>The claim-analysis facts for an account.</summary>
+    internal async Task<ClaimFacts> FactsAsync(AccountContext ctx, Instant now, CancellationToken ct)
+    {
+        var accountId = ctx.Account.Id;
+        var payments = await db.Payments.AsNoTracking().Where(p => p.AccountId == accountId).ToListAsync(ct);
+        var broken = await db.Promises.CountAsync(p => p.AccountId == accountId && p.Status == PromiseStatus.Broken, ct);
+        var flags = RiskSignals.Evaluate(payments, ctx.Debtor.Addresses, now, options.AddressChangeThreshold, options.AddressChangeWindowDays);
+        var daysPastDue = Period.DaysBetween(ctx.Account.DueDate, ctx.Today(now));
+        return new ClaimFacts(ctx.Account.Industry, ctx.Debtor.Kind, ctx.Account.Balance.Amount, daysPastDue, flags, broken);
+    }
+
+    /// <summary>A pending promise or an active plan holds the strategy: no reminder or escalation while the debtor keeps to
+    /// what was agreed (seed 001: a payment schedule with a promise to pay replaces the next reminder).</summary>
+    private async Task<(Instant Until, string Reason)?> HoldUntilAsync(AccountContext ctx, Instant now, CancellationToken ct)
+    {
+        var accountId = ctx.Account.Id;
+        var today = ctx.Today(now);
+        var promises = await db.Promises.AsNoTracking().Where(p => p.AccountId == accountId && p.Status == PromiseStatus.Pending).ToListAsync(ct);
+        if (promises.Where(p => p.DueDate.PlusDays(options.PromiseGraceDays) >= today).MaxBy(p => p.DueDate) is { } promise
+            && PromiseWorkflow.CheckTime(promise.DueDate, options, ctx.Zone) + Duration.FromMinutes(1) is var afterCheck && afterCheck > now)
+        {
+            return (afterCheck, $"promise to pay {promise.Id} pending");
+        }
+
+        var plan = await db.InstalmentPlans.AsNoTracking().Include(p => p.Instalments)
+            .FirstOrDefaultAsync(p => p.AccountId == accountId && p.Status == InstalmentPlanStatus.Active, ct);
+        if (plan is not null && plan.Instalments.Count > 0
+            && InstalmentWorkflow.CheckTime(plan.Instalments.Max(i => i.DueDate), options, ctx.Zone) + Duration.FromMinutes(1) is var afterPlan && afterPlan > now)
+        {
+            return (afterPlan, $"instalment plan {plan.Id} active");
+        }
+
+        return null;
+    }
+
+    private async Task QueueAsync(AccountId accountId, CaseId? caseId, ContactChannel channel, string campaign, string? stage, Instant dueAt, string reason, string key, Instant now, CancellationToken ct)
+    {
+        if (await db.ScheduledContacts.AnyAsync(c => c.IdempotencyKey == key, ct) || db.ScheduledContacts.Local.Any(c => c.IdempotencyKey == key))
+        {
+            return;
+        }
+
+        db.ScheduledContacts.Add(new ScheduledContact
+        {
+            AccountId = accountId,
+            CaseId = caseId,
+            Channel = channel,
+            Campaign = campaign,
+            ScriptStage = stage,
+            DueAt = dueAt,
+            Reason = reason,
+            IdempotencyKey = key,
+            CreatedAt = now,
+        });
+    }
+
+    /// <summary>Queues a contact once per <paramref name="key"/> (reminders, follow-ups).</summary>
+    internal Task QueueContactAsync(AccountContext ctx, ContactChannel channel, string campaign, string stage, Instant dueAt, string key, Instant now, CancellationToken ct) =>
+        QueueAsync(ctx.Account.Id, ctx.Case?.Id, channel, campaign, stage, dueAt, key, key, now, ct);
+
+    private static string? Unmet(StepCondition condition, AccountContext ctx, IReadOnlySet<string> flags)
+    {
+        if (condition.MinBalance is { } min && ctx.Account.Balance.Amount < min)
+        {
+            return $"balance below {min}";
+        }
+
+        if (condition.AnyRiskFlags.Count > 0 && !condition.AnyRiskFlags.Overlaps(flags))
+        {
+            return $"none of the flags {string.Join(", ", condition.AnyRiskFlags)} raised";
+        }
+
+        if (condition.NoRiskFlags.Overlaps(flags))
+        {
+            return $"flag {string.Join(", ", condition.NoRiskFlags.Intersect(flags))} raised";
+        }
+
+        var policy = ctx.Creditor.Policy;
+        return condition.CreditorAllows switch
+        {
+            "sms" when !policy.AllowsSms => "the creditor does not allow SMS",
+            "whatsapp" when !policy.AllowsWhatsApp => "the creditor does not allow WhatsApp",
+            "automated-dialing" when !policy.AllowsAutomatedDialing => "the creditor does not allow automated dialing",
+            _ => null,
+        };
+    }
+
+    /// <summary>Moves <paramref name="step"/> to <paramref name="dueAt"/> and every planned step after it by the same amount, so
+    /// the plan keeps its spacing (a held reminder does not let the phone call overtake it).</summary>
+    internal static void Shift(IEnumerable<CaseStep> steps, CaseStep step, Instant dueAt)
+    {
+        var delta = dueAt - step.DueAt;
+        foreach (var later in steps.Where(s => s.Status == CaseStepStatus.Planned && s.Sequence > step.Sequence))
+        {
+            later.DueAt += delta;
+        }
+
+        step.DueAt = dueAt;
+    }
+
+    private static void Close(Case @case, List<CaseStep> steps, Instant now, string reason)
+    {
+        foreach (var planned in steps.Where(s => s.Status == CaseStepStatus.Planned))
+        {
+            planned.Status = CaseStepStatus.Cancelled;
+            planned.Note = reason;
+        }
+
+        @case.Phase = CasePhase.Closed;
+        @case.ClosedAt ??= now;
+        SetNext(@case, steps);
+    }
+
+    private static void SetNext(Case @case, IEnumerable<CaseStep> steps)
+    {
+        var next = steps.Where(s => s.Status == CaseStepStatus.Planned).OrderBy(s => s.DueAt).ThenBy(s => s.Sequence).FirstOrDefault();
+        @case.NextStep = next?.StepKey;
+        @case.NextStepDueAt = next?.DueAt;
+    }
+
+    private static IReadOnlyList<WorkItem> NextWork(Case @case, IEnumerable<CaseStep> steps) =>
+        steps.Where(s => s.Status == CaseStepStatus.Planned).OrderBy(s => s.DueAt).ThenBy(s => s.Sequence).Take(1)
+            .Select(s => WorkItem.ForStep(@case.Id, s.StepKey, s.DueAt)).ToList();
+
+    private Task<List<CaseStep>> StepsOf(CaseId caseId, CancellationToken ct) => db.CaseSteps.Where(s => s.CaseId == caseId).ToListAsync(ct);
+
+    private static string BaseKey(string stepKey) => stepKey.Split('#')[0];
+
+    private static int Occurrence(string stepKey) => stepKey.Split('#') is [_, var n] && int.TryParse(n, out var i) ? i : 1;
+
+    private static Instant Max(Instant a, Instant b) => a > b ? a : b;
+}

@@ -1,0 +1,274 @@
+using Collections.Shared.Domain;
+using Collections.Shared.Persistence;
+using Collections.Shared.Workflow.Strategies;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NodaTime;
+using NodaTime.Text;
+
+namespace Collections.Shared.Workflow;
+
+/// <summary>What a debtor and an operator agree: the amount to spread, over how many instalments, how often, from when.</summary>
+/// <param name="Total">Amount the plan covers, down payment included (usually the balance).</param>
+/// <param name="Count">Number of regular instalments (the down payment is not counted).</param>
+/// <param name="Frequency">How often they fall due.</param>
+/// <param name="FirstDueDate">Due date of the first regular instalment.</param>
+/// <param name="DownPayment">Paid first, on <paramref name="DownPaymentDate"/>; zero for none.</param>
+/// <param name="DownPaymentDate">When the down payment is due; defaults to the day the plan is made.</param>
+public sealed record InstalmentRequest(decimal Total, int Count, InstalmentFrequency Frequency, LocalDate FirstDueDate, decimal DownPayment = 0m, LocalDate? DownPaymentDate = null);
+
+/// <summary>One line of a generated schedule.</summary>
+public sealed record ScheduledInstalment(int Number, LocalDate DueDate, decimal Amount, bool IsDownPayment);
+
+/// <summary>A generated schedule, or the policy rules it breaks.</summary>
+public sealed record InstalmentSchedule(IReadOnlyList<ScheduledInstalment> Instalments, IReadOnlyList<string> Errors)
+{
+    public bool IsValid => Errors.Count == 0;
+}
+
+/// <summary>Instalment plans (seed 004: instalment agreements on request, with a reminder call before each instalment falls
+/// due; late or missed payments flagged at once).</summary>
+public sealed class InstalmentWorkflow(CollectionsDbContext db, CaseWorkflow cases, WorkflowOptions options, TimeProvider time, ILogger<InstalmentWorkflow>? logger = null)
+{
+    /// <summary>The script stage of the reminder call (config/scripts/*-pre-instalment-reminder.yaml).</summary>
+    public const string ReminderStage = "pre-instalment-reminder";
+
+    private readonly ILogger _logger = logger ?? NullLogger<InstalmentWorkflow>.Instance;
+
+    private Instant Now => Instant.FromDateTimeOffset(time.GetUtcNow());
+
+    /// <summary>
+    /// Splits <see cref="InstalmentRequest.Total"/> less the down payment into equal instalments rounded down to the currency's
+    /// minor unit, the rounding remainder on the last one, and checks the creditor's policy: at most
+    /// <see cref="CreditorPolicy.MaxInstalments"/> instalments, none below <see cref="CreditorPolicy.MinInstalment"/>.
+    /// </summary>
+    public static InstalmentSchedule Build(InstalmentRequest request, string currency, CreditorPolicy policy, LocalDate today)
+    {
+        var errors = new List<string>();
+        var minor = Currencies.MinorUnits(currency);
+        var financed = request.Total - request.DownPayment;
+        if (request.Count < 1)
+        {
+            errors.Add("count: at least one instalment is needed.");
+        }
+        else if (request.Count > policy.MaxInstalments)
+        {
+            errors.Add($"count: {request.Count} instalments exceed the creditor's maximum of {policy.MaxInstalments}.");
+        }
+
+        if (request.DownPayment < 0 || financed <= 0)
+        {
+            errors.Add("downPayment: must be at least zero and less than the total.");
+        }
+
+        if (errors.Count > 0)
+        {
+            return new([], errors);
+        }
+
+        var factor = Pow10(minor);
+        var regular = Math.Floor(financed / request.Count * factor) / factor;
+        var last = financed - (regular * (request.Count - 1));
+        if (regular < policy.MinInstalment)
+        {
+            errors.Add($"count: an instalment of {regular} {currency} is below the creditor's minimum of {policy.MinInstalment} {currency}.");
+            return new([], errors);
+        }
+
+        var list = new List<ScheduledInstalment>();
+        if (request.DownPayment > 0)
+        {
+            list.Add(new(1, request.DownPaymentDate ?? today, request.DownPayment, true));
+        }
+
+        for (var i = 0; i < request.Count; i++)
+        {
+            var due = request.Frequency switch
+            {
+                InstalmentFrequency.Weekly => request.FirstDueDate.PlusWeeks(i),
+                InstalmentFrequency.Fortnightly => request.FirstDueDate.PlusWeeks(2 * i),
+                // Counted from the first date each time, so 31 January gives 28/29 February and then 31 March again.
+                _ => request.FirstDueDate.PlusMonths(i),
+            };
+            list.Add(new(list.Count + 1, due, i == request.Count - 1 ? last : regular, false));
+        }
+
+        return new(list, errors);
+    }
+
+    /// <summary>When an instalment due on <paramref name="dueDate"/> is checked: 06:00 local after the grace days.</summary>
+    public static Instant CheckTime(LocalDate dueDate, WorkflowOptions options, DateTimeZone zone) =>
+        StrategyPlanner.At(dueDate.PlusDays(options.InstalmentGraceDays + 1), new LocalTime(6, 0), zone);
+
+    /// <summary>When the reminder before an instalment due on <paramref name="dueDate"/> is queued: the configured number of
+    /// days before, at the configured local hour in the debtor's zone.</summary>
+    public static Instant ReminderTime(LocalDate dueDate, WorkflowOptions options, DateTimeZone zone) =>
+        StrategyPlanner.At(dueDate.PlusDays(-options.ReminderDaysBefore), LocalTimePattern.CreateWithInvariantCulture("HH:mm").Parse(options.ReminderLocalTime).Value, zone);
+
+    /// <summary>Creates a plan on the account after checking it against the creditor's policy; returns the reminders and
+    /// checks to schedule. Throws <see cref="ArgumentException"/> naming the rule a plan breaks.</summary>
+    public async Task<(InstalmentPlan Plan, IReadOnlyList<WorkItem> Work)> CreateAsync(AccountId accountId, InstalmentRequest request, AgentId? agent = null, CancellationToken ct = default)
+    {
+        var now = Now;
+        var ctx = await AccountContext.LoadAsync(db, accountId, ct);
+        if (await db.InstalmentPlans.AnyAsync(p => p.AccountId == accountId && p.Status == InstalmentPlanStatus.Active, ct))
+        {
+            throw new ArgumentException("The account already has an active instalment plan.", nameof(accountId));
+        }
+
+        var schedule = Build(request, ctx.Account.Currency, ctx.Creditor.Policy, ctx.Today(now));
+        if (!schedule.IsValid)
+        {
+            throw new ArgumentException(string.Join(" ", schedule.Errors), nameof(request));
+        }
+
+        var plan = new InstalmentPlan
+        {
+            AccountId = accountId,
+            AgentId = agent,
+            Currency = ctx.Account.Currency,
+            Total = request.Total,
+            DownPayment = request.DownPayment,
+            Frequency = request.Frequency,
+            CreatedAt = now,
+        };
+        plan.Instalments = [.. schedule.Instalments.Select(s => new Instalment { PlanId = plan.Id, Number = s.Number, DueDate = s.DueDate, Amount = s.Amount })];
+        db.InstalmentPlans.Add(plan);
+        CaseWorkflow.EnterPhase(ctx, CasePhase.PaymentArrangement);
+        await db.SaveChangesAsync(ct);
+
+        var work = new List<WorkItem>();
+        foreach (var instalment in plan.Instalments)
+        {
+            if (instalment.DueDate > ctx.Today(now))
+            {
+                var remindAt = ReminderTime(instalment.DueDate, options, ctx.Zone);
+                work.Add(new WorkItem(WorkKind.InstalmentReminder, instalment.Id.ToString(), remindAt < now ? now : remindAt));
+            }
+
+            work.Add(new WorkItem(WorkKind.InstalmentCheck, instalment.Id.ToString(), CheckTime(instalment.DueDate, options, ctx.Zone)));
+        }
+
+        return (plan, work);
+    }
+
+    /// <summary>Queues the reminder call, and a message where the creditor allows SMS, to the reminder campaigns; once per instalment.</summary>
+    public async Task<WorkflowResult> RemindAsync(InstalmentId instalmentId, CancellationToken ct = default)
+    {
+        var now = Now;
+        var (instalment, plan) = await LoadAsync(instalmentId, ct);
+        if (instalment is null || plan!.Status != InstalmentPlanStatus.Active || instalment.Status == InstalmentStatus.Paid)
+        {
+            return WorkflowResult.Nothing("not-needed");
+        }
+
+        var ctx = await AccountContext.LoadAsync(db, plan.AccountId, ct);
+        if (now < ReminderTime(instalment.DueDate, options, ctx.Zone) && instalment.DueDate.PlusDays(-options.ReminderDaysBefore) > ctx.Today(now))
+        {
+            return WorkflowResult.Nothing("not-due");
+        }
+
+        var key = $"instalment-reminder:{instalment.Id}";
+        await cases.QueueContactAsync(ctx, ContactChannel.Call, options.ReminderCampaign, ReminderStage, now, $"{key}:call", now, ct);
+        if (ctx.Creditor.Policy.AllowsSms && ctx.Debtor.Phones.Any(p => p.Kind == PhoneKind.Mobile))
+        {
+            await cases.QueueContactAsync(ctx, ContactChannel.Sms, options.ReminderMessageCampaign, ReminderStage, now, $"{key}:sms", now, ct);
+        }
+
+        await db.SaveChangesAsync(ct);
+        return WorkflowResult.Nothing("reminded");
+    }
+
+    /// <summary>Decides an instalment after its grace days: missed when unpaid beyond the creditor's tolerance (a follow-up
+    /// call is queued); the plan defaults after the configured number of misses and the strategy resumes.</summary>
+    public async Task<WorkflowResult> CheckAsync(InstalmentId instalmentId, CancellationToken ct = default)
+    {
+        var now = Now;
+        var (instalment, plan) = await LoadAsync(instalmentId, ct);
+        if (instalment is null || plan!.Status != InstalmentPlanStatus.Active || instalment.Status is InstalmentStatus.Paid or InstalmentStatus.Missed)
+        {
+            return WorkflowResult.Nothing("already-done");
+        }
+
+        var ctx = await AccountContext.LoadAsync(db, plan.AccountId, ct);
+        if (now < CheckTime(instalment.DueDate, options, ctx.Zone))
+        {
+            return WorkflowResult.Nothing("not-due");
+        }
+
+        instalment.Status = InstalmentStatus.Missed;
+        var work = new List<WorkItem>(await cases.FollowUpAsync(ctx, $"instalment-missed:{instalment.Id}", PromiseWorkflow.BrokenPromiseStage, now, ct));
+        // Defaulted after the configured number of misses, or when the last instalment is missed: nothing is left to keep to.
+        if (plan.Instalments.Count(i => i.Status == InstalmentStatus.Missed) >= options.DefaultAfterMissedInstalments
+            || plan.Instalments.All(i => i.Status is InstalmentStatus.Paid or InstalmentStatus.Missed))
+        {
+            plan.Status = InstalmentPlanStatus.Defaulted;
+            // The plan no longer holds the strategy: its next step is due now.
+            if (ctx.Case is { } @case)
+            {
+                var planned = await db.CaseSteps.Where(s => s.CaseId == @case.Id && s.Status == CaseStepStatus.Planned).ToListAsync(ct);
+                var next = planned.OrderBy(s => s.Sequence).FirstOrDefault();
+                if (next is not null)
+                {
+                    CaseWorkflow.Shift(planned, next, now);
+                    @case.NextStep = next.StepKey;
+                    @case.NextStepDueAt = now;
+                    work.Add(WorkItem.ForStep(@case.Id, next.StepKey, now));
+                }
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+        WorkflowLog.InstalmentMissed(_logger, instalment.Number, plan.Id.ToString(), plan.Status.ToString());
+        return new(work, "missed");
+    }
+
+    /// <summary>Applies a payment to the plan's unpaid instalments, oldest first, so arrears (a missed instalment) are caught up
+    /// before the current one; completes the plan when all are paid. A missed instalment paid later stays visible as the
+    /// follow-up it caused (case step "instalment-missed:...").</summary>
+    internal static void ApplyPayment(InstalmentPlan plan, decimal amount, decimal tolerance)
+    {
+        var left = amount;
+        foreach (var instalment in plan.Instalments.Where(i => i.Status != InstalmentStatus.Paid).OrderBy(i => i.Number))
+        {
+            if (left <= 0)
+            {
+                break;
+            }
+
+            var part = Math.Min(left, instalment.Amount - instalment.PaidAmount);
+            instalment.PaidAmount += part;
+            left -= part;
+            instalment.Status = instalment.PaidAmount >= instalment.Amount - tolerance ? InstalmentStatus.Paid : InstalmentStatus.PartlyPaid;
+        }
+
+        if (plan.Instalments.All(i => i.Status == InstalmentStatus.Paid))
+        {
+            plan.Status = InstalmentPlanStatus.Completed;
+        }
+    }
+
+    private async Task<(Instalment? Instalment, InstalmentPlan? Plan)> LoadAsync(InstalmentId id, CancellationToken ct)
+    {
+        var planId = await db.Instalments.Where(i => i.Id == id).Select(i => (InstalmentPlanId?)i.PlanId).SingleOrDefaultAsync(ct);
+        if (planId is null)
+        {
+            return (null, null);
+        }
+
+        var plan = await db.InstalmentPlans.Include(p => p.Instalments).SingleAsync(p => p.Id == planId, ct);
+        return (plan.Instalments.Single(i => i.Id == id), plan);
+    }
+
+    private static decimal Pow10(int n)
+    {
+        var result = 1m;
+        for (var i = 0; i < n; i++)
+        {
+            result *= 10;
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,195 @@
+using Collections.Dialer.Scheduling;
+using Collections.Shared.Persistence;
+using Collections.Shared.Workflow;
+using Collections.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.Data.Sqlite;
+using Quartz;
+
+namespace Collections.Dialer.Tests.Scheduling;
+
+/// <summary>A host with the real Quartz scheduler on a persistent SQLite store, driven by a fake clock. Disposing it and
+/// starting another on the same file is a restart.</summary>
+internal sealed class SchedulerHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private SchedulerHost(IHost host) => _host = host;
+
+    public WorkflowRunner Runner => _host.Services.GetRequiredService<WorkflowRunner>();
+
+    public WorkScheduler Scheduler => _host.Services.GetRequiredService<WorkScheduler>();
+
+    public Task<IScheduler> QuartzAsync() => _host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler().AsTask();
+
+    private DatabaseOptions _database = null!;
+    private FakeTimeProvider _clock = null!;
+    private ExecutionCounter _counter = null!;
+
+    public static async Task<SchedulerHost> StartAsync(DatabaseOptions database, FakeTimeProvider clock, ExecutionCounter counter, bool resync = false)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = RepositoryRoot.Path, DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}"] = database.Provider.ToString(),
+            [$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.ConnectionString)}"] = database.ConnectionString,
+            [$"{WorkflowSchedulingOptions.Section}:{nameof(WorkflowSchedulingOptions.ResyncOnStart)}"] = resync ? "true" : "false",
+        });
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.AddCollectionsDatabase();
+        builder.AddCaseWorkflow();
+        builder.AddWorkflowScheduling(q => q.AddJobListener(counter, [GroupMatcher<JobKey>.GroupEquals(WorkScheduler.Group)]));
+        var host = builder.Build();
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        return new SchedulerHost(host) { _database = database, _clock = clock, _counter = counter };
+    }
+
+    /// <summary>The earliest next fire time among the triggers in Quartz's store, or null when none is stored.</summary>
+    public async Task<DateTimeOffset?> NextFireTimeAsync()
+    {
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT MIN(NEXT_FIRE_TIME) FROM QRTZ_TRIGGERS WHERE NEXT_FIRE_TIME IS NOT NULL";
+        var value = await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
+        return value is long ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+    }
+
+    /// <summary>Moves the clock from trigger to trigger up to <paramref name="until"/>, letting the real scheduler fire each
+    /// one and waiting until it has (no due trigger left in the store, none firing).</summary>
+    public async Task RunUntilAsync(DateTimeOffset until)
+    {
+        while (await NextFireTimeAsync() is { } next && next <= until)
+        {
+            if (next > _clock.GetUtcNow())
+            {
+                _clock.SetUtcNow(next);
+            }
+
+            await SettleAsync();
+        }
+
+        if (until > _clock.GetUtcNow())
+        {
+            _clock.SetUtcNow(until);
+        }
+
+        await SettleAsync();
+    }
+
+    /// <summary>
+    /// Wakes the scheduler thread without moving the clock. A fake clock has a race real time does not: when the thread reads
+    /// the time, the test moves the clock, and only then the thread arms its wait for the next trigger, the wait is armed
+    /// relative to the new time and would need the clock moved again. Storing and deleting a job signals a scheduling change,
+    /// which makes the thread read the time afresh and fire what is due.
+    /// </summary>
+    private async Task NudgeAsync()
+    {
+        var quartz = await QuartzAsync();
+        var job = JobBuilder.Create<NudgeJob>().WithIdentity("nudge", "test").StoreDurably(true).Build();
+        await quartz.AddJob(job, default, TestContext.Current.CancellationToken);
+        await quartz.DeleteJob(job.Key, TestContext.Current.CancellationToken);
+    }
+
+    private async Task<System.Data.Common.DbConnection> OpenAsync()
+    {
+        System.Data.Common.DbConnection connection = _database.Provider == DatabaseProvider.Postgres
+            ? new Npgsql.NpgsqlConnection(_database.ConnectionString)
+            : new SqliteConnection(_database.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        return connection;
+    }
+
+    private static void AddParameter(System.Data.Common.DbCommand command, long ticks)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "now";
+        parameter.Value = ticks;
+        command.Parameters.Add(parameter);
+    }
+
+    private async Task<string> DumpAsync()
+    {
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT TRIGGER_NAME || ' ' || TRIGGER_STATE || ' ' || NEXT_FIRE_TIME FROM QRTZ_TRIGGERS WHERE NEXT_FIRE_TIME <= @now UNION ALL SELECT 'fired ' || TRIGGER_NAME || ' ' || STATE FROM QRTZ_FIRED_TRIGGERS";
+        AddParameter(command, _clock.GetUtcNow().UtcTicks);
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return string.Join("; ", rows);
+    }
+
+    /// <summary>Waits until no trigger due by the fake clock is left and none is firing. Fails after a minute of no progress.</summary>
+    public async Task SettleAsync()
+    {
+        var ticks = _clock.GetUtcNow().UtcTicks;
+        for (var attempt = 0; attempt < 3000; attempt++)
+        {
+            await using var connection = await OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT (SELECT COUNT(*) FROM QRTZ_TRIGGERS WHERE NEXT_FIRE_TIME <= @now) + (SELECT COUNT(*) FROM QRTZ_FIRED_TRIGGERS)";
+            AddParameter(command, ticks);
+            if (Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+            if (attempt % 10 == 9)
+            {
+                await NudgeAsync();
+            }
+        }
+
+        throw new TimeoutException($"Quartz did not fire the triggers due by {_clock.GetUtcNow():O}. Job failures: {string.Join(" | ", _counter.Errors)}. Store: {await DumpAsync()}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync(CancellationToken.None);
+        _host.Dispose();
+    }
+}
+
+/// <summary>Counts executions per job name across scheduler instances (a restart keeps the same counter).</summary>
+internal sealed class ExecutionCounter : IJobListener
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _runs = new(StringComparer.Ordinal);
+
+    public string Name => "execution-counter";
+
+    public IReadOnlyDictionary<string, int> Runs => _runs;
+
+    /// <summary>Failures of workflow jobs, for the message of a test that fails.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Errors { get; } = new();
+
+    public ValueTask JobToBeExecuted(IJobExecutionContext context, CancellationToken cancellationToken = default) => default;
+
+    public ValueTask JobExecutionVetoed(IJobExecutionContext context, CancellationToken cancellationToken = default) => default;
+
+    public ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken = default)
+    {
+        _runs.AddOrUpdate(context.JobDetail.Key.Name, 1, (_, n) => n + 1);
+        if (jobException is not null)
+        {
+            Errors.Enqueue($"{context.JobDetail.Key.Name}: {jobException.InnerException ?? jobException}");
+        }
+
+        return default;
+    }
+
+    public ValueTask JobProgressChanged(IJobExecutionContext context, Quartz.Extensibility.FireInstanceProgress progress, CancellationToken cancellationToken = default) => default;
+}
+
+/// <summary>Never runs: stored and deleted to wake the scheduler (see SchedulerHost.NudgeAsync).</summary>
+internal sealed class NudgeJob : IJob
+{
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) => default;
+}

@@ -1,0 +1,77 @@
+using Collections.Shared.Persistence;
+using Collections.Shared.Workflow;
+using Collections.Shared.Workflow.Strategies;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using NodaTime;
+
+namespace Collections.Testing.Workflow;
+
+/// <summary>Runs workflow work in due order on a fake clock without a scheduler: what Quartz does, minus the threads, so the
+/// business rules can be walked through months in milliseconds. Every run and its outcome is recorded.</summary>
+public sealed class WorkDriver(DatabaseOptions database, FakeTimeProvider clock, WorkflowOptions? options = null)
+{
+    private readonly PriorityQueue<WorkItem, Instant> _queue = new();
+    private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
+
+    public WorkflowRunner Runner { get; } = new(
+        new Contexts(database),
+        new StrategyCatalog(StrategyLoader.LoadDirectory(RepositoryRoot.Combine("config", "strategies"))),
+        Options.Create(options ?? new WorkflowOptions()),
+        clock,
+        NullLoggerFactory.Instance);
+
+    /// <summary>Every item run, with its outcome, in order.</summary>
+    public List<(WorkItem Item, string Outcome)> Runs { get; } = [];
+
+    public Instant Now => Instant.FromDateTimeOffset(clock.GetUtcNow());
+
+    /// <summary>Runs <paramref name="action"/> with the workflow services on a fresh context.</summary>
+    public async Task<T> WithAsync<T>(Func<WorkflowServices, Task<T>> action)
+    {
+        await using var db = DatabaseSetup.CreateContext(database);
+        return await action(Runner.For(db));
+    }
+
+    /// <summary>Queues work as the scheduler stores it: an item whose name is already waiting is not added twice.</summary>
+    public void Schedule(IEnumerable<WorkItem> items)
+    {
+        foreach (var item in items)
+        {
+            if (_pending.Add(item.Name))
+            {
+                _queue.Enqueue(item, item.At);
+            }
+        }
+    }
+
+    /// <summary>Moves the clock to each queued item's time up to <paramref name="until"/>, runs it, queues what it returns;
+    /// finally leaves the clock at <paramref name="until"/>.</summary>
+    public async Task RunUntilAsync(Instant until)
+    {
+        while (_queue.TryPeek(out var item, out var at) && at <= until)
+        {
+            _queue.Dequeue();
+            _pending.Remove(item.Name);
+            if (at > Now)
+            {
+                clock.SetUtcNow(at.ToDateTimeOffset());
+            }
+
+            var result = await Runner.RunAsync(item);
+            Runs.Add((item, result.Outcome));
+            Schedule(result.Work);
+        }
+
+        if (until > Now)
+        {
+            clock.SetUtcNow(until.ToDateTimeOffset());
+        }
+    }
+
+    private sealed class Contexts(DatabaseOptions options) : ICollectionsDbContextFactory
+    {
+        public CollectionsDbContext CreateDbContext() => DatabaseSetup.CreateContext(options);
+    }
+}
