@@ -1,5 +1,6 @@
 using Collections.Dialer.Amd;
 using Collections.Dialer.Calls;
+using Collections.Dialer.Campaigns;
 using Collections.Dialer.Cli;
 using Collections.Dialer.ComplianceCli;
 using Collections.Dialer.DatabaseCli;
@@ -20,4 +21,5 @@ return await CliApp.RunAsync(args,
     ExplainCommand.Create(),
     DialCommand.Create(),
     SimulateCommand.Create(),
+    CampaignRunCommand.Create(),
 ]);
