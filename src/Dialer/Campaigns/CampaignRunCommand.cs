@@ -17,7 +17,7 @@ using NodaTime;
 namespace Collections.Dialer.Campaigns;
 
 /// <summary>What <c>campaign run</c> was asked to do.</summary>
-internal sealed record CampaignRunArgs(string Campaign, double Minutes, int Agents, bool DemoDatabase, double TalkSeconds, double WrapSeconds);
+internal sealed record CampaignRunArgs(string Campaign, double Minutes, int Agents, bool DemoDatabase, double TalkSeconds, double WrapSeconds, bool AllDue = false);
 
 /// <summary>
 /// The <c>campaign run</c> verb: runs one campaign for some minutes against the configured trunk, or the demo carrier
@@ -34,12 +34,13 @@ public static class CampaignRunCommand
         var demo = new Option<bool>("--demo-db") { Description = "Use a new temporary SQLite database seeded with the demo data instead of the configured one." };
         var talk = new Option<double>("--talk") { Description = "Seconds each simulated agent talks.", DefaultValueFactory = _ => 5 };
         var wrap = new Option<double>("--wrap") { Description = "Seconds of wrap-up after each call.", DefaultValueFactory = _ => 2 };
+        var allDue = new Option<bool>("--all-due") { Description = "Dial every case due, ignoring the campaign's industry and strategy-step filters (the demo data has few cases due at each step)." };
         var run = new Command("run", "Runs a campaign with simulated agents; prints one JSON line per call and a summary {dialed,answeredHuman,abandoned,machine,talkSeconds}.")
         {
-            campaign, minutes, agents, demo, talk, wrap,
+            campaign, minutes, agents, demo, talk, wrap, allDue,
         };
         run.SetAction((ParseResult p, CancellationToken ct) => RunAsync(
-            new CampaignRunArgs(p.GetValue(campaign)!, p.GetValue(minutes), p.GetValue(agents), p.GetValue(demo), p.GetValue(talk), p.GetValue(wrap)),
+            new CampaignRunArgs(p.GetValue(campaign)!, p.GetValue(minutes), p.GetValue(agents), p.GetValue(demo), p.GetValue(talk), p.GetValue(wrap), p.GetValue(allDue)),
             CliHost.Configuration(), Console.Out, Console.Error, ct));
         return new Command("campaign", "Campaign runner.") { run };
     }
@@ -92,6 +93,12 @@ public static class CampaignRunCommand
             if (found is null)
             {
                 return CliOutput.Fail($"No campaign '{args.Campaign}'. Known: {string.Join(", ", all.Select(c => $"\"{c.Name}\""))}", stderr);
+            }
+
+            if (args.AllDue)
+            {
+                found.Industry = null;
+                found.StrategyStep = null;
             }
 
             languages = await db.Debtors.Select(d => d.PreferredLanguage).Distinct().ToListAsync(ct).ConfigureAwait(false);
