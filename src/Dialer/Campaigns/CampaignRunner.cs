@@ -139,14 +139,18 @@ internal sealed partial class CampaignRunner
                 }
             }
 
-            await _fill.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-            var all = Task.WhenAll(_calls.Keys);
-            if (await Task.WhenAny(all, Task.Delay(drain, _d.Time, CancellationToken.None)).ConfigureAwait(false) != all)
+            // Calls in progress finish on their own (an agent's conversation, a ring timeout) within the drain time; then
+            // whatever is left is hung up. A fill started just before the stop may still add calls, hence the loop.
+            var drained = Task.Delay(drain, _d.Time, CancellationToken.None);
+            while (!_calls.IsEmpty)
             {
-                await calls.CancelAsync().ConfigureAwait(false);
+                var all = Task.WhenAll(_calls.Keys);
+                if (await Task.WhenAny(all, drained).ConfigureAwait(false) != all)
+                {
+                    await calls.CancelAsync().ConfigureAwait(false);
+                    await all.ConfigureAwait(false);
+                }
             }
-
-            await Task.WhenAll(_calls.Keys).ConfigureAwait(false);
         }
         finally
         {
