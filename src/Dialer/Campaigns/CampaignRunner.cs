@@ -50,7 +50,8 @@ internal sealed partial class CampaignRunner
     /// <summary>
     /// A person must be connected to an agent within 2 s of the end of their greeting, else the call is abandoned
     /// (Ofcom, Revised statement of policy on the persistent misuse of an electronic communications network or service,
-    /// 2016, A1.64: "2 seconds of the called person starting to speak"; FTC TSR 16 CFR 310.4(b)(4)(i): 2 seconds).
+    /// 2016: a call not connected to a live operator within 2 seconds of the called person's greeting is abandoned;
+    /// FTC Telemarketing Sales Rule 16 CFR 310.4(b)(1)(iv): "within two (2) seconds of the completed greeting").
     /// </summary>
     public static readonly TimeSpan DefaultConnectLimit = TimeSpan.FromSeconds(2);
 
@@ -288,7 +289,7 @@ internal sealed partial class CampaignRunner
         Interlocked.Increment(ref _dialed);
         SipCallLeg leg;
 
-        // The campaign's ring timeout (at least 15 s, FTC TSR 16 CFR 310.4(b)(1)(v)) cancels the INVITE: CANCEL, then 487.
+        // The campaign's ring timeout (at least 15 s or four rings, FTC TSR safe harbor 16 CFR 310.4(b)(4)(ii)) cancels the INVITE: CANCEL, then 487.
         using (var ring = new CancellationTokenSource(TimeSpan.FromSeconds(_campaign.RingTimeoutSeconds), _d.Time))
         using (var linked = CancellationTokenSource.CreateLinkedTokenSource(ring.Token, ct))
         {
@@ -437,7 +438,7 @@ internal sealed partial class CampaignRunner
         Interlocked.Increment(ref _abandoned);
         _loop?.Observe(new PersonAnswered(_d.Time.GetUtcNow(), AbandonCause.NoAgentWithinConnectLimit));
 
-        // Ofcom 2016 policy A1.64 and FTC TSR 16 CFR 310.4(b)(4)(iii): an abandoned call must hear who called and a number
+        // Ofcom's 2016 persistent-misuse policy and FTC TSR 16 CFR 310.4(b)(4)(iii): an abandoned call must hear who called and a number
         // to call back, then the line is released; UK rules then forbid calling the number again within 72 h.
         if (leg.State == CallState.Answered)
         {

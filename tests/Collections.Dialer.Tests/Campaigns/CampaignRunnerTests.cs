@@ -84,6 +84,57 @@ public sealed class CampaignRunnerTests
         Assert.Single(rows.Values, r => r.Outcome == ContactOutcome.Answered);
     }
 
+    [Fact]
+    public async Task AddCampaignRunner_InAHostWithoutTrunk_CallsTheDemoCarrier_ForTheRunningCampaign_OnceAnAgentIsReady()
+    {
+        await using var world = await World.StartAsync(["human"], running: true);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Collections:Database:Provider"] = "Sqlite",
+            ["Collections:Database:ConnectionString"] = world.Database.ConnectionString,
+            ["Collections:Compliance:RulePackDirectory"] = RepositoryRoot.Combine("config", "compliance"),
+            ["Dialer:Sip:Port"] = "0",
+            ["Dialer:DemoCarrier:RingSeconds"] = "0.3",
+            ["Dialer:DemoCarrier:HumanPercent"] = "100",
+            ["Dialer:DemoCarrier:MachinePercent"] = "0",
+            ["Dialer:DemoCarrier:BusyPercent"] = "0",
+            ["Dialer:DemoCarrier:NoAnswerPercent"] = "0",
+            ["Dialer:DemoCarrier:FailurePercent"] = "0",
+            ["Dialer:DemoCarrier:MaxCallSeconds"] = "2",
+        });
+        builder.Services.AddLogging();
+        builder.AddCollectionsDatabase();
+        builder.AddCompliance();
+        builder.AddAmd();
+        builder.AddTelephony();
+
+        // Compliance and the due date are judged at the fixed noon (the calls themselves run on the real clock).
+        builder.Services.AddSingleton(sp => new ContactLedger(Engine.Value, () => DatabaseSetup.CreateContext(world.Database), world.ComplianceClock, NullLogger<ContactLedger>.Instance));
+        builder.Services.AddSingleton<IDialQueue>(new DueCasesDialQueue(() => DatabaseSetup.CreateContext(world.Database), world.ComplianceClock));
+        builder.AddCampaignRunner();
+        using var host = builder.Build();
+        await host.StartAsync(Ct);
+        try
+        {
+            host.Services.GetRequiredService<AgentPool>().LogIn(new Collections.Dialer.Routing.AgentId(7), world.Languages, TimeProvider.System.GetUtcNow());
+            ContactAttempt? row = null;
+            for (var i = 0; i < 300 && row?.Outcome is null or ContactOutcome.Pending; i++)
+            {
+                await Task.Delay(100, Ct);
+                row = (await world.LedgerAsync()).Values.SingleOrDefault();
+            }
+
+            Assert.NotNull(row);
+            Assert.Equal(world.Accounts[0], row.AccountId);
+            Assert.Equal(ContactOutcome.Answered, row.Outcome);
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+    }
+
     /// <summary>Demo data on a temp SQLite, a campaign over a few callable accounts, and telephony to the demo carrier.</summary>
     private sealed class World : IAsyncDisposable
     {
@@ -116,7 +167,7 @@ public sealed class CampaignRunnerTests
         public Campaign Campaign { get; private set; } = null!;
 
         /// <summary>Seeds the demo, keeps as many callable accounts as <paramref name="behaviours"/> due, and maps each one's number to a demo-carrier behaviour.</summary>
-        public static async Task<World> StartAsync(string[] behaviours)
+        public static async Task<World> StartAsync(string[] behaviours, bool running = false)
         {
             var database = await TestDatabases.NewSqlite().MigrateAsync();
             var accounts = new List<AccountId>();
@@ -126,6 +177,16 @@ public sealed class CampaignRunnerTests
             await using (var db = DatabaseSetup.CreateContext(database))
             {
                 await DemoDataSeeder.SeedIfEmptyAsync(db, Noon - Duration.FromDays(1), ct: Ct);
+                if (running)
+                {
+                    // This campaign is the only one a host's runner picks up.
+                    campaign.Status = CampaignStatus.Running;
+                    foreach (var other in await db.Campaigns.ToListAsync(Ct))
+                    {
+                        other.Status = CampaignStatus.Paused;
+                    }
+                }
+
                 db.Campaigns.Add(campaign);
                 var compliance = new ComplianceService(Engine.Value, () => DatabaseSetup.CreateContext(database), new FakeTimeProvider(Noon.ToDateTimeOffset()));
                 var candidates = await db.Accounts.Join(db.PhoneNumbers, a => a.DebtorId, p => p.DebtorId, (a, p) => new { a.Id, p.E164, p.Priority })
