@@ -85,6 +85,30 @@ public sealed class CampaignRunnerTests
     }
 
     [Fact]
+    public async Task NoAgentSpeaksTheDebtorsLanguage_NothingIsDialed_NorWrittenToTheLedger()
+    {
+        await using var world = await World.StartAsync(["human"]);
+        var pool = new AgentPool();
+        pool.LogIn(new Collections.Dialer.Routing.AgentId(1), ["tlh"], TimeProvider.System.GetUtcNow());
+        var ledger = new ContactLedger(Engine.Value, () => DatabaseSetup.CreateContext(world.Database), world.ComplianceClock, NullLogger<ContactLedger>.Instance);
+        var events = new CollectingEvents(new SimulatedAgents(pool, TimeProvider.System), expected: 1);
+        var runner = new CampaignRunner(world.Campaign, new CampaignRunnerDependencies(
+            world.Calls, ledger, new AmdLedger(ledger, NullLogger<AmdLedger>.Instance),
+            new DueCasesDialQueue(() => DatabaseSetup.CreateContext(world.Database), world.ComplianceClock),
+            pool, events, TimeProvider.System, NullLogger.Instance), new ProgressivePacing());
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        stop.CancelAfter(TimeSpan.FromSeconds(2.5));
+
+        // Two and a half seconds is at least two pacing decisions with one ready agent and one account due.
+        await runner.RunAsync(TimeSpan.FromSeconds(5), stop.Token).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        Assert.Empty(world.PendingBeforeDial);
+        Assert.Empty(events.Outcomes);
+        Assert.Empty(await world.LedgerAsync());
+        Assert.Equal(0, runner.Summary(1).Dialed);
+    }
+
+    [Fact]
     public async Task AddCampaignRunner_InAHostWithoutTrunk_CallsTheDemoCarrier_ForTheRunningCampaign_OnceAnAgentIsReady()
     {
         await using var world = await World.StartAsync(["human"], running: true);
