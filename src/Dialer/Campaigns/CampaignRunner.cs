@@ -368,11 +368,13 @@ internal sealed partial class CampaignRunner
                 return outcome with { Outcome = "machine" };
             }
 
+            // A machine sent to an agent (MachinePolicy.SendToAgent) keeps its AMD flag in the ledger: Ofcom's 24 h rule reads it.
+            var amdFlagged = result.Verdict == AmdVerdict.Machine;
             _loop?.Observe(new DialResolved(_d.Time.GetUtcNow(), DialOutcome.AgentNeeded, progress, amdTime));
             var agent = await WaitForAgentAsync(line.Target.Language, ct).ConfigureAwait(false);
             if (agent is not { } taken)
             {
-                return await AbandonAsync(leg, media, attemptId, outcome, ct).ConfigureAwait(false);
+                return await AbandonAsync(leg, media, attemptId, amdFlagged, outcome, ct).ConfigureAwait(false);
             }
 
             Interlocked.Increment(ref _human);
@@ -393,7 +395,7 @@ internal sealed partial class CampaignRunner
             Interlocked.Add(ref _talkMs, (long)talk.TotalMilliseconds);
             _wrapping[taken] = (endedAt, talk);
             _d.Agents.WrapUp(taken, endedAt);
-            await _d.Ledger.CompleteAsync(attemptId, new ContactResult(ContactOutcome.Answered), CancellationToken.None).ConfigureAwait(false);
+            await _d.Ledger.CompleteAsync(attemptId, new ContactResult(ContactOutcome.Answered, AmdFlagged: amdFlagged), CancellationToken.None).ConfigureAwait(false);
             return outcome with { Outcome = "answered", Agent = taken.Value, TalkSeconds = Math.Round(talk.TotalSeconds, 1) };
         }
     }
@@ -433,7 +435,7 @@ internal sealed partial class CampaignRunner
         }
     }
 
-    private async Task<CallOutcome> AbandonAsync(SipCallLeg leg, CallMedia media, ContactAttemptId attemptId, CallOutcome outcome, CancellationToken ct)
+    private async Task<CallOutcome> AbandonAsync(SipCallLeg leg, CallMedia media, ContactAttemptId attemptId, bool amdFlagged, CallOutcome outcome, CancellationToken ct)
     {
         Interlocked.Increment(ref _abandoned);
         _loop?.Observe(new PersonAnswered(_d.Time.GetUtcNow(), AbandonCause.NoAgentWithinConnectLimit));
@@ -447,7 +449,7 @@ internal sealed partial class CampaignRunner
         }
 
         await leg.HangupAsync().ConfigureAwait(false);
-        await _d.Ledger.CompleteAsync(attemptId, new ContactResult(ContactOutcome.Abandoned), CancellationToken.None).ConfigureAwait(false);
+        await _d.Ledger.CompleteAsync(attemptId, new ContactResult(ContactOutcome.Abandoned, AmdFlagged: amdFlagged), CancellationToken.None).ConfigureAwait(false);
         return outcome with { Outcome = "abandoned", Reason = "no agent within connect limit" };
     }
 
