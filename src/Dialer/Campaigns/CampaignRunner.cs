@@ -60,6 +60,7 @@ internal sealed partial class CampaignRunner
     private readonly IPacingStrategy _strategy;
     private readonly ConcurrentDictionary<long, Line> _lines = new();
     private readonly ConcurrentDictionary<AccountId, byte> _inFlight = new();
+    /// <summary>Accounts not to offer again in this run: no agent speaks the language, or compliance refused the call.</summary>
     private readonly ConcurrentDictionary<AccountId, byte> _unservable = new();
     private readonly ConcurrentDictionary<AgentId, (DateTimeOffset WrapStart, TimeSpan Talk)> _wrapping = new();
     private readonly ConcurrentDictionary<Task, byte> _calls = new();
@@ -263,6 +264,9 @@ internal sealed partial class CampaignRunner
             if (reservation.AttemptId is not { } attemptId)
             {
                 Interlocked.Increment(ref _refused);
+
+                // A refusal writes nothing to the ledger, so the queue would offer the account again at once: not in this run.
+                _unservable.TryAdd(target.AccountId, 0);
                 var rules = string.Join(",", reservation.Decision.Rules.Where(r => r.Verdict == RuleVerdict.Refused).Select(r => r.Rule));
                 outcome = outcome with { Outcome = "refused", Reason = rules };
                 return;
