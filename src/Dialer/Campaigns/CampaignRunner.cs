@@ -257,9 +257,11 @@ internal sealed partial class CampaignRunner
         try
         {
             // The ledger row is committed, with compliance re-checked in the same transaction, before the INVITE leaves
-            // (issue 7: "a contact-ledger row is written before a dial leaves, so a crash cannot lose a count").
+            // (issue 7: "a contact-ledger row is written before a dial leaves, so a crash cannot lose a count"). The runner
+            // dials by itself whatever the campaign's mode, so every call is judged as autodialed without a guaranteed
+            // operator (TCPA consent, Ofcom's repeat rules); a Preview campaign run here gets no operator exemption.
             var reservation = await _d.Ledger.ReserveAsync(
-                new ContactRequest(target.AccountId, new ContactTarget(ContactChannel.Call, target.Number), CampaignContext.For(_campaign), _campaign.Id),
+                new ContactRequest(target.AccountId, new ContactTarget(ContactChannel.Call, target.Number), CampaignContext.Predictive, _campaign.Id),
                 ct).ConfigureAwait(false);
             if (reservation.AttemptId is not { } attemptId)
             {
