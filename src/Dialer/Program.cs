@@ -1,5 +1,6 @@
 using Collections.Dialer.Amd;
 using Collections.Dialer.Calls;
+using Collections.Dialer.Campaigns;
 using Collections.Dialer.Cli;
 using Collections.Dialer.ComplianceCli;
 using Collections.Dialer.DatabaseCli;
@@ -23,4 +24,5 @@ return await CliApp.RunAsync(args,
     DialCommand.Create(),
     SimulateCommand.Create(),
     HopperCommand.Create(),
+    CampaignRunCommand.Create(),
 ]);

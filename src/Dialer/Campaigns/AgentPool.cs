@@ -1,0 +1,85 @@
+using Collections.Dialer.Pacing;
+using Collections.Dialer.Routing;
+
+namespace Collections.Dialer.Campaigns;
+
+/// <summary>
+/// The in-process agent pool: <see cref="AgentRouter"/> (longest-idle ready agent with the debtor's language) behind a
+/// lock, with log-in and ready raised as events. The console can feed it from its SignalR hub, or implement
+/// <see cref="IAgentPool"/> itself.
+/// </summary>
+public sealed class AgentPool : IAgentPool
+{
+    private readonly AgentRouter _router = new();
+    private readonly Lock _gate = new();
+
+    /// <inheritdoc />
+    public event Action<AgentId, DateTimeOffset>? AgentReady;
+
+    /// <summary>Logs an agent in, ready from <paramref name="at"/>.</summary>
+    public void LogIn(AgentId agent, IEnumerable<string> languages, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            _router.LogIn(agent, languages, at);
+        }
+
+        AgentReady?.Invoke(agent, at);
+    }
+
+    /// <summary>The agent finished wrap-up and is ready for the next call.</summary>
+    public void Ready(AgentId agent, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            _router.Set(agent, AgentActivity.Ready, at);
+        }
+
+        AgentReady?.Invoke(agent, at);
+    }
+
+    /// <summary>What the agent is doing.</summary>
+    public AgentActivity ActivityOf(AgentId agent)
+    {
+        lock (_gate)
+        {
+            return _router.ActivityOf(agent);
+        }
+    }
+
+    /// <inheritdoc />
+    public bool CanServe(string language)
+    {
+        lock (_gate)
+        {
+            return _router.CanServe(language);
+        }
+    }
+
+    /// <inheritdoc />
+    public AgentId? TakeLongestIdle(string language, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            return _router.TakeLongestIdle(language, at);
+        }
+    }
+
+    /// <inheritdoc />
+    public void WrapUp(AgentId agent, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            _router.Set(agent, AgentActivity.WrapUp, at);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Snapshot(DateTimeOffset now, List<AgentSnapshot> into)
+    {
+        lock (_gate)
+        {
+            _router.Snapshot(now, into);
+        }
+    }
+}

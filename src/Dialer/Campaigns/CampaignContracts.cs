@@ -1,0 +1,102 @@
+using Collections.Dialer.Pacing;
+using Collections.Dialer.Routing;
+using AgentId = Collections.Dialer.Routing.AgentId;
+using Collections.Shared.Domain;
+
+namespace Collections.Dialer.Campaigns;
+
+/// <summary>One account the runner may dial now: which number, in which language, about which debtor.</summary>
+/// <param name="AccountId">The account the call is about.</param>
+/// <param name="DebtorId">The debtor (the screen-pop's subject).</param>
+/// <param name="Number">E.164 number, highest priority first.</param>
+/// <param name="Language">The debtor's language: only an agent who speaks it may take the call.</param>
+public sealed record DialTarget(AccountId AccountId, DebtorId DebtorId, string Number, string Language);
+
+/// <summary>
+/// Accounts due for a call (the hopper's side). <see cref="DueCasesDialQueue"/> is a plain database-backed version over
+/// cases due; the hopper replaces it with ordering by strategy priority and best hour, retries and a row-lock claim.
+/// </summary>
+public interface IDialQueue
+{
+    /// <summary>Up to <paramref name="count"/> accounts to dial now, none of <paramref name="exclude"/> (lines already in flight).</summary>
+    Task<IReadOnlyList<DialTarget>> TakeAsync(Campaign campaign, int count, IReadOnlySet<AccountId> exclude, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The agents of a campaign and their state (the console's side: log-in, ready, pause, wrap-up over SignalR).
+/// Thread-safe: the runner calls it from several calls at once.
+/// </summary>
+public interface IAgentPool
+{
+    /// <summary>Raised when an agent becomes ready (log-in or end of wrap-up), so a waiting call can be routed at once.</summary>
+    event Action<AgentId, DateTimeOffset>? AgentReady;
+
+    /// <summary>Whether any logged-in agent speaks <paramref name="language"/> (no agent with the skill: the call is not dialed).</summary>
+    bool CanServe(string language);
+
+    /// <summary>Puts the longest-idle ready agent who speaks <paramref name="language"/> on the call; null when none is ready.</summary>
+    AgentId? TakeLongestIdle(string language, DateTimeOffset at);
+
+    /// <summary>The agent's call ended: wrap-up starts.</summary>
+    void WrapUp(AgentId agent, DateTimeOffset at);
+
+    /// <summary>Every logged-in agent's activity, for pacing.</summary>
+    void Snapshot(DateTimeOffset now, List<AgentSnapshot> into);
+}
+
+/// <summary>A debtor call connected to an agent (the screen-pop), with the means to end it.</summary>
+public interface IConnectedCall
+{
+    /// <summary>The campaign.</summary>
+    CampaignId CampaignId { get; }
+
+    /// <summary>The agent who took it.</summary>
+    AgentId Agent { get; }
+
+    /// <summary>Account, debtor, number and language.</summary>
+    DialTarget Target { get; }
+
+    /// <summary>The ledger row of this call (the agent's disposition refers to it).</summary>
+    ContactAttemptId AttemptId { get; }
+
+    /// <summary>Completes when the call ends, by either side.</summary>
+    Task Ended { get; }
+
+    /// <summary>The agent hangs up.</summary>
+    Task HangupAsync();
+}
+
+/// <summary>What the runner reports about each call (the console's side: screen-pop, supervisor wallboard).</summary>
+public interface ICampaignCallEvents
+{
+    /// <summary>A person (or NOTSURE) was connected to an agent: show the account on the agent's screen.</summary>
+    void Connected(IConnectedCall call);
+
+    /// <summary>A call reached its outcome (one per dialed line, and one per refused reservation).</summary>
+    void Completed(CallOutcome outcome);
+}
+
+/// <summary>How one dial ended, as the <c>campaign run</c> verb prints it.</summary>
+/// <param name="Campaign">Campaign name.</param>
+/// <param name="Account">Account id.</param>
+/// <param name="Outcome">refused, answered, abandoned, machine, busy, noAnswer or failed.</param>
+/// <param name="Status">Final SIP status (0 when not dialed).</param>
+/// <param name="Amd">HUMAN, MACHINE, NOTSURE or null.</param>
+/// <param name="Agent">The agent who took it, or null.</param>
+/// <param name="Language">The debtor's language.</param>
+/// <param name="RingMs">Dial to final response.</param>
+/// <param name="AmdMs">Answer to verdict.</param>
+/// <param name="TalkSeconds">Time connected to the agent.</param>
+/// <param name="Reason">Why it was refused or abandoned.</param>
+public sealed record CallOutcome(
+    string Campaign,
+    Guid Account,
+    string Outcome,
+    int Status,
+    string? Amd,
+    int? Agent,
+    string Language,
+    long RingMs,
+    long AmdMs,
+    double TalkSeconds,
+    string? Reason);

@@ -1,0 +1,337 @@
+using System.Collections.Concurrent;
+using Collections.Dialer.Amd;
+using Collections.Dialer.Calls;
+using Collections.Dialer.Campaigns;
+using Collections.Dialer.Pacing;
+using Collections.Dialer.Sip;
+using Collections.Shared.Compliance;
+using Collections.Shared.Demo;
+using Collections.Shared.Domain;
+using Collections.Shared.Persistence;
+using Collections.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using NodaTime;
+
+namespace Collections.Dialer.Tests.Campaigns;
+
+/// <summary>
+/// A campaign against the demo carrier over real SIP on loopback, on a temporary SQLite with the demo data: the ledger row
+/// is Pending before each INVITE leaves, humans reach the ready agent, a second human with no free agent is abandoned,
+/// machines are hung up on and flagged. Calls run on the real clock; compliance is judged at a fixed weekday noon.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class CampaignRunnerTests
+{
+    // Tuesday 24 November 2026, 12:00 UTC: inside the calling hours of the European demo debtors.
+    private static readonly Instant Noon = Instant.FromUtc(2026, 11, 24, 12, 0);
+    private static readonly Lazy<ComplianceEngine> Engine = new(() => ComplianceSetup.CreateEngine(new ComplianceOptions { RulePackDirectory = RepositoryRoot.Combine("config", "compliance") }));
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Humans_GoToTheReadyAgent_Machines_AreFlagged_Busy_IsRecorded_AndEachRowIsPendingBeforeTheDial()
+    {
+        await using var world = await World.StartAsync(["human", "machine", "busy"]);
+        var pool = new AgentPool();
+        var agents = new SimulatedAgents(pool, TimeProvider.System) { Talk = TimeSpan.FromSeconds(1), WrapUp = TimeSpan.FromMilliseconds(200) };
+        agents.LogIn(1, world.Languages);
+
+        var (summary, outcomes) = await world.RunAsync(pool, agents, new ProgressivePacing(), expected: 3);
+
+        var human = outcomes[world.Accounts[0]];
+        Assert.Equal("answered", human.Outcome);
+        Assert.Equal(1, human.Agent);
+        Assert.Equal("HUMAN", human.Amd);
+        var machine = outcomes[world.Accounts[1]];
+        Assert.Equal("machine", machine.Outcome);
+        Assert.Null(machine.Agent);
+        Assert.Equal(486, outcomes[world.Accounts[2]].Status);
+        Assert.Equal((3, 1, 0, 1), (summary.Dialed, summary.AnsweredHuman, summary.Abandoned, summary.Machine));
+
+        Assert.Equal(3, world.PendingBeforeDial.Count);
+        Assert.All(world.PendingBeforeDial, pending => Assert.True(pending, "no Pending ledger row when the INVITE was about to leave"));
+        var rows = await world.LedgerAsync();
+        Assert.Equal(ContactOutcome.Answered, rows[world.Accounts[0]].Outcome);
+        Assert.Equal(ContactOutcome.Machine, rows[world.Accounts[1]].Outcome);
+        Assert.True(rows[world.Accounts[1]].AmdFlagged);
+        Assert.Equal(ContactOutcome.Busy, rows[world.Accounts[2]].Outcome);
+        Assert.All(rows.Values, r => Assert.Equal(world.CampaignId, r.CampaignId));
+    }
+
+    [Fact]
+    public async Task SecondHuman_WithNoAgentFreeWithin2s_IsAbandoned_AndTheRowSaysSo()
+    {
+        await using var world = await World.StartAsync(["human", "human"]);
+        var pool = new AgentPool();
+
+        // The one agent talks far longer than the 2 s connect limit, so whichever person is second cannot be connected.
+        var agents = new SimulatedAgents(pool, TimeProvider.System) { Talk = TimeSpan.FromSeconds(6), WrapUp = TimeSpan.Zero };
+        agents.LogIn(1, world.Languages);
+
+        var (summary, outcomes) = await world.RunAsync(pool, agents, new FixedRatioPacing(2), expected: 2);
+
+        Assert.Equal((2, 1, 1), (summary.Dialed, summary.AnsweredHuman, summary.Abandoned));
+        var abandoned = Assert.Single(outcomes.Values, o => o.Outcome == "abandoned");
+        Assert.Null(abandoned.Agent);
+        Assert.Single(outcomes.Values, o => o.Outcome == "answered" && o.Agent == 1);
+        var rows = await world.LedgerAsync();
+        Assert.Equal(ContactOutcome.Abandoned, rows[new AccountId(abandoned.Account)].Outcome);
+        Assert.Single(rows.Values, r => r.Outcome == ContactOutcome.Answered);
+    }
+
+    [Fact]
+    public async Task NoAgentSpeaksTheDebtorsLanguage_NothingIsDialed_NorWrittenToTheLedger()
+    {
+        await using var world = await World.StartAsync(["human"]);
+        var pool = new AgentPool();
+        pool.LogIn(new Collections.Dialer.Routing.AgentId(1), ["tlh"], TimeProvider.System.GetUtcNow());
+        var ledger = new ContactLedger(Engine.Value, () => DatabaseSetup.CreateContext(world.Database), world.ComplianceClock, NullLogger<ContactLedger>.Instance);
+        var events = new CollectingEvents(new SimulatedAgents(pool, TimeProvider.System), expected: 1);
+        var runner = new CampaignRunner(world.Campaign, new CampaignRunnerDependencies(
+            world.Calls, ledger, new AmdLedger(ledger, NullLogger<AmdLedger>.Instance),
+            new DueCasesDialQueue(() => DatabaseSetup.CreateContext(world.Database), world.ComplianceClock),
+            pool, events, TimeProvider.System, NullLogger.Instance), new ProgressivePacing());
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        stop.CancelAfter(TimeSpan.FromSeconds(2.5));
+
+        // Two and a half seconds is at least two pacing decisions with one ready agent and one account due.
+        await runner.RunAsync(TimeSpan.FromSeconds(5), stop.Token).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        Assert.Empty(world.PendingBeforeDial);
+        Assert.Empty(events.Outcomes);
+        Assert.Empty(await world.LedgerAsync());
+        Assert.Equal(0, runner.Summary(1).Dialed);
+    }
+
+    [Fact]
+    public async Task AddCampaignRunner_InAHostWithoutTrunk_CallsTheDemoCarrier_ForTheRunningCampaign_OnceAnAgentIsReady()
+    {
+        await using var world = await World.StartAsync(["human"], running: true);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Collections:Database:Provider"] = "Sqlite",
+            ["Collections:Database:ConnectionString"] = world.Database.ConnectionString,
+            ["Collections:Compliance:RulePackDirectory"] = RepositoryRoot.Combine("config", "compliance"),
+            ["Dialer:Sip:Port"] = "0",
+            ["Dialer:DemoCarrier:RingSeconds"] = "0.3",
+            ["Dialer:DemoCarrier:HumanPercent"] = "100",
+            ["Dialer:DemoCarrier:MachinePercent"] = "0",
+            ["Dialer:DemoCarrier:BusyPercent"] = "0",
+            ["Dialer:DemoCarrier:NoAnswerPercent"] = "0",
+            ["Dialer:DemoCarrier:FailurePercent"] = "0",
+            ["Dialer:DemoCarrier:MaxCallSeconds"] = "2",
+        });
+        builder.Services.AddLogging();
+        builder.AddCollectionsDatabase();
+        builder.AddCompliance();
+        builder.AddAmd();
+        builder.AddTelephony();
+
+        // Compliance and the due date are judged at the fixed noon (the calls themselves run on the real clock).
+        builder.Services.AddSingleton(sp => new ContactLedger(Engine.Value, () => DatabaseSetup.CreateContext(world.Database), world.ComplianceClock, NullLogger<ContactLedger>.Instance));
+        builder.Services.AddSingleton<IDialQueue>(new DueCasesDialQueue(() => DatabaseSetup.CreateContext(world.Database), world.ComplianceClock));
+        builder.AddCampaignRunner();
+        using var host = builder.Build();
+        await host.StartAsync(Ct);
+        try
+        {
+            host.Services.GetRequiredService<AgentPool>().LogIn(new Collections.Dialer.Routing.AgentId(7), world.Languages, TimeProvider.System.GetUtcNow());
+            ContactAttempt? row = null;
+            for (var i = 0; i < 300 && row?.Outcome is null or ContactOutcome.Pending; i++)
+            {
+                await Task.Delay(100, Ct);
+                row = (await world.LedgerAsync()).Values.SingleOrDefault();
+            }
+
+            Assert.NotNull(row);
+            Assert.Equal(world.Accounts[0], row.AccountId);
+            Assert.Equal(ContactOutcome.Answered, row.Outcome);
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Demo data on a temp SQLite, a campaign over a few callable accounts, and telephony to the demo carrier.</summary>
+    private sealed class World : IAsyncDisposable
+    {
+        private readonly IHost _host;
+
+        private World(DatabaseOptions database, IHost host, List<AccountId> accounts, List<string> languages, CampaignId campaignId, RecordingCalls calls)
+        {
+            Database = database;
+            _host = host;
+            Accounts = accounts;
+            Languages = languages;
+            CampaignId = campaignId;
+            Calls = calls;
+        }
+
+        public DatabaseOptions Database { get; }
+
+        public List<AccountId> Accounts { get; }
+
+        public List<string> Languages { get; }
+
+        public CampaignId CampaignId { get; }
+
+        public RecordingCalls Calls { get; }
+
+        public ConcurrentQueue<bool> PendingBeforeDial => Calls.PendingBeforeDial;
+
+        public FakeTimeProvider ComplianceClock { get; } = new(Noon.ToDateTimeOffset());
+
+        public Campaign Campaign { get; private set; } = null!;
+
+        /// <summary>Seeds the demo, keeps as many callable accounts as <paramref name="behaviours"/> due, and maps each one's number to a demo-carrier behaviour.</summary>
+        public static async Task<World> StartAsync(string[] behaviours, bool running = false)
+        {
+            var database = await TestDatabases.NewSqlite().MigrateAsync();
+            var accounts = new List<AccountId>();
+            List<string> languages;
+            var numbers = new Dictionary<string, string>();
+            var campaign = new Campaign { Name = "runner test", Mode = DialMode.Progressive, RingTimeoutSeconds = 15, MaxLinesPerAgent = 3, CreatedAt = Noon };
+            await using (var db = DatabaseSetup.CreateContext(database))
+            {
+                await DemoDataSeeder.SeedIfEmptyAsync(db, Noon - Duration.FromDays(1), ct: Ct);
+                if (running)
+                {
+                    // This campaign is the only one a host's runner picks up.
+                    campaign.Status = CampaignStatus.Running;
+                    foreach (var other in await db.Campaigns.ToListAsync(Ct))
+                    {
+                        other.Status = CampaignStatus.Paused;
+                    }
+                }
+
+                db.Campaigns.Add(campaign);
+                var compliance = new ComplianceService(Engine.Value, () => DatabaseSetup.CreateContext(database), new FakeTimeProvider(Noon.ToDateTimeOffset()));
+                var candidates = await db.Accounts.Join(db.PhoneNumbers, a => a.DebtorId, p => p.DebtorId, (a, p) => new { a.Id, p.E164, p.Priority })
+                    .ToListAsync(Ct);
+                foreach (var candidate in candidates.GroupBy(c => c.Id).Select(g => g.OrderBy(c => c.Priority).First()))
+                {
+                    var decision = await compliance.CheckAsync(candidate.Id, new ContactTarget(ContactChannel.Call, candidate.E164), CampaignContext.Predictive, Noon, Ct);
+                    if (decision is { Allowed: true } && !numbers.ContainsKey(candidate.E164))
+                    {
+                        numbers[candidate.E164] = behaviours[accounts.Count];
+                        accounts.Add(candidate.Id);
+                        if (accounts.Count == behaviours.Length)
+                        {
+                            break;
+                        }
+                    }
+                }
+
+                Assert.Equal(behaviours.Length, accounts.Count);
+
+                // Only the chosen accounts are due, oldest first in the order of the behaviours.
+                foreach (var c in await db.Cases.ToListAsync(Ct))
+                {
+                    var index = accounts.IndexOf(c.AccountId);
+                    c.NextStepDueAt = index < 0 ? null : Noon - Duration.FromMinutes(behaviours.Length - index);
+                    c.ClosedAt = index < 0 ? c.ClosedAt : null;
+                    c.Phase = index < 0 ? c.Phase : CasePhase.PhoneAndMessages;
+                }
+
+                await db.SaveChangesAsync(Ct);
+                languages = await db.Debtors.Select(d => d.PreferredLanguage).Distinct().ToListAsync(Ct);
+            }
+
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Dialer:Sip:Port"] = "0",
+                ["Dialer:DemoCarrier:RingSeconds"] = "0.3",
+            });
+            builder.AddTelephony();
+            var host = builder.Build();
+            await host.StartAsync(Ct);
+            var calls = new RecordingCalls(host.Services.GetRequiredService<IOutboundCalls>(), database, numbers);
+            return new World(database, host, accounts, languages, campaign.Id, calls) { Campaign = campaign };
+        }
+
+        public async Task<(CampaignSummary Summary, Dictionary<AccountId, CallOutcome> Outcomes)> RunAsync(AgentPool pool, SimulatedAgents agents, IPacingStrategy strategy, int expected)
+        {
+            var ledger = new ContactLedger(Engine.Value, () => DatabaseSetup.CreateContext(Database), ComplianceClock, NullLogger<ContactLedger>.Instance);
+            var events = new CollectingEvents(agents, expected);
+            var runner = new CampaignRunner(Campaign, new CampaignRunnerDependencies(
+                Calls,
+                ledger,
+                new AmdLedger(ledger, NullLogger<AmdLedger>.Instance),
+                new DueCasesDialQueue(() => DatabaseSetup.CreateContext(Database), ComplianceClock),
+                pool,
+                events,
+                TimeProvider.System,
+                NullLogger.Instance), strategy);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            var run = runner.RunAsync(TimeSpan.FromSeconds(20), stop.Token);
+            await events.AllDone.WaitAsync(TimeSpan.FromSeconds(90), Ct);
+            await stop.CancelAsync();
+            await run.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+            await agents.IdleAsync().WaitAsync(TimeSpan.FromSeconds(30), Ct);
+            return (runner.Summary(1), events.Outcomes.ToDictionary(o => new AccountId(o.Account)));
+        }
+
+        public async Task<Dictionary<AccountId, ContactAttempt>> LedgerAsync()
+        {
+            await using var db = DatabaseSetup.CreateContext(Database);
+            var rows = await db.ContactAttempts.Where(a => a.CampaignId == CampaignId).ToListAsync(Ct);
+            return rows.ToDictionary(r => r.AccountId);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _host.StopAsync(CancellationToken.None);
+            _host.Dispose();
+        }
+    }
+
+    /// <summary>Telephony as the runner sees it, which first checks the ledger for the dial's Pending row, then calls the demo carrier's behaviour for that number.</summary>
+    private sealed class RecordingCalls(IOutboundCalls inner, DatabaseOptions database, Dictionary<string, string> behaviours) : IOutboundCalls
+    {
+        public ConcurrentQueue<bool> PendingBeforeDial { get; } = new();
+
+        public bool UsesDemoCarrier => inner.UsesDemoCarrier;
+
+        public SipUserAgent UserAgent => inner.UserAgent;
+
+        public Registrar Registrar => inner.Registrar;
+
+        public async Task<SipCallLeg> PlaceAsync(string number, CancellationToken cancellationToken)
+        {
+            await using (var db = DatabaseSetup.CreateContext(database))
+            {
+                PendingBeforeDial.Enqueue(await db.ContactAttempts.AnyAsync(a => a.Address == number && a.Outcome == ContactOutcome.Pending, cancellationToken));
+            }
+
+            return await inner.PlaceAsync(behaviours[number], cancellationToken);
+        }
+    }
+
+    private sealed class CollectingEvents(SimulatedAgents agents, int expected) : ICampaignCallEvents
+    {
+        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ConcurrentQueue<CallOutcome> Outcomes { get; } = new();
+
+        public Task AllDone => _done.Task;
+
+        public void Connected(IConnectedCall call) => agents.Take(call);
+
+        public void Completed(CallOutcome outcome)
+        {
+            Outcomes.Enqueue(outcome);
+            if (Outcomes.Count >= expected)
+            {
+                _done.TrySetResult();
+            }
+        }
+    }
+}
