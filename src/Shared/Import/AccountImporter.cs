@@ -23,6 +23,8 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
 {
     private const int BatchSize = 5000;
 
+    private static readonly ParallelOptions ParseParallelism = new() { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount - 1) };
+
     private readonly Dictionary<string, CreditorId> _creditors = new(StringComparer.Ordinal);
     private readonly Dictionary<CreditorId, PortfolioId> _portfolios = [];
     private readonly Dictionary<CreditorId, Dictionary<string, Known>> _known = [];
@@ -100,7 +102,8 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
                 await foreach (var batch in raw.Reader.ReadAllAsync(cancellationToken))
                 {
                     var results = new (AccountRow? Row, List<ImportError>? Errors)[batch.Count];
-                    Parallel.For(0, batch.Count, i => results[i] = parser.Parse(batch[i]));
+                    // The writer is the critical path and runs on one thread: leave it a core of its own.
+                    Parallel.For(0, batch.Count, ParseParallelism, i => results[i] = parser.Parse(batch[i]));
                     var good = new List<AccountRow>(batch.Count);
                     foreach (var (row, errors) in results)
                     {

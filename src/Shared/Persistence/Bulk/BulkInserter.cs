@@ -20,8 +20,8 @@ public sealed class BulkInserter<T> : IDisposable
 
     // Microsoft.Data.Sqlite binds every parameter by name on every execution, and SQLite's name lookup scans the
     // statement's parameter list, so binding cost grows with the square of the parameter count. SQLite has no
-    // network round trip to save: small statements are fastest there.
-    private const int MaxSqliteParameters = 64;
+    // network round trip to save: one row per prepared statement was fastest (300k accounts: 14.7 s against
+    // 18.6 s with 64 parameters and 48 s with 2000).
 
     private readonly DbConnection _connection;
     private readonly DbTransaction _transaction;
@@ -39,8 +39,7 @@ public sealed class BulkInserter<T> : IDisposable
             .Where(p => p.GetColumnName(table) is not null)
             .Select(p => new Column(p, p.GetColumnName(table)!, p.GetRelationalTypeMapping()))];
         _insertPrefix = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", _columns.Select(c => sql.DelimitIdentifier(c.Name)))}) VALUES ";
-        var maxParameters = db.Database.IsSqlite() ? MaxSqliteParameters : MaxParameters;
-        _rowsPerStatement = Math.Clamp(maxParameters / _columns.Length, 1, MaxRowsPerStatement);
+        _rowsPerStatement = db.Database.IsSqlite() ? 1 : Math.Clamp(MaxParameters / _columns.Length, 1, MaxRowsPerStatement);
         _connection = db.Database.GetDbConnection();
         _transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("Bulk inserts run inside a transaction begun on the context.");
