@@ -52,18 +52,9 @@ public static class CampaignRunCommand
             return CliOutput.Fail("--minutes must be 0..1440, --agents 1..500, --talk and --wrap 0..3600.", stderr);
         }
 
-        DatabaseOptions database;
-        ComplianceEngine engine;
-        try
+        if (!CliHost.TryDatabaseAndCompliance(configuration, out var database, out var engine, out var problem))
         {
-            database = DatabaseSetup.ReadOptions(configuration);
-            var compliance = new ComplianceOptions();
-            configuration.GetSection(ComplianceOptions.Section).Bind(compliance);
-            engine = ComplianceSetup.CreateEngine(compliance);
-        }
-        catch (Exception ex) when (ex is OptionsValidationException or RulePackException)
-        {
-            return CliOutput.Fail(ex.Message, stderr);
+            return CliOutput.Fail(problem!, stderr);
         }
 
         var time = TimeProvider.System;
@@ -78,10 +69,9 @@ public static class CampaignRunCommand
             await seed.Database.MigrateAsync(ct).ConfigureAwait(false);
             await DemoDataSeeder.SeedIfEmptyAsync(seed, Instant.FromDateTimeOffset(time.GetUtcNow()), ct: ct).ConfigureAwait(false);
         }
-        else if (database.Provider == DatabaseProvider.Sqlite && new SqliteConnectionStringBuilder(database.ConnectionString).DataSource is { Length: > 0 } file
-            && file != ":memory:" && !File.Exists(file))
+        else if (CliHost.MissingSqliteFile(database) is { } missing)
         {
-            return CliOutput.Fail($"database file '{file}' does not exist (Collections:Database:ConnectionString); run migrate and load data, or pass --demo-db", stderr);
+            return CliOutput.Fail(missing + "; run migrate and load data, or pass --demo-db", stderr);
         }
 
         Shared.Domain.Campaign? found;
@@ -120,7 +110,7 @@ public static class CampaignRunCommand
         await host.StartAsync(ct).ConfigureAwait(false);
         try
         {
-            var ledger = new ContactLedger(engine, () => DatabaseSetup.CreateContext(database), time, logging.CreateLogger<ContactLedger>());
+            var ledger = new ContactLedger(engine!, () => DatabaseSetup.CreateContext(database), time, logging.CreateLogger<ContactLedger>());
             var pool = new AgentPool();
             var agents = new SimulatedAgents(pool, time) { Talk = TimeSpan.FromSeconds(args.TalkSeconds), WrapUp = TimeSpan.FromSeconds(args.WrapSeconds) };
             var printer = new PrintingEvents(agents, stdout);

@@ -1,4 +1,8 @@
+using Collections.Shared.Compliance;
 using Collections.Shared.Persistence;
+using Microsoft.Data.Sqlite;
+using NodaTime;
+using NodaTime.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -44,4 +48,61 @@ public static class CliHost
             return false;
         }
     }
+
+    /// <summary>Parses an <c>--at</c> value: an ISO 8601 instant (<c>2026-03-09T01:00:00Z</c>) or one with an offset
+    /// (<c>2026-03-08T20:59:00-04:00</c>); null text means "now" and parses to null.</summary>
+    public static bool TryParseInstant(string? text, out Instant? at, out string? error)
+    {
+        at = null;
+        error = null;
+        if (text is null)
+        {
+            return true;
+        }
+
+        var instant = InstantPattern.ExtendedIso.Parse(text);
+        var offset = OffsetDateTimePattern.ExtendedIso.Parse(text);
+        if (instant.Success)
+        {
+            at = instant.Value;
+        }
+        else if (offset.Success)
+        {
+            at = offset.Value.ToInstant();
+        }
+        else
+        {
+            error = $"--at: '{text}' is not an ISO 8601 instant (e.g. 2026-03-09T01:00:00Z or 2026-03-08T20:59:00-04:00)";
+        }
+
+        return error is null;
+    }
+
+    /// <summary>The database and the compliance engine from <paramref name="configuration"/>; a bad key or rule pack
+    /// yields its message instead of an exception.</summary>
+    public static bool TryDatabaseAndCompliance(IConfiguration configuration, out DatabaseOptions database, out ComplianceEngine? engine, out string? error)
+    {
+        try
+        {
+            database = DatabaseSetup.ReadOptions(configuration);
+            var compliance = new ComplianceOptions();
+            configuration.GetSection(ComplianceOptions.Section).Bind(compliance);
+            engine = ComplianceSetup.CreateEngine(compliance);
+            error = null;
+            return true;
+        }
+        catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or RulePackException)
+        {
+            (database, engine, error) = (new DatabaseOptions(), null, ex.Message);
+            return false;
+        }
+    }
+
+    /// <summary>For verbs that only read: a SQLite file that is not there is an error (opening it would create an empty one).</summary>
+    public static string? MissingSqliteFile(DatabaseOptions database) =>
+        database.Provider == DatabaseProvider.Sqlite
+        && new SqliteConnectionStringBuilder(database.ConnectionString).DataSource is { Length: > 0 } file
+        && file != ":memory:" && !File.Exists(file)
+            ? $"database file '{file}' does not exist (Collections:Database:ConnectionString)"
+            : null;
 }

@@ -44,47 +44,14 @@ public static class ExplainCommand
     /// <summary>Runs the verb; returns the exit code. Separate from <see cref="Create"/> so tests can pass configuration and capture output.</summary>
     internal static async Task<int> RunAsync(Arguments args, IConfiguration configuration, TimeProvider time, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        NodaTime.Instant? at = null;
-        if (args.At is not null)
+        if (!CliHost.TryParseInstant(args.At, out var at, out var problem)
+            || !CliHost.TryDatabaseAndCompliance(configuration, out var database, out var engine, out problem)
+            || (problem = CliHost.MissingSqliteFile(database)) is not null)
         {
-            var parsed = InstantPattern.ExtendedIso.Parse(args.At);
-            if (!parsed.Success)
-            {
-                var offset = OffsetDateTimePattern.ExtendedIso.Parse(args.At);
-                if (!offset.Success)
-                {
-                    return CliOutput.Fail($"--at: '{args.At}' is not an ISO 8601 instant (e.g. 2026-03-09T01:00:00Z or 2026-03-08T20:59:00-04:00)", stderr);
-                }
-
-                at = offset.Value.ToInstant();
-            }
-            else
-            {
-                at = parsed.Value;
-            }
+            return CliOutput.Fail(problem!, stderr);
         }
 
-        DatabaseOptions database;
-        ComplianceEngine engine;
-        try
-        {
-            database = DatabaseSetup.ReadOptions(configuration);
-            var options = new ComplianceOptions();
-            configuration.GetSection(ComplianceOptions.Section).Bind(options);
-            engine = ComplianceSetup.CreateEngine(options);
-        }
-        catch (Exception ex) when (ex is OptionsValidationException or RulePackException)
-        {
-            return CliOutput.Fail(ex.Message, stderr);
-        }
-
-        if (database.Provider == DatabaseProvider.Sqlite && new SqliteConnectionStringBuilder(database.ConnectionString).DataSource is { Length: > 0 } file
-            && file != ":memory:" && !File.Exists(file))
-        {
-            return CliOutput.Fail($"database file '{file}' does not exist (Collections:Database:ConnectionString)", stderr);
-        }
-
-        var service = new ComplianceService(engine, () => DatabaseSetup.CreateContext(database), time);
+        var service = new ComplianceService(engine!, () => DatabaseSetup.CreateContext(database), time);
         var (accountId, error) = await service.FindAccountAsync(args.AccountRef, args.Creditor, cancellationToken);
         if (accountId is null)
         {

@@ -42,45 +42,21 @@ public static class HopperCommand
             return CliOutput.Fail($"--limit: must be at least 1, got {args.Limit}", stderr);
         }
 
-        Instant? at = null;
-        if (args.At is not null)
+        if (!CliHost.TryParseInstant(args.At, out var at, out var problem)
+            || !CliHost.TryDatabaseAndCompliance(configuration, out var database, out var engine, out problem)
+            || (problem = CliHost.MissingSqliteFile(database)) is not null)
         {
-            var parsed = OffsetDateTimePattern.ExtendedIso.Parse(args.At);
-            var instant = InstantPattern.ExtendedIso.Parse(args.At);
-            if (instant.Success)
-            {
-                at = instant.Value;
-            }
-            else if (parsed.Success)
-            {
-                at = parsed.Value.ToInstant();
-            }
-            else
-            {
-                return CliOutput.Fail($"--at: '{args.At}' is not an ISO 8601 instant (e.g. 2026-03-10T10:00:00Z)", stderr);
-            }
+            return CliOutput.Fail(problem!, stderr);
         }
 
-        DatabaseOptions database;
-        ComplianceEngine engine;
         HopperOptions options;
         try
         {
-            database = DatabaseSetup.ReadOptions(configuration);
-            var compliance = new ComplianceOptions();
-            configuration.GetSection(ComplianceOptions.Section).Bind(compliance);
-            engine = ComplianceSetup.CreateEngine(compliance);
             options = HopperSetup.ReadOptions(configuration);
         }
-        catch (Exception ex) when (ex is OptionsValidationException or RulePackException or InvalidOperationException)
+        catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException)
         {
             return CliOutput.Fail(ex.Message, stderr);
-        }
-
-        if (database.Provider == DatabaseProvider.Sqlite && new SqliteConnectionStringBuilder(database.ConnectionString).DataSource is { Length: > 0 } file
-            && file != ":memory:" && !File.Exists(file))
-        {
-            return CliOutput.Fail($"database file '{file}' does not exist (Collections:Database:ConnectionString)", stderr);
         }
 
         List<Campaign> campaigns;
@@ -97,7 +73,7 @@ public static class HopperCommand
         }
 
         // Peeking claims nothing, so the node id only labels log lines.
-        var hopper = new DialerHopper("peek", engine, () => DatabaseSetup.CreateContext(database), time, options, NullLogger<DialerHopper>.Instance);
+        var hopper = new DialerHopper("peek", engine!, () => DatabaseSetup.CreateContext(database), time, options, NullLogger<DialerHopper>.Instance);
         foreach (var campaign in campaigns)
         {
             foreach (var entry in await hopper.PeekAsync(campaign, args.Limit, at, cancellationToken))
