@@ -1,6 +1,7 @@
 using Collections.AgentConsole.Features.Auth;
 using Collections.AgentConsole.Features.Calls;
 using Collections.AgentConsole.Features.Demo;
+using Collections.AgentConsole.Features.Dialing;
 using Collections.AgentConsole.Features.Health;
 using Collections.AgentConsole.Features.Webhooks;
 using Collections.AgentConsole.Features.Wallboard;
@@ -16,6 +17,7 @@ builder.AddHealth();
 builder.AddDemo();
 builder.AddTwilioWebhooks();
 builder.AddCalls();
+builder.AddDialing();
 builder.AddWallboard();
 
 var app = builder.Build();

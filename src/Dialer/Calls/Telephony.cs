@@ -39,6 +39,10 @@ internal interface IOutboundCalls
 
     /// <summary>Calls <paramref name="number"/>; waits for a free line when the trunk's MaxConcurrentCalls are in use.</summary>
     Task<SipCallLeg> PlaceAsync(string number, CancellationToken cancellationToken);
+
+    /// <summary>Calls <paramref name="number"/>, reporting each state the leg passes through (ringing, early media) to
+    /// <paramref name="progress"/> before the final response; implementations that cannot report simply place the call.</summary>
+    Task<SipCallLeg> PlaceAsync(string number, Action<CallState>? progress, CancellationToken cancellationToken) => PlaceAsync(number, cancellationToken);
 }
 
 /// <summary>Registers the SIP stack for a host: options validated at start, the user agent, registrar, trunk or demo carrier.</summary>
@@ -130,7 +134,9 @@ internal sealed partial class TelephonyService(
         }
     }
 
-    public async Task<SipCallLeg> PlaceAsync(string number, CancellationToken cancellationToken)
+    public Task<SipCallLeg> PlaceAsync(string number, CancellationToken cancellationToken) => PlaceAsync(number, null, cancellationToken);
+
+    public async Task<SipCallLeg> PlaceAsync(string number, Action<CallState>? progress, CancellationToken cancellationToken)
     {
         var ua = UserAgent;
         await _lines!.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -151,6 +157,11 @@ internal sealed partial class TelephonyService(
         }
 
         _ = leg.Ended.ContinueWith(_ => _lines.Release(), TaskScheduler.Default);
+        if (progress is not null)
+        {
+            leg.StateChanged += (_, _, to) => progress(to);
+        }
+
         try
         {
             await leg.PlaceAsync(cancellationToken).ConfigureAwait(false);

@@ -60,8 +60,9 @@ internal sealed partial class CampaignRunner
     private readonly IPacingStrategy _strategy;
     private readonly ConcurrentDictionary<long, Line> _lines = new();
     private readonly ConcurrentDictionary<AccountId, byte> _inFlight = new();
-    /// <summary>Accounts not to offer again in this run: no agent speaks the language, or compliance refused the call.</summary>
-    private readonly ConcurrentDictionary<AccountId, byte> _unservable = new();
+    /// <summary>Accounts not to offer again until the instant given: no agent speaks the language (until one may have logged
+    /// in), or compliance refused the call (until its situation may have changed, e.g. calling hours opened).</summary>
+    private readonly ConcurrentDictionary<AccountId, DateTimeOffset> _unservable = new();
     private readonly ConcurrentDictionary<AgentId, (DateTimeOffset WrapStart, TimeSpan Talk)> _wrapping = new();
     private readonly ConcurrentDictionary<Task, byte> _calls = new();
     private readonly List<AgentSnapshot> _agentScratch = [];
@@ -75,6 +76,7 @@ internal sealed partial class CampaignRunner
     private long _nextLine;
     private int _pendingDials;
     private int _waiting;
+    private int _readyAgents;
     private int _refused;
     private int _dialed;
     private int _human;
@@ -100,6 +102,37 @@ internal sealed partial class CampaignRunner
 
     /// <summary>The connect limit from a person's verdict to an agent.</summary>
     public TimeSpan ConnectLimit { get; init; } = DefaultConnectLimit;
+
+    /// <summary>How long an account no logged-in agent could serve is left out before it is offered again.</summary>
+    public TimeSpan LanguageRetry { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long an account compliance refused is left out before it is offered again.</summary>
+    public TimeSpan RefusalRetry { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The campaign this runner dials.</summary>
+    public Campaign Campaign => _campaign;
+
+    /// <summary>The pacing strategy's name.</summary>
+    public string Pacing => _strategy.Name;
+
+    /// <summary>Lines in flight right now (for the wallboard): dialed without progress yet, ringing, and answered calls waiting
+    /// for AMD or an agent; and the lines per ready agent.</summary>
+    public (int Dialing, int Ringing, int Waiting, double Ratio) Live()
+    {
+        int dialing = Volatile.Read(ref _pendingDials), ringing = 0, answered = 0;
+        foreach (var line in _lines.Values)
+        {
+            _ = line.State switch
+            {
+                LineState.Dialing => dialing++,
+                LineState.Ringing => ringing++,
+                _ => answered++,
+            };
+        }
+
+        var inFlight = dialing + ringing + answered;
+        return (dialing, ringing, answered, Math.Round(inFlight / (double)Math.Max(1, Volatile.Read(ref _readyAgents)), 2));
+    }
 
     /// <summary>Tallies so far.</summary>
     public CampaignSummary Summary(int agents) => new(
@@ -164,6 +197,7 @@ internal sealed partial class CampaignRunner
     private PacingSnapshot Snapshot(DateTimeOffset now)
     {
         _d.Agents.Snapshot(now, _agentScratch);
+        Volatile.Write(ref _readyAgents, _agentScratch.Count(a => a.Activity == AgentActivity.Ready));
         var lines = new List<LineSnapshot>(_lines.Count + Volatile.Read(ref _pendingDials));
         foreach (var line in _lines.Values)
         {
@@ -204,7 +238,19 @@ internal sealed partial class CampaignRunner
         try
         {
             var exclude = new HashSet<AccountId>(_inFlight.Keys);
-            exclude.UnionWith(_unservable.Keys);
+            var now = _d.Time.GetUtcNow();
+            foreach (var (account, until) in _unservable)
+            {
+                if (until > now)
+                {
+                    exclude.Add(account);
+                }
+                else
+                {
+                    _unservable.TryRemove(account, out _);
+                }
+            }
+
             var targets = _stopToken.IsCancellationRequested
                 ? []
                 : await _d.Queue.TakeAsync(_campaign, lines, exclude, _stopToken).ConfigureAwait(false);
@@ -214,7 +260,7 @@ internal sealed partial class CampaignRunner
                 if (!_d.Agents.CanServe(target.Language))
                 {
                     // Issue 7: no agent with the debtor's language means the call is not dialed (it could only be abandoned).
-                    _unservable.TryAdd(target.AccountId, 0);
+                    _unservable[target.AccountId] = now + LanguageRetry;
                     continue;
                 }
 
@@ -267,8 +313,8 @@ internal sealed partial class CampaignRunner
             {
                 Interlocked.Increment(ref _refused);
 
-                // A refusal writes nothing to the ledger, so the queue would offer the account again at once: not in this run.
-                _unservable.TryAdd(target.AccountId, 0);
+                // A refusal writes nothing to the ledger, so the queue would offer the account again at once: not for a while.
+                _unservable[target.AccountId] = _d.Time.GetUtcNow() + RefusalRetry;
                 var rules = string.Join(",", reservation.Decision.Rules.Where(r => r.Verdict == RuleVerdict.Refused).Select(r => r.Rule));
                 outcome = outcome with { Outcome = "refused", Reason = rules };
                 return;
@@ -301,7 +347,7 @@ internal sealed partial class CampaignRunner
         {
             try
             {
-                leg = await _d.Calls.PlaceAsync(target.Number, linked.Token).ConfigureAwait(false);
+                leg = await _d.Calls.PlaceAsync(target.Number, state => Progress(line, state), linked.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -335,6 +381,14 @@ internal sealed partial class CampaignRunner
             }
 
             return await AnsweredAsync(line, leg, attemptId, progress, outcome, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static void Progress(Line line, CallState state)
+    {
+        if (state is CallState.Ringing or CallState.EarlyMedia && line.State == LineState.Dialing)
+        {
+            line.State = LineState.Ringing;
         }
     }
 
@@ -519,7 +573,7 @@ internal sealed partial class CampaignRunner
 
         public DateTimeOffset DialedAt { get; } = dialedAt;
 
-        public LineState State { get; set; } = LineState.Dialing;
+        public volatile LineState State = LineState.Dialing;
     }
 
     private sealed class ConnectedCall(CampaignId campaignId, AgentId agent, DialTarget target, ContactAttemptId attemptId, SipCallLeg leg) : IConnectedCall

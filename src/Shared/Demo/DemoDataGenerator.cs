@@ -88,6 +88,9 @@ public static partial class DemoDataGenerator
             AddScenarios();
             AddCallHistory();
 
+            // Added last so the ids of everything above stay as they were before it existed.
+            AddFloorCampaign();
+
             return new DemoData
             {
                 Creditors = creditors,
@@ -183,7 +186,7 @@ public static partial class DemoDataGenerator
                 Mode = DialMode.Predictive,
                 Status = CampaignStatus.Running,
                 Industry = Industry.Telecom,
-                StrategyStep = "call",
+                StrategyStep = null,
                 TargetAbandonRate = 0.03,
                 MaxLinesPerAgent = 2.5,
                 RingTimeoutSeconds = 25,
@@ -217,6 +220,20 @@ public static partial class DemoDataGenerator
                 CreatedAt = created,
             });
         }
+
+        private void AddFloorCampaign() => campaigns.Add(new Campaign
+        {
+            Id = new CampaignId(guids.Next()),
+            Name = "All portfolios - phone follow-up",
+            Mode = DialMode.Progressive,
+            Status = CampaignStatus.Running,
+            Industry = null,
+            StrategyStep = null,
+            MaxLinesPerAgent = 1.0,
+            RingTimeoutSeconds = 25,
+            MachinePolicy = MachinePolicy.HangUp,
+            CreatedAt = now - Duration.FromDays(30),
+        });
 
         private void AddDebtorWithAccount(int index, int debtorCount)
         {
@@ -262,6 +279,15 @@ public static partial class DemoDataGenerator
             account.Fees = business ? spec.BusinessFlatFee : spec.ConsumerReminderFee * reminders;
 
             var phase = PhaseFor(daysPastDue);
+
+            // Cases in a phone phase are due within the last two days, so the demo's campaigns have calls to place from the
+            // first minute; other steps fall due over the next days. (One draw either way, so the rest of the data is unchanged.)
+            var dueInHours = rng.Next(-48, 120);
+            if (phase is CasePhase.PhoneAndMessages or CasePhase.SecondReminder or CasePhase.FinalDemand && dueInHours >= 0)
+            {
+                dueInHours = -1 - (dueInHours % 48);
+            }
+
             var caseRow = new Case
             {
                 Id = new CaseId(guids.Next()),
@@ -269,7 +295,7 @@ public static partial class DemoDataGenerator
                 Phase = phase,
                 StrategyId = string.Create(CultureInfo.InvariantCulture, $"{Kebab(spec.Industry)}-{(business ? "business" : "consumer")}"),
                 NextStep = NextStepFor(phase),
-                NextStepDueAt = phase == CasePhase.Closed ? null : now + Duration.FromHours(rng.Next(-48, 120)),
+                NextStepDueAt = phase == CasePhase.Closed ? null : now + Duration.FromHours(dueInHours),
                 OpenedAt = createdAt,
             };
             if (debtor.Addresses.Count >= 3)

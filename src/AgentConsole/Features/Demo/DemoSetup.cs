@@ -22,6 +22,23 @@ public sealed class DemoOptions
     public int Debtors { get; set; } = 60;
 }
 
+/// <summary>Simulated demo operators, bound from <c>Collections:Demo:Calls</c>. The calls themselves are real: the campaign
+/// runner dials the demo carrier over SIP (Features/Dialing).</summary>
+public sealed class DemoCallOptions
+{
+    public const string Section = "Collections:Demo:Calls";
+
+    /// <summary>Run the simulated operators (only while the demo itself is enabled).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How many demo operators are simulated to keep the wallboard busy (0 for none).</summary>
+    [Range(0, 9)]
+    public int SimulatedOperators { get; set; } = 3;
+
+    /// <summary>Seed of the simulated operators' talk and wrap-up times and outcomes.</summary>
+    public int Seed { get; set; } = 11;
+}
+
 /// <summary>The demo: on first start of an empty database, creditors, debtors in six languages, accounts, promises,
 /// plans, operators and campaigns (docs/demo-data.md).</summary>
 public static partial class DemoSetup
@@ -30,11 +47,6 @@ public static partial class DemoSetup
     {
         builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<DemoCallOptions>().BindConfiguration(DemoCallOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        // Until the SIP dialer lands, the demo dialer is the console's source of calls (Shared/Contracts/CallEvents.cs).
-        builder.Services.AddSingleton<DemoDialer>();
-        builder.Services.AddSingleton<Collections.Shared.Contracts.ICallEvents>(sp => sp.GetRequiredService<DemoDialer>());
-        builder.Services.AddSingleton<Collections.Shared.Contracts.ICampaignControl>(sp => sp.GetRequiredService<DemoDialer>());
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoDialer>());
         builder.Services.AddHostedService<DemoOperators>();
         return builder;
     }

@@ -14,6 +14,9 @@ public sealed class AgentFloor(TimeProvider time, IFloorEvents events) : IAgentA
     private readonly ConcurrentDictionary<AgentId, Operator> _operators = new();
     private readonly DateTimeOffset _started = time.GetUtcNow();
 
+    /// <summary>Raised after every state change of an operator (the dialer listens for Ready and Logged out).</summary>
+    public event Action<AgentStatusDto>? StateChanged;
+
     /// <summary>A tab of <paramref name="agent"/> connected; the first one puts the operator on the floor (logged out until they go ready).</summary>
     public AgentStatusDto Connect(AgentId agent, string displayName, IReadOnlyList<string> languages)
     {
@@ -93,6 +96,25 @@ public sealed class AgentFloor(TimeProvider time, IFloorEvents events) : IAgentA
         .. _operators.Values.Select(o => { lock (o) { return o.State == AgentState.Ready && o.ReservedCall is null ? new ReadyAgent(o.Id, o.Languages, o.Since) : null; } })
             .OfType<ReadyAgent>()
             .OrderBy(r => r.ReadySince),
+    ];
+
+    /// <summary>Every operator on the floor who is not logged out, with their languages and what they do now (an operator
+    /// with a call reserved counts as on call).</summary>
+    public IReadOnlyList<FloorAgent> Present() =>
+    [
+        .. _operators.Values.Select(o =>
+        {
+            lock (o)
+            {
+                if (o.State == AgentState.LoggedOut)
+                {
+                    return null;
+                }
+
+                var state = o.State == AgentState.Ready && o.ReservedCall is not null ? AgentState.OnCall : o.State;
+                return new FloorAgent(o.Id, o.Languages, state, o.Since);
+            }
+        }).OfType<FloorAgent>(),
     ];
 
     public bool TryReserve(AgentId agentId, string callId)
@@ -246,6 +268,7 @@ public sealed class AgentFloor(TimeProvider time, IFloorEvents events) : IAgentA
         if (status is not null)
         {
             events.Changed(status);
+            StateChanged?.Invoke(status);
         }
     }
 
@@ -306,6 +329,9 @@ public sealed class AgentFloor(TimeProvider time, IFloorEvents events) : IAgentA
         }
     }
 }
+
+/// <summary>An operator on the floor as the dialer sees them.</summary>
+public sealed record FloorAgent(AgentId AgentId, IReadOnlyList<string> Languages, AgentState State, DateTimeOffset Since);
 
 /// <summary>Where the floor reports an operator's state change.</summary>
 public interface IFloorEvents

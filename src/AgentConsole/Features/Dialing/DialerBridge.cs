@@ -1,0 +1,194 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Collections.AgentConsole.Features.Floor;
+using Collections.Dialer.Campaigns;
+using Collections.Dialer.Pacing;
+using Collections.Shared.Contracts;
+using DomainAgentId = Collections.Shared.Domain.AgentId;
+using RoutingAgentId = Collections.Dialer.Routing.AgentId;
+
+namespace Collections.AgentConsole.Features.Dialing;
+
+/// <summary>
+/// Joins the campaign runner to the console's floor in one process. To the runner it is the agent pool: operators who
+/// pressed Ready in their browser, longest idle first, in a language they speak; the one it picks is reserved on the floor
+/// under the call's id. To the console it is the dialer's event stream: the runner's connected call becomes the screen-pop
+/// (<see cref="CallConnected"/>), the end of the debtor's leg the wrap-up (<see cref="CallDisconnected"/>), and the
+/// operator's hang-up ends the SIP leg. Operators carry domain ids (GUIDs); the runner numbers them.
+/// </summary>
+public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICallEvents, IDisposable
+{
+    private readonly AgentFloor _floor;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DialerBridge> _logger;
+    private readonly Channel<CallEvent> _events = Channel.CreateUnbounded<CallEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentDictionary<DomainAgentId, RoutingAgentId> _numbers = new();
+    private readonly ConcurrentDictionary<RoutingAgentId, DomainAgentId> _operators = new();
+    private readonly ConcurrentDictionary<RoutingAgentId, string> _reserved = new();
+    private readonly ConcurrentDictionary<string, LiveCall> _live = new();
+    private int _next;
+
+    public DialerBridge(AgentFloor floor, TimeProvider time, ILogger<DialerBridge> logger)
+    {
+        _floor = floor;
+        _time = time;
+        _logger = logger;
+        _floor.StateChanged += OnStateChanged;
+    }
+
+    /// <inheritdoc />
+    public event Action<RoutingAgentId, DateTimeOffset>? AgentReady;
+
+    /// <summary>Raised when an operator comes onto the floor (Ready) or leaves it (Logged out): the dialer calls or releases their phone.</summary>
+    public event Action<RoutingAgentId, DomainAgentId, AgentState>? Presence;
+
+    /// <summary>The runner's number for an operator (assigned on first sight, stable for the process).</summary>
+    public RoutingAgentId NumberOf(DomainAgentId agent) => _numbers.GetOrAdd(agent, id =>
+    {
+        var number = new RoutingAgentId(Interlocked.Increment(ref _next));
+        _operators[number] = id;
+        return number;
+    });
+
+    /// <summary>Calls connected to operators right now.</summary>
+    public int LiveCalls => _live.Count;
+
+    /// <inheritdoc />
+    public bool CanServe(string language) => _floor.Present().Any(a => Speaks(a.Languages, language));
+
+    /// <inheritdoc />
+    public RoutingAgentId? TakeLongestIdle(string language, DateTimeOffset at)
+    {
+        foreach (var ready in _floor.ReadyAgents())
+        {
+            if (!Speaks(ready.Languages, language))
+            {
+                continue;
+            }
+
+            var callId = $"call-{Guid.CreateVersion7():N}";
+            if (_floor.TryReserve(ready.AgentId, callId))
+            {
+                var number = NumberOf(ready.AgentId);
+                _reserved[number] = callId;
+                return number;
+            }
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The floor moves the operator to wrap-up itself when the <see cref="CallDisconnected"/> arrives.</remarks>
+    public void WrapUp(RoutingAgentId agent, DateTimeOffset at)
+    {
+    }
+
+    /// <inheritdoc />
+    public void Snapshot(DateTimeOffset now, List<AgentSnapshot> into)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        into.Clear();
+        foreach (var agent in _floor.Present())
+        {
+            // Paused operators are not counted: pacing dials for the operators who can take a call soon.
+            AgentActivity? activity = agent.State switch
+            {
+                AgentState.Ready => AgentActivity.Ready,
+                AgentState.OnCall => AgentActivity.OnCall,
+                AgentState.WrapUp => AgentActivity.WrapUp,
+                _ => null,
+            };
+            if (activity is { } a)
+            {
+                into.Add(new AgentSnapshot(a, now - agent.Since));
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Connected(IConnectedCall call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var callId = _reserved.TryRemove(call.Agent, out var reserved) ? reserved : $"call-{Guid.CreateVersion7():N}";
+        var agent = _operators[call.Agent];
+        var live = new LiveCall(call);
+        _live[callId] = live;
+        _events.Writer.TryWrite(new CallConnected(callId, agent, call.Target.AccountId, call.CampaignId, call.AttemptId, _time.GetUtcNow()));
+        LogConnected(_logger, callId, call.Target.AccountId.Value);
+        _ = call.Ended.ContinueWith(
+            _ =>
+            {
+                _live.TryRemove(callId, out LiveCall? _);
+                _events.Writer.TryWrite(new CallDisconnected(callId, agent, ByDebtor: !live.HungUpByOperator, _time.GetUtcNow()));
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    /// <inheritdoc />
+    public void Completed(CallOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        LogCompleted(_logger, outcome.Campaign, outcome.Outcome, outcome.Status, outcome.Reason);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<CallEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var e in _events.Reader.ReadAllAsync(cancellationToken))
+        {
+            yield return e;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task HangUpAsync(string callId, CancellationToken cancellationToken)
+    {
+        if (_live.TryGetValue(callId, out var live))
+        {
+            live.HungUpByOperator = true;
+            await live.Call.HangupAsync().WaitAsync(cancellationToken);
+        }
+    }
+
+    public void Dispose() => _floor.StateChanged -= OnStateChanged;
+
+    /// <summary>Same language, or the same primary subtag ("de" serves "de-AT").</summary>
+    internal static bool Speaks(IReadOnlyList<string> languages, string language)
+    {
+        var primary = language.Split('-')[0];
+        return languages.Any(l => string.Equals(l, language, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(l.Split('-')[0], primary, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private void OnStateChanged(AgentStatusDto status)
+    {
+        var agent = new DomainAgentId(status.AgentId);
+        var number = NumberOf(agent);
+        if (status.State is AgentState.Ready or AgentState.LoggedOut)
+        {
+            Presence?.Invoke(number, agent, status.State);
+        }
+
+        if (status.State == AgentState.Ready)
+        {
+            AgentReady?.Invoke(number, status.Since);
+        }
+    }
+
+    private sealed class LiveCall(IConnectedCall call)
+    {
+        public IConnectedCall Call { get; } = call;
+
+        public volatile bool HungUpByOperator;
+    }
+
+    [LoggerMessage(EventId = 2601, Level = LogLevel.Information, Message = "Call {CallId} for account {AccountId} connected to an operator")]
+    private static partial void LogConnected(ILogger logger, string callId, Guid accountId);
+
+    [LoggerMessage(EventId = 2602, Level = LogLevel.Information, Message = "Campaign {Campaign}: call {Outcome} ({Status}) {Reason}")]
+    private static partial void LogCompleted(ILogger logger, string campaign, string outcome, int status, string? reason);
+}

@@ -1,0 +1,31 @@
+using Collections.Dialer.Amd;
+using Collections.Dialer.Calls;
+using Collections.Dialer.Campaigns;
+using Collections.Dialer.Hopper;
+using Collections.Shared.Compliance;
+using Collections.Shared.Contracts;
+using Collections.Shared.Persistence;
+
+namespace Collections.AgentConsole.Features.Dialing;
+
+/// <summary>The single-node composition (DESIGN.md 6): the Dialer's services in the console's process. Telephony starts the
+/// demo carrier when no trunk is configured (<c>Dialer:Trunks</c>), so the main job places real SIP calls with no
+/// configuration; the hopper feeds the campaign runner, and the runner's agents are the operators on the floor.</summary>
+public static class DialingSetup
+{
+    public static IHostApplicationBuilder AddDialing(this IHostApplicationBuilder builder)
+    {
+        builder.AddCompliance();
+        builder.AddAmd();
+        builder.AddTelephony();
+        builder.AddHopper();
+        builder.Services.AddSingleton<DialerBridge>();
+        builder.Services.AddSingleton<IAgentPool>(sp => sp.GetRequiredService<DialerBridge>());
+        builder.Services.AddSingleton<ICampaignCallEvents>(sp => sp.GetRequiredService<DialerBridge>());
+        builder.Services.AddSingleton<ICallEvents>(sp => sp.GetRequiredService<DialerBridge>());
+        builder.Services.AddSingleton<IDialQueue>(sp => new HopperDialQueue(
+            sp.GetRequiredService<DialerHopper>(), sp.GetRequiredService<ICollectionsDbContextFactory>().CreateDbContext));
+        builder.AddCampaignRunner();
+        return builder;
+    }
+}
