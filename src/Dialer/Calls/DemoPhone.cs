@@ -204,6 +204,19 @@ internal sealed partial class DemoPhone : IAsyncDisposable
             }
         }
 
+        /// <summary>Hangs up from the phone's side with BYE (RFC 3261 15.1.1), as an operator putting the handset down would.</summary>
+        public async Task HangupAsync()
+        {
+            if (_dialog is null || Volatile.Read(ref _disposed) == 1)
+            {
+                return;
+            }
+
+            var bye = _dialog.CreateRequest("BYE");
+            await Ua.Stack.SendRequest(bye, _dialog.Protocol, _dialog.NextHop()).Final.ConfigureAwait(false);
+            await DisposeAsync().ConfigureAwait(false);
+        }
+
         public Task OnRequestAsync(ServerTransaction transaction)
         {
             var r = transaction.Request;
