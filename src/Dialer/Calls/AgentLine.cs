@@ -1,3 +1,4 @@
+using System.Net;
 using Collections.Dialer.Media.Sdp;
 using Collections.Dialer.Sip;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,8 @@ internal sealed class AgentLine : IAsyncDisposable
     private SipCallLeg? _leg;
     private CallMedia? _idle;
     private CallBridge? _bridge;
+    private long _relayedToAgent;
+    private long _relayedToDebtor;
 
     public AgentLine(SipUserAgent ua, Registrar registrar, string extension, ILogger? logger = null)
     {
@@ -37,16 +40,36 @@ internal sealed class AgentLine : IAsyncDisposable
     public CallBridge? CurrentBridge => _bridge;
 
     /// <summary>Calls the agent's registered phone; true when it answered (auto-answer or the agent picked up).</summary>
-    public async Task<bool> ConnectAsync(TimeSpan ringTimeout, CancellationToken ct)
+    public Task<bool> ConnectAsync(TimeSpan ringTimeout, CancellationToken ct)
     {
         if (!_registrar.TryGetBinding(Extension, out var binding))
         {
-            return false;
+            return Task.FromResult(false);
         }
 
-        var leg = new SipCallLeg(_ua, new OutboundCallRequest(binding.Contact, binding.Source, binding.Protocol, "dialer", ringTimeout,
+        return ConnectToAsync(binding.Contact, binding.Source, binding.Protocol, ringTimeout, ct);
+    }
+
+    /// <summary>Calls <paramref name="target"/> via <paramref name="nextHop"/> (a registered binding, or the built-in demo phone); true when it answered.</summary>
+    public async Task<bool> ConnectToAsync(string target, IPEndPoint nextHop, SipProtocol protocol, TimeSpan ringTimeout, CancellationToken ct)
+    {
+        if (_leg is not null)
+        {
+            throw new InvalidOperationException($"Agent line {Extension} is already connected.");
+        }
+
+        var leg = new SipCallLeg(_ua, new OutboundCallRequest(target, nextHop, protocol, "dialer", ringTimeout,
             [AudioCodec.Pcmu, AudioCodec.Pcma]), _logger);
-        await leg.PlaceAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await leg.PlaceAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await leg.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         if (!leg.Answered)
         {
             await leg.DisposeAsync().ConfigureAwait(false);
@@ -59,9 +82,37 @@ internal sealed class AgentLine : IAsyncDisposable
         return true;
     }
 
+    /// <summary>RTP packets the bridges relayed from debtors to this line, over all its bridged calls.</summary>
+    public long RelayedToAgent
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _relayedToAgent + (_bridge?.RelayedToAgent ?? 0);
+            }
+        }
+    }
+
+    /// <summary>RTP packets the bridges relayed from this line to debtors, over all its bridged calls.</summary>
+    public long RelayedToDebtor
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _relayedToDebtor + (_bridge?.RelayedToDebtor ?? 0);
+            }
+        }
+    }
+
+    /// <summary>Debtor calls bridged into this line so far.</summary>
+    public int BridgedCalls { get; private set; }
+
     /// <summary>Bridges a connected debtor leg into this line until either side ends or <see cref="Unbridge"/>.</summary>
     public CallBridge Bridge(SipCallLeg debtor, string? recordPath = null)
     {
+        CallBridge bridge;
         lock (_gate)
         {
             if (!IsUp || _bridge is not null || debtor.Media is null)
@@ -70,27 +121,39 @@ internal sealed class AgentLine : IAsyncDisposable
             }
 
             _idle!.Paused = true;
-            _bridge = new CallBridge(debtor.Media, _leg!.Media!, recordPath);
+            bridge = new CallBridge(debtor.Media, _leg!.Media!, recordPath);
+            _bridge = bridge;
+            BridgedCalls++;
         }
 
-        _ = debtor.Ended.ContinueWith(_ => Unbridge(), TaskScheduler.Default);
-        return _bridge;
+        // Only this debtor's bridge: a later bridge on the same line is not undone by an earlier debtor's end.
+        _ = debtor.Ended.ContinueWith(_ => Unbridge(bridge), TaskScheduler.Default);
+        return bridge;
     }
 
-    public void Unbridge()
+    public void Unbridge() => Unbridge(null);
+
+    private void Unbridge(CallBridge? only)
     {
         CallBridge? bridge;
         lock (_gate)
         {
             bridge = _bridge;
+            if (bridge is null || (only is not null && !ReferenceEquals(bridge, only)))
+            {
+                return;
+            }
+
             _bridge = null;
+            // CallBridge.DisposeAsync completes synchronously and takes no lock of ours: the totals stay exact.
+            bridge.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _relayedToAgent += bridge.RelayedToAgent;
+            _relayedToDebtor += bridge.RelayedToDebtor;
             if (_idle is not null)
             {
                 _idle.Paused = false;
             }
         }
-
-        bridge?.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     public async ValueTask DisposeAsync()

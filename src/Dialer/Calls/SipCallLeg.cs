@@ -54,6 +54,9 @@ internal sealed partial class SipCallLeg : ICallLeg, IDialogHandler
 
     public CallState State { get; private set; } = CallState.Idle;
 
+    /// <summary>The dialog's Call-ID (RFC 3261 8.1.1.4).</summary>
+    public string CallId => _callId;
+
     public RtpSession? Media { get; private set; }
 
     public Task Ended => _ended.Task;

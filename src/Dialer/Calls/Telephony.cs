@@ -50,7 +50,8 @@ public static class TelephonyServiceCollectionExtensions
 {
     /// <summary>
     /// Adds telephony: binds <c>Dialer:Sip</c>, <c>Dialer:Trunks</c>, <c>Dialer:Registrar</c>, <c>Dialer:DemoCarrier</c>;
-    /// with no trunk configured the demo carrier is started on loopback and every call goes to it.
+    /// with no trunk configured the demo carrier and the demo phone are started on loopback and every call goes to
+    /// the carrier. Also adds <see cref="AgentPhones"/>, the agents' nailed-up legs.
     /// </summary>
     public static IHostApplicationBuilder AddTelephony(this IHostApplicationBuilder builder)
     {
@@ -75,6 +76,10 @@ public static class TelephonyServiceCollectionExtensions
         builder.Services.AddSingleton<TelephonyService>();
         builder.Services.AddSingleton<IOutboundCalls>(sp => sp.GetRequiredService<TelephonyService>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TelephonyService>());
+        builder.Services.AddSingleton(sp => new AgentPhones(sp.GetRequiredService<TelephonyService>(),
+            sp.GetRequiredService<IOptions<SipEndpointOptions>>(), sp.GetRequiredService<ILogger<AgentPhones>>()));
+        // After TelephonyService: hosted services stop in reverse order, so the agents' legs hang up while the user agent runs.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentPhones>());
         return builder;
     }
 }
@@ -90,6 +95,7 @@ internal sealed partial class TelephonyService(
 {
     private SipUserAgent? _ua;
     private DemoCarrier.DemoCarrier? _demo;
+    private DemoPhone? _demoPhone;
     private KeyValuePair<string, TrunkOptions>? _trunk;
     private SemaphoreSlim? _lines;
     private RegistrationClient? _registration;
@@ -100,6 +106,9 @@ internal sealed partial class TelephonyService(
     public SipUserAgent UserAgent => _ua ?? throw new InvalidOperationException("Telephony has not started.");
 
     public Registrar Registrar { get; } = new(registrar.Value, time, logger);
+
+    /// <summary>The built-in auto-answering phone for agents with no SIP phone registered; only with the demo carrier.</summary>
+    public DemoPhone? DemoPhone => _demoPhone;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -114,6 +123,10 @@ internal sealed partial class TelephonyService(
             UsesDemoCarrier = true;
             _lines = new SemaphoreSlim(1000);
             LogDemo(logger, _demo.EndPoint);
+            // DESIGN.md 6: an operator with no SIP phone registered gets the built-in demo phone.
+            _demoPhone = new DemoPhone(time, logger);
+            _demoPhone.Start(IPAddress.Loopback);
+            LogDemoPhone(logger, _demoPhone.EndPoint);
             return;
         }
 
@@ -197,6 +210,12 @@ internal sealed partial class TelephonyService(
             _demo = null;
         }
 
+        if (_demoPhone is not null)
+        {
+            await _demoPhone.DisposeAsync().ConfigureAwait(false);
+            _demoPhone = null;
+        }
+
         if (_ua is not null)
         {
             await _ua.DisposeAsync().ConfigureAwait(false);
@@ -206,6 +225,9 @@ internal sealed partial class TelephonyService(
 
     [LoggerMessage(EventId = 3050, Level = LogLevel.Information, Message = "No trunk configured: calls go to the demo carrier at {EndPoint}")]
     private static partial void LogDemo(ILogger logger, IPEndPoint endPoint);
+
+    [LoggerMessage(EventId = 3062, Level = LogLevel.Information, Message = "Demo phone for agents without a SIP phone at {EndPoint}")]
+    private static partial void LogDemoPhone(ILogger logger, IPEndPoint endPoint);
 
     [LoggerMessage(EventId = 3051, Level = LogLevel.Information, Message = "Registered with trunk {Trunk}: {Status}")]
     private static partial void LogRegistered(ILogger logger, string trunk, int status);
