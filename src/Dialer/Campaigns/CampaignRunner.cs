@@ -35,7 +35,8 @@ internal sealed record CampaignRunnerDependencies(
     IAgentPool Agents,
     ICampaignCallEvents Events,
     TimeProvider Time,
-    ILogger Logger);
+    ILogger Logger,
+    AgentPhones? Phones = null);
 
 /// <summary>
 /// Runs one campaign: the pacing strategy decides on a tick and on every call or agent event how many lines to dial; for
@@ -440,6 +441,15 @@ internal sealed partial class CampaignRunner
             Interlocked.Increment(ref _human);
             _loop?.Observe(new PersonAnswered(_d.Time.GetUtcNow(), null));
             var connectedAt = _d.Time.GetUtcNow();
+
+            // The debtor's audio goes into the agent's nailed-up leg (their registered phone, or the built-in demo phone):
+            // from here on only the bridge speaks to the debtor. An agent with no line up gets the screen-pop alone.
+            media.Paused = true;
+            if (_d.Phones is { } phones && !phones.TryBridge(taken, leg))
+            {
+                LogNoAgentLine(_d.Logger, _campaign.Name, taken.Value);
+            }
+
             _d.Events.Connected(new ConnectedCall(_campaign.Id, taken, line.Target, attemptId, leg));
             try
             {
@@ -564,6 +574,9 @@ internal sealed partial class CampaignRunner
 
     [LoggerMessage(EventId = 8104, Level = LogLevel.Error, Message = "Campaign {Campaign}: a call failed")]
     private static partial void LogCallFailed(ILogger logger, string campaign, Exception exception);
+
+    [LoggerMessage(EventId = 8105, Level = LogLevel.Warning, Message = "Campaign {Campaign}: agent {Agent} has no phone line up; the call is connected without audio")]
+    private static partial void LogNoAgentLine(ILogger logger, string campaign, int agent);
 
     private sealed class Line(long number, DialTarget target, DateTimeOffset dialedAt)
     {

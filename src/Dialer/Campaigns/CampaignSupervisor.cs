@@ -127,7 +127,8 @@ public sealed partial class CampaignSupervisor(IServiceProvider services, ILogge
                 services.GetRequiredService<IAgentPool>(),
                 services.GetRequiredService<ICampaignCallEvents>(),
                 services.GetRequiredService<TimeProvider>(),
-                logger);
+                logger,
+                services.GetService<AgentPhones>());
             foreach (var campaign in campaigns)
             {
                 Start(campaign);

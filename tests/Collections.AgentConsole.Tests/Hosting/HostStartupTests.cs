@@ -64,7 +64,7 @@ public sealed class DemoStartupTests
         {
             await using var db = Collections.Shared.Persistence.DatabaseSetup.CreateContext(new() { ConnectionString = $"Data Source={factory.DatabasePath};Pooling=false" });
             Assert.Equal(7, await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Creditors, TestContext.Current.CancellationToken));
-            Assert.Equal(60, await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Debtors, TestContext.Current.CancellationToken));
+            Assert.Equal(240, await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Debtors, TestContext.Current.CancellationToken));
         }
 
         // A second start on the same file (a restart of the demo) keeps the data as it is.
@@ -72,7 +72,7 @@ public sealed class DemoStartupTests
         using (again.CreateClient())
         {
             await using var db = Collections.Shared.Persistence.DatabaseSetup.CreateContext(new() { ConnectionString = $"Data Source={factory.DatabasePath};Pooling=false" });
-            Assert.Equal(60, await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Debtors, TestContext.Current.CancellationToken));
+            Assert.Equal(240, await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Debtors, TestContext.Current.CancellationToken));
         }
     }
 }

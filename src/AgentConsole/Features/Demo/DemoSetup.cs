@@ -19,7 +19,7 @@ public sealed class DemoOptions
 
     /// <summary>How many debtors (one account each) the demo holds.</summary>
     [Range(7, 1000)]
-    public int Debtors { get; set; } = 60;
+    public int Debtors { get; set; } = 240;
 }
 
 /// <summary>Simulated demo operators, bound from <c>Collections:Demo:Calls</c>. The calls themselves are real: the campaign

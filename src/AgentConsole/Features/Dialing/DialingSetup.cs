@@ -26,6 +26,7 @@ public static class DialingSetup
         builder.Services.AddSingleton<IDialQueue>(sp => new HopperDialQueue(
             sp.GetRequiredService<DialerHopper>(), sp.GetRequiredService<ICollectionsDbContextFactory>().CreateDbContext));
         builder.AddCampaignRunner();
+        builder.Services.AddHostedService<OperatorPhones>();
         return builder;
     }
 }
