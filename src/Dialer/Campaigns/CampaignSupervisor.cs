@@ -50,6 +50,9 @@ public sealed partial class CampaignSupervisor(IServiceProvider services, ILogge
     /// <summary>How long calls in progress may take to finish when a campaign stops.</summary>
     public static readonly TimeSpan Drain = TimeSpan.FromSeconds(20);
 
+    /// <summary>How long to wait before reading the campaigns again when the database cannot be reached at start.</summary>
+    public static readonly TimeSpan RetryLoad = TimeSpan.FromSeconds(10);
+
     private readonly ConcurrentDictionary<CampaignId, Run> _runs = new();
     private readonly ConcurrentDictionary<Task, byte> _stopping = new();
     private readonly Lock _gate = new();
@@ -109,10 +112,22 @@ public sealed partial class CampaignSupervisor(IServiceProvider services, ILogge
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var time = services.GetRequiredService<TimeProvider>();
         List<Campaign> campaigns;
-        await using (var db = services.GetRequiredService<ICollectionsDbContextFactory>().CreateDbContext())
+        while (true)
         {
-            campaigns = await db.Campaigns.AsNoTracking().Where(c => c.Status == CampaignStatus.Running).ToListAsync(stoppingToken).ConfigureAwait(false);
+            try
+            {
+                await using var db = services.GetRequiredService<ICollectionsDbContextFactory>().CreateDbContext();
+                campaigns = await db.Campaigns.AsNoTracking().Where(c => c.Status == CampaignStatus.Running).ToListAsync(stoppingToken).ConfigureAwait(false);
+                break;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+            {
+                // An unreachable database must not stop the host (the health check reports it): try again shortly.
+                LogLoadFailed(logger, RetryLoad.TotalSeconds, ex);
+                await Task.Delay(RetryLoad, time, stoppingToken).ConfigureAwait(false);
+            }
         }
 
         LogCampaigns(logger, campaigns.Count);
@@ -212,6 +227,9 @@ public sealed partial class CampaignSupervisor(IServiceProvider services, ILogge
 
     [LoggerMessage(EventId = 8112, Level = LogLevel.Information, Message = "Campaign {Campaign} retuned: restarted with the new settings")]
     private static partial void LogRetuned(ILogger logger, string campaign);
+
+    [LoggerMessage(EventId = 8114, Level = LogLevel.Error, Message = "Cannot read the campaigns; trying again in {Seconds} s")]
+    private static partial void LogLoadFailed(ILogger logger, double seconds, Exception exception);
 
     [LoggerMessage(EventId = 8113, Level = LogLevel.Error, Message = "Campaign {Campaign} stopped on an error")]
     private static partial void LogRunFailed(ILogger logger, string campaign, Exception exception);

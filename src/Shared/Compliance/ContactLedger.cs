@@ -100,7 +100,9 @@ public sealed partial class ContactLedger(ComplianceEngine engine, Func<Collecti
             ?? throw new InvalidOperationException($"Ledger row {attemptId} does not exist.");
         row.Outcome = result.Outcome;
         row.EndedAt = Instant.FromDateTimeOffset(time.GetUtcNow());
-        row.RightPartyContact = result.RightPartyContact;
+        // The operator's disposition may have recorded a conversation with the debtor before the line dropped; the dialer's
+        // technical end of the call never takes it back (Reg F 1006.14(b)(2)(i)(B) counts those conversations).
+        row.RightPartyContact = row.RightPartyContact || result.RightPartyContact;
         row.AmdFlagged = result.AmdFlagged;
         row.ExternalId = result.ExternalId ?? row.ExternalId;
         await db.SaveChangesAsync(cancellationToken);

@@ -58,7 +58,7 @@ public sealed class ConsoleAuthorizationTests(KestrelConsoleFixture fixture) : I
         Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync($"/api/accounts/{other}", Ct)).StatusCode);
 
         await hub.InvokeAsync<AgentStatusDto>("SetState", AgentState.Ready, null, Ct);
-        var call = await pop.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        var call = await pop.Task.WaitAsync(TimeSpan.FromSeconds(60), Ct);
         var mine = call.Account.Id;
         if (mine == other)
         {

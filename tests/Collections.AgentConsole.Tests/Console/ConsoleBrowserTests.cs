@@ -56,8 +56,9 @@ public sealed class ConsoleBrowserTests
         await page.Keyboard.PressAsync("r");
         await Expect(page.Locator("#state")).ToHaveTextAsync("Ready");
 
-        // The demo dialer connects a debtor: the screen-pop shows the debtor, the account and the script.
-        await Expect(page.Locator("#debtor-name")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        // The campaign runner dials the demo carrier over SIP, AMD hears a person, and the call is connected to the operator:
+        // the screen-pop shows the debtor, the account and the script.
+        await Expect(page.Locator("#debtor-name")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Expect(page.Locator("#state")).ToHaveTextAsync("On call");
         await Expect(row.Locator("[data-state]")).ToHaveAttributeAsync("data-state", "On call");
         var reference = await page.Locator("#account-ref").TextContentAsync();

@@ -4,12 +4,17 @@ using System.Net.Sockets;
 using Collections.Shared.Persistence;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Collections.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Collections.AgentConsole.Tests.Console;
 
 /// <summary>The real console on Kestrel on a free loopback port (a browser cannot reach TestServer), on a fresh SQLite
-/// file with the demo data, users and a demo dialer that connects a ready operator after half a second.</summary>
+/// file with the demo data and users, and the real dialer: the campaign runner places SIP calls to the demo carrier (every
+/// simulated debtor a person who stays on the line for ten minutes) and connects them to ready operators. The clock runs
+/// from a weekday afternoon (<see cref="CallingHoursClock"/>) so the compliance engine lets the demo debtors be called.</summary>
 public sealed class KestrelConsole : WebApplicationFactory<Program>
 {
     public KestrelConsole()
@@ -23,6 +28,9 @@ public sealed class KestrelConsole : WebApplicationFactory<Program>
     }
 
     public int Port { get; }
+
+    /// <summary>The host's clock: real time moved to a weekday afternoon.</summary>
+    public CallingHoursClock Clock { get; } = new();
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
 
@@ -51,9 +59,15 @@ public sealed class KestrelConsole : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Collections:Database:ConnectionString", $"Data Source={DatabasePath};Pooling=false");
-        builder.UseSetting("Collections:Demo:Calls:ConnectAfterMilliseconds", "500");
         builder.UseSetting("Collections:Demo:Calls:SimulatedOperators", "0");
-        builder.UseSetting("Collections:Demo:Calls:TickMilliseconds", "100");
+        builder.UseSetting("Dialer:Sip:Port", "0");
+        builder.UseSetting("Dialer:DemoCarrier:HumanPercent", "100");
+        builder.UseSetting("Dialer:DemoCarrier:MachinePercent", "0");
+        builder.UseSetting("Dialer:DemoCarrier:BusyPercent", "0");
+        builder.UseSetting("Dialer:DemoCarrier:NoAnswerPercent", "0");
+        builder.UseSetting("Dialer:DemoCarrier:FailurePercent", "0");
+        builder.UseSetting("Dialer:DemoCarrier:MaxCallSeconds", "600");
+        builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
     }
 
     protected override void Dispose(bool disposing)

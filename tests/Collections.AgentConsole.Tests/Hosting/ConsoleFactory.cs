@@ -12,6 +12,7 @@ public sealed class ConsoleFactory(params (string Key, string Value)[] settings)
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Collections:Database:ConnectionString", $"Data Source={DatabasePath};Pooling=false");
+        builder.UseSetting("Dialer:Sip:Port", "0");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

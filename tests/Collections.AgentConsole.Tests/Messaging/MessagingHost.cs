@@ -70,6 +70,8 @@ internal sealed class MessagingHost : IAsyncDisposable
         };
         var factory = new ConsoleFactory(
             ("Collections:Demo:Enabled", "false"),
+            // The SIP stack and the campaign runner would wait forever on the fake clock: this host is a console-only node.
+            ("Collections:Dialing:InProcess", "false"),
             ("Collections:Messaging:Twilio:Enabled", "true"),
             ("Collections:Messaging:Twilio:BaseUrl", options.BaseUrl),
             ("Collections:Messaging:Twilio:AccountSid", AccountSid),

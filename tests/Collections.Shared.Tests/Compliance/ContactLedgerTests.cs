@@ -99,6 +99,35 @@ public sealed class ContactLedgerTests
     }
 
     [Fact]
+    public async Task Conversation_recorded_by_the_operator_survives_the_dialers_completion()
+    {
+        // Reg F 1006.14(b)(2)(i)(B): the conversation the operator recorded (disposition saved while the line was up) still
+        // counts after the dialer completes the row on hang-up with no right-party flag of its own.
+        await using var database = await LedgerDatabase.CreateAsync();
+        var clock = ClockAt(Local(NewYork, 2026, 1, 5, 10));
+        var ledger = Ledger(database, clock);
+        var ct = TestContext.Current.CancellationToken;
+
+        var first = await ledger.ReserveAsync(new ContactRequest(database.Account.Id, Mobile, CampaignContext.Predictive), ct);
+        await using (var db = database.CreateContext())
+        {
+            var row = await db.ContactAttempts.SingleAsync(a => a.Id == first.AttemptId!.Value, ct);
+            row.RightPartyContact = true;
+            await db.SaveChangesAsync(ct);
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(4));
+        await ledger.CompleteAsync(first.AttemptId!.Value, new ContactResult(ContactOutcome.Answered), ct);
+        await using (var db = database.CreateContext())
+        {
+            Assert.True((await db.ContactAttempts.SingleAsync(a => a.Id == first.AttemptId!.Value, ct)).RightPartyContact);
+        }
+
+        clock.SetUtcNow(Local(NewYork, 2026, 1, 6, 10).ToDateTimeOffset());
+        Assert.False((await ledger.ReserveAsync(new ContactRequest(database.Account.Id, Mobile, CampaignContext.Predictive), ct)).MayProceed);
+    }
+
+    [Fact]
     public async Task Refused_reservation_writes_no_row()
     {
         await using var database = await LedgerDatabase.CreateAsync(consent: false);

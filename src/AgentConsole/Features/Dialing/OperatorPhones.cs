@@ -17,31 +17,37 @@ public sealed partial class OperatorPhones(
     DialerBridge bridge,
     AgentPhones phones,
     ICollectionsDbContextFactory databases,
-    ILogger<OperatorPhones> logger) : IHostedService
+    ILogger<OperatorPhones> logger) : IHostedService, IDisposable
 {
     private readonly ConcurrentDictionary<DomainAgentId, string?> _extensions = new();
-    private CancellationTokenSource? _stopping;
+    private readonly CancellationTokenSource _stopping = new();
+    private volatile bool _disposed;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _stopping = new CancellationTokenSource();
         bridge.Presence += OnPresence;
         return Task.CompletedTask;
     }
 
+    // The host may stop twice, or after its services were disposed (a test factory's dispose): all are fine.
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         bridge.Presence -= OnPresence;
-        if (_stopping is not null)
+        if (!_disposed)
         {
             await _stopping.CancelAsync();
-            _stopping.Dispose();
         }
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        _stopping.Dispose();
     }
 
     private void OnPresence(RoutingAgentId number, DomainAgentId agent, AgentState state)
     {
-        var ct = _stopping?.Token ?? CancellationToken.None;
+        var ct = _stopping.Token;
         _ = state == AgentState.LoggedOut ? ReleaseAsync(number, agent) : ConnectAsync(number, agent, ct);
     }
 
