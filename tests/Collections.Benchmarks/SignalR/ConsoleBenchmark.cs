@@ -8,6 +8,8 @@ using System.Net.Sockets;
 using Collections.Shared.Contracts;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Logging;
@@ -56,7 +58,7 @@ public static class ConsoleBenchmark
                 {
                     if (Volatile.Read(ref measuring) == 1)
                     {
-                        var delay = (DateTimeOffset.UtcNow - board.SentAt).TotalMilliseconds;
+                        var delay = (node.Clock.GetUtcNow() - board.SentAt).TotalMilliseconds;
                         lock (gate)
                         {
                             wallboardDelays.Add(delay);
@@ -92,7 +94,7 @@ public static class ConsoleBenchmark
             {
                 if (Volatile.Read(ref measuring) == 1)
                 {
-                    var delay = (DateTimeOffset.UtcNow - pop.ConnectedAt).TotalMilliseconds;
+                    var delay = (node.Clock.GetUtcNow() - pop.ConnectedAt).TotalMilliseconds;
                     lock (gate)
                     {
                         popDelays.Add(delay);
@@ -168,7 +170,9 @@ public static class ConsoleBenchmark
 
     private static double P(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
 
-    /// <summary>The console on Kestrel on a free loopback port, fresh SQLite demo database, demo dialer connecting after 200 ms.</summary>
+    /// <summary>The console on Kestrel on a free loopback port, fresh SQLite demo database, and the real dialer placing SIP calls
+    /// to the demo carrier (every debtor a person) on a clock moved into the debtors' calling hours; the benchmark reads
+    /// the same clock, so delays compare like with like.</summary>
     private sealed class BenchmarkNode : WebApplicationFactory<console::Program>
     {
         private readonly string _database = Path.Combine(Path.GetTempPath(), $"collections-console-bench-{Guid.NewGuid():N}.db");
@@ -191,6 +195,8 @@ public static class ConsoleBenchmark
         }
 
         private int Port { get; }
+
+        public Collections.Testing.CallingHoursClock Clock { get; } = new();
 
         private Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
 
@@ -218,9 +224,14 @@ public static class ConsoleBenchmark
         {
             builder.UseEnvironment("Development");
             builder.UseSetting("Collections:Database:ConnectionString", $"Data Source={_database}");
-            builder.UseSetting("Collections:Demo:Calls:ConnectAfterMilliseconds", "200");
             builder.UseSetting("Collections:Demo:Calls:SimulatedOperators", "0");
-            builder.UseSetting("Collections:Demo:Calls:TickMilliseconds", "50");
+            builder.UseSetting("Dialer:Sip:Port", "0");
+            builder.UseSetting("Dialer:DemoCarrier:HumanPercent", "100");
+            builder.UseSetting("Dialer:DemoCarrier:MachinePercent", "0");
+            builder.UseSetting("Dialer:DemoCarrier:BusyPercent", "0");
+            builder.UseSetting("Dialer:DemoCarrier:NoAnswerPercent", "0");
+            builder.UseSetting("Dialer:DemoCarrier:FailurePercent", "0");
+            builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
             builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         }
 
