@@ -46,7 +46,14 @@ public static class DialCommand
             if (p.GetValue(trunk) is { } trunkName)
             {
                 var config = CliHost.Configuration();
-                trunkOptions = config.GetSection($"{TrunksOptions.Section}:{trunkName}").Get<TrunkOptions>();
+                var section = config.GetSection($"{TrunksOptions.Section}:{trunkName}");
+                if (section.Exists())
+                {
+                    trunkOptions = new TrunkOptions();
+                    Shared.Configuration.ConfiguredLists.ClearConfigured(trunkOptions, section);
+                    section.Bind(trunkOptions);
+                }
+
                 if (trunkOptions is null || string.IsNullOrWhiteSpace(trunkOptions.Proxy))
                 {
                     return CliOutput.Fail($"No trunk '{trunkName}' with a Proxy under {TrunksOptions.Section} in configuration.");

@@ -3,6 +3,7 @@ using System.Net;
 using Collections.Dialer.Media.Sdp;
 using Collections.Dialer.Sip;
 using Collections.Dialer.Trunks;
+using Collections.Shared.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -57,7 +58,7 @@ public static class TelephonyServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<SipEndpointOptions>().BindConfiguration(SipEndpointOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<RegistrarOptions>().BindConfiguration(RegistrarOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<RegistrarOptions>().ReplaceConfiguredLists(RegistrarOptions.Section).BindConfiguration(RegistrarOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<DemoCarrier.DemoCarrierOptions>().BindConfiguration(DemoCarrier.DemoCarrierOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<TrunksOptions>()
             .Configure<IConfiguration>((o, config) =>
@@ -65,6 +66,7 @@ public static class TelephonyServiceCollectionExtensions
                 foreach (var child in config.GetSection(TrunksOptions.Section).GetChildren())
                 {
                     var trunk = new TrunkOptions();
+                    ConfiguredLists.ClearConfigured(trunk, child);
                     child.Bind(trunk);
                     o.Trunks[child.Key] = trunk;
                 }
@@ -114,7 +116,17 @@ internal sealed partial class TelephonyService(
     {
         var o = endpoint.Value;
         _ua = new SipUserAgent(time, logger) { Register = Registrar.HandleAsync };
-        _ua.Start(IPAddress.Parse(o.BindAddress), o.Port, o.Port);
+        try
+        {
+            _ua.Start(IPAddress.Parse(o.BindAddress), o.Port, o.Port);
+        }
+        catch (System.Net.Sockets.SocketException ex) when (ex.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+        {
+            throw new InvalidOperationException(
+                $"{SipEndpointOptions.Section}:{nameof(SipEndpointOptions.Port)}: port {o.Port} on {o.BindAddress} is in use (another SIP service or dialer); " +
+                $"set {SipEndpointOptions.Section}:{nameof(SipEndpointOptions.Port)} to a free port, or 0 to pick one.", ex);
+        }
+
         if (trunks.Value.Trunks.Count == 0)
         {
             // DESIGN.md 6: with no trunk the demo carrier answers every call, so a newcomer needs no configuration.

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Collections.Shared.Abandonment;
 using Collections.Shared.Compliance;
+using Collections.Shared.Configuration;
 using Collections.Shared.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,6 +21,7 @@ public static class HopperSetup
     public static IHostApplicationBuilder AddHopper(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<HopperOptions>()
+            .ReplaceConfiguredLists(HopperOptions.Section)
             .BindConfiguration(HopperOptions.Section)
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<HopperOptions>, HopperOptionsValidator>();
@@ -51,6 +53,7 @@ public static class HopperSetup
     public static HopperOptions ReadOptions(Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
         var options = new HopperOptions();
+        Collections.Shared.Configuration.ConfiguredLists.ClearConfigured(options, configuration.GetSection(HopperOptions.Section));
         Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection(HopperOptions.Section), options);
         var result = new HopperOptionsValidator().Validate(null, options);
         if (result.Failed)

@@ -17,8 +17,12 @@ namespace Collections.AgentConsole.Tests.Console;
 /// from a weekday afternoon (<see cref="CallingHoursClock"/>) so the compliance engine lets the demo debtors be called.</summary>
 public sealed class KestrelConsole : WebApplicationFactory<Program>
 {
-    public KestrelConsole()
+    private readonly (string Key, string Value)[] _settings;
+
+    /// <summary>Starts the console; <paramref name="settings"/> are applied last (over the defaults below).</summary>
+    public KestrelConsole(params (string Key, string Value)[] settings)
     {
+        _settings = settings;
         var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         Port = ((IPEndPoint)probe.LocalEndpoint).Port;
@@ -68,6 +72,10 @@ public sealed class KestrelConsole : WebApplicationFactory<Program>
         builder.UseSetting("Dialer:DemoCarrier:FailurePercent", "0");
         builder.UseSetting("Dialer:DemoCarrier:MaxCallSeconds", "600");
         builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     protected override void Dispose(bool disposing)

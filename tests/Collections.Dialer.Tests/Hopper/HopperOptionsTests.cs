@@ -1,6 +1,8 @@
 using Collections.Dialer.Hopper;
+using Collections.Shared.Configuration;
 using Collections.Shared.Domain;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Collections.Dialer.Tests.Hopper;
@@ -23,6 +25,20 @@ public sealed class HopperOptionsTests
         Assert.Equal(50, options.StrategyPriorities["vip"]);
         Assert.Equal(20, options.StepPriorities["instalment-reminder-call"]);
         Assert.Equal(TimeSpan.FromMinutes(2), options.LeaseDuration);
+    }
+
+    [Fact]
+    public void Configured_calling_phases_replace_the_default_list_instead_of_adding_to_it()
+    {
+        Assert.Equal([CasePhase.FinalDemand], HopperSetup.ReadOptions(Config(("CallingPhases:0", "FinalDemand"))).CallingPhases);
+        Assert.Equal(4, HopperSetup.ReadOptions(Config()).CallingPhases.Count);
+
+        // The hosted path (OptionsBuilder) behaves the same.
+        var services = new ServiceCollection();
+        services.AddSingleton(Config(("CallingPhases:0", "SecondReminder"), ("CallingPhases:1", "FinalDemand")));
+        services.AddOptions<HopperOptions>().ReplaceConfiguredLists(HopperOptions.Section).BindConfiguration(HopperOptions.Section);
+        using var provider = services.BuildServiceProvider();
+        Assert.Equal([CasePhase.SecondReminder, CasePhase.FinalDemand], provider.GetRequiredService<IOptions<HopperOptions>>().Value.CallingPhases);
     }
 
     [Theory]
