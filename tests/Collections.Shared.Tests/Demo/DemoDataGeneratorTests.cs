@@ -490,13 +490,25 @@ public sealed class DemoDataGeneratorTests
     }
 
     [Fact]
+    public void Cases_in_a_phone_phase_are_due_now_so_the_demo_campaigns_have_calls_to_place()
+    {
+        var phone = Data.Cases.Where(c => c.Phase is CasePhase.PhoneAndMessages or CasePhase.SecondReminder or CasePhase.FinalDemand).ToList();
+        var due = phone.Count(c => c.NextStepDueAt <= Now && c.NextStepDueAt >= Now - NodaTime.Duration.FromHours(48));
+
+        // The scenarios (promises, callbacks, disputes, vulnerability) set their own dates; every other one is due now.
+        Assert.True(due >= phone.Count * 2 / 3, $"{due} of {phone.Count} phone-phase cases due now");
+    }
+
+    [Fact]
     public void Agents_HaveExtensionsFrom1001_AndCoverEveryDebtorLanguage()
     {
         Assert.Equal(Enumerable.Range(1001, Data.Agents.Count).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)), Data.Agents.Select(a => a.SipExtension));
         Assert.Equal(Data.Agents.Count, Data.Agents.Select(a => a.Login).Distinct().Count());
         Assert.All(DemoDataGenerator.Languages, language => Assert.Contains(Data.Agents, a => a.Active && a.Speaks(language)));
         Assert.Contains(Data.Agents, a => a.LanguageList.Count >= 3);
-        Assert.InRange(Data.Campaigns.Count, 2, 3);
+        Assert.Equal(4, Data.Campaigns.Count);
+        // The main job dials at once: at least one running campaign spans every industry and calling step.
+        Assert.Contains(Data.Campaigns, c => c.Status == CampaignStatus.Running && c.Industry is null && c.StrategyStep is null);
         Assert.Equal(Data.Campaigns.Count, Data.Campaigns.Select(c => c.Name).Distinct().Count());
     }
 
