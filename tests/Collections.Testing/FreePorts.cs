@@ -9,7 +9,7 @@ public static class FreePorts
     /// <summary>
     /// A port free on UDP and TCP, together with the next <paramref name="following"/> ports, between
     /// <paramref name="from"/> and <paramref name="to"/>. The default range stays below our RTP ports (10000-30000), SIPp's
-    /// media (40000-60000) and the kernel's ephemeral ports, so nothing else grabs it before the server binds.
+    /// media (61000-65500) and the kernel's ephemeral ports (32768-60999), so nothing else grabs it before the server binds.
     /// </summary>
     public static int UdpAndTcp(int following = 0, int from = 6000, int to = 9900)
     {

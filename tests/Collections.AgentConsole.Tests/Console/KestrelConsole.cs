@@ -64,13 +64,11 @@ public sealed class KestrelConsole : WebApplicationFactory<Program>
         builder.UseEnvironment("Development");
         builder.UseSetting("Collections:Database:ConnectionString", $"Data Source={DatabasePath};Pooling=false");
         builder.UseSetting("Collections:Demo:Calls:SimulatedOperators", "0");
-        builder.UseSetting("Dialer:Sip:Port", "0");
-        builder.UseSetting("Dialer:DemoCarrier:HumanPercent", "100");
-        builder.UseSetting("Dialer:DemoCarrier:MachinePercent", "0");
-        builder.UseSetting("Dialer:DemoCarrier:BusyPercent", "0");
-        builder.UseSetting("Dialer:DemoCarrier:NoAnswerPercent", "0");
-        builder.UseSetting("Dialer:DemoCarrier:FailurePercent", "0");
-        builder.UseSetting("Dialer:DemoCarrier:MaxCallSeconds", "600");
+        foreach (var (key, value) in Collections.Testing.DialerSettings.AllHumanDemoCarrier)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
         foreach (var (key, value) in _settings)
         {

@@ -225,12 +225,11 @@ public static class ConsoleBenchmark
             builder.UseEnvironment("Development");
             builder.UseSetting("Collections:Database:ConnectionString", $"Data Source={_database}");
             builder.UseSetting("Collections:Demo:Calls:SimulatedOperators", "0");
-            builder.UseSetting("Dialer:Sip:Port", "0");
-            builder.UseSetting("Dialer:DemoCarrier:HumanPercent", "100");
-            builder.UseSetting("Dialer:DemoCarrier:MachinePercent", "0");
-            builder.UseSetting("Dialer:DemoCarrier:BusyPercent", "0");
-            builder.UseSetting("Dialer:DemoCarrier:NoAnswerPercent", "0");
-            builder.UseSetting("Dialer:DemoCarrier:FailurePercent", "0");
+            foreach (var (key, value) in Collections.Testing.DialerSettings.AllHumanDemoCarrier)
+            {
+                builder.UseSetting(key, value);
+            }
+
             builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
             builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         }

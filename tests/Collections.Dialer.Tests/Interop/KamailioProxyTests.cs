@@ -91,10 +91,6 @@ public sealed class KamailioProxyTests
             .Append("/usr/lib/kamailio/modules")
             .FirstOrDefault(d => File.Exists(Path.Combine(d, "tm.so"))) is { } dir ? dir + "/" : "/usr/lib/x86_64-linux-gnu/kamailio/modules/";
 
-    private static int FreeUdpPort()
-    {
-        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)s.LocalEndPoint!).Port;
-    }
+    // Outside the kernel's ephemeral range, so a parallel test's port-0 socket cannot take it before Kamailio binds.
+    private static int FreeUdpPort() => Collections.Testing.FreePorts.UdpAndTcp();
 }

@@ -104,30 +104,34 @@ internal sealed class SippProcess : IAsyncDisposable
 
     private string ReadLogs() => string.Join("\n", Directory.GetFiles(_workDir, "*.log").Select(f => Path.GetFileName(f) + ":\n" + File.ReadAllText(f)));
 
-    private static int FreePort(bool tcp)
-    {
-        using var s = tcp ? new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) : new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)s.LocalEndPoint!).Port;
-    }
+    // Outside the ephemeral range, like the media port: free on UDP and TCP both.
+    private static int FreePort(bool tcp) => Collections.Testing.FreePorts.UdpAndTcp();
 
+    // SIPp binds audio RTP/RTCP at -mp and -mp+1 and video at -mp+2 and -mp+3. Above the kernel's ephemeral range
+    // (32768-60999 by default), so a port-0 socket of a test running in parallel cannot take one between probe and start.
     private static int FreeMediaPort()
     {
-        for (var i = 0; i < 100; i++)
+        for (var i = 0; i < 200; i++)
         {
-            var port = Random.Shared.Next(40000, 60000) & ~1;
+            var port = Random.Shared.Next(61000, 65500) & ~3;
+            var sockets = new List<Socket>();
             try
             {
-                using var a = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-                using var b = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-                using var c = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-                a.Bind(new IPEndPoint(IPAddress.Loopback, port));
-                b.Bind(new IPEndPoint(IPAddress.Loopback, port + 1));
-                c.Bind(new IPEndPoint(IPAddress.Loopback, port + 2));
+                for (var p = port; p < port + 4; p++)
+                {
+                    var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                    sockets.Add(socket);
+                    socket.Bind(new IPEndPoint(IPAddress.Loopback, p));
+                }
+
                 return port;
             }
             catch (SocketException)
             {
+            }
+            finally
+            {
+                sockets.ForEach(s => s.Dispose());
             }
         }
 
