@@ -35,6 +35,7 @@ app.MapTwilioWebhooks();
 app.MapAuthApi();
 app.MapCallsApi();
 app.MapWallboard();
+app.MapRecordings();
 app.LogListeningAddresses();
 
 await app.RunAsync();

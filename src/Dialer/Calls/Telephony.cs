@@ -28,6 +28,21 @@ internal sealed class SipEndpointOptions
     public int RingTimeoutSeconds { get; set; } = 30;
 }
 
+/// <summary>Call recording, bound from <c>Dialer:Recording</c>: off unless a folder is named.</summary>
+/// <remarks>Recording a call needs the parties told first: GDPR Art. 13 (the purpose, at collection), and in US all-party
+/// consent states such as California (Penal Code 632) a notice at the start of the call; the scripts must carry it.</remarks>
+public sealed class RecordingOptions
+{
+    public const string Section = "Dialer:Recording";
+
+    /// <summary>Folder for one stereo WAV per connected call (debtor left, agent right), named by the contact-ledger row's id;
+    /// relative to the working folder; null or empty records nothing.</summary>
+    public string? Directory { get; set; }
+
+    /// <summary>The recording of the call whose ledger row is <paramref name="attemptId"/>, or null when recording is off.</summary>
+    public string? PathFor(Guid attemptId) => string.IsNullOrWhiteSpace(Directory) ? null : Path.Combine(Path.GetFullPath(Directory), $"{attemptId:D}.wav");
+}
+
 /// <summary>Places debtor calls for the campaign: through the configured trunk, or the demo carrier when there is none.</summary>
 internal interface IOutboundCalls
 {
@@ -59,6 +74,10 @@ public static class TelephonyServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<SipEndpointOptions>().BindConfiguration(SipEndpointOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<RegistrarOptions>().ReplaceConfiguredLists(RegistrarOptions.Section).BindConfiguration(RegistrarOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<RecordingOptions>()
+            .BindConfiguration(RecordingOptions.Section)
+            .Validate(o => string.IsNullOrWhiteSpace(o.Directory) || TryCreate(o.Directory), $"{RecordingOptions.Section}:{nameof(RecordingOptions.Directory)} cannot be created or written.")
+            .ValidateOnStart();
         builder.Services.AddOptions<DemoCarrier.DemoCarrierOptions>().BindConfiguration(DemoCarrier.DemoCarrierOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<TrunksOptions>()
             .Configure<IConfiguration>((o, config) =>
@@ -83,6 +102,22 @@ public static class TelephonyServiceCollectionExtensions
         // After TelephonyService: hosted services stop in reverse order, so the agents' legs hang up while the user agent runs.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentPhones>());
         return builder;
+    }
+
+    private static bool TryCreate(string directory)
+    {
+        try
+        {
+            var full = System.IO.Directory.CreateDirectory(directory).FullName;
+            var probe = Path.Combine(full, $".write-{Guid.NewGuid():N}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return false;
+        }
     }
 }
 

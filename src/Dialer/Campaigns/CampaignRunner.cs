@@ -36,7 +36,8 @@ internal sealed record CampaignRunnerDependencies(
     ICampaignCallEvents Events,
     TimeProvider Time,
     ILogger Logger,
-    AgentPhones? Phones = null);
+    AgentPhones? Phones = null,
+    RecordingOptions? Recording = null);
 
 /// <summary>
 /// Runs one campaign: the pacing strategy decides on a tick and on every call or agent event how many lines to dial; for
@@ -445,7 +446,7 @@ internal sealed partial class CampaignRunner
             // The debtor's audio goes into the agent's nailed-up leg (their registered phone, or the built-in demo phone):
             // from here on only the bridge speaks to the debtor. An agent with no line up gets the screen-pop alone.
             media.Paused = true;
-            if (_d.Phones is { } phones && !phones.TryBridge(taken, leg))
+            if (_d.Phones is { } phones && !phones.TryBridge(taken, leg, _d.Recording?.PathFor(attemptId.Value)))
             {
                 LogNoAgentLine(_d.Logger, _campaign.Name, taken.Value);
             }

@@ -143,7 +143,8 @@ public sealed partial class CampaignSupervisor(IServiceProvider services, ILogge
                 services.GetRequiredService<ICampaignCallEvents>(),
                 services.GetRequiredService<TimeProvider>(),
                 logger,
-                services.GetService<AgentPhones>());
+                services.GetService<AgentPhones>(),
+                services.GetService<Microsoft.Extensions.Options.IOptions<RecordingOptions>>()?.Value);
             foreach (var campaign in campaigns)
             {
                 Start(campaign);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Collections.Shared.Contracts;
 using Collections.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
 
 namespace Collections.AgentConsole.Tests.Console;
 
@@ -22,7 +23,8 @@ public sealed class ConsoleSoftphoneTests
     public async Task An_operators_registered_softphone_is_called_at_ready_and_hears_the_debtor()
     {
         var sipPort = FreePorts.UdpAndTcp();
-        using var console = new KestrelConsole(("Dialer:Sip:Port", sipPort.ToString(CultureInfo.InvariantCulture)));
+        var recordings = Directory.CreateTempSubdirectory("recordings-").FullName;
+        using var console = new KestrelConsole(("Dialer:Sip:Port", sipPort.ToString(CultureInfo.InvariantCulture)), ("Dialer:Recording:Directory", recordings));
         await using var phone = BaresipPhone.Start(Extension, DemoSipPassword, sipPort, seconds: 90);
         Assert.True(await phone.WaitRegisteredAsync(TimeSpan.FromSeconds(20), Ct), "baresip did not register: " + phone.Output);
 
@@ -47,5 +49,54 @@ public sealed class ConsoleSoftphoneTests
         await hub.InvokeAsync<OutcomeSavedDto>("SaveOutcome", new SaveOutcomeDto(call.CallId, call.Account.Id, "RefusedToPay", "softphone test"), Ct);
         Assert.True(phone.HasDecodedDump, "baresip decoded nothing: it was never called or never got audio: " + phone.Output);
         Assert.True(phone.DecodedPeak() > 1000, $"baresip decoded only silence (peak {phone.DecodedPeak()}): " + phone.Output);
+
+        // The call was recorded in stereo, named by its ledger row: the debtor's voice left, the softphone's 440 Hz tone right.
+        Guid attemptId;
+        await using (var db = console.OpenDatabase())
+        {
+            attemptId = (await db.Dispositions.SingleAsync(d => d.Note == "softphone test", Ct)).ContactAttemptId!.Value.Value;
+        }
+
+        var file = Path.Combine(recordings, $"{attemptId:D}.wav");
+        var recording = await ReadWhenCompleteAsync(file);
+        Assert.Equal(2, recording.Channels);
+        var left = Enumerable.Range(0, recording.FrameCount).Max(i => Math.Abs((int)recording.Samples[2 * i]));
+        var right = Enumerable.Range(0, recording.FrameCount).Max(i => Math.Abs((int)recording.Samples[(2 * i) + 1]));
+        Assert.True(left > 1000 && right > 1000, $"recording peaks: debtor {left}, agent {right}");
+
+        // Supervisors fetch it; the operator may not.
+        var (supervisor, _) = await console.SignInAsync("supervisor", Ct);
+        using (supervisor)
+        {
+            using var response = await supervisor.GetAsync($"/api/recordings/{attemptId}", Ct);
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("audio/wav", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(new FileInfo(file).Length, (await response.Content.ReadAsByteArrayAsync(Ct)).Length);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, (await supervisor.GetAsync($"/api/recordings/{Guid.NewGuid()}", Ct)).StatusCode);
+        }
+
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await http.GetAsync($"/api/recordings/{attemptId}", Ct)).StatusCode);
+        Directory.Delete(recordings, recursive: true);
+    }
+
+    // The bridge finishes the file when the debtor's leg ends, a moment after the outcome's hang-up.
+    private static async Task<Collections.Dialer.Media.Audio.WavAudio> ReadWhenCompleteAsync(string path)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var wav = Collections.Dialer.Media.Audio.WavFile.Read(path);
+                if (wav.FrameCount > 0 || attempt >= 50)
+                {
+                    return wav;
+                }
+            }
+            catch (Exception ex) when ((ex is IOException or FormatException or InvalidDataException) && attempt < 50)
+            {
+            }
+
+            await Task.Delay(100, Ct);
+        }
     }
 }
