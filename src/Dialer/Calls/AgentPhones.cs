@@ -205,6 +205,15 @@ public sealed partial class AgentPhones : IHostedService, IAsyncDisposable
         return true;
     }
 
+    /// <summary>Takes the debtor out of the agent's leg (the call was refused by the console); the leg stays up.</summary>
+    internal void Unbridge(AgentId agent)
+    {
+        if (_slots.TryGetValue(agent, out var slot) && slot.Read().Line is { } line)
+        {
+            line.Unbridge();
+        }
+    }
+
     /// <summary>RTP packets relayed from debtors to this agent's current leg, over all its bridged calls.</summary>
     internal long RelayedToAgent(AgentId agent) => _slots.TryGetValue(agent, out var slot) && slot.Read().Line is { } line ? line.RelayedToAgent : 0;
 

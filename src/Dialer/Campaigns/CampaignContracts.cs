@@ -64,6 +64,10 @@ public interface IConnectedCall
 
     /// <summary>The agent hangs up.</summary>
     Task HangupAsync();
+
+    /// <summary>The console could not put the call in front of the agent (they paused or left in the instant it was routed):
+    /// the person was never connected to a live operator, so the dialer treats the call as abandoned.</summary>
+    void Refuse();
 }
 
 /// <summary>What the runner reports about each call (the console's side: screen-pop, supervisor wallboard).</summary>

@@ -451,9 +451,21 @@ internal sealed partial class CampaignRunner
                 LogNoAgentLine(_d.Logger, _campaign.Name, taken.Value);
             }
 
-            _d.Events.Connected(new ConnectedCall(_campaign.Id, taken, line.Target, attemptId, leg));
+            var connected = new ConnectedCall(_campaign.Id, taken, line.Target, attemptId, leg);
+            _d.Events.Connected(connected);
             try
             {
+                if (await Task.WhenAny(leg.Ended, connected.Refused).WaitAsync(ct).ConfigureAwait(false) == connected.Refused && leg.State == CallState.Answered)
+                {
+                    // No operator took the person after all: FTC TSR 16 CFR 310.4(b)(4) and Ofcom count it abandoned, and the
+                    // person hears the information message. (Pacing already counted the connect; this rare case is not undone.)
+                    _d.Phones?.Unbridge(taken);
+                    Interlocked.Decrement(ref _human);
+                    _d.Agents.WrapUp(taken, _d.Time.GetUtcNow());
+                    var abandoned = await AbandonAsync(leg, media, attemptId, amdFlagged, outcome, ct, observe: false).ConfigureAwait(false);
+                    return abandoned with { Agent = taken.Value, Reason = "operator not available when the call arrived" };
+                }
+
                 await leg.Ended.WaitAsync(ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
@@ -506,10 +518,14 @@ internal sealed partial class CampaignRunner
         }
     }
 
-    private async Task<CallOutcome> AbandonAsync(SipCallLeg leg, CallMedia media, ContactAttemptId attemptId, bool amdFlagged, CallOutcome outcome, CancellationToken ct)
+    private async Task<CallOutcome> AbandonAsync(SipCallLeg leg, CallMedia media, ContactAttemptId attemptId, bool amdFlagged, CallOutcome outcome, CancellationToken ct, bool observe = true)
     {
         Interlocked.Increment(ref _abandoned);
-        _loop?.Observe(new PersonAnswered(_d.Time.GetUtcNow(), AbandonCause.NoAgentWithinConnectLimit));
+        if (observe)
+        {
+            _loop?.Observe(new PersonAnswered(_d.Time.GetUtcNow(), AbandonCause.NoAgentWithinConnectLimit));
+        }
+
 
         // Ofcom's 2016 persistent-misuse policy and FTC TSR 16 CFR 310.4(b)(4)(iii): an abandoned call must hear who called and a number
         // to call back, then the line is released; UK rules then forbid calling the number again within 72 h.
@@ -600,9 +616,15 @@ internal sealed partial class CampaignRunner
 
         public ContactAttemptId AttemptId { get; } = attemptId;
 
+        private readonly TaskCompletionSource _refused = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public Task Ended => leg.Ended;
 
+        public Task Refused => _refused.Task;
+
         public Task HangupAsync() => leg.HangupAsync();
+
+        public void Refuse() => _refused.TrySetResult();
     }
 
     /// <summary>Passes audio to the detector and completes <see cref="Decided"/> the moment it has a verdict.</summary>

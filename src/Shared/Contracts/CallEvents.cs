@@ -28,6 +28,11 @@ public interface ICallEvents
 
     /// <summary>Asks the dialer to hang up the debtor's leg of <paramref name="callId"/>; a <see cref="CallDisconnected"/> follows.</summary>
     Task HangUpAsync(string callId, CancellationToken cancellationToken);
+
+    /// <summary>The console could not show <paramref name="callId"/> to its operator (they are no longer ready, or the account is
+    /// unknown): the person was not connected to a live operator. The dialer ends the call as abandoned, with the information
+    /// message where the rules require it; a <see cref="CallDisconnected"/> follows. Dialers without that notion hang up.</summary>
+    Task RefuseAsync(string callId, CancellationToken cancellationToken) => HangUpAsync(callId, cancellationToken);
 }
 
 /// <summary>What the console tells the dialer about operators: who is ready to take a call, longest idle first.</summary>

@@ -85,6 +85,24 @@ public sealed class CampaignRunnerTests
     }
 
     [Fact]
+    public async Task APerson_TheConsoleCannotShowToTheOperator_IsAbandoned_AndTheRowSaysSo()
+    {
+        await using var world = await World.StartAsync(["human"]);
+        var pool = new AgentPool();
+        var agents = new SimulatedAgents(pool, TimeProvider.System) { Talk = TimeSpan.FromSeconds(6), WrapUp = TimeSpan.Zero };
+        agents.LogIn(1, world.Languages);
+
+        // The operator paused in the instant the call was routed: the console refuses it (FTC TSR 310.4(b)(4), Ofcom: a
+        // person not connected to a live operator is an abandoned call, and hears the information message).
+        var (summary, outcomes) = await world.RunAsync(pool, agents, new ProgressivePacing(), expected: 1, refuse: true);
+
+        Assert.Equal((1, 0, 1), (summary.Dialed, summary.AnsweredHuman, summary.Abandoned));
+        var abandoned = Assert.Single(outcomes.Values);
+        Assert.Equal("abandoned", abandoned.Outcome);
+        Assert.Equal(ContactOutcome.Abandoned, Assert.Single((await world.LedgerAsync()).Values).Outcome);
+    }
+
+    [Fact]
     public async Task NoAgentSpeaksTheDebtorsLanguage_NothingIsDialed_NorWrittenToTheLedger()
     {
         await using var world = await World.StartAsync(["human"]);
@@ -257,10 +275,10 @@ public sealed class CampaignRunnerTests
             return new World(database, host, accounts, languages, campaign.Id, calls) { Campaign = campaign };
         }
 
-        public async Task<(CampaignSummary Summary, Dictionary<AccountId, CallOutcome> Outcomes)> RunAsync(AgentPool pool, SimulatedAgents agents, IPacingStrategy strategy, int expected)
+        public async Task<(CampaignSummary Summary, Dictionary<AccountId, CallOutcome> Outcomes)> RunAsync(AgentPool pool, SimulatedAgents agents, IPacingStrategy strategy, int expected, bool refuse = false)
         {
             var ledger = new ContactLedger(Engine.Value, () => DatabaseSetup.CreateContext(Database), ComplianceClock, NullLogger<ContactLedger>.Instance);
-            var events = new CollectingEvents(agents, expected);
+            var events = new CollectingEvents(agents, expected, refuse);
             var runner = new CampaignRunner(Campaign, new CampaignRunnerDependencies(
                 Calls,
                 ledger,
@@ -315,7 +333,7 @@ public sealed class CampaignRunnerTests
         }
     }
 
-    private sealed class CollectingEvents(SimulatedAgents agents, int expected) : ICampaignCallEvents
+    private sealed class CollectingEvents(SimulatedAgents agents, int expected, bool refuse = false) : ICampaignCallEvents
     {
         private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -323,7 +341,17 @@ public sealed class CampaignRunnerTests
 
         public Task AllDone => _done.Task;
 
-        public void Connected(IConnectedCall call) => agents.Take(call);
+        public void Connected(IConnectedCall call)
+        {
+            if (refuse)
+            {
+                call.Refuse();
+            }
+            else
+            {
+                agents.Take(call);
+            }
+        }
 
         public void Completed(CallOutcome outcome)
         {

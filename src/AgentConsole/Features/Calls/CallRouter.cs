@@ -55,7 +55,7 @@ public sealed partial class CallRouter(
         if (loaded is null)
         {
             LogUnknownAccount(logger, connected.CallId);
-            await calls.HangUpAsync(connected.CallId, ct);
+            await calls.RefuseAsync(connected.CallId, ct);
             return;
         }
 
@@ -69,7 +69,7 @@ public sealed partial class CallRouter(
         if (!floor.Attach(session))
         {
             LogNotReady(logger, connected.CallId);
-            await calls.HangUpAsync(connected.CallId, ct);
+            await calls.RefuseAsync(connected.CallId, ct);
             return;
         }
 
@@ -81,9 +81,9 @@ public sealed partial class CallRouter(
     [LoggerMessage(EventId = 2301, Level = LogLevel.Error, Message = "Call event {Event} for call {CallId} failed")]
     private static partial void LogEventFailed(ILogger logger, string @event, string callId, Exception ex);
 
-    [LoggerMessage(EventId = 2302, Level = LogLevel.Warning, Message = "Call {CallId} connected for an account that does not exist: hung up")]
+    [LoggerMessage(EventId = 2302, Level = LogLevel.Warning, Message = "Call {CallId} connected for an account that does not exist: refused, the dialer ends it as abandoned")]
     private static partial void LogUnknownAccount(ILogger logger, string callId);
 
-    [LoggerMessage(EventId = 2303, Level = LogLevel.Warning, Message = "Call {CallId} connected to an operator who is no longer ready: hung up")]
+    [LoggerMessage(EventId = 2303, Level = LogLevel.Warning, Message = "Call {CallId} connected to an operator who is no longer ready: refused, the dialer ends it as abandoned")]
     private static partial void LogNotReady(ILogger logger, string callId);
 }

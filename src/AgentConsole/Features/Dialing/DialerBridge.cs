@@ -154,6 +154,17 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICal
         }
     }
 
+    /// <inheritdoc />
+    public Task RefuseAsync(string callId, CancellationToken cancellationToken)
+    {
+        if (_live.TryGetValue(callId, out var live))
+        {
+            live.Call.Refuse();
+        }
+
+        return Task.CompletedTask;
+    }
+
     public void Dispose() => _floor.StateChanged -= OnStateChanged;
 
     /// <summary>Same language, or the same primary subtag ("de" serves "de-AT").</summary>
