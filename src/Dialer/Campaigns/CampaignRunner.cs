@@ -117,11 +117,11 @@ internal sealed partial class CampaignRunner
     /// <summary>The pacing strategy's name.</summary>
     public string Pacing => _strategy.Name;
 
-    /// <summary>Lines in flight right now (for the wallboard): dialed without progress yet, ringing, and answered calls waiting
-    /// for AMD or an agent; and the lines per ready agent.</summary>
+    /// <summary>Lines in flight right now (for the wallboard): dialed without progress yet, ringing, and answered calls being
+    /// screened by AMD or waiting for an agent; and the lines per ready agent.</summary>
     public (int Dialing, int Ringing, int Waiting, double Ratio) Live()
     {
-        int dialing = Volatile.Read(ref _pendingDials), ringing = 0, answered = 0;
+        int dialing = Volatile.Read(ref _pendingDials), ringing = 0, answered = Volatile.Read(ref _waiting);
         foreach (var line in _lines.Values)
         {
             _ = line.State switch
@@ -411,6 +411,10 @@ internal sealed partial class CampaignRunner
             await Task.WhenAny(classifier.Decided, leg.Ended, verdictWait).ConfigureAwait(false);
             var result = classifier.Inner.Result ?? Finish(classifier);
             var amdTime = _d.Time.GetUtcNow() - answeredAt;
+
+            // Screening is over: from here the call is a person waiting for an agent (counted apart), a machine being hung up, or
+            // a conversation (the agent's state shows it), no longer a line in flight for pacing (LineSnapshot).
+            _lines.TryRemove(line.Number, out _);
             outcome = outcome with { Amd = result.VerdictText, AmdMs = (long)amdTime.TotalMilliseconds };
 
             if (result.Verdict == AmdVerdict.Machine && _campaign.MachinePolicy != CampaignMachinePolicy.SendToAgent)
