@@ -12,6 +12,7 @@ public sealed class AgentPool : IAgentPool
 {
     private readonly AgentRouter _router = new();
     private readonly Lock _gate = new();
+    private readonly HashSet<AgentId> _held = [];
 
     /// <inheritdoc />
     public event Action<AgentId, DateTimeOffset>? AgentReady;
@@ -57,20 +58,61 @@ public sealed class AgentPool : IAgentPool
     }
 
     /// <inheritdoc />
-    public AgentId? TakeLongestIdle(string language, DateTimeOffset at)
+    public AgentId? TakeLongestIdle(string language, DateTimeOffset at, AgentId? preferred = null)
     {
         lock (_gate)
         {
-            return _router.TakeLongestIdle(language, at);
+            if (preferred is { } p && _router.TryTake(p, language, at))
+            {
+                return p;
+            }
+
+            foreach (var agent in _router.ReadySpeakers(language).OrderBy(_held.Contains))
+            {
+                if (_router.TryTake(agent, language, at))
+                {
+                    return agent;
+                }
+            }
+
+            return null;
         }
     }
 
     /// <inheritdoc />
+    public AgentHold? TryHold(string language)
+    {
+        lock (_gate)
+        {
+            foreach (var agent in _router.ReadySpeakers(language))
+            {
+                if (_held.Add(agent))
+                {
+                    return new AgentHold(agent, () =>
+                    {
+                        lock (_gate)
+                        {
+                            _held.Remove(agent);
+                        }
+                    });
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Only an agent still on the call goes to wrap-up: one who already came back (a wrap-up shorter than the
+    /// runner's own bookkeeping after the hang-up) stays ready.</remarks>
     public void WrapUp(AgentId agent, DateTimeOffset at)
     {
         lock (_gate)
         {
-            _router.Set(agent, AgentActivity.WrapUp, at);
+            if (_router.ActivityOf(agent) == AgentActivity.OnCall)
+            {
+                _router.Set(agent, AgentActivity.WrapUp, at);
+            }
         }
     }
 
@@ -80,6 +122,18 @@ public sealed class AgentPool : IAgentPool
         lock (_gate)
         {
             _router.Snapshot(now, into);
+        }
+    }
+
+    /// <inheritdoc />
+    public int Held
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _held.Count;
+            }
         }
     }
 }

@@ -20,6 +20,9 @@ public interface IDialQueue
 {
     /// <summary>Up to <paramref name="count"/> accounts to dial now, none of <paramref name="exclude"/> (lines already in flight).</summary>
     Task<IReadOnlyList<DialTarget>> TakeAsync(Campaign campaign, int count, IReadOnlySet<AccountId> exclude, CancellationToken cancellationToken);
+
+    /// <summary>Gives back an account <see cref="TakeAsync"/> handed out that the runner did not dial (no agent for it now).</summary>
+    Task ReleaseAsync(AccountId account, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>
@@ -34,14 +37,36 @@ public interface IAgentPool
     /// <summary>Whether any logged-in agent speaks <paramref name="language"/> (no agent with the skill: the call is not dialed).</summary>
     bool CanServe(string language);
 
-    /// <summary>Puts the longest-idle ready agent who speaks <paramref name="language"/> on the call; null when none is ready.</summary>
-    AgentId? TakeLongestIdle(string language, DateTimeOffset at);
+    /// <summary>Puts the longest-idle ready agent who speaks <paramref name="language"/> on the call; null when none is ready.
+    /// <paramref name="preferred"/> (the agent a line held) is taken first when still ready; agents held for other lines come last.</summary>
+    AgentId? TakeLongestIdle(string language, DateTimeOffset at, AgentId? preferred = null);
+
+    /// <summary>
+    /// One agent per line (progressive dialing): holds a ready agent who speaks <paramref name="language"/> and is not held for
+    /// another line of any campaign on this node; null when there is none, and the line is not dialed. Disposing the hold
+    /// frees the agent for other lines; pacing counts held agents as busy.
+    /// </summary>
+    AgentHold? TryHold(string language);
+
+    /// <summary>Agents held for lines in flight, over every campaign of this node.</summary>
+    int Held { get; }
 
     /// <summary>The agent's call ended: wrap-up starts.</summary>
     void WrapUp(AgentId agent, DateTimeOffset at);
 
     /// <summary>Every logged-in agent's activity, for pacing.</summary>
     void Snapshot(DateTimeOffset now, List<AgentSnapshot> into);
+}
+
+/// <summary>An agent set aside for one line in flight; dispose to free them.</summary>
+public sealed class AgentHold(AgentId agent, Action release) : IDisposable
+{
+    private Action? _release = release;
+
+    /// <summary>The agent held.</summary>
+    public AgentId Agent { get; } = agent;
+
+    public void Dispose() => Interlocked.Exchange(ref _release, null)?.Invoke();
 }
 
 /// <summary>A debtor call connected to an agent (the screen-pop), with the means to end it.</summary>

@@ -79,6 +79,7 @@ internal sealed partial class CampaignRunner
     private int _pendingDials;
     private int _waiting;
     private int _readyAgents;
+    private int _ownHolds;
     private int _refused;
     private int _dialed;
     private int _human;
@@ -107,6 +108,9 @@ internal sealed partial class CampaignRunner
 
     /// <summary>How long an account no logged-in agent could serve is left out before it is offered again.</summary>
     public TimeSpan LanguageRetry { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long an account no free agent could be held for (progressive) is stepped past.</summary>
+    public TimeSpan HoldRetry { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>How long an account compliance refused is left out before it is offered again.</summary>
     public TimeSpan RefusalRetry { get; init; } = TimeSpan.FromMinutes(15);
@@ -199,6 +203,18 @@ internal sealed partial class CampaignRunner
     private PacingSnapshot Snapshot(DateTimeOffset now)
     {
         _d.Agents.Snapshot(now, _agentScratch);
+
+        // Agents held for other campaigns' lines are busy for this one; this campaign's own holds are its lines in flight.
+        var heldElsewhere = _d.Agents.Held - Volatile.Read(ref _ownHolds);
+        for (var i = 0; i < _agentScratch.Count && heldElsewhere > 0; i++)
+        {
+            if (_agentScratch[i].Activity == AgentActivity.Ready)
+            {
+                _agentScratch[i] = _agentScratch[i] with { Activity = AgentActivity.OnCall };
+                heldElsewhere--;
+            }
+        }
+
         Volatile.Write(ref _readyAgents, _agentScratch.Count(a => a.Activity == AgentActivity.Ready));
         var lines = new List<LineSnapshot>(_lines.Count + Volatile.Read(ref _pendingDials));
         foreach (var line in _lines.Values)
@@ -255,26 +271,59 @@ internal sealed partial class CampaignRunner
 
             var targets = _stopToken.IsCancellationRequested
                 ? []
-                : await _d.Queue.TakeAsync(_campaign, lines, exclude, _stopToken).ConfigureAwait(false);
+                : await _d.Queue.TakeAsync(_campaign, HoldsAgents ? lines * 3 : lines, exclude, _stopToken).ConfigureAwait(false);
             var started = 0;
+            var unused = new List<AccountId>();
             foreach (var target in targets)
             {
                 if (!_d.Agents.CanServe(target.Language))
                 {
                     // Issue 7: no agent with the debtor's language means the call is not dialed (it could only be abandoned).
                     _unservable[target.AccountId] = now + LanguageRetry;
+                    unused.Add(target.AccountId);
                     continue;
+                }
+
+                if (_inFlight.ContainsKey(target.AccountId))
+                {
+                    continue;   // this runner's own call (its claim stays)
                 }
 
                 if (started == lines || !_inFlight.TryAdd(target.AccountId, 0))
                 {
+                    unused.Add(target.AccountId);
+                    continue;
+                }
+
+                // Progressive: one ready agent who speaks the debtor's language per line, across every campaign on this node,
+                // so an answered person always has an operator (no abandonment by design). Predictive over-dials on purpose.
+                AgentHold? hold = null;
+                if (HoldsAgents && (hold = _d.Agents.TryHold(target.Language)) is null)
+                {
+                    // No free agent speaks it now: step past it for a moment, so the next fills reach accounts in the languages
+                    // of the agents who are free instead of being offered the same ones again.
+                    _inFlight.TryRemove(target.AccountId, out _);
+                    _unservable[target.AccountId] = now + HoldRetry;
+                    unused.Add(target.AccountId);
                     continue;
                 }
 
                 started++;
                 var line = new Line(Interlocked.Increment(ref _nextLine), target, _d.Time.GetUtcNow());
+                if (hold is not null)
+                {
+                    line.Hold = hold;
+                    Interlocked.Increment(ref _ownHolds);
+                }
+
                 _lines[line.Number] = line;
                 Track(CallAsync(line));
+            }
+
+            // Accounts the queue handed out but no line took go back at once (another node may dial them).
+            foreach (var account in unused)
+            {
+                await _d.Queue.ReleaseAsync(account, CancellationToken.None).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -331,6 +380,7 @@ internal sealed partial class CampaignRunner
         }
         finally
         {
+            ReleaseHold(line);
             _lines.TryRemove(line.Number, out _);
             _inFlight.TryRemove(target.AccountId, out _);
             _d.Events.Completed(outcome);
@@ -437,7 +487,8 @@ internal sealed partial class CampaignRunner
             // A machine sent to an agent (MachinePolicy.SendToAgent) keeps its AMD flag in the ledger: Ofcom's 24 h rule reads it.
             var amdFlagged = result.Verdict == AmdVerdict.Machine;
             _loop?.Observe(new DialResolved(_d.Time.GetUtcNow(), DialOutcome.AgentNeeded, progress, amdTime));
-            var agent = await WaitForAgentAsync(line.Target.Language, ct).ConfigureAwait(false);
+            var agent = await WaitForAgentAsync(line.Target.Language, line.Hold?.Agent, ct).ConfigureAwait(false);
+            ReleaseHold(line);
             if (agent is not { } taken)
             {
                 return await AbandonAsync(leg, media, attemptId, amdFlagged, outcome, ct).ConfigureAwait(false);
@@ -465,7 +516,6 @@ internal sealed partial class CampaignRunner
                     // person hears the information message. (Pacing already counted the connect; this rare case is not undone.)
                     _d.Phones?.Unbridge(taken);
                     Interlocked.Decrement(ref _human);
-                    _d.Agents.WrapUp(taken, _d.Time.GetUtcNow());
                     var abandoned = await AbandonAsync(leg, media, attemptId, amdFlagged, outcome, ct, observe: false).ConfigureAwait(false);
                     return abandoned with { Agent = taken.Value, Reason = "operator not available when the call arrived" };
                 }
@@ -493,7 +543,19 @@ internal sealed partial class CampaignRunner
         return classifier.Inner.Result ?? new AmdResult(AmdVerdict.NotSure, AmdCause.EndOfAudio, TimeSpan.Zero);
     }
 
-    private async Task<AgentId?> WaitForAgentAsync(string language, CancellationToken ct)
+    /// <summary>Whether lines hold an agent each before they are dialed (every mode but predictive).</summary>
+    private bool HoldsAgents => _campaign.Mode != DialMode.Predictive;
+
+    private void ReleaseHold(Line line)
+    {
+        if (Interlocked.Exchange(ref line.Hold, null) is { } hold)
+        {
+            hold.Dispose();
+            Interlocked.Decrement(ref _ownHolds);
+        }
+    }
+
+    private async Task<AgentId?> WaitForAgentAsync(string language, AgentId? preferred, CancellationToken ct)
     {
         var deadline = _d.Time.GetUtcNow() + ConnectLimit;
         Interlocked.Increment(ref _waiting);
@@ -502,7 +564,7 @@ internal sealed partial class CampaignRunner
             while (true)
             {
                 var signal = Volatile.Read(ref _agentReady).Task;
-                if (_d.Agents.TakeLongestIdle(language, _d.Time.GetUtcNow()) is { } agent)
+                if (_d.Agents.TakeLongestIdle(language, _d.Time.GetUtcNow(), preferred) is { } agent)
                 {
                     return agent;
                 }
@@ -608,6 +670,9 @@ internal sealed partial class CampaignRunner
         public DateTimeOffset DialedAt { get; } = dialedAt;
 
         public volatile LineState State = LineState.Dialing;
+
+        /// <summary>The agent set aside for this line (progressive); null once released.</summary>
+        public AgentHold? Hold;
     }
 
     private sealed class ConnectedCall(CampaignId campaignId, AgentId agent, DialTarget target, ContactAttemptId attemptId, SipCallLeg leg) : IConnectedCall

@@ -45,4 +45,8 @@ public sealed class HopperDialQueue(DialerHopper hopper, Func<CollectionsDbConte
             .ConfigureAwait(false);
         return [.. fresh.Where(e => languages.ContainsKey(e.DebtorId)).Select(e => new DialTarget(e.AccountId, e.DebtorId, e.Phone, languages[e.DebtorId]))];
     }
+
+    /// <inheritdoc />
+    public async Task ReleaseAsync(AccountId account, CancellationToken cancellationToken) =>
+        await hopper.ReleaseAsync(account, cancellationToken).ConfigureAwait(false);
 }

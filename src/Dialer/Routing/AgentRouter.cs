@@ -95,6 +95,23 @@ public sealed class AgentRouter
         return best.Id;
     }
 
+    /// <summary>Ready agents who speak <paramref name="language"/>, longest idle first.</summary>
+    public IReadOnlyList<AgentId> ReadySpeakers(string language) =>
+        [.. _order.Where(s => s.Activity == AgentActivity.Ready && s.Languages.Contains(language)).OrderBy(s => s.Since).Select(s => s.Id)];
+
+    /// <summary>Puts <paramref name="id"/> on the call when they are ready and speak <paramref name="language"/>.</summary>
+    public bool TryTake(AgentId id, string language, DateTimeOffset at)
+    {
+        if (!_seats.TryGetValue(id, out var seat) || seat.Activity != AgentActivity.Ready || !seat.Languages.Contains(language))
+        {
+            return false;
+        }
+
+        seat.Activity = AgentActivity.OnCall;
+        seat.Since = at;
+        return true;
+    }
+
     /// <summary>Fills <paramref name="into"/> with every agent's activity and time in it at <paramref name="now"/>.</summary>
     public void Snapshot(DateTimeOffset now, List<AgentSnapshot> into)
     {

@@ -16,6 +16,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using NodaTime;
+using RoutingAgentId = Collections.Dialer.Routing.AgentId;
 
 namespace Collections.Dialer.Tests.Campaigns;
 
@@ -67,6 +68,7 @@ public sealed class CampaignRunnerTests
     public async Task SecondHuman_WithNoAgentFreeWithin2s_IsAbandoned_AndTheRowSaysSo()
     {
         await using var world = await World.StartAsync(["human", "human"]);
+        world.Campaign.Mode = DialMode.Predictive;   // predictive over-dials on purpose; progressive holds an agent per line
         var pool = new AgentPool();
 
         // The one agent talks far longer than the 2 s connect limit, so whichever person is second cannot be connected.
@@ -82,6 +84,48 @@ public sealed class CampaignRunnerTests
         var rows = await world.LedgerAsync();
         Assert.Equal(ContactOutcome.Abandoned, rows[new AccountId(abandoned.Account)].Outcome);
         Assert.Single(rows.Values, r => r.Outcome == ContactOutcome.Answered);
+    }
+
+    [Fact]
+    public async Task Progressive_HoldsAnAgentPerLine_SoTheSecondPersonIsDialedWhenTheAgentIsFree_NotAbandoned()
+    {
+        await using var world = await World.StartAsync(["human", "human"]);
+        var pool = new AgentPool();
+        var agents = new SimulatedAgents(pool, TimeProvider.System) { Talk = TimeSpan.FromSeconds(2), WrapUp = TimeSpan.Zero };
+        agents.LogIn(1, world.Languages);
+
+        // The strategy asks for two lines for the one agent; in a progressive campaign the second line finds no agent to hold
+        // and is not dialed until the agent is free again (FTC TSR 310.4(b)(4): no person left without an operator).
+        var (summary, outcomes) = await world.RunAsync(pool, agents, new FixedRatioPacing(2), expected: 2, holdRetry: TimeSpan.FromSeconds(1));
+
+        Assert.Equal((2, 2, 0), (summary.Dialed, summary.AnsweredHuman, summary.Abandoned));
+        Assert.All(outcomes.Values, o => Assert.Equal(("answered", 1), (o.Outcome, o.Agent ?? 0)));
+        Assert.Equal(0, pool.Held);
+    }
+
+    [Fact]
+    public void Holds_give_each_line_its_own_agent_across_callers_and_come_back_when_disposed()
+    {
+        var pool = new AgentPool();
+        var at = DateTimeOffset.UnixEpoch;
+        pool.LogIn(new RoutingAgentId(1), ["de", "en"], at);
+        pool.LogIn(new RoutingAgentId(2), ["de"], at.AddSeconds(1));
+
+        using var first = pool.TryHold("en");
+        Assert.Equal(new RoutingAgentId(1), first?.Agent);
+        using var second = pool.TryHold("de");
+        Assert.Equal(new RoutingAgentId(2), second?.Agent);
+        Assert.Null(pool.TryHold("de"));
+        Assert.Equal(2, pool.Held);
+
+        // A line's own agent is taken first; an agent held for another line only when nobody else speaks the language.
+        Assert.Equal(new RoutingAgentId(2), pool.TakeLongestIdle("de", at, preferred: new RoutingAgentId(2)));
+        second!.Dispose();
+        second.Dispose();
+        Assert.Equal(1, pool.Held);
+        Assert.Equal(new RoutingAgentId(1), pool.TakeLongestIdle("de", at));
+        first!.Dispose();
+        Assert.Equal(0, pool.Held);
     }
 
     [Fact]
@@ -275,7 +319,7 @@ public sealed class CampaignRunnerTests
             return new World(database, host, accounts, languages, campaign.Id, calls) { Campaign = campaign };
         }
 
-        public async Task<(CampaignSummary Summary, Dictionary<AccountId, CallOutcome> Outcomes)> RunAsync(AgentPool pool, SimulatedAgents agents, IPacingStrategy strategy, int expected, bool refuse = false)
+        public async Task<(CampaignSummary Summary, Dictionary<AccountId, CallOutcome> Outcomes)> RunAsync(AgentPool pool, SimulatedAgents agents, IPacingStrategy strategy, int expected, bool refuse = false, TimeSpan? holdRetry = null)
         {
             var ledger = new ContactLedger(Engine.Value, () => DatabaseSetup.CreateContext(Database), ComplianceClock, NullLogger<ContactLedger>.Instance);
             var events = new CollectingEvents(agents, expected, refuse);
@@ -287,7 +331,10 @@ public sealed class CampaignRunnerTests
                 pool,
                 events,
                 TimeProvider.System,
-                NullLogger.Instance), strategy);
+                NullLogger.Instance), strategy)
+            {
+                HoldRetry = holdRetry ?? TimeSpan.FromSeconds(20),
+            };
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
             var run = runner.RunAsync(TimeSpan.FromSeconds(20), stop.Token);
             await events.AllDone.WaitAsync(TimeSpan.FromSeconds(90), Ct);

@@ -27,6 +27,8 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICal
     private readonly ConcurrentDictionary<RoutingAgentId, DomainAgentId> _operators = new();
     private readonly ConcurrentDictionary<RoutingAgentId, string> _reserved = new();
     private readonly ConcurrentDictionary<string, LiveCall> _live = new();
+    private readonly ConcurrentDictionary<DomainAgentId, byte> _held = new();
+    private readonly Lock _holdGate = new();
     private int _next;
 
     public DialerBridge(AgentFloor floor, TimeProvider time, ILogger<DialerBridge> logger)
@@ -58,15 +60,14 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICal
     public bool CanServe(string language) => _floor.Present().Any(a => Speaks(a.Languages, language));
 
     /// <inheritdoc />
-    public RoutingAgentId? TakeLongestIdle(string language, DateTimeOffset at)
+    public RoutingAgentId? TakeLongestIdle(string language, DateTimeOffset at, RoutingAgentId? preferred = null)
     {
-        foreach (var ready in _floor.ReadyAgents())
+        // The line's own held agent first, then free agents longest idle first, and agents held for other lines last.
+        var candidates = _floor.ReadyAgents()
+            .Where(r => Speaks(r.Languages, language))
+            .OrderBy(r => preferred is { } p && _operators.TryGetValue(p, out var id) && id == r.AgentId ? 0 : _held.ContainsKey(r.AgentId) ? 2 : 1);
+        foreach (var ready in candidates)
         {
-            if (!Speaks(ready.Languages, language))
-            {
-                continue;
-            }
-
             var callId = $"call-{Guid.CreateVersion7():N}";
             if (_floor.TryReserve(ready.AgentId, callId))
             {
@@ -78,6 +79,27 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICal
 
         return null;
     }
+
+    /// <inheritdoc />
+    public AgentHold? TryHold(string language)
+    {
+        lock (_holdGate)
+        {
+            foreach (var ready in _floor.ReadyAgents())
+            {
+                if (Speaks(ready.Languages, language) && _held.TryAdd(ready.AgentId, 0))
+                {
+                    var agent = ready.AgentId;
+                    return new AgentHold(NumberOf(agent), () => _held.TryRemove(agent, out _));
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
+    public int Held => _held.Count;
 
     /// <inheritdoc />
     /// <remarks>The floor moves the operator to wrap-up itself when the <see cref="CallDisconnected"/> arrives.</remarks>
