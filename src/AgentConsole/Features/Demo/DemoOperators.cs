@@ -66,10 +66,6 @@ public sealed partial class DemoOperators(
                     case AgentState.LoggedOut or AgentState.Paused:
                         floor.Request(agent.Id, AgentState.Ready, null);
                         break;
-                    case AgentState.Ready when random.Next(12) == 0:
-                        floor.Request(agent.Id, AgentState.Paused, random.Next(2) == 0 ? "Break" : "Coaching");
-                        await Task.Delay(TimeSpan.FromSeconds(random.Next(20, 60)), time, ct);
-                        break;
                     case AgentState.OnCall when floor.CurrentCall(agent.Id) is { } call:
                         await Task.Delay(TimeSpan.FromSeconds(random.Next(15, 75)), time, ct);
                         if (floor.Connections(agent.Id) == 1)
@@ -86,6 +82,13 @@ public sealed partial class DemoOperators(
                             if (floor.CurrentCall(agent.Id) is { OutcomeSaved: false } open)
                             {
                                 await outcomes.SaveAsync(open, Outcomes[random.Next(Outcomes.Length)], "simulated operator", ct);
+                            }
+
+                            // Now and then a break after a call (not while ready: the dialer may be holding them for a line).
+                            if (random.Next(12) == 0)
+                            {
+                                floor.Request(agent.Id, AgentState.Paused, random.Next(2) == 0 ? "Break" : "Coaching");
+                                await Task.Delay(TimeSpan.FromSeconds(random.Next(20, 60)), time, ct);
                             }
 
                             floor.Request(agent.Id, AgentState.Ready, null);
