@@ -36,6 +36,8 @@ public sealed class RedisBackplaneTests
         // Node B holds the supervisor's wallboard and the operator's second tab, both signed in with node A's cookies.
         await using var supervisorOnB = nodes.B.Hub(ConsoleHubs.SupervisorPath, supervisorCookie);
         var agentChanged = ReadyOf(supervisorOnB, nameof(ISupervisorClient.AgentChanged), me);
+        var boardsOnB = System.Threading.Channels.Channel.CreateUnbounded<WallboardDto>();
+        supervisorOnB.On<WallboardDto>(nameof(ISupervisorClient.Wallboard), b => boardsOnB.Writer.TryWrite(b));
         await supervisorOnB.StartAsync(Ct);
         await using var secondTabOnB = nodes.B.Hub(ConsoleHubs.AgentPath, operatorCookie);
         var stateChanged = ReadyOf(secondTabOnB, nameof(IAgentClient.StateChanged), me);
@@ -51,6 +53,18 @@ public sealed class RedisBackplaneTests
         var onSecondTab = await stateChanged.WaitAsync(TimeSpan.FromSeconds(30), Ct);
         Assert.Equal(set.Since, onSupervisor.Since);
         Assert.Equal(set.Since, onSecondTab.Since);
+
+        // The 1 Hz board stays node B's own: the next three boards B's supervisor gets are built from B's floor, where the
+        // operator is not ready (node A's boards, which show her ready, go only to node A's supervisors).
+        while (boardsOnB.Reader.TryRead(out var stale))
+        {
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            var board = await boardsOnB.Reader.ReadAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(30), Ct);
+            Assert.NotEqual(AgentState.Ready, Assert.Single(board.Agents, a => a.AgentId == me).State);
+        }
 
         // The pushes went through Redis under this deployment's prefix, and only under it.
         var channels = ((object?[])(await redis.CommandAsync(Ct, "PUBSUB", "CHANNELS", "*"))!).Cast<string>().ToList();
