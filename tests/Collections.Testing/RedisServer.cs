@@ -27,8 +27,9 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>StackExchange.Redis configuration string of this server.</summary>
     public string ConnectionString => $"127.0.0.1:{Port}";
 
-    /// <summary>Starts a server and waits until it answers PING; throws with its output when it does not come up.</summary>
-    public static async Task<RedisServer> StartAsync(CancellationToken ct = default)
+    /// <summary>Starts a server (on <paramref name="port"/>, e.g. to bring a stopped one back, else on a free port) and waits
+    /// until it answers PING; throws with its output when it does not come up.</summary>
+    public static async Task<RedisServer> StartAsync(CancellationToken ct = default, int? port = null)
     {
         const string binary = "/usr/bin/redis-server";
         if (!File.Exists(binary))
@@ -38,7 +39,7 @@ public sealed class RedisServer : IAsyncDisposable
 
         var root = Path.Combine(Path.GetTempPath(), $"collections-redis-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
-        var port = FreePorts.UdpAndTcp();
+        var chosen = port ?? FreePorts.UdpAndTcp();
         var start = new ProcessStartInfo(binary)
         {
             WorkingDirectory = root,
@@ -46,13 +47,13 @@ public sealed class RedisServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", root, "--daemonize", "no" })
+        foreach (var argument in new[] { "--port", chosen.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", root, "--daemonize", "no" })
         {
             start.ArgumentList.Add(argument);
         }
 
         var process = Process.Start(start)!;
-        var server = new RedisServer(process, port, root);
+        var server = new RedisServer(process, chosen, root);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();
@@ -82,7 +83,7 @@ public sealed class RedisServer : IAsyncDisposable
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
                 await server.DisposeAsync();
-                throw new InvalidOperationException($"redis-server on port {port} did not answer PING within 30 s: {server.Output}");
+                throw new InvalidOperationException($"redis-server on port {chosen} did not answer PING within 30 s: {server.Output}");
             }
 
             await Task.Delay(50, timeout.Token);

@@ -82,19 +82,34 @@ public sealed class RedisBackplaneTests
 
         // Redis gone: node A still answers 200 (it serves its own operators) but reports the backplane Degraded.
         await redis.DisposeAsync();
-        using var client = nodes.A.CreateClient();
+        await BackplaneIsAsync(nodes.A, "Degraded");
+
+        // Redis back on the same port: both nodes reconnect by themselves, resubscribe, and pushes cross again.
+        await using var again = await RedisServer.StartAsync(Ct, redis.Port);
+        await BackplaneIsAsync(nodes.A, "Healthy");
+        await BackplaneIsAsync(nodes.B, "Healthy");
+        var paused = PushOf(supervisorOnB, nameof(ISupervisorClient.AgentChanged), me, AgentState.Paused);
+        await firstTabOnA.InvokeAsync<AgentStatusDto>("SetState", AgentState.Paused, "coffee", Ct);
+        Assert.Equal("coffee", (await paused.WaitAsync(TimeSpan.FromSeconds(30), Ct)).PauseReason);
+    }
+
+    /// <summary>Polls /health until the backplane check reports <paramref name="status"/> (always with HTTP 200); the
+    /// multiplexer notices a closed or reopened socket on its own, the test run's timeout bounds the polling.</summary>
+    private static async Task BackplaneIsAsync(KestrelConsole node, string status)
+    {
+        using var client = node.CreateClient();
         while (true)
         {
             using var health = await client.GetAsync("/health", Ct);
             Assert.True(health.IsSuccessStatusCode);
             using var json = JsonDocument.Parse(await health.Content.ReadAsStringAsync(Ct));
-            if (json.RootElement.GetProperty("checks").GetProperty("backplane").GetProperty("status").GetString() == "Degraded")
+            if (json.RootElement.GetProperty("checks").GetProperty("backplane").GetProperty("status").GetString() == status)
             {
-                Assert.Equal("Degraded", json.RootElement.GetProperty("status").GetString());
-                break;
+                Assert.Equal(status, json.RootElement.GetProperty("status").GetString());
+                return;
             }
 
-            await Task.Delay(100, Ct);   // the multiplexer notices the closed socket on its own; the test run's timeout bounds this
+            await Task.Delay(100, Ct);
         }
     }
 
@@ -151,12 +166,15 @@ public sealed class RedisBackplaneTests
     }
 
     /// <summary>The first push of <paramref name="method"/> saying <paramref name="agent"/> is ready.</summary>
-    private static Task<AgentStatusDto> ReadyOf(HubConnection hub, string method, Guid agent)
+    private static Task<AgentStatusDto> ReadyOf(HubConnection hub, string method, Guid agent) => PushOf(hub, method, agent, AgentState.Ready);
+
+    /// <summary>The first push of <paramref name="method"/> saying <paramref name="agent"/> is in <paramref name="state"/>.</summary>
+    private static Task<AgentStatusDto> PushOf(HubConnection hub, string method, Guid agent, AgentState state)
     {
         var seen = new TaskCompletionSource<AgentStatusDto>(TaskCreationOptions.RunContinuationsAsynchronously);
         hub.On<AgentStatusDto>(method, s =>
         {
-            if (s.AgentId == agent && s.State == AgentState.Ready)
+            if (s.AgentId == agent && s.State == state)
             {
                 seen.TrySetResult(s);
             }

@@ -4,7 +4,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Collections.AgentConsole.Features.Health;
 
-/// <summary><c>/health</c>: 200 when the database answers, 503 otherwise, with each check's status as JSON.</summary>
+/// <summary><c>/health</c>: 200 when the database answers, 503 otherwise, with each check's status as JSON. Other features add
+/// checks that report Degraded rather than Unhealthy when the node still works without them (the Redis backplane,
+/// docs/scale-out.md): Degraded keeps 200 and shows in the overall status.</summary>
 public static class HealthApi
 {
     public static IHostApplicationBuilder AddHealth(this IHostApplicationBuilder builder)
