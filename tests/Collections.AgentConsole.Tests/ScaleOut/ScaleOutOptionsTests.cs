@@ -29,12 +29,13 @@ public sealed class ScaleOutOptionsTests
     }
 
     [Fact]
-    public void The_redis_configuration_carries_the_prefix_and_survives_redis_being_down_at_start()
+    public void The_redis_configuration_carries_the_prefix_survives_redis_being_down_at_start_and_fails_sends_fast()
     {
         var configuration = RedisBackplane.Configuration(new SignalRScaleOutOptions { Redis = "10.0.0.5:6380,password=secret", ChannelPrefix = "site-b" });
         Assert.Equal("10.0.0.5:6380", Assert.Single(configuration.EndPoints).ToString());
         Assert.Equal("site-b", configuration.ChannelPrefix.ToString());
         Assert.False(configuration.AbortOnConnectFail);
+        Assert.Same(StackExchange.Redis.BacklogPolicy.FailFast, configuration.BacklogPolicy);
         Assert.Equal("secret", configuration.Password);
     }
 

@@ -11,14 +11,17 @@ public sealed partial class RedisBackplane(IOptions<SignalRScaleOutOptions> opti
     private readonly Lock _gate = new();
     private Task<IConnectionMultiplexer>? _connection;
 
-    /// <summary>The StackExchange.Redis configuration: the configured string, our channel prefix, and no abort when Redis is
-    /// down at start (the multiplexer reconnects and SignalR's subscriptions are restored with it).</summary>
+    /// <summary>The StackExchange.Redis configuration: the configured string, our channel prefix, no abort when Redis is
+    /// down at start (the multiplexer reconnects and SignalR's subscriptions are restored with it), and commands that fail at
+    /// once while disconnected instead of waiting in a backlog for up to the command timeout: a push that cannot be delivered
+    /// is lost either way, and waiting would stall the call router and the wallboard timer (and hold shutdown) per push.</summary>
     public static ConfigurationOptions Configuration(SignalRScaleOutOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var configuration = ConfigurationOptions.Parse(options.Redis!);
         configuration.ChannelPrefix = RedisChannel.Literal(options.ChannelPrefix);
         configuration.AbortOnConnectFail = false;
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
         configuration.ClientName ??= $"collections-console-{Environment.MachineName}";
         return configuration;
     }

@@ -42,10 +42,11 @@ public static class ScaleOutSetup
             redis.Configuration = RedisBackplane.Configuration(options.Value);
             redis.ConnectionFactory = backplane.ConnectAsync;
         });
-        // Degraded, not Unhealthy: without Redis the node still serves its own operators and supervisors completely (calls,
-        // scripts, outcomes, its own wallboard); only pushes between nodes are lost. /health stays 200 so a Redis outage does
-        // not make the load balancer drain every node at once; monitoring alerts on "Degraded".
-        builder.Services.AddHealthChecks().AddCheck<BackplaneHealthCheck>("backplane", failureStatus: HealthStatus.Degraded);
+        // Unhealthy (503) when Redis is away: the backplane then carries every group push of this node too (screen-pops to the
+        // operator's group, state changes, the wallboard) and every hub connection's group joins, so without Redis the node
+        // cannot serve the console even to its own operators. All nodes report it together, which is the truth: the fix is
+        // Redis (docs/scale-out.md).
+        builder.Services.AddHealthChecks().AddCheck<BackplaneHealthCheck>("backplane", failureStatus: HealthStatus.Unhealthy);
         return builder;
     }
 }
