@@ -18,6 +18,7 @@ need=(
   "pdftotext poppler-utils"
   "chromium chromium"
   "npm npm"
+  "redis-server redis-server"
 )
 missing=()
 for item in "${need[@]}"; do

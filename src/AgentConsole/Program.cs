@@ -3,6 +3,7 @@ using Collections.AgentConsole.Features.Calls;
 using Collections.AgentConsole.Features.Demo;
 using Collections.AgentConsole.Features.Dialing;
 using Collections.AgentConsole.Features.Health;
+using Collections.AgentConsole.Features.ScaleOut;
 using Collections.AgentConsole.Features.Webhooks;
 using Collections.AgentConsole.Features.Wallboard;
 using Collections.AgentConsole.Infrastructure;
@@ -12,6 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddCollectionsDatabase();
 builder.AddConsoleHost();
+builder.AddScaleOut();
 builder.AddConsoleAuth();
 builder.AddHealth();
 builder.AddDemo();

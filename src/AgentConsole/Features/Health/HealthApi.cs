@@ -4,7 +4,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Collections.AgentConsole.Features.Health;
 
-/// <summary><c>/health</c>: 200 when the database answers, 503 otherwise, with each check's status as JSON.</summary>
+/// <summary><c>/health</c>: 200 when every check passes, 503 when one is Unhealthy, with each check's status as JSON. The
+/// database is always checked; other features add theirs (the Redis backplane when configured, docs/scale-out.md).</summary>
 public static class HealthApi
 {
     public static IHostApplicationBuilder AddHealth(this IHostApplicationBuilder builder)

@@ -7,11 +7,12 @@ namespace Collections.AgentConsole.Features.Wallboard;
 
 /// <summary>The supervisors' hub: the wallboard (pushed once a second) and campaign commands.</summary>
 [Authorize(Policy = AuthSetup.SupervisorPolicy)]
-public sealed class SupervisorHub(WallboardBuilder boards, CampaignBoard campaigns) : Hub<ISupervisorClient>
+public sealed class SupervisorHub(WallboardBuilder boards, CampaignBoard campaigns, WallboardAudience audience) : Hub<ISupervisorClient>
 {
     public override async Task OnConnectedAsync()
     {
         await Groups.AddToGroupAsync(Context.ConnectionId, ConsoleHubs.Supervisors, Context.ConnectionAborted);
+        await Groups.AddToGroupAsync(Context.ConnectionId, audience.Group, Context.ConnectionAborted);
         await base.OnConnectedAsync();
     }
 

@@ -48,8 +48,18 @@ public sealed class WallboardBuilder(AgentFloor floor, CampaignBoard campaigns, 
     }
 }
 
-/// <summary>Pushes the wallboard to every supervisor once a second.</summary>
-public sealed partial class WallboardPublisher(WallboardBuilder boards, IHubContext<SupervisorHub, ISupervisorClient> hub, TimeProvider time, ILogger<WallboardPublisher> logger)
+/// <summary>The supervisors connected to this node: the group the 1 Hz board goes to. The board is built from this node's
+/// floor, so with the Redis backplane (several nodes) sending it to <see cref="ConsoleHubs.Supervisors"/> would deliver every
+/// node's board to every supervisor, alternating between floors; a group of this node's own connections keeps each
+/// supervisor on one consistent board. State changes (<c>AgentChanged</c>) still go to all supervisors on every node.</summary>
+public sealed class WallboardAudience
+{
+    /// <summary>Unique per host instance (two test hosts in one process are two nodes).</summary>
+    public string Group { get; } = $"{ConsoleHubs.Supervisors}@{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+}
+
+/// <summary>Pushes the wallboard to this node's supervisors once a second.</summary>
+public sealed partial class WallboardPublisher(WallboardBuilder boards, WallboardAudience audience, IHubContext<SupervisorHub, ISupervisorClient> hub, TimeProvider time, ILogger<WallboardPublisher> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -59,7 +69,7 @@ public sealed partial class WallboardPublisher(WallboardBuilder boards, IHubCont
         {
             try
             {
-                await hub.Clients.Group(ConsoleHubs.Supervisors).Wallboard(await boards.BuildAsync(stoppingToken));
+                await hub.Clients.Group(audience.Group).Wallboard(await boards.BuildAsync(stoppingToken));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -78,6 +88,7 @@ public static class WallboardSetup
     public static IHostApplicationBuilder AddWallboard(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<CampaignBoard>();
+        builder.Services.AddSingleton<WallboardAudience>();
         builder.Services.AddSingleton<WallboardBuilder>();
         builder.Services.AddHostedService<WallboardPublisher>();
         return builder;
