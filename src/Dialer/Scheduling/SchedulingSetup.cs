@@ -66,7 +66,13 @@ public static class SchedulingSetup
                 store.ConfigureStore(s => s.SchemaProvisioning = options.SchemaProvisioning);
                 if (options.Clustered)
                 {
-                    store.UseClustering(_ => { });
+                    store.UseClustering(c =>
+                    {
+                        if (options.ClusterCheckinInterval is { } interval)
+                        {
+                            c.CheckinInterval = interval;
+                        }
+                    });
                 }
             });
             configure?.Invoke(q);

@@ -45,4 +45,21 @@ public sealed class SchedulingSetupTests
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
         Assert.Contains("Collections:Workflow:StrategiesDirectory", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_cluster_checkin_interval_below_half_a_second_stops_the_host_naming_the_key()
+    {
+        var builder = Builder(new()
+        {
+            [$"{DatabaseOptions.Section}:ConnectionString"] = TestDatabases.NewSqlite().ConnectionString,
+            [$"{WorkflowSchedulingOptions.Section}:ClusterCheckinInterval"] = "00:00:00.1",
+        });
+        builder.AddCollectionsDatabase();
+        builder.AddCaseWorkflow();
+        builder.AddWorkflowScheduling();
+        using var host = builder.Build();
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+        Assert.Contains(nameof(WorkflowSchedulingOptions.ClusterCheckinInterval), ex.Message, StringComparison.Ordinal);
+    }
 }
