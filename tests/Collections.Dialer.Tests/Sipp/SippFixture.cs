@@ -109,34 +109,7 @@ internal sealed class SippProcess : IAsyncDisposable
 
     // SIPp binds audio RTP/RTCP at -mp and -mp+1 and video at -mp+2 and -mp+3. Above the kernel's ephemeral range
     // (32768-60999 by default), so a port-0 socket of a test running in parallel cannot take one between probe and start.
-    private static int FreeMediaPort()
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            var port = Random.Shared.Next(61000, 65500) & ~3;
-            var sockets = new List<Socket>();
-            try
-            {
-                for (var p = port; p < port + 4; p++)
-                {
-                    var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-                    sockets.Add(socket);
-                    socket.Bind(new IPEndPoint(IPAddress.Loopback, p));
-                }
-
-                return port;
-            }
-            catch (SocketException)
-            {
-            }
-            finally
-            {
-                sockets.ForEach(s => s.Dispose());
-            }
-        }
-
-        throw new InvalidOperationException("no free media port");
-    }
+    private static int FreeMediaPort() => Collections.Testing.FreePorts.Find(4, 61000, 65500, tcp: false, align: 4);
 
     public async ValueTask DisposeAsync()
     {
