@@ -57,6 +57,9 @@ internal sealed partial class CampaignRunner
     /// </summary>
     public static readonly TimeSpan DefaultConnectLimit = TimeSpan.FromSeconds(2);
 
+    /// <summary>A task that never completes (no agent leg to watch).</summary>
+    private static readonly Task Never = new TaskCompletionSource().Task;
+
     private readonly Campaign _campaign;
     private readonly CampaignRunnerDependencies _d;
     private readonly IPacingStrategy _strategy;
@@ -501,16 +504,21 @@ internal sealed partial class CampaignRunner
             // The debtor's audio goes into the agent's nailed-up leg (their registered phone, or the built-in demo phone):
             // from here on only the bridge speaks to the debtor. An agent with no line up gets the screen-pop alone.
             media.Paused = true;
-            if (_d.Phones is { } phones && !phones.TryBridge(taken, leg, _d.Recording?.PathFor(attemptId.Value)))
+            var bridged = _d.Phones is { } phones && phones.TryBridge(taken, leg, _d.Recording?.PathFor(attemptId.Value));
+            if (_d.Phones is not null && !bridged)
             {
                 LogNoAgentLine(_d.Logger, _campaign.Name, taken.Value);
             }
+
+            // The agent putting the phone down (or the softphone closing) ends the conversation for the debtor too.
+            var agentHangup = (bridged ? _d.Phones!.LegOf(taken)?.Ended : null) ?? Never;
 
             var connected = new ConnectedCall(_campaign.Id, taken, line.Target, attemptId, leg);
             _d.Events.Connected(connected);
             try
             {
-                if (await Task.WhenAny(leg.Ended, connected.Refused).WaitAsync(ct).ConfigureAwait(false) == connected.Refused && leg.State == CallState.Answered)
+                var first = await Task.WhenAny(leg.Ended, connected.Refused, agentHangup).WaitAsync(ct).ConfigureAwait(false);
+                if (first == connected.Refused && leg.State == CallState.Answered)
                 {
                     // No operator took the person after all: FTC TSR 16 CFR 310.4(b)(4) and Ofcom count it abandoned, and the
                     // person hears the information message. (Pacing already counted the connect; this rare case is not undone.)
@@ -518,6 +526,12 @@ internal sealed partial class CampaignRunner
                     Interlocked.Decrement(ref _human);
                     var abandoned = await AbandonAsync(leg, media, attemptId, amdFlagged, outcome, ct, observe: false).ConfigureAwait(false);
                     return abandoned with { Agent = taken.Value, Reason = "operator not available when the call arrived" };
+                }
+
+                if (first == agentHangup && !leg.Ended.IsCompleted)
+                {
+                    LogAgentHungUp(_d.Logger, _campaign.Name, taken.Value);
+                    await leg.HangupAsync().ConfigureAwait(false);
                 }
 
                 await leg.Ended.WaitAsync(ct).ConfigureAwait(false);
@@ -660,6 +674,9 @@ internal sealed partial class CampaignRunner
 
     [LoggerMessage(EventId = 8105, Level = LogLevel.Warning, Message = "Campaign {Campaign}: agent {Agent} has no phone line up; the call is connected without audio")]
     private static partial void LogNoAgentLine(ILogger logger, string campaign, int agent);
+
+    [LoggerMessage(EventId = 8106, Level = LogLevel.Information, Message = "Campaign {Campaign}: agent {Agent}'s phone hung up; the debtor's leg is ended too")]
+    private static partial void LogAgentHungUp(ILogger logger, string campaign, int agent);
 
     private sealed class Line(long number, DialTarget target, DateTimeOffset dialedAt)
     {

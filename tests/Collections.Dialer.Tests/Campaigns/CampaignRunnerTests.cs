@@ -104,6 +104,34 @@ public sealed class CampaignRunnerTests
     }
 
     [Fact]
+    public async Task TheAgentPuttingThePhoneDown_EndsTheDebtorsLegToo()
+    {
+        await using var world = await World.StartAsync(["human"]);
+        var phones = world.Services.GetRequiredService<AgentPhones>();
+        var agent = new RoutingAgentId(1);
+        Assert.Equal(AgentPhoneKind.DemoPhone, await phones.ConnectAsync(agent, null, Ct));
+        var pool = new AgentPool();
+
+        // The simulated agent would talk for ten minutes and the debtor stays two: only the phone's hang-up ends it in time.
+        var agents = new SimulatedAgents(pool, TimeProvider.System) { Talk = TimeSpan.FromMinutes(10), WrapUp = TimeSpan.Zero };
+        agents.LogIn(1, world.Languages);
+        var hangUp = Task.Run(async () =>
+        {
+            while (!phones.IsBridged(agent))
+            {
+                await Task.Delay(50, Ct);
+            }
+
+            await phones.DemoPhoneCallOf(agent)!.HangupAsync();
+        }, Ct);
+
+        var (_, outcomes) = await world.RunAsync(pool, agents, new ProgressivePacing(), expected: 1, phones: phones);
+        await hangUp;
+        Assert.Equal(("answered", 1), (Assert.Single(outcomes.Values).Outcome, Assert.Single(outcomes.Values).Agent ?? 0));
+        Assert.Equal(AgentPhoneKind.None, phones.KindOf(agent));
+    }
+
+    [Fact]
     public void Holds_give_each_line_its_own_agent_across_callers_and_come_back_when_disposed()
     {
         var pool = new AgentPool();
@@ -226,6 +254,8 @@ public sealed class CampaignRunnerTests
     {
         private readonly IHost _host;
 
+        public IServiceProvider Services => _host.Services;
+
         private World(DatabaseOptions database, IHost host, List<AccountId> accounts, List<string> languages, CampaignId campaignId, RecordingCalls calls)
         {
             Database = database;
@@ -319,7 +349,7 @@ public sealed class CampaignRunnerTests
             return new World(database, host, accounts, languages, campaign.Id, calls) { Campaign = campaign };
         }
 
-        public async Task<(CampaignSummary Summary, Dictionary<AccountId, CallOutcome> Outcomes)> RunAsync(AgentPool pool, SimulatedAgents agents, IPacingStrategy strategy, int expected, bool refuse = false, TimeSpan? holdRetry = null)
+        public async Task<(CampaignSummary Summary, Dictionary<AccountId, CallOutcome> Outcomes)> RunAsync(AgentPool pool, SimulatedAgents agents, IPacingStrategy strategy, int expected, bool refuse = false, TimeSpan? holdRetry = null, AgentPhones? phones = null)
         {
             var ledger = new ContactLedger(Engine.Value, () => DatabaseSetup.CreateContext(Database), ComplianceClock, NullLogger<ContactLedger>.Instance);
             var events = new CollectingEvents(agents, expected, refuse);
@@ -331,7 +361,8 @@ public sealed class CampaignRunnerTests
                 pool,
                 events,
                 TimeProvider.System,
-                NullLogger.Instance), strategy)
+                NullLogger.Instance,
+                phones), strategy)
             {
                 HoldRetry = holdRetry ?? TimeSpan.FromSeconds(20),
             };
