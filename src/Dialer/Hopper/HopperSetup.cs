@@ -36,9 +36,11 @@ public static class HopperSetup
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<HopperOptions>>().Value,
             sp.GetRequiredService<ILogger<DialerHopper>>()));
+        builder.Services.AddOptions<AbandonmentOptions>().BindConfiguration(AbandonmentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(sp => new AbandonmentStats(
             sp.GetRequiredService<ICollectionsDbContextFactory>().CreateDbContext,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<AbandonmentOptions>>().Value));
         return builder;
     }
 

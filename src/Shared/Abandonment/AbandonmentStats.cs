@@ -12,8 +12,14 @@ namespace Collections.Shared.Abandonment;
 /// <param name="AnsweredByPerson">Calls answered by a live person: connected to an agent or abandoned. Machines are not counted.</param>
 public sealed record AbandonmentWindow(Instant From, Instant To, int Abandoned, int AnsweredByPerson)
 {
-    /// <summary>Abandoned over answered by a person; 0 when nobody answered yet.</summary>
-    public double Rate => AnsweredByPerson == 0 ? 0.0 : (double)Abandoned / AnsweredByPerson;
+    /// <summary>Calls AMD called a machine and hung up on (or gave a message).</summary>
+    public int AmdMachines { get; init; }
+
+    /// <summary>The people estimated among <see cref="AmdMachines"/> (<see cref="AbandonmentOptions.AmdFalsePositiveShare"/>).</summary>
+    public double EstimatedAmdFalsePositives { get; init; }
+
+    /// <summary>Abandoned over answered by a person, the estimated AMD false positives added to both; 0 when nobody answered yet.</summary>
+    public double Rate => AbandonmentOptions.Rate(Abandoned, AnsweredByPerson, EstimatedAmdFalsePositives);
 }
 
 /// <summary>A campaign's abandonment over the windows regulators measure.</summary>
@@ -35,8 +41,10 @@ public sealed record AbandonmentReport(CampaignId CampaignId, Instant At, Abando
 /// answered by a person is one whose ledger outcome is Answered or Abandoned (an abandoned call was answered by a
 /// person who then heard the information message); Machine, Busy, NoAnswer, Failed and Pending rows are not counted.
 /// </remarks>
-public sealed class AbandonmentStats(Func<CollectionsDbContext> createContext, TimeProvider time)
+public sealed class AbandonmentStats(Func<CollectionsDbContext> createContext, TimeProvider time, AbandonmentOptions? options = null)
 {
+    private readonly AbandonmentOptions _options = options ?? new AbandonmentOptions { AmdFalsePositiveShare = 0 };
+
     private static readonly Duration Day = Duration.FromHours(24);
     private static readonly Duration Month = Duration.FromDays(30);
 
@@ -65,16 +73,18 @@ public sealed class AbandonmentStats(Func<CollectionsDbContext> createContext, T
             Window(lifetime, id, firstCall.TryGetValue(id, out var first) ? first : now, now)));
     }
 
-    private static AbandonmentWindow Window(Dictionary<CampaignId, (int Abandoned, int Answered, Instant First)> counts, CampaignId id, Instant from, Instant to) =>
-        counts.TryGetValue(id, out var c) ? new AbandonmentWindow(from, to, c.Abandoned, c.Answered) : new AbandonmentWindow(from, to, 0, 0);
+    private AbandonmentWindow Window(Dictionary<CampaignId, (int Abandoned, int Answered, int Machines, Instant First)> counts, CampaignId id, Instant from, Instant to) =>
+        counts.TryGetValue(id, out var c)
+            ? new AbandonmentWindow(from, to, c.Abandoned, c.Answered) { AmdMachines = c.Machines, EstimatedAmdFalsePositives = _options.EstimateFalsePositives(c.Machines) }
+            : new AbandonmentWindow(from, to, 0, 0);
 
-    private static async Task<Dictionary<CampaignId, (int Abandoned, int Answered, Instant First)>> CountAsync(
+    private static async Task<Dictionary<CampaignId, (int Abandoned, int Answered, int Machines, Instant First)>> CountAsync(
         CollectionsDbContext db, List<CampaignId> ids, Instant? from, Instant to, CancellationToken cancellationToken)
     {
         var nullableIds = ids.Select(i => (CampaignId?)i).ToList();
         var query = db.ContactAttempts.AsNoTracking()
             .Where(c => c.Channel == ContactChannel.Call && nullableIds.Contains(c.CampaignId) && c.StartedAt < to
-                && (c.Outcome == ContactOutcome.Answered || c.Outcome == ContactOutcome.Abandoned));
+                && (c.Outcome == ContactOutcome.Answered || c.Outcome == ContactOutcome.Abandoned || (c.Outcome == ContactOutcome.Machine && c.AmdFlagged)));
         if (from is { } start)
         {
             query = query.Where(c => c.StartedAt >= start);
@@ -86,10 +96,11 @@ public sealed class AbandonmentStats(Func<CollectionsDbContext> createContext, T
             {
                 Campaign = g.Key,
                 Abandoned = g.Sum(c => c.Outcome == ContactOutcome.Abandoned ? 1 : 0),
+                Machines = g.Sum(c => c.Outcome == ContactOutcome.Machine ? 1 : 0),
                 Answered = g.Count(),
                 First = g.Min(c => c.StartedAt),
             })
             .ToListAsync(cancellationToken);
-        return rows.ToDictionary(r => r.Campaign!.Value, r => (r.Abandoned, r.Answered, r.First));
+        return rows.ToDictionary(r => r.Campaign!.Value, r => (r.Abandoned, r.Answered - r.Machines, r.Machines, r.First));
     }
 }

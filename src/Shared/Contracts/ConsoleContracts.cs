@@ -131,7 +131,9 @@ public sealed record WallboardDto(
     AbandonmentDto Rolling24h);
 
 /// <summary>Answered-by-a-person and abandoned calls over a period, and the rate against the target.</summary>
-public sealed record AbandonmentDto(int Answered, int Abandoned, double Rate, double Target);
+/// <param name="AmdMachines">Calls AMD called a machine and hung up on (or gave a message).</param>
+/// <param name="EstimatedAmdFalsePositives">The people estimated among them (abandoned too, and counted in <paramref name="Rate"/>).</param>
+public sealed record AbandonmentDto(int Answered, int Abandoned, double Rate, double Target, int AmdMachines = 0, double EstimatedAmdFalsePositives = 0);
 
 /// <summary>One campaign on the wallboard.</summary>
 public sealed record CampaignBoardDto(Guid Id, string Name, string Status, string Mode, double MaxLinesPerAgent, double TargetAbandonRate, int Dialing, int Ringing, int Waiting, string PacingMode, double Ratio);

@@ -96,6 +96,44 @@ public sealed class AbandonedCallTests
     }
 
     [Fact]
+    public async Task People_AMD_hung_up_on_as_machines_are_added_as_Ofcoms_reasoned_estimate()
+    {
+        // Ofcom 2016 persistent-misuse statement, Annex 3: an AMD user's abandoned call rate includes a reasoned estimate of
+        // AMD false positives (live people the dialer treated as machines and hung up on).
+        var w = await CreateAsync();
+        var rows = new List<ContactAttempt>();
+        void Add(ContactOutcome outcome, bool amd = false) => rows.Add(new ContactAttempt
+        {
+            AccountId = w.Account.Id, DebtorId = w.Account.DebtorId, Channel = ContactChannel.Call, Address = ComplianceTestData.UkMobile,
+            CampaignId = w.Campaign.Id, StartedAt = Start - Duration.FromHours(rows.Count + 1), Outcome = outcome, AmdFlagged = amd,
+        });
+        for (var i = 0; i < 8; i++)
+        {
+            Add(ContactOutcome.Answered);
+        }
+
+        for (var i = 0; i < 4; i++)
+        {
+            Add(ContactOutcome.Machine, amd: true);
+        }
+
+        Add(ContactOutcome.Machine);   // a machine reached without an AMD verdict (not hung up by AMD): not counted
+        await using (var db = w.CreateContext())
+        {
+            db.ContactAttempts.AddRange(rows);
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var stats = new AbandonmentStats(w.CreateContext, w.Clock, new AbandonmentOptions { AmdFalsePositiveShare = 0.25 });
+        var day = (await stats.GetAsync(w.Campaign.Id, Start, Ct)).Last24Hours;
+        Assert.Equal((0, 8, 4, 1.0), (day.Abandoned, day.AnsweredByPerson, day.AmdMachines, day.EstimatedAmdFalsePositives));
+        Assert.Equal(1.0 / 9.0, day.Rate, 10);
+
+        // Without the estimate (share 0) the same calls show no abandonment at all.
+        Assert.Equal(0.0, (await w.Stats.GetAsync(w.Campaign.Id, Start, Ct)).Last24Hours.Rate, 10);
+    }
+
+    [Fact]
     public async Task Abandonment_is_counted_per_campaign_over_24_hours_30_days_and_the_campaign()
     {
         var w = await CreateAsync();

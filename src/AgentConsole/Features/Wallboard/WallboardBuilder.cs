@@ -1,15 +1,17 @@
 using Collections.AgentConsole.Features.Floor;
+using Collections.Shared.Abandonment;
 using Collections.Shared.Contracts;
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using NodaTime;
 
 namespace Collections.AgentConsole.Features.Wallboard;
 
 /// <summary>Builds the wallboard: operators from the floor, campaigns from the dialer, abandonment from the contact ledger.</summary>
-public sealed class WallboardBuilder(AgentFloor floor, CampaignBoard campaigns, ICollectionsDbContextFactory databases, TimeProvider time)
+public sealed class WallboardBuilder(AgentFloor floor, CampaignBoard campaigns, ICollectionsDbContextFactory databases, TimeProvider time, IOptions<AbandonmentOptions> abandonment)
 {
     private IReadOnlyList<(AgentId Id, string Name)>? _roster;
 
@@ -22,9 +24,11 @@ public sealed class WallboardBuilder(AgentFloor floor, CampaignBoard campaigns, 
         var since = Instant.Min(midnight, dayAgo);
         await using var db = databases.CreateDbContext();
         _roster ??= [.. (await db.Agents.AsNoTracking().Where(a => a.Active).Select(a => new { a.Id, a.DisplayName }).ToListAsync(ct)).Select(a => (a.Id, a.DisplayName))];
-        // Abandonment as Ofcom and the FTC count it: abandoned calls over calls answered by a person (machines excluded).
+        // Abandonment as Ofcom and the FTC count it: abandoned calls over calls answered by a person (machines excluded), with
+        // Ofcom's reasoned estimate of the people AMD hung up on as machines added (AbandonmentOptions).
         var calls = await db.ContactAttempts.AsNoTracking()
-            .Where(c => c.Channel == ContactChannel.Call && c.StartedAt >= since && (c.Outcome == ContactOutcome.Answered || c.Outcome == ContactOutcome.Abandoned))
+            .Where(c => c.Channel == ContactChannel.Call && c.StartedAt >= since
+                && (c.Outcome == ContactOutcome.Answered || c.Outcome == ContactOutcome.Abandoned || (c.Outcome == ContactOutcome.Machine && c.AmdFlagged)))
             .Select(c => new { c.StartedAt, c.Outcome })
             .ToListAsync(ct);
         var agents = floor.Snapshot(_roster);
@@ -39,12 +43,14 @@ public sealed class WallboardBuilder(AgentFloor floor, CampaignBoard campaigns, 
             Rate(calls.Where(c => c.StartedAt >= dayAgo).Select(c => c.Outcome), target));
     }
 
-    private static AbandonmentDto Rate(IEnumerable<ContactOutcome> outcomes, double target)
+    private AbandonmentDto Rate(IEnumerable<ContactOutcome> outcomes, double target)
     {
         var list = outcomes.ToList();
         var abandoned = list.Count(o => o == ContactOutcome.Abandoned);
-        var answered = list.Count - abandoned;
-        return new AbandonmentDto(answered, abandoned, list.Count == 0 ? 0 : Math.Round((double)abandoned / list.Count, 4), target);
+        var machines = list.Count(o => o == ContactOutcome.Machine);
+        var answered = list.Count - abandoned - machines;
+        var estimate = abandonment.Value.EstimateFalsePositives(machines);
+        return new AbandonmentDto(answered, abandoned, Math.Round(AbandonmentOptions.Rate(abandoned, answered + abandoned, estimate), 4), target, machines, Math.Round(estimate, 2));
     }
 }
 
@@ -87,6 +93,7 @@ public static class WallboardSetup
 {
     public static IHostApplicationBuilder AddWallboard(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<AbandonmentOptions>().BindConfiguration(AbandonmentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<CampaignBoard>();
         builder.Services.AddSingleton<WallboardAudience>();
         builder.Services.AddSingleton<WallboardBuilder>();

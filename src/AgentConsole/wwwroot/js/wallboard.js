@@ -63,7 +63,9 @@ function renderBoard(b) {
   for (const a of b.agents) agents.set(a.agentId, a);
   const counts = renderAgents();
   $('#kpi-talk').textContent = b.talkMinutesPerAgentHour.toFixed(1);
-  $('#kpi-abandon-today').textContent = `${pct(b.today.rate)} (${b.today.abandoned}/${b.today.answered + b.today.abandoned})`;
+  // The AMD estimate: people the dialer hung up on as machines (Ofcom counts them abandoned), already in the rate.
+  const amd = b.today.estimatedAmdFalsePositives > 0 ? ` + AMD est. ${b.today.estimatedAmdFalsePositives.toFixed(1)} of ${b.today.amdMachines} machines` : '';
+  $('#kpi-abandon-today').textContent = `${pct(b.today.rate)} (${b.today.abandoned}/${b.today.answered + b.today.abandoned}${amd})`;
   $('#kpi-abandon-24h').textContent = pct(b.rolling24h.rate);
   $('#kpi-abandon-24h').classList.toggle('over', b.rolling24h.rate > b.rolling24h.target);
   $('#kpi-target').textContent = pct(b.rolling24h.target);
