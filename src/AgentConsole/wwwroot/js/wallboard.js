@@ -57,16 +57,25 @@ async function command(cmd) {
   }
 }
 
+// Rate, then abandoned of answered by a person; the AMD estimate (people hung up on as machines, counted abandoned by
+// Ofcom) is already in both numbers, shown so a rate on a handful of calls reads as what it is.
+function abandonText(r) {
+  const n = x => Number.isInteger(x) ? String(x) : x.toFixed(1);
+  const est = r.estimatedAmdFalsePositives;
+  const amd = est > 0 ? `, incl. ${n(est)} AMD est.` : '';
+  return `${pct(r.rate)} (${n(r.abandoned + est)} of ${n(r.answered + r.abandoned + est)}${amd})`;
+}
+
 function renderBoard(b) {
   board = b;
   skew = Date.parse(b.sentAt) - Date.now();
   for (const a of b.agents) agents.set(a.agentId, a);
   const counts = renderAgents();
   $('#kpi-talk').textContent = b.talkMinutesPerAgentHour.toFixed(1);
-  // The AMD estimate: people the dialer hung up on as machines (Ofcom counts them abandoned), already in the rate.
-  const amd = b.today.estimatedAmdFalsePositives > 0 ? ` + AMD est. ${b.today.estimatedAmdFalsePositives.toFixed(1)} of ${b.today.amdMachines} machines` : '';
-  $('#kpi-abandon-today').textContent = `${pct(b.today.rate)} (${b.today.abandoned}/${b.today.answered + b.today.abandoned}${amd})`;
-  $('#kpi-abandon-24h').textContent = pct(b.rolling24h.rate);
+  $('#kpi-abandon-today').textContent = abandonText(b.today);
+  $('#kpi-abandon-24h').textContent = abandonText(b.rolling24h);
+  $('#kpi-abandon-24h').title = $('#kpi-abandon-today').title =
+    'abandoned of answered by a person, each including the estimated people AMD hung up on as machines (Ofcom)';
   $('#kpi-abandon-24h').classList.toggle('over', b.rolling24h.rate > b.rolling24h.target);
   $('#kpi-target').textContent = pct(b.rolling24h.target);
   if (!editing) $('#campaigns tbody').replaceChildren(...b.campaigns.map(campaignRow));
