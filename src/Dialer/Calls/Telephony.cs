@@ -237,36 +237,33 @@ internal sealed partial class TelephonyService(
 
     public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync().ConfigureAwait(false);
 
+    // The host stops the service and the container then disposes it, sometimes at the same time (a test factory's
+    // Dispose): each part is taken out atomically, so exactly one caller disposes it.
     public async ValueTask DisposeAsync()
     {
-        if (_keepAlive is not null)
+        if (Interlocked.Exchange(ref _keepAlive, null) is { } keepAlive)
         {
-            await _keepAlive.DisposeAsync().ConfigureAwait(false);
-            _keepAlive = null;
+            await keepAlive.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (_registration is not null)
+        if (Interlocked.Exchange(ref _registration, null) is { } registration)
         {
-            await _registration.DisposeAsync().ConfigureAwait(false);
-            _registration = null;
+            await registration.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (_demo is not null)
+        if (Interlocked.Exchange(ref _demo, null) is { } demo)
         {
-            await _demo.DisposeAsync().ConfigureAwait(false);
-            _demo = null;
+            await demo.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (_demoPhone is not null)
+        if (Interlocked.Exchange(ref _demoPhone, null) is { } demoPhone)
         {
-            await _demoPhone.DisposeAsync().ConfigureAwait(false);
-            _demoPhone = null;
+            await demoPhone.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (_ua is not null)
+        if (Interlocked.Exchange(ref _ua, null) is { } ua)
         {
-            await _ua.DisposeAsync().ConfigureAwait(false);
-            _ua = null;
+            await ua.DisposeAsync().ConfigureAwait(false);
         }
     }
 

@@ -16,6 +16,7 @@ internal sealed partial class SipTransport : IAsyncDisposable
 {
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _cts = new();
+    private int _disposed;
     private readonly ConcurrentDictionary<IPEndPoint, TcpConnection> _tcp = new();
     private Socket? _udp;
     private TcpListener? _listener;
@@ -235,6 +236,12 @@ internal sealed partial class SipTransport : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A host may stop the stack and then dispose it, possibly at the same time: only the first call tears down.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _cts.CancelAsync().ConfigureAwait(false);
         _udp?.Dispose();
         _listener?.Stop();
