@@ -606,7 +606,6 @@ internal sealed partial class CampaignRunner
             _loop?.Observe(new PersonAnswered(_d.Time.GetUtcNow(), AbandonCause.NoAgentWithinConnectLimit));
         }
 
-
         // Ofcom's 2016 persistent-misuse policy and FTC TSR 16 CFR 310.4(b)(4)(iii): an abandoned call must hear who called and a number
         // to call back, then the line is released; UK rules then forbid calling the number again within 72 h.
         if (leg.State == CallState.Answered)
