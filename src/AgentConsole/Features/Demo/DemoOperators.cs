@@ -8,8 +8,8 @@ using Microsoft.Extensions.Options;
 
 namespace Collections.AgentConsole.Features.Demo;
 
-/// <summary>A few simulated operators keep the demo wallboard busy (docs/console.md): they go ready, take the demo dialer's
-/// calls, talk, save a plain outcome (no promise: nothing a person would have to honour), wrap up and now and then pause.
+/// <summary>A few simulated operators keep the demo wallboard busy (docs/console.md): they go ready, take the dialer's
+/// calls, talk, save a plain outcome (no promise: nothing a person would have to honour), wrap up and now and then take a break after a call.
 /// They are the last active demo operators by login; a person who signs in as one of them takes over at once.</summary>
 public sealed partial class DemoOperators(
     AgentFloor floor,
