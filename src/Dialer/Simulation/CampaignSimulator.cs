@@ -139,8 +139,8 @@ public sealed class CampaignSimulator
     /// For the test that pacing sees no truth: scores the calls nobody heard (MACHINE verdicts acted on, callers abandoned
     /// while waiting) selected by dial number as the opposite of what they were; what pacing is told must not change.
     /// </summary>
-    internal static SimulationResult RunWithFlippedTruth(Scenario scenario, IPacingStrategy pacing, Func<long, bool> flip) =>
-        new CampaignSimulator(scenario, pacing, null, oracle: false, flip).Run();
+    internal static SimulationResult RunWithFlippedTruth(Scenario scenario, IPacingStrategy pacing, Func<long, bool> flip, bool oracle = false) =>
+        new CampaignSimulator(scenario, pacing, null, oracle, flip).Run();
 
     /// <summary>The pacing limits of a scenario's campaign: target, connect limit, and what it believes of its AMD.</summary>
     public static PacingOptions OptionsFor(Scenario scenario, bool oracle = false)
