@@ -26,6 +26,10 @@ public static class BenchmarkEntry
                 // Generates the second AMD corpus (docs/amd.md; tools/amd-corpus/generate.sh).
                 Environment.ExitCode = await Amd.AmdCorpusGenerator.RunAsync(args[1..]);
                 break;
+            case "amd-cost":
+                // Detection cost per call, learned detector beside the default profile (docs/performance.md).
+                Environment.ExitCode = Amd.AmdCostBenchmark.Run(args[1..]);
+                break;
             case "console":
                 await ConsoleBenchmark.RunAsync(
                     args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000,

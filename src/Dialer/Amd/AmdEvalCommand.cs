@@ -173,7 +173,7 @@ public static class AmdEvalCommand
         var probabilities = steps.Select(s => Training.AmdTrainer.Probabilities(model, s)).ToList();
         w.WriteLine("| MACHINE threshold (P(machine) >=) | humans called MACHINE | machines missed | accuracy |");
         w.WriteLine("| ---: | ---: | ---: | ---: |");
-        foreach (var threshold in new[] { 0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999, 1.01 })
+        foreach (var threshold in new[] { 0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999, 1.01, model.Policy.MachineAbove }.Distinct().Order())
         {
             var policy = model.Policy with { MachineAbove = threshold };
             var results = clips.Select((c, i) => (c.Clip, Training.AmdTrajectories.Replay(steps[i], probabilities[i], policy))).ToList();
