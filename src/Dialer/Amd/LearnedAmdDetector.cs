@@ -178,6 +178,7 @@ internal sealed class ToneRules
 {
     private const int BeepChunks = 5;
     private const double Purity = 0.7;
+    private const double SitPurity = 0.55;
     private const int SitWaitChunks = 16;
 
     private int _chunk;
@@ -192,11 +193,15 @@ internal sealed class ToneRules
     public AmdCause? Update(int frequency, double purity)
     {
         _chunk++;
-        if (purity >= Purity && _run > 0 && Math.Abs(frequency - _frequency) <= 40)
+
+        // 913.8 Hz falls half-way between two 25 Hz filters, where a 32 ms chunk scores about 0.64: the SIT's first band
+        // gets a lower bar (a tone there that is no SIT still waits for the second segment before it counts as a beep).
+        var tonal = purity >= (frequency is >= 880 and <= 1010 ? SitPurity : Purity);
+        if (tonal && _run > 0 && Math.Abs(frequency - _frequency) <= 40)
         {
             _run++;
         }
-        else if (purity >= Purity)
+        else if (tonal)
         {
             _frequency = frequency;
             _run = 1;
