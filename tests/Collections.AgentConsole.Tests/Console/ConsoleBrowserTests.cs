@@ -85,7 +85,7 @@ public sealed class ConsoleBrowserTests
             }
         }
 
-        await Expect(page.Locator("#action-title")).ToHaveTextAsync("record promise");
+        await Expect(page.Locator("#action-title")).ToHaveAttributeAsync("data-action", "record-promise");
         var due = DateTime.UtcNow.Date.AddDays(7).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         await page.Locator("#action-amount").FillAsync("12.50");
         await page.Locator("#action-date").FillAsync(due);
@@ -101,7 +101,7 @@ public sealed class ConsoleBrowserTests
         await page.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "console-operator.png") });
         await page.Locator("#note").PressAsync("Escape");
         await page.Keyboard.PressAsync("Alt+s");
-        await Expect(page.Locator("#outcome-message")).ToContainTextAsync("Saved promise to pay with the promise");
+        await Expect(page.Locator("#outcome-message")).ToContainTextAsync("Saved: Promise to pay with the promise");
         await Expect(page.Locator("#state")).ToHaveTextAsync("Wrap-up");
         await Expect(row.Locator("[data-state]")).ToHaveAttributeAsync("data-state", "Wrap-up");
         await wallboard.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "console-wallboard.png") });
