@@ -14,7 +14,7 @@ public sealed class ConsoleBrowserTests
     private const string Operator = "harriet.collins";
 
     // Answers that lead towards a promise in the shipped scripts (docs/scripts.md), in order of preference.
-    private static readonly string[] TowardsPromise = ["speaking", "contact-on-line", "right-contact", "confirmed", "authorised", "will-pay", "broken", "pay-now"];
+    private static readonly string[] TowardsPromise = ["speaking", "contact-on-line", "right-contact", "confirmed", "authorised", "will-pay", "broken", "pay-now", "on-track"];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
