@@ -43,10 +43,10 @@ public interface ISupervisorClient
 }
 
 /// <summary>One operator's state and since when.</summary>
-public sealed record AgentStatusDto(Guid AgentId, string DisplayName, AgentState State, string? PauseReason, DateTimeOffset Since, string? CallId, double TalkMinutesPerHour);
+public sealed record AgentStatusDto(Guid AgentId, string DisplayName, AgentState State, string? PauseReason, DateTimeOffset Since, Guid? CallId, double TalkMinutesPerHour);
 
 /// <summary>The screen-pop: the call, the debtor, the account and its history, and the script at its first node.</summary>
-public sealed record ScreenPopDto(string CallId, DateTimeOffset ConnectedAt, DebtorDto Debtor, AccountDto Account, ScriptViewDto? Script);
+public sealed record ScreenPopDto(Guid CallId, DateTimeOffset ConnectedAt, DebtorDto Debtor, AccountDto Account, ScriptViewDto? Script);
 
 /// <summary>The debtor on the call.</summary>
 public sealed record DebtorDto(Guid Id, string Name, string Kind, string Language, string? TimeZone, string? Address, IReadOnlyList<string> Phones, bool Vulnerable);
@@ -106,13 +106,13 @@ public sealed record ScriptViewDto(
 public sealed record ScriptAnswerDto(string Id, string Label);
 
 /// <summary>The debtor's leg of a call ended.</summary>
-public sealed record CallEndedDto(string CallId, bool ByDebtor, DateTimeOffset At);
+public sealed record CallEndedDto(Guid CallId, bool ByDebtor, DateTimeOffset At);
 
 /// <summary>What the operator fills in for a script action (only the fields the action needs).</summary>
 public sealed record ScriptActionDto(string Action, decimal? Amount, DateOnly? Date, int? Instalments, DateTime? When, string? Reason);
 
 /// <summary>The outcome saved at the end of a call; the promise, plan or callback recorded by the script is saved with it.</summary>
-public sealed record SaveOutcomeDto(string CallId, Guid AccountId, string Disposition, string? Note);
+public sealed record SaveOutcomeDto(Guid CallId, Guid AccountId, string Disposition, string? Note);
 
 /// <summary>What was saved.</summary>
 public sealed record OutcomeSavedDto(Guid DispositionId, Guid? PromiseId, Guid? PlanId, DateTimeOffset? CallbackAt);

@@ -146,7 +146,8 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
             @case.Phase = step.Phase;
             if (step.Channel is { } channel)
             {
-                await QueueAsync(ctx.Account.Id, caseId, channel, step.Campaign!, step.ScriptStage, Max(step.DueAt, now), $"strategy:{stepKey}", $"case:{caseId}:{stepKey}", now, ct);
+                await QueueAsync(ctx.Account.Id, caseId, channel, step.Campaign!, step.ScriptStage, Max(step.DueAt, now), $"strategy:{stepKey}", $"case:{caseId}:{stepKey}",
+                    PurposeOf(step), strategyStep?.Template, now, ct);
             }
 
             if (strategyStep?.RepeatEveryDays is { } every)
@@ -180,9 +181,9 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
 
     /// <summary>Records an event step (a broken promise, a missed instalment): a follow-up call with the given script stage,
     /// queued now, and the case moves on to it. Keyed by <paramref name="key"/>, so the same event twice queues one call.</summary>
-    internal async Task<IReadOnlyList<WorkItem>> FollowUpAsync(AccountContext ctx, string key, string stage, Instant now, CancellationToken ct)
+    internal async Task<IReadOnlyList<WorkItem>> FollowUpAsync(AccountContext ctx, string key, string stage, ContactPurpose purpose, Instant now, CancellationToken ct)
     {
-        await QueueAsync(ctx.Account.Id, ctx.Case?.Id, ContactChannel.Call, options.FollowUpCampaign, stage, now, key, key, now, ct);
+        await QueueAsync(ctx.Account.Id, ctx.Case?.Id, ContactChannel.Call, options.FollowUpCampaign, stage, now, key, key, purpose, null, now, ct);
         if (ctx.Case is not { } @case)
         {
             return [];
@@ -260,7 +261,8 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
         return null;
     }
 
-    private async Task QueueAsync(AccountId accountId, CaseId? caseId, ContactChannel channel, string campaign, string? stage, Instant dueAt, string reason, string key, Instant now, CancellationToken ct)
+    private async Task QueueAsync(AccountId accountId, CaseId? caseId, ContactChannel channel, string campaign, string? stage, Instant dueAt, string reason, string key,
+        ContactPurpose purpose, string? template, Instant now, CancellationToken ct)
     {
         if (await db.ScheduledContacts.AnyAsync(c => c.IdempotencyKey == key, ct) || db.ScheduledContacts.Local.Any(c => c.IdempotencyKey == key))
         {
@@ -275,15 +277,28 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
             Campaign = campaign,
             ScriptStage = stage,
             DueAt = dueAt,
+            NextAttemptAt = dueAt,
             Reason = reason,
             IdempotencyKey = key,
             CreatedAt = now,
+            Purpose = purpose,
+            Template = template,
         });
     }
 
     /// <summary>Queues a contact once per <paramref name="key"/> (reminders, follow-ups).</summary>
-    internal Task QueueContactAsync(AccountContext ctx, ContactChannel channel, string campaign, string stage, Instant dueAt, string key, Instant now, CancellationToken ct) =>
-        QueueAsync(ctx.Account.Id, ctx.Case?.Id, channel, campaign, stage, dueAt, key, key, now, ct);
+    internal Task QueueContactAsync(AccountContext ctx, ContactChannel channel, string campaign, string stage, Instant dueAt, string key, ContactPurpose purpose, string? template, Instant now, CancellationToken ct) =>
+        QueueAsync(ctx.Account.Id, ctx.Case?.Id, channel, campaign, stage, dueAt, key, key, purpose, template, now, ct);
+
+    /// <summary>Why a strategy step's contact is made: its first call is the first contact, written and message reminders
+    /// are reminders, anything later (final demand, re-checks) is a strategy step.</summary>
+    internal static ContactPurpose PurposeOf(CaseStep step) => step switch
+    {
+        { Channel: ContactChannel.Call, ScriptStage: "first-contact", Phase: not CasePhase.Hibernation } => ContactPurpose.FirstContact,
+        { Phase: CasePhase.PreDueReminder or CasePhase.WrittenReminder or CasePhase.SecondReminder } => ContactPurpose.Reminder,
+        { Phase: CasePhase.PhoneAndMessages, Channel: ContactChannel.Sms or ContactChannel.WhatsApp or ContactChannel.Email } => ContactPurpose.Reminder,
+        _ => ContactPurpose.StrategyStep,
+    };
 
     private static string? Unmet(StepCondition condition, AccountContext ctx, IReadOnlySet<string> flags)
     {

@@ -99,7 +99,7 @@ public sealed class InstalmentTests
         Assert.Contains(reminderCalls, c => c.DueAt == Instant.FromUtc(2025, 3, 29, 9, 0));
         Assert.Contains(reminderCalls, c => c.DueAt == Instant.FromUtc(2025, 4, 28, 8, 0));
         var followUp = Assert.Single(contacts, c => c.Reason.StartsWith("instalment-missed:", StringComparison.Ordinal));
-        Assert.Equal((ContactChannel.Call, "broken-promise"), (followUp.Channel, followUp.ScriptStage));
+        Assert.Equal((ContactChannel.Call, "missed-instalment", ContactPurpose.InstalmentFollowUp), (followUp.Channel, followUp.ScriptStage, followUp.Purpose));
         // The plan held the strategy (no reminder letter went out while it ran), and paying it off closed the case.
         Assert.DoesNotContain(contacts, c => c.Reason.StartsWith("strategy:", StringComparison.Ordinal));
         var @case = await context.Cases.AsNoTracking().SingleAsync(c => c.AccountId == account.Id, Ct);

@@ -97,12 +97,12 @@ public sealed class AgentHub(
         return loaded.Account;
     }
 
-    public ScriptViewDto Choose(string callId, string answerId) => Walk(callId, run => run.Choose(answerId));
+    public ScriptViewDto Choose(Guid callId, string answerId) => Walk(callId, run => run.Choose(answerId));
 
-    public ScriptViewDto Continue(string callId) => Walk(callId, run => run.Continue());
+    public ScriptViewDto Continue(Guid callId) => Walk(callId, run => run.Continue());
 
     /// <summary>Completes (or declines) the current node's action with what the operator filled in.</summary>
-    public ScriptViewDto Act(string callId, ScriptActionDto action)
+    public ScriptViewDto Act(Guid callId, ScriptActionDto action)
     {
         ArgumentNullException.ThrowIfNull(action);
         var call = CallFor(callId);
@@ -135,7 +135,7 @@ public sealed class AgentHub(
     }
 
     /// <summary>Asks the dialer to hang up the debtor's leg; the operator goes to wrap-up when it reports the end.</summary>
-    public Task HangUp(string callId) => dialer.HangUpAsync(CallFor(callId).CallId, Context.ConnectionAborted);
+    public Task HangUp(Guid callId) => dialer.HangUpAsync(CallFor(callId).CallId, Context.ConnectionAborted);
 
     /// <summary>Saves the outcome in one transaction; hangs up first if the debtor is still on the line.</summary>
     public async Task<OutcomeSavedDto> SaveOutcome(SaveOutcomeDto outcome)
@@ -171,13 +171,13 @@ public sealed class AgentHub(
 
     private AgentId Me => AuthSetup.AgentIdOf(Context.User) ?? throw new HubException("this sign-in is not an operator");
 
-    private CallSession CallFor(string callId)
+    private CallSession CallFor(Guid callId)
     {
         var call = floor.CurrentCall(Me);
-        return call is not null && call.CallId == callId ? call : throw new HubException("that call is not yours");
+        return call is not null && call.CallId.Value == callId ? call : throw new HubException("that call is not yours");
     }
 
-    private ScriptViewDto Walk(string callId, Action<ScriptRun> step)
+    private ScriptViewDto Walk(Guid callId, Action<ScriptRun> step)
     {
         var call = CallFor(callId);
         var run = call.Script ?? throw new HubException("this call has no script");

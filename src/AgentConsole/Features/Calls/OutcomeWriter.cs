@@ -51,7 +51,7 @@ public sealed class OutcomeWriter(ICollectionsDbContextFactory databases, TimePr
         var disposition = new Disposition
         {
             AccountId = call.AccountId,
-            ContactAttemptId = call.ContactAttemptId,
+            ContactAttemptId = call.CallId,
             AgentId = call.AgentId,
             Code = code,
             Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim(),
@@ -96,7 +96,7 @@ public sealed class OutcomeWriter(ICollectionsDbContextFactory databases, TimePr
             debtor.Vulnerable = true;
         }
 
-        if (call.ContactAttemptId is { } attemptId && await db.ContactAttempts.FirstOrDefaultAsync(c => c.Id == attemptId, ct) is { } attempt)
+        if (await db.ContactAttempts.FirstOrDefaultAsync(c => c.Id == call.CallId, ct) is { } attempt)
         {
             attempt.Outcome = ContactOutcome.Answered;
             attempt.RightPartyContact = verified;

@@ -34,6 +34,9 @@ public sealed class InstalmentWorkflow(CollectionsDbContext db, CaseWorkflow cas
     /// <summary>The script stage of the reminder call (config/scripts/*-pre-instalment-reminder.yaml).</summary>
     public const string ReminderStage = "pre-instalment-reminder";
 
+    /// <summary>The script stage of the follow-up call after a missed instalment (config/scripts/*-missed-instalment.yaml).</summary>
+    public const string MissedStage = "missed-instalment";
+
     private readonly ILogger _logger = logger ?? NullLogger<InstalmentWorkflow>.Instance;
 
     private Instant Now => Instant.FromDateTimeOffset(time.GetUtcNow());
@@ -170,10 +173,10 @@ public sealed class InstalmentWorkflow(CollectionsDbContext db, CaseWorkflow cas
         }
 
         var key = $"instalment-reminder:{instalment.Id}";
-        await cases.QueueContactAsync(ctx, ContactChannel.Call, options.ReminderCampaign, ReminderStage, now, $"{key}:call", now, ct);
+        await cases.QueueContactAsync(ctx, ContactChannel.Call, options.ReminderCampaign, ReminderStage, now, $"{key}:call", ContactPurpose.PreInstalment, null, now, ct);
         if (ctx.Creditor.Policy.AllowsSms && ctx.Debtor.Phones.Any(p => p.Kind == PhoneKind.Mobile))
         {
-            await cases.QueueContactAsync(ctx, ContactChannel.Sms, options.ReminderMessageCampaign, ReminderStage, now, $"{key}:sms", now, ct);
+            await cases.QueueContactAsync(ctx, ContactChannel.Sms, options.ReminderMessageCampaign, ReminderStage, now, $"{key}:sms", ContactPurpose.PreInstalment, ReminderStage, now, ct);
         }
 
         await db.SaveChangesAsync(ct);
@@ -198,7 +201,7 @@ public sealed class InstalmentWorkflow(CollectionsDbContext db, CaseWorkflow cas
         }
 
         instalment.Status = InstalmentStatus.Missed;
-        var work = new List<WorkItem>(await cases.FollowUpAsync(ctx, $"instalment-missed:{instalment.Id}", PromiseWorkflow.BrokenPromiseStage, now, ct));
+        var work = new List<WorkItem>(await cases.FollowUpAsync(ctx, $"instalment-missed:{instalment.Id}", MissedStage, ContactPurpose.InstalmentFollowUp, now, ct));
         // Defaulted after the configured number of misses, or when the last instalment is missed: nothing is left to keep to.
         if (plan.Instalments.Count(i => i.Status == InstalmentStatus.Missed) >= options.DefaultAfterMissedInstalments
             || plan.Instalments.All(i => i.Status is InstalmentStatus.Paid or InstalmentStatus.Missed))

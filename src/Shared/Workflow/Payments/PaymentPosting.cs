@@ -21,7 +21,7 @@ public static class PaymentPosting
             .Select(p => new { p.AllocatedFees, p.AllocatedInterest, p.AllocatedPrincipal }).ToListAsync(ct);
         var outstanding = new OutstandingBalance(
             Math.Max(0, account.Fees - earlier.Sum(p => p.AllocatedFees)),
-            Math.Max(0, account.Interest - earlier.Sum(p => p.AllocatedInterest)),
+            Math.Max(0, account.Interest + account.StatutoryInterest - earlier.Sum(p => p.AllocatedInterest)),
             Math.Max(0, account.Principal - earlier.Sum(p => p.AllocatedPrincipal)),
             account.Currency);
         var jurisdiction = (ctx.Debtor.CurrentAddress?.Country ?? ctx.Creditor.Country).ToUpperInvariant();

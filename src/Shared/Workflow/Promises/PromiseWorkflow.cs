@@ -80,7 +80,7 @@ public sealed class PromiseWorkflow(CollectionsDbContext db, CaseWorkflow cases,
         IReadOnlyList<WorkItem> work = [];
         if (promise.Status is PromiseStatus.Broken or PromiseStatus.PartlyKept)
         {
-            work = await cases.FollowUpAsync(ctx, $"broken-promise:{promise.Id}", BrokenPromiseStage, now, ct);
+            work = await cases.FollowUpAsync(ctx, $"broken-promise:{promise.Id}", BrokenPromiseStage, ContactPurpose.PromiseFollowUp, now, ct);
         }
         else if (ctx.Case is { } @case && ctx.Account.Balance.Amount <= 0)
         {

@@ -78,6 +78,10 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("numeric(18,4)")
                         .HasColumnName("interest");
 
+                    b.Property<DateOnly?>("InterestAccruedUntil")
+                        .HasColumnType("date")
+                        .HasColumnName("interest_accrued_until");
+
                     b.Property<string>("Origin")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -96,6 +100,11 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasPrecision(18, 4)
                         .HasColumnType("numeric(18,4)")
                         .HasColumnName("principal");
+
+                    b.Property<decimal>("StatutoryInterest")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)")
+                        .HasColumnName("statutory_interest");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -201,6 +210,14 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(100)")
                         .HasColumnName("name");
 
+                    b.Property<string>("Queue")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasDefaultValue("collections-phone")
+                        .HasColumnName("queue");
+
                     b.Property<int>("RingTimeoutSeconds")
                         .HasColumnType("integer")
                         .HasColumnName("ring_timeout_seconds");
@@ -270,6 +287,11 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("strategy_id");
+
+                    b.Property<string>("StrategyReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("strategy_reason");
 
                     b.HasKey("Id");
 
@@ -435,9 +457,18 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("outcome");
 
+                    b.Property<string>("Purpose")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("purpose");
+
                     b.Property<bool>("RightPartyContact")
                         .HasColumnType("boolean")
                         .HasColumnName("right_party_contact");
+
+                    b.Property<Guid?>("ScheduledContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("scheduled_contact_id");
 
                     b.Property<DateTime>("StartedAt")
                         .HasColumnType("timestamp with time zone")
@@ -452,6 +483,10 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                     b.HasIndex("DebtorId");
 
                     b.HasIndex("ExternalId");
+
+                    b.HasIndex("ScheduledContactId");
+
+                    b.HasIndex("StartedAt");
 
                     b.HasIndex("AccountId", "StartedAt");
 
@@ -991,6 +1026,11 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("debtor_id");
 
+                    b.Property<string>("DocumentPath")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("document_path");
+
                     b.Property<int?>("ErrorCode")
                         .HasColumnType("integer")
                         .HasColumnName("error_code");
@@ -1021,6 +1061,10 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("provider_id");
+
+                    b.Property<Guid?>("ScheduledContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("scheduled_contact_id");
 
                     b.Property<DateTime?>("SendingAt")
                         .HasColumnType("timestamp with time zone")
@@ -1056,6 +1100,8 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("ContactAttemptId");
+
+                    b.HasIndex("CreatedAt");
 
                     b.HasIndex("DebtorId");
 
@@ -1507,6 +1553,18 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("account_id");
 
+                    b.Property<Guid?>("AgentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("agent_id");
+
+                    b.Property<DateTime?>("AgentOnlyUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("agent_only_until");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
                     b.Property<string>("Campaign")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -1523,6 +1581,23 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("channel");
 
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_until");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<Guid?>("ContactAttemptId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_attempt_id");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1531,11 +1606,38 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("due_at");
 
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
                     b.Property<string>("IdempotencyKey")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("idempotency_key");
+
+                    b.Property<DateTime?>("LastAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_attempt_at");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<Guid?>("OutboundMessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("outbound_message_id");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("purpose");
 
                     b.Property<string>("Reason")
                         .IsRequired()
@@ -1554,16 +1656,25 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("status");
 
+                    b.Property<string>("Template")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("template");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("AccountId");
+                    b.HasIndex("AgentId");
 
                     b.HasIndex("CaseId");
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
-                    b.HasIndex("Campaign", "Status", "DueAt");
+                    b.HasIndex("AccountId", "Status");
+
+                    b.HasIndex("Campaign", "Status", "NextAttemptAt");
+
+                    b.HasIndex("Channel", "Status", "NextAttemptAt");
 
                     b.ToTable("scheduled_contacts", (string)null);
                 });
@@ -1593,10 +1704,18 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("numeric(18,4)")
                         .HasColumnName("balance");
 
+                    b.Property<DateTime?>("ConfirmationQueuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("confirmation_queued_at");
+
                     b.Property<decimal>("ConsentedDiscountPercent")
                         .HasPrecision(18, 4)
                         .HasColumnType("numeric(18,4)")
                         .HasColumnName("consented_discount_percent");
+
+                    b.Property<Guid?>("ContactAttemptId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_attempt_id");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -1631,6 +1750,10 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                     b.Property<DateOnly>("PayBy")
                         .HasColumnType("date")
                         .HasColumnName("pay_by");
+
+                    b.Property<Guid?>("RequestedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("requested_by");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -1901,6 +2024,10 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                                 .HasColumnType("numeric(18,4)")
                                 .HasColumnName("policy_promise_tolerance");
 
+                            b1.Property<bool>("WaivesStatutoryInterest")
+                                .HasColumnType("boolean")
+                                .HasColumnName("waives_statutory_interest");
+
                             b1.HasKey("CreditorId");
 
                             b1.ToTable("creditors");
@@ -2109,6 +2236,11 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("Collections.Shared.Domain.Agent", null)
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("Collections.Shared.Domain.Case", null)
                         .WithMany()
