@@ -9,23 +9,14 @@ namespace Collections.AgentConsole.Tests.Console;
 [Trait("Category", "Integration")]
 public sealed class ConsoleLanguageTests
 {
-    private const string Chromium = "/usr/bin/chromium";
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Operators_work_in_Hungarian_and_Latvian_and_the_supervisor_switches_the_wallboard_to_German()
     {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: test.sh installs Debian's chromium package");
-        Assertions.SetDefaultExpectTimeout(20_000);
         using var console = new KestrelConsole();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
-        });
+        await using var browser = await DebianChromium.LaunchAsync(playwright);
         var artifacts = Path.Combine(AppContext.BaseDirectory, "artifacts");
         Directory.CreateDirectory(artifacts);
 
