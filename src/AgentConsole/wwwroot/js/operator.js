@@ -1,5 +1,6 @@
 import { api, connectHub, hubMessage, $, el, clock, stateClass, stateText, signOut, pauseText } from './api.js';
 import { startPage, t, fmt } from './i18n.js';
+import { renderCase, renderReason, showRequest, scheduleTable } from './case-panel.js';
 
 // The page keeps no business rules: every step goes to the server (AgentHub), which answers with what to show.
 const view = { status: null, pop: null, script: null, callEnded: false, outcomeSaved: false, wrapUpSeconds: 30, wrapUpStart: null, serverSkew: 0 };
@@ -63,10 +64,21 @@ function showPop(pop) {
     el('h3', {}, t('op.payments')), table([t('col.received'), t('col.amount'), t('col.method'), t('col.reference')], a.payments.map((p) => [fmt.date(p.receivedOn), money(p.amount, a.currency), maybe('paymentMethod.', p.method), p.reference])),
     el('h3', {}, t('op.promises')), table([t('col.due'), t('col.amount'), t('col.status'), t('col.received')], a.promises.map((p) => [fmt.date(p.dueDate), money(p.amount, a.currency), maybe('promiseStatus.', p.status), money(p.amountReceived, a.currency)])),
     el('h3', {}, t('op.plans')), table([t('col.total'), t('col.instalments'), t('col.status'), t('col.next')], a.plans.map((p) => [money(p.total, a.currency), `${p.instalments} × ${maybe('frequency.', p.frequency)}`, maybe('planStatus.', p.status), p.nextDue ? `${fmt.date(p.nextDue)} ${money(p.nextAmount, a.currency)}` : ''])),
+    ...a.plans.filter((p) => p.status === 'Active').map((p) => scheduleTable(p, a.currency)),
     el('h3', {}, t('op.history')), table([t('col.when'), t('col.what'), '', ''], a.history.map((h) => [fmt.dateTime(h.at), maybe('history.', h.kind), h.kind === 'Disposition' ? maybe('disposition.', h.what) : maybe('outcome.', h.what), h.note])));
+  renderReason(pop.reason);
+  renderCase(pop, requestSettlement);
   $('#btn-save').disabled = false;
   $('#outcome-message').textContent = '';
   $('#note').value = '';
+}
+
+async function requestSettlement(request) {
+  if (!view.pop) return;
+  const result = await call('RequestSettlement', { callId: view.pop.callId, ...request });
+  showRequest(result);
+  say(result.status === 'AwaitingCreditorApproval' ? t('op.settlementRequested') : t('op.settlementAgreed'));
+  if (result.status === 'Agreed') $('#disposition').value = 'Settlement';
 }
 
 const actionFields = {
@@ -150,6 +162,8 @@ function clearCall() {
   view.pop = null; view.script = null; view.callEnded = false;
   $('#debtor').replaceChildren(el('p', { class: 'muted' }, t('op.waiting')));
   $('#account').replaceChildren();
+  $('#case').replaceChildren();
+  renderReason(null);
   $('#script-id').textContent = '';
   showScript(null);
   $('#recorded').replaceChildren();
@@ -159,7 +173,12 @@ function clearCall() {
 async function save(event) {
   event?.preventDefault();
   if (!view.pop) return;
-  const saved = await call('SaveOutcome', { callId: view.pop.callId, accountId: view.pop.account.id, disposition: $('#disposition').value, note: $('#note').value || null });
+  const paid = $('#disposition').value === 'PaymentTaken';
+  const saved = await call('SaveOutcome', {
+    callId: view.pop.callId, accountId: view.pop.account.id, disposition: $('#disposition').value, note: $('#note').value || null,
+    paymentAmount: paid && $('#payment-amount').value ? Number($('#payment-amount').value) : null,
+    paymentReceipt: paid ? $('#payment-receipt').value || null : null,
+  });
   $('#btn-save').disabled = true;
   $('#outcome-message').textContent = t('op.saved', { what: $('#disposition').selectedOptions[0].text })
     + (saved.promiseId ? t('op.savedWithPromise') : '') + (saved.planId ? t('op.savedWithPlan') : '')
@@ -189,6 +208,11 @@ hub = await connectHub('/hubs/agent', {
   StateChanged: showStatus,
   ScreenPop: (pop) => { say(''); showPop(pop); showScript(pop.script); },
   CallEnded: (ended) => { view.callEnded = true; say(ended.byDebtor ? t('op.debtorHungUp') : t('op.callEnded')); },
+  SettlementDecided: (request) => {
+    showRequest(request);
+    say(t(request.status === 'Approved' ? 'op.settlementApproved' : 'op.settlementRefused', { amount: fmt.money(request.amount, request.currency), by: request.decidedBy }), request.status === 'Approved' ? 'info' : 'error');
+    if (request.status === 'Approved' && view.pop?.account.id === request.accountId) $('#disposition').value = 'Settlement';
+  },
 }, (text, state) => { $('#conn').textContent = text; $('#conn').dataset.state = state; });
 
 const current = await call('Current');
@@ -207,6 +231,9 @@ $('#btn-continue').addEventListener('click', next);
 $('#action-form').addEventListener('submit', (e) => { e.preventDefault(); act(false); });
 $('#action-decline').addEventListener('click', () => act(true));
 $('#outcome-form').addEventListener('submit', save);
+const showPaymentFields = () => { $('#payment-fields').hidden = $('#disposition').value !== 'PaymentTaken'; };
+$('#disposition').addEventListener('change', showPaymentFields);
+showPaymentFields();
 
 document.addEventListener('keydown', (e) => {
   const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement;

@@ -110,6 +110,7 @@ function drawAbandon() {
 hub = await connectHub('/hubs/supervisor', {
   Wallboard: (b) => { renderBoard(b); $('#delay').textContent = t('wb.delay', { ms: fmt.number(Math.max(0, Date.now() + skew - Date.parse(b.sentAt))) }); },
   AgentChanged: (a) => { agents.set(a.agentId, a); renderAgents(); },
+  SettlementRequest: (r) => { if (r.status === 'AwaitingCreditorApproval') $('#kpi-settlements').textContent = t('wb.newRequest'); },
 }, (text, state) => { $('#conn').textContent = text; $('#conn').dataset.state = state; });
 renderBoard(await hub.invoke('Snapshot'));
 setInterval(renderAgents, 1000);
