@@ -62,7 +62,7 @@ internal sealed partial class CampaignCall : IDisposable
     /// <summary>The runner's number for this line.</summary>
     public long Number { get; }
 
-    /// <summary>The account, number and language dialed.</summary>
+    /// <summary>The account, number and language dialed, and the queue entry carried out.</summary>
     public DialTarget Target { get; }
 
     /// <summary>When the line was created (pacing measures the time in each state from here).</summary>
@@ -96,6 +96,15 @@ internal sealed partial class CampaignCall : IDisposable
     /// <summary>Time the person spent connected to the agent.</summary>
     public TimeSpan Talk { get; private set; }
 
+    /// <summary>How the call ended, for the queue it came from.</summary>
+    public DialEnd End(CallOutcome outcome) => new(
+        AttemptId,
+        AttemptId is null ? null : LedgerOutcome ?? ContactOutcome.Pending,
+        Tally == CallTally.Answered,
+        Refused,
+        RefusedUntil,
+        outcome.Reason is { } reason ? $"{outcome.Outcome}: {reason}" : outcome.Outcome);
+
     /// <summary>Hangs the call up (or stops it before the dial).</summary>
     public void HangUp() => _cancel.Cancel();
 
@@ -110,7 +119,8 @@ internal sealed partial class CampaignCall : IDisposable
             // dials by itself whatever the campaign's mode, so every call is judged as autodialed without a guaranteed
             // operator (TCPA consent, Ofcom's repeat rules); a Preview campaign run here gets no operator exemption.
             var reservation = await _d.Ledger.ReserveAsync(
-                new ContactRequest(Target.AccountId, new ContactTarget(ContactChannel.Call, Target.Number), CampaignContext.Predictive, _campaign.Id),
+                new ContactRequest(Target.AccountId, new ContactTarget(ContactChannel.Call, Target.Number), CampaignContext.Predictive, _campaign.Id,
+                    Purpose: Target.Queued?.Purpose, ScheduledContactId: Target.Queued?.Id),
                 ct).ConfigureAwait(false);
             if (reservation.AttemptId is not { } attemptId)
             {
@@ -121,6 +131,7 @@ internal sealed partial class CampaignCall : IDisposable
             }
 
             AttemptId = attemptId;
+            await _d.Queue.AttemptedAsync(Target, attemptId, CancellationToken.None).ConfigureAwait(false);
             return await PlaceAsync(attemptId, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -62,7 +62,8 @@ internal sealed partial class CampaignRunner
     private readonly IPacingStrategy _strategy;
     /// <summary>Lines pacing counts as in flight: dialing, ringing, screened by AMD.</summary>
     private readonly ConcurrentDictionary<long, CampaignCall> _lines = new();
-    private readonly ConcurrentDictionary<AccountId, byte> _inFlight = new();
+    /// <summary>Accounts this runner dials now, with the target each was taken for.</summary>
+    private readonly ConcurrentDictionary<AccountId, DialTarget> _inFlight = new();
     /// <summary>Accounts not to offer again until the instant given: no agent speaks the language (until one may have logged
     /// in), or compliance refused the call (until its situation may have changed, e.g. calling hours opened).</summary>
     private readonly ConcurrentDictionary<AccountId, DateTimeOffset> _unservable = new();
@@ -113,6 +114,9 @@ internal sealed partial class CampaignRunner
 
     /// <summary>How long an account compliance refused is left out before it is offered again.</summary>
     public TimeSpan RefusalRetry { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How often the queue's claims on the accounts in flight are renewed (well inside the hopper's 5-minute lease).</summary>
+    public TimeSpan RenewEvery { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The campaign this runner dials.</summary>
     public Campaign Campaign => _campaign;
@@ -174,6 +178,7 @@ internal sealed partial class CampaignRunner
         try
         {
             using (_loop = new PacingLoop(_strategy, Snapshot, Dial, _d.Time))
+            using (_d.Time.CreateTimer(_ => Track(RenewAsync()), null, RenewEvery, RenewEvery))
             {
                 _loop.Decide();
                 try
@@ -325,14 +330,14 @@ internal sealed partial class CampaignRunner
                 ? []
                 : await _d.Queue.TakeAsync(_campaign, HoldsAgents ? lines * 3 : lines, exclude, _stopToken).ConfigureAwait(false);
             var started = 0;
-            var unused = new List<AccountId>();
+            var unused = new List<DialTarget>();
             foreach (var target in targets)
             {
                 if (!_d.Agents.CanServe(target.Language))
                 {
                     // Issue 7: no agent with the debtor's language means the call is not dialed (it could only be abandoned).
                     _unservable[target.AccountId] = now + LanguageRetry;
-                    unused.Add(target.AccountId);
+                    unused.Add(target);
                     continue;
                 }
 
@@ -341,22 +346,27 @@ internal sealed partial class CampaignRunner
                     continue;   // this runner's own call (its claim stays)
                 }
 
-                if (started == lines || !_inFlight.TryAdd(target.AccountId, 0))
+                if (started == lines || !_inFlight.TryAdd(target.AccountId, target))
                 {
-                    unused.Add(target.AccountId);
+                    unused.Add(target);
                     continue;
                 }
 
-                // Progressive: one ready agent who speaks the debtor's language per line, across every campaign on this node,
-                // so an answered person always has an operator (no abandonment by design). Predictive over-dials on purpose.
+                // A callback inside its grace period is dialed only while the operator who promised it is ready, held for it
+                // whatever the mode. Progressive: one ready agent who speaks the debtor's language per line, across every
+                // campaign on this node, so an answered person always has an operator (no abandonment by design). Predictive
+                // over-dials on purpose.
                 AgentHold? hold = null;
-                if (HoldsAgents && (hold = _d.Agents.TryHold(target.Language)) is null)
+                if (target.Queued?.Operator is { } promisedBy
+                        ? (hold = _d.Agents.TryHoldOperator(promisedBy, target.Language)) is null
+                        : HoldsAgents && (hold = _d.Agents.TryHold(target.Language)) is null)
                 {
-                    // No free agent speaks it now: step past it for a moment, so the next fills reach accounts in the languages
-                    // of the agents who are free instead of being offered the same ones again.
+                    // No free agent speaks it now (or the callback's operator is not ready): step past it for a moment, so the
+                    // next fills reach accounts in the languages of the agents who are free instead of being offered the same
+                    // ones again.
                     _inFlight.TryRemove(target.AccountId, out _);
                     _unservable[target.AccountId] = now + HoldRetry;
-                    unused.Add(target.AccountId);
+                    unused.Add(target);
                     continue;
                 }
 
@@ -372,9 +382,9 @@ internal sealed partial class CampaignRunner
             }
 
             // Accounts the queue handed out but no line took go back at once (another node may dial them).
-            foreach (var account in unused)
+            foreach (var target in unused)
             {
-                await _d.Queue.ReleaseAsync(account, CancellationToken.None).ConfigureAwait(false);
+                await _d.Queue.ReleaseAsync(target, CancellationToken.None).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -410,8 +420,36 @@ internal sealed partial class CampaignRunner
             }
 
             Count(call);
+            try
+            {
+                // The queue learns how the call ended (its entry is done, retried or deferred) and the account's claim is given
+                // back now, not when its lease runs out: an unreleased claim keeps the account from every node for minutes.
+                await _d.Queue.FinishedAsync(call.Target, call.End(outcome), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogQueueFailed(_d.Logger, _campaign.Name, ex);
+            }
+
             _inFlight.TryRemove(call.Target.AccountId, out _);
             _d.Events.Completed(outcome);
+        }
+    }
+
+    private async Task RenewAsync()
+    {
+        if (_inFlight.IsEmpty)
+        {
+            return;
+        }
+
+        try
+        {
+            await _d.Queue.RenewAsync([.. _inFlight.Values], CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogQueueFailed(_d.Logger, _campaign.Name, ex);
         }
     }
 

@@ -89,12 +89,22 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICal
             {
                 if (LanguageMatch.AnyServes(ready.Languages, language) && _held.TryAdd(ready.AgentId, 0))
                 {
-                    var agent = ready.AgentId;
-                    return new AgentHold(NumberOf(agent), () => _held.TryRemove(agent, out _));
+                    return Hold(ready.AgentId);
                 }
             }
 
             return null;
+        }
+    }
+
+    /// <inheritdoc />
+    public AgentHold? TryHoldOperator(DomainAgentId operatorId, string language)
+    {
+        lock (_holdGate)
+        {
+            return _floor.ReadyAgents().Any(r => r.AgentId == operatorId && LanguageMatch.AnyServes(r.Languages, language)) && _held.TryAdd(operatorId, 0)
+                ? Hold(operatorId)
+                : null;
         }
     }
 
@@ -139,7 +149,8 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICal
         var agent = _operators[call.Agent];
         var live = new LiveCall(call);
         _live[callId] = live;
-        _events.Writer.TryWrite(new CallConnected(callId, agent, call.Target.AccountId, call.CampaignId, _time.GetUtcNow()));
+        // The queue entry the call carries out tells the console why it was made and which script stage it needs.
+        _events.Writer.TryWrite(new CallConnected(callId, agent, call.Target.AccountId, call.CampaignId, _time.GetUtcNow(), call.Target.Queued?.Id));
         LogConnected(_logger, callId, call.Target.AccountId.Value);
         _ = call.Ended.ContinueWith(
             _ =>
@@ -190,6 +201,8 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICal
     }
 
     public void Dispose() => _floor.StateChanged -= OnStateChanged;
+
+    private AgentHold Hold(DomainAgentId agent) => new(NumberOf(agent), () => _held.TryRemove(agent, out _));
 
     private void OnStateChanged(AgentStatusDto status)
     {

@@ -81,6 +81,44 @@ public sealed partial class DueContactQueue(Func<CollectionsDbContext> createCon
         return await TryClaimAsync(db, id, node, now, now + lease, ct);
     }
 
+    /// <summary>
+    /// Claims the given entries for <paramref name="node"/> in one statement (a dialer taking the accounts its hopper picked and
+    /// locked): the same conditional update as <see cref="TryClaimAsync(Guid, string, Duration, CancellationToken)"/> over
+    /// the whole batch, then the entries this node now holds are read back. Returns the ids claimed; an entry cancelled,
+    /// done or taken by another node since it was ranked is not among them.
+    /// </summary>
+    public async Task<IReadOnlySet<Guid>> TryClaimEachAsync(IReadOnlyCollection<Guid> ids, string node, Duration lease, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentException.ThrowIfNullOrWhiteSpace(node);
+        if (ids.Count == 0)
+        {
+            return new HashSet<Guid>();
+        }
+
+        var now = Now;
+        var holder = (string?)node;
+        var leaseEnd = (Instant?)(now + lease);
+        var wanted = ids.ToList();
+        await using var db = createContext();
+        await db.ScheduledContacts
+            .Where(c => wanted.Contains(c.Id)
+                && (c.Status == ScheduledContactStatus.Queued || (c.Status == ScheduledContactStatus.Taken && c.ClaimedUntil != null && c.ClaimedUntil <= now))
+                && c.NextAttemptAt <= now
+                && (c.ExpiresAt == null || c.ExpiresAt > now))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.Status, ScheduledContactStatus.Taken)
+                .SetProperty(c => c.ClaimedBy, holder)
+                .SetProperty(c => c.ClaimedUntil, leaseEnd), ct);
+
+        // Another node that wins a row writes its own name: what carries ours under a live lease is ours.
+        var claimed = await db.ScheduledContacts.AsNoTracking()
+            .Where(c => wanted.Contains(c.Id) && c.Status == ScheduledContactStatus.Taken && c.ClaimedBy == holder && c.ClaimedUntil > now)
+            .Select(c => c.Id)
+            .ToListAsync(ct);
+        return claimed.ToHashSet();
+    }
+
     /// <summary>Extends this node's lease (a long call, a slow provider).</summary>
     public async Task<bool> RenewAsync(Guid id, string node, Duration lease, CancellationToken ct)
     {
