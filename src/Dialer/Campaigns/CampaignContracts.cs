@@ -33,9 +33,9 @@ public sealed record DialTarget(AccountId AccountId, DebtorId DebtorId, string N
 public sealed record DialEnd(ContactAttemptId? Attempt, ContactOutcome? Outcome, bool ConnectedToAgent, bool Refused, NodaTime.Instant? AllowedFrom, string Description);
 
 /// <summary>
-/// Accounts due for a call (the hopper's side). <see cref="DueCasesDialQueue"/> is a plain database-backed version over
-/// cases due; the hopper replaces it with the queue of due contacts, ordering by purpose, strategy priority and best hour,
-/// retries and a row-lock claim. The runner reports each target's life back: dialed, finished or not used.
+/// Accounts due for a call (the hopper's side: <c>HopperDialQueue</c> over the queue of due contacts, ordered by purpose,
+/// strategy priority and best hour, with retries and a row-lock claim). The runner reports each target's life back:
+/// dialed, finished or not used.
 /// </summary>
 public interface IDialQueue
 {

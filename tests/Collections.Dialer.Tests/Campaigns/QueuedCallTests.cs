@@ -93,7 +93,7 @@ public sealed class QueuedCallTests
     [Fact]
     public async Task A_reminder_is_dialed_from_the_queue_and_a_call_not_connected_is_retried_by_the_retry_table()
     {
-        await using var floor = await Floor.StartAsync(campaign: c => c.Queue = "instalment-reminders", machines: true);
+        await using var floor = await Floor.StartAsync(campaign: c => c.Queue = "instalment-reminders", busy: true);
         var reminder = floor.World.NewAccount("REMINDER", purpose: ContactPurpose.PreInstalment, queue: "instalment-reminders");
         await floor.World.SaveAsync([reminder]);
         floor.Pool.LogIn(new RoutingAgentId(1), ["de"], TimeProvider.System.GetUtcNow(), floor.Operators[0].Id);
@@ -101,12 +101,12 @@ public sealed class QueuedCallTests
 
         var outcome = await floor.Events.NextAsync();
 
-        // The demo carrier answers as a machine: hung up, and the entry waits out the retry table's 4 hours.
-        Assert.Equal("machine", outcome.Outcome);
+        // The demo carrier answers busy (486): the entry waits out the retry table's 15 minutes.
+        Assert.Equal(("busy", 486), (outcome.Outcome, outcome.Status));
         var row = Assert.Single(await floor.LedgerAsync());
         Assert.Equal((ContactPurpose.PreInstalment, reminder.Call.Id), (row.Purpose, row.ScheduledContactId));
         var entry = await floor.EntryAsync(reminder.Call.Id);
-        Assert.Equal((ScheduledContactStatus.Queued, 1, floor.World.Now + Duration.FromHours(4)), (entry.Status, entry.Attempts, entry.NextAttemptAt));
+        Assert.Equal((ScheduledContactStatus.Queued, 1, floor.World.Now + Duration.FromMinutes(15)), (entry.Status, entry.Attempts, entry.NextAttemptAt));
         Assert.Null(await floor.ClaimHolderAsync(reminder.Account.Id));
     }
 
@@ -130,7 +130,7 @@ public sealed class QueuedCallTests
 
         public Events Events { get; } = new();
 
-        public static async Task<Floor> StartAsync(Action<Campaign>? campaign = null, bool machines = false)
+        public static async Task<Floor> StartAsync(Action<Campaign>? campaign = null, bool busy = false)
         {
             var world = await HopperWorld.CreateAsync(await TestDatabases.NewSqlite().MigrateAsync(), c =>
             {
@@ -150,10 +150,10 @@ public sealed class QueuedCallTests
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
             var settings = DialerSettings.AllHumanDemoCarrier.ToDictionary(s => s.Key, s => (string?)s.Value);
             settings["Dialer:DemoCarrier:RingSeconds"] = "0.3";
-            if (machines)
+            if (busy)
             {
                 settings["Dialer:DemoCarrier:HumanPercent"] = "0";
-                settings["Dialer:DemoCarrier:MachinePercent"] = "100";
+                settings["Dialer:DemoCarrier:BusyPercent"] = "100";
             }
 
             builder.Configuration.AddInMemoryCollection(settings);

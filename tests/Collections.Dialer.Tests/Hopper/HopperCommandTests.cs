@@ -57,7 +57,7 @@ public sealed class HopperCommandTests
         Assert.Contains("purpose promise-follow-up +40", first.GetProperty("reason").GetString(), StringComparison.Ordinal);
         // The queue entry the call would carry out, and why it is made.
         Assert.Equal("promise-follow-up", first.GetProperty("purpose").GetString());
-        Assert.Equal(urgent.Call.Id, first.GetProperty("entry").GetGuid());
+        Assert.Equal(urgent.Call.Id, first.GetProperty("scheduledContactId").GetGuid());
         Assert.Equal("strategy-step", lines[1].GetProperty("purpose").GetString());
         Assert.Equal(JsonValueKind.Null, first.GetProperty("retryAt").ValueKind);
 
