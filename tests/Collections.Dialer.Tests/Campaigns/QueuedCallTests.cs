@@ -36,10 +36,7 @@ public sealed class QueuedCallTests
     {
         await using var floor = await Floor.StartAsync();
         var (anna, harriet) = (floor.Operators[0], floor.Operators[1]);
-        var callback = floor.World.NewAccount("CALLBACK", dueAgo: TimeSpan.FromMinutes(-10), purpose: ContactPurpose.Callback, queue: "callbacks");
-        callback.Call.AgentId = harriet.Id;
-        callback.Call.AgentOnlyUntil = callback.Call.DueAt + Duration.FromMinutes(15);
-        await floor.World.SaveAsync([callback]);
+        var callback = await floor.CallbackAsync(harriet, TimeSpan.FromMinutes(10));
 
         // Anna has been idle longest, Harriet promised the call: both ready, both speak German.
         floor.Pool.LogIn(new RoutingAgentId(1), ["de"], TimeProvider.System.GetUtcNow(), anna.Id);
@@ -68,10 +65,7 @@ public sealed class QueuedCallTests
     {
         await using var floor = await Floor.StartAsync();
         var (anna, harriet) = (floor.Operators[0], floor.Operators[1]);
-        var callback = floor.World.NewAccount("CALLBACK", dueAgo: TimeSpan.Zero, purpose: ContactPurpose.Callback, queue: "callbacks");
-        callback.Call.AgentId = harriet.Id;
-        callback.Call.AgentOnlyUntil = callback.Call.DueAt + Duration.FromMinutes(15);
-        await floor.World.SaveAsync([callback]);
+        var callback = await floor.CallbackAsync(harriet, TimeSpan.Zero);
 
         // Harriet is not logged in; Anna is ready.
         floor.Pool.LogIn(new RoutingAgentId(1), ["de"], TimeProvider.System.GetUtcNow(), anna.Id);
@@ -161,6 +155,17 @@ public sealed class QueuedCallTests
             var host = builder.Build();
             await host.StartAsync(Ct);
             return new Floor(world, host, operators);
+        }
+
+        /// <summary>Queues a callback <paramref name="promisedBy"/> agreed, due in <paramref name="dueIn"/>, theirs alone for
+        /// fifteen minutes from then.</summary>
+        public async Task<Seeded> CallbackAsync(Agent promisedBy, TimeSpan dueIn)
+        {
+            var callback = World.NewAccount("CALLBACK", dueAgo: -dueIn, purpose: ContactPurpose.Callback, queue: "callbacks");
+            callback.Call.AgentId = promisedBy.Id;
+            callback.Call.AgentOnlyUntil = callback.Call.DueAt + Duration.FromMinutes(15);
+            await World.SaveAsync([callback]);
+            return callback;
         }
 
         /// <summary>Starts the runner over the hopper's queue (its node's own contexts); disposing stops it.</summary>
