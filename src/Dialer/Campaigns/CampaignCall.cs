@@ -105,9 +105,6 @@ internal sealed partial class CampaignCall : IDisposable
         RefusedUntil,
         outcome.Reason is { } reason ? $"{outcome.Outcome}: {reason}" : outcome.Outcome);
 
-    /// <summary>Hangs the call up (or stops it before the dial).</summary>
-    public void HangUp() => _cancel.Cancel();
-
     /// <summary>Runs the line to its end; never throws (a failure is logged and reported as a failed outcome).</summary>
     public async Task<CallOutcome> RunAsync()
     {
