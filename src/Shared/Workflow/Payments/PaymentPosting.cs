@@ -44,6 +44,7 @@ public static class PaymentPosting
             InstalmentWorkflow.ApplyPayment(plan, payment.Amount, ctx.Creditor.Policy.PromiseTolerance);
         }
 
+        await KeepCoveredPromisesAsync(db, ctx, payment, now, ct);
         if (ctx.Case is { ClosedAt: null } @case && account.Balance.Amount <= 0)
         {
             foreach (var step in await db.CaseSteps.Where(s => s.CaseId == @case.Id && s.Status == CaseStepStatus.Planned).ToListAsync(ct))
@@ -59,5 +60,35 @@ public static class PaymentPosting
         }
 
         return result.Unapplied;
+    }
+
+    /// <summary>A pending promise whose amount has arrived (within the creditor's tolerance) is kept at once, not only when its
+    /// check runs after the grace days: the operator and the strategy see it the moment the payment is booked.</summary>
+    private static async Task KeepCoveredPromisesAsync(CollectionsDbContext db, AccountContext ctx, Payment payment, Instant now, CancellationToken ct)
+    {
+        var accountId = ctx.Account.Id;
+        var pending = await db.Promises.Where(p => p.AccountId == accountId && p.Status == PromiseStatus.Pending).ToListAsync(ct);
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        // Summed in memory: SQLite cannot sum decimals in SQL. The payment being posted may not be saved yet.
+        var received = await db.Payments.AsNoTracking().Where(p => p.AccountId == accountId && p.Id != payment.Id)
+            .Select(p => new { p.ReceivedOn, p.Amount }).ToListAsync(ct);
+        foreach (var promise in pending.OrderBy(p => p.DueDate))
+        {
+            var from = promise.CreatedAt.InZone(ctx.Zone).Date;
+            var amount = received.Where(p => p.ReceivedOn >= from).Sum(p => p.Amount) + (payment.ReceivedOn >= from ? payment.Amount : 0m);
+            if (PromiseWorkflow.Decide(promise.Amount, amount, ctx.Creditor.Policy.PromiseTolerance) == PromiseStatus.Kept)
+            {
+                promise.Status = PromiseStatus.Kept;
+                promise.AmountReceived = amount;
+                if (ctx.Case is { ClosedAt: null } open && !await db.InstalmentPlans.AnyAsync(p => p.AccountId == accountId && p.Status == InstalmentPlanStatus.Active, ct))
+                {
+                    open.Phase = CasePhase.PhoneAndMessages;
+                }
+            }
+        }
     }
 }
