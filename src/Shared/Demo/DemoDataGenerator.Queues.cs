@@ -7,8 +7,8 @@ namespace Collections.Shared.Demo;
 
 public static partial class DemoDataGenerator
 {
-    /// <summary>How long a demo callback stays with the operator who promised it before any operator may take it.</summary>
-    private static readonly Duration CallbackGrace = Duration.FromMinutes(30);
+    /// <summary>The workflow's defaults: queue keys, a callback's grace period and expiry.</summary>
+    private static readonly WorkflowOptions WorkflowDefaults = new();
 
     private sealed partial class Builder
     {
@@ -20,9 +20,9 @@ public static partial class DemoDataGenerator
         {
             foreach (var (name, queue) in new[]
             {
-                ("All portfolios - instalment reminders", "instalment-reminders"),
-                ("All portfolios - follow-up calls", "follow-up-calls"),
-                ("All portfolios - callbacks", "callbacks"),
+                ("All portfolios - instalment reminders", WorkflowDefaults.ReminderCampaign),
+                ("All portfolios - follow-up calls", WorkflowDefaults.FollowUpCampaign),
+                ("All portfolios - callbacks", WorkflowDefaults.CallbackCampaign),
             })
             {
                 campaigns.Add(new Campaign
@@ -60,17 +60,18 @@ public static partial class DemoDataGenerator
                 switch (@case.NextStep)
                 {
                     case "callback" when dispositions.LastOrDefault(d => d.AccountId == claim.Account.Id && d.Code == DispositionCode.Callback) is { } agreed:
-                        Queue(claim, "callbacks", ContactPurpose.Callback, "first-contact", dueAt, "callback", agreed.At,
-                            agent: agreed.AgentId, agentOnlyUntil: dueAt + CallbackGrace);
+                        Queue(claim, WorkflowDefaults.CallbackCampaign, ContactPurpose.Callback, "first-contact", dueAt, "callback", agreed.At,
+                            agent: agreed.AgentId, agentOnlyUntil: dueAt + Duration.FromMinutes(WorkflowDefaults.CallbackGraceMinutes),
+                            expiresAt: dueAt + Duration.FromHours(WorkflowDefaults.CallbackExpiryHours));
                         break;
                     case "instalment-reminder-call" when plans.FirstOrDefault(p => p.AccountId == claim.Account.Id)?.Instalments
                         .FirstOrDefault(i => i.Status == InstalmentStatus.Due) is { } next:
-                        Queue(claim, "instalment-reminders", ContactPurpose.PreInstalment, InstalmentWorkflow.ReminderStage, dueAt,
+                        Queue(claim, WorkflowDefaults.ReminderCampaign, ContactPurpose.PreInstalment, InstalmentWorkflow.ReminderStage, dueAt,
                             string.Create(CultureInfo.InvariantCulture, $"instalment-reminder:{next.Id}"), dueAt - Duration.FromDays(3),
                             expiresAt: next.DueDate.AtStartOfDayInZone(claim.Zone).ToInstant());
                         break;
                     case "call" when promises.Any(p => p.AccountId == claim.Account.Id && p.Status == PromiseStatus.Broken):
-                        Queue(claim, "follow-up-calls", ContactPurpose.PromiseFollowUp, PromiseWorkflow.BrokenPromiseStage, dueAt, "broken-promise", dueAt);
+                        Queue(claim, WorkflowDefaults.FollowUpCampaign, ContactPurpose.PromiseFollowUp, PromiseWorkflow.BrokenPromiseStage, dueAt, "broken-promise", dueAt);
                         break;
                     case "call" or "second-reminder" or "final-demand" when @case.Phase is CasePhase.PhoneAndMessages or CasePhase.SecondReminder or CasePhase.FinalDemand:
                         Queue(claim, Campaign.DefaultQueue, @case.NextStep == "call" ? ContactPurpose.FirstContact : ContactPurpose.StrategyStep,
