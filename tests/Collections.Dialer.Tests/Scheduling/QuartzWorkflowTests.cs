@@ -130,7 +130,8 @@ public sealed class QuartzWorkflowTests
         Assert.Equal(Instant.FromUtc(2025, 1, 29, 9, 0), reminders[0].DueAt);
         Assert.Equal(Instant.FromUtc(2025, 3, 2, 8, 0), reminders[1].DueAt);
         Assert.Equal(Instant.FromUtc(2025, 4, 28, 8, 0), reminders[3].DueAt);
-        var missed = Assert.Single(contacts, c => c.Reason.StartsWith("instalment-missed:", StringComparison.Ordinal));
+        // The missed instalment queues its follow-up call (and an SMS beside it).
+        var missed = Assert.Single(contacts, c => c.Reason.StartsWith("instalment-missed:", StringComparison.Ordinal) && c.Channel == ContactChannel.Call);
         Assert.Equal((planned.Id, "missed-instalment", ContactPurpose.InstalmentFollowUp), (missed.AccountId, missed.ScriptStage, missed.Purpose));
         Assert.All(counter.Runs, r => Assert.Equal(1, r.Value));
         Assert.Equal(6, counter.Runs.Keys.Count(k => k.StartsWith("InstalmentReminder:", StringComparison.Ordinal)));
