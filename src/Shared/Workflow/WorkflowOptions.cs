@@ -32,11 +32,13 @@ public sealed class WorkflowOptions
     [Required]
     public string FollowUpCampaign { get; set; } = "follow-up-calls";
 
-    /// <summary>Days after a promise's date during which a payment still counts (bank transfers take a day or two).</summary>
+    /// <summary>Days after a promise's date during which a payment received still keeps it (bank transfers take a day or two):
+    /// the promise is checked the morning after its date, and a payment within these days reverses a broken verdict.</summary>
     [Range(0, 14)]
     public int PromiseGraceDays { get; set; } = 2;
 
-    /// <summary>Days after an instalment's due date before it is declared missed.</summary>
+    /// <summary>Days after an instalment's due date during which a payment received still counts as on time: the instalment is
+    /// flagged missed the morning after its date, and a payment within these days marks it paid and cancels the follow-up.</summary>
     [Range(0, 14)]
     public int InstalmentGraceDays { get; set; } = 2;
 

@@ -81,12 +81,12 @@ public sealed class WorkflowRunner(ICollectionsDbContextFactory contexts, Strate
             promises,
             new InstalmentWorkflow(db, cases, options.Value, time, loggers.CreateLogger<InstalmentWorkflow>()),
             new SettlementService(db, cases, promises, options.Value, time, loggers.CreateLogger<SettlementService>()),
-            new PaymentImporter(db, time, loggers.CreateLogger<PaymentImporter>()));
+            new PaymentImporter(db, time, loggers.CreateLogger<PaymentImporter>(), options.Value));
     }
 
     /// <summary>The writer of operators' call outcomes over <paramref name="db"/> (one transaction per outcome).</summary>
     public Outcomes.CallOutcomeWorkflow OutcomesFor(CollectionsDbContext db) =>
-        new(db, For(db), time, loggers.CreateLogger<Outcomes.CallOutcomeWorkflow>());
+        new(db, For(db), options.Value, time, loggers.CreateLogger<Outcomes.CallOutcomeWorkflow>());
 }
 
 /// <summary>The workflow services bound to one database context.</summary>

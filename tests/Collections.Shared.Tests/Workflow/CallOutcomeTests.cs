@@ -31,7 +31,8 @@ public sealed class CallOutcomeTests
 
         Assert.NotNull(result.PromiseId);
         var check = Assert.Single(result.Work);
-        Assert.Equal((WorkKind.PromiseCheck, Instant.FromUtc(2025, 3, 24, 5, 0)), (check.Kind, check.At));
+        // Checked the morning after its date, 06:00 Berlin (05:00 UTC in March).
+        Assert.Equal((WorkKind.PromiseCheck, Instant.FromUtc(2025, 3, 22, 5, 0)), (check.Kind, check.At));
         await using var context = DatabaseSetup.CreateContext(db);
         Assert.Equal(CasePhase.PaymentArrangement, (await context.Cases.SingleAsync(Ct)).Phase);
         var queued = await context.ScheduledContacts.AsNoTracking().ToDictionaryAsync(c => c.IdempotencyKey, Ct);

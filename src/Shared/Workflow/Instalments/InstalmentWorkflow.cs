@@ -111,9 +111,11 @@ public sealed class InstalmentWorkflow(CollectionsDbContext db, CaseWorkflow cas
         return new(list, errors);
     }
 
-    /// <summary>When an instalment due on <paramref name="dueDate"/> is checked: 06:00 local after the grace days.</summary>
+    /// <summary>When an instalment due on <paramref name="dueDate"/> is checked: 06:00 local the morning after (seed 004: "late
+    /// or missed payments flagged at once"). A payment received within <see cref="WorkflowOptions.InstalmentGraceDays"/> of the
+    /// date marks it paid and cancels the follow-up still queued (<see cref="PaymentPosting"/>).</summary>
     public static Instant CheckTime(LocalDate dueDate, WorkflowOptions options, DateTimeZone zone) =>
-        StrategyPlanner.At(dueDate.PlusDays(options.InstalmentGraceDays + 1), new LocalTime(6, 0), zone);
+        StrategyPlanner.At(dueDate.PlusDays(1), new LocalTime(6, 0), zone);
 
     /// <summary>When the reminder before an instalment due on <paramref name="dueDate"/> is queued: the configured number of
     /// days before, at the configured local hour in the debtor's zone.</summary>

@@ -72,7 +72,7 @@ public sealed class OutcomeRefusedException(string message) : Exception(message)
 /// strategy contacts an arrangement makes pointless are cancelled, and the work the rules return is given back for the
 /// caller to schedule after the commit.
 /// </summary>
-public sealed class CallOutcomeWorkflow(CollectionsDbContext db, WorkflowServices services, TimeProvider time, ILogger<CallOutcomeWorkflow>? logger = null)
+public sealed class CallOutcomeWorkflow(CollectionsDbContext db, WorkflowServices services, WorkflowOptions options, TimeProvider time, ILogger<CallOutcomeWorkflow>? logger = null)
 {
     /// <summary>Queued contacts an arrangement (promise, plan, settlement) or a dispute stops: the strategy's own contacts
     /// and earlier follow-ups. Pre-instalment reminders and callbacks stay.</summary>
@@ -245,6 +245,6 @@ public sealed class CallOutcomeWorkflow(CollectionsDbContext db, WorkflowService
             RecordedAt = now,
         };
         db.Payments.Add(row);
-        await PaymentPosting.PostAsync(db, row, now, ct);
+        await PaymentPosting.PostAsync(db, row, now, ct, options);
     }
 }
