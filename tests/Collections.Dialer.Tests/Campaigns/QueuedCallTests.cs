@@ -135,7 +135,7 @@ public sealed class QueuedCallTests
 
                 // Every demo debtor here is a person; under a heavily loaded machine AMD may still call one a machine, and
                 // these tests are about who gets the call, not about AMD: whatever the verdict, it goes to an operator.
-                c.MachinePolicy = MachinePolicy.SendToAgent;
+                c.MachinePolicy = Collections.Shared.Domain.MachinePolicy.SendToAgent;
                 campaign?.Invoke(c);
             });
             Agent[] operators =
