@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -28,11 +29,7 @@ public sealed partial class DueContactQueue(Func<CollectionsDbContext> createCon
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(filter);
         var channels = filter.Channels.ToList();
-        var query = db.ScheduledContacts.Where(c =>
-            (c.Status == ScheduledContactStatus.Queued || (c.Status == ScheduledContactStatus.Taken && c.ClaimedUntil != null && c.ClaimedUntil <= now))
-            && c.NextAttemptAt <= now
-            && (c.ExpiresAt == null || c.ExpiresAt > now)
-            && channels.Contains(c.Channel));
+        var query = db.ScheduledContacts.Where(Claimable(now)).Where(c => channels.Contains(c.Channel));
         if (filter.Campaigns is { } campaigns)
         {
             var keys = campaigns.ToList();
@@ -79,6 +76,42 @@ public sealed partial class DueContactQueue(Func<CollectionsDbContext> createCon
         var now = Now;
         await using var db = createContext();
         return await TryClaimAsync(db, id, node, now, now + lease, ct);
+    }
+
+    /// <summary>
+    /// Claims the given entries for <paramref name="node"/> in one statement (a dialer taking the accounts its hopper picked and
+    /// locked): the same conditional update as <see cref="TryClaimAsync(Guid, string, Duration, CancellationToken)"/> over
+    /// the whole batch, then the entries this node now holds are read back. Returns the ids claimed; an entry cancelled,
+    /// done or taken by another node since it was ranked is not among them.
+    /// </summary>
+    public async Task<IReadOnlySet<Guid>> TryClaimEachAsync(IReadOnlyCollection<Guid> ids, string node, Duration lease, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentException.ThrowIfNullOrWhiteSpace(node);
+        if (ids.Count == 0)
+        {
+            return new HashSet<Guid>();
+        }
+
+        var now = Now;
+        var holder = (string?)node;
+        var leaseEnd = (Instant?)(now + lease);
+        var wanted = ids.ToList();
+        await using var db = createContext();
+        await db.ScheduledContacts
+            .Where(Claimable(now))
+            .Where(c => wanted.Contains(c.Id))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.Status, ScheduledContactStatus.Taken)
+                .SetProperty(c => c.ClaimedBy, holder)
+                .SetProperty(c => c.ClaimedUntil, leaseEnd), ct);
+
+        // Another node that wins a row writes its own name: what carries ours under a live lease is ours.
+        var claimed = await db.ScheduledContacts.AsNoTracking()
+            .Where(c => wanted.Contains(c.Id) && c.Status == ScheduledContactStatus.Taken && c.ClaimedBy == holder && c.ClaimedUntil > now)
+            .Select(c => c.Id)
+            .ToListAsync(ct);
+        return claimed.ToHashSet();
     }
 
     /// <summary>Extends this node's lease (a long call, a slow provider).</summary>
@@ -232,15 +265,20 @@ public sealed partial class DueContactQueue(Func<CollectionsDbContext> createCon
         var leaseEnd = (Instant?)until;
         // The state test is in the UPDATE itself: of two nodes racing for one row, only one changes it.
         return await db.ScheduledContacts
-            .Where(c => c.Id == id
-                && (c.Status == ScheduledContactStatus.Queued || (c.Status == ScheduledContactStatus.Taken && c.ClaimedUntil != null && c.ClaimedUntil <= now))
-                && c.NextAttemptAt <= now
-                && (c.ExpiresAt == null || c.ExpiresAt > now))
+            .Where(Claimable(now))
+            .Where(c => c.Id == id)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(c => c.Status, ScheduledContactStatus.Taken)
                 .SetProperty(c => c.ClaimedBy, holder)
                 .SetProperty(c => c.ClaimedUntil, leaseEnd), ct) > 0;
     }
+
+    /// <summary>Due and free at <paramref name="now"/>: queued (or taken under a lapsed lease: its node died), its next attempt
+    /// reached, not expired. The one test for reading the queue and for every claim's conditional update.</summary>
+    private static Expression<Func<ScheduledContact, bool>> Claimable(Instant now) => c =>
+        (c.Status == ScheduledContactStatus.Queued || (c.Status == ScheduledContactStatus.Taken && c.ClaimedUntil != null && c.ClaimedUntil <= now))
+        && c.NextAttemptAt <= now
+        && (c.ExpiresAt == null || c.ExpiresAt > now);
 
     private static string Truncate(string text) => text.Length <= 300 ? text : text[..300];
 
