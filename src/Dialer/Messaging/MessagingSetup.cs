@@ -42,7 +42,8 @@ public static class MessagingSetup
         builder.Services.AddSingleton(sp => new InboundMessageService(
             sp.GetRequiredService<ICollectionsDbContextFactory>().CreateDbContext,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<InboundMessageService>>()));
+            sp.GetRequiredService<ILogger<InboundMessageService>>(),
+            sp.GetService<IReportedPaymentHandler>()));
         builder.Services.AddSingleton(sp => new InboundQueue(
             sp.GetRequiredService<ICollectionsDbContextFactory>().CreateDbContext,
             sp.GetRequiredService<TimeProvider>()));

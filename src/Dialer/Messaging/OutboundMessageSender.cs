@@ -15,7 +15,16 @@ namespace Collections.Dialer.Messaging;
 /// <param name="IdempotencyKey">The caller's key, for example "first-reminder:{account}:2026-11-26"; a second request with it never sends again.</param>
 /// <param name="Stage">Template stage, for example "first-reminder" or "pre-instalment-reminder".</param>
 /// <param name="Attachments">Files for an e-mail (a demand letter as PDF).</param>
-public sealed record SendRequest(string IdempotencyKey, AccountId AccountId, ContactChannel Channel, string Stage, IReadOnlyList<EmailAttachment>? Attachments = null);
+/// <param name="Purpose">Why the message is sent, written on its ledger row (the activity report reads it).</param>
+/// <param name="ScheduledContactId">The queue entry (scheduled_contacts) the message carries out, written on the message and its ledger row.</param>
+public sealed record SendRequest(
+    string IdempotencyKey,
+    AccountId AccountId,
+    ContactChannel Channel,
+    string Stage,
+    IReadOnlyList<EmailAttachment>? Attachments = null,
+    ContactPurpose? Purpose = null,
+    Guid? ScheduledContactId = null);
 
 /// <summary>How a send request ended.</summary>
 public enum SendStatus
@@ -37,10 +46,22 @@ public enum SendStatus
 
     /// <summary>After a crash the provider's records could not tell whether it was sent; an operator decides.</summary>
     Uncertain,
+
+    /// <summary>A transient error before anything left (rate limit, provider or mail server unreachable): nothing was sent; a
+    /// later request with the same key sends it.</summary>
+    NotSent,
 }
 
 /// <summary>The answer to a send request.</summary>
-public sealed record SendResult(SendStatus Status, OutboundMessageId? MessageId, OutboundMessageState? State, string? ProviderId = null, ComplianceDecision? Decision = null, string? Error = null);
+/// <param name="AttemptId">The message's ledger row, when one was reserved.</param>
+public sealed record SendResult(
+    SendStatus Status,
+    OutboundMessageId? MessageId,
+    OutboundMessageState? State,
+    string? ProviderId = null,
+    ComplianceDecision? Decision = null,
+    string? Error = null,
+    ContactAttemptId? AttemptId = null);
 
 /// <summary>
 /// Sends SMS, WhatsApp and e-mail so that a message leaves at most once, is compliant and is counted.
@@ -89,7 +110,7 @@ public sealed partial class OutboundMessageSender(
                     : await ReconcileOneAsync(existing.Id, request.Attachments, cancellationToken);
             }
 
-            if (existing is not null && existing.State is not (OutboundMessageState.Reserved or OutboundMessageState.Refused))
+            if (existing is not null && existing.State is not (OutboundMessageState.Reserved or OutboundMessageState.Refused or OutboundMessageState.Retrying))
             {
                 LogDuplicate(logger, request.IdempotencyKey, existing.State);
                 return Result(SendStatus.AlreadySent, existing);
@@ -121,7 +142,7 @@ public sealed partial class OutboundMessageSender(
             }
         }
 
-        return await ReserveAndDispatchAsync(message.Id, request.Attachments, cancellationToken);
+        return await ReserveAndDispatchAsync(message.Id, request.Attachments, request.Purpose, cancellationToken);
     }
 
     /// <summary>Settles every message left in "sending" for longer than <see cref="TwilioOptions.ReconcileAfter"/> (after a crash or a lost answer).</summary>
@@ -188,19 +209,32 @@ public sealed partial class OutboundMessageSender(
                     m.ContactAttemptId = null;
                     m.SendingAt = null;
                 }, cancellationToken);
-                return await ReserveAndDispatchAsync(message.Id, attachments, cancellationToken);
+                return await ReserveAndDispatchAsync(message.Id, attachments, null, cancellationToken);
         }
     }
 
-    private async Task<SendResult> ReserveAndDispatchAsync(OutboundMessageId id, IReadOnlyList<EmailAttachment>? attachments, CancellationToken cancellationToken)
+    private async Task<SendResult> ReserveAndDispatchAsync(OutboundMessageId id, IReadOnlyList<EmailAttachment>? attachments, ContactPurpose? purpose, CancellationToken cancellationToken)
     {
         var message = await LoadAsync(id, cancellationToken);
+        if (purpose is null && message.ScheduledContactId is { } entry)
+        {
+            // Reconciliation re-sends without the caller's request: the queue entry still says why the message is sent.
+            await using var db = createContext();
+            purpose = await db.ScheduledContacts.Where(c => c.Id == entry).Select(c => (ContactPurpose?)c.Purpose).FirstOrDefaultAsync(cancellationToken);
+        }
+
         // Messages obey the same rules as calls (calling hours in the debtor's zone, opt-outs, holds) and are counted.
         var reservation = await ledger.ReserveAsync(
-            new ContactRequest(message.AccountId, new ContactTarget(message.Channel, message.To), CampaignContext.Predictive), cancellationToken);
+            new ContactRequest(message.AccountId, new ContactTarget(message.Channel, message.To), CampaignContext.Predictive,
+                Purpose: purpose, ScheduledContactId: message.ScheduledContactId), cancellationToken);
         if (!reservation.MayProceed)
         {
-            await UpdateAsync(id, m => m.State = OutboundMessageState.Refused, cancellationToken);
+            await UpdateAsync(id, m =>
+            {
+                m.State = OutboundMessageState.Refused;
+                m.ErrorMessage = Truncate(Refusal(reservation.Decision), 1000);
+                m.UpdatedAt = Now;
+            }, cancellationToken);
             return new SendResult(SendStatus.Refused, id, OutboundMessageState.Refused, Decision: reservation.Decision);
         }
 
@@ -240,6 +274,13 @@ public sealed partial class OutboundMessageSender(
             }, () => attempts++, cancellationToken);
             await UpdateAsync(message.Id, m => m.Attempts += attempts, cancellationToken);
             return await RecordAcceptedAsync(message.Id, resource, cancellationToken, SendStatus.Sent);
+        }
+        catch (Exception ex) when (NothingLeft(ex))
+        {
+            // Rate limited after every attempt (429: refused before anything was made) or no connection to Twilio at all:
+            // nothing exists at the provider, so the same key may send it later.
+            await UpdateAsync(message.Id, m => m.Attempts += attempts, cancellationToken);
+            return await NotSentAsync(message, ex is TwilioApiException api ? api.Code : null, ex.Message, cancellationToken);
         }
         catch (AmbiguousLookupException)
         {
@@ -299,7 +340,7 @@ public sealed partial class OutboundMessageSender(
             await ledger.CompleteAsync(message.ContactAttemptId!.Value, new ContactResult(ContactOutcome.Sent, ExternalId: id), cancellationToken);
             return Result(SendStatus.Sent, sent);
         }
-        catch (MailKit.Net.Smtp.SmtpCommandException ex) when (ex.ErrorCode is MailKit.Net.Smtp.SmtpErrorCode.RecipientNotAccepted or MailKit.Net.Smtp.SmtpErrorCode.SenderNotAccepted)
+        catch (MailKit.Net.Smtp.SmtpCommandException ex) when ((int)ex.StatusCode >= 500)
         {
             var failed = await UpdateAsync(message.Id, m =>
             {
@@ -310,6 +351,13 @@ public sealed partial class OutboundMessageSender(
             }, cancellationToken);
             await ledger.CompleteAsync(message.ContactAttemptId!.Value, new ContactResult(ContactOutcome.Failed), cancellationToken);
             return Result(SendStatus.Failed, failed, ex.Message);
+        }
+        catch (SmtpNotSentException ex)
+        {
+            // The server refused the message with a transient reply (RFC 5321 4.2.1: 4yz) or could not be reached: it
+            // took nothing, so the same key may send it later.
+            await UpdateAsync(message.Id, m => m.Attempts++, cancellationToken);
+            return await NotSentAsync(message, ex.StatusCode, ex.Message, cancellationToken);
         }
         catch (Exception ex) when (ex is MailKit.ProtocolException or MailKit.Net.Smtp.SmtpCommandException or System.Net.Sockets.SocketException or IOException)
         {
@@ -333,6 +381,35 @@ public sealed partial class OutboundMessageSender(
             return Result(status, message);
         }
     }
+
+    private async Task<SendResult> NotSentAsync(OutboundMessage message, int? code, string error, CancellationToken cancellationToken)
+    {
+        // The pending ledger row stood for a contact that never left: it is cancelled, as reconciliation does for a
+        // message Twilio never created, so it counts toward no limit.
+        await ledger.CompleteAsync(message.ContactAttemptId!.Value, new ContactResult(ContactOutcome.Cancelled), cancellationToken);
+        var retrying = await UpdateAsync(message.Id, m =>
+        {
+            m.State = OutboundMessageState.Retrying;
+            m.ErrorCode = code;
+            m.ErrorMessage = Truncate(error, 1000);
+            m.SendingAt = null;
+            m.UpdatedAt = Now;
+        }, cancellationToken);
+        LogNotSent(logger, message.Id, error);
+        return Result(SendStatus.NotSent, retrying, error) with { AttemptId = message.ContactAttemptId };
+    }
+
+    /// <summary>True when <paramref name="ex"/> proves nothing reached Twilio: a 429 after the last attempt, or a connection
+    /// that was never established (the request was not sent).</summary>
+    private static bool NothingLeft(Exception ex) => ex switch
+    {
+        TwilioApiException api => api.Kind == TwilioErrorKind.RateLimited,
+        HttpRequestException http => http.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError,
+        _ => false,
+    };
+
+    private static string Refusal(ComplianceDecision decision) =>
+        "refused: " + string.Join("; ", decision.Rules.Where(r => r.Verdict == RuleVerdict.Refused).Select(r => $"{r.Rule}: {r.Reason}"));
 
     private async Task<SendResult> MarkUncertainAsync(OutboundMessage message, string reason, CancellationToken cancellationToken)
     {
@@ -396,11 +473,14 @@ public sealed partial class OutboundMessageSender(
 
         var debtor = await db.Debtors.AsNoTracking().Include(d => d.Phones).Include(d => d.Addresses).FirstAsync(d => d.Id == account.DebtorId, cancellationToken);
         var creditor = await db.Creditors.AsNoTracking().FirstAsync(c => c.Id == account.CreditorId, cancellationToken);
-        var nextInstalment = await db.InstalmentPlans.AsNoTracking()
-            .Where(p => p.AccountId == account.Id)
-            .SelectMany(p => p.Instalments)
-            .Where(i => i.Status == InstalmentStatus.Due || i.Status == InstalmentStatus.PartlyPaid)
-            .OrderBy(i => i.DueDate)
+        var plan = await db.InstalmentPlans.AsNoTracking().Include(p => p.Instalments)
+            .Where(p => p.AccountId == account.Id && p.Status == InstalmentPlanStatus.Active)
+            .OrderByDescending(p => p.CreatedAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        var nextInstalment = plan?.Instalments.Where(i => i.Status is InstalmentStatus.Due or InstalmentStatus.PartlyPaid).OrderBy(i => i.DueDate).FirstOrDefault();
+        var settlement = await db.SettlementOffers.AsNoTracking()
+            .Where(o => o.AccountId == account.Id && (o.Status == Collections.Shared.Workflow.SettlementStatus.Agreed || o.Status == Collections.Shared.Workflow.SettlementStatus.Approved))
+            .OrderByDescending(o => o.CreatedAt)
             .FirstOrDefaultAsync(cancellationToken);
 
         var phone = debtor.Phones.Where(p => p.Kind is PhoneKind.Mobile or PhoneKind.Unknown).OrderBy(p => p.Priority).FirstOrDefault();
@@ -428,7 +508,7 @@ public sealed partial class OutboundMessageSender(
         }
 
         var culture = templates.CultureFor(debtor.PreferredLanguage, debtor.CurrentAddress?.Country ?? phone?.Region);
-        var values = TemplateValues.For(account, debtor, creditor, messagingOptions.Value.Agency, culture, nextInstalment);
+        var values = TemplateValues.For(account, debtor, creditor, messagingOptions.Value.Agency, culture, nextInstalment, plan, settlement);
         values["deadline"] = Now.InUtc().Date.PlusDays(14).ToString("d", culture);
         try
         {
@@ -467,6 +547,9 @@ public sealed partial class OutboundMessageSender(
         message.ContentSid = prepared.Rendered.ContentSid;
         message.ContentVariables = prepared.Rendered.ContentVariables;
         message.State = OutboundMessageState.Reserved;
+        message.ScheduledContactId = request.ScheduledContactId;
+        message.ErrorCode = null;
+        message.ErrorMessage = null;
         message.UpdatedAt = Now;
     }
 
@@ -486,7 +569,7 @@ public sealed partial class OutboundMessageSender(
     }
 
     private static SendResult Result(SendStatus status, OutboundMessage message, string? error = null) =>
-        new(status, message.Id, message.State, message.ProviderId, Error: error);
+        new(status, message.Id, message.State, message.ProviderId, Error: error, AttemptId: message.ContactAttemptId);
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 
@@ -521,4 +604,7 @@ public sealed partial class OutboundMessageSender(
 
     [LoggerMessage(EventId = 5157, Level = LogLevel.Warning, Message = "Reconciliation of message {MessageId} could not reach Twilio: {Error}")]
     private static partial void LogReconcileFailed(ILogger logger, OutboundMessageId messageId, string error);
+
+    [LoggerMessage(EventId = 5158, Level = LogLevel.Warning, Message = "Message {MessageId} not sent (transient, nothing left): {Error}")]
+    private static partial void LogNotSent(ILogger logger, OutboundMessageId messageId, string error);
 }

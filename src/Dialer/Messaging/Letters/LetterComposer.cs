@@ -39,6 +39,25 @@ public sealed class LetterComposer(Func<CollectionsDbContext> createContext, Sta
             : [new LetterInvoice(account.CreditorReference, account.DueDate, account.DueDate, account.Principal)];
         var (interestAmount, periods, law) = Interest(account, debtor, creditor, letterInvoices, date);
         var address = debtor.CurrentAddress;
+        LetterSettlement? settlement = null;
+        IReadOnlyList<LetterInstalment> instalments = [];
+        if (kind == LetterKind.SettlementConfirmation)
+        {
+            settlement = await db.SettlementOffers.AsNoTracking()
+                .Where(o => o.AccountId == accountId && (o.Status == Collections.Shared.Workflow.SettlementStatus.Agreed || o.Status == Collections.Shared.Workflow.SettlementStatus.Approved))
+                .OrderByDescending(o => o.CreatedAt)
+                .Select(o => new LetterSettlement(o.Amount, o.PayBy))
+                .FirstOrDefaultAsync(cancellationToken);
+        }
+        else if (kind == LetterKind.InstalmentPlanConfirmation)
+        {
+            var plan = await db.InstalmentPlans.AsNoTracking().Include(p => p.Instalments)
+                .Where(p => p.AccountId == accountId && p.Status == InstalmentPlanStatus.Active)
+                .OrderByDescending(p => p.CreatedAt)
+                .FirstOrDefaultAsync(cancellationToken);
+            instalments = plan?.Instalments.OrderBy(i => i.Number).Select(i => new LetterInstalment(i.Number, i.DueDate, i.Amount)).ToList() ?? [];
+        }
+
         return new LetterModel(
             kind,
             debtor.PreferredLanguage,
@@ -60,7 +79,11 @@ public sealed class LetterComposer(Func<CollectionsDbContext> createContext, Sta
             periods,
             law,
             earlier.Select(e => new EarlierNotice(e.CreatedAt.InUtc().Date, $"{e.Channel}: {e.Template}")).ToList(),
-            date.PlusDays(PaymentDays));
+            date.PlusDays(PaymentDays))
+        {
+            Settlement = settlement,
+            Instalments = instalments,
+        };
     }
 
     private (decimal Amount, IReadOnlyList<LetterInterestPeriod> Periods, string Law) Interest(Account account, Debtor debtor, Creditor creditor, IReadOnlyList<LetterInvoice> invoices, LocalDate until)

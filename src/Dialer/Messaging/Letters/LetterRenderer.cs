@@ -28,15 +28,23 @@ public sealed class LetterRenderer
     }
 
     /// <summary>The letter as PDF bytes.</summary>
+    /// <exception cref="LetterTextException">The letter's language has no text for its kind: nothing is printed in another.</exception>
     public byte[] Render(LetterModel model)
     {
-        var texts = LetterTexts.For(model.Language);
+        var texts = LetterTexts.For(model.Language) ?? throw new LetterTextException($"letters are not written in '{model.Language}' (no letter texts)");
+        if (!texts.Covers(model.Kind, model.SuspensionWarning))
+        {
+            throw new LetterTextException($"no '{model.Language}' text for the {model.Kind} letter{(model.Kind == LetterKind.FinalDemand && !model.SuspensionWarning ? " without the suspension warning" : "")}");
+        }
+
+        var confirmation = model.Kind is LetterKind.SettlementConfirmation or LetterKind.InstalmentPlanConfirmation;
+        var letterTitle = texts.Title(model.Kind, model.SuspensionWarning)!;
         var culture = CultureInfo.GetCultureInfo(texts.Culture);
         string Money(decimal amount) => new Money(amount, model.Currency).Format(culture);
         string Date(NodaTime.LocalDate date) => date.ToString("d", culture);
 
         using var document = new PdfDocument();
-        document.Info.Title = $"{texts.Title(model.Kind)} {model.Reference}";
+        document.Info.Title = $"{letterTitle} {model.Reference}";
         document.Info.Author = model.Agency.Name;
         var page = document.AddPage();
         page.Size = PdfSharp.PageSize.A4;
@@ -69,10 +77,10 @@ public sealed class LetterRenderer
         gfx.DrawString(Date(model.Date), normal, XBrushes.Black, new XRect(Left, 158, Right - Left, 12), XStringFormats.TopRight);
 
         y = 250;
-        gfx.DrawString($"{texts.Title(model.Kind)} – {model.Reference}", title, XBrushes.Black, new XPoint(Left, y));
+        gfx.DrawString($"{letterTitle} – {model.Reference}", title, XBrushes.Black, new XPoint(Left, y));
         y += 24;
         y = Paragraph(gfx, string.Format(culture, texts.Salutation, model.DebtorName), y);
-        y = Paragraph(gfx, string.Format(culture, texts.Intro(model.Kind), model.CreditorName), y);
+        y = Paragraph(gfx, string.Format(culture, texts.Intro(model.Kind)!, model.CreditorName), y);
 
         // The claim explained as RDG § 13a asks: creditor, reason, contract date, itemised amounts, interest calculation.
         y = Heading(gfx, texts.ClaimHeading, y);
@@ -81,14 +89,18 @@ public sealed class LetterRenderer
         y = Row(gfx, y, (texts.ContractDate, 0), (Date(model.ContractDate), 170));
         y += 4;
 
-        y = Heading(gfx, texts.InvoicesHeading, y);
-        y = Row(gfx, y, bold, (texts.Invoice, 0), (texts.Issued, 170), (texts.Due, 260), (texts.Amount, -1));
-        foreach (var invoice in model.Invoices)
+        if (!confirmation)
         {
-            y = Row(gfx, y, normal, (invoice.Number, 0), (Date(invoice.IssuedOn), 170), (Date(invoice.DueOn), 260), (Money(invoice.Amount), -1));
+            y = Heading(gfx, texts.InvoicesHeading, y);
+            y = Row(gfx, y, bold, (texts.Invoice, 0), (texts.Issued, 170), (texts.Due, 260), (texts.Amount, -1));
+            foreach (var invoice in model.Invoices)
+            {
+                y = Row(gfx, y, normal, (invoice.Number, 0), (Date(invoice.IssuedOn), 170), (Date(invoice.DueOn), 260), (Money(invoice.Amount), -1));
+            }
+
+            y += 6;
         }
 
-        y += 6;
         y = Row(gfx, y, normal, (texts.Principal, 0), (Money(model.Principal), -1));
         y = Row(gfx, y, normal, (texts.Interest, 0), (Money(model.Interest), -1));
         y = Row(gfx, y, normal, (texts.Costs, 0), (Money(model.Costs), -1));
@@ -100,7 +112,12 @@ public sealed class LetterRenderer
         gfx.DrawLine(XPens.Black, Right - 150, y - 2, Right, y - 2);
         y = Row(gfx, y + 2, bold, (texts.Total, 0), (Money(model.Total), -1));
 
-        if (model.InterestPeriods.Count > 0)
+        if (confirmation)
+        {
+            y = Confirmation(gfx, model, texts, culture, Money, Date, y + 4);
+        }
+
+        if (!confirmation && model.InterestPeriods.Count > 0)
         {
             y = Heading(gfx, texts.InterestHeading, y + 4);
             y = Row(gfx, y, bold, (texts.Period, 0), (texts.Days, 200), (texts.Rate, 260), (texts.Amount, -1));
@@ -113,7 +130,7 @@ public sealed class LetterRenderer
             y = Paragraph(gfx, $"{texts.Interest} = {texts.Principal} × {texts.Rate} × {texts.Days} / 365 ({model.InterestLaw})", y, small);
         }
 
-        if (model.EarlierNotices.Count > 0)
+        if (!confirmation && model.EarlierNotices.Count > 0)
         {
             y = Heading(gfx, texts.EarlierHeading, y + 2);
             foreach (var notice in model.EarlierNotices)
@@ -123,8 +140,12 @@ public sealed class LetterRenderer
         }
 
         y += 6;
-        y = Paragraph(gfx, string.Format(culture, texts.PayBy, Money(model.Total), Date(model.PayBy), model.Agency.Iban ?? "", model.Reference, model.Agency.Phone), y);
-        if (model.Kind == LetterKind.FinalDemand)
+        if (!confirmation)
+        {
+            y = Paragraph(gfx, string.Format(culture, texts.PayBy, Money(model.Total), Date(model.PayBy), model.Agency.Iban ?? "", model.Reference, model.Agency.Phone), y);
+        }
+
+        if (model.Kind == LetterKind.FinalDemand && model.SuspensionWarning)
         {
             // Seed 001: a written warning precedes any suspension of the service; printed in a box so it cannot be missed.
             var text = string.Format(culture, texts.Suspension, Date(model.PayBy), model.CreditorName);
@@ -141,6 +162,30 @@ public sealed class LetterRenderer
         using var stream = new MemoryStream();
         document.Save(stream, closeStream: false);
         return stream.ToArray();
+    }
+
+    /// <summary>The settlement's terms, or the plan's instalments and terms, below the claim.</summary>
+    private double Confirmation(XGraphics gfx, LetterModel model, LetterTexts texts, CultureInfo culture, Func<decimal, string> money, Func<NodaTime.LocalDate, string> date, double y)
+    {
+        if (model.Kind == LetterKind.SettlementConfirmation)
+        {
+            var settlement = model.Settlement ?? throw new LetterTextException("a settlement confirmation needs the agreed settlement");
+            return Paragraph(gfx, string.Format(culture, texts.SettlementTerms!, money(settlement.Amount), date(settlement.PayBy), model.Agency.Iban ?? "", model.Reference, money(model.Total)), y, bold);
+        }
+
+        if (model.Instalments.Count == 0)
+        {
+            throw new LetterTextException("an instalment plan confirmation needs the plan's instalments");
+        }
+
+        y = Heading(gfx, texts.PlanHeading!, y);
+        y = Row(gfx, y, bold, ("#", 0), (texts.Due, 90), (texts.Amount, -1));
+        foreach (var instalment in model.Instalments)
+        {
+            y = Row(gfx, y, normal, (instalment.Number.ToString(culture), 0), (date(instalment.DueDate), 90), (money(instalment.Amount), -1));
+        }
+
+        return Paragraph(gfx, string.Format(culture, texts.PlanTerms!, model.Agency.Iban ?? "", model.Reference, model.Agency.Phone), y + 6);
     }
 
     private double Heading(XGraphics gfx, string text, double y)
@@ -200,3 +245,6 @@ public sealed class LetterRenderer
         return lines * font.GetHeight() + 2;
     }
 }
+
+/// <summary>A letter that cannot be printed as asked: no text in the debtor's language, or the agreement it confirms is missing.</summary>
+public sealed class LetterTextException(string message) : Exception(message);

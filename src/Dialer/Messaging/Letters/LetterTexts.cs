@@ -36,26 +36,65 @@ internal sealed record LetterTexts(
     string OnBehalf,
     string Page)
 {
-    public static LetterTexts For(string language) => language.Split('-')[0].ToLowerInvariant() switch
+    /// <summary>The texts of <paramref name="language"/>, or null when letters are not written in it: a letter is never
+    /// printed in another language than the one it was asked in.</summary>
+    public static LetterTexts? For(string language) => language.Split('-')[0].ToLowerInvariant() switch
     {
+        "en" => English,
         "de" => German,
         "hu" => Hungarian,
-        _ => English,
+        _ => null,
     };
 
-    public string Title(LetterKind kind) => kind switch
+    /// <summary>Title of a final demand without the service-suspension warning (business claims).</summary>
+    public string? FinalDemandPlainTitle { get; init; }
+
+    /// <summary>Title, opening ({0}: creditor) and terms ({0}: amount, {1}: pay-by date, {2}: IBAN, {3}: reference, {4}: full
+    /// balance) of the confirmation of an agreed settlement.</summary>
+    public string? SettlementTitle { get; init; }
+
+    public string? SettlementIntro { get; init; }
+
+    public string? SettlementTerms { get; init; }
+
+    /// <summary>Title, opening ({0}: creditor), schedule heading and terms ({0}: IBAN, {1}: reference, {2}: agency phone) of
+    /// the confirmation of an instalment plan.</summary>
+    public string? PlanTitle { get; init; }
+
+    public string? PlanIntro { get; init; }
+
+    public string? PlanHeading { get; init; }
+
+    public string? PlanTerms { get; init; }
+
+    /// <summary>The title of a <paramref name="kind"/> letter; null when this language has no text for it yet.</summary>
+    public string? Title(LetterKind kind, bool suspensionWarning = true) => kind switch
     {
         LetterKind.Reminder => ReminderTitle,
         LetterKind.SecondReminder => SecondReminderTitle,
-        _ => FinalDemandTitle,
+        LetterKind.FinalDemand => suspensionWarning ? FinalDemandTitle : FinalDemandPlainTitle,
+        LetterKind.SettlementConfirmation => SettlementTitle,
+        _ => PlanTitle,
     };
 
-    public string Intro(LetterKind kind) => kind switch
+    /// <summary>The opening paragraph of a <paramref name="kind"/> letter; null when this language has no text for it yet.</summary>
+    public string? Intro(LetterKind kind) => kind switch
     {
         LetterKind.Reminder => ReminderIntro,
         LetterKind.SecondReminder => SecondReminderIntro,
-        _ => FinalDemandIntro,
+        LetterKind.FinalDemand => FinalDemandIntro,
+        LetterKind.SettlementConfirmation => SettlementIntro,
+        _ => PlanIntro,
     };
+
+    /// <summary>True when every text a <paramref name="kind"/> letter prints exists in this language.</summary>
+    public bool Covers(LetterKind kind, bool suspensionWarning = true) =>
+        Title(kind, suspensionWarning) is not null && Intro(kind) is not null && kind switch
+        {
+            LetterKind.SettlementConfirmation => SettlementTerms is not null,
+            LetterKind.InstalmentPlanConfirmation => PlanHeading is not null && PlanTerms is not null,
+            _ => true,
+        };
 
     private static readonly LetterTexts English = new(
         "en-GB",
@@ -70,7 +109,17 @@ internal sealed record LetterTexts(
         "How the interest is calculated", "Period", "Days", "Rate", "Earlier notices",
         "Please pay {0} by {1} to {2}, quoting reference {3}. If you cannot pay in one sum, call us on {4}: we will agree instalments with you.",
         "If the amount is not received by {0}, {1} will suspend the service under the contract and we will advise them on legal action. The suspension can be avoided by paying or by agreeing a payment plan with us before that date.",
-        "Yours sincerely,", "on behalf of {0}", "Page");
+        "Yours sincerely,", "on behalf of {0}", "Page")
+    {
+        FinalDemandPlainTitle = "Final demand",
+        SettlementTitle = "Confirmation of your settlement",
+        SettlementIntro = "we confirm the settlement agreed with you on behalf of {0} for the claim below.",
+        SettlementTerms = "When {0} is received by {1} on account {2}, quoting reference {3}, the claim is settled in full and nothing more will be asked of you for it. If the amount is not received by that date, the settlement lapses and the full balance of {4} remains due.",
+        PlanTitle = "Confirmation of your payment plan",
+        PlanIntro = "we confirm the payment plan agreed with you on behalf of {0} for the claim below.",
+        PlanHeading = "Your instalments",
+        PlanTerms = "Please pay each instalment by its date to {0}, quoting reference {1}. We will remind you a few days before each one. If you cannot pay an instalment, call us on {2} before its date.",
+    };
 
     private static readonly LetterTexts German = new(
         "de-DE",

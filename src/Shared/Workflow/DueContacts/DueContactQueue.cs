@@ -201,6 +201,79 @@ public sealed partial class DueContactQueue(Func<CollectionsDbContext> createCon
                 .SetProperty(c => c.Outcome, "expired: its time passed without a contact"), ct);
     }
 
+    /// <summary>
+    /// Ends one attempt of an entry this node holds in a single statement: the entry is closed as
+    /// <paramref name="status"/> (Done, Failed or Cancelled), the ledger row <paramref name="attempt"/> is counted once (a
+    /// re-report of the same row, after a restart, does not count again) and the message or letter is linked. False when the
+    /// entry is no longer this node's (its lease ran out and another node took it).
+    /// </summary>
+    public async Task<bool> SettleAsync(Guid id, string node, ScheduledContactStatus status, string outcome, ContactAttemptId? attempt, OutboundMessageId? message, CancellationToken ct)
+    {
+        if (status is not (ScheduledContactStatus.Done or ScheduledContactStatus.Failed or ScheduledContactStatus.Cancelled))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "An attempt settles an entry as Done, Failed or Cancelled.");
+        }
+
+        var now = Now;
+        var closedAt = (Instant?)now;
+        var text = Truncate(outcome);
+        await using var db = createContext();
+        var changed = await db.ScheduledContacts
+            .Where(c => c.Id == id && c.Status == ScheduledContactStatus.Taken && c.ClaimedBy == node)
+            .ExecuteUpdateAsync(s => Attempt(s, attempt, message, now)
+                .SetProperty(c => c.Status, status)
+                .SetProperty(c => c.ClosedAt, closedAt)
+                .SetProperty(c => c.Outcome, text)
+                .SetProperty(c => c.ClaimedBy, (string?)null)
+                .SetProperty(c => c.ClaimedUntil, (Instant?)null), ct) > 0;
+        if (changed)
+        {
+            LogClosed(logger, id, status, text);
+        }
+
+        return changed;
+    }
+
+    /// <summary>
+    /// The attempt's outcome is not known yet (a message in doubt after a lost answer): the entry stays Taken by this node
+    /// until <paramref name="until"/>, with the attempt counted and the message linked. When the lease runs out the entry is
+    /// due again, and whoever claims it asks the sender with the same idempotency key, which settles it (reconciliation)
+    /// instead of sending again.
+    /// </summary>
+    public async Task<bool> KeepTakenAsync(Guid id, string node, Instant until, string outcome, ContactAttemptId? attempt, OutboundMessageId? message, CancellationToken ct)
+    {
+        var now = Now;
+        var leaseEnd = (Instant?)until;
+        var text = Truncate(outcome);
+        await using var db = createContext();
+        return await db.ScheduledContacts
+            .Where(c => c.Id == id && c.Status == ScheduledContactStatus.Taken && c.ClaimedBy == node)
+            .ExecuteUpdateAsync(s => Attempt(s, attempt, message, now)
+                .SetProperty(c => c.ClaimedUntil, leaseEnd)
+                .SetProperty(c => c.Outcome, text), ct) > 0;
+    }
+
+    /// <summary>Counts <paramref name="attempt"/> unless it is the entry's last ledger row already, and links the message.</summary>
+    private static Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<ScheduledContact> Attempt(
+        Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<ScheduledContact> s, ContactAttemptId? attempt, OutboundMessageId? message, Instant now)
+    {
+        if (attempt is { } row)
+        {
+            var attemptId = (ContactAttemptId?)row;
+            var at = (Instant?)now;
+            s.SetProperty(c => c.Attempts, c => c.ContactAttemptId == attemptId ? c.Attempts : c.Attempts + 1)
+                .SetProperty(c => c.LastAttemptAt, c => c.ContactAttemptId == attemptId ? c.LastAttemptAt : at)
+                .SetProperty(c => c.ContactAttemptId, attemptId);
+        }
+
+        if (message is { } sent)
+        {
+            s.SetProperty(c => c.OutboundMessageId, (OutboundMessageId?)sent);
+        }
+
+        return s;
+    }
+
     private async Task CloseAsync(Guid id, ScheduledContactStatus status, string outcome, OutboundMessageId? message, CancellationToken ct)
     {
         var now = (Instant?)Now;
