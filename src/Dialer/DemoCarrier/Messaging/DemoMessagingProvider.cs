@@ -37,6 +37,7 @@ public sealed partial class DemoMessagingProvider : IHostedService, IAsyncDispos
     private readonly ConcurrentDictionary<string, int> received = new();
     private readonly ConcurrentDictionary<string, int> delivered = new();
     private readonly CancellationTokenSource stopping = new();
+    private int disposed;
 
     public DemoMessagingProvider(DemoMessagingOptions options, string directory, Uri webhookBase, TimeProvider time, ILogger<DemoMessagingProvider> logger)
     {
@@ -86,19 +87,16 @@ public sealed partial class DemoMessagingProvider : IHostedService, IAsyncDispos
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await stopping.CancelAsync();
-        await server.DisposeAsync();
-    }
+    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
 
     public async ValueTask DisposeAsync()
     {
-        if (!stopping.IsCancellationRequested)
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
         {
-            await stopping.CancelAsync();
+            return;
         }
 
+        await stopping.CancelAsync();
         await server.DisposeAsync();
         stopping.Dispose();
     }
@@ -133,7 +131,7 @@ public sealed partial class DemoMessagingProvider : IHostedService, IAsyncDispos
             using var answer = await Simulator.SendInboundAsync(new Uri(WebhookBase, "webhooks/twilio/inbound"), TwilioAddress.For(whatsApp, number), message.From ?? "", reply);
             LogReplied(logger, Mask(number), reply, (int)answer.StatusCode);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException)
+        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or ObjectDisposedException)
         {
             // The host is stopping or the console is not reachable: the reply is lost, as a text to a dead number would be.
         }

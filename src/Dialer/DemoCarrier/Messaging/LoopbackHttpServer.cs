@@ -51,6 +51,7 @@ public sealed partial class LoopbackHttpServer : IAsyncDisposable
     private readonly List<Task> connections = [];
     private readonly Lock gate = new();
     private Task? acceptLoop;
+    private int disposed;
 
     /// <summary>Binds 127.0.0.1 on a free port now (the port is known before <see cref="Start"/>); nothing is served until then.</summary>
     public LoopbackHttpServer(Func<LoopbackRequest, CancellationToken, Task<LoopbackResponse>> handler, ILogger? logger = null)
@@ -73,6 +74,11 @@ public sealed partial class LoopbackHttpServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         await stopping.CancelAsync();
         listener.Stop();
         if (acceptLoop is not null)
