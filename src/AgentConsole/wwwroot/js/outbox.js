@@ -16,14 +16,14 @@ let page = Number(params.get('page') ?? 1);
 const time = (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 
 function row(item) {
-  const note = item.error ?? '';
+  const note = item.error ?? (item.errorCode ? `provider error ${item.errorCode}` : '');
   return el('tr', { 'data-id': item.id, 'data-channel': item.channel, 'data-status': item.status },
     el('td', { class: 'nowrap' }, time(item.createdAt)),
     el('td', {}, item.channel),
     el('td', {}, el('span', { class: `msg-status ${item.status}` }, item.status)),
     el('td', {}, item.purpose ?? ''),
-    el('td', {}, el('a', { href: `?account=${encodeURIComponent(item.accountRef)}` }, item.accountRef)),
-    el('td', { class: 'address' }, item.to),
+    el('td', { class: 'nowrap' }, el('a', { href: `?account=${encodeURIComponent(item.accountRef)}` }, item.accountRef)),
+    el('td', { class: item.channel === 'letter' ? 'address' : 'nowrap' }, item.to),
     el('td', {}, item.document ? el('a', { href: item.document, target: '_blank', rel: 'noopener', class: 'pdf' }, `${item.template} (PDF)`) : item.template),
     el('td', { class: 'mono' }, item.providerId ?? ''),
     el('td', { class: 'note', title: note }, note));
