@@ -88,6 +88,9 @@ public sealed partial class OutboundMessageSender(
     TimeProvider time,
     ILogger<OutboundMessageSender> logger)
 {
+    /// <summary>States from which a message may (still) be sent: nothing has left for it.</summary>
+    private static readonly OutboundMessageState[] Resendable = [OutboundMessageState.Reserved, OutboundMessageState.Refused, OutboundMessageState.Retrying];
+
     /// <summary>How far Twilio's clock may be behind ours when matching creation times.</summary>
     private static readonly Duration ClockSkew = Duration.FromMinutes(1);
 
@@ -196,21 +199,37 @@ public sealed partial class OutboundMessageSender(
             case LookupOutcome.Ambiguous:
                 return await MarkUncertainAsync(message, "several messages at Twilio match", cancellationToken);
             default:
-                // Twilio never created it: cancel the old ledger row and go through compliance and sending afresh.
+                // Twilio never created it: cancel the old ledger row and go through compliance and sending afresh. Two
+                // reconcilers may look at once (the background pass and a dispatcher asking with the same key, or two
+                // nodes): only the one whose conditional update moves this very "sending" back to Reserved resends.
+                if (!await ReleaseForResendAsync(message, cancellationToken))
+                {
+                    return Result(SendStatus.InDoubt, await LoadAsync(message.Id, cancellationToken), "another worker is settling this message");
+                }
+
                 LogReconciledMissing(logger, message.Id);
                 if (message.ContactAttemptId is { } attempt)
                 {
                     await ledger.CompleteAsync(attempt, new ContactResult(ContactOutcome.Cancelled), cancellationToken);
                 }
 
-                await UpdateAsync(message.Id, m =>
-                {
-                    m.State = OutboundMessageState.Reserved;
-                    m.ContactAttemptId = null;
-                    m.SendingAt = null;
-                }, cancellationToken);
                 return await ReserveAndDispatchAsync(message.Id, attachments, null, cancellationToken);
         }
+    }
+
+    /// <summary>Moves the message from the "sending" it was read in back to Reserved; false when another worker did first.</summary>
+    private async Task<bool> ReleaseForResendAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
+        var sendingAt = message.SendingAt;
+        var now = Now;
+        await using var db = createContext();
+        return await db.OutboundMessages
+            .Where(m => m.Id == message.Id && m.State == OutboundMessageState.Sending && m.SendingAt == sendingAt)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(m => m.State, OutboundMessageState.Reserved)
+                .SetProperty(m => m.ContactAttemptId, (ContactAttemptId?)null)
+                .SetProperty(m => m.SendingAt, (Instant?)null)
+                .SetProperty(m => m.UpdatedAt, now), cancellationToken) == 1;
     }
 
     private async Task<SendResult> ReserveAndDispatchAsync(OutboundMessageId id, IReadOnlyList<EmailAttachment>? attachments, ContactPurpose? purpose, CancellationToken cancellationToken)
@@ -227,23 +246,42 @@ public sealed partial class OutboundMessageSender(
         var reservation = await ledger.ReserveAsync(
             new ContactRequest(message.AccountId, new ContactTarget(message.Channel, message.To), CampaignContext.Predictive,
                 Purpose: purpose, ScheduledContactId: message.ScheduledContactId), cancellationToken);
+        var now = Now;
         if (!reservation.MayProceed)
         {
-            await UpdateAsync(id, m =>
+            var refusal = Truncate(Refusal(reservation.Decision), 1000);
+            await using (var db = createContext())
             {
-                m.State = OutboundMessageState.Refused;
-                m.ErrorMessage = Truncate(Refusal(reservation.Decision), 1000);
-                m.UpdatedAt = Now;
-            }, cancellationToken);
+                await db.OutboundMessages.Where(m => m.Id == id && Resendable.Contains(m.State)).ExecuteUpdateAsync(u => u
+                    .SetProperty(m => m.State, OutboundMessageState.Refused)
+                    .SetProperty(m => m.ErrorMessage, refusal)
+                    .SetProperty(m => m.UpdatedAt, now), cancellationToken);
+            }
+
             return new SendResult(SendStatus.Refused, id, OutboundMessageState.Refused, Decision: reservation.Decision);
         }
 
-        message = await UpdateAsync(id, m =>
+        // Committed before the request leaves, and only by one worker: two callers with the same key (a dispatcher and the
+        // background reconciliation) both get a ledger row, but only the one whose conditional update moves the message to
+        // Sending sends it; the other cancels its row.
+        var attemptId = reservation.AttemptId;
+        int won;
+        await using (var db = createContext())
         {
-            m.State = OutboundMessageState.Sending;
-            m.SendingAt = Now;
-            m.ContactAttemptId = reservation.AttemptId;
-        }, cancellationToken);
+            won = await db.OutboundMessages.Where(m => m.Id == id && Resendable.Contains(m.State)).ExecuteUpdateAsync(u => u
+                .SetProperty(m => m.State, OutboundMessageState.Sending)
+                .SetProperty(m => m.SendingAt, (Instant?)now)
+                .SetProperty(m => m.ContactAttemptId, attemptId)
+                .SetProperty(m => m.UpdatedAt, now), cancellationToken);
+        }
+
+        if (won == 0)
+        {
+            await ledger.CompleteAsync(attemptId!.Value, new ContactResult(ContactOutcome.Cancelled), cancellationToken);
+            return Result(SendStatus.InDoubt, await LoadAsync(id, cancellationToken), "another worker is sending this message");
+        }
+
+        message = await LoadAsync(id, cancellationToken);
         return message.Channel == ContactChannel.Email
             ? await DispatchEmailAsync(message, attachments, cancellationToken)
             : await DispatchTwilioAsync(message, cancellationToken);

@@ -77,6 +77,12 @@ public static class OutreachSetup
             sp.GetRequiredService<ILogger<ReportedPaymentHold>>()));
         builder.Services.AddHostedService(sp => new TemplateCoverageCheck(sp.GetService<StrategyCatalog>, sp.GetRequiredService<MessageTemplates>()));
         builder.Services.AddHostedService<DispatchService>();
+        builder.Services.AddHostedService(sp => new MessageReconciliationService(
+            sp.GetRequiredService<OutboundMessageSender>(),
+            sp.GetRequiredService<IOptions<TwilioOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<MessageReconciliationService>>(),
+            sends: sp.GetRequiredService<IOptions<OutreachOptions>>().Value.Dispatch.Enabled));
         return builder;
     }
 

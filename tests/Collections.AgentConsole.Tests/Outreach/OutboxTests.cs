@@ -46,7 +46,7 @@ public sealed class OutboxTests(OutboxFixture fixture) : IClassFixture<OutboxFix
         Assert.Contains(all.Items, i => i.Channel == "email" && i.Status == "sent");
         Assert.Contains(all.Items, i => i.Channel == "whatsapp");
         var refused = Assert.Single(all.Items, i => i.Status == "refused");
-        Assert.Contains("no rule pack for country 'LV'", refused.Error);
+        Assert.Contains("de.opt-out", refused.Error);
         Assert.Equal(all.Items.OrderByDescending(i => i.CreatedAt).Select(i => i.Id), all.Items.Select(i => i.Id));
 
         var onlyLetters = await client.GetFromJsonAsync<OutboxPage>("/api/outbox?channel=letter", Ct);
@@ -186,10 +186,9 @@ public sealed class OutboxFixture : IAsyncLifetime
                 return found.Length == count ? found : throw new InvalidOperationException($"the demo data has {found.Length} debtors in {country} with a consenting mobile{(email ? " and an e-mail" : "")}, the test needs {count}");
             }
 
-            var german = Of("DE", 4);
+            var german = Of("DE", 5);
             var hungarian = Of("HU", 2);
             var american = Of("US", 1);
-            var latvian = Of("LV", 1);
             var mail = Of("DE", 1, email: true).Concat(Of("HU", 1, email: true)).ToArray();
             var now = SystemClock.Instance.GetCurrentInstant() - Duration.FromDays(30);
             void Queue(AccountId account, ContactChannel channel, string template)
@@ -204,6 +203,9 @@ public sealed class OutboxFixture : IAsyncLifetime
                 entries.Add(entry.Id);
             }
 
+            // The fifth German debtor texted STOP earlier: the outbox shows the refusal and the rule.
+            var stopped = debtors.Single(d => d.Id == accounts.First(a => a.Id == german[4]).DebtorId);
+            db.OptOuts.Add(new OptOut { DebtorId = stopped.Id, Channel = ContactChannel.Sms, At = now, Source = "sms:STOPP" });
             foreach (var account in german.Concat(hungarian))
             {
                 Queue(account, ContactChannel.Sms, "first-reminder");
@@ -215,7 +217,6 @@ public sealed class OutboxFixture : IAsyncLifetime
             Queue(german[2], ContactChannel.Letter, "first-reminder");
             Queue(american[0], ContactChannel.Letter, "second-reminder");
             Queue(hungarian[0], ContactChannel.Letter, "final-demand-service-suspension-warning");
-            Queue(latvian[0], ContactChannel.Sms, "first-reminder");
             Letters = 3;
             await db.SaveChangesAsync(ct);
         }

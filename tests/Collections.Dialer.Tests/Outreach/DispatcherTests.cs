@@ -85,6 +85,38 @@ public sealed class DispatcherTests
     }
 
     [Fact]
+    public async Task A_dispatcher_and_two_background_reconcilers_settling_the_same_lost_messages_send_each_once()
+    {
+        await using var harness = await OutreachHarness.StartAsync();
+        var ids = new List<Guid>();
+        for (var i = 0; i < 6; i++)
+        {
+            var account = await harness.AddAccountAsync($"DE-6{i:000}", $"+491511240{i:0000}");
+            ids.Add(await harness.QueueAsync(ContactChannel.Sms, "first-reminder", account: account));
+            // Two 503s before anything is created (MaxAttempts is 2): each message is left "sending", Twilio never made it.
+            harness.Twilio.InjectFault(Collections.Testing.FakeTwilioFault.ServerErrorBeforeCreate);
+            harness.Twilio.InjectFault(Collections.Testing.FakeTwilioFault.ServerErrorBeforeCreate);
+        }
+
+        harness.Options.Dispatch.Parallelism = 1;
+        await harness.NewDispatcher().DispatchOnceAsync(Ct);
+        Assert.Empty(harness.Twilio.Messages);
+        harness.Clock.Advance(TimeSpan.FromMinutes(6));
+
+        // All three find the messages missing at Twilio at about the same time; only one may send each of them.
+        harness.Options.Dispatch.Parallelism = 6;
+        await Task.WhenAll(harness.NewSender().ReconcileAsync(Ct), harness.NewSender().ReconcileAsync(Ct), harness.NewDispatcher().DispatchOnceAsync(Ct));
+        harness.Clock.Advance(TimeSpan.FromMinutes(6));
+        await harness.NewDispatcher().DispatchOnceAsync(Ct);
+
+        Assert.Equal(6, harness.Twilio.Messages.Count);
+        Assert.Equal(6, harness.Twilio.Messages.Select(m => m.To).Distinct().Count());
+        await using var db = harness.CreateContext();
+        Assert.Equal(6, await db.ScheduledContacts.CountAsync(c => c.Status == ScheduledContactStatus.Done, Ct));
+        Assert.Equal(6, await db.ContactAttempts.CountAsync(a => a.Outcome != ContactOutcome.Cancelled, Ct));
+    }
+
+    [Fact]
     public async Task A_provider_that_cannot_be_reached_is_retried_with_backoff_and_the_message_goes_out_once_it_is_back()
     {
         await using var harness = await OutreachHarness.StartAsync();

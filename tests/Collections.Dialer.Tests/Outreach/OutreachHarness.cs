@@ -103,17 +103,25 @@ internal sealed class OutreachHarness : IAsyncDisposable
         var twilioOptions = Microsoft.Extensions.Options.Options.Create(twilio ?? TwilioOptions);
         var ledger = new ContactLedger(ComplianceSetup.CreateEngine(new ComplianceOptions()), CreateContext, Clock, NullLogger<ContactLedger>.Instance);
         var templates = MessageTemplates.Load(TemplateDirectory);
-        var smtp = new SmtpOptions();
-        Smtp.Configure(smtp);
         var messaging = new MessagingOptions();
-        var sender = new OutboundMessageSender(CreateContext, ledger, templates,
-            new TwilioMessagesClient(new HttpClient(), twilioOptions, Clock, NullLogger<TwilioMessagesClient>.Instance),
-            new SmtpEmailSender(Microsoft.Extensions.Options.Options.Create(smtp), NullLogger<SmtpEmailSender>.Instance),
-            twilioOptions, Microsoft.Extensions.Options.Options.Create(messaging), Clock, NullLogger<OutboundMessageSender>.Instance);
+        var sender = NewSender(twilio);
         var letters = new PrintedLetterSender(CreateContext, ledger, new LetterComposer(CreateContext, null, messaging.Agency), new LetterRenderer(), PrintQueue,
             templates, Clock, NullLogger<PrintedLetterSender>.Instance);
         return new MessageDispatcher(new DueContactQueue(CreateContext, Clock, NullLogger<DueContactQueue>.Instance), sender, letters,
             Microsoft.Extensions.Options.Options.Create(Options), twilioOptions, Clock, NullLogger<MessageDispatcher>.Instance);
+    }
+
+    /// <summary>The message sender alone, as the background reconciliation of the same process uses it.</summary>
+    public OutboundMessageSender NewSender(TwilioOptions? twilio = null)
+    {
+        var twilioOptions = Microsoft.Extensions.Options.Options.Create(twilio ?? TwilioOptions);
+        var ledger = new ContactLedger(ComplianceSetup.CreateEngine(new ComplianceOptions()), CreateContext, Clock, NullLogger<ContactLedger>.Instance);
+        var smtp = new SmtpOptions();
+        Smtp.Configure(smtp);
+        return new OutboundMessageSender(CreateContext, ledger, MessageTemplates.Load(TemplateDirectory),
+            new TwilioMessagesClient(new HttpClient(), twilioOptions, Clock, NullLogger<TwilioMessagesClient>.Instance),
+            new SmtpEmailSender(Microsoft.Extensions.Options.Options.Create(smtp), NullLogger<SmtpEmailSender>.Instance),
+            twilioOptions, Microsoft.Extensions.Options.Options.Create(new MessagingOptions()), Clock, NullLogger<OutboundMessageSender>.Instance);
     }
 
     /// <summary>Queues a contact as the workflow does (due now unless <paramref name="dueAt"/> says otherwise).</summary>

@@ -117,14 +117,34 @@ public sealed partial class PrintedLetterSender(
             return Result(SendStatus.Refused, refused) with { Decision = reservation.Decision };
         }
 
-        var sending = await UpdateAsync(message.Id, m =>
+        // Only one worker moves the letter to Sending (a node whose lease ran out may still be at it): the other cancels its row.
+        var now = Now;
+        var attemptId = reservation.AttemptId;
+        int won;
+        await using (var db = createContext())
         {
-            m.State = OutboundMessageState.Sending;
-            m.SendingAt = Now;
-            m.ContactAttemptId = reservation.AttemptId;
-            m.UpdatedAt = Now;
-        }, cancellationToken);
-        return await HandOverAsync(sending, prepared.Pdf!, cancellationToken);
+            won = await db.OutboundMessages
+                .Where(m => m.Id == message.Id && (m.State == OutboundMessageState.Reserved || m.State == OutboundMessageState.Refused || m.State == OutboundMessageState.Retrying))
+                .ExecuteUpdateAsync(u => u
+                    .SetProperty(m => m.State, OutboundMessageState.Sending)
+                    .SetProperty(m => m.SendingAt, (Instant?)now)
+                    .SetProperty(m => m.ContactAttemptId, attemptId)
+                    .SetProperty(m => m.UpdatedAt, now), cancellationToken);
+        }
+
+        if (won == 0)
+        {
+            await ledger.CompleteAsync(attemptId!.Value, new ContactResult(ContactOutcome.Cancelled), cancellationToken);
+            await using var again = createContext();
+            return Result(SendStatus.InDoubt, await again.OutboundMessages.AsNoTracking().FirstAsync(m => m.Id == message.Id, cancellationToken), "another worker is printing this letter");
+        }
+
+        await using (var db = createContext())
+        {
+            message = await db.OutboundMessages.AsNoTracking().FirstAsync(m => m.Id == message.Id, cancellationToken);
+        }
+
+        return await HandOverAsync(message, prepared.Pdf!, cancellationToken);
     }
 
     private async Task<SendResult> HandOverAsync(OutboundMessage message, byte[] pdf, CancellationToken cancellationToken)
