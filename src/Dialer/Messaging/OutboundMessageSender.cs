@@ -148,6 +148,145 @@ public sealed partial class OutboundMessageSender(
         return await ReserveAndDispatchAsync(message.Id, request.Attachments, request.Purpose, cancellationToken);
     }
 
+    /// <summary>
+    /// Sends many SMS and WhatsApp messages with the same guarantees as <see cref="SendAsync"/>, with a few commits for the
+    /// whole batch instead of several per message: the new message rows in one, every ledger reservation (compliance
+    /// checked for each) in one, the moves to Sending in one, then up to <paramref name="parallelism"/> requests on the wire
+    /// at once, and every answer recorded in one. A key already known (in doubt, sent, or another channel) goes through
+    /// <see cref="SendAsync"/> alone. Answers in the order of <paramref name="requests"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<SendResult>> SendBatchAsync(IReadOnlyList<SendRequest> requests, int parallelism, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var results = new SendResult?[requests.Count];
+        var alone = new List<int>();
+        var fresh = new List<(int Index, OutboundMessage Message)>();
+        await using (var db = createContext())
+        {
+            var keys = requests.Select(r => r.IdempotencyKey).ToList();
+            var known = await db.OutboundMessages.AsNoTracking().Where(m => keys.Contains(m.IdempotencyKey)).Select(m => m.IdempotencyKey).ToListAsync(cancellationToken);
+            for (var i = 0; i < requests.Count; i++)
+            {
+                var request = requests[i];
+                if (request.Channel is not (ContactChannel.Sms or ContactChannel.WhatsApp) || known.Contains(request.IdempotencyKey) || keys.IndexOf(request.IdempotencyKey) != i)
+                {
+                    alone.Add(i);
+                    continue;
+                }
+
+                var prepared = await PrepareAsync(db, request, cancellationToken);
+                if (prepared.Error is not null)
+                {
+                    results[i] = new SendResult(SendStatus.Failed, null, null, Error: prepared.Error);
+                    continue;
+                }
+
+                var message = new OutboundMessage { IdempotencyKey = request.IdempotencyKey, To = "", Template = "", Language = "", Body = "", CreatedAt = Now };
+                Fill(message, request, prepared);
+                db.OutboundMessages.Add(message);
+                fresh.Add((i, message));
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // Another worker inserted one of the keys a moment ago: each is asked alone, which reports the winner.
+                alone.AddRange(fresh.Select(f => f.Index));
+                fresh.Clear();
+            }
+        }
+
+        if (fresh.Count > 0)
+        {
+            await SendFreshAsync(requests, fresh, results, parallelism, alone, cancellationToken);
+        }
+
+        foreach (var i in alone.Order())
+        {
+            results[i] = await SendAsync(requests[i], cancellationToken);
+        }
+
+        return results.Select(r => r!).ToList();
+    }
+
+    private async Task SendFreshAsync(IReadOnlyList<SendRequest> requests, List<(int Index, OutboundMessage Message)> fresh, SendResult?[] results, int parallelism, List<int> alone, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<LedgerReservation> reservations;
+        try
+        {
+            // Messages obey the same rules as calls (calling hours in the debtor's zone, opt-outs, holds) and are counted.
+            reservations = await ledger.ReserveManyAsync(fresh.Select(f => new ContactRequest(f.Message.AccountId, new ContactTarget(f.Message.Channel, f.Message.To),
+                CampaignContext.Predictive, Purpose: requests[f.Index].Purpose, ScheduledContactId: f.Message.ScheduledContactId)).ToList(), cancellationToken);
+        }
+        catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
+        {
+            // A concurrent reservation on a server database (serialization failure): the rows are stored as Reserved, so each
+            // message goes through the ledger alone.
+            LogBatchFallback(logger, fresh.Count, ex.Message);
+            alone.AddRange(fresh.Select(f => f.Index));
+            return;
+        }
+
+        // Committed before any request leaves, in one transaction; only the worker whose conditional update moves a message to
+        // Sending sends it (see ReserveAndDispatchAsync).
+        var sending = await InTransactionAsync(async db =>
+        {
+            var now = Now;
+            var ready = new List<(int Index, OutboundMessage Message)>();
+            for (var k = 0; k < fresh.Count; k++)
+            {
+                var (index, message) = fresh[k];
+                var reservation = reservations[k];
+                if (!reservation.MayProceed)
+                {
+                    var refusal = Truncate(Refusal(reservation.Decision), 1000);
+                    await db.OutboundMessages.Where(m => m.Id == message.Id && Resendable.Contains(m.State)).ExecuteUpdateAsync(u => u
+                        .SetProperty(m => m.State, OutboundMessageState.Refused)
+                        .SetProperty(m => m.ErrorMessage, refusal)
+                        .SetProperty(m => m.UpdatedAt, now), cancellationToken);
+                    results[index] = new SendResult(SendStatus.Refused, message.Id, OutboundMessageState.Refused, Decision: reservation.Decision);
+                    continue;
+                }
+
+                var attemptId = reservation.AttemptId;
+                var won = await db.OutboundMessages.Where(m => m.Id == message.Id && Resendable.Contains(m.State)).ExecuteUpdateAsync(u => u
+                    .SetProperty(m => m.State, OutboundMessageState.Sending)
+                    .SetProperty(m => m.SendingAt, (Instant?)now)
+                    .SetProperty(m => m.ContactAttemptId, attemptId)
+                    .SetProperty(m => m.UpdatedAt, now), cancellationToken);
+                if (won == 0)
+                {
+                    await MessageStates.AdvanceLedgerAsync(db, attemptId!.Value, ContactOutcome.Cancelled, null, now, cancellationToken);
+                    results[index] = new SendResult(SendStatus.InDoubt, message.Id, null, Error: "another worker is sending this message");
+                    continue;
+                }
+
+                message.State = OutboundMessageState.Sending;
+                message.SendingAt = now;
+                message.ContactAttemptId = attemptId;
+                ready.Add((index, message));
+            }
+
+            return ready;
+        }, cancellationToken);
+
+        var outcomes = new TwilioOutcome[sending.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, sending.Count), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            async (k, ct) => outcomes[k] = await PostTwilioAsync(sending[k].Message, ct));
+        await InTransactionAsync(async db =>
+        {
+            for (var k = 0; k < sending.Count; k++)
+            {
+                results[sending[k].Index] = await RecordTwilioAsync(db, sending[k].Message, outcomes[k], cancellationToken);
+            }
+
+            return 0;
+        }, cancellationToken);
+    }
+
     /// <summary>Settles every message left in "sending" for longer than <see cref="TwilioOptions.ReconcileAfter"/> (after a crash or a lost answer).</summary>
     public async Task<IReadOnlyList<SendResult>> ReconcileAsync(CancellationToken cancellationToken)
     {
@@ -177,7 +316,7 @@ public sealed partial class OutboundMessageSender(
         if (message.Channel == ContactChannel.Email)
         {
             // SMTP gives no way to ask whether a message was accepted: an operator checks the mail log.
-            return await MarkUncertainAsync(message, "e-mail outcome unknown after an interruption", cancellationToken);
+            return await InTransactionAsync(db => MarkUncertainAsync(db, message, "e-mail outcome unknown after an interruption", cancellationToken), cancellationToken);
         }
 
         Lookup lookup;
@@ -195,9 +334,9 @@ public sealed partial class OutboundMessageSender(
         {
             case LookupOutcome.Found:
                 LogReconciledFound(logger, message.Id, lookup.Message!.Sid);
-                return await RecordAcceptedAsync(message.Id, lookup.Message, cancellationToken, SendStatus.AlreadySent);
+                return await InTransactionAsync(db => RecordAcceptedAsync(db, message.Id, lookup.Message!, SendStatus.AlreadySent, cancellationToken), cancellationToken);
             case LookupOutcome.Ambiguous:
-                return await MarkUncertainAsync(message, "several messages at Twilio match", cancellationToken);
+                return await InTransactionAsync(db => MarkUncertainAsync(db, message, "several messages at Twilio match", cancellationToken), cancellationToken);
             default:
                 // Twilio never created it: cancel the old ledger row and go through compliance and sending afresh. Two
                 // reconcilers may look at once (the background pass and a dispatcher asking with the same key, or two
@@ -289,6 +428,16 @@ public sealed partial class OutboundMessageSender(
 
     private async Task<SendResult> DispatchTwilioAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
+        var outcome = await PostTwilioAsync(message, cancellationToken);
+        return await InTransactionAsync(db => RecordTwilioAsync(db, message, outcome, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>What happened on the wire for one message: the created resource, or the error, and how many requests left.</summary>
+    private sealed record TwilioOutcome(TwilioMessageResource? Resource, Exception? Error, int Attempts);
+
+    /// <summary>Puts the message on the wire (with the client's retries); writes nothing, so many can run at once.</summary>
+    private async Task<TwilioOutcome> PostTwilioAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
         var whatsApp = message.Channel == ContactChannel.WhatsApp;
         var request = new TwilioSendRequest(
             TwilioAddress.For(whatsApp, message.To),
@@ -309,50 +458,66 @@ public sealed partial class OutboundMessageSender(
                     LookupOutcome.Ambiguous => throw new AmbiguousLookupException(),
                     _ => null,
                 };
-            }, () => attempts++, cancellationToken);
-            await UpdateAsync(message.Id, m => m.Attempts += attempts, cancellationToken);
-            return await RecordAcceptedAsync(message.Id, resource, cancellationToken, SendStatus.Sent);
+            }, () => Interlocked.Increment(ref attempts), cancellationToken);
+            return new TwilioOutcome(resource, null, attempts);
         }
-        catch (Exception ex) when (NothingLeft(ex))
+        catch (Exception ex) when (ex is AmbiguousLookupException or TwilioApiException or HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            // Rate limited after every attempt (429: refused before anything was made) or no connection to Twilio at all:
-            // nothing exists at the provider, so the same key may send it later.
-            await UpdateAsync(message.Id, m => m.Attempts += attempts, cancellationToken);
-            return await NotSentAsync(message, ex is TwilioApiException api ? api.Code : null, ex.Message, cancellationToken);
+            return new TwilioOutcome(null, ex, attempts);
         }
-        catch (AmbiguousLookupException)
+    }
+
+    /// <summary>Records what <see cref="PostTwilioAsync"/> found, through <paramref name="db"/> (the caller's transaction).</summary>
+    private async Task<SendResult> RecordTwilioAsync(CollectionsDbContext db, OutboundMessage message, TwilioOutcome outcome, CancellationToken cancellationToken)
+    {
+        var attempts = outcome.Attempts;
+        await db.OutboundMessages.Where(m => m.Id == message.Id).ExecuteUpdateAsync(u => u.SetProperty(m => m.Attempts, m => m.Attempts + attempts), cancellationToken);
+        switch (outcome.Error)
         {
-            await UpdateAsync(message.Id, m => m.Attempts += attempts, cancellationToken);
-            return await MarkUncertainAsync(message, "several messages at Twilio match", cancellationToken);
-        }
-        catch (TwilioApiException ex) when (ex.Kind != TwilioErrorKind.ServerError)
-        {
-            // 4xx: the request was refused and nothing was created; 429 after every attempt: refused as well.
-            var failed = await UpdateAsync(message.Id, m =>
+            case null:
+                return await RecordAcceptedAsync(db, message.Id, outcome.Resource!, SendStatus.Sent, cancellationToken);
+            case var ex when NothingLeft(ex):
+                // Rate limited after every attempt (429: refused before anything was made) or no connection to Twilio at
+                // all: nothing exists at the provider, so the same key may send it later.
+                return await NotSentAsync(db, message, ex is TwilioApiException api ? api.Code : null, ex.Message, cancellationToken);
+            case AmbiguousLookupException:
+                return await MarkUncertainAsync(db, message, "several messages at Twilio match", cancellationToken);
+            case TwilioApiException ex when ex.Kind != TwilioErrorKind.ServerError:
             {
-                m.Attempts += attempts;
-                m.State = OutboundMessageState.Failed;
-                m.ErrorCode = ex.Code;
-                m.ErrorMessage = Truncate(ex.TwilioMessage, 1000);
-                m.UpdatedAt = Now;
-            }, cancellationToken);
-            await ledger.CompleteAsync(message.ContactAttemptId!.Value, new ContactResult(ContactOutcome.Failed), cancellationToken);
-            if (ex.Kind == TwilioErrorKind.RecipientUnsubscribed)
-            {
-                await RecordCarrierOptOutAsync(failed, cancellationToken);
+                // 4xx: the request was refused and nothing was created.
+                var failed = await UpdateAsync(db, message.Id, m =>
+                {
+                    m.State = OutboundMessageState.Failed;
+                    m.ErrorCode = ex.Code;
+                    m.ErrorMessage = Truncate(ex.TwilioMessage, 1000);
+                    m.UpdatedAt = Now;
+                }, cancellationToken);
+                await MessageStates.AdvanceLedgerAsync(db, message.ContactAttemptId!.Value, ContactOutcome.Failed, null, Now, cancellationToken);
+                if (ex.Kind == TwilioErrorKind.RecipientUnsubscribed)
+                {
+                    await RecordCarrierOptOutAsync(db, failed, cancellationToken);
+                }
+
+                LogFailed(logger, message.Id, ex.Code, ex.TwilioMessage);
+                return Result(SendStatus.Failed, failed, ex.Message);
             }
 
-            LogFailed(logger, message.Id, ex.Code, ex.TwilioMessage);
-            return Result(SendStatus.Failed, failed, ex.Message);
+            default:
+                // A 5xx after the last attempt, a dropped connection or a timeout: Twilio may have the message. It stays
+                // "sending" and reconciliation decides; sending again now could deliver it twice.
+                LogInDoubt(logger, message.Id, outcome.Error.Message);
+                return new SendResult(SendStatus.InDoubt, message.Id, OutboundMessageState.Sending, Error: outcome.Error.Message, AttemptId: message.ContactAttemptId);
         }
-        catch (Exception ex) when (ex is TwilioApiException or HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            // A 5xx after the last attempt, a dropped connection or a timeout: Twilio may have the message. It stays
-            // "sending" and reconciliation decides; sending again now could deliver it twice.
-            await UpdateAsync(message.Id, m => m.Attempts += attempts, cancellationToken);
-            LogInDoubt(logger, message.Id, ex.Message);
-            return new SendResult(SendStatus.InDoubt, message.Id, OutboundMessageState.Sending, Error: ex.Message);
-        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> on one context in one transaction: one commit for all its writes.</summary>
+    private async Task<T> InTransactionAsync<T>(Func<CollectionsDbContext, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var result = await work(db);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
     }
 
     private async Task<SendResult> DispatchEmailAsync(OutboundMessage message, IReadOnlyList<EmailAttachment>? attachments, CancellationToken cancellationToken)
@@ -368,64 +533,75 @@ public sealed partial class OutboundMessageSender(
         try
         {
             var id = await email.SendAsync(mime, cancellationToken);
-            var sent = await UpdateAsync(message.Id, m =>
+            return await InTransactionAsync(async db =>
             {
-                m.Attempts++;
-                m.ProviderId = id;
-                m.State = OutboundMessageState.Sent;
-                m.UpdatedAt = Now;
+                var sent = await UpdateAsync(db, message.Id, m =>
+                {
+                    m.Attempts++;
+                    m.ProviderId = id;
+                    m.State = OutboundMessageState.Sent;
+                    m.UpdatedAt = Now;
+                }, cancellationToken);
+                await MessageStates.AdvanceLedgerAsync(db, message.ContactAttemptId!.Value, ContactOutcome.Sent, id, Now, cancellationToken);
+                return Result(SendStatus.Sent, sent);
             }, cancellationToken);
-            await ledger.CompleteAsync(message.ContactAttemptId!.Value, new ContactResult(ContactOutcome.Sent, ExternalId: id), cancellationToken);
-            return Result(SendStatus.Sent, sent);
         }
         catch (MailKit.Net.Smtp.SmtpCommandException ex) when ((int)ex.StatusCode >= 500)
         {
-            var failed = await UpdateAsync(message.Id, m =>
+            return await InTransactionAsync(async db =>
             {
-                m.Attempts++;
-                m.State = OutboundMessageState.Failed;
-                m.ErrorCode = (int)ex.StatusCode;
-                m.ErrorMessage = Truncate(ex.Message, 1000);
+                var failed = await UpdateAsync(db, message.Id, m =>
+                {
+                    m.Attempts++;
+                    m.State = OutboundMessageState.Failed;
+                    m.ErrorCode = (int)ex.StatusCode;
+                    m.ErrorMessage = Truncate(ex.Message, 1000);
+                    m.UpdatedAt = Now;
+                }, cancellationToken);
+                await MessageStates.AdvanceLedgerAsync(db, message.ContactAttemptId!.Value, ContactOutcome.Failed, null, Now, cancellationToken);
+                return Result(SendStatus.Failed, failed, ex.Message);
             }, cancellationToken);
-            await ledger.CompleteAsync(message.ContactAttemptId!.Value, new ContactResult(ContactOutcome.Failed), cancellationToken);
-            return Result(SendStatus.Failed, failed, ex.Message);
         }
         catch (SmtpNotSentException ex)
         {
             // The server refused the message with a transient reply (RFC 5321 4.2.1: 4yz) or could not be reached: it
             // took nothing, so the same key may send it later.
-            await UpdateAsync(message.Id, m => m.Attempts++, cancellationToken);
-            return await NotSentAsync(message, ex.StatusCode, ex.Message, cancellationToken);
+            return await InTransactionAsync(async db =>
+            {
+                await UpdateAsync(db, message.Id, m => m.Attempts++, cancellationToken);
+                return await NotSentAsync(db, message, ex.StatusCode, ex.Message, cancellationToken);
+            }, cancellationToken);
         }
         catch (Exception ex) when (ex is MailKit.ProtocolException or MailKit.Net.Smtp.SmtpCommandException or System.Net.Sockets.SocketException or IOException)
         {
-            await UpdateAsync(message.Id, m => m.Attempts++, cancellationToken);
+            await using (var db = createContext())
+            {
+                await UpdateAsync(db, message.Id, m => m.Attempts++, cancellationToken);
+            }
+
             LogInDoubt(logger, message.Id, ex.Message);
             return new SendResult(SendStatus.InDoubt, message.Id, OutboundMessageState.Sending, Error: ex.Message);
         }
     }
 
-    private async Task<SendResult> RecordAcceptedAsync(OutboundMessageId id, TwilioMessageResource resource, CancellationToken cancellationToken, SendStatus status)
+    private async Task<SendResult> RecordAcceptedAsync(CollectionsDbContext db, OutboundMessageId id, TwilioMessageResource resource, SendStatus status, CancellationToken cancellationToken)
     {
         var state = MessageStates.FromTwilio(resource.Status) ?? OutboundMessageState.Accepted;
-        await using (var db = createContext())
-        {
-            // A status callback may already have moved the message on (or adopted the SID): both writes only go forward.
-            await db.OutboundMessages.Where(m => m.Id == id && m.ProviderId == null)
-                .ExecuteUpdateAsync(u => u.SetProperty(m => m.ProviderId, resource.Sid), cancellationToken);
-            await MessageStates.AdvanceAsync(db, id, state, resource.Sid, resource.ErrorCode, Now, cancellationToken);
-            var message = await db.OutboundMessages.AsNoTracking().FirstAsync(m => m.Id == id, cancellationToken);
-            await MessageStates.AdvanceLedgerAsync(db, message.ContactAttemptId!.Value, MessageStates.LedgerOutcome(message.State), resource.Sid, Now, cancellationToken);
-            return Result(status, message);
-        }
+        // A status callback may already have moved the message on (or adopted the SID): both writes only go forward.
+        await db.OutboundMessages.Where(m => m.Id == id && m.ProviderId == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.ProviderId, resource.Sid), cancellationToken);
+        await MessageStates.AdvanceAsync(db, id, state, resource.Sid, resource.ErrorCode, Now, cancellationToken);
+        var message = await db.OutboundMessages.AsNoTracking().FirstAsync(m => m.Id == id, cancellationToken);
+        await MessageStates.AdvanceLedgerAsync(db, message.ContactAttemptId!.Value, MessageStates.LedgerOutcome(message.State), resource.Sid, Now, cancellationToken);
+        return Result(status, message);
     }
 
-    private async Task<SendResult> NotSentAsync(OutboundMessage message, int? code, string error, CancellationToken cancellationToken)
+    private async Task<SendResult> NotSentAsync(CollectionsDbContext db, OutboundMessage message, int? code, string error, CancellationToken cancellationToken)
     {
         // The pending ledger row stood for a contact that never left: it is cancelled, as reconciliation does for a
         // message Twilio never created, so it counts toward no limit.
-        await ledger.CompleteAsync(message.ContactAttemptId!.Value, new ContactResult(ContactOutcome.Cancelled), cancellationToken);
-        var retrying = await UpdateAsync(message.Id, m =>
+        await MessageStates.AdvanceLedgerAsync(db, message.ContactAttemptId!.Value, ContactOutcome.Cancelled, null, Now, cancellationToken);
+        var retrying = await UpdateAsync(db, message.Id, m =>
         {
             m.State = OutboundMessageState.Retrying;
             m.ErrorCode = code;
@@ -449,9 +625,9 @@ public sealed partial class OutboundMessageSender(
     private static string Refusal(ComplianceDecision decision) =>
         "refused: " + string.Join("; ", decision.Rules.Where(r => r.Verdict == RuleVerdict.Refused).Select(r => $"{r.Rule}: {r.Reason}"));
 
-    private async Task<SendResult> MarkUncertainAsync(OutboundMessage message, string reason, CancellationToken cancellationToken)
+    private async Task<SendResult> MarkUncertainAsync(CollectionsDbContext db, OutboundMessage message, string reason, CancellationToken cancellationToken)
     {
-        var updated = await UpdateAsync(message.Id, m =>
+        var updated = await UpdateAsync(db, message.Id, m =>
         {
             m.State = OutboundMessageState.Uncertain;
             m.ErrorMessage = reason;
@@ -490,9 +666,8 @@ public sealed partial class OutboundMessageSender(
     }
 
     /// <summary>Twilio refuses numbers that texted STOP to our sender (error 21610): that is the debtor's opt-out, recorded as ours too.</summary>
-    private async Task RecordCarrierOptOutAsync(OutboundMessage message, CancellationToken cancellationToken)
+    private async Task RecordCarrierOptOutAsync(CollectionsDbContext db, OutboundMessage message, CancellationToken cancellationToken)
     {
-        await using var db = createContext();
         var exists = await db.OptOuts.AnyAsync(o => o.DebtorId == message.DebtorId && o.Channel == message.Channel && o.Address == message.To && o.RevokedAt == null, cancellationToken);
         if (!exists)
         {
@@ -597,9 +772,8 @@ public sealed partial class OutboundMessageSender(
         return await db.OutboundMessages.AsNoTracking().FirstAsync(m => m.Id == id, cancellationToken);
     }
 
-    private async Task<OutboundMessage> UpdateAsync(OutboundMessageId id, Action<OutboundMessage> change, CancellationToken cancellationToken)
+    private static async Task<OutboundMessage> UpdateAsync(CollectionsDbContext db, OutboundMessageId id, Action<OutboundMessage> change, CancellationToken cancellationToken)
     {
-        await using var db = createContext();
         var message = await db.OutboundMessages.FirstAsync(m => m.Id == id, cancellationToken);
         change(message);
         await db.SaveChangesAsync(cancellationToken);
@@ -642,6 +816,9 @@ public sealed partial class OutboundMessageSender(
 
     [LoggerMessage(EventId = 5157, Level = LogLevel.Warning, Message = "Reconciliation of message {MessageId} could not reach Twilio: {Error}")]
     private static partial void LogReconcileFailed(ILogger logger, OutboundMessageId messageId, string error);
+
+    [LoggerMessage(EventId = 5159, Level = LogLevel.Warning, Message = "Batch of {Count} messages could not be reserved together ({Error}); reserving each alone")]
+    private static partial void LogBatchFallback(ILogger logger, int count, string error);
 
     [LoggerMessage(EventId = 5158, Level = LogLevel.Warning, Message = "Message {MessageId} not sent (transient, nothing left): {Error}")]
     private static partial void LogNotSent(ILogger logger, OutboundMessageId messageId, string error);

@@ -34,16 +34,18 @@ public static class DispatchBenchmark
 {
     public static async Task RunAsync(int messages, int baselineMessages)
     {
-        var folder = Directory.CreateTempSubdirectory("collections-dispatch-bench").FullName;
+        var folder = Environment.GetEnvironmentVariable("COLLECTIONS_BENCH_DIR") is { Length: > 0 } root ? Directory.CreateDirectory(Path.Combine(root, $"dispatch-{Guid.NewGuid():N}")).FullName : Directory.CreateTempSubdirectory("collections-dispatch-bench").FullName;
         try
         {
             Console.WriteLine($"load average before: {LoadAverage()}");
-            var configurations = new (string Name, int Count, int Batch, int Parallel)[]
-            {
-                ("dispatcher: batches of 64, 8 sends in flight", messages, 64, 8),
-                ("dispatcher: batches of 64, 1 send in flight", messages, 64, 1),
-                ("baseline: claim one, send it, claim the next", baselineMessages, 1, 1),
-            };
+            // The dispatcher as shipped (batches of 64, 8 requests on the wire), the same with one request at a time, and the
+            // baseline; COLLECTIONS_DISPATCH_PARALLEL="1,2,4" measures other numbers of requests in flight.
+            var parallels = (Environment.GetEnvironmentVariable("COLLECTIONS_DISPATCH_PARALLEL") ?? "8,1").Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture));
+            var configurations = parallels.Select(p => ($"dispatcher: batches of 64, {p} request{(p == 1 ? "" : "s")} on the wire", messages, 64, p))
+                .Append(("baseline: claim one, send it, claim the next", baselineMessages, 1, 1))
+                .ToList();
+            // Warm-up, not reported: JIT and tiered compilation would otherwise be charged to whichever run comes first.
+            await MeasureAsync(Path.Combine(folder, "warm-up.db"), Path.Combine(folder, "warm-up"), 200, 64, 4);
             var results = new List<(string Name, int Count, double Seconds)>();
             foreach (var (name, count, batch, parallel) in configurations)
             {

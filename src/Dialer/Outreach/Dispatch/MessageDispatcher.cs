@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Collections.Dialer.Messaging;
 using Collections.Dialer.Messaging.Twilio;
 using Collections.Dialer.Outreach.Letters;
@@ -49,6 +50,9 @@ public sealed partial class MessageDispatcher(
     private Instant Now => Instant.FromDateTimeOffset(time.GetUtcNow());
 
     /// <summary>Claims one batch of due entries and carries each out; returns how many were claimed.</summary>
+    /// <remarks>SMS and WhatsApp entries of the batch go to <see cref="OutboundMessageSender.SendBatchAsync"/> together (a
+    /// few commits for the batch, <see cref="DispatchOptions.Parallelism"/> requests on the wire); e-mails and letters one by
+    /// one, <see cref="DispatchOptions.Parallelism"/> at a time. The entries that ended are settled in one transaction.</remarks>
     public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken)
     {
         var batch = await queue.ClaimAsync(Filter, settings.BatchSize, Node, Duration.FromTimeSpan(settings.Lease), cancellationToken);
@@ -57,66 +61,115 @@ public sealed partial class MessageDispatcher(
             return 0;
         }
 
-        await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism, CancellationToken = cancellationToken },
-            async (entry, ct) => await CarryOutAsync(entry, ct));
+        var settled = new ConcurrentQueue<Settlement>();
+        var texts = new List<ScheduledContact>();
+        var others = new List<ScheduledContact>();
+        foreach (var entry in batch)
+        {
+            if (string.IsNullOrWhiteSpace(TemplateOf(entry)))
+            {
+                settled.Enqueue(new Settlement(entry.Id, ScheduledContactStatus.Failed, "failed: the entry names neither a template nor a script stage"));
+            }
+            else if (entry.Channel is ContactChannel.Sms or ContactChannel.WhatsApp)
+            {
+                texts.Add(entry);
+            }
+            else
+            {
+                others.Add(entry);
+            }
+        }
+
+        if (texts.Count > 0)
+        {
+            IReadOnlyList<SendResult>? results = null;
+            try
+            {
+                results = await messages.SendBatchAsync(
+                    [.. texts.Select(e => new SendRequest(KeyFor(e.Id), e.AccountId, e.Channel, TemplateOf(e)!, Purpose: e.Purpose, ScheduledContactId: e.Id))],
+                    settings.Parallelism, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The database failed mid-batch: every entry goes back and is asked again with its key, which never sends twice.
+                foreach (var entry in texts)
+                {
+                    await ErrorAsync(entry, ex, cancellationToken);
+                }
+            }
+
+            for (var i = 0; results is not null && i < texts.Count; i++)
+            {
+                await ApplyAsync(texts[i], results[i], settled, cancellationToken);
+            }
+        }
+
+        await Parallel.ForEachAsync(others, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism, CancellationToken = cancellationToken },
+            async (entry, ct) => await CarryOutAsync(entry, settled, ct));
+        foreach (var id in await queue.SettleManyAsync([.. settled], Node, cancellationToken))
+        {
+            LogLeaseLost(logger, id);
+        }
+
         return batch.Count;
-    }
-
-    /// <summary>Sends one claimed entry and settles it.</summary>
-    internal async Task CarryOutAsync(ScheduledContact entry, CancellationToken cancellationToken)
-    {
-        var template = entry.Template ?? entry.ScriptStage;
-        if (string.IsNullOrWhiteSpace(template))
-        {
-            await SettleAsync(entry, ScheduledContactStatus.Failed, "failed: the entry names neither a template nor a script stage", null, cancellationToken);
-            return;
-        }
-
-        var key = KeyFor(entry.Id);
-        SendResult result;
-        try
-        {
-            result = entry.Channel == ContactChannel.Letter
-                ? await letters.SendAsync(new LetterRequest(key, entry.AccountId, template, entry.Purpose, entry.Id), cancellationToken)
-                : await messages.SendAsync(new SendRequest(key, entry.AccountId, entry.Channel, template, Purpose: entry.Purpose, ScheduledContactId: entry.Id), cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // The database or a provider failed in a way the senders do not classify: the entry goes back to the queue and is
-            // asked again with the same key, which never sends twice.
-            LogError(logger, entry.Id, ex);
-            await queue.RetryAsync(entry.Id, Now + Backoff(entry.Attempts), $"error: {ex.GetType().Name}: {ex.Message}", cancellationToken);
-            return;
-        }
-
-        await ApplyAsync(entry, result, cancellationToken);
     }
 
     /// <summary>The idempotency key of an entry's message or letter: one per entry, the same after any restart.</summary>
     public static string KeyFor(Guid entryId) => $"contact:{entryId}";
 
-    private async Task ApplyAsync(ScheduledContact entry, SendResult result, CancellationToken ct)
+    private static string? TemplateOf(ScheduledContact entry) => entry.Template ?? entry.ScriptStage;
+
+    /// <summary>Sends one claimed e-mail or letter entry.</summary>
+    private async Task CarryOutAsync(ScheduledContact entry, ConcurrentQueue<Settlement> settled, CancellationToken cancellationToken)
     {
+        var key = KeyFor(entry.Id);
+        SendResult result;
+        try
+        {
+            result = entry.Channel == ContactChannel.Letter
+                ? await letters.SendAsync(new LetterRequest(key, entry.AccountId, TemplateOf(entry)!, entry.Purpose, entry.Id), cancellationToken)
+                : await messages.SendAsync(new SendRequest(key, entry.AccountId, entry.Channel, TemplateOf(entry)!, Purpose: entry.Purpose, ScheduledContactId: entry.Id), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            await ErrorAsync(entry, ex, cancellationToken);
+            return;
+        }
+
+        await ApplyAsync(entry, result, settled, cancellationToken);
+    }
+
+    /// <summary>The database or a provider failed in a way the senders do not classify: the entry goes back to the queue and is
+    /// asked again with the same key, which never sends twice.</summary>
+    private async Task ErrorAsync(ScheduledContact entry, Exception ex, CancellationToken ct)
+    {
+        LogError(logger, entry.Id, ex);
+        await queue.RetryAsync(entry.Id, Now + Backoff(entry.Attempts), $"error: {ex.GetType().Name}: {ex.Message}", ct);
+    }
+
+    private async Task ApplyAsync(ScheduledContact entry, SendResult result, ConcurrentQueue<Settlement> settled, CancellationToken ct)
+    {
+        void Settle(ScheduledContactStatus status, string outcome) => settled.Enqueue(new Settlement(entry.Id, status, outcome, result.AttemptId, result.MessageId));
         switch (result.Status)
         {
             case SendStatus.Sent:
             case SendStatus.AlreadySent when result.State is OutboundMessageState.Accepted or OutboundMessageState.Sent or OutboundMessageState.Delivered:
-                await SettleAsync(entry, ScheduledContactStatus.Done, $"sent: {result.ProviderId}", result, ct);
+                Settle(ScheduledContactStatus.Done, $"sent: {result.ProviderId}");
                 break;
             case SendStatus.AlreadySent when result.State is OutboundMessageState.Sending:
                 await KeepInDoubtAsync(entry, result, ct);
                 break;
             case SendStatus.AlreadySent:
-                await SettleAsync(entry, ScheduledContactStatus.Failed, $"failed: the message is {result.State}", result, ct);
+                Settle(ScheduledContactStatus.Failed, $"failed: the message is {result.State}");
                 break;
             case SendStatus.Refused:
-                await RefusedAsync(entry, result.Decision!, ct);
+                await RefusedAsync(entry, result.Decision!, settled, ct);
                 break;
             case SendStatus.InDoubt:
                 await KeepInDoubtAsync(entry, result, ct);
                 break;
             case SendStatus.Uncertain:
-                await SettleAsync(entry, ScheduledContactStatus.Failed, $"uncertain: {result.Error}; an operator checks the provider's records", result, ct);
+                Settle(ScheduledContactStatus.Failed, $"uncertain: {result.Error}; an operator checks the provider's records");
                 break;
             case SendStatus.NotSent:
                 if (result.AttemptId is { } attempt)
@@ -127,7 +180,7 @@ public sealed partial class MessageDispatcher(
                 var attempts = entry.Attempts + 1;
                 if (attempts >= settings.MaxAttempts)
                 {
-                    await SettleAsync(entry, ScheduledContactStatus.Failed, $"failed after {attempts} attempts: {result.Error}", result, ct);
+                    Settle(ScheduledContactStatus.Failed, $"failed after {attempts} attempts: {result.Error}");
                 }
                 else
                 {
@@ -138,12 +191,12 @@ public sealed partial class MessageDispatcher(
 
                 break;
             default:
-                await SettleAsync(entry, ScheduledContactStatus.Failed, $"failed: {result.Error}", result, ct);
+                Settle(ScheduledContactStatus.Failed, $"failed: {result.Error}");
                 break;
         }
     }
 
-    private async Task RefusedAsync(ScheduledContact entry, ComplianceDecision decision, CancellationToken ct)
+    private async Task RefusedAsync(ScheduledContact entry, ComplianceDecision decision, ConcurrentQueue<Settlement> settled, CancellationToken ct)
     {
         var rules = string.Join("; ", decision.Rules.Where(r => r.Verdict == RuleVerdict.Refused).Select(r => $"{r.Rule}: {r.Reason}"));
         if (decision.NextAllowedAt is { } next)
@@ -158,7 +211,7 @@ public sealed partial class MessageDispatcher(
 
         // No instant will allow it (an opt-out of the channel, a cease-communication request, no rule pack): the contact is
         // cancelled rather than retried for ever; the workflow's next step goes on by its own rules.
-        await SettleAsync(entry, ScheduledContactStatus.Cancelled, $"cancelled: refused for good: {rules}", null, ct);
+        settled.Enqueue(new Settlement(entry.Id, ScheduledContactStatus.Cancelled, $"cancelled: refused for good: {rules}"));
     }
 
     private async Task KeepInDoubtAsync(ScheduledContact entry, SendResult result, CancellationToken ct)
@@ -167,14 +220,6 @@ public sealed partial class MessageDispatcher(
         var until = Now + Duration.FromTimeSpan(twilio.Value.ReconcileAfter) + Duration.FromSeconds(30);
         LogInDoubt(logger, entry.Id, until.ToString());
         await queue.KeepTakenAsync(entry.Id, Node, until, $"in doubt: {result.Error ?? "awaiting the provider's records"}", result.AttemptId, result.MessageId, ct);
-    }
-
-    private async Task SettleAsync(ScheduledContact entry, ScheduledContactStatus status, string outcome, SendResult? result, CancellationToken ct)
-    {
-        if (!await queue.SettleAsync(entry.Id, Node, status, outcome, result?.AttemptId, result?.MessageId, ct))
-        {
-            LogLeaseLost(logger, entry.Id, status, outcome);
-        }
     }
 
     /// <summary>RetryBackoff x 2^(attempts-1), capped by MaxRetryBackoff.</summary>
@@ -211,6 +256,6 @@ public sealed partial class MessageDispatcher(
     [LoggerMessage(EventId = 5194, Level = LogLevel.Error, Message = "Queued contact {Id} could not be carried out; queued again")]
     private static partial void LogError(ILogger logger, Guid id, Exception exception);
 
-    [LoggerMessage(EventId = 5195, Level = LogLevel.Warning, Message = "Queued contact {Id} was no longer ours when it ended {Status}: {Outcome}")]
-    private static partial void LogLeaseLost(ILogger logger, Guid id, ScheduledContactStatus status, string outcome);
+    [LoggerMessage(EventId = 5195, Level = LogLevel.Warning, Message = "Queued contact {Id} was no longer ours when its attempt ended (its lease ran out)")]
+    private static partial void LogLeaseLost(ILogger logger, Guid id);
 }

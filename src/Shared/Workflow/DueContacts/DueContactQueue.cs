@@ -6,6 +6,11 @@ using NodaTime;
 
 namespace Collections.Shared.Workflow.DueContacts;
 
+/// <summary>How one attempt of a claimed entry ended (<see cref="DueContactQueue.SettleManyAsync"/>).</summary>
+/// <param name="Attempt">The attempt's ledger row, counted on the entry once.</param>
+/// <param name="Message">The message or letter that carried it out.</param>
+public sealed record Settlement(Guid Id, ScheduledContactStatus Status, string Outcome, ContactAttemptId? Attempt = null, OutboundMessageId? Message = null);
+
 /// <summary>Which queue entries a reader works: the channels it carries and, for dialers, the campaign queues it serves.</summary>
 /// <param name="Channels">Channels the reader carries (calls for a dialer; SMS, WhatsApp, e-mail and letters for the dispatcher).</param>
 /// <param name="Campaigns">Queue keys (scheduled_contacts.campaign) served; null for every queue.</param>
@@ -207,31 +212,51 @@ public sealed partial class DueContactQueue(Func<CollectionsDbContext> createCon
     /// re-report of the same row, after a restart, does not count again) and the message or letter is linked. False when the
     /// entry is no longer this node's (its lease ran out and another node took it).
     /// </summary>
-    public async Task<bool> SettleAsync(Guid id, string node, ScheduledContactStatus status, string outcome, ContactAttemptId? attempt, OutboundMessageId? message, CancellationToken ct)
+    public async Task<bool> SettleAsync(Guid id, string node, ScheduledContactStatus status, string outcome, ContactAttemptId? attempt, OutboundMessageId? message, CancellationToken ct) =>
+        (await SettleManyAsync([new Settlement(id, status, outcome, attempt, message)], node, ct)).Count == 0;
+
+    /// <summary><see cref="SettleAsync"/> for many entries in one transaction (one commit); returns the ids that were no longer this node's.</summary>
+    public async Task<IReadOnlyList<Guid>> SettleManyAsync(IReadOnlyList<Settlement> settlements, string node, CancellationToken ct)
     {
-        if (status is not (ScheduledContactStatus.Done or ScheduledContactStatus.Failed or ScheduledContactStatus.Cancelled))
+        ArgumentNullException.ThrowIfNull(settlements);
+        if (settlements.Count == 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(status), status, "An attempt settles an entry as Done, Failed or Cancelled.");
+            return [];
         }
 
         var now = Now;
         var closedAt = (Instant?)now;
-        var text = Truncate(outcome);
+        var lost = new List<Guid>();
         await using var db = createContext();
-        var changed = await db.ScheduledContacts
-            .Where(c => c.Id == id && c.Status == ScheduledContactStatus.Taken && c.ClaimedBy == node)
-            .ExecuteUpdateAsync(s => Attempt(s, attempt, message, now)
-                .SetProperty(c => c.Status, status)
-                .SetProperty(c => c.ClosedAt, closedAt)
-                .SetProperty(c => c.Outcome, text)
-                .SetProperty(c => c.ClaimedBy, (string?)null)
-                .SetProperty(c => c.ClaimedUntil, (Instant?)null), ct) > 0;
-        if (changed)
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        foreach (var (id, status, outcome, attempt, message) in settlements)
         {
-            LogClosed(logger, id, status, text);
+            if (status is not (ScheduledContactStatus.Done or ScheduledContactStatus.Failed or ScheduledContactStatus.Cancelled))
+            {
+                throw new ArgumentOutOfRangeException(nameof(settlements), status, "An attempt settles an entry as Done, Failed or Cancelled.");
+            }
+
+            var text = Truncate(outcome);
+            var changed = await db.ScheduledContacts
+                .Where(c => c.Id == id && c.Status == ScheduledContactStatus.Taken && c.ClaimedBy == node)
+                .ExecuteUpdateAsync(s => Attempt(s, attempt, message, now)
+                    .SetProperty(c => c.Status, status)
+                    .SetProperty(c => c.ClosedAt, closedAt)
+                    .SetProperty(c => c.Outcome, text)
+                    .SetProperty(c => c.ClaimedBy, (string?)null)
+                    .SetProperty(c => c.ClaimedUntil, (Instant?)null), ct) > 0;
+            if (changed)
+            {
+                LogClosed(logger, id, status, text);
+            }
+            else
+            {
+                lost.Add(id);
+            }
         }
 
-        return changed;
+        await transaction.CommitAsync(ct);
+        return lost;
     }
 
     /// <summary>
