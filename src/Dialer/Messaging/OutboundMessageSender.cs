@@ -161,6 +161,7 @@ public sealed partial class OutboundMessageSender(
         var results = new SendResult?[requests.Count];
         var alone = new List<int>();
         var fresh = new List<(int Index, OutboundMessage Message)>();
+        var batch = new List<int>();
         await using (var db = createContext())
         {
             var keys = requests.Select(r => r.IdempotencyKey).ToList();
@@ -174,7 +175,13 @@ public sealed partial class OutboundMessageSender(
                     continue;
                 }
 
-                var prepared = await PrepareAsync(db, request, cancellationToken);
+                batch.Add(i);
+            }
+
+            var preparedAll = await PrepareAllAsync(db, [.. batch.Select(i => requests[i])], cancellationToken);
+            for (var b = 0; b < batch.Count; b++)
+            {
+                var (i, request, prepared) = (batch[b], requests[batch[b]], preparedAll[b]);
                 if (prepared.Error is not null)
                 {
                     results[i] = new SendResult(SendStatus.Failed, null, null, Error: prepared.Error);
@@ -676,26 +683,39 @@ public sealed partial class OutboundMessageSender(
         }
     }
 
-    private async Task<Prepared> PrepareAsync(CollectionsDbContext db, SendRequest request, CancellationToken cancellationToken)
+    private async Task<Prepared> PrepareAsync(CollectionsDbContext db, SendRequest request, CancellationToken cancellationToken) =>
+        (await PrepareAllAsync(db, [request], cancellationToken))[0];
+
+    /// <summary>Renders each request's message from the account's rows, read for all requests at once (a few queries for the
+    /// whole batch, not a few per message).</summary>
+    private async Task<IReadOnlyList<Prepared>> PrepareAllAsync(CollectionsDbContext db, IReadOnlyList<SendRequest> requests, CancellationToken cancellationToken)
     {
-        var account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == request.AccountId, cancellationToken);
-        if (account is null)
-        {
-            return Prepared.Fail($"account {request.AccountId} does not exist");
-        }
+        var accountIds = requests.Select(r => r.AccountId).Distinct().ToList();
+        var accounts = await db.Accounts.AsNoTracking().Where(a => accountIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, cancellationToken);
+        var debtorIds = accounts.Values.Select(a => a.DebtorId).Distinct().ToList();
+        var creditorIds = accounts.Values.Select(a => a.CreditorId).Distinct().ToList();
+        var debtors = await db.Debtors.AsNoTracking().Include(d => d.Phones).Include(d => d.Addresses).AsSplitQuery()
+            .Where(d => debtorIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, cancellationToken);
+        var creditors = await db.Creditors.AsNoTracking().Where(c => creditorIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+        var plans = (await db.InstalmentPlans.AsNoTracking().Include(p => p.Instalments)
+                .Where(p => accountIds.Contains(p.AccountId) && p.Status == InstalmentPlanStatus.Active)
+                .ToListAsync(cancellationToken))
+            .GroupBy(p => p.AccountId).ToDictionary(g => g.Key, g => g.MaxBy(p => p.CreatedAt)!);
+        var settlements = (await db.SettlementOffers.AsNoTracking()
+                .Where(o => accountIds.Contains(o.AccountId) && (o.Status == Collections.Shared.Workflow.SettlementStatus.Agreed || o.Status == Collections.Shared.Workflow.SettlementStatus.Approved))
+                .ToListAsync(cancellationToken))
+            .GroupBy(o => o.AccountId).ToDictionary(g => g.Key, g => g.MaxBy(o => o.CreatedAt)!);
+        var whatsAppNumbers = requests.Any(r => r.Channel == ContactChannel.WhatsApp)
+            ? await WhatsAppSessionsOpenAsync(db, [.. debtors.Values.SelectMany(d => d.Phones).Select(p => p.E164)], cancellationToken)
+            : new HashSet<string>();
+        return requests.Select(request => accounts.TryGetValue(request.AccountId, out var account)
+            ? Prepare(request, account, debtors[account.DebtorId], creditors[account.CreditorId], plans.GetValueOrDefault(account.Id), settlements.GetValueOrDefault(account.Id), whatsAppNumbers)
+            : Prepared.Fail($"account {request.AccountId} does not exist")).ToList();
+    }
 
-        var debtor = await db.Debtors.AsNoTracking().Include(d => d.Phones).Include(d => d.Addresses).FirstAsync(d => d.Id == account.DebtorId, cancellationToken);
-        var creditor = await db.Creditors.AsNoTracking().FirstAsync(c => c.Id == account.CreditorId, cancellationToken);
-        var plan = await db.InstalmentPlans.AsNoTracking().Include(p => p.Instalments)
-            .Where(p => p.AccountId == account.Id && p.Status == InstalmentPlanStatus.Active)
-            .OrderByDescending(p => p.CreatedAt)
-            .FirstOrDefaultAsync(cancellationToken);
+    private Prepared Prepare(SendRequest request, Account account, Debtor debtor, Creditor creditor, InstalmentPlan? plan, Collections.Shared.Workflow.SettlementOffer? settlement, IReadOnlySet<string> whatsAppSessions)
+    {
         var nextInstalment = plan?.Instalments.Where(i => i.Status is InstalmentStatus.Due or InstalmentStatus.PartlyPaid).OrderBy(i => i.DueDate).FirstOrDefault();
-        var settlement = await db.SettlementOffers.AsNoTracking()
-            .Where(o => o.AccountId == account.Id && (o.Status == Collections.Shared.Workflow.SettlementStatus.Agreed || o.Status == Collections.Shared.Workflow.SettlementStatus.Approved))
-            .OrderByDescending(o => o.CreatedAt)
-            .FirstOrDefaultAsync(cancellationToken);
-
         var phone = debtor.Phones.Where(p => p.Kind is PhoneKind.Mobile or PhoneKind.Unknown).OrderBy(p => p.Priority).FirstOrDefault();
         var settings = twilioOptions.Value;
         var (to, from) = request.Channel switch
@@ -728,7 +748,7 @@ public sealed partial class OutboundMessageSender(
             var rendered = request.Channel switch
             {
                 ContactChannel.Sms => templates.RenderSms(request.Stage, debtor.PreferredLanguage, values),
-                ContactChannel.WhatsApp => templates.RenderWhatsApp(request.Stage, debtor.PreferredLanguage, values, await WhatsAppSessionOpenAsync(db, to, cancellationToken)),
+                ContactChannel.WhatsApp => templates.RenderWhatsApp(request.Stage, debtor.PreferredLanguage, values, whatsAppSessions.Contains(to)),
                 _ => templates.RenderEmail(request.Stage, debtor.PreferredLanguage, values),
             };
             return new Prepared(account, to, from, rendered, null);
@@ -739,11 +759,15 @@ public sealed partial class OutboundMessageSender(
         }
     }
 
-    /// <summary>WhatsApp's customer service window: free-form messages only within 24 hours of the user's last message.</summary>
-    private async Task<bool> WhatsAppSessionOpenAsync(CollectionsDbContext db, string number, CancellationToken cancellationToken)
+    /// <summary>WhatsApp's customer service window: free-form messages only within 24 hours of the user's last message.
+    /// Returns which of <paramref name="numbers"/> wrote to us within the window.</summary>
+    private async Task<IReadOnlySet<string>> WhatsAppSessionsOpenAsync(CollectionsDbContext db, IReadOnlyList<string> numbers, CancellationToken cancellationToken)
     {
         var since = Now - Duration.FromHours(24);
-        return await db.InboundMessages.AnyAsync(m => m.Channel == ContactChannel.WhatsApp && m.From == number && m.ReceivedAt >= since, cancellationToken);
+        var open = await db.InboundMessages.AsNoTracking()
+            .Where(m => m.Channel == ContactChannel.WhatsApp && numbers.Contains(m.From) && m.ReceivedAt >= since)
+            .Select(m => m.From).Distinct().ToListAsync(cancellationToken);
+        return open.ToHashSet(StringComparer.Ordinal);
     }
 
     private void Fill(OutboundMessage message, SendRequest request, Prepared prepared)

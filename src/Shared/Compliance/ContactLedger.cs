@@ -127,10 +127,13 @@ public sealed partial class ContactLedger(ComplianceEngine engine, Func<Collecti
         db.ContactAttempts.AddRange(rows);
         await db.SaveChangesAsync(cancellationToken);
 
+        // Read once for the batch, after the rows went in: each request sees the others' pending rows, less the refused ones.
+        var subjects = await ComplianceSnapshotLoader.LoadManyAsync(db, accountIds, now, cancellationToken);
+        var removed = new HashSet<ContactAttemptId>();
         var results = new List<LedgerReservation>(requests.Count);
         for (var i = 0; i < requests.Count; i++)
         {
-            var subject = await ComplianceSnapshotLoader.LoadAsync(db, requests[i].AccountId, now, cancellationToken)
+            var subject = subjects.GetValueOrDefault(requests[i].AccountId)
                 ?? throw new InvalidOperationException($"Account {requests[i].AccountId} vanished inside its own transaction.");
             var others = new ComplianceSubject
             {
@@ -138,7 +141,7 @@ public sealed partial class ContactLedger(ComplianceEngine engine, Func<Collecti
                 Debtor = subject.Debtor,
                 OptOuts = subject.OptOuts,
                 Holds = subject.Holds,
-                Ledger = subject.Ledger.Where(a => a.Id != rows[i].Id).ToList(),
+                Ledger = subject.Ledger.Where(a => a.Id != rows[i].Id && !removed.Contains(a.Id)).ToList(),
             };
             var decision = engine.Evaluate(others, requests[i].Target, requests[i].Campaign, now);
             if (decision.Allowed)
@@ -148,12 +151,13 @@ public sealed partial class ContactLedger(ComplianceEngine engine, Func<Collecti
             }
 
             db.ContactAttempts.Remove(rows[i]);
-            await db.SaveChangesAsync(cancellationToken);
+            removed.Add(rows[i].Id);
             var refusedBy = string.Join(",", decision.Rules.Where(r => r.Verdict == RuleVerdict.Refused).Select(r => r.Rule));
             LogRefused(logger, requests[i].AccountId, requests[i].Target.Channel, Mask(requests[i].Target.Address), refusedBy);
             results.Add(new LedgerReservation(null, decision));
         }
 
+        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         foreach (var (request, result) in requests.Zip(results).Where(p => p.Second.MayProceed))
         {

@@ -47,9 +47,9 @@ public static class DispatchBenchmark
             // Warm-up, not reported: JIT and tiered compilation would otherwise be charged to whichever run comes first.
             await MeasureAsync(Path.Combine(folder, "warm-up.db"), Path.Combine(folder, "warm-up"), 200, 64, 4);
             var results = new List<(string Name, int Count, double Seconds)>();
-            foreach (var (name, count, batch, parallel) in configurations)
+            foreach (var ((name, count, batch, parallel), run) in configurations.Select((c, i) => (c, i)))
             {
-                var seconds = await MeasureAsync(Path.Combine(folder, $"{batch}-{parallel}.db"), Path.Combine(folder, $"{batch}-{parallel}"), count, batch, parallel);
+                var seconds = await MeasureAsync(Path.Combine(folder, $"run-{run}.db"), Path.Combine(folder, $"run-{run}"), count, batch, parallel);
                 results.Add((name, count, seconds));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {count} in {seconds:0.00} s"));
             }
