@@ -265,11 +265,13 @@ public sealed class DispatcherTests
         await using var harness = await OutreachHarness.StartAsync(folder);
         var sms = await harness.QueueAsync(ContactChannel.Sms, "payment-reminder-sms");
         var letter = await harness.QueueAsync(ContactChannel.Letter, "no-such-letter");
+        var settlement = await harness.QueueAsync(ContactChannel.Letter, "settlement-confirmation", ContactPurpose.SettlementConfirmation);
 
         await harness.NewDispatcher().DispatchOnceAsync(Ct);
 
         var failed = await harness.EntryAsync(sms);
         Assert.Equal(ScheduledContactStatus.Failed, failed.Status);
+        Assert.Contains("the account has no agreed settlement to confirm", (await harness.EntryAsync(settlement)).Outcome);
         Assert.Contains("de.yaml: no SMS template 'payment-reminder-sms'", failed.Outcome);
         Assert.Contains("no letter template 'no-such-letter'", (await harness.EntryAsync(letter)).Outcome);
         Assert.Equal(0, harness.Twilio.CreateRequests);

@@ -6,12 +6,11 @@ using Collections.Dialer.Tests.Messaging;
 using Collections.Shared.Domain;
 using Collections.Shared.Workflow.Strategies;
 using Collections.Testing;
-using NodaTime;
 
 namespace Collections.Dialer.Tests.Outreach;
 
-/// <summary>The texts the dispatcher needs: every template a strategy names, the confirmation letters, and the rule that a
-/// missing text is never replaced by another language's.</summary>
+/// <summary>The texts the dispatcher needs: every template a strategy names, the business final demand, and the rule that
+/// only a language we do not write in gets English.</summary>
 public sealed class LetterAndTemplateTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -53,47 +52,6 @@ public sealed class LetterAndTemplateTests
             ["typo.yaml: step 'sms-reminder' (Sms): no English Sms template 'paymnet-reminder-sms' in the template folder", "typo.yaml: step 'letter' (Letter): no English letter 'first-remindr'"],
             problems);
         Directory.Delete(folder, recursive: true);
-    }
-
-    [Fact]
-    public async Task A_settlement_confirmation_states_the_sum_the_date_and_what_happens_if_it_is_not_paid()
-    {
-        var model = LetterSamples.Claim(LetterKind.Reminder, "en") with { Kind = LetterKind.SettlementConfirmation, Settlement = new LetterSettlement(120m, new LocalDate(2026, 7, 14)) };
-
-        var text = await PdfTextAsync(new LetterRenderer().Render(model));
-
-        Assert.Contains("Confirmation of your settlement", text);
-        Assert.Contains("When £120.00 is received by 14/07/2026", text);
-        Assert.Contains("settled in full", text);
-        Assert.Contains("the full balance of £162.92 remains due", text);
-        Assert.DoesNotContain("R-2026-0213", text); // a confirmation states the agreement, not the demand's invoices
-    }
-
-    [Fact]
-    public async Task An_instalment_plan_confirmation_lists_every_instalment()
-    {
-        var model = LetterSamples.Claim(LetterKind.Reminder, "en") with
-        {
-            Kind = LetterKind.InstalmentPlanConfirmation,
-            Instalments = [new(1, new LocalDate(2026, 7, 15), 60m), new(2, new LocalDate(2026, 8, 15), 60m), new(3, new LocalDate(2026, 9, 15), 42.92m)],
-        };
-
-        var text = await PdfTextAsync(new LetterRenderer().Render(model));
-
-        Assert.Contains("Confirmation of your payment plan", text);
-        Assert.Contains("Your instalments", text);
-        Assert.Contains("3 15/09/2026 £42.92", text);
-        Assert.Contains("We will remind you a few days before each one", text);
-    }
-
-    [Theory]
-    [InlineData("de", LetterKind.SettlementConfirmation, "no 'de' text for the SettlementConfirmation letter")]
-    [InlineData("lv", LetterKind.Reminder, "letters are not written in 'lv'")]
-    public void A_letter_without_its_text_in_the_language_is_refused_rather_than_printed_in_another(string language, LetterKind kind, string error)
-    {
-        var model = LetterSamples.Claim(LetterKind.Reminder, "en") with { Language = language, Kind = kind, Settlement = new LetterSettlement(1m, new LocalDate(2026, 7, 14)) };
-
-        Assert.Contains(error, Assert.Throws<LetterTextException>(() => new LetterRenderer().Render(model)).Message);
     }
 
     [Fact]

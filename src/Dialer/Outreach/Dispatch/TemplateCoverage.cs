@@ -34,5 +34,5 @@ public static class TemplateCoverage
         return problems;
     }
 
-    private static bool LetterCovered(LetterTemplate letter) => LetterTexts.For("en") is { } english && english.Covers(letter.Kind, letter.SuspensionWarning);
+    private static bool LetterCovered(LetterTemplate letter) => LetterTexts.For("en").Title(letter.Kind, letter.SuspensionWarning) is not null;
 }

@@ -17,6 +17,7 @@ public static class LetterTemplates
         new("second-reminder", LetterKind.SecondReminder),
         new("final-demand-service-suspension-warning", LetterKind.FinalDemand, SuspensionWarning: true),
         new("final-demand-business", LetterKind.FinalDemand),
+        new("pre-instalment-reminder", LetterKind.PreInstalmentReminder),
         new("settlement-confirmation", LetterKind.SettlementConfirmation),
         new("instalment-plan-confirmation", LetterKind.InstalmentPlanConfirmation),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);

@@ -225,6 +225,19 @@ public sealed partial class PrintedLetterSender(
         }
 
         model = model with { Language = language, SuspensionWarning = template.SuspensionWarning };
+        // A confirmation without the agreement it confirms would be a different letter: it fails instead.
+        var missing = template.Kind switch
+        {
+            LetterKind.SettlementConfirmation when model.Arrangement?.SettlementAmount is null => "the account has no agreed settlement to confirm",
+            LetterKind.InstalmentPlanConfirmation when model.Arrangement is not { Instalments.Count: > 0 } => "the account has no active instalment plan to confirm",
+            LetterKind.PreInstalmentReminder when model.Arrangement is not { Instalments.Count: > 0 } => "the account's plan has no instalment still to come",
+            _ => null,
+        };
+        if (missing is not null)
+        {
+            return Prepared.Fail($"letter '{request.Template}': {missing}");
+        }
+
         byte[] pdf;
         try
         {
@@ -239,8 +252,8 @@ public sealed partial class PrintedLetterSender(
         var title = $"{template.Kind} {model.Reference}";
         var description = new StringBuilder()
             .Append(CultureInvariant($"{template.Kind}: {model.Currency} {model.Total:0.00} on {model.Reference} for {model.CreditorName}"))
-            .Append(model.Settlement is { } s ? CultureInvariant($"; settlement {model.Currency} {s.Amount:0.00} by {s.PayBy:uuuu-MM-dd}") : "")
-            .Append(model.Instalments.Count > 0 ? CultureInvariant($"; {model.Instalments.Count} instalments from {model.Instalments[0].DueDate:uuuu-MM-dd}") : "")
+            .Append(model.Arrangement is { SettlementAmount: { } amount, SettlementPayBy: { } payBy } ? CultureInvariant($"; settlement {model.Currency} {amount:0.00} by {payBy:uuuu-MM-dd}") : "")
+            .Append(model.Arrangement is { Instalments: [var first, ..] } plan ? CultureInvariant($"; {plan.Instalments.Count} instalments from {first.DueOn:uuuu-MM-dd}") : "")
             .ToString();
         return new Prepared(model, debtor.Id, line, language, model.Reference, title, description, pdf, null);
     }

@@ -337,6 +337,11 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("boolean")
                         .HasColumnName("email_confirmed");
 
+                    b.Property<string>("Language")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("language");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("boolean")
                         .HasColumnName("lockout_enabled");
@@ -1225,6 +1230,10 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("character(2)")
                         .HasColumnName("region")
                         .IsFixedLength();
+
+                    b.Property<DateTime?>("WrongNumberAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("wrong_number_at");
 
                     b.HasKey("Id");
 

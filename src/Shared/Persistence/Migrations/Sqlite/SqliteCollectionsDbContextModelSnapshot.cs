@@ -332,6 +332,11 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("email_confirmed");
 
+                    b.Property<string>("Language")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("language");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("INTEGER")
                         .HasColumnName("lockout_enabled");
@@ -1220,6 +1225,10 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("region")
                         .IsFixedLength();
+
+                    b.Property<DateTime?>("WrongNumberAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("wrong_number_at");
 
                     b.HasKey("Id");
 
