@@ -1,0 +1,62 @@
+using Collections.Shared.Domain;
+using Collections.Shared.Persistence;
+using NodaTime;
+
+namespace Collections.Shared.Workflow.Sweep;
+
+/// <summary>An open instalment of an active plan, as the sweep and the resync select it.</summary>
+internal sealed record OpenInstalment(InstalmentId Id, AccountId AccountId, LocalDate DueDate, Instant? RemindedAt, Instant PlanCreatedAt);
+
+/// <summary>
+/// The SQL that selects timed work by date. A promise's check, an instalment's reminder and check fall due at a local hour
+/// in the debtor's zone, which the tables do not hold, so these queries use the bound that holds in every zone (UTC-12 to
+/// UTC+14: a local date is at most one day after the UTC date) and the caller keeps what is due in the debtor's own zone.
+/// </summary>
+internal static class DueSelection
+{
+    /// <summary>Pending promises whose check (06:00 local after the grace days) can be due by <paramref name="dueBy"/>.</summary>
+    public static IQueryable<PromiseToPay> PromiseChecks(CollectionsDbContext db, WorkflowOptions options, Instant? dueBy)
+    {
+        var query = db.Promises.Where(p => p.Status == PromiseStatus.Pending);
+        if (dueBy is { } bound)
+        {
+            // Check at (D + grace + 1) 06:00 local <= bound needs the local date D + grace + 1 <= UTC date + 1.
+            var latest = bound.InUtc().Date.PlusDays(-options.PromiseGraceDays);
+            query = query.Where(p => p.DueDate <= latest);
+        }
+
+        return query.OrderBy(p => p.DueDate).ThenBy(p => p.CreatedAt);
+    }
+
+    /// <summary>Unpaid, unmissed instalments of active plans due on or before <paramref name="latestDueDate"/> (null: all).</summary>
+    public static IQueryable<OpenInstalment> OpenInstalments(CollectionsDbContext db, LocalDate? latestDueDate, bool unremindedOnly = false)
+    {
+        var query = from i in db.Instalments
+                    join p in db.InstalmentPlans on i.PlanId equals p.Id
+                    where p.Status == InstalmentPlanStatus.Active && (i.Status == InstalmentStatus.Due || i.Status == InstalmentStatus.PartlyPaid)
+                    select new { i, p };
+        if (latestDueDate is { } latest)
+        {
+            query = query.Where(x => x.i.DueDate <= latest);
+        }
+
+        if (unremindedOnly)
+        {
+            query = query.Where(x => x.i.RemindedAt == null);
+        }
+
+        return query.OrderBy(x => x.i.DueDate).ThenBy(x => x.i.Number)
+            .Select(x => new OpenInstalment(x.i.Id, x.p.AccountId, x.i.DueDate, x.i.RemindedAt, x.p.CreatedAt));
+    }
+
+    /// <summary>Open instalments whose reminder or check can be due by <paramref name="dueBy"/> (the resync's selection).</summary>
+    public static IQueryable<OpenInstalment> OpenInstalments(CollectionsDbContext db, WorkflowOptions options, Instant? dueBy) =>
+        OpenInstalments(db, dueBy is { } bound ? ReminderBound(bound, options) : null);
+
+    /// <summary>The latest due date whose reminder (<see cref="WorkflowOptions.ReminderDaysBefore"/> days before, local
+    /// time) can be due by <paramref name="dueBy"/>.</summary>
+    public static LocalDate ReminderBound(Instant dueBy, WorkflowOptions options) => dueBy.InUtc().Date.PlusDays(1 + options.ReminderDaysBefore);
+
+    /// <summary>The latest due date whose check (06:00 local after the grace days) can be due by <paramref name="dueBy"/>.</summary>
+    public static LocalDate CheckBound(Instant dueBy, WorkflowOptions options) => dueBy.InUtc().Date.PlusDays(-options.InstalmentGraceDays);
+}
