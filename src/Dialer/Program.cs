@@ -1,6 +1,7 @@
 using Collections.Dialer.Amd;
 using Collections.Dialer.Calls;
 using Collections.Dialer.Campaigns;
+using Collections.Dialer.CaseCli;
 using Collections.Dialer.Cli;
 using Collections.Dialer.ComplianceCli;
 using Collections.Dialer.DatabaseCli;
@@ -21,6 +22,8 @@ return await CliApp.RunAsync(args,
     AmdCommand.Create(),
     AmdEvalCommand.Create(),
     ExplainCommand.Create(),
+    CaseCommand.Create(),
+    ActivityCommand.Create(),
     DialCommand.Create(),
     SimulateCommand.Create(),
     HopperCommand.Create(),

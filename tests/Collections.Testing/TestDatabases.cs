@@ -21,7 +21,7 @@ public static class TestDatabases
     };
 
     /// <summary>A context factory over <paramref name="options"/>, for services that create their own contexts.</summary>
-    public static ICollectionsDbContextFactory Contexts(this DatabaseOptions options) => new Factory(options);
+    public static ICollectionsDbContextFactory Contexts(this DatabaseOptions options) => DatabaseSetup.CreateFactory(options);
 
     /// <summary>A copy of the database (SQLite: the file; PostgreSQL: a new database made from it as a template), so that two
     /// runs can start from the same rows, ids included.</summary>
@@ -46,11 +46,6 @@ public static class TestDatabases
         await db.Database.MigrateAsync();
         return options;
     }
-}
-
-internal sealed class Factory(DatabaseOptions options) : ICollectionsDbContextFactory
-{
-    public CollectionsDbContext CreateDbContext() => DatabaseSetup.CreateContext(options);
 }
 
 /// <summary>Finds files of the repository from a test's output folder.</summary>

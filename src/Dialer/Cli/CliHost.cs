@@ -51,7 +51,11 @@ public static class CliHost
 
     /// <summary>Parses an <c>--at</c> value: an ISO 8601 instant (<c>2026-03-09T01:00:00Z</c>) or one with an offset
     /// (<c>2026-03-08T20:59:00-04:00</c>); null text means "now" and parses to null.</summary>
-    public static bool TryParseInstant(string? text, out Instant? at, out string? error)
+    public static bool TryParseInstant(string? text, out Instant? at, out string? error) => TryParseInstant(text, "--at", out at, out error);
+
+    /// <summary>Parses an instant given to <paramref name="option"/> (<see cref="TryParseInstant(string?, out Instant?, out string?)"/>);
+    /// the error names the option.</summary>
+    public static bool TryParseInstant(string? text, string option, out Instant? at, out string? error)
     {
         at = null;
         error = null;
@@ -72,7 +76,7 @@ public static class CliHost
         }
         else
         {
-            error = $"--at: '{text}' is not an ISO 8601 instant (e.g. 2026-03-09T01:00:00Z or 2026-03-08T20:59:00-04:00)";
+            error = $"{option}: '{text}' is not an ISO 8601 instant (e.g. 2026-03-09T01:00:00Z or 2026-03-08T20:59:00-04:00)";
         }
 
         return error is null;

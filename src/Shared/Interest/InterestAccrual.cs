@@ -65,8 +65,8 @@ public static class InterestAccrual
 
         try
         {
-            // The calculator's own checks (jurisdiction, debtor kind, currency) on a one-day claim of nothing.
-            calculator.Calculate(new InterestRequest(request.Jurisdiction, request.Debtor, 0m, request.Currency, request.Due, request.Due.PlusDays(1)), flatFee: false);
+            // The calculator's own checks (jurisdiction, debtor kind, currency), on a claim not yet in default.
+            calculator.Calculate(new InterestRequest(request.Jurisdiction, request.Debtor, 0m, request.Currency, request.Due, request.Due), flatFee: false);
         }
         catch (InterestInputException e) when (e.Input is InterestInput.Jurisdiction or InterestInput.Debtor or InterestInput.Currency)
         {
@@ -98,6 +98,21 @@ public static class InterestAccrual
 
         var bounds = cuts.Where(c => c >= first && c <= last.PlusDays(1)).ToList();
         var segments = new List<AccrualSegment>();
+        try
+        {
+            Segments(calculator, request, bounds, segments);
+        }
+        catch (InterestInputException e) when (e.Input == InterestInput.Due)
+        {
+            // A due date before the rate table starts: the rule exists, but not its rates for those days.
+            return new(0m, null, [], NoRule: e.Message);
+        }
+
+        return new(segments.Sum(s => s.Amount), last, segments, RatesPending: note);
+    }
+
+    private static void Segments(StatutoryInterestCalculator calculator, AccrualRequest request, List<LocalDate> bounds, List<AccrualSegment> segments)
+    {
         for (var i = 0; i < bounds.Count - 1; i++)
         {
             var from = bounds[i];
@@ -108,7 +123,5 @@ public static class InterestAccrual
                 : calculator.Calculate(new InterestRequest(request.Jurisdiction, request.Debtor, principal, request.Currency, from.PlusDays(-1), to), flatFee: false).Interest;
             segments.Add(new AccrualSegment(from, to, Math.Max(0m, principal), paused, amount));
         }
-
-        return new(segments.Sum(s => s.Amount), last, segments, RatesPending: note);
     }
 }

@@ -158,6 +158,7 @@ public static class WorkflowSetup
         builder.Services.TryAddTimeProvider();
         builder.Services.AddSingleton<WorkflowRunner>();
         builder.Services.AddSingleton<DueWorkSweep>();
+        builder.Services.AddSingleton<Cases.CaseTimelineQuery>();
         return builder;
     }
 
