@@ -157,7 +157,8 @@ public static class CaseCommand
     /// figures on the account are printed either way).</summary>
     private static StatutoryInterestAccrual? Accrual(IConfiguration configuration, ICollectionsDbContextFactory contexts, TimeProvider time)
     {
-        var folder = configuration[$"{InterestOptions.Section}:{nameof(InterestOptions.RulesDirectory)}"] ?? InterestRuleBook.DefaultDirectory;
+        var folder = Collections.Shared.Configuration.ConfigFolders.Resolve(
+            configuration[$"{InterestOptions.Section}:{nameof(InterestOptions.RulesDirectory)}"] ?? InterestRuleBook.DefaultDirectory);
         return Directory.Exists(folder)
             ? new StatutoryInterestAccrual(contexts, new StatutoryInterestCalculator(InterestRuleBook.Load(folder)), time, NullLogger<StatutoryInterestAccrual>.Instance)
             : null;

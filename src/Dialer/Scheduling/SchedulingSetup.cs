@@ -5,8 +5,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
 using Quartz;
 
 namespace Collections.Dialer.Scheduling;
@@ -80,12 +80,14 @@ public static class SchedulingSetup
             });
             configure?.Invoke(q);
         });
-        builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
-        if (options.ResyncOnStart)
-        {
-            builder.Services.AddHostedService<WorkflowResync>();
-        }
-
+        builder.Services.AddSingleton(sp => new SchedulerHost(
+            sp.GetRequiredService<ISchedulerFactory>(),
+            options.ResyncOnStart ? sp.GetRequiredService<WorkflowRunner>() : null,
+            sp.GetRequiredService<WorkScheduler>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<SchedulerHost>>(),
+            sp.GetService<SweepHorizon>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SchedulerHost>());
         return builder;
     }
 
@@ -145,16 +147,84 @@ public static class SchedulingSetup
     }
 }
 
-/// <summary>At start, schedules again whatever open work the database says is pending (see <see cref="WorkflowSchedulingOptions.ResyncOnStart"/>);
-/// with the sweep, only what falls due within its precise horizon (the sweep finds the rest), so the resync is bounded by
-/// a few minutes' worth of work instead of every open case.</summary>
-internal sealed class WorkflowResync(WorkflowRunner runner, WorkScheduler scheduler, TimeProvider time, SweepHorizon? horizon = null) : IHostedService
+/// <summary>
+/// Starts Quartz with the host, and at start schedules again whatever open work the database says is pending
+/// (<see cref="WorkflowSchedulingOptions.ResyncOnStart"/>); with the due-work sweep only what falls due within its precise
+/// horizon (the sweep finds the rest), so the resync is bounded by a few minutes' worth of work instead of every open case.
+/// A database that cannot be reached at start does not stop the host
+/// (its health check says so, and calls and pages keep working): the start is retried every <see cref="RetryStart"/>
+/// until it succeeds. On stop, jobs in progress finish first.
+/// </summary>
+public sealed partial class SchedulerHost(ISchedulerFactory schedulers, WorkflowRunner? resync, WorkScheduler scheduler, TimeProvider time, ILogger<SchedulerHost> logger, SweepHorizon? horizon = null) : BackgroundService
 {
-    public async Task StartAsync(CancellationToken cancellationToken) =>
-        await scheduler.ScheduleAsync(await runner.PendingWorkAsync(
-            horizon is null ? null : NodaTime.Instant.FromDateTimeOffset(time.GetUtcNow() + horizon.Span), cancellationToken), cancellationToken);
+    /// <summary>How long to wait before trying again to start the scheduler when the database cannot be reached.</summary>
+    public static readonly TimeSpan RetryStart = TimeSpan.FromSeconds(10);
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    private IScheduler? _quartz;
+    private volatile bool _running;
+
+    /// <summary>Completes when the scheduler has started (and resynced).</summary>
+    public Task Started => _started.Task;
+
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Starts the scheduler and resyncs before the host's start completes, as Quartz's own hosted service does; when
+    /// the database cannot be reached, the host starts anyway and the start is retried in the background.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!await TryStartAsync(cancellationToken))
+        {
+            await base.StartAsync(cancellationToken);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await Task.Delay(RetryStart, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (!stoppingToken.IsCancellationRequested && await TryStartAsync(stoppingToken))
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<bool> TryStartAsync(CancellationToken ct)
+    {
+        try
+        {
+            _quartz ??= await schedulers.GetScheduler(ct);
+            await _quartz.Start(ct);
+            _running = true;
+            if (resync is not null)
+            {
+                var dueBy = horizon is null ? (NodaTime.Instant?)null : NodaTime.Instant.FromDateTimeOffset(time.GetUtcNow() + horizon.Span);
+                await scheduler.ScheduleAsync(_quartz, await resync.PendingWorkAsync(dueBy, ct), ct);
+            }
+
+            _started.TrySetResult();
+            return true;
+        }
+        catch (Exception ex) when (ex is SchedulerException or System.Data.Common.DbException or InvalidOperationException && !ct.IsCancellationRequested)
+        {
+            LogStartFailed(logger, RetryStart.TotalSeconds, ex.Message);
+            return false;
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (_running && _quartz is { } quartz)
+        {
+            _running = false;
+            await quartz.Shutdown(waitForJobsToComplete: true, cancellationToken);
+        }
+    }
+
+    [LoggerMessage(EventId = 4452, Level = LogLevel.Warning, Message = "The workflow scheduler could not start (trying again in {Seconds} s): {Error}")]
+    private static partial void LogStartFailed(ILogger logger, double seconds, string error);
 }
 
 /// <summary>A job that runs on a schedule rather than for one work item: every <paramref name="Interval"/> (zero: never) and
@@ -164,18 +234,19 @@ internal sealed record RecurringJob(JobKey Key, Type JobType, bool Enabled, Time
 /// <summary>Stores each recurring job and its triggers (or removes a job that is switched off). Left alone when the store
 /// already holds them as configured, so that a node starting while another runs the job does not replace the running job's
 /// triggers (which would release the cluster-wide block on a second execution).</summary>
-internal sealed partial class RecurringJobInstaller(ISchedulerFactory schedulers, IEnumerable<RecurringJob> jobs, ILogger<RecurringJobInstaller> logger) : IHostedService
+/// <remarks>Runs once the scheduler has started (<see cref="SchedulerHost.Started"/>), so a database that cannot be reached at
+/// start delays the recurring jobs instead of stopping the host.</remarks>
+internal sealed partial class RecurringJobInstaller(ISchedulerFactory schedulers, SchedulerHost host, IEnumerable<RecurringJob> jobs, ILogger<RecurringJobInstaller> logger) : BackgroundService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        await host.Started.WaitAsync(stoppingToken);
+        var scheduler = await schedulers.GetScheduler(stoppingToken);
         foreach (var recurring in jobs)
         {
-            await InstallAsync(scheduler, recurring, cancellationToken);
+            await InstallAsync(scheduler, recurring, stoppingToken);
         }
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private async Task InstallAsync(IScheduler scheduler, RecurringJob recurring, CancellationToken ct)
     {

@@ -64,7 +64,7 @@ public sealed partial class WorkScheduler(ISchedulerFactory schedulers, ILogger<
         }
     }
 
-    [LoggerMessage(EventId = 4452, Level = LogLevel.Trace, Message = "{Work} at {At} is left to the due-work sweep")]
+    [LoggerMessage(EventId = 4453, Level = LogLevel.Trace, Message = "{Work} at {At} is left to the due-work sweep")]
     private static partial void LeftToSweep(ILogger logger, string work, string at);
 
     [LoggerMessage(EventId = 4451, Level = LogLevel.Debug, Message = "Scheduled {Work} at {At}")]

@@ -49,8 +49,6 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
 
         var now = Now;
         var facts = await FactsAsync(ctx, now, ct);
-        var strategy = catalog.Choose(facts)
-            ?? throw new StrategyException($"No strategy matches account {accountId} ({facts.Industry}, {facts.DebtorKind}, balance {facts.Balance}, {facts.DaysPastDue} days past due).");
         var @case = ctx.Case;
         if (@case is null)
         {
@@ -58,28 +56,28 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
             db.Cases.Add(@case);
         }
 
-        @case.StrategyId = strategy.Id;
-        @case.RiskFlags = RiskSignals.Format(facts.RiskFlags);
-        @case.Phase = CasePhase.New;
-        var planned = StrategyPlanner.Plan(strategy, ctx.Account.DueDate, ctx.Zone, ctx.Calendar, now);
-        var rows = planned.Select(p => new CaseStep
-        {
-            CaseId = @case.Id,
-            Sequence = p.Sequence,
-            StepKey = p.Step.Id,
-            Phase = p.Step.Phase,
-            Channel = p.Step.Channel,
-            Campaign = p.Step.Campaign,
-            ScriptStage = p.Step.ScriptStage,
-            DueAt = p.DueAt,
-            Status = p.SkipReason is null ? CaseStepStatus.Planned : CaseStepStatus.Skipped,
-            Note = p.SkipReason ?? p.Step.Template,
-        }).ToList();
+        var opening = new ClaimAnalysis(catalog).Open(@case.Id, facts, ctx.Account.DueDate, ctx.Zone, ctx.Calendar, ctx.Account.Currency, now);
+        var strategy = opening.Strategy ?? throw new StrategyException($"No strategy matches account {accountId}: {opening.Reason}.");
+        Apply(@case, opening);
+        var rows = opening.Steps.ToList();
         db.CaseSteps.AddRange(rows);
-        SetNext(@case, rows);
         await db.SaveChangesAsync(ct);
         WorkflowLog.CaseOpened(_logger, @case.Id.ToString(), strategy.Id, rows.Count, @case.RiskFlags ?? "none");
         return new(NextWork(@case, rows), "opened");
+    }
+
+    /// <summary>Writes the claim analysis's result onto the case: strategy, reason, flags, phase New and the next step.</summary>
+    public static void Apply(Case @case, CaseOpening opening)
+    {
+        ArgumentNullException.ThrowIfNull(@case);
+        ArgumentNullException.ThrowIfNull(opening);
+        @case.StrategyId = opening.Strategy?.Id;
+        @case.StrategyReason = opening.Reason;
+        @case.RiskFlags = opening.RiskFlags;
+        @case.Phase = CasePhase.New;
+        var next = opening.Next;
+        @case.NextStep = next?.StepKey;
+        @case.NextStepDueAt = next?.DueAt;
     }
 
     /// <summary>The plan of the case on <paramref name="accountId"/>, or null when it has no case.</summary>
@@ -236,6 +234,87 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
         @case.Phase = CasePhase.PhoneAndMessages;
         SetNext(@case, steps);
         return NextWork(@case, steps);
+    }
+
+    /// <summary>Queues the call back an operator agreed with the debtor: to that operator at <paramref name="at"/> while they
+    /// are logged in, for <see cref="WorkflowOptions.CallbackGraceMinutes"/>, then to anyone with the language; given up after
+    /// <see cref="WorkflowOptions.CallbackExpiryHours"/>. The call keeps the script stage of the call that agreed it.</summary>
+    internal async Task QueueCallbackAsync(AccountContext ctx, AgentId agent, Instant at, string? stage, string key, Instant now, CancellationToken ct)
+    {
+        if (await db.ScheduledContacts.AnyAsync(c => c.IdempotencyKey == key, ct))
+        {
+            return;
+        }
+
+        db.ScheduledContacts.Add(new ScheduledContact
+        {
+            AccountId = ctx.Account.Id,
+            CaseId = ctx.Case?.Id,
+            Channel = ContactChannel.Call,
+            Campaign = options.CallbackCampaign,
+            ScriptStage = stage ?? "first-contact",
+            DueAt = at,
+            NextAttemptAt = at,
+            ExpiresAt = at + Duration.FromHours(options.CallbackExpiryHours),
+            AgentId = agent,
+            AgentOnlyUntil = at + Duration.FromMinutes(options.CallbackGraceMinutes),
+            Reason = "callback agreed on a call",
+            IdempotencyKey = key,
+            Purpose = ContactPurpose.Callback,
+            CreatedAt = now,
+        });
+    }
+
+    /// <summary>
+    /// The debtor says the debt is paid (on a call, or by a "PAID" reply): the case's next planned step waits
+    /// <see cref="WorkflowOptions.PaymentReportHoldDays"/> days so the bank statement can show the payment, and the event is
+    /// kept on the case as a step of its own (<paramref name="key"/>, once). A payment that arrives meanwhile closes the case;
+    /// none, and the strategy carries on.
+    /// </summary>
+    public async Task<IReadOnlyList<WorkItem>> PaymentReportedAsync(AccountId accountId, string key, string reason, CancellationToken ct = default) =>
+        await PaymentReportedAsync(await AccountContext.LoadAsync(db, accountId, ct), key, reason, Now, ct);
+
+    internal async Task<IReadOnlyList<WorkItem>> PaymentReportedAsync(AccountContext ctx, string key, string reason, Instant now, CancellationToken ct)
+    {
+        if (ctx.Case is not { ClosedAt: null } @case)
+        {
+            return [];
+        }
+
+        var steps = await StepsOf(@case.Id, ct);
+        if (steps.Any(s => s.StepKey == key))
+        {
+            return [];
+        }
+
+        var until = now + Duration.FromDays(options.PaymentReportHoldDays);
+        steps.Add(AddEventStep(@case, steps, key, CasePhase.PhoneAndMessages, now, reason));
+        if (steps.Where(s => s.Status == CaseStepStatus.Planned).OrderBy(s => s.DueAt).ThenBy(s => s.Sequence).FirstOrDefault() is { } next && next.DueAt < until)
+        {
+            Shift(steps, next, until);
+            WorkflowLog.PaymentReported(_logger, @case.Id.ToString(), next.StepKey, until.ToString(), reason);
+        }
+
+        SetNext(@case, steps);
+        return NextWork(@case, steps);
+    }
+
+    /// <summary>Adds a done step for an event (a payment reported, a dispute) to the case's plan.</summary>
+    private CaseStep AddEventStep(Case @case, List<CaseStep> steps, string key, CasePhase phase, Instant now, string note)
+    {
+        var step = new CaseStep
+        {
+            CaseId = @case.Id,
+            Sequence = steps.Count == 0 ? 1 : steps.Max(s => s.Sequence) + 1,
+            StepKey = key,
+            Phase = phase,
+            DueAt = now,
+            Status = CaseStepStatus.Done,
+            ExecutedAt = now,
+            Note = note.Length <= 500 ? note : note[..500],
+        };
+        db.CaseSteps.Add(step);
+        return step;
     }
 
     /// <summary>Moves the case to <paramref name="phase"/> (a payment arrangement) without touching its planned steps.</summary>

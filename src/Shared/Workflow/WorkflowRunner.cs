@@ -126,13 +126,18 @@ public sealed class WorkflowRunner
     public WorkflowServices For(CollectionsDbContext db)
     {
         var cases = new CaseWorkflow(db, _catalog, _options.Value, _time, _loggers.CreateLogger<CaseWorkflow>());
+        var promises = new PromiseWorkflow(db, cases, _options.Value, _time, _loggers.CreateLogger<PromiseWorkflow>());
         return new WorkflowServices(
             cases,
-            new PromiseWorkflow(db, cases, _options.Value, _time, _loggers.CreateLogger<PromiseWorkflow>()),
+            promises,
             new InstalmentWorkflow(db, cases, _options.Value, _time, _loggers.CreateLogger<InstalmentWorkflow>()),
-            new SettlementService(db, _options.Value, _time, _loggers.CreateLogger<SettlementService>()),
-            new PaymentImporter(db, _time, _loggers.CreateLogger<PaymentImporter>()));
+            new SettlementService(db, cases, promises, _options.Value, _time, _loggers.CreateLogger<SettlementService>()),
+            new PaymentImporter(db, _time, _loggers.CreateLogger<PaymentImporter>(), _options.Value));
     }
+
+    /// <summary>The writer of operators' call outcomes over <paramref name="db"/> (one transaction per outcome).</summary>
+    public Outcomes.CallOutcomeWorkflow OutcomesFor(CollectionsDbContext db) =>
+        new(db, For(db), _options.Value, _time, _loggers.CreateLogger<Outcomes.CallOutcomeWorkflow>());
 }
 
 /// <summary>The workflow services bound to one database context.</summary>
@@ -147,14 +152,17 @@ public static class WorkflowSetup
     {
         ArgumentNullException.ThrowIfNull(builder);
         var contentRoot = builder.Environment.ContentRootPath;
+        // The content root first (a deployment's own folder), then the repository's config folder wherever the host runs.
+        string Folder(WorkflowOptions o) => Directory.Exists(Path.Combine(contentRoot, o.StrategiesDirectory))
+            ? Path.Combine(contentRoot, o.StrategiesDirectory)
+            : Configuration.ConfigFolders.Resolve(o.StrategiesDirectory);
         builder.Services.AddOptions<WorkflowOptions>()
             .BindConfiguration(WorkflowOptions.Section)
             .ValidateDataAnnotations()
-            .Validate(o => Directory.Exists(Path.Combine(contentRoot, o.StrategiesDirectory)),
+            .Validate(o => Directory.Exists(Folder(o)),
                 $"{WorkflowOptions.Section}:{nameof(WorkflowOptions.StrategiesDirectory)} does not name an existing folder.")
             .ValidateOnStart();
-        builder.Services.AddSingleton(sp => new StrategyCatalog(
-            StrategyLoader.LoadDirectory(Path.Combine(contentRoot, sp.GetRequiredService<IOptions<WorkflowOptions>>().Value.StrategiesDirectory))));
+        builder.Services.AddSingleton(sp => new StrategyCatalog(StrategyLoader.LoadDirectory(Folder(sp.GetRequiredService<IOptions<WorkflowOptions>>().Value))));
         builder.Services.TryAddTimeProvider();
         builder.Services.AddSingleton<WorkflowRunner>();
         builder.Services.AddSingleton<DueWorkSweep>();

@@ -21,6 +21,7 @@ public sealed class AgentHub(
     ScreenPopBuilder pops,
     OutcomeWriter outcomes,
     CallbackQueries callbacks,
+    Settlements.SettlementDesk settlements,
     ICallEvents dialer,
     ICollectionsDbContextFactory databases,
     IOptions<ConsoleOptions> options) : Hub<IAgentClient>
@@ -93,8 +94,24 @@ public sealed class AgentHub(
             throw new HubException("you may open only the account on your current call");
         }
 
-        var loaded = await pops.LoadAsync(call.AccountId, Context.ConnectionAborted) ?? throw new HubException("account not found");
+        var loaded = await pops.LoadAsync(call.AccountId, Context.ConnectionAborted, call.ScheduledContactId) ?? throw new HubException("account not found");
         return loaded.Account;
+    }
+
+    /// <summary>Asks to settle for <see cref="SettlementRequestCommandDto.Amount"/>: agreed at once within the creditor's consented
+    /// discount, else a request the supervisors decide; the decision arrives as <see cref="IAgentClient.SettlementDecided"/>.</summary>
+    public async Task<SettlementRequestDto> RequestSettlement(SettlementRequestCommandDto request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var call = CallFor(request.CallId);
+        try
+        {
+            return await settlements.RequestAsync(call, request.Amount, request.PayBy, request.Note, Context.ConnectionAborted);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new HubException(ex.Message);
+        }
     }
 
     public ScriptViewDto Choose(Guid callId, string answerId) => Walk(callId, run => run.Choose(answerId));
@@ -152,7 +169,8 @@ public sealed class AgentHub(
             throw new HubException($"unknown disposition '{outcome.Disposition}'");
         }
 
-        var (saved, refusal) = await outcomes.SaveAsync(call, code, outcome.Note, Context.ConnectionAborted);
+        var payment = outcome.PaymentAmount is { } amount ? new PhonePayment(amount, outcome.PaymentReceipt ?? string.Empty) : null;
+        var (saved, refusal) = await outcomes.SaveAsync(call, code, outcome.Note, Context.ConnectionAborted, payment);
         if (saved is null)
         {
             throw new HubException(refusal);

@@ -52,7 +52,7 @@ public sealed partial class CallRouter(
 
     private async Task ConnectAsync(CallConnected connected, CancellationToken ct)
     {
-        var loaded = await pops.LoadAsync(connected.AccountId, ct);
+        var loaded = await pops.LoadAsync(connected.AccountId, ct, connected.ScheduledContactId);
         if (loaded is null)
         {
             LogUnknownAccount(logger, connected.CallId);
@@ -60,10 +60,12 @@ public sealed partial class CallRouter(
             return;
         }
 
-        var (debtor, account, facts) = loaded.Value;
+        var facts = loaded.Facts;
         var session = new CallSession(connected.CallId, connected.AgentId, connected.AccountId, connected.CampaignId, connected.At)
         {
             DebtorZone = facts.Zone,
+            ScriptStage = facts.Stage,
+            ScheduledContactId = connected.ScheduledContactId,
         };
         var agentName = floor.Status(connected.AgentId)?.DisplayName ?? "";
         session.Script = pops.StartScript(facts, agentName);
@@ -74,7 +76,7 @@ public sealed partial class CallRouter(
             return;
         }
 
-        var pop = new ScreenPopDto(connected.CallId.Value, connected.At, debtor, account, session.Script is null ? null : ScriptSetup.View(session.Script));
+        var pop = new ScreenPopDto(connected.CallId.Value, connected.At, loaded.Debtor, loaded.Account, session.Script is null ? null : ScriptSetup.View(session.Script), loaded.Case, loaded.Reason);
         _pops[connected.CallId] = pop;
         await agents.Clients.Group(ConsoleHubs.Agent(connected.AgentId.Value)).ScreenPop(pop);
     }

@@ -22,6 +22,12 @@ public sealed class CallSession(ContactAttemptId callId, AgentId agentId, Accoun
 
     public ScriptRun? Script { get; set; }
 
+    /// <summary>The script stage the call was made for ("pre-instalment-reminder"); a callback agreed on it keeps it.</summary>
+    public string? ScriptStage { get; set; }
+
+    /// <summary>The queue entry the call carried out, or null.</summary>
+    public Guid? ScheduledContactId { get; set; }
+
     public NodaTime.DateTimeZone? DebtorZone { get; set; }
 
     /// <summary>The debtor's leg has ended.</summary>

@@ -9,19 +9,22 @@ internal sealed record OpenInstalment(InstalmentId Id, AccountId AccountId, Loca
 
 /// <summary>
 /// The SQL that selects timed work by date. A promise's check, an instalment's reminder and check fall due at a local hour
-/// in the debtor's zone, which the tables do not hold, so these queries use the bound that holds in every zone (UTC-12 to
-/// UTC+14: a local date is at most one day after the UTC date) and the caller keeps what is due in the debtor's own zone.
+/// in the debtor's zone, which the tables do not hold, so these queries use the bound that holds in every zone: the latest
+/// date whose time, by the rule's own function, has come in the earliest zone on earth (UTC+14); the caller keeps what is
+/// due in the debtor's own zone.
 /// </summary>
 internal static class DueSelection
 {
-    /// <summary>Pending promises whose check (06:00 local after the grace days) can be due by <paramref name="dueBy"/>.</summary>
+    // Local times are earliest in UTC+14 (Kiribati): a date whose time has not come there has not come anywhere.
+    private static readonly DateTimeZone Earliest = DateTimeZone.ForOffset(Offset.FromHours(14));
+
+    /// <summary>Pending promises whose check (<see cref="PromiseWorkflow.CheckTime"/>) can be due by <paramref name="dueBy"/> in some zone.</summary>
     public static IQueryable<PromiseToPay> PromiseChecks(CollectionsDbContext db, WorkflowOptions options, Instant? dueBy)
     {
         var query = db.Promises.Where(p => p.Status == PromiseStatus.Pending);
         if (dueBy is { } bound)
         {
-            // Check at (D + grace + 1) 06:00 local <= bound needs the local date D + grace + 1 <= UTC date + 1.
-            var latest = bound.InUtc().Date.PlusDays(-options.PromiseGraceDays);
+            var latest = Latest(d => PromiseWorkflow.CheckTime(d, options, Earliest), bound);
             query = query.Where(p => p.DueDate <= latest);
         }
 
@@ -53,10 +56,23 @@ internal static class DueSelection
     public static IQueryable<OpenInstalment> OpenInstalments(CollectionsDbContext db, WorkflowOptions options, Instant? dueBy) =>
         OpenInstalments(db, dueBy is { } bound ? ReminderBound(bound, options) : null);
 
-    /// <summary>The latest due date whose reminder (<see cref="WorkflowOptions.ReminderDaysBefore"/> days before, local
-    /// time) can be due by <paramref name="dueBy"/>.</summary>
-    public static LocalDate ReminderBound(Instant dueBy, WorkflowOptions options) => dueBy.InUtc().Date.PlusDays(1 + options.ReminderDaysBefore);
+    /// <summary>The latest due date whose reminder (<see cref="WorkflowOptions.ReminderDaysBefore"/> days before, at the
+    /// reminder's local time) can be due by <paramref name="dueBy"/> in some zone.</summary>
+    public static LocalDate ReminderBound(Instant dueBy, WorkflowOptions options) => Latest(d => InstalmentWorkflow.ReminderTime(d, options, Earliest), dueBy);
 
-    /// <summary>The latest due date whose check (06:00 local after the grace days) can be due by <paramref name="dueBy"/>.</summary>
-    public static LocalDate CheckBound(Instant dueBy, WorkflowOptions options) => dueBy.InUtc().Date.PlusDays(-options.InstalmentGraceDays);
+    /// <summary>The latest due date whose check (<see cref="InstalmentWorkflow.CheckTime"/>) can be due by <paramref name="dueBy"/> in some zone.</summary>
+    public static LocalDate CheckBound(Instant dueBy, WorkflowOptions options) => Latest(d => InstalmentWorkflow.CheckTime(d, options, Earliest), dueBy);
+
+    /// <summary>The latest date whose time by <paramref name="timeOf"/> (later for a later date) is at or before <paramref name="bound"/>.</summary>
+    private static LocalDate Latest(Func<LocalDate, Instant> timeOf, Instant bound)
+    {
+        // Times of work lie within a few weeks of their date (reminders at most 30 days before, checks days after).
+        var date = bound.InUtc().Date.PlusDays(60);
+        while (timeOf(date) > bound)
+        {
+            date = date.PlusDays(-1);
+        }
+
+        return date;
+    }
 }

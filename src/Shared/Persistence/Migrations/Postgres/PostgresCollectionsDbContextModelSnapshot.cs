@@ -1230,6 +1230,10 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnName("region")
                         .IsFixedLength();
 
+                    b.Property<DateTime?>("WrongNumberAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("wrong_number_at");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DebtorId");

@@ -1232,6 +1232,10 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                         .HasColumnName("region")
                         .IsFixedLength();
 
+                    b.Property<DateTime?>("WrongNumberAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("wrong_number_at");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DebtorId");

@@ -1225,6 +1225,10 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasColumnName("region")
                         .IsFixedLength();
 
+                    b.Property<DateTime?>("WrongNumberAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("wrong_number_at");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DebtorId");
