@@ -145,13 +145,14 @@ public sealed partial class StatutoryInterestAccrual(ICollectionsDbContextFactor
     private static async Task<(Dictionary<AccountId, AccountContext> Accounts, ILookup<AccountId, PrincipalReduction> Payments, ILookup<AccountId, InstalmentPlan> Plans)> LoadAsync(
         CollectionsDbContext db, IReadOnlyCollection<AccountId> ids, CancellationToken ct)
     {
+        // One parameter per id list (AccountState.LoadAsync says why).
         var list = ids.ToList();
         var nullable = list.Select(id => (AccountId?)id).ToList();
         var accounts = (await AccountState.LoadContextsAsync(db, list, track: false, ct)).ToDictionary(c => c.Account.Id);
-        var payments = (await db.Payments.AsNoTracking().Where(p => nullable.Contains(p.AccountId) && p.AllocatedPrincipal > 0)
+        var payments = (await db.Payments.AsNoTracking().Where(p => EF.Parameter(nullable).Contains(p.AccountId) && p.AllocatedPrincipal > 0)
                 .Select(p => new { p.AccountId, p.ReceivedOn, p.AllocatedPrincipal }).ToListAsync(ct))
             .ToLookup(p => p.AccountId!.Value, p => new PrincipalReduction(p.ReceivedOn, p.AllocatedPrincipal));
-        var plans = (await db.InstalmentPlans.AsNoTracking().Include(p => p.Instalments).Where(p => list.Contains(p.AccountId)).ToListAsync(ct))
+        var plans = (await db.InstalmentPlans.AsNoTracking().Include(p => p.Instalments).Where(p => EF.Parameter(list).Contains(p.AccountId)).ToListAsync(ct))
             .ToLookup(p => p.AccountId);
         return (accounts, payments, plans);
     }
