@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -10,8 +11,9 @@ namespace Collections.Shared.Workflow.Sweep;
 /// <param name="At">The instant the sweep evaluated.</param>
 /// <param name="Selected">Work items the selection returned (before the debtor-zone check).</param>
 /// <param name="Outcomes">Counts by "kind:outcome".</param>
-/// <param name="Elapsed">Wall time.</param>
-public sealed record SweepReport(Instant At, int Selected, IReadOnlyDictionary<string, int> Outcomes, TimeSpan Elapsed)
+/// <param name="Elapsed">Wall time, on the machine's clock (not the clock the rules run on).</param>
+/// <param name="Phases">Where the batches' time went (selection excluded).</param>
+public sealed record SweepReport(Instant At, int Selected, IReadOnlyDictionary<string, int> Outcomes, TimeSpan Elapsed, SweepPhases Phases)
 {
     /// <summary>How many items of <paramref name="kind"/> ended with <paramref name="outcome"/>.</summary>
     public int Count(WorkKind kind, string outcome) => Outcomes.GetValueOrDefault($"{kind}:{outcome}");
@@ -51,7 +53,7 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
     public async Task<SweepReport> RunAsync(int batchSize = DefaultBatchSize, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var started = time.GetTimestamp();
+        var started = Stopwatch.GetTimestamp();
         var now = Instant.FromDateTimeOffset(time.GetUtcNow());
         var options = runner.Options;
         var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -61,6 +63,7 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
             notBefore = _notBefore;
         }
 
+        var timer = new PhaseTimer();
         var stillAhead = new Dictionary<string, Instant>(StringComparer.Ordinal);
         var candidates = new List<DueItem>();
         foreach (var kind in (WorkKind[])[WorkKind.PromiseCheck, WorkKind.InstalmentReminder, WorkKind.InstalmentCheck, WorkKind.CaseStep])
@@ -84,7 +87,7 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
 
         foreach (var batch in Batches(due, batchSize))
         {
-            foreach (var outcome in await runner.Executor.RunAsync(batch, now, chainSteps: true, isolateFailures: true, ct))
+            foreach (var outcome in await runner.Executor.RunAsync(batch, now, chainSteps: true, isolateFailures: true, ct, timer))
             {
                 Count(outcomes, outcome.Work.Kind, outcome.Result.Outcome);
                 if (outcome.Result.Outcome == DueWorkExecutor.NotDueOutcome && outcome.Work.Kind != WorkKind.CaseStep)
@@ -99,10 +102,11 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
             _notBefore = stillAhead;
         }
 
-        var report = new SweepReport(now, candidates.Count, outcomes, time.GetElapsedTime(started));
+        var report = new SweepReport(now, candidates.Count, outcomes, Stopwatch.GetElapsedTime(started), timer.Total);
         if (report.Ran > 0 || report.Failed > 0)
         {
             LogSwept(logger, report.Ran, report.Failed, report.Selected, report.Elapsed.TotalSeconds,
+                report.Phases.Load.TotalSeconds, report.Phases.Rules.TotalSeconds, report.Phases.Write.TotalSeconds,
                 string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} {o.Value}")));
         }
 
@@ -165,6 +169,7 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
         outcomes[key] = outcomes.GetValueOrDefault(key) + 1;
     }
 
-    [LoggerMessage(EventId = 4480, Level = LogLevel.Information, Message = "Due-work sweep ran {Ran} items ({Failed} left for the next sweep) of {Selected} selected in {Seconds:0.0} s: {Outcomes}")]
-    private static partial void LogSwept(ILogger logger, int ran, int failed, int selected, double seconds, string outcomes);
+    [LoggerMessage(EventId = 4480, Level = LogLevel.Information,
+        Message = "Due-work sweep ran {Ran} items ({Failed} left for the next sweep) of {Selected} selected in {Seconds:0.0} s (load {LoadSeconds:0.0} s, rules {RulesSeconds:0.0} s, write {WriteSeconds:0.0} s): {Outcomes}")]
+    private static partial void LogSwept(ILogger logger, int ran, int failed, int selected, double seconds, double loadSeconds, double rulesSeconds, double writeSeconds, string outcomes);
 }
