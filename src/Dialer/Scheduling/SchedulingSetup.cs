@@ -297,7 +297,7 @@ internal sealed partial class RecurringJobInstaller(ISchedulerFactory schedulers
             .RequestRecovery()
             .Build();
         await scheduler.ScheduleJob(job, wanted, new ScheduleJobOptions { Replace = true }, ct);
-        Installed(logger, recurring.Key.Name, recurring.Interval.ToString(), recurring.Cron ?? "none");
+        Installed(logger, recurring.Key.Name, recurring.Interval > TimeSpan.Zero ? $"every {recurring.Interval}" : "no interval", string.IsNullOrWhiteSpace(recurring.Cron) ? "none" : recurring.Cron);
     }
 
     private static bool SameSchedule(ITrigger stored, ITrigger wanted) => (stored, wanted) switch
@@ -307,7 +307,7 @@ internal sealed partial class RecurringJobInstaller(ISchedulerFactory schedulers
         _ => false,
     };
 
-    [LoggerMessage(EventId = 4485, Level = LogLevel.Information, Message = "Recurring job {Job} scheduled: every {Interval}, cron {Cron} (UTC)")]
+    [LoggerMessage(EventId = 4485, Level = LogLevel.Information, Message = "Recurring job {Job} scheduled: {Interval}, cron {Cron} (UTC)")]
     private static partial void Installed(ILogger logger, string job, string interval, string cron);
 
     [LoggerMessage(EventId = 4486, Level = LogLevel.Information, Message = "Recurring job {Job} is off: removed from the store")]
