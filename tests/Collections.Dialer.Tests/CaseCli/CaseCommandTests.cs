@@ -21,6 +21,7 @@ public sealed class CaseCommandTests : IAsyncLifetime
 
     private readonly DatabaseOptions _db = TestDatabases.NewSqlite();
     private IConfiguration _configuration = null!;
+    private AccountId _account;
 
     public async ValueTask InitializeAsync()
     {
@@ -34,6 +35,7 @@ public sealed class CaseCommandTests : IAsyncLifetime
 
         var clock = new FakeTimeProvider(new DateTimeOffset(2025, 3, 1, 9, 0, 0, TimeSpan.Zero));
         var account = await WorkflowData.SeedAccountAsync(_db, new LocalDate(2025, 2, 14), 600m, "TEL-1001");
+        _account = account.Id;
         var driver = new WorkDriver(_db, clock);
         driver.Schedule((await driver.WithAsync(s => s.Cases.OpenAsync(account.Id, Ct))).Work);
         driver.Schedule((await driver.WithAsync(s => s.Instalments.CreateAsync(account.Id, new InstalmentRequest(600m, 3, InstalmentFrequency.Monthly, new LocalDate(2025, 4, 1)), ct: Ct))).Work);
@@ -141,6 +143,16 @@ public sealed class CaseCommandTests : IAsyncLifetime
         var unknown = await CaseAsync("NO-SUCH-REF");
         Assert.Equal(2, unknown.Exit);
         Assert.Contains("unknown account 'NO-SUCH-REF'", unknown.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Case_finds_an_account_by_its_id_as_by_its_reference()
+    {
+        var byId = await CaseAsync(_account.ToString());
+        var byReference = await CaseAsync("TEL-1001");
+
+        Assert.True(byId.Exit == 0, byId.Stderr);
+        Assert.Equal(byReference.Stdout, byId.Stdout);
     }
 
     [Fact]
