@@ -47,6 +47,7 @@ app.MapOutbox();
 app.MapAuthApi();
 app.MapI18nApi();
 app.MapCallsApi();
+app.MapCaseTimeline();
 app.MapSettlements();
 app.MapPayments();
 app.MapWallboard();

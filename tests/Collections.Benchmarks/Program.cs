@@ -3,6 +3,7 @@ using BenchmarkDotNet.Running;
 using Collections.Benchmarks.SignalR;
 using Collections.Benchmarks.Import;
 using Collections.Benchmarks.Outreach;
+using Collections.Benchmarks.Workflow;
 
 namespace Collections.Benchmarks;
 
@@ -30,6 +31,11 @@ public static class BenchmarkEntry
             case "amd-cost":
                 // Detection cost per call, learned detector beside the default profile (docs/performance.md).
                 Environment.ExitCode = Amd.AmdCostBenchmark.Run(args[1..]);
+                break;
+            case "sweep":
+                await SweepBenchmark.RunAsync(
+                    args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_170_000,
+                    args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2_000);
                 break;
             case "console":
                 await ConsoleBenchmark.RunAsync(
