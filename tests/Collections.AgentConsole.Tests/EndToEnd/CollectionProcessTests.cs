@@ -108,13 +108,7 @@ public abstract class CollectionProcessTests(CollectionWorld world)
         }
 
         // The second reminder: someone else answers; the operator records that and nothing else.
-        await anna.DisposeAsync();
-        anna = await HubOperator.ConnectAsync(world, "e2e.anna", Ct);
-        await anna.ReadyAsync(Ct);
-        var secondReminder = await ReminderCallAsync(anna, account, instalmentDates[1]);
-        await anna.AnswerAsync(secondReminder.CallId, Ct, "not-available");
-        await anna.ActAsync(secondReminder.CallId, new ScriptActionDto("decline", null, null, null, null, "no call-back wanted"), Ct);
-        await anna.SaveAsync(secondReminder, "WrongParty", "the debtor's partner answered", Ct);
+        await PartnerAnswersAsync(anna, await ReminderCallAsync(anna, account, instalmentDates[1]));
         await anna.DisposeAsync();
 
         // No payment for the second instalment: the morning after it is missed, and the missed-instalment SMS and follow-up
@@ -146,10 +140,7 @@ public abstract class CollectionProcessTests(CollectionWorld world)
         await anna.ReadyAsync(Ct);
 
         // The third instalment's reminder.
-        var thirdReminder = await ReminderCallAsync(anna, account, instalmentDates[2]);
-        await anna.AnswerAsync(thirdReminder.CallId, Ct, "not-available");
-        await anna.ActAsync(thirdReminder.CallId, new ScriptActionDto("decline", null, null, null, null, "no call-back wanted"), Ct);
-        await anna.SaveAsync(thirdReminder, "WrongParty", "the debtor's partner answered", Ct);
+        await PartnerAnswersAsync(anna, await ReminderCallAsync(anna, account, instalmentDates[2]));
         await anna.DisposeAsync();
 
         // Once each: every queued contact has its own key; each was carried out once (one ledger row, one message, one letter
@@ -356,6 +347,15 @@ public abstract class CollectionProcessTests(CollectionWorld world)
             return await DeliveredAsync(db, account, $"instalment-reminder:{instalment.Id}:sms");
         }, Ct);
         return pop;
+    }
+
+    /// <summary>The debtor's partner answers the reminder and wants no call-back: the operator saves WrongParty and goes ready.</summary>
+    private static async Task PartnerAnswersAsync(HubOperator op, ScreenPopDto pop)
+    {
+        await op.AnswerAsync(pop.CallId, Ct, "not-available");
+        await op.ActAsync(pop.CallId, new ScriptActionDto("decline", null, null, null, null, "no call-back wanted"), Ct);
+        await op.SaveAsync(pop, "WrongParty", "the debtor's partner answered", Ct);
+        await op.ReadyAsync(Ct);
     }
 
     /// <summary>The message of the queue entry keyed <paramref name="key"/>, once its delivery was reported; else null. An entry
