@@ -39,6 +39,28 @@ public sealed partial class AgentPhones : IHostedService, IAsyncDisposable
         _telephony = telephony;
         _endpoint = endpoint;
         _logger = logger;
+        telephony.Registrar.Registered += binding => PhoneRegistered?.Invoke(binding.User);
+        telephony.Registrar.FlowLost += OnFlowLost;
+    }
+
+    /// <summary>
+    /// Raised when a phone registers or refreshes under an extension, e.g. a browser phone coming back after a network drop:
+    /// the console then redials the line of an operator who is still at work.
+    /// </summary>
+    public event Action<string>? PhoneRegistered;
+
+    /// <summary>The connection a phone's leg ran over closed (a browser lost its network, a softphone quit): the leg is dead.</summary>
+    private void OnFlowLost(RegistrarBinding binding)
+    {
+        foreach (var (agent, slot) in _slots)
+        {
+            if (slot.Read() is ({ Flow: { } flow, Leg: { } leg }, var kind) && flow.Protocol == binding.Protocol && flow.Remote.Equals(binding.Source))
+            {
+                LogFlowLost(_logger, agent.Value, binding.User);
+                // The BYE cannot reach the phone; the hang-up ends the leg locally and the Ended continuation forgets it.
+                _ = leg.HangupAsync();
+            }
+        }
     }
 
     /// <summary>
@@ -296,6 +318,9 @@ public sealed partial class AgentPhones : IHostedService, IAsyncDisposable
 
     [LoggerMessage(EventId = 3069, Level = LogLevel.Information, Message = "Agent {Agent}: {Kind} leg hung up at log-out")]
     private static partial void LogDisconnected(ILogger logger, int agent, AgentPhoneKind kind);
+
+    [LoggerMessage(EventId = 3071, Level = LogLevel.Warning, Message = "Agent {Agent}: the connection of phone {Extension} closed; its leg is ended and redialled when the phone registers again")]
+    private static partial void LogFlowLost(ILogger logger, int agent, string extension);
 
     [LoggerMessage(EventId = 3070, Level = LogLevel.Debug, Message = "Agent {Agent}: debtor call {DebtorCallId} bridged into leg {AgentCallId}")]
     private static partial void LogBridged(ILogger logger, int agent, string debtorCallId, string agentCallId);

@@ -68,15 +68,14 @@ internal sealed partial class SipStack : IAsyncDisposable
     public string ContactUri(SipProtocol protocol, string user)
     {
         var ep = Transport.LocalEndPoint(protocol);
-        var t = protocol == SipProtocol.Tcp ? ";transport=tcp" : string.Empty;
-        return $"sip:{user}@{ep.Address}:{ep.Port.ToString(CultureInfo.InvariantCulture)}{t}";
+        return $"sip:{user}@{ep.Address}:{ep.Port.ToString(CultureInfo.InvariantCulture)}{protocol.UriParameter()}";
     }
 
     public ViaHeader NewVia(SipProtocol protocol)
     {
         var ep = Transport.LocalEndPoint(protocol);
         // RFC 3581: ask for rport so replies come back to the port we sent from.
-        return new ViaHeader(protocol == SipProtocol.Tcp ? "TCP" : "UDP", ep.Address.ToString(), ep.Port,
+        return new ViaHeader(protocol.ViaToken(), ep.Address.ToString(), ep.Port,
             [new("branch", NewBranch()), new("rport", null)]);
     }
 
