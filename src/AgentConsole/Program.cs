@@ -3,6 +3,7 @@ using Collections.AgentConsole.Features.Calls;
 using Collections.AgentConsole.Features.Demo;
 using Collections.AgentConsole.Features.Dialing;
 using Collections.AgentConsole.Features.Health;
+using Collections.AgentConsole.Features.Phone;
 using Collections.AgentConsole.Features.ScaleOut;
 using Collections.AgentConsole.Features.Webhooks;
 using Collections.AgentConsole.Features.Wallboard;
@@ -20,6 +21,7 @@ builder.AddDemo();
 builder.AddTwilioWebhooks();
 builder.AddCalls();
 builder.AddDialing();
+builder.AddPhone();
 builder.AddWallboard();
 
 var app = builder.Build();
@@ -38,6 +40,7 @@ app.MapAuthApi();
 app.MapCallsApi();
 app.MapWallboard();
 app.MapRecordings();
+app.MapPhone();
 app.LogListeningAddresses();
 
 await app.RunAsync();

@@ -164,7 +164,7 @@ internal sealed partial class Registrar
         if (check != AuthCheck.Ok)
         {
             LogChallenge(_logger, user, check);
-            tx.Respond(Challenge(request, stale: check == AuthCheck.Stale));
+            tx.Respond(Challenge(request, stale: check == AuthCheck.Stale, browser: tx.Protocol is SipProtocol.Ws or SipProtocol.Wss));
             return Task.CompletedTask;
         }
 
@@ -246,13 +246,20 @@ internal sealed partial class Registrar
         return nonceState;
     }
 
-    private SipResponse Challenge(SipRequest request, bool stale)
+    private SipResponse Challenge(SipRequest request, bool stale, bool browser)
     {
         var r = SipResponse.For(request, 401, toTag: SipStack.NewTag());
         var nonce = NewNonce();
         var staleText = stale ? ", stale=true" : string.Empty;
-        // RFC 8760 2.4: one challenge per algorithm, the preferred first.
-        foreach (var algorithm in _options.Algorithms.Where(DigestAuth.IsSupported))
+        // RFC 8760 2.4: one challenge per algorithm, the preferred first. Browser SIP libraries (SIP.js, JsSIP) answer only
+        // the first challenge and only MD5, so over WebSocket MD5 leads when it is allowed at all.
+        var algorithms = _options.Algorithms.Where(DigestAuth.IsSupported);
+        if (browser)
+        {
+            algorithms = algorithms.OrderBy(a => a.Equals("MD5", StringComparison.OrdinalIgnoreCase) ? 0 : 1);
+        }
+
+        foreach (var algorithm in algorithms)
         {
             r.Add("WWW-Authenticate", $"Digest realm=\"{_options.Realm}\", nonce=\"{nonce}\", qop=\"auth\", algorithm={algorithm}{staleText}");
         }
