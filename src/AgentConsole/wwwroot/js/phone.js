@@ -13,6 +13,8 @@ const micSelect = $('#phone-mic');
 const speakerSelect = $('#phone-speaker');
 const levelIn = $('#phone-level-in');
 const levelOut = $('#phone-level-out');
+const processingBox = $('#phone-processing');
+processingBox.checked = localStorage.getItem('phone.processing') !== 'off';
 
 // Visible strings live in operator.html (data-text-* on the panel), beside the page's other strings.
 function text(key, values = {}) {
@@ -70,7 +72,13 @@ async function start(s) {
 
 async function register() {
   show('registering');
-  await registerer.register({ requestDelegate: { onReject: (r) => show('failed', { reason: `${r.message.statusCode} ${r.message.reasonPhrase}` }) } });
+  // The registerer's state does not change when it registers again after a reconnect, so the 200 itself says "ready".
+  await registerer.register({
+    requestDelegate: {
+      onAccept: () => { phone.registered = true; if (!phone.session) show('ready'); },
+      onReject: (r) => show('failed', { reason: `${r.message.statusCode} ${r.message.reasonPhrase}` }),
+    },
+  });
 }
 
 // A network drop closes the WebSocket: the dialer ends the line (its flow is gone) and calls again once we are back.
@@ -96,9 +104,13 @@ function reconnect(delay) {
   }, wait);
 }
 
+// Voice processing (echo cancellation, noise suppression, gain control) suits a noisy floor; with a good headset an
+// operator may turn it off. It also removes steady tones, as a test microphone plays.
 function microphone() {
   const id = micSelect.value || localStorage.getItem('phone.mic');
-  return id ? { deviceId: { exact: id }, echoCancellation: true, noiseSuppression: true } : { echoCancellation: true, noiseSuppression: true };
+  const processing = processingBox.checked;
+  const constraints = { echoCancellation: processing, noiseSuppression: processing, autoGainControl: processing };
+  return id ? { deviceId: { exact: id }, ...constraints } : constraints;
 }
 
 // The dialer's nailed-up leg: answered at once, for the whole shift. A call that replaces one left over from a drop wins.
@@ -215,6 +227,10 @@ for (const type of ['pointerdown', 'keydown']) {
 muteButton.addEventListener('click', () => setMuted(!phone.muted));
 volume.addEventListener('input', () => { audio.volume = Number(volume.value) / 100; });
 micSelect.addEventListener('change', () => switchMicrophone().catch((e) => show('failed', { reason: e.message })));
+processingBox.addEventListener('change', () => {
+  localStorage.setItem('phone.processing', processingBox.checked ? 'on' : 'off');
+  switchMicrophone().catch((e) => show('failed', { reason: e.message }));
+});
 speakerSelect.addEventListener('change', () => { localStorage.setItem('phone.speaker', speakerSelect.value); applySpeaker(); });
 document.addEventListener('keydown', (e) => {
   const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement;
