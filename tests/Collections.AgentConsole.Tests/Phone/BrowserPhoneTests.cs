@@ -73,7 +73,7 @@ public sealed class BrowserPhoneTests
         await page.Locator("#phone-processing").UncheckAsync();
 
         // Ready: the dialer calls the browser phone (the nailed-up leg), then a demo debtor is bridged in.
-        await page.Keyboard.PressAsync("r");
+        await page.Locator("#btn-ready").ClickAsync();
         await Expect(page.Locator("#state")).ToHaveTextAsync("Ready");
         await Expect(panel).ToHaveAttributeAsync("data-state", "onLine");
         await Expect(page.Locator("#debtor-name")).ToBeVisibleAsync(new() { Timeout = 90_000 });
