@@ -211,7 +211,7 @@ internal sealed partial class TelephonyService(
         }
 
         // RFC 5626 flow failure: a phone whose connection closed is no longer reachable through its binding.
-        _ua.Stack.Transport.ConnectionClosed += Registrar.ForgetFlow;
+        _ua.Stack.Transport.ConnectionClosed += (protocol, remote, _) => Registrar.ForgetFlow(protocol, remote);
 
         if (trunks.Value.Trunks.Count == 0)
         {

@@ -23,6 +23,19 @@ internal sealed partial class SipStack : IAsyncDisposable
         Timers = timers ?? SipTimers.Default;
         _logger = logger ?? NullLogger.Instance;
         Transport = new SipTransport(_logger) { MessageReceived = OnMessageAsync };
+        Transport.ConnectionClosed += OnConnectionClosed;
+    }
+
+    /// <summary>RFC 3261 17.1.4: requests still waiting on a connection that closed will get no answer: they fail now, with why.</summary>
+    private void OnConnectionClosed(SipProtocol protocol, IPEndPoint remote, string why)
+    {
+        foreach (var tx in _clients.Values)
+        {
+            if (tx.Protocol == protocol && tx.Remote.Equals(remote))
+            {
+                tx.ConnectionLost($"the {protocol.ViaToken()} connection to {remote} closed before an answer: {why}");
+            }
+        }
     }
 
     public TimeProvider Time { get; }

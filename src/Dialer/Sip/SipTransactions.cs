@@ -217,6 +217,8 @@ internal sealed class ClientTransaction : SipTransaction
         _final.TrySetResult(r);
     }
 
+    internal void ConnectionLost(string cause) => OnTransportError(cause);
+
     protected override void OnTransportError(string cause)
     {
         lock (Gate)

@@ -59,8 +59,9 @@ internal sealed partial class SipTransport : IAsyncDisposable
     /// <summary>Called for each well-formed message received. Exceptions it throws are logged, not propagated.</summary>
     public Func<SipMessage, SipSource, Task>? MessageReceived { get; set; }
 
-    /// <summary>Raised when a connection (TCP, TLS, WebSocket) closes: a phone registered over it can no longer be reached on it (RFC 5626 flow failure).</summary>
-    public event Action<SipProtocol, IPEndPoint>? ConnectionClosed;
+    /// <summary>Raised when a connection (TCP, TLS, WebSocket) closes, with why: a phone registered over it can no longer be reached on it
+    /// (RFC 5626 flow failure), and requests sent on it will get no answer (RFC 3261 17.1.4).</summary>
+    public event Action<SipProtocol, IPEndPoint, string>? ConnectionClosed;
 
     public IPEndPoint UdpEndPoint { get; private set; } = new(IPAddress.Loopback, 0);
 
@@ -480,6 +481,7 @@ internal sealed partial class SipTransport : IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _cts.Token);
         var buffer = new byte[16384];
         var message = new MemoryStream();
+        var why = "closed by the peer";
         try
         {
             while (!linked.IsCancellationRequested && webSocket.State == WebSocketState.Open)
@@ -510,10 +512,11 @@ internal sealed partial class SipTransport : IAsyncDisposable
         catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
         {
             // Network drop or page closed: the flow ends.
+            why = ex.Message;
         }
         finally
         {
-            Close(conn);
+            Close(conn, why);
         }
     }
 
@@ -521,6 +524,7 @@ internal sealed partial class SipTransport : IAsyncDisposable
     {
         var framer = new SipStreamFramer();
         var buffer = new byte[16384];
+        var why = "closed by the peer";
         try
         {
             while (!_cts.IsCancellationRequested)
@@ -541,28 +545,30 @@ internal sealed partial class SipTransport : IAsyncDisposable
                 {
                     Interlocked.Increment(ref _dropped);
                     LogStreamClosed(_logger, conn.Remote, framer.Error ?? "framing");
+                    why = "closed: " + (framer.Error ?? "framing");
                     break;
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or AuthenticationException)
         {
-            // Peer reset or shutdown: the connection ends, the listener goes on.
+            // Peer reset or shutdown (a TLS peer refusing our certificate closes here, after its handshake): the connection ends.
+            why = ex.Message;
         }
         finally
         {
-            Close(conn);
+            Close(conn, why);
         }
     }
 
-    private void Close(Connection conn)
+    private void Close(Connection conn, string why)
     {
         conn.Dispose();
         if (_connections.TryRemove(new KeyValuePair<(SipProtocol, IPEndPoint), Connection>((conn.Protocol, conn.Remote), conn)))
         {
             try
             {
-                ConnectionClosed?.Invoke(conn.Protocol, conn.Remote);
+                ConnectionClosed?.Invoke(conn.Protocol, conn.Remote, why);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
