@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Pacing benchmark (not a test): runs every scenario in config/scenarios with predictive, progressive and
 # adaptive pacing and prints the Markdown table kept in docs/performance.md under "## Pacing".
-# Usage: tools/pacing-table.sh [--seeds N]   (about a minute on two cores; --seeds 10 adds about five)
+# Usage: tools/pacing-table.sh [--seeds N]   (a few minutes on two cores; --seeds 10 adds about fifteen)
+# "predictive, told the truth" is simulate --oracle: the same pacer and gate reviewing every MACHINE verdict at once (a
+# comparison only a simulation can make; docs/simulation.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet build src/Dialer -c Release -nologo -v q >/dev/null
@@ -17,8 +19,10 @@ for file in config/scenarios/*.json; do
   bound=$(jq -r "$mean"' (.talkSeconds|m) as $t | (.wrapSeconds|m) as $w | (.amdSeconds|m) as $a | 60*$t/($t+$w+$a) | .*100|round/100' "$file")
   target=$(jq -r '.targetAbandonRate // 0.03' "$file")
   progressive=""
-  for pacing in progressive predictive adaptive; do
-    line=$("${dialer[@]}" simulate "$file" --pacing "$pacing")
+  for run in progressive predictive "predictive --oracle" adaptive; do
+    read -r pacing oracle <<<"$run"
+    line=$("${dialer[@]}" simulate "$file" --pacing "$pacing" $oracle)
+    [[ -n $oracle ]] && line=$(jq -c '.pacing = "predictive, told the truth"' <<<"$line")
     talk=$(jq -r .talkMinutesPerAgentHour <<<"$line")
     [[ $pacing == progressive ]] && progressive=$talk
     jq -r --arg name "$name" --arg bound "$bound" --arg target "$target" --arg prog "$progressive" '
@@ -38,11 +42,13 @@ if [[ ${1:-} == --seeds ]]; then
   for file in config/scenarios/*.json; do
     name=$(basename "$file" .json)
     target=$(jq -r '.targetAbandonRate // 0.03' "$file")
-    for pacing in progressive predictive; do
+    for run in progressive predictive "predictive --oracle"; do
+      read -r pacing oracle <<<"$run"
+      label=$pacing; [[ -n $oracle ]] && label="predictive, told the truth"
       for seed in $(seq 1 "$n"); do
         jq ".seed = $seed" "$file" > "$tmp/$name.json"
-        "${dialer[@]}" simulate "$tmp/$name.json" --pacing "$pacing"
-      done | jq -rs --arg name "$name" --arg pacing "$pacing" --argjson target "$target" '
+        "${dialer[@]}" simulate "$tmp/$name.json" --pacing "$pacing" $oracle
+      done | jq -rs --arg name "$name" --arg pacing "$label" --argjson target "$target" '
         "| \($name) | \($pacing) | \(length) | \((map(.talkMinutesPerAgentHour) | add / length * 100 | round) / 100) | \((map(.maxAbandonRate24h) | max) * 10000 | round / 100) % | \(map(select(.maxAbandonRate24h > $target)) | length) |"'
     done
   done

@@ -22,6 +22,14 @@ public static class BenchmarkEntry
                     args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000,
                     args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000);
                 break;
+            case "amd-corpus":
+                // Generates the second AMD corpus (docs/amd.md; tools/amd-corpus/generate.sh).
+                Environment.ExitCode = await Amd.AmdCorpusGenerator.RunAsync(args[1..]);
+                break;
+            case "amd-cost":
+                // Detection cost per call, learned detector beside the default profile (docs/performance.md).
+                Environment.ExitCode = Amd.AmdCostBenchmark.Run(args[1..]);
+                break;
             case "console":
                 await ConsoleBenchmark.RunAsync(
                     args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000,

@@ -21,7 +21,19 @@ internal sealed class AmdAnswerClassifier : IAnswerClassifier
 
     private static readonly short[] SilenceFrame = new short[AmdDetector.FrameSamples];
 
-    private readonly AmdDetector _detector;
+    /// <summary>The noise floor the detector tracked (seeds the message-cue detector).</summary>
+    public double NoiseFloor
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _detector.NoiseFloor;
+            }
+        }
+    }
+
+    private readonly IAmdDetector _detector;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private long? _answeredAt;
@@ -29,15 +41,20 @@ internal sealed class AmdAnswerClassifier : IAnswerClassifier
     private TimeSpan _gapFilled;
 
     public AmdAnswerClassifier(AmdProfile profile, TimeProvider time)
+        : this(new AmdDetector(profile), time)
     {
-        ArgumentNullException.ThrowIfNull(profile);
+    }
+
+    public AmdAnswerClassifier(IAmdDetector detector, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(detector);
         ArgumentNullException.ThrowIfNull(time);
-        _detector = new AmdDetector(profile);
+        _detector = detector;
         _time = time;
     }
 
-    /// <summary>The profile in use.</summary>
-    public AmdProfile Profile => _detector.Profile;
+    /// <summary>The detector's name (a profile, or learned).</summary>
+    public string Detector => _detector.Name;
 
     /// <summary>The decision, once made: its <see cref="AmdResult.DecisionTime"/> is measured from answer.</summary>
     public AmdResult? Result

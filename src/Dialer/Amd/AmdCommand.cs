@@ -23,21 +23,21 @@ public static class AmdCommand
         };
         var profile = new Option<string>("--profile")
         {
-            Description = $"Detector profile: {AmdProfile.DefaultName} (tuned), {AmdProfile.CautiousName} or {AmdProfile.AsteriskDefaultsName}",
-            DefaultValueFactory = _ => AmdProfile.DefaultName,
+            Description = $"Detector: {LearnedAmdDetector.DetectorName} (the learned detector), or the app_amd-style profiles {AmdProfile.DefaultName} (tuned), {AmdProfile.CautiousName} or {AmdProfile.AsteriskDefaultsName}",
+            DefaultValueFactory = _ => MachinePolicy.DefaultDetector,
         };
         var command = new Command("amd", "Classifies recordings of a call's first seconds as HUMAN, MACHINE or NOTSURE.") { inputs, profile };
         command.SetAction((ParseResult parse, CancellationToken ct) =>
-            Task.FromResult(Run(parse.GetValue(inputs) ?? [], parse.GetValue(profile) ?? AmdProfile.DefaultName, Console.Out, Console.Error, ct)));
+            Task.FromResult(Run(parse.GetValue(inputs) ?? [], parse.GetValue(profile) ?? MachinePolicy.DefaultDetector, Console.Out, Console.Error, ct)));
         return command;
     }
 
     /// <summary>Runs the verb; returns the exit code (0, or 2 when any input was missing or not a readable 8 kHz mono WAV).</summary>
     public static int Run(IReadOnlyList<string> inputs, string profileName, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
-        if (!AmdProfile.BuiltIn.TryGetValue(profileName, out var profile))
+        if (!AmdDetectors.IsKnown(profileName))
         {
-            return CliOutput.Fail($"amd: unknown profile '{profileName}' (known: {string.Join(", ", AmdProfile.BuiltIn.Keys)})", stderr);
+            return CliOutput.Fail($"amd: unknown profile '{profileName}' (known: {string.Join(", ", AmdDetectors.Names)})", stderr);
         }
 
         var exit = CliOutput.Ok;
@@ -57,12 +57,12 @@ public static class AmdCommand
                 foreach (var file in files)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    exit = Math.Max(exit, ClassifyFile(file, profile, stdout, stderr));
+                    exit = Math.Max(exit, ClassifyFile(file, profileName, stdout, stderr));
                 }
             }
             else if (File.Exists(input))
             {
-                exit = Math.Max(exit, ClassifyFile(input, profile, stdout, stderr));
+                exit = Math.Max(exit, ClassifyFile(input, profileName, stdout, stderr));
             }
             else
             {
@@ -85,7 +85,7 @@ public static class AmdCommand
         return audio.Samples;
     }
 
-    private static int ClassifyFile(string file, AmdProfile profile, TextWriter stdout, TextWriter stderr)
+    private static int ClassifyFile(string file, string detectorName, TextWriter stdout, TextWriter stderr)
     {
         short[] samples;
         try
@@ -105,7 +105,8 @@ public static class AmdCommand
             return CliOutput.Fail($"amd: {file}: cannot read ({e.Message})", stderr);
         }
 
-        var result = AmdDetector.Classify(samples, profile);
+        var detector = AmdDetectors.Create(detectorName);
+        var result = detector.Push(samples) ?? detector.Finish();
         CliOutput.WriteLine(new Line(file, result.VerdictText, (long)result.DecisionTime.TotalMilliseconds, result.CauseText), stdout);
         return CliOutput.Ok;
     }

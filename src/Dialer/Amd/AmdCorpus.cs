@@ -3,7 +3,14 @@ using System.Globalization;
 namespace Collections.Dialer.Amd;
 
 /// <summary>One labelled clip of the AMD corpus (a row of tests/corpus/amd/manifest.csv).</summary>
-public sealed record AmdCorpusClip(string Id, string File, bool IsHuman, string Split, string Language, string Kind, int? FirstWordsEndMs);
+public sealed record AmdCorpusClip(string Id, string File, bool IsHuman, string Split, string Language, string Kind, int? FirstWordsEndMs)
+{
+    /// <summary>The speech synthesis engine (second corpus; "espeak-ng" for the first).</summary>
+    public string Engine { get; init; } = "espeak-ng";
+
+    /// <summary>The voice as the manifest gives it.</summary>
+    public string Voice { get; init; } = "";
+}
 
 /// <summary>Reads the corpus manifest written by tools/amd-corpus/build.sh.</summary>
 public static class AmdCorpus
@@ -29,7 +36,8 @@ public static class AmdCorpus
         }
 
         int id = Column("id"), file = Column("file"), label = Column("label"), split = Column("split"),
-            language = Column("language"), kind = Column("kind"), firstEnd = Column("firstWordsEndMs");
+            language = Column("language"), kind = Column("kind"), firstEnd = Column("firstWordsEndMs"),
+            engine = header.IndexOf("engine"), voice = header.IndexOf("voice");
         var clips = new List<AmdCorpusClip>();
         for (var n = 1; n < lines.Length; n++)
         {
@@ -51,7 +59,11 @@ public static class AmdCorpus
                 _ => throw new FormatException($"{path}:{n + 1}: label '{f[label]}' is neither human nor machine"),
             };
             int? end = int.TryParse(f[firstEnd], NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms) ? ms : null;
-            clips.Add(new AmdCorpusClip(f[id], f[file], isHuman, f[split], f[language], f[kind], end));
+            clips.Add(new AmdCorpusClip(f[id], f[file], isHuman, f[split], f[language], f[kind], end)
+            {
+                Engine = engine >= 0 ? f[engine] : "espeak-ng",
+                Voice = voice >= 0 ? f[voice] : "",
+            });
         }
 
         return clips;

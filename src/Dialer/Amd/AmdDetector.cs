@@ -15,7 +15,7 @@ namespace Collections.Dialer.Amd;
 /// beep detector, and a longer wait after greetings too long for a "hello".
 /// Not thread-safe: one detector per call leg, fed from that leg's receive loop.
 /// </remarks>
-public sealed class AmdDetector
+public sealed class AmdDetector : IAmdDetector
 {
     /// <summary>Samples per second of the audio the detector expects (G.711 narrowband).</summary>
     public const int SampleRate = 8000;
@@ -83,6 +83,9 @@ public sealed class AmdDetector
 
     /// <summary>The profile in use.</summary>
     public AmdProfile Profile => _profile;
+
+    /// <inheritdoc />
+    public string Name => _profile.Name;
 
     /// <summary>The decision, once made; later audio does not change it.</summary>
     public AmdResult? Result { get; private set; }

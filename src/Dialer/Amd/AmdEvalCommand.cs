@@ -7,8 +7,10 @@ using Collections.Dialer.Media.Audio;
 namespace Collections.Dialer.Amd;
 
 /// <summary>
-/// The <c>amd-eval &lt;corpus-dir&gt;</c> verb: scores the tuned profile and <c>asterisk-defaults</c> side by side on
-/// a labelled corpus (manifest.csv from tools/amd-corpus/build.sh); one JSON line per profile, or a Markdown table.
+/// The <c>amd-eval &lt;corpus-dir&gt;</c> verb: scores the learned detector, the tuned profile and <c>asterisk-defaults</c>
+/// side by side on a labelled corpus (manifest.csv from tools/amd-corpus/build.sh or generate.sh); one JSON line per
+/// detector, or Markdown tables; <c>--curve</c> adds the learned detector's trade-off between humans called MACHINE and
+/// machines missed.
 /// </summary>
 public static class AmdEvalCommand
 {
@@ -18,10 +20,10 @@ public static class AmdEvalCommand
         var corpus = new Argument<string>("corpus-dir") { Description = "Folder with manifest.csv and the clips it lists (tests/corpus/amd)" };
         var split = new Option<string>("--split")
         {
-            Description = "Which clips: heldout (the reported figures), tune, or all",
+            Description = "Which clips: heldout (voices never trained on; the reported figures), heldout-engine (an engine never trained on), tune, train, or all",
             DefaultValueFactory = _ => "heldout",
         };
-        split.AcceptOnlyFromAmong("heldout", "tune", "all");
+        split.AcceptOnlyFromAmong(Splits);
         var format = new Option<string>("--format") { Description = "json (one line per profile) or markdown", DefaultValueFactory = _ => "json" };
         format.AcceptOnlyFromAmong("json", "markdown");
         var set = new Option<string[]>("--set")
@@ -36,17 +38,24 @@ public static class AmdEvalCommand
         };
         var errors = new Option<bool>("--errors") { Description = "List each clip the tuned profile gets wrong on stderr (--all-clips: every clip)" };
         var allClips = new Option<bool>("--all-clips") { Description = "With --errors, list every clip, not only the wrong ones" };
-        var command = new Command("amd-eval", "Scores the tuned AMD profile against asterisk-defaults on a labelled corpus.") { corpus, split, format, profile, set, errors, allClips };
+        var model = new Option<string?>("--model") { Description = "A learned model file other than the shipped one (amd-train --out)" };
+        var curve = new Option<bool>("--curve") { Description = "Also print the learned detector's trade-off curve (humans called MACHINE against machines missed)" };
+        var command = new Command("amd-eval", "Scores the learned AMD detector, the tuned profile and asterisk-defaults on a labelled corpus.") { corpus, split, format, profile, set, errors, allClips, model, curve };
         command.SetAction((ParseResult p, CancellationToken ct) => Task.FromResult(Run(
             p.GetValue(corpus)!, p.GetValue(split) ?? "heldout", p.GetValue(format) ?? "json", p.GetValue(set) ?? [], p.GetValue(errors), p.GetValue(allClips), Console.Out, Console.Error,
-            p.GetValue(profile) ?? AmdProfile.DefaultName)));
+            p.GetValue(profile) ?? AmdProfile.DefaultName, p.GetValue(model), p.GetValue(curve))));
         return command;
     }
 
+    /// <summary>The splits a corpus may have.</summary>
+    public static readonly string[] Splits = ["heldout", "heldout-engine", "tune", "train", "all"];
+
     /// <summary>Runs the evaluation; returns the exit code.</summary>
     public static int Run(string corpusDir, string split, string format, IReadOnlyList<string> overrides, bool listErrors, bool listAll, TextWriter stdout, TextWriter stderr,
-        string profileName = AmdProfile.DefaultName)
+        string profileName = AmdProfile.DefaultName, string? modelPath = null, bool curve = false)
     {
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
         if (!AmdProfile.BuiltIn.TryGetValue(profileName, out var baseProfile) || baseProfile == AmdProfile.AsteriskDefaults)
         {
             return CliOutput.Fail($"amd-eval: --profile must be {AmdProfile.DefaultName} or {AmdProfile.CautiousName}, not '{profileName}'", stderr);
@@ -67,6 +76,16 @@ public static class AmdEvalCommand
             return CliOutput.Fail($"amd-eval: {e.Message}", stderr);
         }
 
+        LearnedAmdModel learned;
+        try
+        {
+            learned = modelPath is null ? LearnedAmdModel.Shipped : LearnedAmdModel.Load(modelPath);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException)
+        {
+            return CliOutput.Fail($"amd-eval: {e.Message}", stderr);
+        }
+
         var clips = new List<(AmdCorpusClip, short[])>();
         foreach (var clip in AmdCorpus.Load(corpusDir).Where(c => split == "all" || c.Split == split))
         {
@@ -81,44 +100,48 @@ public static class AmdEvalCommand
             }
         }
 
-        var byKind = new Dictionary<(string Label, string Kind), (int Clips, int Tuned, int Baseline)>();
-        void Tally(AmdCorpusClip clip, AmdResult result, bool tunedProfile)
+        if (clips.Count == 0)
         {
-            var key = (clip.IsHuman ? "human" : "machine", clip.Kind);
-            var (n, t, b) = byKind.GetValueOrDefault(key);
-            var right = IsRight(clip, result) ? 1 : 0;
-            byKind[key] = tunedProfile ? (n + 1, t + right, b) : (n, t, b + right);
+            return CliOutput.Fail($"amd-eval: {corpusDir}: no clips in split '{split}'", stderr);
         }
 
-        Action<AmdCorpusClip, AmdResult> report = (clip, result) =>
-            {
-                Tally(clip, result, tunedProfile: true);
-                var right = IsRight(clip, result);
-                if (listErrors && (!right || listAll))
-                {
-                    stderr.WriteLine($"{(right ? "ok " : "BAD")} {clip.Id}: {(clip.IsHuman ? "human" : "machine")} -> {result.VerdictText} {result.CauseText} at {result.DecisionTime.TotalMilliseconds} ms ({result.Words} words, {result.VoicedTime.TotalMilliseconds} ms voiced)");
-                }
-            };
-        var results = new[]
+        var detectors = new (string Name, AmdResult[] Results)[]
         {
-            AmdEvaluation.Run(tuned, split, clips, report),
-            AmdEvaluation.Run(AmdProfile.AsteriskDefaults, split, clips, (clip, result) => Tally(clip, result, tunedProfile: false)),
+            (LearnedAmdDetector.DetectorName, LearnedAmdDetector.ClassifyBatch([.. clips.Select(c => c.Item2)], learned)),
+            (tuned.Name, [.. clips.Select(c => AmdDetector.Classify(c.Item2, tuned))]),
+            (AmdProfile.AsteriskDefaultsName, [.. clips.Select(c => AmdDetector.Classify(c.Item2, AmdProfile.AsteriskDefaults))]),
         };
+        if (listErrors)
+        {
+            foreach (var (name, results) in detectors.Take(2))
+            {
+                for (var i = 0; i < clips.Count; i++)
+                {
+                    var (clip, result) = (clips[i].Item1, results[i]);
+                    var right = IsRight(clip, result);
+                    if (!right || listAll)
+                    {
+                        stderr.WriteLine($"{name}: {(right ? "ok " : "BAD")} {clip.Id}: {(clip.IsHuman ? "human" : "machine")} -> {result.VerdictText} {result.CauseText} at {result.DecisionTime.TotalMilliseconds} ms");
+                    }
+                }
+            }
+        }
 
+        var evaluations = detectors.Select(d => AmdEvaluation.Score(d.Name, split, [.. clips.Select((c, i) => (c.Item1, d.Results[i]))])).ToList();
         if (format == "markdown")
         {
-            WriteMarkdown(results, stdout);
+            WriteMarkdown(evaluations, stdout);
             stdout.WriteLine();
-            stdout.WriteLine($"| clips by kind | n | `{results[0].Profile}` right | `{results[1].Profile}` right |");
-            stdout.WriteLine("| --- | ---: | ---: | ---: |");
-            foreach (var ((label, kind), (n, t, b)) in byKind.OrderBy(k => k.Key.Label, StringComparer.Ordinal).ThenBy(k => k.Key.Kind, StringComparer.Ordinal))
+            WriteByKind(clips.Select(c => c.Item1).ToList(), detectors, stdout);
+            if (curve)
             {
-                stdout.WriteLine($"| {label} / {kind} | {n} | {t} | {b} |");
+                stdout.WriteLine();
+                WriteCurve(learned, clips, stdout);
             }
         }
         else
         {
-            foreach (var r in results)
+            foreach (var r in evaluations)
             {
                 CliOutput.WriteLine(r, stdout);
             }
@@ -126,6 +149,41 @@ public static class AmdEvalCommand
 
         return CliOutput.Ok;
     }
+
+    private static void WriteByKind(List<AmdCorpusClip> clips, (string Name, AmdResult[] Results)[] detectors, TextWriter w)
+    {
+        w.WriteLine("| clips by kind | n | " + string.Join(" | ", detectors.Select(d => $"`{d.Name}` right")) + " |");
+        w.WriteLine("| --- | ---: |" + string.Concat(detectors.Select(_ => " ---: |")));
+        foreach (var group in clips.Select((c, i) => (c, i)).GroupBy(x => (Label: x.c.IsHuman ? "human" : "machine", x.c.Kind))
+            .OrderBy(g => g.Key.Label, StringComparer.Ordinal).ThenBy(g => g.Key.Kind, StringComparer.Ordinal))
+        {
+            var counts = detectors.Select(d => group.Count(x => IsRight(x.c, d.Results[x.i])));
+            w.WriteLine($"| {group.Key.Label} / {group.Key.Kind} | {group.Count()} | {string.Join(" | ", counts)} |");
+        }
+    }
+
+    /// <summary>
+    /// The learned detector's trade-off: its policy with the MACHINE threshold swept, replayed on the clips' measurements;
+    /// a lower threshold catches more machines and takes more people for machines.
+    /// </summary>
+    private static void WriteCurve(LearnedAmdModel model, List<(AmdCorpusClip Clip, short[] Audio)> clips, TextWriter w)
+    {
+        var speech = Training.AmdTrajectories.SpeechProbabilities(SileroVad.Instance, [.. clips.Select(c => c.Audio)], (model.Policy.TotalMs / AmdFeatures.ChunkMs) + 2);
+        var steps = clips.Select((c, i) => Training.AmdTrajectories.Measure(c.Audio, speech[i], model.Policy.TotalMs)).ToList();
+        var probabilities = steps.Select(s => Training.AmdTrainer.Probabilities(model, s)).ToList();
+        w.WriteLine("| MACHINE threshold (P(machine) >=) | humans called MACHINE | machines missed | accuracy |");
+        w.WriteLine("| ---: | ---: | ---: | ---: |");
+        foreach (var threshold in new[] { 0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999, 1.01, model.Policy.MachineAbove }.Distinct().Order())
+        {
+            var policy = model.Policy with { MachineAbove = threshold };
+            var results = clips.Select((c, i) => (c.Clip, Training.AmdTrajectories.Replay(steps[i], probabilities[i], policy))).ToList();
+            var e = AmdEvaluation.Score("curve", "", results);
+            var label = threshold > 1 ? "never (beeps and SIT only)" : threshold.ToString("0.###", CultureInfo.InvariantCulture) + (Math.Abs(threshold - model.Policy.MachineAbove) < 1e-9 ? " (shipped)" : "");
+            w.WriteLine($"| {label} | {Pct(e.HumansCalledMachine)} | {Pct(e.MachinesMissed)} | {Pct(e.Accuracy)} |");
+        }
+    }
+
+    private static string Pct(double v) => (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
 
     private static bool IsRight(AmdCorpusClip clip, AmdResult result) =>
         clip.IsHuman ? result.Verdict == AmdVerdict.Human : result.Verdict == AmdVerdict.Machine;
@@ -170,7 +228,6 @@ public static class AmdEvalCommand
 
     private static void WriteMarkdown(IReadOnlyList<AmdEvaluation> results, TextWriter w)
     {
-        static string Pct(double v) => (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
         w.WriteLine($"| figure ({results[0].Split} split: {results[0].Clips} clips, {results[0].Humans} humans, {results[0].Machines} machines) | " +
             string.Join(" | ", results.Select(r => $"`{r.Profile}`")) + " |");
         w.WriteLine("| --- |" + string.Concat(results.Select(_ => " ---: |")));
@@ -184,5 +241,7 @@ public static class AmdEvalCommand
         Row("human decision max (ms from answer)", r => $"{r.HumanMaxMs}");
         Row("machine decision p50 / p95 (ms from answer)", r => $"{r.MachineP50Ms} / {r.MachineP95Ms}");
         Row("human decision after end of first words, median (ms)", r => $"{r.HumanDelayAfterFirstWordsP50Ms}");
+        Row("goals met (accuracy >= 95 %, humans called MACHINE <= 2 %, median <= 600 ms, max <= 5000 ms)", r =>
+            string.Join(" ", new[] { r.Accuracy >= 0.95, r.HumansCalledMachine <= 0.02, r.HumanDelayAfterFirstWordsP50Ms <= 600, r.HumanMaxMs <= 5000 }.Select(ok => ok ? "yes" : "no")));
     }
 }

@@ -26,14 +26,22 @@ public sealed record AmdEvaluation(
     public static AmdEvaluation Run(AmdProfile profile, string split, IReadOnlyList<(AmdCorpusClip Clip, short[] Audio)> clips,
         Action<AmdCorpusClip, AmdResult>? onResult = null)
     {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(clips);
+        return Score(profile.Name, split, [.. clips.Select(c => (c.Clip, AmdDetector.Classify(c.Audio, profile)))], onResult);
+    }
+
+    /// <summary>Computes the figures of one detector from its verdicts on labelled clips.</summary>
+    public static AmdEvaluation Score(string detector, string split, IReadOnlyList<(AmdCorpusClip Clip, AmdResult Result)> clips,
+        Action<AmdCorpusClip, AmdResult>? onResult = null)
+    {
         ArgumentNullException.ThrowIfNull(clips);
         int correct = 0, humans = 0, machines = 0, humanAsMachine = 0, missed = 0, notSure = 0;
         var humanTimes = new List<int>();
         var machineTimes = new List<int>();
         var delays = new List<int>();
-        foreach (var (clip, audio) in clips)
+        foreach (var (clip, result) in clips)
         {
-            var result = AmdDetector.Classify(audio, profile);
             onResult?.Invoke(clip, result);
             var ms = (int)result.DecisionTime.TotalMilliseconds;
             if (result.Verdict == AmdVerdict.NotSure)
@@ -64,7 +72,7 @@ public sealed record AmdEvaluation(
 
         var n = Math.Max(1, clips.Count);
         return new AmdEvaluation(
-            profile.Name, split, clips.Count, humans, machines,
+            detector, split, clips.Count, humans, machines,
             (double)correct / n,
             humans == 0 ? 0 : (double)humanAsMachine / humans,
             machines == 0 ? 0 : (double)missed / machines,

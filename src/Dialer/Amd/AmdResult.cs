@@ -39,6 +39,12 @@ public enum AmdCause
 
     /// <summary>The audio ended before a decision (NOTSURE).</summary>
     EndOfAudio,
+
+    /// <summary>The learned detector's classifier was sure of a recorded greeting (MACHINE).</summary>
+    Prosody,
+
+    /// <summary>A special information tone (ITU-T E.180): a network intercept message, not a person (MACHINE).</summary>
+    Sit,
 }
 
 /// <summary>A decision, the time from answer at which it was made, and what the detector had heard by then.</summary>

@@ -47,9 +47,12 @@ public sealed record MachinePolicy : IValidatableObject
     /// <summary>Run AMD on answered calls at all.</summary>
     public bool Enabled { get; init; } = true;
 
-    /// <summary>Detector profile name (see <see cref="AmdProfile.BuiltIn"/>).</summary>
+    /// <summary>The detector unless configured otherwise: the learned one (docs/amd.md).</summary>
+    public const string DefaultDetector = LearnedAmdDetector.DetectorName;
+
+    /// <summary>Detector name: <c>learned</c>, or one of the app_amd-style profiles (see <see cref="AmdDetectors.Names"/>).</summary>
     [Required]
-    public string Profile { get; init; } = AmdProfile.DefaultName;
+    public string Profile { get; init; } = DefaultDetector;
 
     /// <summary>What to do with a MACHINE verdict.</summary>
     public MachineAction OnMachine { get; init; } = MachineAction.HangUp;
@@ -84,18 +87,15 @@ public sealed record MachinePolicy : IValidatableObject
         _ => AmdRoute.ConnectAgent,
     };
 
-    /// <summary>The detector profile this policy names.</summary>
-    public AmdProfile ResolveProfile() =>
-        AmdProfile.BuiltIn.TryGetValue(Profile, out var profile)
-            ? profile
-            : throw new InvalidOperationException($"Unknown AMD profile '{Profile}'.");
+    /// <summary>A new detector of the kind this policy names, for one call.</summary>
+    public IAmdDetector CreateDetector() => AmdDetectors.Create(Profile);
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!AmdProfile.BuiltIn.ContainsKey(Profile))
+        if (!AmdDetectors.IsKnown(Profile))
         {
-            yield return new ValidationResult($"Profile '{Profile}' is not one of: {string.Join(", ", AmdProfile.BuiltIn.Keys)}.", [nameof(Profile)]);
+            yield return new ValidationResult($"Profile '{Profile}' is not one of: {string.Join(", ", AmdDetectors.Names)}.", [nameof(Profile)]);
         }
 
         if (OnMachine == MachineAction.LeaveMessage && string.IsNullOrWhiteSpace(MessageWav))

@@ -65,12 +65,13 @@ public static class DialCommand
                 return CliOutput.Fail($"--play file not found: {playPath}");
             }
 
-            if (!AmdProfile.BuiltIn.TryGetValue(p.GetValue(amdProfile) ?? AmdProfile.DefaultName, out var profile))
+            var detector = p.GetValue(amdProfile) ?? MachinePolicy.DefaultDetector;
+            if (!AmdDetectors.IsKnown(detector))
             {
-                return CliOutput.Fail($"--amd-profile must be one of: {string.Join(", ", AmdProfile.BuiltIn.Keys)}.");
+                return CliOutput.Fail($"--amd-profile must be one of: {string.Join(", ", AmdDetectors.Names)}.");
             }
 
-            var classifier = p.GetValue(amd) ? AnswerClassifiers.Create(profile, TimeProvider.System) : null;
+            var classifier = p.GetValue(amd) ? AnswerClassifiers.Create(detector, TimeProvider.System) : null;
             using var logging = CliHost.Logging();
             try
             {
@@ -99,5 +100,5 @@ public static class DialCommand
 /// <summary>Where answering-machine detection plugs into a call: the streaming detector on the callee's decoded RTP.</summary>
 internal static class AnswerClassifiers
 {
-    public static IAnswerClassifier Create(AmdProfile profile, TimeProvider time) => new AmdAnswerClassifier(profile, time);
+    public static IAnswerClassifier Create(string detector, TimeProvider time) => new AmdAnswerClassifier(AmdDetectors.Create(detector), time);
 }

@@ -1,5 +1,6 @@
 using Collections.Dialer.Pacing;
 using Collections.Dialer.Routing;
+using ContactAttemptId = Collections.Shared.Domain.ContactAttemptId;
 
 namespace Collections.Dialer.Campaigns;
 
@@ -58,7 +59,7 @@ public sealed class AgentPool : IAgentPool
     }
 
     /// <inheritdoc />
-    public AgentId? TakeLongestIdle(string language, DateTimeOffset at, AgentId? preferred = null)
+    public AgentId? TakeLongestIdle(string language, DateTimeOffset at, ContactAttemptId call, AgentId? preferred = null)
     {
         lock (_gate)
         {

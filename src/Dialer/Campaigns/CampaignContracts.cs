@@ -37,9 +37,10 @@ public interface IAgentPool
     /// <summary>Whether any logged-in agent speaks <paramref name="language"/> (no agent with the skill: the call is not dialed).</summary>
     bool CanServe(string language);
 
-    /// <summary>Puts the longest-idle ready agent who speaks <paramref name="language"/> on the call; null when none is ready.
-    /// <paramref name="preferred"/> (the agent a line held) is taken first when still ready; agents held for other lines come last.</summary>
-    AgentId? TakeLongestIdle(string language, DateTimeOffset at, AgentId? preferred = null);
+    /// <summary>Puts the longest-idle ready agent who speaks <paramref name="language"/> on <paramref name="call"/> (its ledger
+    /// row, the call's one identity); null when none is ready. <paramref name="preferred"/> (the agent a line held) is taken
+    /// first when still ready; agents held for other lines come last.</summary>
+    AgentId? TakeLongestIdle(string language, DateTimeOffset at, ContactAttemptId call, AgentId? preferred = null);
 
     /// <summary>
     /// One agent per line (progressive dialing): holds a ready agent who speaks <paramref name="language"/> and is not held for

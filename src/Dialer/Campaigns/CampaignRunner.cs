@@ -490,7 +490,7 @@ internal sealed partial class CampaignRunner
             // A machine sent to an agent (MachinePolicy.SendToAgent) keeps its AMD flag in the ledger: Ofcom's 24 h rule reads it.
             var amdFlagged = result.Verdict == AmdVerdict.Machine;
             _loop?.Observe(new DialResolved(_d.Time.GetUtcNow(), DialOutcome.AgentNeeded, progress, amdTime));
-            var agent = await WaitForAgentAsync(line.Target.Language, line.Hold?.Agent, ct).ConfigureAwait(false);
+            var agent = await WaitForAgentAsync(line.Target.Language, attemptId, line.Hold?.Agent, ct).ConfigureAwait(false);
             ReleaseHold(line);
             if (agent is not { } taken)
             {
@@ -569,7 +569,7 @@ internal sealed partial class CampaignRunner
         }
     }
 
-    private async Task<AgentId?> WaitForAgentAsync(string language, AgentId? preferred, CancellationToken ct)
+    private async Task<AgentId?> WaitForAgentAsync(string language, ContactAttemptId call, AgentId? preferred, CancellationToken ct)
     {
         var deadline = _d.Time.GetUtcNow() + ConnectLimit;
         Interlocked.Increment(ref _waiting);
@@ -578,7 +578,7 @@ internal sealed partial class CampaignRunner
             while (true)
             {
                 var signal = Volatile.Read(ref _agentReady).Task;
-                if (_d.Agents.TakeLongestIdle(language, _d.Time.GetUtcNow(), preferred) is { } agent)
+                if (_d.Agents.TakeLongestIdle(language, _d.Time.GetUtcNow(), call, preferred) is { } agent)
                 {
                     return agent;
                 }

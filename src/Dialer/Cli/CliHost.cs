@@ -51,6 +51,27 @@ public static class CliHost
 
     /// <summary>Parses an <c>--at</c> value: an ISO 8601 instant (<c>2026-03-09T01:00:00Z</c>) or one with an offset
     /// (<c>2026-03-08T20:59:00-04:00</c>); null text means "now" and parses to null.</summary>
+    /// <summary>The claim analysis over the configured strategies (<c>Collections:Workflow:StrategiesDirectory</c>, default
+    /// config/strategies); false with the reason when the folder is missing or a strategy file is broken.</summary>
+    public static bool TryClaimAnalysis(out Collections.Shared.Workflow.Strategies.ClaimAnalysis? analysis, out string? error)
+    {
+        var folder = Configuration()[$"{Collections.Shared.Workflow.WorkflowOptions.Section}:{nameof(Collections.Shared.Workflow.WorkflowOptions.StrategiesDirectory)}"]
+            ?? Collections.Shared.Workflow.Strategies.StrategyLoader.DefaultDirectory;
+        var resolved = Collections.Shared.Configuration.ConfigFolders.Resolve(folder);
+        try
+        {
+            analysis = new(new Collections.Shared.Workflow.Strategies.StrategyCatalog(Collections.Shared.Workflow.Strategies.StrategyLoader.LoadDirectory(resolved)));
+            error = null;
+            return true;
+        }
+        catch (Exception ex) when (ex is Collections.Shared.Workflow.Strategies.StrategyException or IOException)
+        {
+            analysis = null;
+            error = $"{Collections.Shared.Workflow.WorkflowOptions.Section}:StrategiesDirectory '{folder}': {ex.Message}";
+            return false;
+        }
+    }
+
     public static bool TryParseInstant(string? text, out Instant? at, out string? error)
     {
         at = null;

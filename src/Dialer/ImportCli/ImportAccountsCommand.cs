@@ -31,10 +31,15 @@ public static class ImportAccountsCommand
                 return CliOutput.Fail(error!);
             }
 
+            if (!CliHost.TryClaimAnalysis(out var analysis, out var strategyError))
+            {
+                return CliOutput.Fail(strategyError!);
+            }
+
             await using var db = DatabaseSetup.CreateContext(options);
             await db.Database.MigrateAsync(ct);
             using var logging = CliHost.Logging();
-            var importer = new AccountImporter(db, TimeProvider.System, logging.CreateLogger<AccountImporter>());
+            var importer = new AccountImporter(db, TimeProvider.System, logging.CreateLogger<AccountImporter>(), analysis);
             var name = parse.GetValue(portfolio) ?? Path.GetFileNameWithoutExtension(csv.Name);
             await using var stream = csv.OpenRead();
             void Report(ImportError e) => CliOutput.WriteLine(new { line = e.Line, column = e.Column, error = e.Error });
@@ -68,6 +73,8 @@ public static class ImportAccountsCommand
                 rejected = summary.Rejected,
                 fileRejected = summary.FileRejected,
                 creditorsCreated = summary.CreditorsCreated,
+                casesPlanned = summary.CasesPlanned,
+                casesUnplanned = summary.CasesUnplanned,
                 ignoredColumns = summary.IgnoredColumns,
                 elapsedMs = (long)summary.Elapsed.TotalMilliseconds,
             });

@@ -44,7 +44,7 @@ public sealed class AdaptiveRatioPacing : IPacingStrategy
         // AMD hung up on is an answering-machine status there, not a drop, so it does not count here either.
         if (pacingEvent is PersonAnswered person)
         {
-            _ledger.Record(person.At, person.Abandoned == AbandonCause.NoAgentWithinConnectLimit);
+            _ledger.Record(person.At, person.Abandoned is not null);
         }
     }
 

@@ -20,19 +20,23 @@ public enum DialOutcome
 }
 
 /// <summary>Why a call answered by a person counts as abandoned.</summary>
+/// <remarks>
+/// A person AMD called a machine is abandoned too, but no dialer knows which MACHINE verdicts were people when it hangs up:
+/// those abandonments are estimated from the MACHINE verdicts acted on (<see cref="DialOutcome.MachineVerdict"/>) and the
+/// campaign's false-positive share (<see cref="AbandonmentLedger"/>), never reported one by one.
+/// </remarks>
 public enum AbandonCause
 {
     /// <summary>No agent was connected within the connect limit after the greeting.</summary>
     NoAgentWithinConnectLimit,
-
-    /// <summary>AMD classified the person as a machine and the dialer hung up or played a message.</summary>
-    AmdCalledPersonMachine,
 }
 
 /// <summary>Something pacing learns from: a call or agent event.</summary>
 public abstract record PacingEvent(DateTimeOffset At);
 
-/// <summary>A dialed line left the progress phase.</summary>
+/// <summary>A dialed line left the progress phase: no answer, busy or failed; or answered, with what the dialer did after the
+/// AMD verdict: <see cref="DialOutcome.MachineVerdict"/> when it acted on a MACHINE verdict (hang-up or message),
+/// <see cref="DialOutcome.AgentNeeded"/> when the call went to an agent (HUMAN, NOTSURE, or a MACHINE verdict passed on).</summary>
 /// <param name="At">When the outcome became known.</param>
 /// <param name="Outcome">The outcome.</param>
 /// <param name="ProgressTime">Dial to answer, busy or give-up.</param>
@@ -54,3 +58,14 @@ public sealed record HandleCompleted(DateTimeOffset At, TimeSpan Talk, TimeSpan 
 /// <param name="At">When the outcome became known.</param>
 /// <param name="Abandoned">Why it was abandoned, or null when an agent took it.</param>
 public sealed record PersonAnswered(DateTimeOffset At, AbandonCause? Abandoned) : PacingEvent(At);
+
+/// <summary>
+/// What an operator found a call to be: on a call that reached them ("this was a machine" / "this was a person"), or on a
+/// recording reviewed later. A review of a MACHINE verdict is evidence for the campaign's false-positive share; a call
+/// counted as a person at connect that the operator found to be a machine is taken out of the persons.
+/// </summary>
+/// <param name="At">When the mark was made.</param>
+/// <param name="Verdict">The AMD verdict the call had.</param>
+/// <param name="Person">True when it was a live person.</param>
+/// <param name="ReachedOperator">True when the call was connected to an operator (and so counted as a person at connect).</param>
+public sealed record OperatorReview(DateTimeOffset At, Amd.AmdVerdict Verdict, bool Person, bool ReachedOperator) : PacingEvent(At);

@@ -23,6 +23,29 @@ public sealed class PacingOptions
     [Range(1.0, 10.0)]
     public double MaxLinesPerAgent { get; set; } = 3.0;
 
+    /// <summary>
+    /// The campaign's configured share of MACHINE verdicts that are live people (AMD false positives), from the AMD evaluation
+    /// or recordings reviewed; operators' reviews update it (<see cref="Shared.Abandonment.AmdFalsePositiveEstimate"/>).
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double AmdFalsePositiveShare { get; set; }
+
+    /// <summary>How many reviewed verdicts the configured share is worth.</summary>
+    [Range(0.0, 100000.0)]
+    public double AmdFalsePositivePriorWeight { get; set; } = Shared.Abandonment.AmdFalsePositiveEstimate.DefaultPriorWeight;
+
+    /// <summary>The most of the target the estimated AMD abandonment may use before MACHINE verdicts go to operators.</summary>
+    [Range(0.0, 1.0)]
+    public double AmdShareOfTarget { get; set; } = 0.7;
+
+    /// <summary>Share of MACHINE verdicts passed to operators as a sample that measures the false-positive share.</summary>
+    [Range(0.0, 1.0)]
+    public double AmdAuditShare { get; set; } = 0.1;
+
+    /// <summary>Normal quantile of the upper bound on the false-positive share the gate assumes (1.28: one-sided 90 %).</summary>
+    [Range(0.0, 5.0)]
+    public double AmdShareConfidenceZ { get; set; } = 1.28;
+
     /// <summary>The connect limit as a duration.</summary>
     public TimeSpan ConnectLimit => TimeSpan.FromSeconds(ConnectLimitSeconds);
 }

@@ -53,7 +53,7 @@ public sealed class PredictivePacing : IPacingStrategy
 
     private readonly PacingOptions _options;
     private readonly CallStatistics _statistics = new();
-    private readonly AbandonmentLedger _ledger = new();
+    private readonly AbandonmentLedger _ledger;
     private readonly List<double> _lineProbabilities = [];
     private readonly List<double> _agentProbabilities = [];
     private double[] _onCallFree = [];
@@ -71,7 +71,9 @@ public sealed class PredictivePacing : IPacingStrategy
     /// <summary>Creates the strategy for a campaign with the given limits.</summary>
     public PredictivePacing(PacingOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _options = options;
+        _ledger = new AbandonmentLedger(options.AmdFalsePositiveShare, options.AmdFalsePositivePriorWeight);
     }
 
     /// <inheritdoc />
@@ -88,6 +90,14 @@ public sealed class PredictivePacing : IPacingStrategy
         {
             case DialResolved resolved:
                 _statistics.Add(resolved);
+                if (resolved.Outcome == DialOutcome.MachineVerdict)
+                {
+                    _ledger.RecordMachineVerdict(resolved.At);
+                }
+
+                break;
+            case OperatorReview review:
+                _ledger.Record(review);
                 break;
             case HandleCompleted handled:
                 _statistics.Talk.Add(handled.Talk.TotalSeconds);
@@ -177,9 +187,8 @@ public sealed class PredictivePacing : IPacingStrategy
 
     private void OnPerson(PersonAnswered person)
     {
-        var byAmd = person.Abandoned == AbandonCause.AmdCalledPersonMachine;
         var byPacing = person.Abandoned == AbandonCause.NoAgentWithinConnectLimit;
-        _ledger.Record(person.At, person.Abandoned is not null, byAmd);
+        _ledger.Record(person.At, byPacing);
 
         var pacingBudget = PacingBudget();
         if (pacingBudget <= 0)
@@ -201,10 +210,20 @@ public sealed class PredictivePacing : IPacingStrategy
 
     private double PacingBudget() => (SetPoint * _options.TargetAbandonRate) - AmdAbandonRate;
 
-    /// <summary>Share of persons AMD itself abandons (called machines), measured over the campaign.</summary>
-    private double AmdAbandonRate =>
-        (_ledger.CampaignAmdAbandoned + (AmdPriorShare * _options.TargetAbandonRate * AmdPriorWeight))
-        / (_ledger.CampaignPersons + AmdPriorWeight);
+    /// <summary>
+    /// Share of persons AMD itself abandons (people among the MACHINE verdicts acted on, as the campaign's false-positive
+    /// estimate puts it), over the campaign, starting from a prior until enough persons are counted.
+    /// </summary>
+    private double AmdAbandonRate
+    {
+        get
+        {
+            // The share's upper bound, as the AMD gate counts it: an estimate from few reviews must not lend pacing budget
+            // that the people AMD really hung up on have already spent.
+            var amd = _ledger.Estimate.UpperShare(_options.AmdShareConfidenceZ) * _ledger.CampaignMachineVerdicts;
+            return (amd + (AmdPriorShare * _options.TargetAbandonRate * AmdPriorWeight)) / (_ledger.CampaignPersons + amd + AmdPriorWeight);
+        }
+    }
 
     /// <summary>The share of expected person calls the next decision may leave without an agent.</summary>
     private double AllowedShare(DateTimeOffset now)
@@ -216,9 +235,10 @@ public sealed class PredictivePacing : IPacingStrategy
         }
 
         var rolling = _ledger.Rolling(now);
+        var campaign = _ledger.Campaign;
         var guard = Math.Min(
             Guard(rolling.Persons, rolling.Abandoned),
-            Guard(_ledger.CampaignPersons, _ledger.CampaignAbandoned));
+            Guard(campaign.Persons, campaign.Abandoned));
         return budget * Math.Exp(_logGain) * guard;
     }
 
@@ -227,7 +247,7 @@ public sealed class PredictivePacing : IPacingStrategy
     /// target allows. The margin is counted in calls, so a small team stops over-dialing while one more
     /// abandoned call could still breach the rate.
     /// </summary>
-    private double Guard(long persons, long abandoned)
+    private double Guard(double persons, double abandoned)
     {
         if (persons < GuardMinimumPersons)
         {

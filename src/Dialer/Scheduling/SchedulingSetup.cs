@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
 using Quartz;
 
 namespace Collections.Dialer.Scheduling;
@@ -77,21 +78,90 @@ public static class SchedulingSetup
             });
             configure?.Invoke(q);
         });
-        builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
-        if (options.ResyncOnStart)
-        {
-            builder.Services.AddHostedService<WorkflowResync>();
-        }
-
+        builder.Services.AddSingleton(sp => new SchedulerHost(
+            sp.GetRequiredService<ISchedulerFactory>(),
+            options.ResyncOnStart ? sp.GetRequiredService<WorkflowRunner>() : null,
+            sp.GetRequiredService<WorkScheduler>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<SchedulerHost>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SchedulerHost>());
         return builder;
     }
 }
 
-/// <summary>At start, schedules again whatever open work the database says is pending (see <see cref="WorkflowSchedulingOptions.ResyncOnStart"/>).</summary>
-internal sealed class WorkflowResync(WorkflowRunner runner, WorkScheduler scheduler) : IHostedService
+/// <summary>
+/// Starts Quartz with the host, and at start schedules again whatever open work the database says is pending
+/// (<see cref="WorkflowSchedulingOptions.ResyncOnStart"/>). A database that cannot be reached at start does not stop the host
+/// (its health check says so, and calls and pages keep working): the start is retried every <see cref="RetryStart"/>
+/// until it succeeds. On stop, jobs in progress finish first.
+/// </summary>
+public sealed partial class SchedulerHost(ISchedulerFactory schedulers, WorkflowRunner? resync, WorkScheduler scheduler, TimeProvider time, ILogger<SchedulerHost> logger) : BackgroundService
 {
-    public async Task StartAsync(CancellationToken cancellationToken) =>
-        await scheduler.ScheduleAsync(await runner.PendingWorkAsync(cancellationToken), cancellationToken);
+    /// <summary>How long to wait before trying again to start the scheduler when the database cannot be reached.</summary>
+    public static readonly TimeSpan RetryStart = TimeSpan.FromSeconds(10);
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    private IScheduler? _quartz;
+    private volatile bool _running;
+
+    /// <summary>Completes when the scheduler has started (and resynced).</summary>
+    public Task Started => _started.Task;
+
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Starts the scheduler and resyncs before the host's start completes, as Quartz's own hosted service does; when
+    /// the database cannot be reached, the host starts anyway and the start is retried in the background.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!await TryStartAsync(cancellationToken))
+        {
+            await base.StartAsync(cancellationToken);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await Task.Delay(RetryStart, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (!stoppingToken.IsCancellationRequested && await TryStartAsync(stoppingToken))
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<bool> TryStartAsync(CancellationToken ct)
+    {
+        try
+        {
+            _quartz ??= await schedulers.GetScheduler(ct);
+            await _quartz.Start(ct);
+            _running = true;
+            if (resync is not null)
+            {
+                await scheduler.ScheduleAsync(_quartz, await resync.PendingWorkAsync(ct), ct);
+            }
+
+            _started.TrySetResult();
+            return true;
+        }
+        catch (Exception ex) when (ex is SchedulerException or System.Data.Common.DbException or InvalidOperationException && !ct.IsCancellationRequested)
+        {
+            LogStartFailed(logger, RetryStart.TotalSeconds, ex.Message);
+            return false;
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (_running && _quartz is { } quartz)
+        {
+            _running = false;
+            await quartz.Shutdown(waitForJobsToComplete: true, cancellationToken);
+        }
+    }
+
+    [LoggerMessage(EventId = 4452, Level = LogLevel.Warning, Message = "The workflow scheduler could not start (trying again in {Seconds} s): {Error}")]
+    private static partial void LogStartFailed(ILogger logger, double seconds, string error);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Collections.Dialer.Amd;
 using Collections.Dialer.Pacing;
 using Collections.Dialer.Routing;
 
@@ -21,9 +22,25 @@ public sealed record SimulationResult(
     [JsonIgnore]
     public long AbandonedByAmd { get; init; }
 
-    /// <summary>Machines AMD missed that reached an agent.</summary>
+    /// <summary>Machines that reached an agent (AMD missed them, or a MACHINE verdict was passed on).</summary>
     [JsonIgnore]
     public long MachinesReachingAgents { get; init; }
+
+    /// <summary>MACHINE verdicts passed to operators (over budget or as the audit sample).</summary>
+    [JsonIgnore]
+    public long MachineVerdictsPassed { get; init; }
+
+    /// <summary>The abandonment rate the dialer itself computed (its estimate, the figure a wallboard shows), whole run.</summary>
+    [JsonIgnore]
+    public double EstimatedAbandonRate { get; init; }
+
+    /// <summary>The dialer's false-positive share estimate at the end of the run.</summary>
+    [JsonIgnore]
+    public double EstimatedFalsePositiveShare { get; init; }
+
+    /// <summary>The dialer's own counts at the end: persons, abandoned for want of an agent, MACHINE verdicts acted on.</summary>
+    [JsonIgnore]
+    public (long Persons, long Abandoned, long MachineVerdicts) DialerCounts { get; init; }
 }
 
 /// <summary>
@@ -32,6 +49,13 @@ public sealed record SimulationResult(
 /// after every event, and the real router connects persons to the longest-idle agent. Time jumps from
 /// event to event on a <see cref="SimulationClock"/>; nothing sleeps.
 /// </summary>
+/// <remarks>
+/// Pacing learns only what a real dialer sees: every event goes through the <see cref="PacingFeed"/> the campaign runner
+/// uses, at the same moments of a call (line ended, verdict, connected or abandoned, handle completed, an operator's mark
+/// on a call that reached them), and AMD's share of abandonment comes from the campaign's false-positive estimate. Which
+/// calls were really people is kept for scoring the run (<see cref="SimulationResult"/>) and nothing else; the oracle
+/// mode (a pacer told the truth, for comparison only) additionally reviews every MACHINE verdict acted on.
+/// </remarks>
 public sealed class CampaignSimulator
 {
     /// <summary>Agent time a machine costs when AMD misses it and it reaches an agent.</summary>
@@ -66,10 +90,18 @@ public sealed class CampaignSimulator
     private double _talkSeconds;
     private double _busySeconds;
 
-    private CampaignSimulator(Scenario scenario, IPacingStrategy pacing)
+    private readonly PacingFeed _feed;
+    private readonly bool _oracle;
+    private readonly Func<long, bool>? _flipUnobservedTruth;
+    private long _passed;
+
+    private CampaignSimulator(Scenario scenario, IPacingStrategy pacing, PacingOptions? options, bool oracle, Func<long, bool>? flipUnobservedTruth)
     {
         _scenario = scenario;
         _pacing = pacing;
+        _oracle = oracle;
+        _flipUnobservedTruth = flipUnobservedTruth;
+        _feed = new PacingFeed(pacing.Observe, new AmdVerdictGate(options ?? OptionsFor(scenario, oracle)));
         _fates = new Random(scenario.Seed);
         _end = scenario.Hours * 3600;
         var minutes = (int)Math.Ceiling(_end / 60) + 1;
@@ -96,7 +128,36 @@ public sealed class CampaignSimulator
     }
 
     /// <summary>Runs <paramref name="scenario"/> with <paramref name="pacing"/> and returns its figures.</summary>
-    public static SimulationResult Run(Scenario scenario, IPacingStrategy pacing) => new CampaignSimulator(scenario, pacing).Run();
+    /// <param name="scenario">The population and team.</param>
+    /// <param name="pacing">The strategy, made with <see cref="OptionsFor"/> options.</param>
+    /// <param name="oracle">A pacer told the truth, for comparison: every MACHINE verdict acted on is reviewed at once.</param>
+    /// <param name="options">The campaign's limits for the AMD gate (default <see cref="OptionsFor"/>).</param>
+    public static SimulationResult Run(Scenario scenario, IPacingStrategy pacing, bool oracle = false, PacingOptions? options = null) =>
+        new CampaignSimulator(scenario, pacing, options, oracle, null).Run();
+
+    /// <summary>
+    /// For the test that pacing sees no truth: scores the calls nobody heard (MACHINE verdicts acted on, callers abandoned
+    /// while waiting) selected by dial number as the opposite of what they were; what pacing is told must not change.
+    /// </summary>
+    internal static SimulationResult RunWithFlippedTruth(Scenario scenario, IPacingStrategy pacing, Func<long, bool> flip, bool oracle = false) =>
+        new CampaignSimulator(scenario, pacing, null, oracle, flip).Run();
+
+    /// <summary>The pacing limits of a scenario's campaign: target, connect limit, and what it believes of its AMD.</summary>
+    public static PacingOptions OptionsFor(Scenario scenario, bool oracle = false)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        return new PacingOptions
+        {
+            TargetAbandonRate = scenario.TargetAbandonRate,
+            ConnectLimitSeconds = scenario.ConnectLimitSeconds,
+            AmdFalsePositiveShare = scenario.Amd.ConfiguredShare(scenario.HumanAnswer, scenario.MachineAnswer),
+            AmdAuditShare = oracle ? 0 : scenario.Amd.AuditShare,
+
+            // Told the truth, the pacer needs neither a prior nor a safety margin on the share.
+            AmdFalsePositivePriorWeight = oracle ? 0 : Shared.Abandonment.AmdFalsePositiveEstimate.DefaultPriorWeight,
+            AmdShareConfidenceZ = oracle ? 0 : new PacingOptions().AmdShareConfidenceZ,
+        };
+    }
 
     private SimulationResult Run()
     {
@@ -129,6 +190,10 @@ public sealed class CampaignSimulator
         {
             AbandonedByAmd = _abandonedByAmd,
             MachinesReachingAgents = _machinesReachingAgents,
+            MachineVerdictsPassed = _passed,
+            EstimatedAbandonRate = Math.Round(EstimatedRate(), 4),
+            EstimatedFalsePositiveShare = Math.Round(_feed.Gate.Ledger.Estimate.Share, 4),
+            DialerCounts = (_feed.Gate.Ledger.CampaignPersons, _feed.Gate.Ledger.CampaignAbandoned, _feed.Gate.Ledger.CampaignMachineVerdicts),
         };
     }
 
@@ -255,6 +320,7 @@ public sealed class CampaignSimulator
             Wrap = truth == Truth.Machine ? 0 : wrap,
             State = LineState.Ringing,
             LineIndex = _lines.Count,
+            Number = _dialed,
         };
         _lines.Add(call);
         _dialed++;
@@ -272,7 +338,7 @@ public sealed class CampaignSimulator
 
         RemoveLine(call);
         var outcome = call.Truth == Truth.Busy ? DialOutcome.Busy : DialOutcome.NoAnswer;
-        Observe(new DialResolved(_clock.GetUtcNow(), outcome, TimeSpan.FromSeconds(call.Progress), TimeSpan.Zero));
+        _feed.Unanswered(_clock.GetUtcNow(), outcome, TimeSpan.FromSeconds(call.Progress));
     }
 
     private void OnVerdict(SimCall call, double now)
@@ -283,23 +349,31 @@ public sealed class CampaignSimulator
             ? call.AmdDraw < amd.HumanCalledMachine
             : call.AmdDraw < amd.MachineDetected;
         var at = _clock.GetUtcNow();
-        Observe(new DialResolved(
-            at,
-            machineVerdict ? DialOutcome.MachineVerdict : DialOutcome.AgentNeeded,
-            TimeSpan.FromSeconds(call.Progress),
-            TimeSpan.FromSeconds(call.AmdTime)));
+        call.Verdict = machineVerdict ? AmdVerdict.Machine : AmdVerdict.Human;
 
-        if (machineVerdict)
+        // The simulated detector gives no cause; none of its MACHINE verdicts is tone-confirmed.
+        var needsAgent = _feed.Answered(at, call.Verdict, AmdCause.Prosody, TimeSpan.FromSeconds(call.Progress), TimeSpan.FromSeconds(call.AmdTime), out var action);
+        if (!needsAgent)
         {
-            if (call.Truth == Truth.Person)
+            // Hung up (or given the message): nobody hears who it was. Scored from the truth; pacing is not told.
+            var person = TruthUnheard(call) == Truth.Person;
+            if (person)
             {
-                // The person hears the machine message or a hang-up: an abandoned call.
                 _abandonedByAmd++;
                 CountPerson(now, abandoned: true);
-                Observe(new PersonAnswered(at, AbandonCause.AmdCalledPersonMachine));
+            }
+
+            if (_oracle)
+            {
+                _feed.Reviewed(at, AmdVerdict.Machine, person, reachedOperator: false);
             }
 
             return;
+        }
+
+        if (machineVerdict)
+        {
+            _passed += action is MachineVerdictAction.PassAudit or MachineVerdictAction.PassOverBudget ? 1 : 0;
         }
 
         var agent = _router.TakeLongestIdle(Language, at);
@@ -322,32 +396,54 @@ public sealed class CampaignSimulator
             return;
         }
 
-        // No agent within the connect limit: the information message plays and the line hangs up.
+        // No agent within the connect limit: the information message plays and the line hangs up. The dialer counts an
+        // abandoned person whoever answered; the score counts only real people.
         call.Waiting = false;
         _waitingCount--;
-        if (call.Truth == Truth.Person)
+        _feed.Abandoned(_clock.GetUtcNow());
+        if (TruthUnheard(call) == Truth.Person)
         {
             CountPerson(now, abandoned: true);
-            Observe(new PersonAnswered(_clock.GetUtcNow(), AbandonCause.NoAgentWithinConnectLimit));
         }
     }
 
     private void Connect(SimCall call, AgentId agent, double now)
     {
         var left = _end - now;
+        var at = _clock.GetUtcNow();
+        _feed.Connected(at);
         if (call.Truth == Truth.Person)
         {
             CountPerson(now, abandoned: false);
             _talkSeconds += Math.Min(call.Talk, left);
-            Observe(new PersonAnswered(_clock.GetUtcNow(), null));
+            if (call.Verdict == AmdVerdict.Machine)
+            {
+                // A MACHINE verdict passed on, and the operator heard a person: evidence for the false-positive share.
+                _feed.Reviewed(at, AmdVerdict.Machine, person: true, reachedOperator: true);
+            }
         }
         else
         {
+            // The operator hears a greeting and marks the call a machine (the console's "this was a machine").
             _machinesReachingAgents++;
+            _feed.Reviewed(at, call.Verdict, person: false, reachedOperator: true);
         }
 
         _busySeconds += Math.Min(call.Talk + call.Wrap, left);
         Schedule(now + call.Talk, new SimEvent(EventKind.TalkEnd, call, agent));
+    }
+
+    /// <summary>The truth of a call nobody heard, for scoring (flipped by the no-truth test).</summary>
+    private Truth TruthUnheard(SimCall call) =>
+        _flipUnobservedTruth?.Invoke(call.Number) == true
+            ? call.Truth == Truth.Person ? Truth.Machine : Truth.Person
+            : call.Truth;
+
+    /// <summary>The abandonment rate the dialer itself would show: its own counts and its false-positive estimate.</summary>
+    private double EstimatedRate()
+    {
+        var (persons, abandoned) = _feed.Gate.Ledger.Campaign;
+        return persons <= 0 ? 0 : abandoned / persons;
     }
 
     private void OnTalkEnd(SimCall call, AgentId agent, double now)
@@ -366,7 +462,7 @@ public sealed class CampaignSimulator
     {
         var at = _clock.GetUtcNow();
         _router.Set(agent, AgentActivity.Ready, at);
-        Observe(new HandleCompleted(at, TimeSpan.FromSeconds(call.Talk), TimeSpan.FromSeconds(call.Wrap)));
+        _feed.HandleCompleted(at, TimeSpan.FromSeconds(call.Talk), TimeSpan.FromSeconds(call.Wrap));
 
         // The oldest call waiting inside its connect limit takes the agent who just became ready.
         while (_waiting.Count > 0)
@@ -396,8 +492,6 @@ public sealed class CampaignSimulator
             _abandonedByMinute[minute]++;
         }
     }
-
-    private void Observe(PacingEvent pacingEvent) => _pacing.Observe(pacingEvent);
 
     private void RemoveLine(SimCall call)
     {
@@ -433,5 +527,9 @@ public sealed class CampaignSimulator
         public int LineIndex { get; set; }
 
         public bool Waiting { get; set; }
+
+        public long Number { get; init; }
+
+        public AmdVerdict Verdict { get; set; }
     }
 }

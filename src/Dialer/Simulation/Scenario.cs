@@ -2,10 +2,24 @@ using System.Text.Json;
 
 namespace Collections.Dialer.Simulation;
 
-/// <summary>What AMD does with answered calls in a scenario.</summary>
+/// <summary>What AMD does with answered calls in a scenario, and what the campaign believes of it.</summary>
 /// <param name="MachineDetected">P(verdict machine | a machine answered).</param>
-/// <param name="HumanCalledMachine">P(verdict machine | a person answered): those persons are abandoned.</param>
-public sealed record AmdBehaviour(double MachineDetected, double HumanCalledMachine);
+/// <param name="HumanCalledMachine">P(verdict machine | a person answered): those persons are abandoned when the verdict is acted on.</param>
+public sealed record AmdBehaviour(double MachineDetected, double HumanCalledMachine)
+{
+    /// <summary>
+    /// The campaign's configured share of MACHINE verdicts that are people (what its AMD evaluation says), or null for the
+    /// share this detector gives on this population at the scenario's nominal answer rates.
+    /// </summary>
+    public double? FalsePositiveShare { get; init; }
+
+    /// <summary>Share of MACHINE verdicts passed to operators as a sample (<see cref="Pacing.PacingOptions.AmdAuditShare"/>).</summary>
+    public double AuditShare { get; init; } = 0.1;
+
+    /// <summary>The share the campaign is configured with.</summary>
+    public double ConfiguredShare(double humanAnswer, double machineAnswer) =>
+        FalsePositiveShare ?? (humanAnswer * HumanCalledMachine) / Math.Max(1e-12, (humanAnswer * HumanCalledMachine) + (machineAnswer * MachineDetected));
+}
 
 /// <summary>A simulated call population and team (the format is documented in docs/simulation.md).</summary>
 public sealed record Scenario
@@ -191,13 +205,17 @@ public static class ScenarioReader
     {
         if (!root.TryGetProperty("amd", out var amd) || amd.ValueKind != JsonValueKind.Object)
         {
-            throw new ScenarioException("amd", "must be an object {\"machineDetected\": p, \"humanCalledMachine\": p}");
+            throw new ScenarioException("amd", "must be an object {\"machineDetected\": p, \"humanCalledMachine\": p[, \"falsePositiveShare\": p, \"auditShare\": p]}");
         }
 
-        RejectUnknown(amd, ["machineDetected", "humanCalledMachine"], "amd.");
+        RejectUnknown(amd, ["machineDetected", "humanCalledMachine", "falsePositiveShare", "auditShare"], "amd.");
         return new AmdBehaviour(
             Probability(amd, "machineDetected", required: true, prefix: "amd."),
-            Probability(amd, "humanCalledMachine", required: true, prefix: "amd."));
+            Probability(amd, "humanCalledMachine", required: true, prefix: "amd."))
+        {
+            FalsePositiveShare = amd.TryGetProperty("falsePositiveShare", out _) ? Probability(amd, "falsePositiveShare", required: true, prefix: "amd.") : null,
+            AuditShare = amd.TryGetProperty("auditShare", out _) ? Probability(amd, "auditShare", required: true, prefix: "amd.") : 0.1,
+        };
     }
 
     private static Distribution Dist(JsonElement root, string name)

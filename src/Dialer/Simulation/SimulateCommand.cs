@@ -19,18 +19,23 @@ public static class SimulateCommand
             Description = $"Pacing strategy: {PacingStrategies.Names}.",
             DefaultValueFactory = _ => "predictive",
         };
+        var oracle = new Option<bool>("--oracle")
+        {
+            Description = "Compare against a pacer told the truth: every MACHINE verdict acted on is reviewed at once (not possible live).",
+        };
         var command = new Command("simulate", "Simulate a campaign with a pacing strategy and print its talk time and abandonment.")
         {
             scenario,
             pacing,
+            oracle,
         };
         command.SetAction((ParseResult parsed, CancellationToken _) =>
-            Task.FromResult(Run(parsed.GetValue(scenario)!, parsed.GetValue(pacing)!, Console.Out, Console.Error)));
+            Task.FromResult(Run(parsed.GetValue(scenario)!, parsed.GetValue(pacing)!, Console.Out, Console.Error, parsed.GetValue(oracle))));
         return command;
     }
 
     /// <summary>Runs one simulation and prints its line; returns the exit code.</summary>
-    public static int Run(string scenarioPath, string pacingName, TextWriter output, TextWriter errors)
+    public static int Run(string scenarioPath, string pacingName, TextWriter output, TextWriter errors, bool oracle = false)
     {
         string json;
         try
@@ -52,17 +57,13 @@ public static class SimulateCommand
             return CliOutput.Fail($"{scenarioPath}: {ex.Message}", errors);
         }
 
-        var options = new PacingOptions
-        {
-            TargetAbandonRate = scenario.TargetAbandonRate,
-            ConnectLimitSeconds = scenario.ConnectLimitSeconds,
-        };
+        var options = CampaignSimulator.OptionsFor(scenario, oracle);
         if (!PacingStrategies.TryCreate(pacingName, options, out var strategy, out var error))
         {
             return CliOutput.Fail(error, errors);
         }
 
-        CliOutput.WriteLine(CampaignSimulator.Run(scenario, strategy), output);
+        CliOutput.WriteLine(CampaignSimulator.Run(scenario, strategy, oracle), output);
         return CliOutput.Ok;
     }
 }

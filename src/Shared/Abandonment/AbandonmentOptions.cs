@@ -17,8 +17,17 @@ public sealed class AbandonmentOptions
     [Range(0.0, 1.0)]
     public double AmdFalsePositiveShare { get; set; } = 0.205;
 
+    /// <summary>How many reviewed verdicts the configured share is worth when operators' reviews update it.</summary>
+    [Range(0.0, 100000.0)]
+    public double AmdFalsePositivePriorWeight { get; set; } = AmdFalsePositiveEstimate.DefaultPriorWeight;
+
+    /// <summary>The campaign's false-positive estimate from the configured share and the reviews so far (the one estimate
+    /// pacing, the wallboard and the statistics use).</summary>
+    public AmdFalsePositiveEstimate Estimate(long reviewed = 0, long reviewedPeople = 0) =>
+        new(AmdFalsePositiveShare, AmdFalsePositivePriorWeight, reviewed, reviewedPeople);
+
     /// <summary>The estimated people among <paramref name="machineVerdicts"/> calls hung up (or given a message) as machines.</summary>
-    public double EstimateFalsePositives(int machineVerdicts) => machineVerdicts * AmdFalsePositiveShare;
+    public double EstimateFalsePositives(int machineVerdicts) => Estimate().PeopleAmong(machineVerdicts);
 
     /// <summary>Abandoned over answered by a person, with the estimated AMD false positives added to both.</summary>
     public static double Rate(int abandoned, int answeredByPerson, double estimatedFalsePositives)

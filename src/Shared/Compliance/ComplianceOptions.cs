@@ -11,26 +11,6 @@ public sealed class ComplianceOptions
     [Required]
     public string RulePackDirectory { get; set; } = "config/compliance";
 
-    /// <summary>Resolves <paramref name="path"/> to an existing folder, or returns it unchanged when none is found.</summary>
-    public static string ResolveDirectory(string path)
-    {
-        if (Path.IsPathRooted(path))
-        {
-            return path;
-        }
-
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, path);
-                if (Directory.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        return path;
-    }
+    /// <summary>Resolves <paramref name="path"/> to an existing folder (<see cref="Configuration.ConfigFolders.Resolve"/>).</summary>
+    public static string ResolveDirectory(string path) => Configuration.ConfigFolders.Resolve(path);
 }

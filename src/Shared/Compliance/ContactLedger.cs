@@ -7,13 +7,16 @@ using NodaTime;
 
 namespace Collections.Shared.Compliance;
 
-/// <summary>A call or message about to leave: which account, where to, from which campaign and agent, dialed how.</summary>
+/// <summary>A call or message about to leave: which account, where to, from which campaign and agent, dialed how, why, and
+/// for which queue entry (scheduled_contacts) when it carries one out.</summary>
 public sealed record ContactRequest(
     AccountId AccountId,
     ContactTarget Target,
     CampaignContext Campaign,
     CampaignId? CampaignId = null,
-    AgentId? AgentId = null);
+    AgentId? AgentId = null,
+    ContactPurpose? Purpose = null,
+    Guid? ScheduledContactId = null);
 
 /// <summary>The ledger's answer: a pending row was committed (go ahead) or the contact was refused (nothing written).</summary>
 /// <param name="AttemptId">The committed pending row; null when refused.</param>
@@ -59,6 +62,8 @@ public sealed partial class ContactLedger(ComplianceEngine engine, Func<Collecti
             AgentId = request.AgentId,
             StartedAt = now,
             Outcome = ContactOutcome.Pending,
+            Purpose = request.Purpose,
+            ScheduledContactId = request.ScheduledContactId,
         };
         db.ContactAttempts.Add(row);
         await db.SaveChangesAsync(cancellationToken);

@@ -3,21 +3,22 @@ using Collections.Shared.Domain;
 namespace Collections.Shared.Contracts;
 
 /// <summary>Something the dialer reports about a call that concerns an operator.</summary>
-/// <param name="CallId">The dialer's id of the call (the SIP Call-ID of the debtor leg, or a demo id).</param>
+/// <param name="CallId">The call: its contact-ledger row, written before the dial left (one identity for a call everywhere).</param>
 /// <param name="AgentId">The operator the call is (or was) bridged to.</param>
 /// <param name="At">When it happened, from the dialer's clock.</param>
-public abstract record CallEvent(string CallId, AgentId AgentId, DateTimeOffset At);
+public abstract record CallEvent(ContactAttemptId CallId, AgentId AgentId, DateTimeOffset At);
 
 /// <summary>A debtor's call was answered by a person and bridged to the operator's leg: the moment of the screen-pop.</summary>
 /// <param name="AccountId">The account the call is about.</param>
 /// <param name="CampaignId">The campaign that placed it; null for a manual or inbound call.</param>
-/// <param name="ContactAttemptId">The contact-ledger row the dialer wrote before dialing.</param>
-public sealed record CallConnected(string CallId, AgentId AgentId, AccountId AccountId, CampaignId? CampaignId, ContactAttemptId? ContactAttemptId, DateTimeOffset At)
+/// <param name="ScheduledContactId">The queue entry (scheduled_contacts) the call carries out: why it was made and which
+/// script stage it needs; null for a call not queued (manual, inbound).</param>
+public sealed record CallConnected(ContactAttemptId CallId, AgentId AgentId, AccountId AccountId, CampaignId? CampaignId, DateTimeOffset At, Guid? ScheduledContactId = null)
     : CallEvent(CallId, AgentId, At);
 
 /// <summary>The debtor's leg ended (either side hung up); the operator's nailed-up leg stays.</summary>
 /// <param name="ByDebtor">True when the debtor hung up, false when the operator did.</param>
-public sealed record CallDisconnected(string CallId, AgentId AgentId, bool ByDebtor, DateTimeOffset At) : CallEvent(CallId, AgentId, At);
+public sealed record CallDisconnected(ContactAttemptId CallId, AgentId AgentId, bool ByDebtor, DateTimeOffset At) : CallEvent(CallId, AgentId, At);
 
 /// <summary>The dialer's side of the console: a stream of call events for operators, and the few commands the console sends back.
 /// The demo carrier implements it in-process; the SIP dialer implements the same interface.</summary>
@@ -27,12 +28,12 @@ public interface ICallEvents
     IAsyncEnumerable<CallEvent> ReadAllAsync(CancellationToken cancellationToken);
 
     /// <summary>Asks the dialer to hang up the debtor's leg of <paramref name="callId"/>; a <see cref="CallDisconnected"/> follows.</summary>
-    Task HangUpAsync(string callId, CancellationToken cancellationToken);
+    Task HangUpAsync(ContactAttemptId callId, CancellationToken cancellationToken);
 
     /// <summary>The console could not show <paramref name="callId"/> to its operator (they are no longer ready, or the account is
     /// unknown): the person was not connected to a live operator. The dialer ends the call as abandoned, with the information
     /// message where the rules require it; a <see cref="CallDisconnected"/> follows. Dialers without that notion hang up.</summary>
-    Task RefuseAsync(string callId, CancellationToken cancellationToken) => HangUpAsync(callId, cancellationToken);
+    Task RefuseAsync(ContactAttemptId callId, CancellationToken cancellationToken) => HangUpAsync(callId, cancellationToken);
 }
 
 /// <summary>What the console tells the dialer about operators: who is ready to take a call, longest idle first.</summary>
@@ -42,7 +43,7 @@ public interface IAgentAvailability
     IReadOnlyList<ReadyAgent> ReadyAgents();
 
     /// <summary>Reserves a ready operator for a call about to be bridged; false when they are no longer ready.</summary>
-    bool TryReserve(AgentId agentId, string callId);
+    bool TryReserve(AgentId agentId, ContactAttemptId callId);
 }
 
 /// <summary>An operator ready for a call.</summary>

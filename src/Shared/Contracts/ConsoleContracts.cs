@@ -30,6 +30,9 @@ public interface IAgentClient
 
     /// <summary>The debtor's leg ended.</summary>
     Task CallEnded(CallEndedDto ended);
+
+    /// <summary>A settlement request the operator made was decided (approved or refused), live.</summary>
+    Task SettlementDecided(SettlementRequestDto request);
 }
 
 /// <summary>Messages the server sends to a supervisor's wallboard.</summary>
@@ -40,13 +43,77 @@ public interface ISupervisorClient
 
     /// <summary>One operator's state changed (sent at once, between the 1 Hz updates).</summary>
     Task AgentChanged(AgentStatusDto status);
+
+    /// <summary>An operator asked to settle beyond the creditor's consented discount, or such a request was decided.</summary>
+    Task SettlementRequest(SettlementRequestDto request);
 }
 
 /// <summary>One operator's state and since when.</summary>
-public sealed record AgentStatusDto(Guid AgentId, string DisplayName, AgentState State, string? PauseReason, DateTimeOffset Since, string? CallId, double TalkMinutesPerHour);
+public sealed record AgentStatusDto(Guid AgentId, string DisplayName, AgentState State, string? PauseReason, DateTimeOffset Since, Guid? CallId, double TalkMinutesPerHour);
 
-/// <summary>The screen-pop: the call, the debtor, the account and its history, and the script at its first node.</summary>
-public sealed record ScreenPopDto(string CallId, DateTimeOffset ConnectedAt, DebtorDto Debtor, AccountDto Account, ScriptViewDto? Script);
+/// <summary>The screen-pop: the call, why it was made, the debtor, the account and its history, the case, and the script at
+/// its first node.</summary>
+public sealed record ScreenPopDto(Guid CallId, DateTimeOffset ConnectedAt, DebtorDto Debtor, AccountDto Account, ScriptViewDto? Script, CaseDto? Case = null, CallReasonDto? Reason = null);
+
+/// <summary>Why a call was made: the queue entry's purpose (the <c>activity</c> verb's word) and what it is about.</summary>
+/// <param name="Purpose">first-contact, reminder, pre-instalment, promise-follow-up, instalment-follow-up, callback, settlement-confirmation, strategy-step, inbound.</param>
+/// <param name="Text">What the operator needs to know, in a sentence.</param>
+/// <param name="ScriptStage">The script stage the call needs ("pre-instalment-reminder").</param>
+public sealed record CallReasonDto(string Purpose, string Text, string? ScriptStage);
+
+/// <summary>The case on the account: phase, strategy and why, next steps, warning signs, interest, the settlement allowed.</summary>
+public sealed record CaseDto(
+    string? Phase,
+    string? Strategy,
+    string? StrategyReason,
+    IReadOnlyList<CaseStepDto> NextSteps,
+    IReadOnlyList<RiskFlagDto> RiskFlags,
+    InterestDto Interest,
+    SettlementAllowanceDto? Settlement);
+
+/// <summary>One step of the case's plan.</summary>
+public sealed record CaseStepDto(string Key, string Phase, string? Channel, DateTimeOffset DueAt, string Status, string? Note);
+
+/// <summary>A warning sign and what triggered it (seed 000).</summary>
+public sealed record RiskFlagDto(string Flag, string Trigger);
+
+/// <summary>Statutory interest accrued on the account by the debtor's jurisdiction, and the balance it makes.</summary>
+/// <param name="Statutory">Accrued statutory interest (part of the balance).</param>
+/// <param name="AccruedUntil">The day it was last accrued to; null when never.</param>
+/// <param name="BalanceText">The balance with it, formatted for the debtor's locale.</param>
+public sealed record InterestDto(decimal Statutory, DateOnly? AccruedUntil, decimal Balance, string BalanceText, string? Note);
+
+/// <summary>The settlement the creditor allows without asking, and the requests for more made on this account.</summary>
+/// <param name="MaxDiscountPercent">The consented discount, in percent of the balance.</param>
+/// <param name="MinimumAmount">The smallest settlement within it.</param>
+public sealed record SettlementAllowanceDto(decimal MaxDiscountPercent, decimal MinimumAmount, string MinimumText, IReadOnlyList<SettlementRequestDto> Requests);
+
+/// <summary>A settlement offer and where it stands (AwaitingCreditorApproval, Approved, Rejected, Agreed).</summary>
+public sealed record SettlementRequestDto(
+    Guid Id,
+    Guid AccountId,
+    string AccountReference,
+    string DebtorName,
+    string Creditor,
+    string Currency,
+    decimal Balance,
+    decimal Amount,
+    decimal DiscountPercent,
+    decimal ConsentedDiscountPercent,
+    string Status,
+    DateOnly PayBy,
+    string? RequestedBy,
+    DateTimeOffset CreatedAt,
+    string? DecidedBy,
+    DateTimeOffset? DecidedAt,
+    string? Note,
+    Guid? CallId);
+
+/// <summary>An operator's request to settle for more than the consented discount.</summary>
+public sealed record SettlementRequestCommandDto(Guid CallId, decimal Amount, DateOnly? PayBy, string? Note);
+
+/// <summary>A supervisor's decision on a settlement request.</summary>
+public sealed record SettlementDecisionDto(bool Approve, string? Note);
 
 /// <summary>The debtor on the call.</summary>
 public sealed record DebtorDto(Guid Id, string Name, string Kind, string Language, string? TimeZone, string? Address, IReadOnlyList<string> Phones, bool Vulnerable);
@@ -82,8 +149,13 @@ public sealed record PaymentDto(DateOnly ReceivedOn, decimal Amount, string Meth
 /// <summary>A promise to pay and where it stands.</summary>
 public sealed record PromiseDto(DateOnly DueDate, decimal Amount, string Status, decimal AmountReceived);
 
-/// <summary>An instalment plan and where it stands.</summary>
-public sealed record PlanDto(decimal Total, int Instalments, string Frequency, string Status, DateOnly? NextDue, decimal? NextAmount);
+/// <summary>An instalment plan and where it stands, with each instalment.</summary>
+public sealed record PlanDto(decimal Total, int Instalments, string Frequency, string Status, DateOnly? NextDue, decimal? NextAmount, IReadOnlyList<InstalmentDto>? Schedule = null);
+
+/// <summary>One instalment: due date, amount, what was paid, its state, and the reminder call before it.</summary>
+/// <param name="ReminderAt">When the reminder before it is (or was) due.</param>
+/// <param name="ReminderOutcome">What the reminder call did ("answered", "no answer", "queued").</param>
+public sealed record InstalmentDto(int Number, DateOnly Due, decimal Amount, decimal Paid, string Status, DateTimeOffset? ReminderAt, string? ReminderOutcome);
 
 /// <summary>One line of the account's history: a contact attempt or a disposition.</summary>
 public sealed record HistoryDto(DateTimeOffset At, string Kind, string What, string? Note);
@@ -106,13 +178,15 @@ public sealed record ScriptViewDto(
 public sealed record ScriptAnswerDto(string Id, string Label);
 
 /// <summary>The debtor's leg of a call ended.</summary>
-public sealed record CallEndedDto(string CallId, bool ByDebtor, DateTimeOffset At);
+public sealed record CallEndedDto(Guid CallId, bool ByDebtor, DateTimeOffset At);
 
 /// <summary>What the operator fills in for a script action (only the fields the action needs).</summary>
 public sealed record ScriptActionDto(string Action, decimal? Amount, DateOnly? Date, int? Instalments, DateTime? When, string? Reason);
 
 /// <summary>The outcome saved at the end of a call; the promise, plan or callback recorded by the script is saved with it.</summary>
-public sealed record SaveOutcomeDto(string CallId, Guid AccountId, string Disposition, string? Note);
+/// <param name="PaymentAmount">For a payment taken on the phone: the amount.</param>
+/// <param name="PaymentReceipt">For a payment taken on the phone: the receipt number.</param>
+public sealed record SaveOutcomeDto(Guid CallId, Guid AccountId, string Disposition, string? Note, decimal? PaymentAmount = null, string? PaymentReceipt = null);
 
 /// <summary>What was saved.</summary>
 public sealed record OutcomeSavedDto(Guid DispositionId, Guid? PromiseId, Guid? PlanId, DateTimeOffset? CallbackAt);

@@ -3,6 +3,8 @@ using System.Threading.Channels;
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
 using Collections.Shared.Persistence.Bulk;
+using Collections.Shared.Workflow;
+using Collections.Shared.Workflow.Strategies;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using NodaTime;
@@ -12,23 +14,30 @@ namespace Collections.Shared.Import;
 /// <summary>How far an import has got, for a progress bar.</summary>
 public sealed record ImportProgress(long BytesRead, long TotalBytes, long Rows);
 
-/// <summary>What an import did. <see cref="FileRejected"/> means the header was unusable and nothing was loaded.</summary>
+/// <summary>What an import did. <see cref="FileRejected"/> means the header was unusable and nothing was loaded.
+/// <see cref="CasesPlanned"/> counts new cases the claim analysis gave a strategy and steps; <see cref="CasesUnplanned"/>
+/// those no strategy matched (their case says why).</summary>
 public sealed record ImportSummary(
     long Rows, long Inserted, long Updated, long Unchanged, long Rejected, bool FileRejected,
-    IReadOnlyList<string> CreditorsCreated, IReadOnlyList<string> IgnoredColumns, TimeSpan Elapsed);
+    IReadOnlyList<string> CreditorsCreated, IReadOnlyList<string> IgnoredColumns, TimeSpan Elapsed, long CasesPlanned = 0, long CasesUnplanned = 0);
 
 /// <summary>Loads a portfolio from the account CSV format: validates every row, keeps the good ones, reports the bad
-/// ones by line and column, and upserts on (creditor, account reference) so a re-import changes nothing twice.</summary>
-public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvider time, ILogger<AccountImporter> logger)
+/// ones by line and column, and upserts on (creditor, account reference) so a re-import changes nothing twice. With a
+/// <see cref="ClaimAnalysis"/>, every new account's case is opened in the same transaction as the account (seed 002: a claim
+/// analysis precedes every case): strategy, the reason it was chosen, and its dated steps, so no account is ever placed
+/// without its plan.</summary>
+public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvider time, ILogger<AccountImporter> logger, ClaimAnalysis? analysis = null)
 {
     private const int BatchSize = 5000;
 
     private static readonly ParallelOptions ParseParallelism = new() { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount - 1) };
 
-    private readonly Dictionary<string, CreditorId> _creditors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (CreditorId Id, string Country)> _creditors = new(StringComparer.Ordinal);
     private readonly Dictionary<CreditorId, PortfolioId> _portfolios = [];
     private readonly Dictionary<CreditorId, Dictionary<string, Known>> _known = [];
     private readonly List<string> _creditorsCreated = [];
+    private long _planned;
+    private long _unplanned;
 
     /// <summary>Imports <paramref name="input"/> into the portfolio named <paramref name="portfolioName"/> of each creditor in the file.</summary>
     /// <param name="onError">Called for every refused row or header problem, in file order.</param>
@@ -150,7 +159,7 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
         await db.Database.CloseConnectionAsync();
         var elapsed = time.GetElapsedTime(started);
         LogImported(logger, rows, inserted, updated, unchanged, rejected, elapsed.TotalSeconds);
-        return new ImportSummary(rows, inserted, updated, unchanged, rejected, false, _creditorsCreated, ignored, elapsed);
+        return new ImportSummary(rows, inserted, updated, unchanged, rejected, false, _creditorsCreated, ignored, elapsed, _planned, _unplanned);
     }
 
     private async Task<(int Inserted, int Updated, int Unchanged)> WriteBatchAsync(List<AccountRow> batch, string portfolioName, CancellationToken ct)
@@ -162,6 +171,7 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
         var accounts = new List<Account>();
         var invoices = new List<Invoice>();
         var cases = new List<Case>();
+        var steps = new List<CaseStep>();
         var updates = new List<(AccountRow Row, Known Known)>();
         var unchanged = 0;
 
@@ -188,7 +198,8 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
             var portfolioId = await PortfolioAsync(creditorId, portfolioName, now, ct);
             var debtor = NewDebtor(row);
             debtors.Add(debtor);
-            if (NewAddress(row, debtor.Id, now) is { } address)
+            var address = NewAddress(row, debtor.Id, now);
+            if (address is not null)
             {
                 addresses.Add(address);
             }
@@ -214,7 +225,13 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
             };
             accounts.Add(account);
             invoices.AddRange(row.Invoices.Select(i => new Invoice { AccountId = account.Id, Number = i.Number, IssuedOn = i.IssuedOn, DueOn = i.DueOn, Amount = i.Amount }));
-            cases.Add(new Case { AccountId = account.Id, Phase = CasePhase.New, OpenedAt = now, NextStepDueAt = now });
+            var @case = new Case { AccountId = account.Id, Phase = CasePhase.New, OpenedAt = now, NextStepDueAt = now };
+            cases.Add(@case);
+            if (analysis is not null)
+            {
+                steps.AddRange(Analyse(@case, account, debtor, address, phones.Where(p => p.DebtorId == debtor.Id), _creditors[row.CreditorCode].Country, now));
+            }
+
             known[row.AccountRef] = new Known(account.Id, debtor.Id, row.Hash);
         }
 
@@ -224,6 +241,7 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
         await InsertAsync(accounts, ct);
         await InsertAsync(invoices, ct);
         await InsertAsync(cases, ct);
+        await InsertAsync(steps, ct);
 
         foreach (var (row, known) in updates)
         {
@@ -234,6 +252,29 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
         await transaction.CommitAsync(ct);
         db.ChangeTracker.Clear();
         return (accounts.Count, updates.Count, unchanged);
+    }
+
+    /// <summary>The claim analysis of a new account, from what the row gave (a new debtor has no payments, promises or
+    /// address history yet): the case gets its strategy and reason, and its steps are returned for insertion.</summary>
+    private IReadOnlyList<CaseStep> Analyse(Case @case, Account account, Debtor debtor, DebtorAddress? address, IEnumerable<PhoneNumber> phones, string creditorCountry, Instant now)
+    {
+        debtor.Addresses = address is null ? [] : [address];
+        debtor.Phones = [.. phones];
+        var (zone, calendar) = AccountContext.Locate(debtor, creditorCountry);
+        var facts = new ClaimFacts(account.Industry, debtor.Kind, account.Balance.Amount, Period.DaysBetween(account.DueDate, now.InZone(zone).Date), new HashSet<string>(), 0);
+        var opening = analysis!.Open(@case.Id, facts, account.DueDate, zone, calendar, account.Currency, now);
+        CaseWorkflow.Apply(@case, opening);
+        if (opening.Strategy is null)
+        {
+            _unplanned++;
+            @case.NextStepDueAt = null;
+        }
+        else
+        {
+            _planned++;
+        }
+
+        return opening.Steps;
     }
 
     private async Task InsertAsync<T>(List<T> items, CancellationToken ct)
@@ -335,9 +376,9 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
 
     private async Task<CreditorId> CreditorAsync(AccountRow row, Instant now, CancellationToken ct)
     {
-        if (_creditors.TryGetValue(row.CreditorCode, out var id))
+        if (_creditors.TryGetValue(row.CreditorCode, out var known))
         {
-            return id;
+            return known.Id;
         }
 
         var creditor = await db.Creditors.AsNoTracking().FirstOrDefaultAsync(c => c.Code == row.CreditorCode, ct);
@@ -350,7 +391,7 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
             _creditorsCreated.Add(row.CreditorCode);
         }
 
-        _creditors[row.CreditorCode] = creditor.Id;
+        _creditors[row.CreditorCode] = (creditor.Id, creditor.Country);
         return creditor.Id;
     }
 

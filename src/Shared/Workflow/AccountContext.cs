@@ -18,12 +18,20 @@ internal sealed record AccountContext(Account Account, Debtor Debtor, Creditor C
         var debtor = await db.Debtors.Include(d => d.Addresses).Include(d => d.Phones).SingleAsync(d => d.Id == account.DebtorId, ct);
         var creditor = await db.Creditors.SingleAsync(c => c.Id == account.CreditorId, ct);
         var @case = await db.Cases.SingleOrDefaultAsync(c => c.AccountId == accountId, ct);
+        var (zone, calendar) = Locate(debtor, creditor.Country);
+        return new AccountContext(account, debtor, creditor, @case, zone, calendar);
+    }
+
+    /// <summary>The debtor's time zone and working-day calendar: from their address and numbers, else the creditor's country.
+    /// <paramref name="debtor"/> needs its addresses and phones.</summary>
+    public static (DateTimeZone Zone, WorkingDayCalendar? Calendar) Locate(Debtor debtor, string creditorCountry)
+    {
         var resolved = DebtorZoneResolver.Resolve(debtor);
-        var country = resolved?.Country ?? creditor.Country;
+        var country = resolved?.Country ?? creditorCountry;
         var zone = resolved is { Zones.Count: > 0 } && resolved.Primary.Id != "Etc/Unknown" ? resolved.Primary : ZoneOfCountry(country);
         // Working days and holidays come from the debtor's country (seed 001: "the next working morning").
         WorkingDayCalendars.TryGet(country, out var calendar);
-        return new AccountContext(account, debtor, creditor, @case, zone, calendar);
+        return (zone, calendar);
     }
 
     /// <summary>Today in the debtor's zone.</summary>

@@ -49,8 +49,6 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
 
         var now = Now;
         var facts = await FactsAsync(ctx, now, ct);
-        var strategy = catalog.Choose(facts)
-            ?? throw new StrategyException($"No strategy matches account {accountId} ({facts.Industry}, {facts.DebtorKind}, balance {facts.Balance}, {facts.DaysPastDue} days past due).");
         var @case = ctx.Case;
         if (@case is null)
         {
@@ -58,28 +56,28 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
             db.Cases.Add(@case);
         }
 
-        @case.StrategyId = strategy.Id;
-        @case.RiskFlags = RiskSignals.Format(facts.RiskFlags);
-        @case.Phase = CasePhase.New;
-        var planned = StrategyPlanner.Plan(strategy, ctx.Account.DueDate, ctx.Zone, ctx.Calendar, now);
-        var rows = planned.Select(p => new CaseStep
-        {
-            CaseId = @case.Id,
-            Sequence = p.Sequence,
-            StepKey = p.Step.Id,
-            Phase = p.Step.Phase,
-            Channel = p.Step.Channel,
-            Campaign = p.Step.Campaign,
-            ScriptStage = p.Step.ScriptStage,
-            DueAt = p.DueAt,
-            Status = p.SkipReason is null ? CaseStepStatus.Planned : CaseStepStatus.Skipped,
-            Note = p.SkipReason ?? p.Step.Template,
-        }).ToList();
+        var opening = new ClaimAnalysis(catalog).Open(@case.Id, facts, ctx.Account.DueDate, ctx.Zone, ctx.Calendar, ctx.Account.Currency, now);
+        var strategy = opening.Strategy ?? throw new StrategyException($"No strategy matches account {accountId}: {opening.Reason}.");
+        Apply(@case, opening);
+        var rows = opening.Steps.ToList();
         db.CaseSteps.AddRange(rows);
-        SetNext(@case, rows);
         await db.SaveChangesAsync(ct);
         WorkflowLog.CaseOpened(_logger, @case.Id.ToString(), strategy.Id, rows.Count, @case.RiskFlags ?? "none");
         return new(NextWork(@case, rows), "opened");
+    }
+
+    /// <summary>Writes the claim analysis's result onto the case: strategy, reason, flags, phase New and the next step.</summary>
+    public static void Apply(Case @case, CaseOpening opening)
+    {
+        ArgumentNullException.ThrowIfNull(@case);
+        ArgumentNullException.ThrowIfNull(opening);
+        @case.StrategyId = opening.Strategy?.Id;
+        @case.StrategyReason = opening.Reason;
+        @case.RiskFlags = opening.RiskFlags;
+        @case.Phase = CasePhase.New;
+        var next = opening.Next;
+        @case.NextStep = next?.StepKey;
+        @case.NextStepDueAt = next?.DueAt;
     }
 
     /// <summary>The plan of the case on <paramref name="accountId"/>, or null when it has no case.</summary>
@@ -146,7 +144,8 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
             @case.Phase = step.Phase;
             if (step.Channel is { } channel)
             {
-                await QueueAsync(ctx.Account.Id, caseId, channel, step.Campaign!, step.ScriptStage, Max(step.DueAt, now), $"strategy:{stepKey}", $"case:{caseId}:{stepKey}", now, ct);
+                await QueueAsync(ctx.Account.Id, caseId, channel, step.Campaign!, step.ScriptStage, Max(step.DueAt, now), $"strategy:{stepKey}", $"case:{caseId}:{stepKey}",
+                    PurposeOf(step), strategyStep?.Template, now, ct);
             }
 
             if (strategyStep?.RepeatEveryDays is { } every)
@@ -180,9 +179,9 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
 
     /// <summary>Records an event step (a broken promise, a missed instalment): a follow-up call with the given script stage,
     /// queued now, and the case moves on to it. Keyed by <paramref name="key"/>, so the same event twice queues one call.</summary>
-    internal async Task<IReadOnlyList<WorkItem>> FollowUpAsync(AccountContext ctx, string key, string stage, Instant now, CancellationToken ct)
+    internal async Task<IReadOnlyList<WorkItem>> FollowUpAsync(AccountContext ctx, string key, string stage, ContactPurpose purpose, Instant now, CancellationToken ct)
     {
-        await QueueAsync(ctx.Account.Id, ctx.Case?.Id, ContactChannel.Call, options.FollowUpCampaign, stage, now, key, key, now, ct);
+        await QueueAsync(ctx.Account.Id, ctx.Case?.Id, ContactChannel.Call, options.FollowUpCampaign, stage, now, key, key, purpose, null, now, ct);
         if (ctx.Case is not { } @case)
         {
             return [];
@@ -211,6 +210,87 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
         @case.Phase = CasePhase.PhoneAndMessages;
         SetNext(@case, steps);
         return NextWork(@case, steps);
+    }
+
+    /// <summary>Queues the call back an operator agreed with the debtor: to that operator at <paramref name="at"/> while they
+    /// are logged in, for <see cref="WorkflowOptions.CallbackGraceMinutes"/>, then to anyone with the language; given up after
+    /// <see cref="WorkflowOptions.CallbackExpiryHours"/>. The call keeps the script stage of the call that agreed it.</summary>
+    internal async Task QueueCallbackAsync(AccountContext ctx, AgentId agent, Instant at, string? stage, string key, Instant now, CancellationToken ct)
+    {
+        if (await db.ScheduledContacts.AnyAsync(c => c.IdempotencyKey == key, ct))
+        {
+            return;
+        }
+
+        db.ScheduledContacts.Add(new ScheduledContact
+        {
+            AccountId = ctx.Account.Id,
+            CaseId = ctx.Case?.Id,
+            Channel = ContactChannel.Call,
+            Campaign = options.CallbackCampaign,
+            ScriptStage = stage ?? "first-contact",
+            DueAt = at,
+            NextAttemptAt = at,
+            ExpiresAt = at + Duration.FromHours(options.CallbackExpiryHours),
+            AgentId = agent,
+            AgentOnlyUntil = at + Duration.FromMinutes(options.CallbackGraceMinutes),
+            Reason = "callback agreed on a call",
+            IdempotencyKey = key,
+            Purpose = ContactPurpose.Callback,
+            CreatedAt = now,
+        });
+    }
+
+    /// <summary>
+    /// The debtor says the debt is paid (on a call, or by a "PAID" reply): the case's next planned step waits
+    /// <see cref="WorkflowOptions.PaymentReportHoldDays"/> days so the bank statement can show the payment, and the event is
+    /// kept on the case as a step of its own (<paramref name="key"/>, once). A payment that arrives meanwhile closes the case;
+    /// none, and the strategy carries on.
+    /// </summary>
+    public async Task<IReadOnlyList<WorkItem>> PaymentReportedAsync(AccountId accountId, string key, string reason, CancellationToken ct = default) =>
+        await PaymentReportedAsync(await AccountContext.LoadAsync(db, accountId, ct), key, reason, Now, ct);
+
+    internal async Task<IReadOnlyList<WorkItem>> PaymentReportedAsync(AccountContext ctx, string key, string reason, Instant now, CancellationToken ct)
+    {
+        if (ctx.Case is not { ClosedAt: null } @case)
+        {
+            return [];
+        }
+
+        var steps = await StepsOf(@case.Id, ct);
+        if (steps.Any(s => s.StepKey == key))
+        {
+            return [];
+        }
+
+        var until = now + Duration.FromDays(options.PaymentReportHoldDays);
+        steps.Add(AddEventStep(@case, steps, key, CasePhase.PhoneAndMessages, now, reason));
+        if (steps.Where(s => s.Status == CaseStepStatus.Planned).OrderBy(s => s.DueAt).ThenBy(s => s.Sequence).FirstOrDefault() is { } next && next.DueAt < until)
+        {
+            Shift(steps, next, until);
+            WorkflowLog.PaymentReported(_logger, @case.Id.ToString(), next.StepKey, until.ToString(), reason);
+        }
+
+        SetNext(@case, steps);
+        return NextWork(@case, steps);
+    }
+
+    /// <summary>Adds a done step for an event (a payment reported, a dispute) to the case's plan.</summary>
+    private CaseStep AddEventStep(Case @case, List<CaseStep> steps, string key, CasePhase phase, Instant now, string note)
+    {
+        var step = new CaseStep
+        {
+            CaseId = @case.Id,
+            Sequence = steps.Count == 0 ? 1 : steps.Max(s => s.Sequence) + 1,
+            StepKey = key,
+            Phase = phase,
+            DueAt = now,
+            Status = CaseStepStatus.Done,
+            ExecutedAt = now,
+            Note = note.Length <= 500 ? note : note[..500],
+        };
+        db.CaseSteps.Add(step);
+        return step;
     }
 
     /// <summary>Moves the case to <paramref name="phase"/> (a payment arrangement) without touching its planned steps.</summary>
@@ -260,7 +340,8 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
         return null;
     }
 
-    private async Task QueueAsync(AccountId accountId, CaseId? caseId, ContactChannel channel, string campaign, string? stage, Instant dueAt, string reason, string key, Instant now, CancellationToken ct)
+    private async Task QueueAsync(AccountId accountId, CaseId? caseId, ContactChannel channel, string campaign, string? stage, Instant dueAt, string reason, string key,
+        ContactPurpose purpose, string? template, Instant now, CancellationToken ct)
     {
         if (await db.ScheduledContacts.AnyAsync(c => c.IdempotencyKey == key, ct) || db.ScheduledContacts.Local.Any(c => c.IdempotencyKey == key))
         {
@@ -275,15 +356,28 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
             Campaign = campaign,
             ScriptStage = stage,
             DueAt = dueAt,
+            NextAttemptAt = dueAt,
             Reason = reason,
             IdempotencyKey = key,
             CreatedAt = now,
+            Purpose = purpose,
+            Template = template,
         });
     }
 
     /// <summary>Queues a contact once per <paramref name="key"/> (reminders, follow-ups).</summary>
-    internal Task QueueContactAsync(AccountContext ctx, ContactChannel channel, string campaign, string stage, Instant dueAt, string key, Instant now, CancellationToken ct) =>
-        QueueAsync(ctx.Account.Id, ctx.Case?.Id, channel, campaign, stage, dueAt, key, key, now, ct);
+    internal Task QueueContactAsync(AccountContext ctx, ContactChannel channel, string campaign, string stage, Instant dueAt, string key, ContactPurpose purpose, string? template, Instant now, CancellationToken ct) =>
+        QueueAsync(ctx.Account.Id, ctx.Case?.Id, channel, campaign, stage, dueAt, key, key, purpose, template, now, ct);
+
+    /// <summary>Why a strategy step's contact is made: its first call is the first contact, written and message reminders
+    /// are reminders, anything later (final demand, re-checks) is a strategy step.</summary>
+    internal static ContactPurpose PurposeOf(CaseStep step) => step switch
+    {
+        { Channel: ContactChannel.Call, ScriptStage: "first-contact", Phase: not CasePhase.Hibernation } => ContactPurpose.FirstContact,
+        { Phase: CasePhase.PreDueReminder or CasePhase.WrittenReminder or CasePhase.SecondReminder } => ContactPurpose.Reminder,
+        { Phase: CasePhase.PhoneAndMessages, Channel: ContactChannel.Sms or ContactChannel.WhatsApp or ContactChannel.Email } => ContactPurpose.Reminder,
+        _ => ContactPurpose.StrategyStep,
+    };
 
     private static string? Unmet(StepCondition condition, AccountContext ctx, IReadOnlySet<string> flags)
     {

@@ -28,4 +28,13 @@ internal static partial class WorkflowLog
 
     [LoggerMessage(EventId = 4408, Level = LogLevel.Information, Message = "Instalment plan {PlanId} is {Status}")]
     public static partial void PlanStatus(ILogger logger, string planId, string status);
+
+    [LoggerMessage(EventId = 4410, Level = LogLevel.Information, Message = "Outcome of call {CallId} saved: {Code}; {Work} work item(s) to schedule")]
+    public static partial void OutcomeSaved(ILogger logger, string callId, string code, int work);
+
+    [LoggerMessage(EventId = 4411, Level = LogLevel.Information, Message = "Settlement offer {OfferId} {Status} by {DecidedBy}")]
+    public static partial void SettlementDecided(ILogger logger, string offerId, string status, string decidedBy);
+
+    [LoggerMessage(EventId = 4412, Level = LogLevel.Information, Message = "Case {CaseId}: next step {StepKey} held until {Until}: {Reason}")]
+    public static partial void PaymentReported(ILogger logger, string caseId, string stepKey, string until, string reason);
 }

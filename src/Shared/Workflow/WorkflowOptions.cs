@@ -32,11 +32,13 @@ public sealed class WorkflowOptions
     [Required]
     public string FollowUpCampaign { get; set; } = "follow-up-calls";
 
-    /// <summary>Days after a promise's date during which a payment still counts (bank transfers take a day or two).</summary>
+    /// <summary>Days after a promise's date during which a payment received still keeps it (bank transfers take a day or two):
+    /// the promise is checked the morning after its date, and a payment within these days reverses a broken verdict.</summary>
     [Range(0, 14)]
     public int PromiseGraceDays { get; set; } = 2;
 
-    /// <summary>Days after an instalment's due date before it is declared missed.</summary>
+    /// <summary>Days after an instalment's due date during which a payment received still counts as on time: the instalment is
+    /// flagged missed the morning after its date, and a payment within these days marks it paid and cancels the follow-up.</summary>
     [Range(0, 14)]
     public int InstalmentGraceDays { get; set; } = 2;
 
@@ -50,6 +52,32 @@ public sealed class WorkflowOptions
 
     [Range(1, 3650)]
     public int AddressChangeWindowDays { get; set; } = 180;
+
+    /// <summary>Queue of the calls back operators agree with debtors.</summary>
+    [Required]
+    public string CallbackCampaign { get; set; } = "callbacks";
+
+    /// <summary>Minutes after a callback's time during which only the operator who agreed it gets it (while logged in);
+    /// after that any operator who speaks the debtor's language takes it.</summary>
+    [Range(0, 1440)]
+    public int CallbackGraceMinutes { get; set; } = 30;
+
+    /// <summary>Hours after its time a callback that could not be made is given up.</summary>
+    [Range(1, 336)]
+    public int CallbackExpiryHours { get; set; } = 48;
+
+    /// <summary>Queue of confirmations and other one-off messages (SMS, WhatsApp, e-mail).</summary>
+    [Required]
+    public string MessageCampaign { get; set; } = "reminder-messages";
+
+    /// <summary>Queue of printed letters.</summary>
+    [Required]
+    public string LetterCampaign { get; set; } = "letters";
+
+    /// <summary>Days the strategy's next step waits when a debtor says they have paid (on the phone or by a "PAID" reply),
+    /// so the bank statement can show it.</summary>
+    [Range(0, 30)]
+    public int PaymentReportHoldDays { get; set; } = 5;
 
     /// <summary>Days a debtor has to pay an agreed settlement.</summary>
     [Range(1, 90)]

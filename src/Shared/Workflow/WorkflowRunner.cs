@@ -75,13 +75,18 @@ public sealed class WorkflowRunner(ICollectionsDbContextFactory contexts, Strate
     public WorkflowServices For(CollectionsDbContext db)
     {
         var cases = new CaseWorkflow(db, catalog, options.Value, time, loggers.CreateLogger<CaseWorkflow>());
+        var promises = new PromiseWorkflow(db, cases, options.Value, time, loggers.CreateLogger<PromiseWorkflow>());
         return new WorkflowServices(
             cases,
-            new PromiseWorkflow(db, cases, options.Value, time, loggers.CreateLogger<PromiseWorkflow>()),
+            promises,
             new InstalmentWorkflow(db, cases, options.Value, time, loggers.CreateLogger<InstalmentWorkflow>()),
-            new SettlementService(db, options.Value, time, loggers.CreateLogger<SettlementService>()),
-            new PaymentImporter(db, time, loggers.CreateLogger<PaymentImporter>()));
+            new SettlementService(db, cases, promises, options.Value, time, loggers.CreateLogger<SettlementService>()),
+            new PaymentImporter(db, time, loggers.CreateLogger<PaymentImporter>(), options.Value));
     }
+
+    /// <summary>The writer of operators' call outcomes over <paramref name="db"/> (one transaction per outcome).</summary>
+    public Outcomes.CallOutcomeWorkflow OutcomesFor(CollectionsDbContext db) =>
+        new(db, For(db), options.Value, time, loggers.CreateLogger<Outcomes.CallOutcomeWorkflow>());
 }
 
 /// <summary>The workflow services bound to one database context.</summary>
@@ -96,14 +101,17 @@ public static class WorkflowSetup
     {
         ArgumentNullException.ThrowIfNull(builder);
         var contentRoot = builder.Environment.ContentRootPath;
+        // The content root first (a deployment's own folder), then the repository's config folder wherever the host runs.
+        string Folder(WorkflowOptions o) => Directory.Exists(Path.Combine(contentRoot, o.StrategiesDirectory))
+            ? Path.Combine(contentRoot, o.StrategiesDirectory)
+            : Configuration.ConfigFolders.Resolve(o.StrategiesDirectory);
         builder.Services.AddOptions<WorkflowOptions>()
             .BindConfiguration(WorkflowOptions.Section)
             .ValidateDataAnnotations()
-            .Validate(o => Directory.Exists(Path.Combine(contentRoot, o.StrategiesDirectory)),
+            .Validate(o => Directory.Exists(Folder(o)),
                 $"{WorkflowOptions.Section}:{nameof(WorkflowOptions.StrategiesDirectory)} does not name an existing folder.")
             .ValidateOnStart();
-        builder.Services.AddSingleton(sp => new StrategyCatalog(
-            StrategyLoader.LoadDirectory(Path.Combine(contentRoot, sp.GetRequiredService<IOptions<WorkflowOptions>>().Value.StrategiesDirectory))));
+        builder.Services.AddSingleton(sp => new StrategyCatalog(StrategyLoader.LoadDirectory(Folder(sp.GetRequiredService<IOptions<WorkflowOptions>>().Value))));
         builder.Services.TryAddTimeProvider();
         builder.Services.AddSingleton<WorkflowRunner>();
         return builder;

@@ -76,7 +76,7 @@ public sealed class ConsoleAuthorizationTests(KestrelConsoleFixture fixture) : I
         Assert.Contains("only the account on your current call", open.Message);
         var save = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<OutcomeSavedDto>("SaveOutcome", new SaveOutcomeDto(call.CallId, other, "RefusedToPay", null), Ct));
         Assert.Contains("not the one on this call", save.Message);
-        var forgedCall = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<ScriptViewDto>("Choose", "demo-forged", "speaking", Ct));
+        var forgedCall = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<ScriptViewDto>("Choose", Guid.NewGuid(), "speaking", Ct));
         Assert.Contains("not yours", forgedCall.Message);
 
         await using (var db = fixture.Console.OpenDatabase())

@@ -19,20 +19,23 @@ public sealed class AgentFloorTests
         _floor.Connect(_anna, "Anna Schneider", ["de", "en"]);
     }
 
+    private static readonly ContactAttemptId Call1 = ContactAttemptId.New();
+    private static readonly ContactAttemptId Call2 = ContactAttemptId.New();
+
     [Fact]
     public void A_call_moves_the_operator_ready_on_call_wrap_up_and_counts_talk_minutes_per_logged_in_hour()
     {
         Assert.NotNull(_floor.Request(_anna, AgentState.Ready, null).Status);
         _clock.Advance(TimeSpan.FromMinutes(10));
         Assert.Equal(_anna, Assert.Single(_floor.ReadyAgents()).AgentId);
-        Assert.True(_floor.TryReserve(_anna, "c1"));
-        Assert.False(_floor.TryReserve(_anna, "c2"));          // one call per operator
+        Assert.True(_floor.TryReserve(_anna, Call1));
+        Assert.False(_floor.TryReserve(_anna, Call2));          // one call per operator
         Assert.Empty(_floor.ReadyAgents());
 
-        var call = new CallSession("c1", _anna, AccountId.New(), null, null, _clock.GetUtcNow());
+        var call = new CallSession(Call1, _anna, AccountId.New(), null, _clock.GetUtcNow());
         Assert.True(_floor.Attach(call));
         _clock.Advance(TimeSpan.FromMinutes(20));
-        Assert.Same(call, _floor.Detach(_anna, "c1"));
+        Assert.Same(call, _floor.Detach(_anna, Call1));
 
         var status = _floor.Status(_anna)!;
         Assert.Equal(AgentState.WrapUp, status.State);
@@ -46,13 +49,13 @@ public sealed class AgentFloorTests
     public void Ready_is_refused_until_the_outcome_is_saved_and_calls_set_on_call_not_the_operator()
     {
         _floor.Request(_anna, AgentState.Ready, null);
-        _floor.TryReserve(_anna, "c1");
-        var call = new CallSession("c1", _anna, AccountId.New(), null, null, _clock.GetUtcNow());
+        _floor.TryReserve(_anna, Call1);
+        var call = new CallSession(Call1, _anna, AccountId.New(), null, _clock.GetUtcNow());
         _floor.Attach(call);
 
         Assert.Equal("on call and wrap-up are set by calls, not by the operator", _floor.Request(_anna, AgentState.OnCall, null).Refusal);
         Assert.Equal("hang up the call first", _floor.Request(_anna, AgentState.Ready, null).Refusal);
-        _floor.Detach(_anna, "c1");
+        _floor.Detach(_anna, Call1);
         Assert.Equal("save the call's outcome first", _floor.Request(_anna, AgentState.Ready, null).Refusal);
         Assert.Same(call, _floor.CurrentCall(_anna));
 
@@ -65,15 +68,15 @@ public sealed class AgentFloorTests
     public void Pausing_while_a_call_is_reserved_gives_the_call_up_and_a_later_ready_can_take_calls_again()
     {
         _floor.Request(_anna, AgentState.Ready, null);
-        Assert.True(_floor.TryReserve(_anna, "c1"));
+        Assert.True(_floor.TryReserve(_anna, Call1));
         _floor.Request(_anna, AgentState.Paused, "Break");
-        Assert.False(_floor.Attach(new CallSession("c1", _anna, AccountId.New(), null, null, _clock.GetUtcNow())));
+        Assert.False(_floor.Attach(new CallSession(Call1, _anna, AccountId.New(), null, _clock.GetUtcNow())));
         Assert.Equal(AgentState.Paused, _floor.Status(_anna)!.State);
 
         _floor.Request(_anna, AgentState.Ready, null);
-        Assert.True(_floor.TryReserve(_anna, "c2"));
-        Assert.False(_floor.Attach(new CallSession("c1", _anna, AccountId.New(), null, null, _clock.GetUtcNow())));   // not the reserved call
-        Assert.True(_floor.Attach(new CallSession("c2", _anna, AccountId.New(), null, null, _clock.GetUtcNow())));
+        Assert.True(_floor.TryReserve(_anna, Call2));
+        Assert.False(_floor.Attach(new CallSession(Call1, _anna, AccountId.New(), null, _clock.GetUtcNow())));   // not the reserved call
+        Assert.True(_floor.Attach(new CallSession(Call2, _anna, AccountId.New(), null, _clock.GetUtcNow())));
     }
 
     [Fact]

@@ -107,7 +107,9 @@ public sealed class AmdCorpusTests
         var stdout = new StringWriter();
 
         Assert.Equal(0, AmdEvalCommand.Run(CorpusDir, "tune", "json", [], false, false, stdout, new StringWriter(), AmdProfile.CautiousName));
-        Assert.StartsWith("{\"profile\":\"cautious\",\"split\":\"tune\"", stdout.ToString(), StringComparison.Ordinal);
+        var lines = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("{\"profile\":\"learned\",\"split\":\"tune\"", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("{\"profile\":\"cautious\",\"split\":\"tune\"", lines[1], StringComparison.Ordinal);
 
         var stderr = new StringWriter();
         Assert.Equal(2, AmdEvalCommand.Run(CorpusDir, "tune", "json", [], false, false, new StringWriter(), stderr, AmdProfile.AsteriskDefaultsName));
@@ -115,7 +117,7 @@ public sealed class AmdCorpusTests
     }
 
     [Fact]
-    public void EvalVerb_PrintsBothProfilesForTheHeldOutSplit()
+    public void EvalVerb_PrintsTheLearnedDetectorAndBothProfilesForTheHeldOutSplit()
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
@@ -124,9 +126,10 @@ public sealed class AmdCorpusTests
 
         Assert.Equal(0, exit);
         var lines = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(2, lines.Length);
-        Assert.Contains("\"profile\":\"default\",\"split\":\"heldout\"", lines[0], StringComparison.Ordinal);
-        Assert.Contains("\"profile\":\"asterisk-defaults\"", lines[1], StringComparison.Ordinal);
+        Assert.Equal(3, lines.Length);
+        Assert.Contains("\"profile\":\"learned\",\"split\":\"heldout\"", lines[0], StringComparison.Ordinal);
+        Assert.Contains("\"profile\":\"default\",\"split\":\"heldout\"", lines[1], StringComparison.Ordinal);
+        Assert.Contains("\"profile\":\"asterisk-defaults\"", lines[2], StringComparison.Ordinal);
         Assert.Contains($"\"clips\":{Clips.Count(c => c.Split == "heldout")}", lines[0], StringComparison.Ordinal);
     }
 

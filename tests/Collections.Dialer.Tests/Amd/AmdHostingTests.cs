@@ -33,7 +33,7 @@ public sealed class AmdHostingTests
 
         Assert.Equal(MachineAction.LeaveMessage, policy.OnMachine);
         Assert.Equal(TimeSpan.FromSeconds(2), policy.EndOfGreetingSilence);
-        Assert.Same(AmdProfile.AsteriskDefaults, policy.ResolveProfile());
+        Assert.Equal(AmdProfile.AsteriskDefaultsName, policy.CreateDetector().Name);
         await host.StopAsync(TestContext.Current.CancellationToken);
     }
 

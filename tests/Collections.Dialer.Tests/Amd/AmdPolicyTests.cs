@@ -68,7 +68,7 @@ public sealed class AmdPolicyTests
         var policy = new MachinePolicy { Profile = "aggressive" };
 
         Assert.Contains(Validate(policy), e => e.MemberNames.Contains(nameof(MachinePolicy.Profile)));
-        Assert.Throws<InvalidOperationException>(policy.ResolveProfile);
+        Assert.Throws<ArgumentException>(() => policy.CreateDetector());
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class AmdPolicyTests
         var policy = new MachinePolicy();
 
         Assert.Empty(Validate(policy));
-        Assert.Same(AmdProfile.Default, policy.ResolveProfile());
+        Assert.IsType<LearnedAmdDetector>(policy.CreateDetector());
         Assert.Equal(TimeSpan.FromHours(24), policy.MachineRecallEmbargo);
     }
 

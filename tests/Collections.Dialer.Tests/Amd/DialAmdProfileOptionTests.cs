@@ -15,13 +15,14 @@ public sealed class DialAmdProfileOptionTests
     }
 
     [Theory]
+    [InlineData(LearnedAmdDetector.DetectorName)]
     [InlineData(AmdProfile.DefaultName)]
     [InlineData(AmdProfile.CautiousName)]
     [InlineData(AmdProfile.AsteriskDefaultsName)]
     public void AnswerClassifiers_CreatesTheLiveDetectorWithTheNamedProfile(string name)
     {
-        var classifier = Assert.IsType<AmdAnswerClassifier>(AnswerClassifiers.Create(AmdProfile.BuiltIn[name], TimeProvider.System));
+        var classifier = Assert.IsType<AmdAnswerClassifier>(AnswerClassifiers.Create(name, TimeProvider.System));
 
-        Assert.Equal(name, classifier.Profile.Name);
+        Assert.Equal(name, classifier.Detector);
     }
 }

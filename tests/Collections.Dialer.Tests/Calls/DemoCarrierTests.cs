@@ -26,7 +26,7 @@ public sealed class DemoCarrierTests : IAsyncLifetime
     {
         var port = tcp ? _carrier.TcpEndPoint.Port : _carrier.EndPoint.Port;
         var uri = $"sip:{user}@127.0.0.1:{port}" + (tcp ? ";transport=tcp" : string.Empty);
-        var classifier = amd ? AnswerClassifiers.Create(Collections.Dialer.Amd.AmdProfile.Default, TimeProvider.System) : null;
+        var classifier = amd ? AnswerClassifiers.Create(Collections.Dialer.Amd.AmdProfile.DefaultName, TimeProvider.System) : null;
         return DialRunner.RunAsync(new DialRequest(uri, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(ring), Classifier: classifier), TimeProvider.System, NullLogger.Instance, Ct)
             .WaitAsync(TimeSpan.FromSeconds(60), Ct);
     }

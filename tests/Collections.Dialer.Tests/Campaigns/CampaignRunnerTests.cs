@@ -147,11 +147,11 @@ public sealed class CampaignRunnerTests
         Assert.Equal(2, pool.Held);
 
         // A line's own agent is taken first; an agent held for another line only when nobody else speaks the language.
-        Assert.Equal(new RoutingAgentId(2), pool.TakeLongestIdle("de", at, preferred: new RoutingAgentId(2)));
+        Assert.Equal(new RoutingAgentId(2), pool.TakeLongestIdle("de", at, Collections.Shared.Domain.ContactAttemptId.New(), preferred: new RoutingAgentId(2)));
         second!.Dispose();
         second.Dispose();
         Assert.Equal(1, pool.Held);
-        Assert.Equal(new RoutingAgentId(1), pool.TakeLongestIdle("de", at));
+        Assert.Equal(new RoutingAgentId(1), pool.TakeLongestIdle("de", at, Collections.Shared.Domain.ContactAttemptId.New()));
         first!.Dispose();
         Assert.Equal(0, pool.Held);
     }

@@ -53,10 +53,33 @@ public sealed class PredictivePacingTests
         var snapshot = Snapshot(Later, ready: 2, onCall: 40, onCallFor: TimeSpan.FromSeconds(110));
         Assert.True(predictive.LinesToDial(snapshot) > 2);
 
-        // 300 persons in the last hour, 9 abandoned by AMD: the window is at the target.
+        // 300 persons in the last hour and 9 abandoned for want of an agent: the window is at the target.
         for (var i = 0; i < 300; i++)
         {
-            predictive.Observe(new PersonAnswered(Later.AddMinutes(-30), i < 9 ? AbandonCause.AmdCalledPersonMachine : null));
+            predictive.Observe(new PersonAnswered(Later.AddMinutes(-30), i < 9 ? AbandonCause.NoAgentWithinConnectLimit : null));
+        }
+
+        Assert.Equal(2, predictive.LinesToDial(snapshot));
+    }
+
+    [Fact]
+    public void Falls_back_to_progressive_when_the_estimated_people_among_machine_verdicts_fill_the_window()
+    {
+        // No person abandoned for want of an agent, but 300 MACHINE verdicts acted on at a configured 3 % false-positive
+        // share: 9 estimated people hung up on among 300 persons, the target (Ofcom 2016, Annex 3).
+        var predictive = new PredictivePacing(new PacingOptions { TargetAbandonRate = 0.03, AmdFalsePositiveShare = 0.03, AmdFalsePositivePriorWeight = 100000 });
+        Teach(predictive, T0);
+        var snapshot = Snapshot(Later, ready: 2, onCall: 40, onCallFor: TimeSpan.FromSeconds(110));
+        Assert.True(predictive.LinesToDial(snapshot) > 2);
+
+        for (var i = 0; i < 291; i++)
+        {
+            predictive.Observe(new PersonAnswered(Later.AddMinutes(-30), null));
+        }
+
+        for (var i = 0; i < 300; i++)
+        {
+            predictive.Observe(new DialResolved(Later.AddMinutes(-30), DialOutcome.MachineVerdict, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2)));
         }
 
         Assert.Equal(2, predictive.LinesToDial(snapshot));

@@ -130,8 +130,15 @@ public sealed class QuartzWorkflowTests
         Assert.Equal(Instant.FromUtc(2025, 1, 29, 9, 0), reminders[0].DueAt);
         Assert.Equal(Instant.FromUtc(2025, 3, 2, 8, 0), reminders[1].DueAt);
         Assert.Equal(Instant.FromUtc(2025, 4, 28, 8, 0), reminders[3].DueAt);
-        var missed = Assert.Single(contacts, c => c.Reason.StartsWith("instalment-missed:", StringComparison.Ordinal));
-        Assert.Equal((planned.Id, "broken-promise"), (missed.AccountId, missed.ScriptStage));
+        // March's instalment (due 1 March, host down) was flagged at 06:00 on 2 March, before its payment of that day arrived:
+        // the payment, within the grace days, cancelled its follow-up call and SMS. May's was missed for good.
+        var followUps = contacts.Where(c => c.Reason.StartsWith("instalment-missed:", StringComparison.Ordinal)).OrderBy(c => c.DueAt).ThenBy(c => c.Channel).ToList();
+        Assert.Equal(4, followUps.Count);
+        Assert.All(followUps, c => Assert.Equal((planned.Id, "missed-instalment", ContactPurpose.InstalmentFollowUp), (c.AccountId, c.ScriptStage!, c.Purpose)));
+        Assert.Equal(
+            [ScheduledContactStatus.Cancelled, ScheduledContactStatus.Cancelled, ScheduledContactStatus.Queued, ScheduledContactStatus.Queued],
+            followUps.Select(c => c.Status));
+        Assert.Equal("cancelled: the instalment was paid within the grace days", followUps[0].Outcome);
         Assert.All(counter.Runs, r => Assert.Equal(1, r.Value));
         Assert.Equal(6, counter.Runs.Keys.Count(k => k.StartsWith("InstalmentReminder:", StringComparison.Ordinal)));
         Assert.Equal(6, counter.Runs.Keys.Count(k => k.StartsWith("InstalmentCheck:", StringComparison.Ordinal)));

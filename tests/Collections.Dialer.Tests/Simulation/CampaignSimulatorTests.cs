@@ -7,15 +7,10 @@ public sealed class CampaignSimulatorTests
 {
     private static Scenario Load(string path) => ScenarioReader.Parse(File.ReadAllText(path));
 
-    private static SimulationResult Run(Scenario scenario, string pacing)
+    private static SimulationResult Run(Scenario scenario, string pacing, bool oracle = false)
     {
-        var options = new PacingOptions
-        {
-            TargetAbandonRate = scenario.TargetAbandonRate,
-            ConnectLimitSeconds = scenario.ConnectLimitSeconds,
-        };
-        Assert.True(PacingStrategies.TryCreate(pacing, options, out var strategy, out _));
-        return CampaignSimulator.Run(scenario, strategy);
+        Assert.True(PacingStrategies.TryCreate(pacing, CampaignSimulator.OptionsFor(scenario, oracle), out var strategy, out _));
+        return CampaignSimulator.Run(scenario, strategy, oracle);
     }
 
     [Theory]
@@ -32,6 +27,72 @@ public sealed class CampaignSimulatorTests
     }
 
     public static TheoryData<string> Shipped() => ScenarioFiles.Shipped();
+
+    [Fact]
+    public void Pacing_is_told_nothing_that_depends_on_which_calls_were_really_people()
+    {
+        // Score the calls nobody heard (MACHINE verdicts hung up on, callers abandoned while waiting) the other way round:
+        // the run's true abandonment changes, and everything pacing is told must stay the same, event for event.
+        var scenario = Load(ScenarioFiles.PathOf("poor-amd-20")) with { Hours = 3 };
+        var (honest, honestEvents) = Recorded(scenario, (s, p) => CampaignSimulator.Run(s, p));
+        var (flipped, flippedEvents) = Recorded(scenario, (s, p) => CampaignSimulator.RunWithFlippedTruth(s, p, _ => true));
+
+        Assert.NotEqual(honest.Abandoned, flipped.Abandoned);
+        Assert.True(honestEvents.Count > 1000);
+        Assert.Equal(honestEvents, flippedEvents);
+        Assert.DoesNotContain(honestEvents, e => e is OperatorReview { ReachedOperator: false });
+    }
+
+    [Fact]
+    public void The_no_truth_comparison_notices_a_pacer_that_is_told_the_truth()
+    {
+        // The oracle reviews every MACHINE verdict it hangs up on: what it reports depends on who answered.
+        var scenario = Load(ScenarioFiles.PathOf("poor-amd-20")) with { Hours = 3 };
+        var (_, told) = Recorded(scenario, (s, p) => CampaignSimulator.Run(s, p, oracle: true));
+        var (_, toldFlipped) = Recorded(scenario, (s, p) => CampaignSimulator.RunWithFlippedTruth(s, p, _ => true, oracle: true));
+
+        Assert.NotEqual(told, toldFlipped);
+    }
+
+    [Fact]
+    public void With_a_detector_that_calls_8_percent_of_people_machines_true_abandonment_stays_within_3_percent_in_every_24_h_window()
+    {
+        // Issue 14 item 4: the campaign believes the 4 % false-positive share of its evaluation; in the field 8 % of people are
+        // called MACHINE. The gate passes MACHINE verdicts to operators once the estimate (reviews included) would use the
+        // budget; the figure is scored from the simulator's truth.
+        foreach (var name in new[] { "poor-amd-20", "poor-amd-48h" })
+        {
+            var scenario = Load(ScenarioFiles.PathOf(name));
+            var result = Run(scenario, "predictive");
+
+            Assert.InRange(result.MaxAbandonRate24h, 0, 0.03);
+            Assert.True(result.MachineVerdictsPassed > 0, name);
+        }
+    }
+
+    private static (SimulationResult Result, List<PacingEvent> Events) Recorded(Scenario scenario, Func<Scenario, IPacingStrategy, SimulationResult> run)
+    {
+        Assert.True(PacingStrategies.TryCreate("predictive", CampaignSimulator.OptionsFor(scenario), out var strategy, out _));
+        var recorder = new Recording(strategy);
+        var result = run(scenario, recorder);
+        return (result, recorder.Events);
+    }
+
+    /// <summary>Passes everything to the real strategy and keeps what it was told.</summary>
+    private sealed class Recording(IPacingStrategy inner) : IPacingStrategy
+    {
+        public List<PacingEvent> Events { get; } = [];
+
+        public string Name => inner.Name;
+
+        public void Observe(PacingEvent pacingEvent)
+        {
+            Events.Add(pacingEvent);
+            inner.Observe(pacingEvent);
+        }
+
+        public int LinesToDial(PacingSnapshot snapshot) => inner.LinesToDial(snapshot);
+    }
 
     [Fact]
     public void Progressive_never_abandons_a_person_when_amd_never_calls_a_person_a_machine()
@@ -58,13 +119,29 @@ public sealed class CampaignSimulatorTests
     [Fact]
     public void A_person_amd_calls_a_machine_is_abandoned_and_never_talks()
     {
+        // Every person is called a machine; the campaign believes none are (share 0, no review sample). The people whose
+        // verdict was acted on are abandoned; the only ones who talk are those whose verdict the gate passed on.
+        var scenario = Load(ScenarioFiles.PathOf("team-5")) with { Amd = new AmdBehaviour(0.95, 1.0) { FalsePositiveShare = 0, AuditShare = 0 } };
+
+        var result = Run(scenario, "progressive");
+
+        Assert.True(result.AbandonedByAmd > 0);
+        Assert.Equal(result.AbandonedByAmd, result.Abandoned);
+        Assert.InRange(result.AnsweredHuman - result.Abandoned, 0, result.MachineVerdictsPassed);
+    }
+
+    [Fact]
+    public void The_same_detector_is_kept_from_abandoning_people_by_passing_its_verdicts_to_operators()
+    {
+        // The campaign's configured share is what this detector gives (every MACHINE verdict on a person is a person):
+        // the gate sees that acting on them would spend the budget and passes them to operators instead.
         var scenario = Load(ScenarioFiles.PathOf("team-5")) with { Amd = new AmdBehaviour(0.95, 1.0) };
 
         var result = Run(scenario, "progressive");
 
-        Assert.True(result.AnsweredHuman > 0);
-        Assert.Equal(result.AnsweredHuman, result.Abandoned);
-        Assert.Equal(0, result.TalkMinutesPerAgentHour);
+        Assert.True(result.MachineVerdictsPassed > 100);
+        Assert.InRange(result.AbandonRate, 0, 0.03);
+        Assert.True(result.TalkMinutesPerAgentHour > 30);
     }
 
     [Fact]
@@ -82,13 +159,13 @@ public sealed class CampaignSimulatorTests
     [Fact]
     public void Missed_machines_reach_agents_and_cost_their_time_without_counting_as_persons()
     {
-        var perfect = Load(ScenarioFiles.PathOf("team-5")) with { Amd = new AmdBehaviour(1.0, 0) };
-        var blind = perfect with { Amd = new AmdBehaviour(0.0, 0) };
+        var perfect = Load(ScenarioFiles.PathOf("team-5")) with { Amd = new AmdBehaviour(1.0, 0) { AuditShare = 0 } };
+        var blind = perfect with { Amd = new AmdBehaviour(0.0, 0) { AuditShare = 0 } };
 
         var seeing = Run(perfect, "progressive");
         var missing = Run(blind, "progressive");
 
-        Assert.Equal(0, seeing.MachinesReachingAgents);
+        Assert.InRange(seeing.MachinesReachingAgents, 0, seeing.MachineVerdictsPassed);
         Assert.True(missing.MachinesReachingAgents > 100);
         Assert.Equal(0, missing.Abandoned);
         Assert.True(missing.TalkMinutesPerAgentHour < seeing.TalkMinutesPerAgentHour);

@@ -1,4 +1,5 @@
 using Collections.Shared.Domain;
+using Collections.Shared.Workflow;
 using Collections.Shared.Import;
 using Collections.Shared.Persistence;
 using Collections.Testing;
@@ -26,6 +27,39 @@ public abstract class AccountImporterTests
     }
 
     private static MemoryStream Csv(string text) => new(System.Text.Encoding.UTF8.GetBytes(text));
+
+    [Fact]
+    public async Task Every_placed_account_gets_its_strategy_the_reason_and_dated_steps_in_the_same_import()
+    {
+        var options = await (await NewDatabaseAsync()).MigrateAsync();
+        var analysis = new Collections.Shared.Workflow.Strategies.ClaimAnalysis(new Collections.Shared.Workflow.Strategies.StrategyCatalog(
+            Collections.Shared.Workflow.Strategies.StrategyLoader.LoadDirectory(RepositoryRoot.Combine("config", "strategies"))));
+        ImportSummary summary;
+        await using (var db = DatabaseSetup.CreateContext(options))
+        await using (var file = File.OpenRead(Sample))
+        {
+            summary = await new AccountImporter(db, _clock, NullLogger<AccountImporter>.Instance, analysis).ImportAsync(file, "sample", _ => { }, null, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal((7L, 7L, 0L), (summary.Inserted, summary.CasesPlanned, summary.CasesUnplanned));
+        await using var check = DatabaseSetup.CreateContext(options);
+        var weiss = await check.Accounts.SingleAsync(a => a.CreditorReference == "DE-100001", TestContext.Current.CancellationToken);
+        var weissCase = await check.Cases.SingleAsync(c => c.AccountId == weiss.Id, TestContext.Current.CancellationToken);
+        var business = await check.Accounts.SingleAsync(a => a.CreditorReference == "DE-100002", TestContext.Current.CancellationToken);
+        var businessCase = await check.Cases.SingleAsync(c => c.AccountId == business.Id, TestContext.Current.CancellationToken);
+        Assert.Equal("consumer-standard", weissCase.StrategyId);
+        Assert.Equal("business-standard", businessCase.StrategyId);
+        // The reason names the facts and the higher-priority strategies passed over.
+        Assert.StartsWith("consumer-standard (priority 100) for consumer, telecom, balance 259.02 EUR, 103 days past due, no warning signs", weissCase.StrategyReason);
+        Assert.Contains("passed over high-risk (priority 10): none of its warning signs raised", weissCase.StrategyReason);
+
+        // Due 15 August, imported 26 November: every step dated before today is skipped and the first one left is due now.
+        var steps = await check.CaseSteps.Where(s => s.CaseId == weissCase.Id).OrderBy(s => s.Sequence).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(["pre-due-reminder", "written-reminder", "phone-campaign", "sms-reminder", "whatsapp-reminder", "second-reminder", "final-demand", "legal-review"], steps.Select(s => s.StepKey));
+        var next = steps.First(s => s.Status == CaseStepStatus.Planned);
+        Assert.Equal((next.StepKey, next.DueAt), (weissCase.NextStep, weissCase.NextStepDueAt));
+        Assert.All(steps.Where(s => s.Status == CaseStepStatus.Planned), s => Assert.True(s.DueAt >= NodaTime.Instant.FromDateTimeOffset(_clock.GetUtcNow())));
+    }
 
     [Fact]
     public async Task Good_rows_are_kept_and_every_bad_row_is_reported_by_line_and_column()

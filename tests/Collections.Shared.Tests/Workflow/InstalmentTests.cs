@@ -98,8 +98,11 @@ public sealed class InstalmentTests
         // Each reminder at 10:00 Berlin three days before: 29 March is still CET (09:00 UTC), 28 April CEST (08:00 UTC).
         Assert.Contains(reminderCalls, c => c.DueAt == Instant.FromUtc(2025, 3, 29, 9, 0));
         Assert.Contains(reminderCalls, c => c.DueAt == Instant.FromUtc(2025, 4, 28, 8, 0));
-        var followUp = Assert.Single(contacts, c => c.Reason.StartsWith("instalment-missed:", StringComparison.Ordinal));
-        Assert.Equal((ContactChannel.Call, "broken-promise"), (followUp.Channel, followUp.ScriptStage));
+        // The missed instalment is flagged at once (seed 004): a follow-up call and an SMS.
+        var followUps = contacts.Where(c => c.Reason.StartsWith("instalment-missed:", StringComparison.Ordinal)).OrderBy(c => c.Channel).ToList();
+        Assert.Equal(
+            [(ContactChannel.Call, "missed-instalment", ContactPurpose.InstalmentFollowUp), (ContactChannel.Sms, "missed-instalment", ContactPurpose.InstalmentFollowUp)],
+            followUps.Select(c => (c.Channel, c.ScriptStage!, c.Purpose)));
         // The plan held the strategy (no reminder letter went out while it ran), and paying it off closed the case.
         Assert.DoesNotContain(contacts, c => c.Reason.StartsWith("strategy:", StringComparison.Ordinal));
         var @case = await context.Cases.AsNoTracking().SingleAsync(c => c.AccountId == account.Id, Ct);

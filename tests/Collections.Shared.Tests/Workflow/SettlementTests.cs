@@ -28,7 +28,7 @@ public sealed class SettlementTests
         Assert.Contains("claims@telco.example", beyond.Note, StringComparison.Ordinal);
 
         clock.Advance(TimeSpan.FromDays(3));
-        var approved = await driver.WithAsync(s => s.Settlements.DecideAsync(beyond.Id, approved: true, "creditor:telco"));
+        var (approved, _) = await driver.WithAsync(s => s.Settlements.DecideAsync(beyond.Id, approved: true, "creditor:telco"));
         Assert.Equal((SettlementStatus.Approved, new LocalDate(2025, 4, 18)), (approved.Status, approved.PayBy));
         await Assert.ThrowsAsync<InvalidOperationException>(() => driver.WithAsync(s => s.Settlements.DecideAsync(within.Id, approved: true, "creditor:telco")));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => driver.WithAsync(s => s.Settlements.OfferAsync(account.Id, 500m)));

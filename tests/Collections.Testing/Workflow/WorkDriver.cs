@@ -34,6 +34,15 @@ public sealed class WorkDriver(DatabaseOptions database, FakeTimeProvider clock,
         return await action(Runner.For(db));
     }
 
+    /// <summary>Runs <paramref name="action"/> with the call-outcome writer on a fresh context; the work it returns is queued.</summary>
+    public async Task<Collections.Shared.Workflow.Outcomes.CallOutcomeResult> WithOutcomesAsync(Func<Collections.Shared.Workflow.Outcomes.CallOutcomeWorkflow, Task<Collections.Shared.Workflow.Outcomes.CallOutcomeResult>> action)
+    {
+        await using var db = DatabaseSetup.CreateContext(database);
+        var result = await action(Runner.OutcomesFor(db));
+        Schedule(result.Work);
+        return result;
+    }
+
     /// <summary>Queues work as the scheduler stores it: an item whose name is already waiting is not added twice.</summary>
     public void Schedule(IEnumerable<WorkItem> items)
     {

@@ -21,6 +21,7 @@ public sealed class AgentHub(
     ScreenPopBuilder pops,
     OutcomeWriter outcomes,
     CallbackQueries callbacks,
+    Settlements.SettlementDesk settlements,
     ICallEvents dialer,
     ICollectionsDbContextFactory databases,
     IOptions<ConsoleOptions> options) : Hub<IAgentClient>
@@ -93,16 +94,32 @@ public sealed class AgentHub(
             throw new HubException("you may open only the account on your current call");
         }
 
-        var loaded = await pops.LoadAsync(call.AccountId, Context.ConnectionAborted) ?? throw new HubException("account not found");
+        var loaded = await pops.LoadAsync(call.AccountId, Context.ConnectionAborted, call.ScheduledContactId) ?? throw new HubException("account not found");
         return loaded.Account;
     }
 
-    public ScriptViewDto Choose(string callId, string answerId) => Walk(callId, run => run.Choose(answerId));
+    /// <summary>Asks to settle for <see cref="SettlementRequestCommandDto.Amount"/>: agreed at once within the creditor's consented
+    /// discount, else a request the supervisors decide; the decision arrives as <see cref="IAgentClient.SettlementDecided"/>.</summary>
+    public async Task<SettlementRequestDto> RequestSettlement(SettlementRequestCommandDto request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var call = CallFor(request.CallId);
+        try
+        {
+            return await settlements.RequestAsync(call, request.Amount, request.PayBy, request.Note, Context.ConnectionAborted);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new HubException(ex.Message);
+        }
+    }
 
-    public ScriptViewDto Continue(string callId) => Walk(callId, run => run.Continue());
+    public ScriptViewDto Choose(Guid callId, string answerId) => Walk(callId, run => run.Choose(answerId));
+
+    public ScriptViewDto Continue(Guid callId) => Walk(callId, run => run.Continue());
 
     /// <summary>Completes (or declines) the current node's action with what the operator filled in.</summary>
-    public ScriptViewDto Act(string callId, ScriptActionDto action)
+    public ScriptViewDto Act(Guid callId, ScriptActionDto action)
     {
         ArgumentNullException.ThrowIfNull(action);
         var call = CallFor(callId);
@@ -135,7 +152,7 @@ public sealed class AgentHub(
     }
 
     /// <summary>Asks the dialer to hang up the debtor's leg; the operator goes to wrap-up when it reports the end.</summary>
-    public Task HangUp(string callId) => dialer.HangUpAsync(CallFor(callId).CallId, Context.ConnectionAborted);
+    public Task HangUp(Guid callId) => dialer.HangUpAsync(CallFor(callId).CallId, Context.ConnectionAborted);
 
     /// <summary>Saves the outcome in one transaction; hangs up first if the debtor is still on the line.</summary>
     public async Task<OutcomeSavedDto> SaveOutcome(SaveOutcomeDto outcome)
@@ -152,7 +169,8 @@ public sealed class AgentHub(
             throw new HubException($"unknown disposition '{outcome.Disposition}'");
         }
 
-        var (saved, refusal) = await outcomes.SaveAsync(call, code, outcome.Note, Context.ConnectionAborted);
+        var payment = outcome.PaymentAmount is { } amount ? new PhonePayment(amount, outcome.PaymentReceipt ?? string.Empty) : null;
+        var (saved, refusal) = await outcomes.SaveAsync(call, code, outcome.Note, Context.ConnectionAborted, payment);
         if (saved is null)
         {
             throw new HubException(refusal);
@@ -171,13 +189,13 @@ public sealed class AgentHub(
 
     private AgentId Me => AuthSetup.AgentIdOf(Context.User) ?? throw new HubException("this sign-in is not an operator");
 
-    private CallSession CallFor(string callId)
+    private CallSession CallFor(Guid callId)
     {
         var call = floor.CurrentCall(Me);
-        return call is not null && call.CallId == callId ? call : throw new HubException("that call is not yours");
+        return call is not null && call.CallId.Value == callId ? call : throw new HubException("that call is not yours");
     }
 
-    private ScriptViewDto Walk(string callId, Action<ScriptRun> step)
+    private ScriptViewDto Walk(Guid callId, Action<ScriptRun> step)
     {
         var call = CallFor(callId);
         var run = call.Script ?? throw new HubException("this call has no script");

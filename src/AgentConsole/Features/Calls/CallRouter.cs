@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Collections.AgentConsole.Features.Floor;
 using Collections.Shared.Contracts;
+using Collections.Shared.Domain;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Collections.AgentConsole.Features.Calls;
@@ -14,13 +15,13 @@ public sealed partial class CallRouter(
     IHubContext<AgentHub, IAgentClient> agents,
     ILogger<CallRouter> logger) : BackgroundService
 {
-    private readonly ConcurrentDictionary<string, ScreenPopDto> _pops = new();
+    private readonly ConcurrentDictionary<ContactAttemptId, ScreenPopDto> _pops = new();
 
     /// <summary>The pop of a call still on an operator's screen (sent again when a tab reconnects).</summary>
-    public ScreenPopDto? PopOf(string callId) => _pops.TryGetValue(callId, out var pop) ? pop : null;
+    public ScreenPopDto? PopOf(ContactAttemptId callId) => _pops.TryGetValue(callId, out var pop) ? pop : null;
 
     /// <summary>Forgets a closed call's pop.</summary>
-    public void Forget(string callId) => _pops.TryRemove(callId, out _);
+    public void Forget(ContactAttemptId callId) => _pops.TryRemove(callId, out _);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -36,7 +37,7 @@ public sealed partial class CallRouter(
                     case CallDisconnected ended:
                         if (floor.Detach(ended.AgentId, ended.CallId) is not null)
                         {
-                            await agents.Clients.Group(ConsoleHubs.Agent(ended.AgentId.Value)).CallEnded(new CallEndedDto(ended.CallId, ended.ByDebtor, ended.At));
+                            await agents.Clients.Group(ConsoleHubs.Agent(ended.AgentId.Value)).CallEnded(new CallEndedDto(ended.CallId.Value, ended.ByDebtor, ended.At));
                         }
 
                         break;
@@ -51,7 +52,7 @@ public sealed partial class CallRouter(
 
     private async Task ConnectAsync(CallConnected connected, CancellationToken ct)
     {
-        var loaded = await pops.LoadAsync(connected.AccountId, ct);
+        var loaded = await pops.LoadAsync(connected.AccountId, ct, connected.ScheduledContactId);
         if (loaded is null)
         {
             LogUnknownAccount(logger, connected.CallId);
@@ -59,10 +60,12 @@ public sealed partial class CallRouter(
             return;
         }
 
-        var (debtor, account, facts) = loaded.Value;
-        var session = new CallSession(connected.CallId, connected.AgentId, connected.AccountId, connected.CampaignId, connected.ContactAttemptId, connected.At)
+        var facts = loaded.Facts;
+        var session = new CallSession(connected.CallId, connected.AgentId, connected.AccountId, connected.CampaignId, connected.At)
         {
             DebtorZone = facts.Zone,
+            ScriptStage = facts.Stage,
+            ScheduledContactId = connected.ScheduledContactId,
         };
         var agentName = floor.Status(connected.AgentId)?.DisplayName ?? "";
         session.Script = pops.StartScript(facts, agentName);
@@ -73,17 +76,17 @@ public sealed partial class CallRouter(
             return;
         }
 
-        var pop = new ScreenPopDto(connected.CallId, connected.At, debtor, account, session.Script is null ? null : ScriptSetup.View(session.Script));
+        var pop = new ScreenPopDto(connected.CallId.Value, connected.At, loaded.Debtor, loaded.Account, session.Script is null ? null : ScriptSetup.View(session.Script), loaded.Case, loaded.Reason);
         _pops[connected.CallId] = pop;
         await agents.Clients.Group(ConsoleHubs.Agent(connected.AgentId.Value)).ScreenPop(pop);
     }
 
     [LoggerMessage(EventId = 2301, Level = LogLevel.Error, Message = "Call event {Event} for call {CallId} failed")]
-    private static partial void LogEventFailed(ILogger logger, string @event, string callId, Exception ex);
+    private static partial void LogEventFailed(ILogger logger, string @event, ContactAttemptId callId, Exception ex);
 
     [LoggerMessage(EventId = 2302, Level = LogLevel.Warning, Message = "Call {CallId} connected for an account that does not exist: refused, the dialer ends it as abandoned")]
-    private static partial void LogUnknownAccount(ILogger logger, string callId);
+    private static partial void LogUnknownAccount(ILogger logger, ContactAttemptId callId);
 
     [LoggerMessage(EventId = 2303, Level = LogLevel.Warning, Message = "Call {CallId} connected to an operator who is no longer ready: refused, the dialer ends it as abandoned")]
-    private static partial void LogNotReady(ILogger logger, string callId);
+    private static partial void LogNotReady(ILogger logger, ContactAttemptId callId);
 }

@@ -5,9 +5,10 @@ namespace Collections.AgentConsole.Features.Calls;
 
 /// <summary>One debtor call bridged to an operator: the account it is about and the script run the operator walks.
 /// Hub calls of one operator arrive concurrently from several tabs, so every use of <see cref="Script"/> holds <see cref="Gate"/>.</summary>
-public sealed class CallSession(string callId, AgentId agentId, AccountId accountId, CampaignId? campaignId, ContactAttemptId? contactAttemptId, DateTimeOffset connectedAt)
+public sealed class CallSession(ContactAttemptId callId, AgentId agentId, AccountId accountId, CampaignId? campaignId, DateTimeOffset connectedAt)
 {
-    public string CallId { get; } = callId;
+    /// <summary>The call: its contact-ledger row.</summary>
+    public ContactAttemptId CallId { get; } = callId;
 
     public AgentId AgentId { get; } = agentId;
 
@@ -15,13 +16,17 @@ public sealed class CallSession(string callId, AgentId agentId, AccountId accoun
 
     public CampaignId? CampaignId { get; } = campaignId;
 
-    public ContactAttemptId? ContactAttemptId { get; } = contactAttemptId;
-
     public DateTimeOffset ConnectedAt { get; } = connectedAt;
 
     public object Gate { get; } = new();
 
     public ScriptRun? Script { get; set; }
+
+    /// <summary>The script stage the call was made for ("pre-instalment-reminder"); a callback agreed on it keeps it.</summary>
+    public string? ScriptStage { get; set; }
+
+    /// <summary>The queue entry the call carried out, or null.</summary>
+    public Guid? ScheduledContactId { get; set; }
 
     public NodaTime.DateTimeZone? DebtorZone { get; set; }
 

@@ -45,7 +45,7 @@ public static class CallsApi
             }
 
             var loaded = await pops.LoadAsync(new AccountId(id), ct);
-            return loaded is null ? TypedResults.NotFound() : TypedResults.Ok(loaded.Value.Account);
+            return loaded is null ? TypedResults.NotFound() : TypedResults.Ok(loaded.Account);
         });
 
         group.MapGet("/callbacks", async Task<Results<Ok<IReadOnlyList<CallbackDto>>, ForbidHttpResult>> (ClaimsPrincipal user, CallbackQueries callbacks, CancellationToken ct) =>

@@ -1,20 +1,30 @@
+using Collections.Dialer.Scheduling;
 using Collections.Scripts.Runtime;
 using Collections.Shared.Contracts;
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
+using Collections.Shared.Workflow;
+using Collections.Shared.Workflow.Outcomes;
 using Microsoft.EntityFrameworkCore;
-using NodaTime;
 
 namespace Collections.AgentConsole.Features.Calls;
 
-/// <summary>Saves a call's outcome: the disposition with the promise, plan, settlement, callback, dispute or vulnerability the
-/// script recorded, and the contact-ledger row's result, all in one transaction (one SaveChanges), so a crash never leaves a
-/// promise without its disposition or the other way round.</summary>
-public sealed class OutcomeWriter(ICollectionsDbContextFactory databases, TimeProvider time)
+/// <summary>A payment the operator took on the phone, as the outcome form gives it.</summary>
+public sealed record PhonePayment(decimal Amount, string Receipt);
+
+/// <summary>
+/// Saves a call's outcome through the case workflow (<see cref="CallOutcomeWorkflow"/>): the disposition with the promise,
+/// plan, settlement, callback, dispute, vulnerability or phone payment the script recorded, and the ledger row's result, in
+/// one transaction, so a crash never leaves a promise without its disposition or the other way round; then hands the work
+/// the rules returned (the promise's check, the instalments' reminders and checks) to the scheduler. A crash between the
+/// commit and the scheduling loses nothing: the scheduler's start-up resync finds the open work in the database.
+/// </summary>
+public sealed partial class OutcomeWriter(ICollectionsDbContextFactory databases, WorkflowRunner workflow, WorkScheduler scheduler, ILogger<OutcomeWriter> logger)
 {
     /// <summary>Saves <paramref name="code"/> for <paramref name="call"/>; returns what was written, or the reason it is refused.</summary>
-    public async Task<(OutcomeSavedDto? Saved, string? Refusal)> SaveAsync(CallSession call, DispositionCode code, string? note, CancellationToken ct)
+    public async Task<(OutcomeSavedDto? Saved, string? Refusal)> SaveAsync(CallSession call, DispositionCode code, string? note, CancellationToken ct, PhonePayment? payment = null)
     {
+        ArgumentNullException.ThrowIfNull(call);
         IReadOnlyList<ScriptEvent> events;
         bool verified;
         lock (call.Gate)
@@ -36,8 +46,9 @@ public sealed class OutcomeWriter(ICollectionsDbContextFactory databases, TimePr
         {
             DispositionCode.PromiseToPay when promise is null => "record the promise in the script first",
             DispositionCode.InstalmentPlan when plan is null => "agree the instalment plan in the script first",
-            DispositionCode.Settlement when settlement is null => "agree the settlement in the script first",
+            DispositionCode.Settlement when settlement is null && !await HasSettlementRequestAsync(call, ct) => "agree the settlement in the script, or request a larger discount, first",
             DispositionCode.Callback when callback is null => "schedule the callback in the script first",
+            DispositionCode.PaymentTaken when payment is null => "give the amount and the receipt number of the payment",
             _ => null,
         };
         if (refusal is not null)
@@ -45,91 +56,61 @@ public sealed class OutcomeWriter(ICollectionsDbContextFactory databases, TimePr
             return (null, refusal);
         }
 
-        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
-        await using var db = databases.CreateDbContext();
-        var account = await db.Accounts.FirstAsync(a => a.Id == call.AccountId, ct);
-        var disposition = new Disposition
+        var request = new CallOutcomeRequest(
+            call.AccountId,
+            call.CallId,
+            call.AgentId,
+            code,
+            note,
+            verified,
+            call.ScriptStage,
+            Promise: promise is null ? null : new PromiseOutcome(promise.Amount.Amount, promise.Date),
+            Plan: plan is null ? null : new PlanOutcome(plan.Plan.Instalments, plan.Plan.InstalmentAmount.Amount, plan.Plan.FirstDueDate),
+            Settlement: settlement is null ? null : new SettlementOutcome(settlement.Amount.Amount, settlement.PayBy),
+            Callback: callback is null ? null : new CallbackOutcome(callback.When, callback.Note),
+            Payment: code == DispositionCode.PaymentTaken && payment is not null ? new PhonePaymentOutcome(payment.Amount, PaymentMethod.Card, payment.Receipt) : null,
+            Disputes: [.. events.OfType<DisputeFlagged>().Select(d => d.Reason)],
+            Vulnerable: events.OfType<VulnerabilityFlagged>().Any());
+
+        CallOutcomeResult result;
+        await using (var db = databases.CreateDbContext())
         {
-            AccountId = call.AccountId,
-            ContactAttemptId = call.ContactAttemptId,
-            AgentId = call.AgentId,
-            Code = code,
-            Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim(),
-            At = now,
-        };
-        PromiseToPay? promiseRow = null;
-        if (promise is not null || settlement is not null)
-        {
-            var (amount, date) = settlement is not null && code == DispositionCode.Settlement
-                ? (settlement.Amount.Amount, settlement.PayBy)
-                : promise is not null ? (promise.Amount.Amount, promise.Date) : (settlement!.Amount.Amount, settlement.PayBy);
-            promiseRow = new PromiseToPay
+            try
             {
-                AccountId = call.AccountId, AgentId = call.AgentId, Amount = amount, Currency = account.Currency, DueDate = date,
-                Channel = ContactChannel.Call, Status = PromiseStatus.Pending, CreatedAt = now,
-            };
-            db.Promises.Add(promiseRow);
+                result = await workflow.OutcomesFor(db).SaveAsync(request, ct);
+            }
+            catch (OutcomeRefusedException ex)
+            {
+                return (null, ex.Message);
+            }
         }
 
-        InstalmentPlan? planRow = null;
-        if (plan is not null)
-        {
-            planRow = NewPlan(call, account, plan.Plan, now);
-            db.InstalmentPlans.Add(planRow);
-        }
-
-        if (callback is not null)
-        {
-            disposition.CallbackAt = callback.When.InZoneLeniently(call.DebtorZone ?? DateTimeZone.Utc).ToInstant();
-            disposition.Note ??= callback.Note;
-        }
-
-        foreach (var dispute in events.OfType<DisputeFlagged>())
-        {
-            // FDCPA 1692g(b): collection of a disputed amount stops until it is verified; the compliance engine honours holds.
-            db.Holds.Add(new Hold { AccountId = call.AccountId, Kind = HoldKind.Dispute, Reason = dispute.Reason, From = now });
-        }
-
-        if (events.OfType<VulnerabilityFlagged>().Any())
-        {
-            var debtor = await db.Debtors.FirstAsync(d => d.Id == account.DebtorId, ct);
-            debtor.Vulnerable = true;
-        }
-
-        if (call.ContactAttemptId is { } attemptId && await db.ContactAttempts.FirstOrDefaultAsync(c => c.Id == attemptId, ct) is { } attempt)
-        {
-            attempt.Outcome = ContactOutcome.Answered;
-            attempt.RightPartyContact = verified;
-            attempt.EndedAt ??= now;
-        }
-
-        db.Dispositions.Add(disposition);
-        await db.SaveChangesAsync(ct);
         lock (call.Gate)
         {
             call.OutcomeSaved = true;
         }
 
-        return (new OutcomeSavedDto(disposition.Id.Value, promiseRow?.Id.Value, planRow?.Id.Value, disposition.CallbackAt?.ToDateTimeOffset()), null);
-    }
-
-    private static InstalmentPlan NewPlan(CallSession call, Account account, InstalmentPlanProposal proposal, Instant now)
-    {
-        var balance = account.Balance.Amount;
-        var plan = new InstalmentPlan
+        try
         {
-            AccountId = call.AccountId, AgentId = call.AgentId, Currency = account.Currency, Total = balance,
-            Frequency = InstalmentFrequency.Monthly, Status = InstalmentPlanStatus.Active, CreatedAt = now,
-        };
-        var left = balance;
-        for (var i = 1; i <= proposal.Instalments; i++)
+            await scheduler.ScheduleAsync(result.Work, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Every instalment is the agreed amount except the last, which is what remains (the script checked it covers the balance).
-            var amount = i == proposal.Instalments ? left : Math.Min(proposal.InstalmentAmount.Amount, left);
-            plan.Instalments.Add(new Instalment { PlanId = plan.Id, Number = i, DueDate = proposal.FirstDueDate.PlusMonths(i - 1), Amount = amount, Status = InstalmentStatus.Due });
-            left -= amount;
+            // The outcome is committed; its timed work is in the database and the scheduler's resync (or the due-work sweep)
+            // picks it up. The operator is not told the save failed, because it did not.
+            LogScheduleFailed(logger, call.CallId, ex);
         }
 
-        return plan;
+        return (new OutcomeSavedDto(result.DispositionId.Value, result.PromiseId?.Value, result.PlanId?.Value, result.CallbackAt?.ToDateTimeOffset()), null);
     }
+
+    private async Task<bool> HasSettlementRequestAsync(CallSession call, CancellationToken ct)
+    {
+        await using var db = databases.CreateDbContext();
+        return await db.SettlementOffers.AnyAsync(
+            o => o.ContactAttemptId == call.CallId && (o.Status == SettlementStatus.Approved || o.Status == SettlementStatus.AwaitingCreditorApproval), ct);
+    }
+
+    [LoggerMessage(EventId = 2311, Level = LogLevel.Warning, Message = "Outcome of call {CallId} saved, but its timed work could not be scheduled now; the scheduler's resync will")]
+    private static partial void LogScheduleFailed(ILogger logger, ContactAttemptId callId, Exception ex);
 }

@@ -5,6 +5,7 @@ using Collections.AgentConsole.Features.Floor;
 using Collections.Dialer.Campaigns;
 using Collections.Dialer.Pacing;
 using Collections.Shared.Contracts;
+using Collections.Shared.Domain;
 using DomainAgentId = Collections.Shared.Domain.AgentId;
 using RoutingAgentId = Collections.Dialer.Routing.AgentId;
 
@@ -25,8 +26,8 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICal
     private readonly Channel<CallEvent> _events = Channel.CreateUnbounded<CallEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<DomainAgentId, RoutingAgentId> _numbers = new();
     private readonly ConcurrentDictionary<RoutingAgentId, DomainAgentId> _operators = new();
-    private readonly ConcurrentDictionary<RoutingAgentId, string> _reserved = new();
-    private readonly ConcurrentDictionary<string, LiveCall> _live = new();
+    private readonly ConcurrentDictionary<RoutingAgentId, ContactAttemptId> _reserved = new();
+    private readonly ConcurrentDictionary<ContactAttemptId, LiveCall> _live = new();
     private readonly ConcurrentDictionary<DomainAgentId, byte> _held = new();
     private readonly Lock _holdGate = new();
     private int _next;
@@ -60,7 +61,7 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICal
     public bool CanServe(string language) => _floor.Present().Any(a => Speaks(a.Languages, language));
 
     /// <inheritdoc />
-    public RoutingAgentId? TakeLongestIdle(string language, DateTimeOffset at, RoutingAgentId? preferred = null)
+    public RoutingAgentId? TakeLongestIdle(string language, DateTimeOffset at, ContactAttemptId call, RoutingAgentId? preferred = null)
     {
         // The line's own held agent first, then free agents longest idle first, and agents held for other lines last.
         var candidates = _floor.ReadyAgents()
@@ -68,11 +69,10 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICal
             .OrderBy(r => preferred is { } p && _operators.TryGetValue(p, out var id) && id == r.AgentId ? 0 : _held.ContainsKey(r.AgentId) ? 2 : 1);
         foreach (var ready in candidates)
         {
-            var callId = $"call-{Guid.CreateVersion7():N}";
-            if (_floor.TryReserve(ready.AgentId, callId))
+            if (_floor.TryReserve(ready.AgentId, call))
             {
                 var number = NumberOf(ready.AgentId);
-                _reserved[number] = callId;
+                _reserved[number] = call;
                 return number;
             }
         }
@@ -133,11 +133,13 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICal
     public void Connected(IConnectedCall call)
     {
         ArgumentNullException.ThrowIfNull(call);
-        var callId = _reserved.TryRemove(call.Agent, out var reserved) ? reserved : $"call-{Guid.CreateVersion7():N}";
+        // The call's one identity is its ledger row: the agent was reserved under it (TakeLongestIdle).
+        _reserved.TryRemove(call.Agent, out _);
+        var callId = call.AttemptId;
         var agent = _operators[call.Agent];
         var live = new LiveCall(call);
         _live[callId] = live;
-        _events.Writer.TryWrite(new CallConnected(callId, agent, call.Target.AccountId, call.CampaignId, call.AttemptId, _time.GetUtcNow()));
+        _events.Writer.TryWrite(new CallConnected(callId, agent, call.Target.AccountId, call.CampaignId, _time.GetUtcNow()));
         LogConnected(_logger, callId, call.Target.AccountId.Value);
         _ = call.Ended.ContinueWith(
             _ =>
@@ -167,7 +169,7 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICal
     }
 
     /// <inheritdoc />
-    public async Task HangUpAsync(string callId, CancellationToken cancellationToken)
+    public async Task HangUpAsync(ContactAttemptId callId, CancellationToken cancellationToken)
     {
         if (_live.TryGetValue(callId, out var live))
         {
@@ -177,7 +179,7 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICal
     }
 
     /// <inheritdoc />
-    public Task RefuseAsync(string callId, CancellationToken cancellationToken)
+    public Task RefuseAsync(ContactAttemptId callId, CancellationToken cancellationToken)
     {
         if (_live.TryGetValue(callId, out var live))
         {
@@ -220,7 +222,7 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICal
     }
 
     [LoggerMessage(EventId = 2601, Level = LogLevel.Information, Message = "Call {CallId} for account {AccountId} connected to an operator")]
-    private static partial void LogConnected(ILogger logger, string callId, Guid accountId);
+    private static partial void LogConnected(ILogger logger, ContactAttemptId callId, Guid accountId);
 
     [LoggerMessage(EventId = 2602, Level = LogLevel.Information, Message = "Campaign {Campaign}: call {Outcome} ({Status}) {Reason}")]
     private static partial void LogCompleted(ILogger logger, string campaign, string outcome, int status, string? reason);

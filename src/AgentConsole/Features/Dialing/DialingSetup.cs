@@ -53,7 +53,7 @@ internal sealed class NoDialerOnThisNode : ICallEvents, ICampaignControl
         yield break;
     }
 
-    public Task HangUpAsync(string callId, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task HangUpAsync(ContactAttemptId callId, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public IReadOnlyList<CampaignLines> Lines() => [];
 

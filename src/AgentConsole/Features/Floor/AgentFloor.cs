@@ -117,7 +117,7 @@ public sealed class AgentFloor(TimeProvider time, IFloorEvents events) : IAgentA
         }).OfType<FloorAgent>(),
     ];
 
-    public bool TryReserve(AgentId agentId, string callId)
+    public bool TryReserve(AgentId agentId, ContactAttemptId callId)
     {
         if (!_operators.TryGetValue(agentId, out var op))
         {
@@ -162,7 +162,7 @@ public sealed class AgentFloor(TimeProvider time, IFloorEvents events) : IAgentA
     }
 
     /// <summary>The debtor's leg ended: the operator goes to wrap-up; the call stays theirs until they leave wrap-up.</summary>
-    public CallSession? Detach(AgentId agent, string callId)
+    public CallSession? Detach(AgentId agent, ContactAttemptId callId)
     {
         if (!_operators.TryGetValue(agent, out var op))
         {
@@ -289,11 +289,11 @@ public sealed class AgentFloor(TimeProvider time, IFloorEvents events) : IAgentA
 
         public DateTimeOffset Since { get; private set; } = now;
 
-        public string? ReservedCall { get; set; }
+        public ContactAttemptId? ReservedCall { get; set; }
 
         public CallSession? Call { get; set; }
 
-        public AgentStatusDto Move(AgentState state, string? reason, DateTimeOffset at, string? callId = null)
+        public AgentStatusDto Move(AgentState state, string? reason, DateTimeOffset at, ContactAttemptId? callId = null)
         {
             var spent = at - Since;
             if (spent > TimeSpan.Zero)
@@ -321,10 +321,10 @@ public sealed class AgentFloor(TimeProvider time, IFloorEvents events) : IAgentA
             return (_talk + (State == AgentState.OnCall ? open : TimeSpan.Zero), _loggedIn + (State != AgentState.LoggedOut ? open : TimeSpan.Zero));
         }
 
-        public AgentStatusDto Status(DateTimeOffset now, string? callId = null)
+        public AgentStatusDto Status(DateTimeOffset now, ContactAttemptId? callId = null)
         {
             var (talk, logged) = Totals(now);
-            return new AgentStatusDto(Id.Value, displayName, State, PauseReason, Since, callId ?? Call?.CallId,
+            return new AgentStatusDto(Id.Value, displayName, State, PauseReason, Since, (callId ?? Call?.CallId)?.Value,
                 logged.TotalHours <= 0 ? 0 : Math.Round(talk.TotalMinutes / logged.TotalHours, 1));
         }
     }

@@ -1,4 +1,5 @@
 import { api, connectHub, hubMessage, $, el, clock, stateNames, stateClass, signOut } from './api.js';
+import { renderCase, renderReason, showRequest, scheduleTable } from './case-panel.js';
 
 // The page keeps no business rules: every step goes to the server (AgentHub), which answers with what to show.
 const view = { status: null, pop: null, script: null, callEnded: false, outcomeSaved: false, wrapUpSeconds: 30, wrapUpStart: null, serverSkew: 0 };
@@ -61,10 +62,21 @@ function showPop(pop) {
     el('h3', {}, 'Payments'), table(['Received', 'Amount', 'Method', 'Reference'], a.payments.map((p) => [p.receivedOn, money(p.amount, a.currency), p.method, p.reference])),
     el('h3', {}, 'Promises'), table(['Due', 'Amount', 'Status', 'Received'], a.promises.map((p) => [p.dueDate, money(p.amount, a.currency), p.status, money(p.amountReceived, a.currency)])),
     el('h3', {}, 'Plans'), table(['Total', 'Instalments', 'Status', 'Next'], a.plans.map((p) => [money(p.total, a.currency), `${p.instalments} ${p.frequency}`, p.status, p.nextDue ? `${p.nextDue} ${money(p.nextAmount, a.currency)}` : ''])),
+    ...a.plans.filter((p) => p.status === 'Active').map((p) => scheduleTable(p, a.currency)),
     el('h3', {}, 'History'), table(['When', 'What', '', ''], a.history.map((h) => [new Date(h.at).toLocaleString(), h.kind, h.what, h.note])));
+  renderReason(pop.reason);
+  renderCase(pop, requestSettlement);
   $('#btn-save').disabled = false;
   $('#outcome-message').textContent = '';
   $('#note').value = '';
+}
+
+async function requestSettlement(request) {
+  if (!view.pop) return;
+  const result = await call('RequestSettlement', { callId: view.pop.callId, ...request });
+  showRequest(result);
+  say(result.status === 'AwaitingCreditorApproval' ? 'Request sent to the supervisors; their decision appears here.' : 'Settlement agreed within the creditor\'s consent; the debtor gets a written confirmation.');
+  if (result.status === 'Agreed') $('#disposition').value = 'Settlement';
 }
 
 const actionFields = {
@@ -147,6 +159,8 @@ function clearCall() {
   view.pop = null; view.script = null; view.callEnded = false;
   $('#debtor').replaceChildren(el('p', { class: 'muted' }, 'Waiting for a call.'));
   $('#account').replaceChildren();
+  $('#case').replaceChildren();
+  renderReason(null);
   $('#script-id').textContent = '';
   showScript(null);
   $('#recorded').replaceChildren();
@@ -156,7 +170,12 @@ function clearCall() {
 async function save(event) {
   event?.preventDefault();
   if (!view.pop) return;
-  const saved = await call('SaveOutcome', { callId: view.pop.callId, accountId: view.pop.account.id, disposition: $('#disposition').value, note: $('#note').value || null });
+  const paid = $('#disposition').value === 'PaymentTaken';
+  const saved = await call('SaveOutcome', {
+    callId: view.pop.callId, accountId: view.pop.account.id, disposition: $('#disposition').value, note: $('#note').value || null,
+    paymentAmount: paid && $('#payment-amount').value ? Number($('#payment-amount').value) : null,
+    paymentReceipt: paid ? $('#payment-receipt').value || null : null,
+  });
   $('#btn-save').disabled = true;
   $('#outcome-message').textContent = `Saved ${$('#disposition').selectedOptions[0].text.toLowerCase()}` + (saved.promiseId ? ' with the promise' : '') + (saved.planId ? ' with the plan' : '') + (saved.callbackAt ? ` · callback ${new Date(saved.callbackAt).toLocaleString()}` : '') + '. Ready again with R.';
   $('#outcome-message').dataset.saved = saved.dispositionId;
@@ -184,6 +203,11 @@ hub = await connectHub('/hubs/agent', {
   StateChanged: showStatus,
   ScreenPop: (pop) => { say(''); showPop(pop); showScript(pop.script); },
   CallEnded: (ended) => { view.callEnded = true; say(ended.byDebtor ? 'The debtor hung up. Save the outcome.' : 'Call ended. Save the outcome.'); },
+  SettlementDecided: (request) => {
+    showRequest(request);
+    say(`Settlement of ${request.amount} ${request.currency}: ${request.status === 'Approved' ? 'approved' : 'refused'} by ${request.decidedBy}.`, request.status === 'Approved' ? 'info' : 'error');
+    if (request.status === 'Approved' && view.pop?.account.id === request.accountId) $('#disposition').value = 'Settlement';
+  },
 }, (text) => { $('#conn').textContent = text; });
 
 const current = await call('Current');
@@ -202,6 +226,9 @@ $('#btn-continue').addEventListener('click', next);
 $('#action-form').addEventListener('submit', (e) => { e.preventDefault(); act(false); });
 $('#action-decline').addEventListener('click', () => act(true));
 $('#outcome-form').addEventListener('submit', save);
+const showPaymentFields = () => { $('#payment-fields').hidden = $('#disposition').value !== 'PaymentTaken'; };
+$('#disposition').addEventListener('change', showPaymentFields);
+showPaymentFields();
 
 document.addEventListener('keydown', (e) => {
   const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement;

@@ -109,6 +109,7 @@ function drawAbandon() {
 hub = await connectHub('/hubs/supervisor', {
   Wallboard: (b) => { renderBoard(b); $('#delay').textContent = `update ${Math.max(0, Date.now() + skew - Date.parse(b.sentAt))} ms`; },
   AgentChanged: (a) => { agents.set(a.agentId, a); renderAgents(); },
+  SettlementRequest: (r) => { if (r.status === 'AwaitingCreditorApproval') $('#kpi-settlements').textContent = '(new)'; },
 }, (text) => { $('#conn').textContent = text; });
 renderBoard(await hub.invoke('Snapshot'));
 setInterval(renderAgents, 1000);

@@ -184,6 +184,40 @@ public static class WavFile
         WriteSamples(stream, interleaved);
     }
 
+    /// <summary>
+    /// Writes G.711 code bytes (8 kHz mono, as carried in RTP) as an A-law (format 6) or mu-law (format 7) WAV file, with the
+    /// 18-byte 'fmt ' chunk and the 'fact' chunk the WAVE format asks of non-PCM data.
+    /// </summary>
+    public static void WriteG711(string path, ReadOnlySpan<byte> codes, G711Law law, int sampleRate = 8000)
+    {
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
+        Span<byte> header = stackalloc byte[58];
+        var data = (uint)codes.Length;
+        "RIFF"u8.CopyTo(header);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], 50 + data + (data & 1));
+        "WAVE"u8.CopyTo(header[8..]);
+        "fmt "u8.CopyTo(header[12..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[16..], 18);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[20..], (ushort)(law == G711Law.ALaw ? 6 : 7));
+        BinaryPrimitives.WriteUInt16LittleEndian(header[22..], 1);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[24..], (uint)sampleRate);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[28..], (uint)sampleRate);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[32..], 1);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[34..], 8);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[36..], 0);
+        "fact"u8.CopyTo(header[38..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[42..], 4);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[46..], data);
+        "data"u8.CopyTo(header[50..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[54..], data);
+        stream.Write(header);
+        stream.Write(codes);
+        if ((data & 1) == 1)
+        {
+            stream.WriteByte(0);
+        }
+    }
+
     /// <summary>Writes two equally long channels (for example debtor and agent) as one stereo 16-bit PCM WAV file.</summary>
     public static void WritePcmStereo(string path, ReadOnlySpan<short> left, ReadOnlySpan<short> right, int sampleRate = 8000)
     {

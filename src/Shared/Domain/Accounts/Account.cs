@@ -33,6 +33,13 @@ public sealed class Account
 
     public decimal Fees { get; set; }
 
+    /// <summary>Statutory default interest accrued since the due date by the debtor's jurisdiction (BGB 288, Ptk. 6:155 ...),
+    /// recomputed by the nightly accrual up to <see cref="InterestAccruedUntil"/>; part of the balance.</summary>
+    public decimal StatutoryInterest { get; set; }
+
+    /// <summary>The day <see cref="StatutoryInterest"/> was last accrued to; null when never.</summary>
+    public LocalDate? InterestAccruedUntil { get; set; }
+
     /// <summary>Amounts paid so far, already allocated to fees, interest and principal.</summary>
     public decimal Paid { get; set; }
 
@@ -47,8 +54,8 @@ public sealed class Account
 
     public List<Invoice> Invoices { get; set; } = [];
 
-    /// <summary>What is still owed: principal, interest and fees less what was paid.</summary>
-    public Money Balance => new(Principal + Interest + Fees - Paid, Currency);
+    /// <summary>What is still owed: principal, interest (contractual and statutory) and fees less what was paid.</summary>
+    public Money Balance => new(Principal + Interest + StatutoryInterest + Fees - Paid, Currency);
 }
 
 /// <summary>An invoice or statement the claim rests on; demands cite them (seed 001).</summary>

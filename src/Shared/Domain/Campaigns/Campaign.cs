@@ -26,6 +26,14 @@ public sealed class Campaign
     /// <summary>Filter on industry; null for all.</summary>
     public Industry? Industry { get; set; }
 
+    /// <summary>The queue of due calls the campaign works (scheduled_contacts.campaign): the strategies' and the workflow's
+    /// campaign keys, such as "collections-phone", "instalment-reminders", "follow-up-calls", "callbacks". Several
+    /// campaigns may serve one queue, split by <see cref="Industry"/>.</summary>
+    public string Queue { get; set; } = DefaultQueue;
+
+    /// <summary>The queue of the strategies' phone steps.</summary>
+    public const string DefaultQueue = "collections-phone";
+
     /// <summary>Filter on strategy step; null for all accounts whose strategy says "call now".</summary>
     public string? StrategyStep { get; set; }
 

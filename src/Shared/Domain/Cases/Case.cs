@@ -29,6 +29,9 @@ public sealed class Case
     /// <summary>Id of the strategy (from config/strategies) the claim analysis chose.</summary>
     public string? StrategyId { get; set; }
 
+    /// <summary>Why the claim analysis chose the strategy: the facts it matched ("consumer, balance 412.50 EUR, 34 days past due").</summary>
+    public string? StrategyReason { get; set; }
+
     /// <summary>Name of the next step of the strategy.</summary>
     public string? NextStep { get; set; }
 

@@ -55,4 +55,10 @@ public sealed class ContactAttempt
 
     /// <summary>Provider's id for the message or call (Twilio SID, SIP Call-ID).</summary>
     public string? ExternalId { get; set; }
+
+    /// <summary>Why the contact was made; null for rows written before purposes were recorded.</summary>
+    public ContactPurpose? Purpose { get; set; }
+
+    /// <summary>The queue entry (scheduled_contacts) this attempt carried out; null for contacts not queued (manual, inbound).</summary>
+    public Guid? ScheduledContactId { get; set; }
 }

@@ -18,6 +18,9 @@ public enum DispositionCode
     Deceased = 11,
     NoContact = 12,
     Settlement = 13,
+
+    /// <summary>The debtor paid on the phone (card); the payment is booked with its receipt number.</summary>
+    PaymentTaken = 14,
 }
 
 /// <summary>An operator's disposition of a contact, saved in the same transaction as any promise or plan.</summary>

@@ -39,6 +39,9 @@ public sealed class CreditorPolicy
     /// <summary>The creditor agrees to WhatsApp messages.</summary>
     public bool AllowsWhatsApp { get; set; }
 
+    /// <summary>The creditor does not claim statutory default interest (it is claimed by default where the law grants it).</summary>
+    public bool WaivesStatutoryInterest { get; set; }
+
     /// <summary>The creditor agrees to calls placed by the predictive dialer (otherwise preview only).</summary>
     public bool AllowsAutomatedDialing { get; set; } = true;
 }

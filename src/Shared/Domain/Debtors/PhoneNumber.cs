@@ -30,4 +30,7 @@ public sealed class PhoneNumber
     public string? ConsentSource { get; set; }
 
     public Instant? ConsentAt { get; set; }
+
+    /// <summary>An operator found the number does not reach the debtor (a wrong or reassigned number): never dialed again.</summary>
+    public Instant? WrongNumberAt { get; set; }
 }

@@ -92,10 +92,23 @@ public sealed class OutboundMessage
     public Instant? SendingAt { get; set; }
 
     public Instant UpdatedAt { get; set; }
+
+    /// <summary>The queue entry (scheduled_contacts) this message carries out; null for messages sent on their own.</summary>
+    public Guid? ScheduledContactId { get; set; }
+
+    /// <summary>For a printed letter: the PDF handed to the print queue (relative to the letters folder).</summary>
+    public string? DocumentPath { get; set; }
 }
 
 /// <summary>What an inbound message turned out to be.</summary>
-public enum InboundMessageKind { Text = 0, OptOut = 1 }
+public enum InboundMessageKind
+{
+    Text = 0,
+    OptOut = 1,
+
+    /// <summary>The debtor says the debt is paid ("PAID", "bezahlt", "fizettem" ...): an operator checks the bank statement.</summary>
+    ReportsPayment = 2,
+}
 
 /// <summary>A message a debtor sent us (SMS or WhatsApp); opt-outs are recorded, other text waits for an operator.</summary>
 public sealed class InboundMessage

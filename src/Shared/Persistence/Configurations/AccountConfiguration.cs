@@ -48,6 +48,7 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         builder.Property(c => c.StrategyId).HasMaxLength(64);
         builder.Property(c => c.NextStep).HasMaxLength(64);
         builder.Property(c => c.RiskFlags).HasMaxLength(200);
+        builder.Property(c => c.StrategyReason).HasMaxLength(500);
         builder.HasOne<Account>().WithOne().HasForeignKey<Case>(c => c.AccountId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -83,6 +83,7 @@ internal sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
         builder.Property(c => c.Name).HasMaxLength(100);
         builder.HasIndex(c => c.Name).IsUnique();
         builder.Property(c => c.StrategyStep).HasMaxLength(64);
+        builder.Property(c => c.Queue).HasMaxLength(100).HasDefaultValue(Campaign.DefaultQueue);
         builder.Property(c => c.InformationMessage).HasMaxLength(260);
         builder.Property(c => c.MachineMessage).HasMaxLength(260);
     }

@@ -16,6 +16,9 @@ internal sealed class ContactAttemptConfiguration : IEntityTypeConfiguration<Con
         builder.HasIndex(c => new { c.AccountId, c.StartedAt });
         builder.HasIndex(c => new { c.Address, c.StartedAt });
         builder.HasIndex(c => c.ExternalId);
+        // The activity report reads the ledger by time.
+        builder.HasIndex(c => c.StartedAt);
+        builder.HasIndex(c => c.ScheduledContactId);
         builder.HasOne<Account>().WithMany().HasForeignKey(c => c.AccountId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Debtor>().WithMany().HasForeignKey(c => c.DebtorId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Campaign>().WithMany().HasForeignKey(c => c.CampaignId).OnDelete(DeleteBehavior.Restrict);

@@ -21,6 +21,8 @@ internal sealed class OutboundMessageConfiguration : IEntityTypeConfiguration<Ou
         builder.Property(m => m.ContentVariables).HasMaxLength(2000);
         builder.Property(m => m.ProviderId).HasMaxLength(128);
         builder.Property(m => m.ErrorMessage).HasMaxLength(1000);
+        builder.Property(m => m.DocumentPath).HasMaxLength(500);
+        builder.HasIndex(m => m.CreatedAt);
         // The idempotency key is the guarantee: a second insert with the same key fails instead of sending twice.
         builder.HasIndex(m => m.IdempotencyKey).IsUnique();
         // Status callbacks find the message by the provider's id; reconciliation scans by state.

@@ -16,7 +16,9 @@ namespace Collections.Shared.Workflow;
 /// <param name="FirstDueDate">Due date of the first regular instalment.</param>
 /// <param name="DownPayment">Paid first, on <paramref name="DownPaymentDate"/>; zero for none.</param>
 /// <param name="DownPaymentDate">When the down payment is due; defaults to the day the plan is made.</param>
-public sealed record InstalmentRequest(decimal Total, int Count, InstalmentFrequency Frequency, LocalDate FirstDueDate, decimal DownPayment = 0m, LocalDate? DownPaymentDate = null);
+/// <param name="RegularAmount">The instalment the debtor agreed on the phone ("3 x 100 EUR"): every instalment but the last
+/// is this amount and the last is what remains; null splits the amount equally.</param>
+public sealed record InstalmentRequest(decimal Total, int Count, InstalmentFrequency Frequency, LocalDate FirstDueDate, decimal DownPayment = 0m, LocalDate? DownPaymentDate = null, decimal? RegularAmount = null);
 
 /// <summary>One line of a generated schedule.</summary>
 public sealed record ScheduledInstalment(int Number, LocalDate DueDate, decimal Amount, bool IsDownPayment);
@@ -34,14 +36,20 @@ public sealed class InstalmentWorkflow(CollectionsDbContext db, CaseWorkflow cas
     /// <summary>The script stage of the reminder call (config/scripts/*-pre-instalment-reminder.yaml).</summary>
     public const string ReminderStage = "pre-instalment-reminder";
 
+    /// <summary>The script stage of the follow-up call after a missed instalment (config/scripts/*-missed-instalment.yaml).</summary>
+    public const string MissedStage = "missed-instalment";
+
     private readonly ILogger _logger = logger ?? NullLogger<InstalmentWorkflow>.Instance;
 
     private Instant Now => Instant.FromDateTimeOffset(time.GetUtcNow());
 
     /// <summary>
-    /// Splits <see cref="InstalmentRequest.Total"/> less the down payment into equal instalments rounded down to the currency's
-    /// minor unit, the rounding remainder on the last one, and checks the creditor's policy: at most
-    /// <see cref="CreditorPolicy.MaxInstalments"/> instalments, none below <see cref="CreditorPolicy.MinInstalment"/>.
+    /// The one instalment policy (the operator's script checks an offer against the same creditor policy before it is made):
+    /// splits <see cref="InstalmentRequest.Total"/> less the down payment into equal instalments rounded down to the
+    /// currency's minor unit with the rounding remainder on the last one, or, when the debtor agreed an amount
+    /// (<see cref="InstalmentRequest.RegularAmount"/>), into that amount with what remains on the last one; and checks the
+    /// creditor's policy: at most <see cref="CreditorPolicy.MaxInstalments"/> instalments, none but the last below
+    /// <see cref="CreditorPolicy.MinInstalment"/>.
     /// </summary>
     public static InstalmentSchedule Build(InstalmentRequest request, string currency, CreditorPolicy policy, LocalDate today)
     {
@@ -68,8 +76,14 @@ public sealed class InstalmentWorkflow(CollectionsDbContext db, CaseWorkflow cas
         }
 
         var factor = Pow10(minor);
-        var regular = Math.Floor(financed / request.Count * factor) / factor;
+        var regular = request.RegularAmount ?? Math.Floor(financed / request.Count * factor) / factor;
         var last = financed - (regular * (request.Count - 1));
+        if (request.RegularAmount is { } agreed && (agreed != Math.Round(agreed, minor) || last <= 0 || last > agreed))
+        {
+            errors.Add($"amount: {request.Count} instalments of {agreed} {currency} do not cover {financed} {currency} with a last instalment between 0 and {agreed} {currency}.");
+            return new([], errors);
+        }
+
         if (regular < policy.MinInstalment)
         {
             errors.Add($"count: an instalment of {regular} {currency} is below the creditor's minimum of {policy.MinInstalment} {currency}.");
@@ -97,9 +111,11 @@ public sealed class InstalmentWorkflow(CollectionsDbContext db, CaseWorkflow cas
         return new(list, errors);
     }
 
-    /// <summary>When an instalment due on <paramref name="dueDate"/> is checked: 06:00 local after the grace days.</summary>
+    /// <summary>When an instalment due on <paramref name="dueDate"/> is checked: 06:00 local the morning after (seed 004: "late
+    /// or missed payments flagged at once"). A payment received within <see cref="WorkflowOptions.InstalmentGraceDays"/> of the
+    /// date marks it paid and cancels the follow-up still queued (<see cref="PaymentPosting"/>).</summary>
     public static Instant CheckTime(LocalDate dueDate, WorkflowOptions options, DateTimeZone zone) =>
-        StrategyPlanner.At(dueDate.PlusDays(options.InstalmentGraceDays + 1), new LocalTime(6, 0), zone);
+        StrategyPlanner.At(dueDate.PlusDays(1), new LocalTime(6, 0), zone);
 
     /// <summary>When the reminder before an instalment due on <paramref name="dueDate"/> is queued: the configured number of
     /// days before, at the configured local hour in the debtor's zone.</summary>
@@ -170,10 +186,10 @@ public sealed class InstalmentWorkflow(CollectionsDbContext db, CaseWorkflow cas
         }
 
         var key = $"instalment-reminder:{instalment.Id}";
-        await cases.QueueContactAsync(ctx, ContactChannel.Call, options.ReminderCampaign, ReminderStage, now, $"{key}:call", now, ct);
-        if (ctx.Creditor.Policy.AllowsSms && ctx.Debtor.Phones.Any(p => p.Kind == PhoneKind.Mobile))
+        await cases.QueueContactAsync(ctx, ContactChannel.Call, options.ReminderCampaign, ReminderStage, now, $"{key}:call", ContactPurpose.PreInstalment, null, now, ct);
+        if (ctx.Creditor.Policy.AllowsSms && ctx.Debtor.Phones.Any(p => p.Kind == PhoneKind.Mobile && p.WrongNumberAt == null))
         {
-            await cases.QueueContactAsync(ctx, ContactChannel.Sms, options.ReminderMessageCampaign, ReminderStage, now, $"{key}:sms", now, ct);
+            await cases.QueueContactAsync(ctx, ContactChannel.Sms, options.ReminderMessageCampaign, ReminderStage, now, $"{key}:sms", ContactPurpose.PreInstalment, ReminderStage, now, ct);
         }
 
         await db.SaveChangesAsync(ct);
@@ -198,7 +214,14 @@ public sealed class InstalmentWorkflow(CollectionsDbContext db, CaseWorkflow cas
         }
 
         instalment.Status = InstalmentStatus.Missed;
-        var work = new List<WorkItem>(await cases.FollowUpAsync(ctx, $"instalment-missed:{instalment.Id}", PromiseWorkflow.BrokenPromiseStage, now, ct));
+        var work = new List<WorkItem>(await cases.FollowUpAsync(ctx, $"instalment-missed:{instalment.Id}", MissedStage, ContactPurpose.InstalmentFollowUp, now, ct));
+        // Seed 004: late or missed payments flagged at once: the debtor hears of it by SMS too, where the creditor allows it.
+        if (ctx.Creditor.Policy.AllowsSms && ctx.Debtor.Phones.Any(p => p.Kind == PhoneKind.Mobile && p.WrongNumberAt == null))
+        {
+            await cases.QueueContactAsync(ctx, ContactChannel.Sms, options.ReminderMessageCampaign, MissedStage, now, $"instalment-missed:{instalment.Id}:sms",
+                ContactPurpose.InstalmentFollowUp, MissedStage, now, ct);
+        }
+
         // Defaulted after the configured number of misses, or when the last instalment is missed: nothing is left to keep to.
         if (plan.Instalments.Count(i => i.Status == InstalmentStatus.Missed) >= options.DefaultAfterMissedInstalments
             || plan.Instalments.All(i => i.Status is InstalmentStatus.Paid or InstalmentStatus.Missed))

@@ -31,8 +31,15 @@ internal sealed class ScheduledContactConfiguration : IEntityTypeConfiguration<S
         builder.Property(c => c.ScriptStage).HasMaxLength(64);
         builder.Property(c => c.Reason).HasMaxLength(100);
         builder.Property(c => c.IdempotencyKey).HasMaxLength(200);
+        builder.Property(c => c.Template).HasMaxLength(100);
+        builder.Property(c => c.ClaimedBy).HasMaxLength(64);
+        builder.Property(c => c.Outcome).HasMaxLength(300);
         builder.HasIndex(c => c.IdempotencyKey).IsUnique();
-        builder.HasIndex(c => new { c.Campaign, c.Status, c.DueAt });
+        // The dialers and the dispatcher read "queued, due, of this campaign/channel" in time order.
+        builder.HasIndex(c => new { c.Campaign, c.Status, c.NextAttemptAt });
+        builder.HasIndex(c => new { c.Channel, c.Status, c.NextAttemptAt });
+        builder.HasIndex(c => new { c.AccountId, c.Status });
+        builder.HasOne<Agent>().WithMany().HasForeignKey(c => c.AgentId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Account>().WithMany().HasForeignKey(c => c.AccountId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Case>().WithMany().HasForeignKey(c => c.CaseId).OnDelete(DeleteBehavior.Restrict);
     }

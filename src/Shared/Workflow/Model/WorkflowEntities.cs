@@ -41,9 +41,29 @@ public sealed class CaseStep
 }
 
 /// <summary>Where a queued contact stands.</summary>
-public enum ScheduledContactStatus { Queued = 0, Taken = 1, Done = 2, Cancelled = 3 }
+public enum ScheduledContactStatus
+{
+    /// <summary>Waiting for its time (<see cref="ScheduledContact.NextAttemptAt"/>) and a free line or sender.</summary>
+    Queued = 0,
 
-/// <summary>A call or message the workflow asks a campaign to make at a time (reminders, strategy steps, follow-ups).</summary>
+    /// <summary>A dialer or the dispatcher is working it now (a call in progress, a message leaving).</summary>
+    Taken = 1,
+
+    /// <summary>Carried out: a conversation, or a message or letter handed over.</summary>
+    Done = 2,
+
+    /// <summary>No longer wanted (a promise made, the balance paid, the case recalled); <see cref="ScheduledContact.Outcome"/> says why.</summary>
+    Cancelled = 3,
+
+    /// <summary>Could not be carried out for good (no address, a provider's refusal).</summary>
+    Failed = 4,
+
+    /// <summary>Its time passed without a contact (<see cref="ScheduledContact.ExpiresAt"/>: a reminder after the instalment fell due).</summary>
+    Expired = 5,
+}
+
+/// <summary>A call or message the workflow or an operator asks a campaign or the dispatcher to make at a time (reminders,
+/// strategy steps, follow-ups, callbacks): the one queue of due contacts every channel reads.</summary>
 public sealed class ScheduledContact
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
@@ -71,6 +91,46 @@ public sealed class ScheduledContact
     public ScheduledContactStatus Status { get; set; }
 
     public Instant CreatedAt { get; set; }
+
+    /// <summary>Why the contact is made, as the activity report and the screen-pop name it.</summary>
+    public ContactPurpose Purpose { get; set; }
+
+    /// <summary>The message or letter template ("first-reminder", "payment-reminder-sms"); null for calls.</summary>
+    public string? Template { get; set; }
+
+    /// <summary>The operator a callback was promised by: they get the call while logged in, until <see cref="AgentOnlyUntil"/>.</summary>
+    public AgentId? AgentId { get; set; }
+
+    /// <summary>After this instant a callback goes to any operator who speaks the debtor's language.</summary>
+    public Instant? AgentOnlyUntil { get; set; }
+
+    /// <summary>Earliest moment of the next attempt: <see cref="DueAt"/> at first, later after a retry delay or a refusal.</summary>
+    public Instant NextAttemptAt { get; set; }
+
+    /// <summary>After this instant the contact has no purpose any more and expires (null: it never does).</summary>
+    public Instant? ExpiresAt { get; set; }
+
+    /// <summary>Attempts made so far (calls dialed, sends tried).</summary>
+    public int Attempts { get; set; }
+
+    public Instant? LastAttemptAt { get; set; }
+
+    /// <summary>The ledger row of the last attempt.</summary>
+    public ContactAttemptId? ContactAttemptId { get; set; }
+
+    /// <summary>The message or letter sent for it.</summary>
+    public OutboundMessageId? OutboundMessageId { get; set; }
+
+    /// <summary>The node working it (dispatcher lease); null when free.</summary>
+    public string? ClaimedBy { get; set; }
+
+    public Instant? ClaimedUntil { get; set; }
+
+    /// <summary>When it was done, cancelled, failed or expired.</summary>
+    public Instant? ClosedAt { get; set; }
+
+    /// <summary>What happened last ("answered", "sent", "refused: calling-hours", "cancelled: promise recorded").</summary>
+    public string? Outcome { get; set; }
 }
 
 /// <summary>Where a settlement offer stands.</summary>
@@ -111,6 +171,15 @@ public sealed class SettlementOffer
     public string? DecidedBy { get; set; }
 
     public string? Note { get; set; }
+
+    /// <summary>The operator who made the offer on a call; null when made elsewhere.</summary>
+    public AgentId? RequestedBy { get; set; }
+
+    /// <summary>The call the offer was made on.</summary>
+    public ContactAttemptId? ContactAttemptId { get; set; }
+
+    /// <summary>When the confirmation to the debtor was queued.</summary>
+    public Instant? ConfirmationQueuedAt { get; set; }
 }
 
 /// <summary>One payment file loaded (CSV or camt.053): counts for the report and the people who check it.</summary>

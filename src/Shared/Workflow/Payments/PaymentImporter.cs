@@ -18,7 +18,7 @@ public sealed record CreditorPaymentTotal(string CreditorCode, string Currency, 
 
 /// <summary>Loads payment files, matches each payment to an account by its reference, posts the matched ones and leaves the
 /// rest in the unmatched queue (payments without an account) for a person. Good rows are kept whatever happens to bad ones.</summary>
-public sealed class PaymentImporter(CollectionsDbContext db, TimeProvider time, ILogger<PaymentImporter>? logger = null)
+public sealed class PaymentImporter(CollectionsDbContext db, TimeProvider time, ILogger<PaymentImporter>? logger = null, WorkflowOptions? options = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<PaymentImporter>.Instance;
 
@@ -80,7 +80,7 @@ public sealed class PaymentImporter(CollectionsDbContext db, TimeProvider time, 
                 matchedAmount += record.Amount;
                 // Saved before posting so the allocation sees earlier payments of the same file.
                 await db.SaveChangesAsync(ct);
-                await PaymentPosting.PostAsync(db, payment, now, ct);
+                await PaymentPosting.PostAsync(db, payment, now, ct, options);
             }
         }
 

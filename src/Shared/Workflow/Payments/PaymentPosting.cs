@@ -12,8 +12,9 @@ public static class PaymentPosting
 {
     /// <summary>Allocates <paramref name="payment"/> (already carrying its account id) and updates what depends on it.
     /// Returns the overpayment left after the claim is settled.</summary>
-    public static async Task<decimal> PostAsync(CollectionsDbContext db, Payment payment, Instant now, CancellationToken ct = default)
+    public static async Task<decimal> PostAsync(CollectionsDbContext db, Payment payment, Instant now, CancellationToken ct = default, WorkflowOptions? options = null)
     {
+        options ??= new WorkflowOptions();
         var accountId = payment.AccountId ?? throw new ArgumentException("Only a matched payment can be posted.", nameof(payment));
         var ctx = await AccountContext.LoadAsync(db, accountId, ct);
         var account = ctx.Account;
@@ -21,7 +22,7 @@ public static class PaymentPosting
             .Select(p => new { p.AllocatedFees, p.AllocatedInterest, p.AllocatedPrincipal }).ToListAsync(ct);
         var outstanding = new OutstandingBalance(
             Math.Max(0, account.Fees - earlier.Sum(p => p.AllocatedFees)),
-            Math.Max(0, account.Interest - earlier.Sum(p => p.AllocatedInterest)),
+            Math.Max(0, account.Interest + account.StatutoryInterest - earlier.Sum(p => p.AllocatedInterest)),
             Math.Max(0, account.Principal - earlier.Sum(p => p.AllocatedPrincipal)),
             account.Currency);
         var jurisdiction = (ctx.Debtor.CurrentAddress?.Country ?? ctx.Creditor.Country).ToUpperInvariant();
@@ -41,9 +42,16 @@ public static class PaymentPosting
             .FirstOrDefaultAsync(p => p.AccountId == accountId && p.Status == InstalmentPlanStatus.Active, ct);
         if (plan is not null)
         {
+            var missed = plan.Instalments.Where(i => i.Status == InstalmentStatus.Missed).ToList();
             InstalmentWorkflow.ApplyPayment(plan, payment.Amount, ctx.Creditor.Policy.PromiseTolerance);
+            foreach (var caughtUp in missed.Where(i => i.Status == InstalmentStatus.Paid && payment.ReceivedOn <= i.DueDate.PlusDays(options.InstalmentGraceDays)))
+            {
+                // Paid within the grace days after all: the follow-up the miss queued is not needed any more.
+                await CancelQueuedAsync(db, $"instalment-missed:{caughtUp.Id}", "the instalment was paid within the grace days", now, ct);
+            }
         }
 
+        await KeepCoveredPromisesAsync(db, ctx, payment, options, now, ct);
         if (ctx.Case is { ClosedAt: null } @case && account.Balance.Amount <= 0)
         {
             foreach (var step in await db.CaseSteps.Where(s => s.CaseId == @case.Id && s.Status == CaseStepStatus.Planned).ToListAsync(ct))
@@ -59,5 +67,58 @@ public static class PaymentPosting
         }
 
         return result.Unapplied;
+    }
+
+    /// <summary>A promise whose amount has arrived (within the creditor's tolerance) is kept at once, not only when its check
+    /// runs: the operator and the strategy see it the moment the payment is booked. A promise already found broken (checked the
+    /// morning after its date) is kept after all when the payment was received within the grace days, and its follow-up call,
+    /// if still queued, is cancelled.</summary>
+    private static async Task KeepCoveredPromisesAsync(CollectionsDbContext db, AccountContext ctx, Payment payment, WorkflowOptions options, Instant now, CancellationToken ct)
+    {
+        var accountId = ctx.Account.Id;
+        var pending = await db.Promises
+            .Where(p => p.AccountId == accountId && (p.Status == PromiseStatus.Pending || p.Status == PromiseStatus.Broken || p.Status == PromiseStatus.PartlyKept))
+            .ToListAsync(ct);
+        pending.RemoveAll(p => p.Status != PromiseStatus.Pending && payment.ReceivedOn > p.DueDate.PlusDays(options.PromiseGraceDays));
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        // Summed in memory: SQLite cannot sum decimals in SQL. The payment being posted may not be saved yet.
+        var received = await db.Payments.AsNoTracking().Where(p => p.AccountId == accountId && p.Id != payment.Id)
+            .Select(p => new { p.ReceivedOn, p.RecordedAt, p.Amount }).ToListAsync(ct);
+        foreach (var promise in pending.OrderBy(p => p.DueDate))
+        {
+            // As the promise's check counts: payments booked after the promise was made and received by its date plus the grace days.
+            var until = promise.DueDate.PlusDays(options.PromiseGraceDays);
+            bool Counts(LocalDate on, Instant recorded) => recorded >= promise.CreatedAt && (promise.Status == PromiseStatus.Pending || on <= until);
+            var amount = received.Where(p => Counts(p.ReceivedOn, p.RecordedAt)).Sum(p => p.Amount) + (Counts(payment.ReceivedOn, payment.RecordedAt) ? payment.Amount : 0m);
+            if (PromiseWorkflow.Decide(promise.Amount, amount, ctx.Creditor.Policy.PromiseTolerance) == PromiseStatus.Kept)
+            {
+                if (promise.Status != PromiseStatus.Pending)
+                {
+                    await CancelQueuedAsync(db, $"broken-promise:{promise.Id}", "the promised amount arrived within the grace days", now, ct);
+                }
+
+                promise.Status = PromiseStatus.Kept;
+                promise.AmountReceived = amount;
+                if (ctx.Case is { ClosedAt: null } open && !await db.InstalmentPlans.AnyAsync(p => p.AccountId == accountId && p.Status == InstalmentPlanStatus.Active, ct))
+                {
+                    open.Phase = CasePhase.PhoneAndMessages;
+                }
+            }
+        }
+    }
+
+    /// <summary>Cancels the queued contacts whose key is <paramref name="key"/> or starts with it (a call and its SMS).</summary>
+    private static async Task CancelQueuedAsync(CollectionsDbContext db, string key, string reason, Instant now, CancellationToken ct)
+    {
+        foreach (var entry in await db.ScheduledContacts.Where(c => c.IdempotencyKey.StartsWith(key) && c.Status == ScheduledContactStatus.Queued).ToListAsync(ct))
+        {
+            entry.Status = ScheduledContactStatus.Cancelled;
+            entry.ClosedAt = now;
+            entry.Outcome = $"cancelled: {reason}";
+        }
     }
 }

@@ -18,10 +18,12 @@ public sealed class PromiseWorkflow(CollectionsDbContext db, CaseWorkflow cases,
 
     private Instant Now => Instant.FromDateTimeOffset(time.GetUtcNow());
 
-    /// <summary>When a promise due on <paramref name="dueDate"/> is checked: 06:00 in the debtor's zone on the first day after
-    /// the grace days (a transfer made on the due date reaches the statement a day or two later).</summary>
+    /// <summary>When a promise due on <paramref name="dueDate"/> is checked: 06:00 in the debtor's zone the morning after (seed 004:
+    /// "late or missed payments flagged at once"). A transfer made on the due date may reach the statement a day or two
+    /// later: a payment received within <see cref="WorkflowOptions.PromiseGraceDays"/> of the date still keeps the promise,
+    /// and its follow-up call is cancelled when it arrives (<see cref="PaymentPosting"/>).</summary>
     public static Instant CheckTime(LocalDate dueDate, WorkflowOptions options, DateTimeZone zone) =>
-        Strategies.StrategyPlanner.At(dueDate.PlusDays(options.PromiseGraceDays + 1), new LocalTime(6, 0), zone);
+        Strategies.StrategyPlanner.At(dueDate.PlusDays(1), new LocalTime(6, 0), zone);
 
     /// <summary>Records a promise and returns the check to schedule.</summary>
     public async Task<(PromiseToPay Promise, IReadOnlyList<WorkItem> Work)> RecordAsync(
@@ -68,19 +70,20 @@ public sealed class PromiseWorkflow(CollectionsDbContext db, CaseWorkflow cases,
             return WorkflowResult.Nothing("not-due");
         }
 
-        var from = promise.CreatedAt.InZone(ctx.Zone).Date;
         var until = promise.DueDate.PlusDays(options.PromiseGraceDays);
         var accountId = promise.AccountId;
-        // Summed in memory: SQLite cannot sum decimals in SQL, and a promise covers a handful of payments.
+        var made = promise.CreatedAt;
+        // Payments booked after the promise was made and received by its date plus the grace days; summed in memory:
+        // SQLite cannot sum decimals in SQL, and a promise covers a handful of payments.
         var received = (await db.Payments.AsNoTracking()
-                .Where(p => p.AccountId == accountId && p.ReceivedOn >= from && p.ReceivedOn <= until)
+                .Where(p => p.AccountId == accountId && p.RecordedAt >= made && p.ReceivedOn <= until)
                 .Select(p => p.Amount).ToListAsync(ct)).Sum();
         promise.AmountReceived = received;
         promise.Status = Decide(promise.Amount, received, ctx.Creditor.Policy.PromiseTolerance);
         IReadOnlyList<WorkItem> work = [];
         if (promise.Status is PromiseStatus.Broken or PromiseStatus.PartlyKept)
         {
-            work = await cases.FollowUpAsync(ctx, $"broken-promise:{promise.Id}", BrokenPromiseStage, now, ct);
+            work = await cases.FollowUpAsync(ctx, $"broken-promise:{promise.Id}", BrokenPromiseStage, ContactPurpose.PromiseFollowUp, now, ct);
         }
         else if (ctx.Case is { } @case && ctx.Account.Balance.Amount <= 0)
         {

@@ -50,6 +50,52 @@ public static class RiskSignals
         return flags;
     }
 
+    /// <summary>Each flag <see cref="Evaluate"/> raises, with what triggered it in words ("cash on 2026-11-02 after bank
+    /// transfer on 2026-10-01"), for the operator and the supervisor.</summary>
+    public static IReadOnlyList<(string Flag, string Trigger)> Explain(IEnumerable<Payment> payments, IEnumerable<DebtorAddress> addresses, Instant now, int addressThreshold, int addressWindowDays)
+    {
+        var list = new List<(string, string)>();
+        var ordered = payments.OrderBy(p => p.ReceivedOn).ThenBy(p => p.RecordedAt).ToList();
+        var flags = Evaluate(ordered, addresses, now, addressThreshold, addressWindowDays);
+        if (ordered.Count >= 2)
+        {
+            var latest = ordered[^1];
+            var before = ordered[^2];
+            if (flags.Contains(PaymentMethodChange))
+            {
+                list.Add((PaymentMethodChange, $"{Words(latest.Method)} on {latest.ReceivedOn:uuuu-MM-dd} after {Words(before.Method)} on {before.ReceivedOn:uuuu-MM-dd}"));
+            }
+
+            if (flags.Contains(NewBankDetails))
+            {
+                list.Add((NewBankDetails, $"payment on {latest.ReceivedOn:uuuu-MM-dd} from account {MaskAccount(latest.PayerAccount!)}, not seen on earlier payments"));
+            }
+        }
+
+        if (flags.Contains(AddressChanges))
+        {
+            var since = now - Duration.FromDays(addressWindowDays);
+            var moves = addresses.OrderBy(a => a.ValidFrom).Skip(1).Where(a => a.ValidFrom >= since).ToList();
+            list.Add((AddressChanges, $"{moves.Count} moves within {addressWindowDays} days: {string.Join(", ", moves.Select(a => $"{a.City} from {a.ValidFrom.InUtc().Date:uuuu-MM-dd}"))}"));
+        }
+
+        return list;
+    }
+
+    private static string Words(PaymentMethod method) => method switch
+    {
+        PaymentMethod.BankTransfer => "bank transfer",
+        PaymentMethod.DirectDebit => "direct debit",
+        _ => method.ToString().ToLowerInvariant(),
+    };
+
+    // Account numbers are personal data: the last four characters are enough to tell accounts apart on a screen.
+    private static string MaskAccount(string account)
+    {
+        var plain = Normalize(account);
+        return plain.Length <= 4 ? "****" : $"****{plain[^4..]}";
+    }
+
     /// <summary>Parses the comma separated flags stored on a case.</summary>
     public static IReadOnlySet<string> Parse(string? stored) =>
         new HashSet<string>((stored ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal);

@@ -78,6 +78,10 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("numeric(18,4)")
                         .HasColumnName("interest");
 
+                    b.Property<DateOnly?>("InterestAccruedUntil")
+                        .HasColumnType("date")
+                        .HasColumnName("interest_accrued_until");
+
                     b.Property<string>("Origin")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -96,6 +100,11 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasPrecision(18, 4)
                         .HasColumnType("numeric(18,4)")
                         .HasColumnName("principal");
+
+                    b.Property<decimal>("StatutoryInterest")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)")
+                        .HasColumnName("statutory_interest");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -201,6 +210,14 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(100)")
                         .HasColumnName("name");
 
+                    b.Property<string>("Queue")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasDefaultValue("collections-phone")
+                        .HasColumnName("queue");
+
                     b.Property<int>("RingTimeoutSeconds")
                         .HasColumnType("integer")
                         .HasColumnName("ring_timeout_seconds");
@@ -270,6 +287,11 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("strategy_id");
+
+                    b.Property<string>("StrategyReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("strategy_reason");
 
                     b.HasKey("Id");
 
@@ -430,9 +452,18 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("outcome");
 
+                    b.Property<string>("Purpose")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("purpose");
+
                     b.Property<bool>("RightPartyContact")
                         .HasColumnType("boolean")
                         .HasColumnName("right_party_contact");
+
+                    b.Property<Guid?>("ScheduledContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("scheduled_contact_id");
 
                     b.Property<DateTime>("StartedAt")
                         .HasColumnType("timestamp with time zone")
@@ -447,6 +478,10 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                     b.HasIndex("DebtorId");
 
                     b.HasIndex("ExternalId");
+
+                    b.HasIndex("ScheduledContactId");
+
+                    b.HasIndex("StartedAt");
 
                     b.HasIndex("AccountId", "StartedAt");
 
@@ -986,6 +1021,11 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("debtor_id");
 
+                    b.Property<string>("DocumentPath")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("document_path");
+
                     b.Property<int?>("ErrorCode")
                         .HasColumnType("integer")
                         .HasColumnName("error_code");
@@ -1016,6 +1056,10 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("provider_id");
+
+                    b.Property<Guid?>("ScheduledContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("scheduled_contact_id");
 
                     b.Property<DateTime?>("SendingAt")
                         .HasColumnType("timestamp with time zone")
@@ -1051,6 +1095,8 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("ContactAttemptId");
+
+                    b.HasIndex("CreatedAt");
 
                     b.HasIndex("DebtorId");
 
@@ -1179,6 +1225,10 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("character(2)")
                         .HasColumnName("region")
                         .IsFixedLength();
+
+                    b.Property<DateTime?>("WrongNumberAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("wrong_number_at");
 
                     b.HasKey("Id");
 
@@ -1502,6 +1552,18 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("account_id");
 
+                    b.Property<Guid?>("AgentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("agent_id");
+
+                    b.Property<DateTime?>("AgentOnlyUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("agent_only_until");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
                     b.Property<string>("Campaign")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -1518,6 +1580,23 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("channel");
 
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_until");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<Guid?>("ContactAttemptId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_attempt_id");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1526,11 +1605,38 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("due_at");
 
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
                     b.Property<string>("IdempotencyKey")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("idempotency_key");
+
+                    b.Property<DateTime?>("LastAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_attempt_at");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<Guid?>("OutboundMessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("outbound_message_id");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("purpose");
 
                     b.Property<string>("Reason")
                         .IsRequired()
@@ -1549,16 +1655,25 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("status");
 
+                    b.Property<string>("Template")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("template");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("AccountId");
+                    b.HasIndex("AgentId");
 
                     b.HasIndex("CaseId");
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
-                    b.HasIndex("Campaign", "Status", "DueAt");
+                    b.HasIndex("AccountId", "Status");
+
+                    b.HasIndex("Campaign", "Status", "NextAttemptAt");
+
+                    b.HasIndex("Channel", "Status", "NextAttemptAt");
 
                     b.ToTable("scheduled_contacts", (string)null);
                 });
@@ -1588,10 +1703,18 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("numeric(18,4)")
                         .HasColumnName("balance");
 
+                    b.Property<DateTime?>("ConfirmationQueuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("confirmation_queued_at");
+
                     b.Property<decimal>("ConsentedDiscountPercent")
                         .HasPrecision(18, 4)
                         .HasColumnType("numeric(18,4)")
                         .HasColumnName("consented_discount_percent");
+
+                    b.Property<Guid?>("ContactAttemptId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_attempt_id");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -1626,6 +1749,10 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                     b.Property<DateOnly>("PayBy")
                         .HasColumnType("date")
                         .HasColumnName("pay_by");
+
+                    b.Property<Guid?>("RequestedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("requested_by");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -1896,6 +2023,10 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                                 .HasColumnType("numeric(18,4)")
                                 .HasColumnName("policy_promise_tolerance");
 
+                            b1.Property<bool>("WaivesStatutoryInterest")
+                                .HasColumnType("boolean")
+                                .HasColumnName("waives_statutory_interest");
+
                             b1.HasKey("CreditorId");
 
                             b1.ToTable("creditors");
@@ -2104,6 +2235,11 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("Collections.Shared.Domain.Agent", null)
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("Collections.Shared.Domain.Case", null)
                         .WithMany()

@@ -78,6 +78,10 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                         .HasColumnType("decimal(18,4)")
                         .HasColumnName("interest");
 
+                    b.Property<DateOnly?>("InterestAccruedUntil")
+                        .HasColumnType("date")
+                        .HasColumnName("interest_accrued_until");
+
                     b.Property<string>("Origin")
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)")
@@ -96,6 +100,11 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                         .HasPrecision(18, 4)
                         .HasColumnType("decimal(18,4)")
                         .HasColumnName("principal");
+
+                    b.Property<decimal>("StatutoryInterest")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("decimal(18,4)")
+                        .HasColumnName("statutory_interest");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("datetime2")
@@ -201,6 +210,14 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                         .HasColumnType("nvarchar(100)")
                         .HasColumnName("name");
 
+                    b.Property<string>("Queue")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)")
+                        .HasDefaultValue("collections-phone")
+                        .HasColumnName("queue");
+
                     b.Property<int>("RingTimeoutSeconds")
                         .HasColumnType("int")
                         .HasColumnName("ring_timeout_seconds");
@@ -270,6 +287,11 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)")
                         .HasColumnName("strategy_id");
+
+                    b.Property<string>("StrategyReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)")
+                        .HasColumnName("strategy_reason");
 
                     b.HasKey("Id");
 
@@ -432,9 +454,18 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                         .HasColumnType("nvarchar(32)")
                         .HasColumnName("outcome");
 
+                    b.Property<string>("Purpose")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("purpose");
+
                     b.Property<bool>("RightPartyContact")
                         .HasColumnType("bit")
                         .HasColumnName("right_party_contact");
+
+                    b.Property<Guid?>("ScheduledContactId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("scheduled_contact_id");
 
                     b.Property<DateTime>("StartedAt")
                         .HasColumnType("datetime2")
@@ -449,6 +480,10 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                     b.HasIndex("DebtorId");
 
                     b.HasIndex("ExternalId");
+
+                    b.HasIndex("ScheduledContactId");
+
+                    b.HasIndex("StartedAt");
 
                     b.HasIndex("AccountId", "StartedAt");
 
@@ -988,6 +1023,11 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                         .HasColumnType("uniqueidentifier")
                         .HasColumnName("debtor_id");
 
+                    b.Property<string>("DocumentPath")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)")
+                        .HasColumnName("document_path");
+
                     b.Property<int?>("ErrorCode")
                         .HasColumnType("int")
                         .HasColumnName("error_code");
@@ -1018,6 +1058,10 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                         .HasMaxLength(128)
                         .HasColumnType("nvarchar(128)")
                         .HasColumnName("provider_id");
+
+                    b.Property<Guid?>("ScheduledContactId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("scheduled_contact_id");
 
                     b.Property<DateTime?>("SendingAt")
                         .HasColumnType("datetime2")
@@ -1053,6 +1097,8 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.HasIndex("ContactAttemptId");
+
+                    b.HasIndex("CreatedAt");
 
                     b.HasIndex("DebtorId");
 
@@ -1181,6 +1227,10 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                         .HasColumnType("nchar(2)")
                         .HasColumnName("region")
                         .IsFixedLength();
+
+                    b.Property<DateTime?>("WrongNumberAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("wrong_number_at");
 
                     b.HasKey("Id");
 
@@ -1504,6 +1554,18 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                         .HasColumnType("uniqueidentifier")
                         .HasColumnName("account_id");
 
+                    b.Property<Guid?>("AgentId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("agent_id");
+
+                    b.Property<DateTime?>("AgentOnlyUntil")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("agent_only_until");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int")
+                        .HasColumnName("attempts");
+
                     b.Property<string>("Campaign")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -1520,6 +1582,23 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                         .HasColumnType("nvarchar(32)")
                         .HasColumnName("channel");
 
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("claimed_until");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("closed_at");
+
+                    b.Property<Guid?>("ContactAttemptId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("contact_attempt_id");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2")
                         .HasColumnName("created_at");
@@ -1528,11 +1607,38 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                         .HasColumnType("datetime2")
                         .HasColumnName("due_at");
 
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("expires_at");
+
                     b.Property<string>("IdempotencyKey")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)")
                         .HasColumnName("idempotency_key");
+
+                    b.Property<DateTime?>("LastAttemptAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("last_attempt_at");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<Guid?>("OutboundMessageId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("outbound_message_id");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("purpose");
 
                     b.Property<string>("Reason")
                         .IsRequired()
@@ -1551,16 +1657,25 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                         .HasColumnType("nvarchar(32)")
                         .HasColumnName("status");
 
+                    b.Property<string>("Template")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)")
+                        .HasColumnName("template");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("AccountId");
+                    b.HasIndex("AgentId");
 
                     b.HasIndex("CaseId");
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
-                    b.HasIndex("Campaign", "Status", "DueAt");
+                    b.HasIndex("AccountId", "Status");
+
+                    b.HasIndex("Campaign", "Status", "NextAttemptAt");
+
+                    b.HasIndex("Channel", "Status", "NextAttemptAt");
 
                     b.ToTable("scheduled_contacts", (string)null);
                 });
@@ -1590,10 +1705,18 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                         .HasColumnType("decimal(18,4)")
                         .HasColumnName("balance");
 
+                    b.Property<DateTime?>("ConfirmationQueuedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("confirmation_queued_at");
+
                     b.Property<decimal>("ConsentedDiscountPercent")
                         .HasPrecision(18, 4)
                         .HasColumnType("decimal(18,4)")
                         .HasColumnName("consented_discount_percent");
+
+                    b.Property<Guid?>("ContactAttemptId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("contact_attempt_id");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2")
@@ -1628,6 +1751,10 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                     b.Property<DateOnly>("PayBy")
                         .HasColumnType("date")
                         .HasColumnName("pay_by");
+
+                    b.Property<Guid?>("RequestedBy")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("requested_by");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -1899,6 +2026,10 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                                 .HasColumnType("decimal(18,4)")
                                 .HasColumnName("policy_promise_tolerance");
 
+                            b1.Property<bool>("WaivesStatutoryInterest")
+                                .HasColumnType("bit")
+                                .HasColumnName("waives_statutory_interest");
+
                             b1.HasKey("CreditorId");
 
                             b1.ToTable("creditors");
@@ -2107,6 +2238,11 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                         .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("Collections.Shared.Domain.Agent", null)
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("Collections.Shared.Domain.Case", null)
                         .WithMany()

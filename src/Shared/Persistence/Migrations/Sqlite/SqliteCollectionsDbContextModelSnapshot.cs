@@ -73,6 +73,10 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("interest");
 
+                    b.Property<DateOnly?>("InterestAccruedUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("interest_accrued_until");
+
                     b.Property<string>("Origin")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
@@ -91,6 +95,11 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasPrecision(18, 4)
                         .HasColumnType("TEXT")
                         .HasColumnName("principal");
+
+                    b.Property<decimal>("StatutoryInterest")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("statutory_interest");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT")
@@ -196,6 +205,14 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
+                    b.Property<string>("Queue")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("collections-phone")
+                        .HasColumnName("queue");
+
                     b.Property<int>("RingTimeoutSeconds")
                         .HasColumnType("INTEGER")
                         .HasColumnName("ring_timeout_seconds");
@@ -265,6 +282,11 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("strategy_id");
+
+                    b.Property<string>("StrategyReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("strategy_reason");
 
                     b.HasKey("Id");
 
@@ -425,9 +447,18 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("outcome");
 
+                    b.Property<string>("Purpose")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("purpose");
+
                     b.Property<bool>("RightPartyContact")
                         .HasColumnType("INTEGER")
                         .HasColumnName("right_party_contact");
+
+                    b.Property<Guid?>("ScheduledContactId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scheduled_contact_id");
 
                     b.Property<DateTime>("StartedAt")
                         .HasColumnType("TEXT")
@@ -442,6 +473,10 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                     b.HasIndex("DebtorId");
 
                     b.HasIndex("ExternalId");
+
+                    b.HasIndex("ScheduledContactId");
+
+                    b.HasIndex("StartedAt");
 
                     b.HasIndex("AccountId", "StartedAt");
 
@@ -981,6 +1016,11 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("debtor_id");
 
+                    b.Property<string>("DocumentPath")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("document_path");
+
                     b.Property<int?>("ErrorCode")
                         .HasColumnType("INTEGER")
                         .HasColumnName("error_code");
@@ -1011,6 +1051,10 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT")
                         .HasColumnName("provider_id");
+
+                    b.Property<Guid?>("ScheduledContactId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scheduled_contact_id");
 
                     b.Property<DateTime?>("SendingAt")
                         .HasColumnType("TEXT")
@@ -1046,6 +1090,8 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("ContactAttemptId");
+
+                    b.HasIndex("CreatedAt");
 
                     b.HasIndex("DebtorId");
 
@@ -1174,6 +1220,10 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("region")
                         .IsFixedLength();
+
+                    b.Property<DateTime?>("WrongNumberAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("wrong_number_at");
 
                     b.HasKey("Id");
 
@@ -1497,6 +1547,18 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("account_id");
 
+                    b.Property<Guid?>("AgentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("agent_id");
+
+                    b.Property<DateTime?>("AgentOnlyUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("agent_only_until");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
                     b.Property<string>("Campaign")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -1513,6 +1575,23 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("channel");
 
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_until");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("closed_at");
+
+                    b.Property<Guid?>("ContactAttemptId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("contact_attempt_id");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
@@ -1521,11 +1600,38 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("due_at");
 
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
                     b.Property<string>("IdempotencyKey")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
                         .HasColumnName("idempotency_key");
+
+                    b.Property<DateTime?>("LastAttemptAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_attempt_at");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<Guid?>("OutboundMessageId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outbound_message_id");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("purpose");
 
                     b.Property<string>("Reason")
                         .IsRequired()
@@ -1544,16 +1650,25 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
 
+                    b.Property<string>("Template")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("template");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("AccountId");
+                    b.HasIndex("AgentId");
 
                     b.HasIndex("CaseId");
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
-                    b.HasIndex("Campaign", "Status", "DueAt");
+                    b.HasIndex("AccountId", "Status");
+
+                    b.HasIndex("Campaign", "Status", "NextAttemptAt");
+
+                    b.HasIndex("Channel", "Status", "NextAttemptAt");
 
                     b.ToTable("scheduled_contacts", (string)null);
                 });
@@ -1583,10 +1698,18 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("balance");
 
+                    b.Property<DateTime?>("ConfirmationQueuedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("confirmation_queued_at");
+
                     b.Property<decimal>("ConsentedDiscountPercent")
                         .HasPrecision(18, 4)
                         .HasColumnType("TEXT")
                         .HasColumnName("consented_discount_percent");
+
+                    b.Property<Guid?>("ContactAttemptId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("contact_attempt_id");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
@@ -1621,6 +1744,10 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                     b.Property<DateOnly>("PayBy")
                         .HasColumnType("TEXT")
                         .HasColumnName("pay_by");
+
+                    b.Property<Guid?>("RequestedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("requested_by");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -1887,6 +2014,10 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                                 .HasColumnType("TEXT")
                                 .HasColumnName("policy_promise_tolerance");
 
+                            b1.Property<bool>("WaivesStatutoryInterest")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("waives_statutory_interest");
+
                             b1.HasKey("CreditorId");
 
                             b1.ToTable("creditors");
@@ -2095,6 +2226,11 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("Collections.Shared.Domain.Agent", null)
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("Collections.Shared.Domain.Case", null)
                         .WithMany()

@@ -1,0 +1,17 @@
+using Collections.Dialer.Scheduling;
+using Collections.Shared.Workflow;
+
+namespace Collections.AgentConsole.Features.Cases;
+
+/// <summary>The collection process in the main job (issue 12): the case workflow with its strategies, and the scheduler
+/// that runs its timed work (Quartz, persistent store in the main database; clustered on PostgreSQL or SQL Server when
+/// <c>Collections:Scheduling:Clustered</c> is set).</summary>
+public static class CasesSetup
+{
+    public static IHostApplicationBuilder AddCases(this IHostApplicationBuilder builder)
+    {
+        builder.AddCaseWorkflow();
+        builder.AddWorkflowScheduling();
+        return builder;
+    }
+}

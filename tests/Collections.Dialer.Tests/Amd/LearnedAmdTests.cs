@@ -1,0 +1,166 @@
+using Collections.Dialer.Amd;
+using Collections.Dialer.Amd.Training;
+using Collections.Dialer.Media.Audio;
+
+namespace Collections.Dialer.Tests.Amd;
+
+/// <summary>The learned detector against the committed held-out sample of the second corpus (tests/corpus/amd2).</summary>
+public sealed class LearnedAmdTests
+{
+    private static readonly string SampleDir = Path.Combine(Root(), "tests", "corpus", "amd2");
+
+    private static readonly Lazy<List<(AmdCorpusClip Clip, short[] Audio)>> Sample = new(() =>
+        [.. AmdCorpus.Load(SampleDir).Select(c => (c, WavFile.Read(Path.Combine(SampleDir, c.File)).Samples))]);
+
+    private static string Root()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Collections.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Repository root not found.");
+    }
+
+    [Fact]
+    public void The_voice_activity_model_is_refused_unless_it_is_the_pinned_file()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"vad-{Guid.NewGuid():N}.onnx");
+        var bytes = File.ReadAllBytes(SileroVad.DefaultModelPath);
+        bytes[^1] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
+        try
+        {
+            var error = Assert.Throws<InvalidDataException>(() => SileroVad.Load(path));
+            Assert.Contains(SileroVad.ModelSha256, error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Silero_hears_the_first_words_and_not_the_silence_before_them()
+    {
+        var humans = Sample.Value.Where(s => s.Clip.IsHuman && s.Clip.Kind == "short").Take(4).ToList();
+        Assert.NotEmpty(humans);
+        var means = new List<float>();
+        foreach (var (clip, audio) in humans)
+        {
+            var manifest = File.ReadLines(Path.Combine(SampleDir, AmdCorpus.ManifestName)).First(l => l.StartsWith(clip.Id + ",", StringComparison.Ordinal)).Split(',');
+            var lead = int.Parse(manifest[10], System.Globalization.CultureInfo.InvariantCulture);
+            var end = clip.FirstWordsEndMs!.Value;
+            var stream = SileroVad.Instance.CreateStream();
+            var before = new List<float>();
+            var during = new List<float>();
+            for (var c = 0; (c + 1) * 256 <= audio.Length; c++)
+            {
+                var p = stream.Process(audio.AsSpan(c * 256, 256));
+                var ms = c * 32;
+                if (ms + 32 < lead - 100)
+                {
+                    before.Add(p);
+                }
+                else if (ms > lead + 50 && ms + 32 < end - 50)
+                {
+                    during.Add(p);
+                }
+            }
+
+            Assert.True(during.Average() > 0.3, $"{clip.Id}: speech {during.Average():F2}");
+            means.Add(during.Average());
+            Assert.True(before.Count == 0 || before.Average() < 0.2, $"{clip.Id}: silence {before.Average():F2}");
+        }
+
+        Assert.True(means.Average() > 0.5, $"mean speech probability {means.Average():F2}");
+    }
+
+    [Fact]
+    public void A_live_call_fed_packet_by_packet_gets_the_verdict_the_batched_evaluation_gives()
+    {
+        var clips = Sample.Value.Take(16).ToList();
+        var batched = LearnedAmdDetector.ClassifyBatch([.. clips.Select(c => c.Audio)], LearnedAmdModel.Shipped);
+        for (var i = 0; i < clips.Count; i++)
+        {
+            var detector = new LearnedAmdDetector(LearnedAmdModel.Shipped);
+            var wire = G711.Encode(clips[i].Audio, G711Law.ALaw);
+            AmdResult? live = null;
+            for (var offset = 0; offset + 160 <= wire.Length && live is null; offset += 160)
+            {
+                live = detector.PushG711(wire.AsSpan(offset, 160), G711Law.ALaw);
+            }
+
+            live ??= detector.Finish();
+            Assert.Equal(batched[i].Verdict, live.Value.Verdict);
+            Assert.Equal(batched[i].DecisionTime.TotalMilliseconds, live.Value.DecisionTime.TotalMilliseconds, tolerance: 64);
+        }
+    }
+
+    [Fact]
+    public void On_held_out_voices_and_engine_it_takes_far_fewer_people_for_machines_than_the_app_amd_profiles()
+    {
+        var clips = Sample.Value;
+        var learned = LearnedAmdDetector.ClassifyBatch([.. clips.Select(c => c.Audio)], LearnedAmdModel.Shipped);
+        var humans = clips.Select((c, i) => (c.Clip, i)).Where(x => x.Clip.IsHuman).ToList();
+        Assert.True(humans.Count >= 20);
+
+        var learnedCalledMachine = humans.Count(x => learned[x.i].Verdict == AmdVerdict.Machine);
+        var defaultCalledMachine = humans.Count(x => AmdDetector.Classify(clips[x.i].Audio, AmdProfile.Default).Verdict == AmdVerdict.Machine);
+
+        Assert.True(learnedCalledMachine * 2 <= defaultCalledMachine, $"learned {learnedCalledMachine}, default {defaultCalledMachine} of {humans.Count}");
+        Assert.All(humans, x => Assert.InRange(learned[x.i].DecisionTime.TotalMilliseconds, 0, 5000));
+        Assert.Contains(clips.Select((c, i) => (c.Clip, i)), x => !x.Clip.IsHuman && learned[x.i].Verdict == AmdVerdict.Machine && learned[x.i].Cause == AmdCause.Prosody);
+    }
+
+    [Fact]
+    public void A_beep_after_a_greeting_is_a_machine_and_a_special_information_tone_is_sit()
+    {
+        var beep = new Synth(background: 20).Silence(300).Words(3, 250, 120).Silence(400).Tone(500, 1400).Silence(800).Samples;
+        var sit = new Synth(background: 20).Silence(200).Tone(274, 913.8).Tone(274, 1370.6).Tone(380, 1776.7).Silence(1500).Samples;
+
+        var beepResult = LearnedAmdDetector.Classify(beep);
+        var sitResult = LearnedAmdDetector.Classify(sit);
+
+        Assert.Equal((AmdVerdict.Machine, AmdCause.Beep), (beepResult.Verdict, beepResult.Cause));
+        Assert.Equal((AmdVerdict.Machine, AmdCause.Sit), (sitResult.Verdict, sitResult.Cause));
+        Assert.InRange(sitResult.DecisionTime.TotalMilliseconds, 400, 1000);
+    }
+
+    [Fact]
+    public void A_line_that_answers_and_says_nothing_goes_to_an_agent()
+    {
+        var result = LearnedAmdDetector.Classify(new Synth(background: 30).Silence(6000).Samples);
+
+        Assert.Equal((AmdVerdict.NotSure, AmdCause.InitialSilence), (result.Verdict, result.Cause));
+    }
+
+    [Fact]
+    public void Boosted_trees_learn_an_interaction_no_single_threshold_can()
+    {
+        // Label 1 when exactly one of two features is above 0.5 (exclusive or).
+        var random = new Random(3);
+        var x = Enumerable.Range(0, 2000).Select(_ => new[] { (float)random.NextDouble(), (float)random.NextDouble() }).ToArray();
+        var y = x.Select(v => (byte)((v[0] > 0.5) ^ (v[1] > 0.5) ? 1 : 0)).ToArray();
+        var (baseScore, trees) = GradientBoosting.Train(x, 2, y, [.. Enumerable.Repeat(1.0, x.Length)], new BoostingOptions(Trees: 60, Depth: 2, MinLeafWeight: 2));
+        var model = new LearnedAmdModel(["a", "b"], baseScore, trees, new AmdDecisionPolicy(0.5, 0.5, 0, 0), "", "");
+
+        var right = x.Select((v, i) => (model.Predict(v) >= 0.5 ? 1 : 0) == y[i]).Count(ok => ok);
+
+        Assert.True(right > 1900, $"{right} of 2000");
+    }
+
+    [Fact]
+    public void The_shipped_model_says_how_it_was_made()
+    {
+        var model = LearnedAmdModel.Shipped;
+
+        Assert.Equal(AmdFeatures.Names, model.FeatureNames);
+        Assert.Contains("amd-train", model.Command, StringComparison.Ordinal);
+        Assert.StartsWith("manifest sha256 ", model.TrainedOn, StringComparison.Ordinal);
+        Assert.True(model.Policy.MachineAbove > model.Policy.HumanBelow);
+    }
+}
