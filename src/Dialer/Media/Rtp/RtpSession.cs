@@ -320,10 +320,22 @@ internal sealed class RtpSession : IAsyncDisposable
 
     private void Transmit(Span<byte> packet, int length)
     {
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            return;
+        }
+
         var srtp = _sendSrtp;
         if (srtp is not null)
         {
-            length = srtp.ProtectRtp(packet, length);
+            try
+            {
+                length = srtp.ProtectRtp(packet, length);
+            }
+            catch (ObjectDisposedException)
+            {
+                return; // the session closed while a bridge or prompt was sending into it
+            }
         }
         else if (Protection != MediaProtection.None)
         {
@@ -736,7 +748,14 @@ internal sealed class RtpSession : IAsyncDisposable
         if (_sendSrtp is { } srtp)
         {
             Array.Resize(ref report, length + SrtpContext.RtcpIndexLength + SrtpContext.RtcpTagLength);
-            length = srtp.ProtectRtcp(report, length);
+            try
+            {
+                length = srtp.ProtectRtcp(report, length);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
         }
         else if (Protection != MediaProtection.None)
         {
