@@ -235,17 +235,9 @@ internal sealed partial class SipTransport : IAsyncDisposable
                 }
 
                 if (settings.TrustedRoots is { Count: > 0 } roots && certificate is not null
-                    && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0)
+                    && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0 && ChainsTo(roots, certificate))
                 {
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    using var cert = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-                    if (chain.Build(cert))
-                    {
-                        return true;
-                    }
+                    return true;
                 }
 
                 refusal = $"its certificate ({certificate?.Subject ?? "none"}) is not trusted for {settings.TargetHost}: {errors}";
@@ -397,11 +389,12 @@ internal sealed partial class SipTransport : IAsyncDisposable
             return true;
         }
 
-        if (tls.ClientRoots is not { Count: > 0 } roots)
-        {
-            return false;
-        }
+        return tls.ClientRoots is { Count: > 0 } roots && ChainsTo(roots, certificate);
+    }
 
+    /// <summary>Whether <paramref name="certificate"/> chains to one of <paramref name="roots"/> (a private CA instead of the system's).</summary>
+    private static bool ChainsTo(X509Certificate2Collection roots, X509Certificate certificate)
+    {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(roots);
