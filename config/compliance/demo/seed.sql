@@ -50,3 +50,33 @@ VALUES ('0190F000-0000-7000-8000-000000000034', '0190F000-0000-7000-8000-0000000
     '0190F000-0000-7000-8000-000000000030', 'DE-1', 'Telecom', NULL, 'EUR', '95.0', '0.0', '0.0', '0.0', '2025-12-01', '2026-01-02 00:00:00', '2026-01-02 00:00:00', NULL);
 INSERT INTO holds (id, account_id, kind, reason, "from", "until")
 VALUES ('0190F000-0000-7000-8000-000000000035', '0190F000-0000-7000-8000-000000000034', 'Dispute', 'debtor disputes the amount in writing', '2026-03-01 09:00:00', NULL);
+
+-- LV-1: Līga Bērziņa, Rīga, a mobile; SI-1: Špela Novak, Ljubljana, a mobile whose last call reached another person;
+-- AL-1: Erion Hoxha, Tiranë, an account paid in full (no lawful basis left to call).
+INSERT INTO debtors (id, kind, first_name, last_name, company_name, preferred_language, time_zone_id, email, date_of_birth, vulnerable)
+VALUES ('0190F000-0000-7000-8000-000000000040', 'Consumer', 'Līga', 'Bērziņa', NULL, 'lv', NULL, 'liga.berzina@example.org', NULL, 0),
+       ('0190F000-0000-7000-8000-000000000050', 'Consumer', 'Špela', 'Novak', NULL, 'sl', NULL, 'spela.novak@example.org', NULL, 0),
+       ('0190F000-0000-7000-8000-000000000060', 'Consumer', 'Erion', 'Hoxha', NULL, 'sq', NULL, NULL, NULL, 0);
+INSERT INTO debtor_addresses (id, debtor_id, street, postal_code, city, country, valid_from, valid_until)
+VALUES ('0190F000-0000-7000-8000-000000000041', '0190F000-0000-7000-8000-000000000040', 'Brīvības iela 12-4', 'LV-1010', 'Rīga', 'LV', '2020-01-01 00:00:00', NULL),
+       ('0190F000-0000-7000-8000-000000000051', '0190F000-0000-7000-8000-000000000050', 'Trubarjeva cesta 7', '1000', 'Ljubljana', 'SI', '2020-01-01 00:00:00', NULL),
+       ('0190F000-0000-7000-8000-000000000061', '0190F000-0000-7000-8000-000000000060', 'Rruga Myslym Shyri, Nr. 21', '1001', 'Tiranë', 'AL', '2020-01-01 00:00:00', NULL);
+INSERT INTO phone_numbers (id, debtor_id, e164, kind, region, priority, autodial_consent, consent_source, consent_at)
+VALUES ('0190F000-0000-7000-8000-000000000042', '0190F000-0000-7000-8000-000000000040', '+37120123456', 'Mobile', 'LV', 1, 1, 'contract', NULL),
+       ('0190F000-0000-7000-8000-000000000052', '0190F000-0000-7000-8000-000000000050', '+38640123456', 'Mobile', 'SI', 1, 1, 'contract', NULL),
+       ('0190F000-0000-7000-8000-000000000062', '0190F000-0000-7000-8000-000000000060', '+355692123456', 'Mobile', 'AL', 1, 1, 'contract', NULL);
+INSERT INTO accounts (id, creditor_id, portfolio_id, debtor_id, creditor_reference, industry, origin, currency, principal, interest, fees, paid,
+    due_date, created_at, updated_at, import_hash)
+VALUES ('0190F000-0000-7000-8000-000000000044', '0190F000-0000-7000-8000-000000000001', '0190F000-0000-7000-8000-000000000002',
+    '0190F000-0000-7000-8000-000000000040', 'LV-1', 'ConsumerCredit', 'consumer loan', 'EUR', '420.0', '0.0', '7.0', '0.0', '2026-08-01', '2026-09-01 00:00:00', '2026-09-01 00:00:00', NULL),
+       ('0190F000-0000-7000-8000-000000000054', '0190F000-0000-7000-8000-000000000001', '0190F000-0000-7000-8000-000000000002',
+    '0190F000-0000-7000-8000-000000000050', 'SI-1', 'Telecom', 'unpaid mobile subscription', 'EUR', '96.0', '0.0', '0.0', '0.0', '2026-08-01', '2026-09-01 00:00:00', '2026-09-01 00:00:00', NULL),
+       ('0190F000-0000-7000-8000-000000000064', '0190F000-0000-7000-8000-000000000001', '0190F000-0000-7000-8000-000000000002',
+    '0190F000-0000-7000-8000-000000000060', 'AL-1', 'Healthcare', 'dental treatment', 'ALL', '24000.0', '0.0', '0.0', '24000.0', '2026-08-01', '2026-09-01 00:00:00', '2026-09-01 00:00:00', NULL);
+INSERT INTO contact_attempts (id, account_id, debtor_id, channel, address, campaign_id, agent_id, started_at, ended_at, outcome,
+    right_party_contact, amd_flagged, external_id)
+VALUES ('0190F000-0000-7000-8000-000000000055', '0190F000-0000-7000-8000-000000000054', '0190F000-0000-7000-8000-000000000050', 'Call',
+    '+38640123456', NULL, NULL, '2026-10-20 08:00:00', '2026-10-20 08:02:00', 'Answered', 0, 0, NULL);
+INSERT INTO dispositions (id, account_id, contact_attempt_id, agent_id, code, note, callback_at, "at")
+VALUES ('0190F000-0000-7000-8000-000000000056', '0190F000-0000-7000-8000-000000000054', '0190F000-0000-7000-8000-000000000055', NULL,
+    'WrongParty', 'her brother answered', NULL, '2026-10-20 08:02:00');

@@ -11,7 +11,14 @@ public static partial class HostSetup
     /// <summary>Clock, OpenAPI and ProblemDetails: what every feature of the host relies on.</summary>
     public static IHostApplicationBuilder AddConsoleHost(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<ClockOptions>().BindConfiguration(ClockOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.OffsetFile is null || !builder.Environment.IsProduction(),
+                $"{ClockOptions.Section}:{nameof(ClockOptions.OffsetFile)} moves the host's clock and is refused in Production (calling hours and call caps read it).")
+            .ValidateOnStart();
+        var clock = builder.Configuration.GetSection(ClockOptions.Section).Get<ClockOptions>() ?? new ClockOptions();
+        builder.Services.AddSingleton(clock.OffsetFile is { } file && !builder.Environment.IsProduction()
+            ? new OffsetClock(file, clock.PollInterval)
+            : TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddSignalR(o =>

@@ -313,7 +313,7 @@ public sealed partial class DialerHopper
 
     private static string Format(Instant instant) => instant.ToString("uuuu-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>Reads every account's compliance snapshot of one page in six queries instead of six per account.</summary>
+    /// <summary>Reads every account's compliance snapshot of one page in eight queries instead of eight per account.</summary>
     private static async Task<Dictionary<AccountId, ComplianceSubject>> LoadSubjectsAsync(CollectionsDbContext db, List<AccountId> accountIds, Instant now, CancellationToken cancellationToken)
     {
         var accounts = await db.Accounts.AsNoTracking().Where(a => accountIds.Contains(a.Id)).ToListAsync(cancellationToken);
@@ -331,6 +331,7 @@ public sealed partial class DialerHopper
             .ToListAsync(cancellationToken);
         var byAccount = ledger.ToLookup(c => c.AccountId);
         var byAddress = ledger.ToLookup(c => c.Address);
+        var parties = await ComplianceSnapshotLoader.PartyReportsAsync(db, debtorIds, cancellationToken);
 
         var subjects = new Dictionary<AccountId, ComplianceSubject>(accounts.Count);
         foreach (var account in accounts)
@@ -352,6 +353,7 @@ public sealed partial class DialerHopper
                 OptOuts = optOuts[debtor.Id].ToList(),
                 Holds = holds[account.Id].ToList(),
                 Ledger = own,
+                PartyReports = parties[debtor.Id].ToList(),
             };
         }
 

@@ -22,13 +22,14 @@ public static class ScriptsValidateCommand
         validate.SetAction((ParseResult parse, CancellationToken _) =>
             Task.FromResult(Run(parse.GetValue(paths) ?? [], Console.Out, Console.Error)));
 
-        return new Command("scripts", "Conversation scripts.") { validate };
+        return new Command("scripts", "Conversation scripts.") { validate, ScriptsCoverageCommand.Create() };
     }
 
-    /// <summary>Validates <paramref name="paths"/>: problems as JSON lines on <paramref name="stdout"/>, a summary on <paramref name="stderr"/>.</summary>
+    /// <summary>Validates <paramref name="paths"/>: problems as JSON lines on <paramref name="stdout"/>, a summary on <paramref name="stderr"/>.
+    /// A folder is a catalog: it must also cover every industry x debtor type x stage x language (docs/scripts.md).</summary>
     internal static int Run(IReadOnlyList<string> paths, TextWriter stdout, TextWriter stderr)
     {
-        var result = ScriptSet.Check(paths);
+        var result = ScriptSet.Check(paths, coverage: paths.Any(Directory.Exists));
         foreach (var problem in result.Problems)
         {
             CliOutput.WriteLine(new ProblemLine(problem.File, problem.Line, problem.Error), stdout);

@@ -18,6 +18,12 @@ public enum Industry
     /// <summary>Hospital, clinic and dental bills.</summary>
     Healthcare,
 
+    /// <summary>Goods bought from a shop on credit or on account (furniture, appliances, mail order).</summary>
+    Retail,
+
+    /// <summary>Rent and rental agreements (flats, equipment, vehicles).</summary>
+    Rental,
+
     /// <summary>Any industry: used when no industry-specific script exists.</summary>
     Generic,
 }
@@ -46,6 +52,15 @@ public enum ScriptStage
 
     /// <summary>The debtor calls in.</summary>
     Inbound,
+
+    /// <summary>A reminder call after the written reminder went unanswered (seed 000's second phase, seed 001's first reminder).</summary>
+    Reminder,
+
+    /// <summary>A call after an instalment of an agreed plan did not arrive (seed 004: late or missed payments flagged at once).</summary>
+    MissedInstalment,
+
+    /// <summary>A call offering to close the account with a reduced one-off payment the creditor agreed to (seed 001).</summary>
+    Settlement,
 }
 
 /// <summary>What a script node makes the operator do besides speaking.</summary>
@@ -89,6 +104,8 @@ public static class ScriptVocabulary
         ["consumer-credit"] = Industry.ConsumerCredit,
         ["b2b-trade-credit"] = Industry.B2BTradeCredit,
         ["healthcare"] = Industry.Healthcare,
+        ["retail"] = Industry.Retail,
+        ["rental"] = Industry.Rental,
         ["generic"] = Industry.Generic,
     };
 
@@ -104,6 +121,9 @@ public static class ScriptVocabulary
         ["broken-promise"] = ScriptStage.BrokenPromise,
         ["pre-instalment-reminder"] = ScriptStage.PreInstalmentReminder,
         ["inbound"] = ScriptStage.Inbound,
+        ["reminder"] = ScriptStage.Reminder,
+        ["missed-instalment"] = ScriptStage.MissedInstalment,
+        ["settlement"] = ScriptStage.Settlement,
     };
 
     private static readonly Dictionary<string, ScriptActionKind> Actions = new(StringComparer.Ordinal)

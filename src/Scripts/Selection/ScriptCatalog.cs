@@ -17,11 +17,12 @@ public enum ScriptMatch
     /// <summary>Same industry, debtor type and stage.</summary>
     Exact,
 
-    /// <summary>Same industry and stage, written for the other debtor type.</summary>
-    SameIndustryOtherDebtorType,
-
-    /// <summary>A generic-industry script for the same debtor type and stage.</summary>
+    /// <summary>A generic-industry script for the same debtor type and stage (industry, then generic).</summary>
     GenericIndustry,
+
+    /// <summary>Same industry and stage, written for the other debtor type: only when no script for the debtor's own type
+    /// exists in this language (verification and wording differ between a person and a company).</summary>
+    SameIndustryOtherDebtorType,
 
     /// <summary>A generic-industry script for the same stage, written for the other debtor type.</summary>
     GenericIndustryOtherDebtorType,

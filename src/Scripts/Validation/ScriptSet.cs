@@ -1,5 +1,6 @@
 using Collections.Scripts.Loading;
 using Collections.Scripts.Model;
+using Collections.Scripts.Selection;
 
 namespace Collections.Scripts.Validation;
 
@@ -9,9 +10,11 @@ public static class ScriptSet
     /// <summary>The file endings treated as scripts when a folder is given.</summary>
     public static readonly IReadOnlyList<string> Extensions = [".yaml", ".yml"];
 
-    /// <summary>Loads and validates the scripts at <paramref name="paths"/> (files, or folders searched recursively).</summary>
-    public static ScriptSetResult Check(IEnumerable<string> paths)
+    /// <summary>Loads and validates the scripts at <paramref name="paths"/> (files, or folders searched recursively); with
+    /// <paramref name="coverage"/>, also reports every combination of <see cref="ScriptCoverage.Report"/> without a script.</summary>
+    public static ScriptSetResult Check(IEnumerable<string> paths, bool coverage = false)
     {
+        paths = [.. paths];
         var problems = new List<ScriptProblem>();
         var scripts = new List<Script>();
         foreach (var path in paths)
@@ -30,6 +33,16 @@ public static class ScriptSet
         }
 
         problems.AddRange(ScriptValidator.ValidateSet(scripts));
+
+        // A catalog the console loads must have a script for every combination a call can come in, or an operator gets
+        // a screen-pop without one. Checked once the scripts themselves are sound.
+        if (coverage && problems.Count == 0)
+        {
+            var where = string.Join(", ", paths);
+            problems.AddRange(ScriptCoverage.Report(new ScriptCatalog(scripts)).Where(r => !r.Covered).Select(r => new ScriptProblem(where, 0,
+                $"no script for industry '{ScriptVocabulary.Name(r.Industry)}', {ScriptVocabulary.Name(r.DebtorType)} debtors, stage '{ScriptVocabulary.Name(r.Stage)}' in '{r.Language}': add one for the industry or a generic one")));
+        }
+
         return new ScriptSetResult(scripts, problems);
     }
 

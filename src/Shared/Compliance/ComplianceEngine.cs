@@ -103,6 +103,8 @@ public sealed class ComplianceEngine
         RuleKind.OptOut => StatusRules.OptOut(rule, input, at),
         RuleKind.Hold => StatusRules.Hold(rule, input, at),
         RuleKind.MaxAttemptsPerNumberPerDay => LedgerRules.MaxPerNumberPerDay(rule, input, at),
+        RuleKind.LawfulBasis => DataProtectionRules.LawfulBasis(rule, input, at),
+        RuleKind.ThirdPartyDisclosure => DataProtectionRules.ThirdPartyDisclosure(rule, input, at),
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule.Kind, "Unknown rule kind."),
     };
 

@@ -36,6 +36,27 @@ public sealed class ComplianceSubject
 
     /// <summary>Ledger rows about this account, or to any of the debtor's numbers and addresses.</summary>
     public IReadOnlyList<ContactAttempt> Ledger { get; init; } = [];
+
+    /// <summary>Contacts with this debtor's numbers and addresses that reached someone else (wrong number, wrong party),
+    /// and the later contacts that reached the debtor there; read without a look-back, since a wrong number stays wrong.</summary>
+    public IReadOnlyList<PartyReport> PartyReports { get; init; } = [];
+}
+
+/// <summary>Who a contact to a number or address reached, as the operator recorded it: a wrong number, another person
+/// (<see cref="DispositionCode.WrongParty"/>), or the debtor (a right-party contact).</summary>
+public sealed record PartyReport(string Address, ContactChannel Channel, PartyReached Reached, Instant At);
+
+/// <summary>Who answered at a number or address.</summary>
+public enum PartyReached
+{
+    /// <summary>The number or address is not the debtor's at all.</summary>
+    WrongNumber = 1,
+
+    /// <summary>Someone other than the debtor answered (a relative, a colleague): the number may still be the debtor's.</summary>
+    OtherPerson = 2,
+
+    /// <summary>The debtor was reached and verified there.</summary>
+    Debtor = 3,
 }
 
 /// <summary>A rule's answer: allowed, refused, or the rule does not apply to this contact.</summary>

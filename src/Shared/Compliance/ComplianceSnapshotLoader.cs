@@ -41,6 +41,27 @@ public static class ComplianceSnapshotLoader
             .Where(c => (c.AccountId == accountId || addresses.Contains(c.Address)) && c.StartedAt >= since)
             .ToListAsync(cancellationToken);
 
-        return new ComplianceSubject { Account = account, Debtor = debtor, OptOuts = optOuts, Holds = holds, Ledger = ledger };
+        var reports = (await PartyReportsAsync(db, [debtor.Id], cancellationToken))[debtor.Id].ToList();
+
+        return new ComplianceSubject { Account = account, Debtor = debtor, OptOuts = optOuts, Holds = holds, Ledger = ledger, PartyReports = reports };
+    }
+
+    /// <summary>Who each contact reached at the debtors' numbers and addresses, over all time (a wrong number stays wrong):
+    /// the operator's disposition for a wrong number or another person, and every right-party contact, which lifts an
+    /// earlier report for that address. Keyed by debtor; the hopper reads a page of debtors at once.</summary>
+    public static async Task<ILookup<DebtorId, PartyReport>> PartyReportsAsync(CollectionsDbContext db, IReadOnlyCollection<DebtorId> debtorIds, CancellationToken cancellationToken)
+    {
+        var wrong = await db.Dispositions.AsNoTracking()
+            .Where(d => d.Code == DispositionCode.WrongNumber || d.Code == DispositionCode.WrongParty)
+            .Join(db.ContactAttempts.AsNoTracking().Where(c => debtorIds.Contains(c.DebtorId)), d => d.ContactAttemptId, c => (ContactAttemptId?)c.Id,
+                (d, c) => new { c.DebtorId, c.Address, c.Channel, d.Code, d.At })
+            .ToListAsync(cancellationToken);
+        var reached = await db.ContactAttempts.AsNoTracking()
+            .Where(c => debtorIds.Contains(c.DebtorId) && c.RightPartyContact)
+            .Select(c => new { c.DebtorId, c.Address, c.Channel, c.StartedAt })
+            .ToListAsync(cancellationToken);
+        return wrong.Select(w => (w.DebtorId, Report: new PartyReport(w.Address, w.Channel, w.Code == DispositionCode.WrongNumber ? PartyReached.WrongNumber : PartyReached.OtherPerson, w.At)))
+            .Concat(reached.Select(r => (r.DebtorId, Report: new PartyReport(r.Address, r.Channel, PartyReached.Debtor, r.StartedAt))))
+            .ToLookup(x => x.DebtorId, x => x.Report);
     }
 }

@@ -35,6 +35,14 @@ public enum RuleKind
 
     /// <summary>At most N attempts to one number or address per local calendar day.</summary>
     MaxAttemptsPerNumberPerDay = 10,
+
+    /// <summary>Contact about a debt needs a lawful basis: once nothing is owed, there is no legitimate interest in
+    /// contacting the debtor about it (GDPR Art. 6(1)(f), purpose limitation Art. 5(1)(b)).</summary>
+    LawfulBasis = 11,
+
+    /// <summary>Third parties are not told about the debt: a number that reached someone else is not used again, and a
+    /// written message does not go where another person answered, until the debtor is reached there (GDPR Art. 5(1)(f)).</summary>
+    ThirdPartyDisclosure = 12,
 }
 
 /// <summary>How binding a rule's source is, so a reader can tell statute from industry practice.</summary>

@@ -63,36 +63,60 @@ public sealed class InterestRuleBook
             throw new InterestConfigException($"Interest rule folder '{Path.GetFullPath(directory)}' holds no .yaml file.");
         }
 
-        return new InterestRuleBook(files.Select(f => Parse(File.ReadAllText(f), Path.GetFileName(f))));
+        // Two passes: a file may borrow another's reference-rate table (referenceRate.sameAs: EU), so the ones that own a
+        // table are read first and the borrowers then look theirs up by jurisdiction code.
+        var read = files.Select(f => (Name: Path.GetFileName(f), File: Read(File.ReadAllText(f), Path.GetFileName(f)))).ToList();
+        var owners = read.Where(r => r.File.ReferenceRate?.SameAs is null).Select(r => Build(r.File, r.Name, null)).ToList();
+        var borrowers = read.Where(r => r.File.ReferenceRate?.SameAs is not null).Select(r => Build(r.File, r.Name, code =>
+            owners.FirstOrDefault(o => o.Code.Equals(code, StringComparison.OrdinalIgnoreCase))?.ReferenceRate));
+        return new InterestRuleBook([.. owners, .. borrowers]);
     }
 
-    /// <summary>Parses one rule file's text; <paramref name="fileName"/> is used in error messages.</summary>
-    public static JurisdictionRules Parse(string yaml, string fileName)
+    /// <summary>Parses one rule file's text; <paramref name="fileName"/> is used in error messages. A file that borrows
+    /// another's table (<c>sameAs</c>) needs the folder: use <see cref="Load"/>.</summary>
+    public static JurisdictionRules Parse(string yaml, string fileName) => Build(Read(yaml, fileName), fileName, null);
+
+    private static RuleFile Read(string yaml, string fileName)
     {
-        RuleFile file;
         try
         {
-            file = Deserializer.Deserialize<RuleFile?>(yaml) ?? throw new InterestConfigException($"{fileName}: the file is empty.");
+            return Deserializer.Deserialize<RuleFile?>(yaml) ?? throw new InterestConfigException($"{fileName}: the file is empty.");
         }
         catch (YamlException ex)
         {
             throw new InterestConfigException($"{fileName}: line {ex.Start.Line}: {ex.InnerException?.Message ?? ex.Message}");
         }
+    }
 
+    private static JurisdictionRules Build(RuleFile file, string fileName, Func<string, ReferenceRateSeries?>? borrow)
+    {
         var code = Required(file.Jurisdiction, fileName, "jurisdiction").Trim().ToUpperInvariant();
         var rate = file.ReferenceRate ?? throw new InterestConfigException($"{fileName}: 'referenceRate' is missing.");
+        var series = rate.SameAs is { } sameAs
+            ? (borrow ?? throw new InterestConfigException($"{fileName}: referenceRate.sameAs '{sameAs}' can only be read with the folder of rule files."))(sameAs)
+                ?? throw new InterestConfigException($"{fileName}: referenceRate.sameAs '{sameAs}' names no rule file with its own table.")
+            : Series(rate, fileName);
+        return new JurisdictionRules(code, file.Name ?? code, series, Debtors(file, fileName), AllowedCurrencies(file, fileName), fileName,
+            file.DefaultFor?.Select(c => c.Trim().ToUpperInvariant()).ToList());
+    }
+
+    private static ReferenceRateSeries Series(RateFile rate, string fileName)
+    {
         var fixing = Required(rate.Fixing, fileName, "referenceRate.fixing") switch
         {
             "continuous" => RateFixing.Continuous,
             "halfYear" => RateFixing.HalfYear,
             var other => throw new InterestConfigException($"{fileName}: referenceRate.fixing '{other}' must be 'continuous' or 'halfYear'."),
         };
-        var knownThrough = Date(Required(rate.KnownThrough, fileName, "referenceRate.knownThrough"), fileName, "referenceRate.knownThrough");
+        // A table with no verified value yet (changes: [] and no knownThrough) loads, and refuses every request that needs it.
         if (rate.Changes is not { Count: > 0 })
         {
-            throw new InterestConfigException($"{fileName}: referenceRate.changes needs at least one entry.");
+            return rate.KnownThrough is null
+                ? new ReferenceRateSeries(Required(rate.Name, fileName, "referenceRate.name"), fixing, LocalDate.MinIsoValue, []) { File = fileName }
+                : throw new InterestConfigException($"{fileName}: referenceRate.changes needs at least one entry (or no knownThrough while no value is verified).");
         }
 
+        var knownThrough = Date(Required(rate.KnownThrough, fileName, "referenceRate.knownThrough"), fileName, "referenceRate.knownThrough");
         var changes = new List<ReferenceRateChange>();
         for (var i = 0; i < rate.Changes.Count; i++)
         {
@@ -113,6 +137,11 @@ public sealed class InterestRuleBook
             throw new InterestConfigException($"{fileName}: referenceRate.knownThrough {knownThrough:yyyy-MM-dd} is before the last change.");
         }
 
+        return new ReferenceRateSeries(Required(rate.Name, fileName, "referenceRate.name"), fixing, knownThrough, changes) { File = fileName };
+    }
+
+    private static Dictionary<DebtorKind, DebtorRule> Debtors(RuleFile file, string fileName)
+    {
         if (file.Debtors is not { Count: > 0 })
         {
             throw new InterestConfigException($"{fileName}: 'debtors' needs 'consumer' and/or 'business'.");
@@ -128,7 +157,10 @@ public sealed class InterestRuleBook
                 _ => throw new InterestConfigException($"{fileName}: debtors.{name} is not 'consumer' or 'business'."),
             };
             var key = "debtors." + name;
-            var margin = debtor.MarginPoints ?? throw new InterestConfigException($"{fileName}: {key}.marginPoints is missing.");
+            if (debtor.MarginPoints is null == debtor.FixedPercent is null)
+            {
+                throw new InterestConfigException($"{fileName}: {key} needs either marginPoints (over the reference rate) or fixedPercent (a rate the law fixes), not both.");
+            }
             FlatFeeRule? fee = null;
             if (debtor.FlatFee is { } f)
             {
@@ -142,23 +174,16 @@ public sealed class InterestRuleBook
                 fee = new FlatFeeRule(amount, currency, Required(f.Law, fileName, key + ".flatFee.law"));
             }
 
-            debtors[kind] = new DebtorRule(margin, Required(debtor.Law, fileName, key + ".law"), fee);
+            debtors[kind] = new DebtorRule(debtor.MarginPoints ?? 0m, Required(debtor.Law, fileName, key + ".law"), fee, debtor.FixedPercent);
         }
 
-        if (file.Currencies is { } allowed && allowed.FirstOrDefault(c => !Currencies.IsKnown(c)) is { } unknown)
-        {
-            throw new InterestConfigException($"{fileName}: currencies lists unknown ISO 4217 code '{unknown}'.");
-        }
-
-        return new JurisdictionRules(
-            code,
-            file.Name ?? code,
-            new ReferenceRateSeries(Required(rate.Name, fileName, "referenceRate.name"), fixing, knownThrough, changes),
-            debtors,
-            file.Currencies,
-            fileName,
-            file.DefaultFor?.Select(c => c.Trim().ToUpperInvariant()).ToList());
+        return debtors;
     }
+
+    private static List<string>? AllowedCurrencies(RuleFile file, string fileName) =>
+        file.Currencies is { } allowed && allowed.FirstOrDefault(c => !Currencies.IsKnown(c)) is { } unknown
+            ? throw new InterestConfigException($"{fileName}: currencies lists unknown ISO 4217 code '{unknown}'.")
+            : file.Currencies;
 
     private static readonly IDeserializer Deserializer = new DeserializerBuilder()
         .WithNamingConvention(CamelCaseNamingConvention.Instance)
@@ -191,6 +216,8 @@ public sealed class InterestRuleBook
 
     private sealed class RateFile
     {
+        public string? SameAs { get; set; }
+
         public string? Name { get; set; }
 
         public string? Fixing { get; set; }
@@ -212,6 +239,8 @@ public sealed class InterestRuleBook
     private sealed class DebtorFile
     {
         public decimal? MarginPoints { get; set; }
+
+        public decimal? FixedPercent { get; set; }
 
         public string? Law { get; set; }
 

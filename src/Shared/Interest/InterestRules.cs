@@ -18,14 +18,10 @@ public sealed record ReferenceRateChange(LocalDate From, decimal Percent, string
 /// <summary>A published reference-rate history (Basiszinssatz, MNB base rate, ECB main refinancing rate).</summary>
 public sealed class ReferenceRateSeries
 {
-    /// <summary>Creates a series; <paramref name="changes"/> must be in ascending date order.</summary>
+    /// <summary>Creates a series; <paramref name="changes"/> must be in ascending date order. An empty series is a table
+    /// whose published values have not been entered yet: every request that needs it is refused.</summary>
     public ReferenceRateSeries(string name, RateFixing fixing, LocalDate knownThrough, IReadOnlyList<ReferenceRateChange> changes)
     {
-        if (changes.Count == 0)
-        {
-            throw new ArgumentException("A reference rate needs at least one published value.", nameof(changes));
-        }
-
         for (var i = 1; i < changes.Count; i++)
         {
             if (changes[i].From <= changes[i - 1].From)
@@ -42,6 +38,9 @@ public sealed class ReferenceRateSeries
 
     /// <summary>Human-readable name with its legal basis.</summary>
     public string Name { get; }
+
+    /// <summary>The rule file the table is kept in (a file may borrow another's table), for "add the new rate there" messages.</summary>
+    public string? File { get; init; }
 
     /// <summary>How the rate for a day is picked.</summary>
     public RateFixing Fixing { get; }
@@ -80,8 +79,9 @@ public sealed class ReferenceRateSeries
 /// <summary>A fixed sum owed once per claim for recovery costs (BGB § 288 (5), Directive 2011/7/EU Art. 6).</summary>
 public sealed record FlatFeeRule(decimal Amount, string Currency, string Law);
 
-/// <summary>The statutory rate for one kind of debtor: reference rate plus a margin, and an optional flat fee.</summary>
-public sealed record DebtorRule(decimal MarginPoints, string Law, FlatFeeRule? FlatFee);
+/// <summary>The statutory rate for one kind of debtor: reference rate plus a margin, or a fixed rate the law sets
+/// (Latvian Civillikums 1765 (2): six percent a year where a consumer is party), and an optional flat fee.</summary>
+public sealed record DebtorRule(decimal MarginPoints, string Law, FlatFeeRule? FlatFee, decimal? FixedPercent = null);
 
 /// <summary>The default-interest rules of one jurisdiction, loaded from config/interest/&lt;code&gt;.yaml.</summary>
 /// <param name="Code">Jurisdiction code (DE, HU, EU).</param>

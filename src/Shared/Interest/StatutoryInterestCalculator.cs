@@ -75,6 +75,13 @@ public sealed class StatutoryInterestCalculator(InterestRuleBook rules)
         var series = jurisdiction.ReferenceRate;
         var first = request.Due.PlusDays(1);
         var last = request.Until;
+        if (debtor.FixedPercent is { } fixedRate)
+        {
+            // A rate the law fixes (not tied to a reference rate) runs unchanged over the whole stretch.
+            var allDays = Period.DaysBetween(first, last) + 1;
+            return [new InterestPeriod(first, last, allDays, 0m, fixedRate,
+                Currencies.Round(request.Principal * fixedRate * allDays / (100m * DaysPerYear), request.Currency))];
+        }
 
         // Segments of constant rate: cut at each half-year start and, for a continuous rate, at each change.
         var cuts = new SortedSet<LocalDate>();
@@ -117,9 +124,17 @@ public sealed class StatutoryInterestCalculator(InterestRuleBook rules)
         }).ToList();
     }
 
-    private static decimal ReferenceFor(ReferenceRateSeries series, LocalDate day, string file)
+    private static decimal ReferenceFor(ReferenceRateSeries series, LocalDate day, string ruleFile)
     {
+        var file = series.File ?? ruleFile;
         var fixingDate = series.FixingDate(day);
+        if (series.Changes.Count == 0)
+        {
+            throw new InterestInputException(
+                InterestInput.Jurisdiction,
+                $"no published {series.Name} is entered yet: config/interest/{file} lists none; add the published rates there");
+        }
+
         if (fixingDate > series.KnownThrough)
         {
             throw new InterestInputException(

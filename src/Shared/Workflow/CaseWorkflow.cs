@@ -215,6 +215,9 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
     /// <summary>Queues the call back an operator agreed with the debtor: to that operator at <paramref name="at"/> while they
     /// are logged in, for <see cref="WorkflowOptions.CallbackGraceMinutes"/>, then to anyone with the language; given up after
     /// <see cref="WorkflowOptions.CallbackExpiryHours"/>. The call keeps the script stage of the call that agreed it.</summary>
+    public async Task QueueCallbackAsync(AccountId accountId, AgentId agent, Instant at, string? stage, string key, CancellationToken ct = default) =>
+        await QueueCallbackAsync(await AccountContext.LoadAsync(db, accountId, ct), agent, at, stage, key, Now, ct);
+
     internal async Task QueueCallbackAsync(AccountContext ctx, AgentId agent, Instant at, string? stage, string key, Instant now, CancellationToken ct)
     {
         if (await db.ScheduledContacts.AnyAsync(c => c.IdempotencyKey == key, ct))
@@ -341,7 +344,7 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
     }
 
     private async Task QueueAsync(AccountId accountId, CaseId? caseId, ContactChannel channel, string campaign, string? stage, Instant dueAt, string reason, string key,
-        ContactPurpose purpose, string? template, Instant now, CancellationToken ct)
+        ContactPurpose purpose, string? template, Instant now, CancellationToken ct, Instant? expiresAt = null)
     {
         if (await db.ScheduledContacts.AnyAsync(c => c.IdempotencyKey == key, ct) || db.ScheduledContacts.Local.Any(c => c.IdempotencyKey == key))
         {
@@ -362,12 +365,13 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
             CreatedAt = now,
             Purpose = purpose,
             Template = template,
+            ExpiresAt = expiresAt,
         });
     }
 
     /// <summary>Queues a contact once per <paramref name="key"/> (reminders, follow-ups).</summary>
-    internal Task QueueContactAsync(AccountContext ctx, ContactChannel channel, string campaign, string stage, Instant dueAt, string key, ContactPurpose purpose, string? template, Instant now, CancellationToken ct) =>
-        QueueAsync(ctx.Account.Id, ctx.Case?.Id, channel, campaign, stage, dueAt, key, key, purpose, template, now, ct);
+    internal Task QueueContactAsync(AccountContext ctx, ContactChannel channel, string campaign, string stage, Instant dueAt, string key, ContactPurpose purpose, string? template, Instant now, CancellationToken ct, Instant? expiresAt = null) =>
+        QueueAsync(ctx.Account.Id, ctx.Case?.Id, channel, campaign, stage, dueAt, key, key, purpose, template, now, ct, expiresAt);
 
     /// <summary>Why a strategy step's contact is made: its first call is the first contact, written and message reminders
     /// are reminders, anything later (final demand, re-checks) is a strategy step.</summary>

@@ -12,7 +12,42 @@ public sealed class TemplateTests
         ["debtorName"] = "Anna", ["creditorName"] = "Acme", ["reference"] = "R-1", ["amount"] = new Collections.Shared.Domain.Money(1234.5m, "EUR").Format(culture),
         ["dueDate"] = "1.1.2026", ["agencyName"] = "Agency", ["agencyPhone"] = "+49 30 1", ["agencyEmail"] = "a@b.c",
         ["instalmentNumber"] = "2", ["instalmentAmount"] = "50", ["instalmentDate"] = "1.2.2026",
+        ["deadline"] = "15.2.2026", ["settlementAmount"] = "900",
     };
+
+    public static TheoryData<string, string> DebtorMessagesInEveryLanguage()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var language in new[] { "sq", "lv", "de", "sl", "hu", "en" })
+        {
+            foreach (var stage in new[] { "first-reminder", "reminder", "pre-instalment-reminder", "final-demand", "settlement-confirmation", "instalment-plan-confirmation" })
+            {
+                data.Add(language, stage);
+            }
+        }
+
+        return data;
+    }
+
+    // Every message the strategies and the workflow send to a debtor exists in each of the six languages itself, not by
+    // falling back to English: the SMS differs from the English one, the e-mail is rendered from the language's own file.
+    [Theory]
+    [MemberData(nameof(DebtorMessagesInEveryLanguage))]
+    public void Every_debtor_message_is_written_in_every_language(string language, string stage)
+    {
+        var culture = Templates.CultureFor(language, null);
+        var sms = Templates.RenderSms(stage, language, Values(culture));
+        var email = Templates.RenderEmail(stage == "final-demand" ? "demand" : stage, language, Values(culture));
+
+        if (language != "en")
+        {
+            Assert.NotEqual(Templates.RenderSms(stage, "en", Values(culture)).Body.Replace("Reply STOP to opt out.", ""), sms.Body[..^1]);
+        }
+
+        Assert.Equal(language, email.Language);
+        Assert.DoesNotContain("{", sms.Body + email.Body + email.Subject);
+        Assert.Contains("R-1", sms.Body);
+    }
 
     [Theory]
     [InlineData("en", "Reply STOP to opt out.", "€1,234.50")]

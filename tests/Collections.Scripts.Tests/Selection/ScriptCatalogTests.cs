@@ -52,12 +52,22 @@ public sealed class ScriptCatalogTests
     }
 
     [Fact]
-    public void Select_SameIndustryOtherDebtorType_BeatsGeneric()
+    public void Select_GenericForTheSameDebtorType_BeatsTheIndustrysScriptForTheOtherType()
     {
         var s = Select(Industry.Telecom, DebtorType.Consumer, ScriptStage.FirstContact, "hu");
 
-        // The telecom consumer script has no Hungarian; the telecom business one does, before the generic one.
-        Assert.Equal(("telecom-business-fc", "hu", ScriptMatch.SameIndustryOtherDebtorType), (s.Script.Id, s.Language, s.Match));
+        // The telecom consumer script has no Hungarian; the generic consumer one does, before the telecom business one
+        // (industry, then generic, for the debtor's own type: a consumer is never read a business script while one exists).
+        Assert.Equal(("generic-consumer-fc", "hu", ScriptMatch.GenericIndustry), (s.Script.Id, s.Language, s.Match));
+    }
+
+    [Fact]
+    public void Select_SameIndustryOtherDebtorType_WhenNoGenericServesTheType()
+    {
+        var s = Select(Industry.Telecom, DebtorType.Business, ScriptStage.FirstContact, "de");
+
+        // No business script in German at all: the telecom consumer one, before the generic consumer one.
+        Assert.Equal(("telecom-consumer-fc", "de", ScriptMatch.SameIndustryOtherDebtorType), (s.Script.Id, s.Language, s.Match));
     }
 
     [Fact]
@@ -88,7 +98,7 @@ public sealed class ScriptCatalogTests
     public void Select_RequestedLanguageFirst_ThenDebtorLanguage_ThenEnglish()
     {
         var requested = Select(Industry.Telecom, DebtorType.Consumer, ScriptStage.FirstContact, "de", requested: "hu");
-        Assert.Equal(("telecom-business-fc", "hu", false), (requested.Script.Id, requested.Language, requested.LanguageFellBack));
+        Assert.Equal(("generic-consumer-fc", "hu", false), (requested.Script.Id, requested.Language, requested.LanguageFellBack));
 
         var debtors = Select(Industry.Telecom, DebtorType.Consumer, ScriptStage.FirstContact, "de", requested: "fi");
         Assert.Equal(("telecom-consumer-fc", "de", true), (debtors.Script.Id, debtors.Language, debtors.LanguageFellBack));

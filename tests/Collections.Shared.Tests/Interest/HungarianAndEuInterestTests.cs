@@ -93,10 +93,10 @@ public sealed class HungarianAndEuInterestTests
         Assert.Equal(InterestInput.Currency, ex.Input);
     }
 
-    // Latvia and Slovenia have no file of their own: a business debt falls back to the directive (same figures as EU).
+    // Austria and Finland have no file of their own: a business debt falls back to the directive (same figures as EU).
     [Theory]
-    [InlineData("LV")]
-    [InlineData("si")]
+    [InlineData("AT")]
+    [InlineData("fi")]
     public void EuroAreaStateWithoutOwnFile_BusinessDebt_UsesTheDirective(string country)
     {
         var result = Calculator.Calculate(new InterestRequest(
@@ -111,9 +111,9 @@ public sealed class HungarianAndEuInterestTests
     public void EuroAreaStateWithoutOwnFile_ConsumerDebt_IsRefused()
     {
         var ex = Assert.Throws<InterestInputException>(() => Calculator.Calculate(new InterestRequest(
-            "LV", DebtorKind.Consumer, 1000m, "EUR", new LocalDate(2024, 3, 15), new LocalDate(2025, 9, 30))));
+            "AT", DebtorKind.Consumer, 1000m, "EUR", new LocalDate(2024, 3, 15), new LocalDate(2025, 9, 30))));
 
         Assert.Equal(InterestInput.Debtor, ex.Input);
-        Assert.Contains("LV", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("AT", ex.Message, StringComparison.Ordinal);
     }
 }

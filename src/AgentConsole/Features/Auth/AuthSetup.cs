@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Collections.AgentConsole.Features.I18n;
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -69,7 +70,7 @@ public static class AuthSetup
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/auth").WithTags("Auth");
-        group.MapPost("/login", async Task<Results<Ok<MeDto>, UnauthorizedHttpResult>> (LoginRequest request, SignInManager<ConsoleUser> signIn, UserManager<ConsoleUser> users) =>
+        group.MapPost("/login", async Task<Results<Ok<MeDto>, UnauthorizedHttpResult>> (LoginRequest request, SignInManager<ConsoleUser> signIn, UserManager<ConsoleUser> users, CollectionsDbContext db, CancellationToken ct) =>
         {
             var user = await users.FindByNameAsync(request.Login ?? "");
             if (user is null)
@@ -83,7 +84,8 @@ public static class AuthSetup
                 return TypedResults.Unauthorized();
             }
 
-            return TypedResults.Ok(new MeDto(user.UserName!, user.DisplayName, [.. await users.GetRolesAsync(user)], user.AgentId?.Value));
+            return TypedResults.Ok(new MeDto(user.UserName!, user.DisplayName, [.. await users.GetRolesAsync(user)], user.AgentId?.Value,
+                await I18nApi.LanguageOfAsync(user, db, ct)));
         }).AllowAnonymous();
 
         group.MapPost("/logout", async (SignInManager<ConsoleUser> signIn) =>
@@ -92,11 +94,16 @@ public static class AuthSetup
             return TypedResults.NoContent();
         });
 
-        app.MapGet("/api/me", (ClaimsPrincipal user) => TypedResults.Ok(new MeDto(
-                user.Identity!.Name!,
-                user.FindFirst(DisplayNameClaim)?.Value ?? user.Identity.Name!,
-                [.. user.FindAll(ClaimTypes.Role).Select(c => c.Value)],
-                AgentIdOf(user)?.Value)))
+        // The language is read from the database, not the cookie, so a change made with the switch shows on the next page.
+        app.MapGet("/api/me", async Task<Results<Ok<MeDto>, UnauthorizedHttpResult>> (ClaimsPrincipal user, UserManager<ConsoleUser> users, CollectionsDbContext db, CancellationToken ct) =>
+                await users.GetUserAsync(user) is { } stored
+                    ? TypedResults.Ok(new MeDto(
+                        user.Identity!.Name!,
+                        user.FindFirst(DisplayNameClaim)?.Value ?? user.Identity.Name!,
+                        [.. user.FindAll(ClaimTypes.Role).Select(c => c.Value)],
+                        AgentIdOf(user)?.Value,
+                        await I18nApi.LanguageOfAsync(stored, db, ct)))
+                    : TypedResults.Unauthorized())
             .RequireAuthorization().WithTags("Auth");
         return app;
     }
@@ -105,8 +112,8 @@ public static class AuthSetup
 /// <summary>Credentials posted by the sign-in page.</summary>
 public sealed record LoginRequest(string? Login, string? Password);
 
-/// <summary>Who is signed in.</summary>
-public sealed record MeDto(string Login, string DisplayName, IReadOnlyList<string> Roles, Guid? AgentId);
+/// <summary>Who is signed in, and the language the console speaks to them (ISO 639-1).</summary>
+public sealed record MeDto(string Login, string DisplayName, IReadOnlyList<string> Roles, Guid? AgentId, string Language);
 
 /// <summary>Adds the agent id and display name to the sign-in cookie, so hubs know the operator without a database read.</summary>
 internal sealed class ConsoleClaimsFactory(UserManager<ConsoleUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)

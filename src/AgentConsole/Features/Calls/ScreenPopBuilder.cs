@@ -217,6 +217,8 @@ public sealed partial class ScreenPopBuilder(
         Industry.ConsumerCredit => ScriptModel.Industry.ConsumerCredit,
         Industry.B2BTradeCredit => ScriptModel.Industry.B2BTradeCredit,
         Industry.Healthcare => ScriptModel.Industry.Healthcare,
+        Industry.Retail => ScriptModel.Industry.Retail,
+        Industry.Rental => ScriptModel.Industry.Rental,
         _ => ScriptModel.Industry.Generic,
     };
 

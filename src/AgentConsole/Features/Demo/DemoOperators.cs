@@ -21,7 +21,10 @@ public sealed partial class DemoOperators(
     IOptions<DemoOptions> demo,
     ILogger<DemoOperators> logger) : BackgroundService
 {
-    private static readonly DispositionCode[] Outcomes = [DispositionCode.NoContact, DispositionCode.RefusedToPay, DispositionCode.WrongNumber, DispositionCode.LeftMessage, DispositionCode.PaidAlready];
+    // What a simulated operator saves when it does not walk the script: no wrong numbers (the workflow would never dial that
+    // number again, and the demo would run out of numbers), rarely "paid already" (the workflow holds the case for the bank).
+    private static readonly DispositionCode[] Outcomes =
+        [DispositionCode.NoContact, DispositionCode.NoContact, DispositionCode.RefusedToPay, DispositionCode.RefusedToPay, DispositionCode.LeftMessage, DispositionCode.LeftMessage, DispositionCode.PaidAlready];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

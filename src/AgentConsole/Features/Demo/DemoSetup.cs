@@ -68,6 +68,11 @@ public static partial class DemoSetup
         if (await DemoDataSeeder.SeedIfEmptyAsync(db, data, app.Lifetime.ApplicationStopping))
         {
             LogSeeded(logger, data.Creditors.Count, data.Debtors.Count, data.Agents.Count);
+            // The simulated operators (DemoOperators) take the demo's callbacks: the same choice of operators as theirs.
+            var calls = app.Services.GetRequiredService<IOptions<DemoCallOptions>>().Value;
+            var simulated = data.Agents.Where(a => a.Active).OrderByDescending(a => a.Login, StringComparer.Ordinal).Take(calls.Enabled ? calls.SimulatedOperators : 0).Select(a => a.Id).ToList();
+            var summary = await DemoProcess.StartAsync(db, app.Services.GetRequiredService<Collections.Shared.Workflow.WorkflowRunner>(), now, simulated, app.Lifetime.ApplicationStopping);
+            LogProcess(logger, summary.CasesOpened, summary.CasesPlaced, summary.ReminderPlans, summary.BrokenPromises, summary.Callbacks, summary.SoonSteps);
         }
         else
         {
@@ -77,6 +82,9 @@ public static partial class DemoSetup
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Demo data loaded: {Creditors} creditors, {Debtors} debtors, {Agents} operators (docs/demo-data.md)")]
     private static partial void LogSeeded(ILogger logger, int creditors, int debtors, int agents);
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Information, Message = "Demo cases in the collection process: {Opened} opened by the claim analysis, {Placed} placed in their phase, {Plans} plans with a reminder due now, {Broken} promise to break this morning, {Callbacks} callbacks queued, {Soon} SMS/letter steps within minutes (docs/workflow.md)")]
+    private static partial void LogProcess(ILogger logger, int opened, int placed, int plans, int broken, int callbacks, int soon);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Demo enabled, database already holds data: left as it is")]
     private static partial void LogKept(ILogger logger);

@@ -1,4 +1,5 @@
 // Shared helpers: JSON calls to the REST API and typed-ish hub connections (window.signalR from lib/signalr.min.js).
+import { t } from './i18n.js';
 
 /** Fetches JSON; a 401 sends the browser back to the sign-in page. */
 export async function api(path, options = {}) {
@@ -15,7 +16,7 @@ export async function api(path, options = {}) {
   return response.status === 204 ? null : response.json();
 }
 
-/** Opens a hub connection that reconnects by itself and reports its state to onState(text). */
+/** Opens a hub connection that reconnects by itself and reports its state to onState(text in the user's language, state). */
 export async function connectHub(path, handlers, onState) {
   const connection = new signalR.HubConnectionBuilder()
     .withUrl(path)
@@ -23,11 +24,11 @@ export async function connectHub(path, handlers, onState) {
     .configureLogging(signalR.LogLevel.Warning)
     .build();
   for (const [name, handler] of Object.entries(handlers)) connection.on(name, handler);
-  connection.onreconnecting(() => onState('reconnecting'));
-  connection.onreconnected(() => onState('connected'));
-  connection.onclose(() => onState('disconnected'));
+  connection.onreconnecting(() => onState(t('conn.reconnecting'), 'reconnecting'));
+  connection.onreconnected(() => onState(t('conn.connected'), 'connected'));
+  connection.onclose(() => onState(t('conn.disconnected'), 'disconnected'));
   await connection.start();
-  onState('connected');
+  onState(t('conn.connected'), 'connected');
   return connection;
 }
 
@@ -63,8 +64,14 @@ export function clock(seconds) {
   return h ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
+// stateNames are stable identifiers (data-state attributes, tests); stateText is what a person reads, in their language.
 export const stateNames = ['Logged out', 'Ready', 'On call', 'Wrap-up', 'Paused'];
 export const stateClass = ['logged-out', 'ready', 'on-call', 'wrap-up', 'paused'];
+export const stateText = (state) => t(`state.${stateClass[state]}`);
+
+// Pause reasons travel as the English value of the operator page's select; shown in the reader's language.
+const pauseKeys = { Break: 'pause.break', Lunch: 'pause.lunch', Training: 'pause.training', Coaching: 'pause.coaching', 'Technical problem': 'pause.technical' };
+export const pauseText = (reason) => (pauseKeys[reason] ? t(pauseKeys[reason]) : reason);
 
 export async function signOut() {
   await fetch('/api/auth/logout', { method: 'POST', credentials: 'same-origin' });

@@ -1,4 +1,5 @@
-import { api, connectHub, hubMessage, $, el, clock, stateNames, stateClass, signOut } from './api.js';
+import { api, connectHub, hubMessage, $, el, clock, stateClass, stateText, signOut, pauseText } from './api.js';
+import { startPage, t, fmt } from './i18n.js';
 import { renderCase, renderReason, showRequest, scheduleTable } from './case-panel.js';
 
 // The page keeps no business rules: every step goes to the server (AgentHub), which answers with what to show.
@@ -6,6 +7,7 @@ const view = { status: null, pop: null, script: null, callEnded: false, outcomeS
 let hub;
 
 const me = await api('/api/me');
+await startPage(me);
 $('#me').textContent = me.displayName;
 
 function say(text, kind = 'info') {
@@ -27,7 +29,8 @@ async function call(method, ...args) {
 function showStatus(status) {
   view.status = status;
   const badge = $('#state');
-  badge.textContent = stateNames[status.state] + (status.pauseReason ? ` (${status.pauseReason})` : '');
+  badge.textContent = stateText(status.state) + (status.pauseReason ? ` (${pauseText(status.pauseReason)})` : '');
+  badge.dataset.state = stateClass[status.state];
   badge.className = `state ${stateClass[status.state]}`;
   $('#btn-hangup').disabled = status.state !== 2;
   if (status.state === 3) view.wrapUpStart ??= Date.parse(status.since);
@@ -35,12 +38,11 @@ function showStatus(status) {
   $('#wrapup').hidden = status.state !== 3;
 }
 
-function money(value, currency) {
-  return `${Number(value).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${currency}`;
-}
+const money = (value, currency) => fmt.money(value, currency);
+const maybe = (prefix, key) => (key ? t(prefix + key) : '');
 
 function table(headers, rows) {
-  if (!rows.length) return el('p', { class: 'muted' }, 'none');
+  if (!rows.length) return el('p', { class: 'muted' }, t('common.none'));
   return el('table', {}, el('thead', {}, el('tr', {}, headers.map((h) => el('th', {}, h)))),
     el('tbody', {}, rows.map((r) => el('tr', {}, r.map((c) => el('td', {}, c ?? ''))))));
 }
@@ -50,20 +52,20 @@ function showPop(pop) {
   const d = pop.debtor, a = pop.account;
   $('#debtor').classList.remove('muted');
   $('#debtor').replaceChildren(
-    el('p', { class: 'big', id: 'debtor-name' }, d.name, d.vulnerable ? el('span', { class: 'tag warn' }, 'vulnerable') : null),
-    el('p', {}, `${d.kind} · language ${d.language} · ${d.timeZone ?? ''}`),
+    el('p', { class: 'big', id: 'debtor-name' }, d.name, d.vulnerable ? el('span', { class: 'tag warn' }, t('op.vulnerable')) : null),
+    el('p', {}, `${maybe('debtorKind.', d.kind)} · ${t('op.language', { language: d.language })} · ${d.timeZone ?? ''}`),
     el('p', {}, d.address ?? ''),
     el('p', {}, d.phones.join(', ')));
   $('#account').replaceChildren(
-    el('p', { class: 'big' }, el('span', { id: 'balance' }, a.balanceText), ' ', el('small', { class: 'muted' }, `due ${a.dueDate}`)),
-    el('p', {}, el('b', { id: 'account-ref' }, a.reference), ` · ${a.creditor} · ${a.industry}${a.origin ? ' · ' + a.origin : ''}${a.casePhase ? ' · phase ' + a.casePhase : ''}`),
-    el('p', { class: 'muted' }, `principal ${money(a.principal, a.currency)} · interest ${money(a.interest, a.currency)} · fees ${money(a.fees, a.currency)} · paid ${money(a.paid, a.currency)}`),
-    el('h3', {}, 'Invoices'), table(['Number', 'Issued', 'Due', 'Amount'], a.invoices.map((i) => [i.number, i.issuedOn, i.dueOn, money(i.amount, a.currency)])),
-    el('h3', {}, 'Payments'), table(['Received', 'Amount', 'Method', 'Reference'], a.payments.map((p) => [p.receivedOn, money(p.amount, a.currency), p.method, p.reference])),
-    el('h3', {}, 'Promises'), table(['Due', 'Amount', 'Status', 'Received'], a.promises.map((p) => [p.dueDate, money(p.amount, a.currency), p.status, money(p.amountReceived, a.currency)])),
-    el('h3', {}, 'Plans'), table(['Total', 'Instalments', 'Status', 'Next'], a.plans.map((p) => [money(p.total, a.currency), `${p.instalments} ${p.frequency}`, p.status, p.nextDue ? `${p.nextDue} ${money(p.nextAmount, a.currency)}` : ''])),
+    el('p', { class: 'big' }, el('span', { id: 'balance', 'data-amount': a.balance }, money(a.balance, a.currency)), ' ', el('small', { class: 'muted' }, t('op.due', { date: fmt.date(a.dueDate) }))),
+    el('p', {}, el('b', { id: 'account-ref' }, a.reference), ` · ${a.creditor} · ${maybe('industry.', a.industry)}${a.origin ? ' · ' + a.origin : ''}${a.casePhase ? ' · ' + t('op.phase', { phase: maybe('casePhase.', a.casePhase) }) : ''}`),
+    el('p', { class: 'muted' }, t('op.split', { principal: money(a.principal, a.currency), interest: money(a.interest, a.currency), fees: money(a.fees, a.currency), paid: money(a.paid, a.currency) })),
+    el('h3', {}, t('op.invoices')), table([t('col.number'), t('col.issued'), t('col.due'), t('col.amount')], a.invoices.map((i) => [i.number, fmt.date(i.issuedOn), fmt.date(i.dueOn), money(i.amount, a.currency)])),
+    el('h3', {}, t('op.payments')), table([t('col.received'), t('col.amount'), t('col.method'), t('col.reference')], a.payments.map((p) => [fmt.date(p.receivedOn), money(p.amount, a.currency), maybe('paymentMethod.', p.method), p.reference])),
+    el('h3', {}, t('op.promises')), table([t('col.due'), t('col.amount'), t('col.status'), t('col.received')], a.promises.map((p) => [fmt.date(p.dueDate), money(p.amount, a.currency), maybe('promiseStatus.', p.status), money(p.amountReceived, a.currency)])),
+    el('h3', {}, t('op.plans')), table([t('col.total'), t('col.instalments'), t('col.status'), t('col.next')], a.plans.map((p) => [money(p.total, a.currency), `${p.instalments} × ${maybe('frequency.', p.frequency)}`, maybe('planStatus.', p.status), p.nextDue ? `${fmt.date(p.nextDue)} ${money(p.nextAmount, a.currency)}` : ''])),
     ...a.plans.filter((p) => p.status === 'Active').map((p) => scheduleTable(p, a.currency)),
-    el('h3', {}, 'History'), table(['When', 'What', '', ''], a.history.map((h) => [new Date(h.at).toLocaleString(), h.kind, h.what, h.note])));
+    el('h3', {}, t('op.history')), table([t('col.when'), t('col.what'), '', ''], a.history.map((h) => [fmt.dateTime(h.at), maybe('history.', h.kind), h.kind === 'Disposition' ? maybe('disposition.', h.what) : maybe('outcome.', h.what), h.note])));
   renderReason(pop.reason);
   renderCase(pop, requestSettlement);
   $('#btn-save').disabled = false;
@@ -75,7 +77,7 @@ async function requestSettlement(request) {
   if (!view.pop) return;
   const result = await call('RequestSettlement', { callId: view.pop.callId, ...request });
   showRequest(result);
-  say(result.status === 'AwaitingCreditorApproval' ? 'Request sent to the supervisors; their decision appears here.' : 'Settlement agreed within the creditor\'s consent; the debtor gets a written confirmation.');
+  say(result.status === 'AwaitingCreditorApproval' ? t('op.settlementRequested') : t('op.settlementAgreed'));
   if (result.status === 'Agreed') $('#disposition').value = 'Settlement';
 }
 
@@ -94,13 +96,13 @@ const dispositionFor = { 'record-promise': 'PromiseToPay', 'offer-instalment-pla
 function showScript(script) {
   view.script = script;
   if (!script) {
-    $('#script-text').textContent = view.pop ? 'No script serves this call; follow the account on the left.' : '';
+    $('#script-text').textContent = view.pop ? t('op.noScript') : '';
     $('#answers').replaceChildren();
     $('#action-form').hidden = true;
     $('#btn-continue').hidden = true;
     return;
   }
-  $('#script-id').textContent = `${script.scriptId} · ${script.language}${script.rightPartyVerified ? ' · verified' : ''}`;
+  $('#script-id').textContent = `${script.scriptId} · ${script.language}${script.rightPartyVerified ? ' · ' + t('op.verified') : ''}`;
   $('#script-text').textContent = script.text;
   $('#script-text').dataset.node = script.nodeId;
   $('#answers').replaceChildren(...script.answers.map((a, i) =>
@@ -109,7 +111,8 @@ function showScript(script) {
   const form = $('#action-form');
   form.hidden = !pending;
   if (pending) {
-    $('#action-title').textContent = pending.replaceAll('-', ' ');
+    $('#action-title').textContent = t(`actionTitle.${pending}`);
+    $('#action-title').dataset.action = pending;
     for (const label of form.querySelectorAll('label[data-for]')) label.hidden = !actionFields[pending].includes(label.dataset.for);
     $('#action-decline').hidden = !declinable.has(pending);
     const first = form.querySelector('label:not([hidden]) input');
@@ -157,7 +160,7 @@ async function setState(state) {
 
 function clearCall() {
   view.pop = null; view.script = null; view.callEnded = false;
-  $('#debtor').replaceChildren(el('p', { class: 'muted' }, 'Waiting for a call.'));
+  $('#debtor').replaceChildren(el('p', { class: 'muted' }, t('op.waiting')));
   $('#account').replaceChildren();
   $('#case').replaceChildren();
   renderReason(null);
@@ -177,7 +180,9 @@ async function save(event) {
     paymentReceipt: paid ? $('#payment-receipt').value || null : null,
   });
   $('#btn-save').disabled = true;
-  $('#outcome-message').textContent = `Saved ${$('#disposition').selectedOptions[0].text.toLowerCase()}` + (saved.promiseId ? ' with the promise' : '') + (saved.planId ? ' with the plan' : '') + (saved.callbackAt ? ` · callback ${new Date(saved.callbackAt).toLocaleString()}` : '') + '. Ready again with R.';
+  $('#outcome-message').textContent = t('op.saved', { what: $('#disposition').selectedOptions[0].text })
+    + (saved.promiseId ? t('op.savedWithPromise') : '') + (saved.planId ? t('op.savedWithPlan') : '')
+    + (saved.callbackAt ? t('op.savedCallback', { when: fmt.dateTime(saved.callbackAt) }) : '') + t('op.readyAgain');
   $('#outcome-message').dataset.saved = saved.dispositionId;
   say('');
   loadCallbacks();
@@ -185,8 +190,8 @@ async function save(event) {
 
 async function loadCallbacks() {
   const list = await call('Callbacks');
-  $('#callbacks').replaceChildren(...(list.length ? list.map((c) => el('li', {}, el('b', {}, new Date(c.callbackAt).toLocaleString()), ` ${c.debtorName} · ${c.accountReference}`, c.note ? el('small', { class: 'muted' }, ` ${c.note}`) : null))
-    : [el('li', { class: 'muted' }, 'none')]));
+  $('#callbacks').replaceChildren(...(list.length ? list.map((c) => el('li', {}, el('b', {}, fmt.dateTime(c.callbackAt)), ` ${c.debtorName} · ${c.accountReference}`, c.note ? el('small', { class: 'muted' }, ` ${c.note}`) : null))
+    : [el('li', { class: 'muted' }, t('common.none'))]));
 }
 
 function tick() {
@@ -202,13 +207,13 @@ function tick() {
 hub = await connectHub('/hubs/agent', {
   StateChanged: showStatus,
   ScreenPop: (pop) => { say(''); showPop(pop); showScript(pop.script); },
-  CallEnded: (ended) => { view.callEnded = true; say(ended.byDebtor ? 'The debtor hung up. Save the outcome.' : 'Call ended. Save the outcome.'); },
+  CallEnded: (ended) => { view.callEnded = true; say(ended.byDebtor ? t('op.debtorHungUp') : t('op.callEnded')); },
   SettlementDecided: (request) => {
     showRequest(request);
-    say(`Settlement of ${request.amount} ${request.currency}: ${request.status === 'Approved' ? 'approved' : 'refused'} by ${request.decidedBy}.`, request.status === 'Approved' ? 'info' : 'error');
+    say(t(request.status === 'Approved' ? 'op.settlementApproved' : 'op.settlementRefused', { amount: fmt.money(request.amount, request.currency), by: request.decidedBy }), request.status === 'Approved' ? 'info' : 'error');
     if (request.status === 'Approved' && view.pop?.account.id === request.accountId) $('#disposition').value = 'Settlement';
   },
-}, (text) => { $('#conn').textContent = text; });
+}, (text, state) => { $('#conn').textContent = text; $('#conn').dataset.state = state; });
 
 const current = await call('Current');
 view.wrapUpSeconds = current.wrapUpSeconds;

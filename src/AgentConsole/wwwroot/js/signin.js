@@ -1,4 +1,12 @@
 import { $ } from './api.js';
+import { loadLanguage, translate, languageSwitch, t, locales } from './i18n.js';
+
+// Before sign-in there is no profile: the language chosen here last time on this browser, else the browser's own.
+const stored = localStorage.getItem('collections.lang');
+const browser = navigator.languages.map((l) => l.split('-')[0]).find((l) => l in locales);
+await loadLanguage(stored ?? browser ?? 'en');
+translate();
+languageSwitch($('#lang'), { save: async (code) => localStorage.setItem('collections.lang', code) });
 
 $('#signin-form').addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -11,7 +19,7 @@ $('#signin-form').addEventListener('submit', async (event) => {
     body: JSON.stringify({ login: $('#login').value.trim(), password: $('#password').value }),
   });
   if (!response.ok) {
-    error.textContent = 'Login or password is wrong.';
+    error.textContent = t('signin.wrong');
     error.hidden = false;
     $('#password').select();
     return;
@@ -19,3 +27,5 @@ $('#signin-form').addEventListener('submit', async (event) => {
   const me = await response.json();
   location.href = me.roles.includes('Operator') ? '/operator.html' : '/wallboard.html';
 });
+
+document.body.dataset.ready = 'true';

@@ -1,22 +1,24 @@
-import { api, connectHub, hubMessage, $, el, clock, stateNames, stateClass, signOut } from './api.js';
+import { api, connectHub, hubMessage, $, el, clock, stateNames, stateClass, stateText, pauseText, signOut } from './api.js';
+import { startPage, t, fmt } from './i18n.js';
 
 const me = await api('/api/me');
+await startPage(me);
 $('#me').textContent = me.displayName;
 $('#btn-signout').addEventListener('click', signOut);
 
 const agents = new Map();          // agentId -> status
 const history = [];                // { t, counts[5], abandon, target }
 let board = null, hub, skew = 0;   // skew: server clock minus browser clock, from sentAt
-const pct = (x) => `${(x * 100).toFixed(1)} %`;
+const pct = (x) => fmt.percent(x, 1);
 
 function renderAgents() {
   const rows = [...agents.values()].sort((a, b) => a.displayName.localeCompare(b.displayName));
   const now = Date.now() + skew;
   $('#agents tbody').replaceChildren(...rows.map((a) => el('tr', { 'data-agent': a.agentId },
     el('td', {}, a.displayName),
-    el('td', {}, el('span', { class: `state ${stateClass[a.state]}`, 'data-state': stateNames[a.state] }, stateNames[a.state] + (a.pauseReason ? ` (${a.pauseReason})` : ''))),
+    el('td', {}, el('span', { class: `state ${stateClass[a.state]}`, 'data-state': stateNames[a.state] }, stateText(a.state) + (a.pauseReason ? ` (${pauseText(a.pauseReason)})` : ''))),
     el('td', { class: 'num' }, clock((now - Date.parse(a.since)) / 1000)),
-    el('td', { class: 'num' }, a.talkMinutesPerHour.toFixed(1)))));
+    el('td', { class: 'num' }, fmt.number(a.talkMinutesPerHour, 1)))));
   const counts = [0, 0, 0, 0, 0];
   for (const a of rows) counts[a.state]++;
   $('#kpi-ready').textContent = counts[1];
@@ -27,20 +29,20 @@ function renderAgents() {
 }
 
 function campaignRow(c) {
-  const lines = el('input', { type: 'number', min: 1, max: 5, step: 0.1, value: c.maxLinesPerAgent, 'aria-label': 'lines per agent' });
-  const target = el('input', { type: 'number', min: 0, max: 5, step: 0.1, value: (c.targetAbandonRate * 100).toFixed(1), 'aria-label': 'target %' });
-  const mode = el('select', { 'aria-label': 'mode' }, ['Preview', 'Progressive', 'Predictive'].map((m) => el('option', { selected: m === c.mode }, m)));
+  const lines = el('input', { type: 'number', min: 1, max: 5, step: 0.1, value: c.maxLinesPerAgent, 'aria-label': t('wb.linesPerAgent') });
+  const target = el('input', { type: 'number', min: 0, max: 5, step: 0.1, value: (c.targetAbandonRate * 100).toFixed(1), 'aria-label': t('wb.targetPercent') });
+  const mode = el('select', { 'aria-label': t('wb.pacing') }, ['Preview', 'Progressive', 'Predictive'].map((m) => el('option', { value: m, selected: m === c.mode }, t(`mode.${m}`))));
   const running = c.status === 'Running';
   return el('tr', { 'data-campaign': c.id },
     el('td', {}, c.name),
-    el('td', {}, el('span', { class: `status ${c.status.toLowerCase()}` }, c.status)),
+    el('td', {}, el('span', { class: `status ${c.status.toLowerCase()}`, 'data-status': c.status }, t(`campaignStatus.${c.status}`))),
     el('td', {}, mode),
-    el('td', { class: 'num' }, c.ratio.toFixed(1)),
+    el('td', { class: 'num' }, fmt.number(c.ratio, 1)),
     el('td', { class: 'num' }, c.dialing), el('td', { class: 'num' }, c.ringing), el('td', { class: 'num' }, c.waiting),
     el('td', {}, lines), el('td', {}, target, ' %'),
     el('td', {},
-      el('button', { onclick: () => command({ campaignId: c.id, status: running ? 'Paused' : 'Running' }) }, running ? 'Pause' : 'Start'),
-      el('button', { onclick: () => command({ campaignId: c.id, mode: mode.value, maxLinesPerAgent: Number(lines.value), targetAbandonRate: Number(target.value) / 100 }) }, 'Retune')));
+      el('button', { onclick: () => command({ campaignId: c.id, status: running ? 'Paused' : 'Running' }) }, running ? t('wb.pause') : t('wb.start')),
+      el('button', { onclick: () => command({ campaignId: c.id, mode: mode.value, maxLinesPerAgent: Number(lines.value), targetAbandonRate: Number(target.value) / 100 }) }, t('wb.retune'))));
 }
 
 let editing = false;   // do not redraw the campaign table under a supervisor's cursor
@@ -50,7 +52,7 @@ document.addEventListener('focusout', () => { editing = false; });
 async function command(cmd) {
   try {
     const c = await hub.invoke('UpdateCampaign', cmd);
-    $('#campaign-message').textContent = `${c.name}: ${c.status}, ${c.mode}, ${c.maxLinesPerAgent} lines/agent, target ${pct(c.targetAbandonRate)}`;
+    $('#campaign-message').textContent = t('wb.campaignChanged', { name: c.name, status: t(`campaignStatus.${c.status}`), mode: t(`mode.${c.mode}`), lines: fmt.number(c.maxLinesPerAgent, 1), target: pct(c.targetAbandonRate) });
     editing = false;
   } catch (error) {
     $('#campaign-message').textContent = hubMessage(error);
@@ -60,10 +62,10 @@ async function command(cmd) {
 // Rate, then abandoned of answered by a person; the AMD estimate (people hung up on as machines, counted abandoned by
 // Ofcom) is already in both numbers, shown so a rate on a handful of calls reads as what it is.
 function abandonText(r) {
-  const n = x => Number.isInteger(x) ? String(x) : x.toFixed(1);
+  const n = (x) => fmt.number(x, Number.isInteger(x) ? 0 : 1);
   const est = r.estimatedAmdFalsePositives;
-  const amd = est > 0 ? `, incl. ${n(est)} AMD est.` : '';
-  return `${pct(r.rate)} (${n(r.abandoned + est)} of ${n(r.answered + r.abandoned + est)}${amd})`;
+  const amd = est > 0 ? t('wb.amdEstimate', { count: n(est) }) : '';
+  return `${pct(r.rate)} (${t('wb.ofAnswered', { abandoned: n(r.abandoned + est), answered: n(r.answered + r.abandoned + est) })}${amd})`;
 }
 
 function renderBoard(b) {
@@ -71,11 +73,10 @@ function renderBoard(b) {
   skew = Date.parse(b.sentAt) - Date.now();
   for (const a of b.agents) agents.set(a.agentId, a);
   const counts = renderAgents();
-  $('#kpi-talk').textContent = b.talkMinutesPerAgentHour.toFixed(1);
+  $('#kpi-talk').textContent = fmt.number(b.talkMinutesPerAgentHour, 1);
   $('#kpi-abandon-today').textContent = abandonText(b.today);
   $('#kpi-abandon-24h').textContent = abandonText(b.rolling24h);
-  $('#kpi-abandon-24h').title = $('#kpi-abandon-today').title =
-    'abandoned of answered by a person, each including the estimated people AMD hung up on as machines (Ofcom)';
+  $('#kpi-abandon-24h').title = $('#kpi-abandon-today').title = t('wb.abandonTitle');
   $('#kpi-abandon-24h').classList.toggle('over', b.rolling24h.rate > b.rolling24h.target);
   $('#kpi-target').textContent = pct(b.rolling24h.target);
   if (!editing) $('#campaigns tbody').replaceChildren(...b.campaigns.map(campaignRow));
@@ -107,10 +108,10 @@ function drawAbandon() {
 }
 
 hub = await connectHub('/hubs/supervisor', {
-  Wallboard: (b) => { renderBoard(b); $('#delay').textContent = `update ${Math.max(0, Date.now() + skew - Date.parse(b.sentAt))} ms`; },
+  Wallboard: (b) => { renderBoard(b); $('#delay').textContent = t('wb.delay', { ms: fmt.number(Math.max(0, Date.now() + skew - Date.parse(b.sentAt))) }); },
   AgentChanged: (a) => { agents.set(a.agentId, a); renderAgents(); },
-  SettlementRequest: (r) => { if (r.status === 'AwaitingCreditorApproval') $('#kpi-settlements').textContent = '(new)'; },
-}, (text) => { $('#conn').textContent = text; });
+  SettlementRequest: (r) => { if (r.status === 'AwaitingCreditorApproval') $('#kpi-settlements').textContent = t('wb.newRequest'); },
+}, (text, state) => { $('#conn').textContent = text; $('#conn').dataset.state = state; });
 renderBoard(await hub.invoke('Snapshot'));
 setInterval(renderAgents, 1000);
 

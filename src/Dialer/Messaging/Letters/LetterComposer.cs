@@ -39,6 +39,7 @@ public sealed class LetterComposer(Func<CollectionsDbContext> createContext, Sta
             : [new LetterInvoice(account.CreditorReference, account.DueDate, account.DueDate, account.Principal)];
         var (interestAmount, periods, law) = Interest(account, debtor, creditor, letterInvoices, date);
         var address = debtor.CurrentAddress;
+        var arrangement = await ArrangementAsync(db, accountId, kind, date, cancellationToken);
         return new LetterModel(
             kind,
             debtor.PreferredLanguage,
@@ -60,7 +61,44 @@ public sealed class LetterComposer(Func<CollectionsDbContext> createContext, Sta
             periods,
             law,
             earlier.Select(e => new EarlierNotice(e.CreatedAt.InUtc().Date, $"{e.Channel}: {e.Template}")).ToList(),
-            date.PlusDays(PaymentDays));
+            date.PlusDays(PaymentDays),
+            address?.Country ?? "",
+            arrangement);
+    }
+
+    /// <summary>What a confirmation or pre-instalment letter states: the latest agreed or approved settlement, or the
+    /// instalments of the active plan (for a pre-instalment reminder, those still due from the letter's date on).</summary>
+    private static async Task<LetterArrangement?> ArrangementAsync(CollectionsDbContext db, AccountId accountId, LetterKind kind, LocalDate date, CancellationToken cancellationToken)
+    {
+        if (kind == LetterKind.SettlementConfirmation)
+        {
+            var offers = await db.SettlementOffers.AsNoTracking()
+                .Where(o => o.AccountId == accountId && (o.Status == Collections.Shared.Workflow.SettlementStatus.Agreed || o.Status == Collections.Shared.Workflow.SettlementStatus.Approved))
+                .ToListAsync(cancellationToken);
+            var offer = offers.MaxBy(o => o.CreatedAt);
+            return offer is null ? null : new LetterArrangement(offer.Amount, offer.PayBy, []);
+        }
+
+        if (kind is LetterKind.InstalmentPlanConfirmation or LetterKind.PreInstalmentReminder)
+        {
+            var plans = await db.InstalmentPlans.AsNoTracking().Include(p => p.Instalments)
+                .Where(p => p.AccountId == accountId && p.Status == InstalmentPlanStatus.Active)
+                .ToListAsync(cancellationToken);
+            var plan = plans.MaxBy(p => p.CreatedAt);
+            if (plan is null)
+            {
+                return null;
+            }
+
+            var instalments = plan.Instalments
+                .Where(i => kind == LetterKind.InstalmentPlanConfirmation || (i.Status is InstalmentStatus.Due or InstalmentStatus.PartlyPaid && i.DueDate >= date))
+                .OrderBy(i => i.Number)
+                .Select(i => new LetterInstalment(i.Number, i.DueDate, i.Amount - i.PaidAmount))
+                .ToList();
+            return new LetterArrangement(null, null, instalments);
+        }
+
+        return null;
     }
 
     private (decimal Amount, IReadOnlyList<LetterInterestPeriod> Periods, string Law) Interest(Account account, Debtor debtor, Creditor creditor, IReadOnlyList<LetterInvoice> invoices, LocalDate until)

@@ -3,8 +3,18 @@ using NodaTime;
 
 namespace Collections.Dialer.Messaging.Letters;
 
-/// <summary>The kinds of printed letter, in the order a case escalates.</summary>
-public enum LetterKind { Reminder = 1, SecondReminder = 2, FinalDemand = 3 }
+/// <summary>The kinds of printed letter: the escalation (reminder, second reminder, final demand) and the letters that
+/// confirm or prepare an agreement (pre-instalment reminder, settlement and instalment plan confirmations).</summary>
+public enum LetterKind { Reminder = 1, SecondReminder = 2, FinalDemand = 3, PreInstalmentReminder = 4, SettlementConfirmation = 5, InstalmentPlanConfirmation = 6 }
+
+/// <summary>The agreement a confirmation or pre-instalment letter states: a settlement (one amount by one date) or a plan's instalments.</summary>
+/// <param name="SettlementAmount">The reduced sum that settles the account, for a settlement confirmation.</param>
+/// <param name="SettlementPayBy">The day it must arrive by.</param>
+/// <param name="Instalments">The plan's instalments (number, due date, amount), for a plan confirmation or a pre-instalment reminder.</param>
+public sealed record LetterArrangement(decimal? SettlementAmount, LocalDate? SettlementPayBy, IReadOnlyList<LetterInstalment> Instalments);
+
+/// <summary>One instalment of an agreed plan.</summary>
+public sealed record LetterInstalment(int Number, LocalDate DueOn, decimal Amount);
 
 /// <summary>An earlier statement or letter the new one cites.</summary>
 public sealed record EarlierNotice(LocalDate Date, string Description);
@@ -37,8 +47,13 @@ public sealed record LetterModel(
     IReadOnlyList<LetterInterestPeriod> InterestPeriods,
     string InterestLaw,
     IReadOnlyList<EarlierNotice> EarlierNotices,
-    LocalDate PayBy)
+    LocalDate PayBy,
+    string DebtorCountry = "",
+    LetterArrangement? Arrangement = null)
 {
+    /// <summary>The debtor lives in the United States: the letter carries Regulation F's validation information (12 CFR 1006.34).</summary>
+    public bool NeedsValidationNotice => string.Equals(DebtorCountry, "US", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Principal plus interest plus costs less payments.</summary>
     public decimal Total => Principal + Interest + Costs - Paid;
 }

@@ -6,7 +6,7 @@ using PdfSharp.Pdf;
 
 namespace Collections.Dialer.Messaging.Letters;
 
-/// <summary>Renders reminders, second reminders and final demands as A4 PDF with a window-envelope address block (DIN 5008 layout).</summary>
+/// <summary>Renders the letters of <see cref="LetterKind"/> as A4 PDF with a window-envelope address block (DIN 5008 layout).</summary>
 public sealed class LetterRenderer
 {
     private const double Left = 70;     // 25 mm
@@ -27,20 +27,20 @@ public sealed class LetterRenderer
         title = new XFont(DejaVuFontResolver.Family, 13, XFontStyleEx.Bold);
     }
 
-    /// <summary>The letter as PDF bytes.</summary>
+    /// <summary>The letter as PDF bytes; it runs on to further pages when the claim or the plan does not fit on one.</summary>
     public byte[] Render(LetterModel model)
     {
         var texts = LetterTexts.For(model.Language);
-        var culture = CultureInfo.GetCultureInfo(texts.Culture);
+        // A US debtor reads US dates and dollars (month first), whatever English culture the texts default to.
+        var culture = CultureInfo.GetCultureInfo(model.NeedsValidationNotice && texts.Culture.StartsWith("en", StringComparison.Ordinal) ? "en-US" : texts.Culture);
         string Money(decimal amount) => new Money(amount, model.Currency).Format(culture);
         string Date(NodaTime.LocalDate date) => date.ToString("d", culture);
 
         using var document = new PdfDocument();
         document.Info.Title = $"{texts.Title(model.Kind)} {model.Reference}";
         document.Info.Author = model.Agency.Name;
-        var page = document.AddPage();
-        page.Size = PdfSharp.PageSize.A4;
-        var gfx = XGraphics.FromPdfPage(page);
+        var c = new Canvas(this, document);
+        var gfx = c.Gfx;
         var y = 50.0;
 
         // Letterhead: the agency on the right, its registration under it (RDG § 11a: the collector names itself).
@@ -68,113 +68,255 @@ public sealed class LetterRenderer
         gfx.DrawString($"{texts.Reference}: {model.Reference}", normal, XBrushes.Black, new XRect(Left, 144, Right - Left, 12), XStringFormats.TopRight);
         gfx.DrawString(Date(model.Date), normal, XBrushes.Black, new XRect(Left, 158, Right - Left, 12), XStringFormats.TopRight);
 
-        y = 250;
-        gfx.DrawString($"{texts.Title(model.Kind)} – {model.Reference}", title, XBrushes.Black, new XPoint(Left, y));
-        y += 24;
-        y = Paragraph(gfx, string.Format(culture, texts.Salutation, model.DebtorName), y);
-        y = Paragraph(gfx, string.Format(culture, texts.Intro(model.Kind), model.CreditorName), y);
+        c.Y = 250;
+        gfx.DrawString($"{texts.Title(model.Kind)} – {model.Reference}", title, XBrushes.Black, new XPoint(Left, c.Y));
+        c.Y += 24;
+        c.Paragraph(string.Format(culture, texts.Salutation, model.DebtorName));
+        c.Paragraph(string.Format(culture, texts.Intro(model.Kind), model.CreditorName));
 
-        // The claim explained as RDG § 13a asks: creditor, reason, contract date, itemised amounts, interest calculation.
-        y = Heading(gfx, texts.ClaimHeading, y);
-        y = Row(gfx, y, (texts.Creditor, 0), ($"{model.CreditorName}, {model.CreditorAddress}", 170));
-        y = Row(gfx, y, (texts.Reason, 0), (model.ClaimReason, 170));
-        y = Row(gfx, y, (texts.ContractDate, 0), (Date(model.ContractDate), 170));
-        y += 4;
+        // The claim explained as RDG § 13a (and PĀAL 7) asks: creditor, how it arose, contract date, itemised amounts.
+        c.Heading(texts.ClaimHeading);
+        c.Row((texts.Creditor, 0), ($"{model.CreditorName}, {model.CreditorAddress}", 170));
+        c.Row((texts.Reason, 0), (model.ClaimReason, 170));
+        c.Row((texts.ContractDate, 0), (Date(model.ContractDate), 170));
+        c.Y += 4;
 
-        y = Heading(gfx, texts.InvoicesHeading, y);
-        y = Row(gfx, y, bold, (texts.Invoice, 0), (texts.Issued, 170), (texts.Due, 260), (texts.Amount, -1));
+        c.Heading(texts.InvoicesHeading);
+        c.Row(bold, (texts.Invoice, 0), (texts.Issued, 170), (texts.Due, 260), (texts.Amount, -1));
         foreach (var invoice in model.Invoices)
         {
-            y = Row(gfx, y, normal, (invoice.Number, 0), (Date(invoice.IssuedOn), 170), (Date(invoice.DueOn), 260), (Money(invoice.Amount), -1));
+            c.Row(normal, (invoice.Number, 0), (Date(invoice.IssuedOn), 170), (Date(invoice.DueOn), 260), (Money(invoice.Amount), -1));
         }
 
-        y += 6;
-        y = Row(gfx, y, normal, (texts.Principal, 0), (Money(model.Principal), -1));
-        y = Row(gfx, y, normal, (texts.Interest, 0), (Money(model.Interest), -1));
-        y = Row(gfx, y, normal, (texts.Costs, 0), (Money(model.Costs), -1));
+        c.Y += 6;
+        c.Row(normal, (texts.Principal, 0), (Money(model.Principal), -1));
+        c.Row(normal, (texts.Interest, 0), (Money(model.Interest), -1));
+        c.Row(normal, (texts.Costs, 0), (Money(model.Costs), -1));
         if (model.Paid != 0)
         {
-            y = Row(gfx, y, normal, (texts.Paid, 0), ("-" + Money(model.Paid), -1));
+            c.Row(normal, (texts.Paid, 0), ("-" + Money(model.Paid), -1));
         }
 
-        gfx.DrawLine(XPens.Black, Right - 150, y - 2, Right, y - 2);
-        y = Row(gfx, y + 2, bold, (texts.Total, 0), (Money(model.Total), -1));
+        c.Gfx.DrawLine(XPens.Black, Right - 150, c.Y - 2, Right, c.Y - 2);
+        c.Y += 2;
+        c.Row(bold, (texts.Total, 0), (Money(model.Total), -1));
 
-        if (model.InterestPeriods.Count > 0)
+        var escalation = model.Kind is LetterKind.Reminder or LetterKind.SecondReminder or LetterKind.FinalDemand;
+        if (escalation && model.InterestPeriods.Count > 0)
         {
-            y = Heading(gfx, texts.InterestHeading, y + 4);
-            y = Row(gfx, y, bold, (texts.Period, 0), (texts.Days, 200), (texts.Rate, 260), (texts.Amount, -1));
+            c.Y += 4;
+            c.Heading(texts.InterestHeading);
+            c.Row(bold, (texts.Period, 0), (texts.Days, 200), (texts.Rate, 260), (texts.Amount, -1));
             foreach (var period in model.InterestPeriods)
             {
-                y = Row(gfx, y, normal, ($"{Date(period.From)} – {Date(period.To)}", 0), (period.Days.ToString(culture), 200),
+                c.Row(normal, ($"{Date(period.From)} – {Date(period.To)}", 0), (period.Days.ToString(culture), 200),
                     (period.RatePercent.ToString("0.00", culture) + " %", 260), (Money(period.Amount), -1));
             }
 
-            y = Paragraph(gfx, $"{texts.Interest} = {texts.Principal} × {texts.Rate} × {texts.Days} / 365 ({model.InterestLaw})", y, small);
+            c.Paragraph($"{texts.Interest} = {texts.Principal} × {texts.Rate} × {texts.Days} / 365 ({model.InterestLaw})", small);
         }
 
-        if (model.EarlierNotices.Count > 0)
+        if (escalation && model.EarlierNotices.Count > 0)
         {
-            y = Heading(gfx, texts.EarlierHeading, y + 2);
+            c.Y += 2;
+            c.Heading(texts.EarlierHeading);
             foreach (var notice in model.EarlierNotices)
             {
-                y = Row(gfx, y, normal, (Date(notice.Date), 0), (notice.Description, 90));
+                c.Row(normal, (Date(notice.Date), 0), (notice.Description, 90));
             }
         }
 
-        y += 6;
-        y = Paragraph(gfx, string.Format(culture, texts.PayBy, Money(model.Total), Date(model.PayBy), model.Agency.Iban ?? "", model.Reference, model.Agency.Phone), y);
+        // The agreement a confirmation states, or the instalment a pre-instalment reminder is about.
+        if (model.Arrangement is { } arrangement)
+        {
+            c.Y += 4;
+            c.Heading(texts.AgreementHeading);
+            if (arrangement.SettlementAmount is { } settled && arrangement.SettlementPayBy is { } payBy)
+            {
+                c.Paragraph(string.Format(culture, texts.SettlementTerms, Money(settled), Date(payBy), Money(model.Total)), bold);
+            }
+
+            var instalments = model.Kind == LetterKind.PreInstalmentReminder ? arrangement.Instalments.Take(1).ToList() : arrangement.Instalments.ToList();
+            if (instalments.Count > 0)
+            {
+                if (model.Kind == LetterKind.InstalmentPlanConfirmation)
+                {
+                    c.Paragraph(string.Format(culture, texts.PlanTerms, instalments.Count, Money(instalments.Sum(i => i.Amount))));
+                }
+
+                c.Row(bold, (texts.InstalmentNumber, 0), (texts.Due, 170), (texts.Amount, -1));
+                foreach (var instalment in instalments)
+                {
+                    c.Row(normal, (instalment.Number.ToString(culture), 0), (Date(instalment.DueOn), 170), (Money(instalment.Amount), -1));
+                }
+            }
+        }
+
+        c.Y += 6;
+        c.Heading(texts.HowToPayHeading);
+        c.Paragraph(escalation
+            ? string.Format(culture, texts.PayBy, Money(model.Total), Date(model.PayBy), model.Agency.Iban ?? "", model.Reference, model.Agency.Phone)
+            : string.Format(culture, texts.PayAgreed, model.Agency.Iban ?? "", model.Reference, model.Agency.Phone));
+
         if (model.Kind == LetterKind.FinalDemand)
         {
             // Seed 001: a written warning precedes any suspension of the service; printed in a box so it cannot be missed.
             var text = string.Format(culture, texts.Suspension, Date(model.PayBy), model.CreditorName);
-            var height = MeasureHeight(gfx, text, bold) + 12;
-            gfx.DrawRectangle(new XPen(XColors.DarkRed, 1.2), Left - 4, y - 2, Right - Left + 8, height);
-            y = Paragraph(gfx, text, y + 4, bold, XBrushes.DarkRed) + 6;
+            var height = MeasureHeight(c.Gfx, text, bold) + 12;
+            c.EnsureRoom(height + 8);
+            c.Gfx.DrawRectangle(new XPen(XColors.DarkRed, 1.2), Left - 4, c.Y - 2, Right - Left + 8, height);
+            c.Y += 4;
+            c.Paragraph(text, bold, XBrushes.DarkRed);
+            c.Y += 6;
         }
 
-        y = Paragraph(gfx, texts.Closing, y + 4);
-        gfx.DrawString(model.Agency.Name, bold, XBrushes.Black, new XPoint(Left, y + 6));
-        gfx.DrawString(string.Format(culture, texts.OnBehalf, model.CreditorName), small, XBrushes.Gray, new XPoint(Left, y + 18));
-        gfx.DrawString($"{texts.Page} 1/1", small, XBrushes.Gray, new XRect(Left, Bottom + 20, Right - Left, 10), XStringFormats.TopRight);
+        if (model.Kind != LetterKind.SettlementConfirmation && model.Kind != LetterKind.PreInstalmentReminder)
+        {
+            c.Heading(texts.DisputeHeading);
+            c.Paragraph(string.Format(culture, texts.Dispute, model.Agency.Phone, model.Agency.Email, Date(DisputeBy(model))));
+        }
+
+        if (model.NeedsValidationNotice && model.Kind == LetterKind.Reminder)
+        {
+            ValidationNotice(c, model, Money, Date);
+        }
+
+        c.EnsureRoom(40);
+        c.Paragraph(texts.Closing);
+        c.Gfx.DrawString(model.Agency.Name, bold, XBrushes.Black, new XPoint(Left, c.Y + 6));
+        c.Gfx.DrawString(string.Format(culture, texts.OnBehalf, model.CreditorName), small, XBrushes.Gray, new XPoint(Left, c.Y + 18));
+        c.NumberPages($"{texts.Page} {{0}}/{{1}}");
 
         using var stream = new MemoryStream();
         document.Save(stream, closeStream: false);
         return stream.ToArray();
     }
 
-    private double Heading(XGraphics gfx, string text, double y)
-    {
-        gfx.DrawString(text, bold, XBrushes.DarkSlateBlue, new XPoint(Left, y + 8));
-        return y + 16;
-    }
+    /// <summary>The day objections are asked for by: in Latvia 21 days from receipt, receipt presumed on the 7th day after
+    /// posting (PĀAL 7), so 28 days from the letter's date; in the US the end of the validation period; elsewhere the pay-by day.</summary>
+    internal static NodaTime.LocalDate DisputeBy(LetterModel model) => model.Language.StartsWith("lv", StringComparison.OrdinalIgnoreCase)
+        ? model.Date.PlusDays(28)
+        : model.NeedsValidationNotice ? ValidationPeriodEnd(model.Date) : model.PayBy;
 
-    private double Row(XGraphics gfx, double y, params (string Text, double X)[] cells) => Row(gfx, y, normal, cells);
-
-    /// <summary>One line of cells; X = -1 means right-aligned at the right margin.</summary>
-    private static double Row(XGraphics gfx, double y, XFont font, params (string Text, double X)[] cells)
+    /// <summary>12 CFR 1006.34(b)(5): the validation period ends 30 days after the consumer receives the notice, and a
+    /// collector may assume receipt on any date up to five days (excluding legal public holidays, Saturdays and Sundays)
+    /// after sending it: the fifth US working day after the letter's date, plus 30 days.</summary>
+    internal static NodaTime.LocalDate ValidationPeriodEnd(NodaTime.LocalDate date)
     {
-        foreach (var (text, x) in cells)
+        var calendar = Collections.Shared.Calendars.WorkingDayCalendars.For("US");
+        var received = date;
+        for (var working = 0; working < 5;)
         {
-            if (x < 0)
+            received = received.PlusDays(1);
+            if (calendar.IsWorkingDay(received))
             {
-                gfx.DrawString(text, font, XBrushes.Black, new XRect(Left, y, Right - Left, 12), XStringFormats.TopRight);
-            }
-            else
-            {
-                gfx.DrawString(text, font, XBrushes.Black, new XPoint(Left + x, y + 9));
+                working++;
             }
         }
 
-        return y + 13;
+        return received.PlusDays(30);
     }
 
-    private double Paragraph(XGraphics gfx, string text, double y, XFont? font = null, XBrush? brush = null)
+    // Regulation F validation information (12 CFR 1006.34(c)), in the order and wording of Model Form B-1 (Appendix B to
+    // Part 1006), which gives the safe harbour of 1006.34(d)(2). The itemization date is the date the last payment was due.
+    private void ValidationNotice(Canvas c, LetterModel model, Func<decimal, string> money, Func<NodaTime.LocalDate, string> date)
     {
-        font ??= normal;
-        var height = MeasureHeight(gfx, text, font);
-        new XTextFormatter(gfx).DrawString(text, font, brush ?? XBrushes.Black, new XRect(Left, y, Right - Left, height), XStringFormats.TopLeft);
-        return y + height + 6;
+        var end = date(ValidationPeriodEnd(model.Date));
+        c.Y += 4;
+        c.Heading("Validation notice (12 CFR 1006.34)");
+        c.Paragraph($"{model.Agency.Name} is a debt collector. We are trying to collect a debt that you owe to {model.CreditorName}. We will use any information you give us to help collect the debt.", small);
+        c.Paragraph($"Our information shows: you had an account with {model.CreditorName} with account number {model.Reference}. As of {date(model.Invoices.Max(i => i.DueOn))}, you owed {money(model.Principal)}. Between that date and today: you were charged this amount in interest: + {money(model.Interest)}; you were charged this amount in fees: + {money(model.Costs)}; you paid or were credited this amount toward the debt: - {money(model.Paid)}. Total amount of the debt now: {money(model.Total)}.", small);
+        c.Paragraph($"How can you dispute the debt? Call or write to us by {end} to dispute all or part of the debt. If you do not, we will assume that our information is correct. If you write to us by {end}, we must stop collection on any amount you dispute until we send you information that shows you owe the debt. You may write to us at {model.Agency.Street}, {model.Agency.PostalCode} {model.Agency.City} or e-mail {model.Agency.Email}; you may include supporting documents.", small);
+        c.Paragraph($"What else can you do? Write to ask for the name and address of the original creditor, if different from the current creditor. If you write by {end}, we must stop collection until we send you that information. Go to www.cfpb.gov/debt-collection to learn more about your rights under federal law. Contact us about your payment options: {model.Agency.Phone}. Póngase en contacto con nosotros para solicitar una copia de este formulario en español.", small);
+    }
+
+    /// <summary>The pages being drawn and the position on the current one; a row or paragraph that would run past the bottom
+    /// margin starts a new page.</summary>
+    private sealed class Canvas(LetterRenderer renderer, PdfDocument document)
+    {
+        private readonly List<XGraphics> _pages = [];
+
+        public XGraphics Gfx { get; private set; } = Start(document, null);
+
+        public double Y { get; set; }
+
+        private static XGraphics Start(PdfDocument document, List<XGraphics>? pages)
+        {
+            var page = document.AddPage();
+            page.Size = PdfSharp.PageSize.A4;
+            var gfx = XGraphics.FromPdfPage(page);
+            pages?.Add(gfx);
+            return gfx;
+        }
+
+        /// <summary>Starts a new page when fewer than <paramref name="needed"/> points remain above the bottom margin.</summary>
+        public void EnsureRoom(double needed)
+        {
+            if (_pages.Count == 0)
+            {
+                _pages.Add(Gfx);
+            }
+
+            if (Y + needed <= Bottom)
+            {
+                return;
+            }
+
+            Gfx = Start(document, _pages);
+            Y = 60;
+        }
+
+        public void Heading(string text)
+        {
+            EnsureRoom(30);
+            Gfx.DrawString(text, renderer.bold, XBrushes.DarkSlateBlue, new XPoint(Left, Y + 8));
+            Y += 16;
+        }
+
+        public void Row(params (string Text, double X)[] cells) => Row(renderer.normal, cells);
+
+        /// <summary>One line of cells; X = -1 means right-aligned at the right margin.</summary>
+        public void Row(XFont font, params (string Text, double X)[] cells)
+        {
+            EnsureRoom(14);
+            foreach (var (text, x) in cells)
+            {
+                if (x < 0)
+                {
+                    Gfx.DrawString(text, font, XBrushes.Black, new XRect(Left, Y, Right - Left, 12), XStringFormats.TopRight);
+                }
+                else
+                {
+                    Gfx.DrawString(text, font, XBrushes.Black, new XPoint(Left + x, Y + 9));
+                }
+            }
+
+            Y += 13;
+        }
+
+        public void Paragraph(string text, XFont? font = null, XBrush? brush = null)
+        {
+            font ??= renderer.normal;
+            var height = MeasureHeight(Gfx, text, font);
+            EnsureRoom(height + 6);
+            new XTextFormatter(Gfx).DrawString(text, font, brush ?? XBrushes.Black, new XRect(Left, Y, Right - Left, height), XStringFormats.TopLeft);
+            Y += height + 6;
+        }
+
+        /// <summary>"Page n/N" at the foot of every page.</summary>
+        public void NumberPages(string format)
+        {
+            if (_pages.Count == 0)
+            {
+                _pages.Add(Gfx);
+            }
+
+            for (var i = 0; i < _pages.Count; i++)
+            {
+                _pages[i].DrawString(string.Format(CultureInfo.InvariantCulture, format, i + 1, _pages.Count), renderer.small, XBrushes.Gray,
+                    new XRect(Left, Bottom + 20, Right - Left, 10), XStringFormats.TopRight);
+            }
+        }
     }
 
     /// <summary>Height of <paramref name="text"/> wrapped at word boundaries to the text width.</summary>

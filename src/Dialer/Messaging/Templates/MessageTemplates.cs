@@ -64,6 +64,7 @@ public sealed partial class MessageTemplates
     {
         "debtorName", "creditorName", "reference", "amount", "dueDate", "agencyName", "agencyPhone", "agencyEmail",
         "instalmentNumber", "instalmentAmount", "instalmentDate", "deadline", "period", "accounts", "collected",
+        "settlementAmount",
     };
 
     private const string Fallback = "en";

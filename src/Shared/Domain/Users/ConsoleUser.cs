@@ -10,6 +10,9 @@ public sealed class ConsoleUser : IdentityUser
 
     /// <summary>Name shown on the console and the wallboard.</summary>
     public string DisplayName { get; set; } = "";
+
+    /// <summary>The language the console speaks to this user (ISO 639-1, for example "hu"); null: the operator's first language.</summary>
+    public string? Language { get; set; }
 }
 
 /// <summary>The console's roles; names are stored in the database, so they never change.</summary>

@@ -14,6 +14,7 @@ internal sealed class ConsoleUserConfiguration : IEntityTypeConfiguration<Consol
     {
         builder.ToTable("users");
         builder.Property(u => u.DisplayName).HasMaxLength(200);
+        builder.Property(u => u.Language).HasMaxLength(8);
         builder.HasOne<Agent>().WithMany().HasForeignKey(u => u.AgentId).OnDelete(DeleteBehavior.SetNull);
         builder.HasIndex(u => u.AgentId).IsUnique();
     }

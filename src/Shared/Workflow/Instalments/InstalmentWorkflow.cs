@@ -169,7 +169,8 @@ public sealed class InstalmentWorkflow(CollectionsDbContext db, CaseWorkflow cas
         return (plan, work);
     }
 
-    /// <summary>Queues the reminder call, and a message where the creditor allows SMS, to the reminder campaigns; once per instalment.</summary>
+    /// <summary>Queues the reminder call, and an SMS where the creditor allows it (else an e-mail), to the reminder campaigns;
+    /// once per instalment. The reminder expires when the instalment falls due: after that it is no longer a reminder.</summary>
     public async Task<WorkflowResult> RemindAsync(InstalmentId instalmentId, CancellationToken ct = default)
     {
         var now = Now;
@@ -186,10 +187,17 @@ public sealed class InstalmentWorkflow(CollectionsDbContext db, CaseWorkflow cas
         }
 
         var key = $"instalment-reminder:{instalment.Id}";
-        await cases.QueueContactAsync(ctx, ContactChannel.Call, options.ReminderCampaign, ReminderStage, now, $"{key}:call", ContactPurpose.PreInstalment, null, now, ct);
+        // A reminder is only a reminder until the instalment falls due: one not made by the end of the due date expires.
+        var expires = StrategyPlanner.At(instalment.DueDate.PlusDays(1), new LocalTime(0, 0), ctx.Zone);
+        await cases.QueueContactAsync(ctx, ContactChannel.Call, options.ReminderCampaign, ReminderStage, now, $"{key}:call", ContactPurpose.PreInstalment, null, now, ct, expires);
         if (ctx.Creditor.Policy.AllowsSms && ctx.Debtor.Phones.Any(p => p.Kind == PhoneKind.Mobile && p.WrongNumberAt == null))
         {
             await cases.QueueContactAsync(ctx, ContactChannel.Sms, options.ReminderMessageCampaign, ReminderStage, now, $"{key}:sms", ContactPurpose.PreInstalment, ReminderStage, now, ct);
+        }
+        else if (ctx.Debtor.Email is not null)
+        {
+            // No SMS to send (the creditor does not allow it, or no mobile): the written reminder goes by e-mail.
+            await cases.QueueContactAsync(ctx, ContactChannel.Email, options.ReminderMessageCampaign, ReminderStage, now, $"{key}:email", ContactPurpose.PreInstalment, ReminderStage, now, ct);
         }
 
         await db.SaveChangesAsync(ct);

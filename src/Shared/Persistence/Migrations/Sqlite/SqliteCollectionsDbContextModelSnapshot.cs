@@ -332,6 +332,11 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("email_confirmed");
 
+                    b.Property<string>("Language")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("language");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("INTEGER")
                         .HasColumnName("lockout_enabled");
