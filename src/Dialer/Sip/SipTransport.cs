@@ -145,6 +145,7 @@ internal sealed partial class SipTransport : IAsyncDisposable
     public async Task SendAsync(SipMessage message, SipProtocol protocol, IPEndPoint remote)
     {
         var bytes = message.ToBytes();
+        Connection? conn = null;
         try
         {
             if (protocol == SipProtocol.Udp)
@@ -153,7 +154,7 @@ internal sealed partial class SipTransport : IAsyncDisposable
             }
             else
             {
-                var conn = await GetOrConnectAsync(protocol, remote).ConfigureAwait(false);
+                conn = await GetOrConnectAsync(protocol, remote).ConfigureAwait(false);
                 await conn.SendAsync(bytes, _cts.Token).ConfigureAwait(false);
             }
         }
@@ -162,7 +163,11 @@ internal sealed partial class SipTransport : IAsyncDisposable
             LogSendFailed(_logger, protocol, remote, ex.Message);
             if (protocol != SipProtocol.Udp)
             {
-                throw ex as IOException ?? new IOException($"{protocol} send to {remote} failed: {ex.Message}", ex);
+                // A peer that refuses us after the handshake (TLS 1.3 rejects a client certificate only then) closes the
+                // connection as we write: the cause is why it closed, not the disposed stream we were writing to.
+                throw conn?.CloseReason is { } why
+                    ? new IOException($"the {protocol.ViaToken()} connection to {remote} closed before the request went out: {why}", ex)
+                    : ex as IOException ?? new IOException($"{protocol.ViaToken()} send to {remote} failed: {ex.Message}", ex);
             }
         }
     }
@@ -556,6 +561,7 @@ internal sealed partial class SipTransport : IAsyncDisposable
 
     private void Close(Connection conn, string why)
     {
+        conn.CloseReason ??= why;
         conn.Dispose();
         if (_connections.TryRemove(new KeyValuePair<(SipProtocol, IPEndPoint), Connection>((conn.Protocol, conn.Remote), conn)))
         {
@@ -661,6 +667,9 @@ internal sealed partial class SipTransport : IAsyncDisposable
         public string? AuthenticatedUser { get; } = authenticatedUser;
 
         public bool Closed { get; protected set; }
+
+        /// <summary>Why the connection closed (the peer's alert, reset or end of stream), for the cause of a send it broke.</summary>
+        public string? CloseReason { get; set; }
 
         public abstract Task SendAsync(byte[] bytes, CancellationToken ct);
 
