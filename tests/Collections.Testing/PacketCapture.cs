@@ -119,6 +119,9 @@ public sealed class PacketCapture : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
+            // The kernel hands captured packets to dumpcap in blocks it retires after a timeout, and dumpcap stops on SIGINT
+            // without draining what is still in the ring: packets of the last moments would be missing. Give it that time.
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
             using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(CultureInfo.InvariantCulture)])!;
             await kill.WaitForExitAsync(ct);
             await _process.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(20), ct);
