@@ -2,6 +2,7 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using Collections.Benchmarks.SignalR;
 using Collections.Benchmarks.Import;
+using Collections.Benchmarks.Outreach;
 
 namespace Collections.Benchmarks;
 
@@ -42,6 +43,12 @@ public static class BenchmarkEntry
                 await ConsoleBenchmark.RunAsync(
                     args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000,
                     args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30);
+                break;
+            case "dispatch":
+                // Message dispatch throughput against the demo provider, beside the one-at-a-time baseline (docs/performance.md).
+                await DispatchBenchmark.RunAsync(
+                    args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000,
+                    args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 500);
                 break;
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(BenchmarkEntry).Assembly).Run(args);
