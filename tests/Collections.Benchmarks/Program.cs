@@ -2,6 +2,7 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using Collections.Benchmarks.SignalR;
 using Collections.Benchmarks.Import;
+using Collections.Benchmarks.Outreach;
 using Collections.Benchmarks.Workflow;
 
 namespace Collections.Benchmarks;
@@ -17,6 +18,14 @@ public static class BenchmarkEntry
             case "sip-bridge":
                 // Live load test of the SIP/RTP bridge against SIPp (docs/performance.md, SIP bridge).
                 await SipBridge.SipBridgeLoad.RunAsync(args[1..]);
+                break;
+            case "sip-bridge-secure":
+                // SRTP on both legs beside plain RTP, and DTLS-SRTP handshakes (docs/performance.md, SIP bridge with SRTP).
+                await SipBridge.SecureBridgeLoad.RunAsync(args[1..]);
+                break;
+            case "rtp-peer":
+                // A far end of sip-bridge-secure, started by it in a process of its own.
+                await SipBridge.RtpPeer.RunAsync(args[1..]);
                 break;
             case "import":
                 await ImportBenchmark.RunAsync(
@@ -40,6 +49,12 @@ public static class BenchmarkEntry
                 await ConsoleBenchmark.RunAsync(
                     args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000,
                     args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30);
+                break;
+            case "dispatch":
+                // Message dispatch throughput against the demo provider, beside the one-at-a-time baseline (docs/performance.md).
+                await DispatchBenchmark.RunAsync(
+                    args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000,
+                    args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 500);
                 break;
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(BenchmarkEntry).Assembly).Run(args);

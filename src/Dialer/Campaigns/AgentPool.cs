@@ -14,16 +14,22 @@ public sealed class AgentPool : IAgentPool
     private readonly AgentRouter _router = new();
     private readonly Lock _gate = new();
     private readonly HashSet<AgentId> _held = [];
+    private readonly Dictionary<Collections.Shared.Domain.AgentId, AgentId> _operators = [];
 
     /// <inheritdoc />
     public event Action<AgentId, DateTimeOffset>? AgentReady;
 
-    /// <summary>Logs an agent in, ready from <paramref name="at"/>.</summary>
-    public void LogIn(AgentId agent, IEnumerable<string> languages, DateTimeOffset at)
+    /// <summary>Logs an agent in, ready from <paramref name="at"/>; <paramref name="operatorId"/> is the operator's domain id,
+    /// by which a callback they promised finds them (<see cref="TryHoldOperator"/>).</summary>
+    public void LogIn(AgentId agent, IEnumerable<string> languages, DateTimeOffset at, Collections.Shared.Domain.AgentId? operatorId = null)
     {
         lock (_gate)
         {
             _router.LogIn(agent, languages, at);
+            if (operatorId is { } id)
+            {
+                _operators[id] = agent;
+            }
         }
 
         AgentReady?.Invoke(agent, at);
@@ -89,19 +95,33 @@ public sealed class AgentPool : IAgentPool
             {
                 if (_held.Add(agent))
                 {
-                    return new AgentHold(agent, () =>
-                    {
-                        lock (_gate)
-                        {
-                            _held.Remove(agent);
-                        }
-                    });
+                    return Hold(agent);
                 }
             }
 
             return null;
         }
     }
+
+    /// <inheritdoc />
+    public AgentHold? TryHoldOperator(Collections.Shared.Domain.AgentId operatorId, string language)
+    {
+        lock (_gate)
+        {
+            return _operators.TryGetValue(operatorId, out var agent) && _router.ReadySpeakers(language).Contains(agent) && _held.Add(agent)
+                ? Hold(agent)
+                : null;
+        }
+    }
+
+    /// <summary>A hold on <paramref name="agent"/> (already added to the held set) that frees them when disposed.</summary>
+    private AgentHold Hold(AgentId agent) => new(agent, () =>
+    {
+        lock (_gate)
+        {
+            _held.Remove(agent);
+        }
+    });
 
     /// <inheritdoc />
     /// <remarks>Only an agent still on the call goes to wrap-up: one who already came back (a wrap-up shorter than the

@@ -5,24 +5,55 @@ using Collections.Shared.Domain;
 
 namespace Collections.Dialer.Campaigns;
 
-/// <summary>One account the runner may dial now: which number, in which language, about which debtor.</summary>
+/// <summary>The queue entry (scheduled_contacts) a call carries out: why it is made, the script stage it needs and, for a
+/// callback still inside its grace period, the operator who promised it.</summary>
+/// <param name="Id">The entry's id (ScheduledContact.Id): the ledger row and the screen-pop name it.</param>
+/// <param name="Purpose">Why the call is made (pre-instalment reminder, callback, follow-up, strategy step).</param>
+/// <param name="ScriptStage">The conversation script's stage for this call, or null for the case's own.</param>
+/// <param name="Operator">The operator the call must go to: set only while a callback is theirs alone (until
+/// <c>AgentOnlyUntil</c>, judged by the queue when it handed the entry out); null for any operator with the language.</param>
+public sealed record QueuedCall(Guid Id, ContactPurpose Purpose, string? ScriptStage, Collections.Shared.Domain.AgentId? Operator = null);
+
+/// <summary>One account the runner may dial now: which number, in which language, about which debtor, for which queue entry.</summary>
 /// <param name="AccountId">The account the call is about.</param>
 /// <param name="DebtorId">The debtor (the screen-pop's subject).</param>
 /// <param name="Number">E.164 number, highest priority first.</param>
 /// <param name="Language">The debtor's language: only an agent who speaks it may take the call.</param>
-public sealed record DialTarget(AccountId AccountId, DebtorId DebtorId, string Number, string Language);
+/// <param name="Queued">The queue entry the call carries out; null for a queue that has none.</param>
+public sealed record DialTarget(AccountId AccountId, DebtorId DebtorId, string Number, string Language, QueuedCall? Queued = null);
+
+/// <summary>How the runner finished with a target it took from the queue.</summary>
+/// <param name="Attempt">The ledger row; null when nothing was written (compliance refused, or the call failed before its reservation).</param>
+/// <param name="Outcome">The ledger row's outcome; null when nothing was written, Pending when the call failed after it.</param>
+/// <param name="ConnectedToAgent">A person (or a machine the campaign sends to agents) was connected to an operator.</param>
+/// <param name="Refused">The ledger's compliance re-check refused the call; nothing was dialed.</param>
+/// <param name="AllowedFrom">When refused: the earliest instant every time-based rule allows the call; null when a rule
+/// refuses until something happens (consent, a hold lifted).</param>
+/// <param name="Description">The outcome in words ("answered", "busy", "refused by de.calling-hours").</param>
+public sealed record DialEnd(ContactAttemptId? Attempt, ContactOutcome? Outcome, bool ConnectedToAgent, bool Refused, NodaTime.Instant? AllowedFrom, string Description);
 
 /// <summary>
-/// Accounts due for a call (the hopper's side). <see cref="DueCasesDialQueue"/> is a plain database-backed version over
-/// cases due; the hopper replaces it with ordering by strategy priority and best hour, retries and a row-lock claim.
+/// Accounts due for a call (the hopper's side: <c>HopperDialQueue</c> over the queue of due contacts, ordered by purpose,
+/// strategy priority and best hour, with retries and a row-lock claim). The runner reports each target's life back:
+/// dialed, finished or not used.
 /// </summary>
 public interface IDialQueue
 {
-    /// <summary>Up to <paramref name="count"/> accounts to dial now, none of <paramref name="exclude"/> (lines already in flight).</summary>
+    /// <summary>Up to <paramref name="count"/> accounts to dial now, none of <paramref name="exclude"/> (lines already in flight,
+    /// accounts the runner stepped past for now).</summary>
     Task<IReadOnlyList<DialTarget>> TakeAsync(Campaign campaign, int count, IReadOnlySet<AccountId> exclude, CancellationToken cancellationToken);
 
-    /// <summary>Gives back an account <see cref="TakeAsync"/> handed out that the runner did not dial (no agent for it now).</summary>
-    Task ReleaseAsync(AccountId account, CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Gives back a target <see cref="TakeAsync"/> handed out that the runner did not dial (no agent for it now).</summary>
+    Task ReleaseAsync(DialTarget target, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The target's ledger row <paramref name="attempt"/> is committed and the dial leaves.</summary>
+    Task AttemptedAsync(DialTarget target, ContactAttemptId attempt, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The runner is done with the target (the call ended, or compliance refused it): its claim is given back.</summary>
+    Task FinishedAsync(DialTarget target, DialEnd end, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Keeps the claims of targets whose calls are still in progress (a conversation longer than a lease).</summary>
+    Task RenewAsync(IReadOnlyCollection<DialTarget> targets, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>
@@ -48,6 +79,12 @@ public interface IAgentPool
     /// frees the agent for other lines; pacing counts held agents as busy.
     /// </summary>
     AgentHold? TryHold(string language);
+
+    /// <summary>
+    /// Holds one specific operator for a line (a callback they promised): when they are logged in, ready, speak
+    /// <paramref name="language"/> and are not held for another line; null otherwise, and the line is not dialed.
+    /// </summary>
+    AgentHold? TryHoldOperator(Collections.Shared.Domain.AgentId operatorId, string language);
 
     /// <summary>Agents held for lines in flight, over every campaign of this node.</summary>
     int Held { get; }

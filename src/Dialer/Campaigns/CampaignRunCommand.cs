@@ -2,9 +2,11 @@ using System.CommandLine;
 using Collections.Dialer.Amd;
 using Collections.Dialer.Calls;
 using Collections.Dialer.Cli;
+using Collections.Dialer.Hopper;
 using Collections.Shared.Compliance;
 using Collections.Shared.Demo;
 using Collections.Shared.Persistence;
+using Collections.Shared.Workflow.DueContacts;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -34,7 +36,7 @@ public static class CampaignRunCommand
         var demo = new Option<bool>("--demo-db") { Description = "Use a new temporary SQLite database seeded with the demo data instead of the configured one." };
         var talk = new Option<double>("--talk") { Description = "Seconds each simulated agent talks.", DefaultValueFactory = _ => 5 };
         var wrap = new Option<double>("--wrap") { Description = "Seconds of wrap-up after each call.", DefaultValueFactory = _ => 2 };
-        var allDue = new Option<bool>("--all-due") { Description = "Dial every case due, ignoring the campaign's industry and strategy-step filters (the demo data has few cases due at each step)." };
+        var allDue = new Option<bool>("--all-due") { Description = "Dial every call due in the campaign's queue, ignoring its industry filter." };
         var run = new Command("run", "Runs a campaign with simulated agents; prints one JSON line per call and a summary {dialed,answeredHuman,abandoned,machine,talkSeconds}.")
         {
             campaign, minutes, agents, demo, talk, wrap, allDue,
@@ -88,10 +90,19 @@ public static class CampaignRunCommand
             if (args.AllDue)
             {
                 found.Industry = null;
-                found.StrategyStep = null;
             }
 
             languages = await db.Debtors.Select(d => d.PreferredLanguage).Distinct().ToListAsync(ct).ConfigureAwait(false);
+        }
+
+        HopperOptions hopperOptions;
+        try
+        {
+            hopperOptions = HopperSetup.ReadOptions(configuration);
+        }
+        catch (OptionsValidationException ex)
+        {
+            return CliOutput.Fail(ex.Message, stderr);
         }
 
         using var logging = CliHost.Logging();
@@ -110,7 +121,13 @@ public static class CampaignRunCommand
         await host.StartAsync(ct).ConfigureAwait(false);
         try
         {
-            var ledger = new ContactLedger(engine!, () => DatabaseSetup.CreateContext(database), time, logging.CreateLogger<ContactLedger>());
+            CollectionsDbContext CreateContext() => DatabaseSetup.CreateContext(database);
+            var ledger = new ContactLedger(engine!, CreateContext, time, logging.CreateLogger<ContactLedger>());
+
+            // The real hopper: the calls due in the campaign's queue, compliance per number, retries, claims under this run's
+            // node id (released as each call ends, so a dialer node sharing the database never dials the same account).
+            var hopper = new DialerHopper($"campaign-run-{Environment.ProcessId}", engine!, CreateContext, time, hopperOptions,
+                new DueContactQueue(CreateContext, time, logging.CreateLogger<DueContactQueue>()), logging.CreateLogger<DialerHopper>());
             var pool = new AgentPool();
             var agents = new SimulatedAgents(pool, time) { Talk = TimeSpan.FromSeconds(args.TalkSeconds), WrapUp = TimeSpan.FromSeconds(args.WrapSeconds) };
             var printer = new PrintingEvents(agents, stdout);
@@ -118,7 +135,7 @@ public static class CampaignRunCommand
                 host.Services.GetRequiredService<IOutboundCalls>(),
                 ledger,
                 new AmdLedger(ledger, logging.CreateLogger<AmdLedger>()),
-                new DueCasesDialQueue(() => DatabaseSetup.CreateContext(database), time),
+                new HopperDialQueue(hopper, CreateContext),
                 pool,
                 printer,
                 time,

@@ -41,11 +41,11 @@ internal sealed record CampaignRunnerDependencies(
 
 /// <summary>
 /// Runs one campaign: the pacing strategy decides on a tick and on every call or agent event how many lines to dial; for
-/// each line the dial queue gives an account, the contact ledger re-checks compliance and commits a Pending row, and only
-/// then the call is placed. An answered call goes through AMD: a machine is hung up on (or given the campaign's message)
-/// and flagged in the ledger; a person (or NOTSURE) goes to the longest-idle ready agent who speaks the debtor's language
-/// within the connect limit, else hears the information message and is counted as abandoned. Every outcome is fed back to
-/// pacing and written over the ledger row.
+/// each line the dial queue gives an account, and a <see cref="CampaignCall"/> carries it out: the contact ledger re-checks
+/// compliance and commits a Pending row, and only then the call is placed. An answered call goes through AMD: a machine is
+/// hung up on (or given the campaign's message) and flagged in the ledger; a person (or NOTSURE) goes to the longest-idle
+/// ready agent who speaks the debtor's language within the connect limit, else hears the information message and is
+/// counted as abandoned. The runner keeps pacing, filling and the tallies; each call owns its own state and cancellation.
 /// </summary>
 internal sealed partial class CampaignRunner
 {
@@ -57,14 +57,13 @@ internal sealed partial class CampaignRunner
     /// </summary>
     public static readonly TimeSpan DefaultConnectLimit = TimeSpan.FromSeconds(2);
 
-    /// <summary>A task that never completes (no agent leg to watch).</summary>
-    private static readonly Task Never = new TaskCompletionSource().Task;
-
     private readonly Campaign _campaign;
     private readonly CampaignRunnerDependencies _d;
     private readonly IPacingStrategy _strategy;
-    private readonly ConcurrentDictionary<long, Line> _lines = new();
-    private readonly ConcurrentDictionary<AccountId, byte> _inFlight = new();
+    /// <summary>Lines pacing counts as in flight: dialing, ringing, screened by AMD.</summary>
+    private readonly ConcurrentDictionary<long, CampaignCall> _lines = new();
+    /// <summary>Accounts this runner dials now, with the target each was taken for.</summary>
+    private readonly ConcurrentDictionary<AccountId, DialTarget> _inFlight = new();
     /// <summary>Accounts not to offer again until the instant given: no agent speaks the language (until one may have logged
     /// in), or compliance refused the call (until its situation may have changed, e.g. calling hours opened).</summary>
     private readonly ConcurrentDictionary<AccountId, DateTimeOffset> _unservable = new();
@@ -72,8 +71,6 @@ internal sealed partial class CampaignRunner
     private readonly ConcurrentDictionary<Task, byte> _calls = new();
     private readonly List<AgentSnapshot> _agentScratch = [];
     private readonly SemaphoreSlim _fill = new(1, 1);
-    private readonly short[] _informationMessage;
-    private readonly short[]? _machineMessage;
     private TaskCompletionSource _agentReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private PacingLoop? _loop;
     private CancellationToken _callsToken;
@@ -98,9 +95,9 @@ internal sealed partial class CampaignRunner
         _campaign = campaign;
         _d = dependencies;
         _strategy = strategy ?? StrategyFor(campaign);
-        _informationMessage = LoadPrompt(campaign.InformationMessage ?? DefaultInformationMessage)
+        InformationMessage = LoadPrompt(campaign.InformationMessage ?? DefaultInformationMessage)
             ?? throw new InvalidOperationException($"Campaign '{campaign.Name}': information message not found.");
-        _machineMessage = campaign.MachinePolicy == CampaignMachinePolicy.LeaveMessage && campaign.MachineMessage is { } m ? LoadPrompt(m) : null;
+        MachineMessage = campaign.MachinePolicy == CampaignMachinePolicy.LeaveMessage && campaign.MachineMessage is { } m ? LoadPrompt(m) : null;
     }
 
     /// <summary>The shipped information message ("this is Collections calling about your account, please call us back").</summary>
@@ -118,11 +115,20 @@ internal sealed partial class CampaignRunner
     /// <summary>How long an account compliance refused is left out before it is offered again.</summary>
     public TimeSpan RefusalRetry { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How often the queue's claims on the accounts in flight are renewed (well inside the hopper's 5-minute lease).</summary>
+    public TimeSpan RenewEvery { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The campaign this runner dials.</summary>
     public Campaign Campaign => _campaign;
 
     /// <summary>The pacing strategy's name.</summary>
     public string Pacing => _strategy.Name;
+
+    /// <summary>The information message played to a person no agent could take (8 kHz samples).</summary>
+    internal short[] InformationMessage { get; }
+
+    /// <summary>The message left on machines (<see cref="CampaignMachinePolicy.LeaveMessage"/>), or null.</summary>
+    internal short[]? MachineMessage { get; }
 
     /// <summary>Lines in flight right now (for the wallboard): dialed without progress yet, ringing, and answered calls being
     /// screened by AMD or waiting for an agent; and the lines per ready agent.</summary>
@@ -172,6 +178,7 @@ internal sealed partial class CampaignRunner
         try
         {
             using (_loop = new PacingLoop(_strategy, Snapshot, Dial, _d.Time))
+            using (_d.Time.CreateTimer(_ => Track(RenewAsync()), null, RenewEvery, RenewEvery))
             {
                 _loop.Decide();
                 try
@@ -200,6 +207,53 @@ internal sealed partial class CampaignRunner
         {
             _d.Agents.AgentReady -= OnAgentReady;
             LogStopped(_d.Logger, _campaign.Name, _dialed, _human, _abandoned);
+        }
+    }
+
+    /// <summary>Passes a call's event to pacing (which decides again at once).</summary>
+    internal void Observe(PacingEvent pacingEvent) => _loop?.Observe(pacingEvent);
+
+    /// <summary>The call's screening is over: it leaves the lines pacing counts as in flight.</summary>
+    internal void Screened(CampaignCall call) => _lines.TryRemove(call.Number, out _);
+
+    /// <summary>A call gave back the agent held for it.</summary>
+    internal void HoldReleased() => Interlocked.Decrement(ref _ownHolds);
+
+    /// <summary>The agent's conversation ended: wrap-up starts, and pacing learns the handle time when they are ready again.</summary>
+    internal void WrappingUp(AgentId agent, DateTimeOffset endedAt, TimeSpan talk)
+    {
+        _wrapping[agent] = (endedAt, talk);
+        _d.Agents.WrapUp(agent, endedAt);
+    }
+
+    /// <summary>Takes the longest-idle ready agent who speaks <paramref name="language"/> (the line's held agent first),
+    /// waiting up to the connect limit for one to become ready; null when none did.</summary>
+    internal async Task<AgentId?> WaitForAgentAsync(string language, ContactAttemptId call, AgentId? preferred, CancellationToken ct)
+    {
+        var deadline = _d.Time.GetUtcNow() + ConnectLimit;
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            while (true)
+            {
+                var signal = Volatile.Read(ref _agentReady).Task;
+                if (_d.Agents.TakeLongestIdle(language, _d.Time.GetUtcNow(), call, preferred) is { } agent)
+                {
+                    return agent;
+                }
+
+                var remaining = deadline - _d.Time.GetUtcNow();
+                if (remaining <= TimeSpan.Zero || ct.IsCancellationRequested)
+                {
+                    return null;
+                }
+
+                await Task.WhenAny(signal, Task.Delay(remaining, _d.Time, ct)).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
         }
     }
 
@@ -276,14 +330,14 @@ internal sealed partial class CampaignRunner
                 ? []
                 : await _d.Queue.TakeAsync(_campaign, HoldsAgents ? lines * 3 : lines, exclude, _stopToken).ConfigureAwait(false);
             var started = 0;
-            var unused = new List<AccountId>();
+            var unused = new List<DialTarget>();
             foreach (var target in targets)
             {
                 if (!_d.Agents.CanServe(target.Language))
                 {
                     // Issue 7: no agent with the debtor's language means the call is not dialed (it could only be abandoned).
                     _unservable[target.AccountId] = now + LanguageRetry;
-                    unused.Add(target.AccountId);
+                    unused.Add(target);
                     continue;
                 }
 
@@ -292,41 +346,45 @@ internal sealed partial class CampaignRunner
                     continue;   // this runner's own call (its claim stays)
                 }
 
-                if (started == lines || !_inFlight.TryAdd(target.AccountId, 0))
+                if (started == lines || !_inFlight.TryAdd(target.AccountId, target))
                 {
-                    unused.Add(target.AccountId);
+                    unused.Add(target);
                     continue;
                 }
 
-                // Progressive: one ready agent who speaks the debtor's language per line, across every campaign on this node,
-                // so an answered person always has an operator (no abandonment by design). Predictive over-dials on purpose.
+                // A callback inside its grace period is dialed only while the operator who promised it is ready, held for it
+                // whatever the mode. Progressive: one ready agent who speaks the debtor's language per line, across every
+                // campaign on this node, so an answered person always has an operator (no abandonment by design). Predictive
+                // over-dials on purpose.
                 AgentHold? hold = null;
-                if (HoldsAgents && (hold = _d.Agents.TryHold(target.Language)) is null)
+                if (target.Queued?.Operator is { } promisedBy
+                        ? (hold = _d.Agents.TryHoldOperator(promisedBy, target.Language)) is null
+                        : HoldsAgents && (hold = _d.Agents.TryHold(target.Language)) is null)
                 {
-                    // No free agent speaks it now: step past it for a moment, so the next fills reach accounts in the languages
-                    // of the agents who are free instead of being offered the same ones again.
+                    // No free agent speaks it now (or the callback's operator is not ready): step past it for a moment, so the
+                    // next fills reach accounts in the languages of the agents who are free instead of being offered the same
+                    // ones again.
                     _inFlight.TryRemove(target.AccountId, out _);
                     _unservable[target.AccountId] = now + HoldRetry;
-                    unused.Add(target.AccountId);
+                    unused.Add(target);
                     continue;
                 }
 
                 started++;
-                var line = new Line(Interlocked.Increment(ref _nextLine), target, _d.Time.GetUtcNow());
                 if (hold is not null)
                 {
-                    line.Hold = hold;
                     Interlocked.Increment(ref _ownHolds);
                 }
 
-                _lines[line.Number] = line;
-                Track(CallAsync(line));
+                var call = new CampaignCall(this, _d, Interlocked.Increment(ref _nextLine), target, hold, _callsToken);
+                _lines[call.Number] = call;
+                Track(RunCallAsync(call));
             }
 
             // Accounts the queue handed out but no line took go back at once (another node may dial them).
-            foreach (var account in unused)
+            foreach (var target in unused)
             {
-                await _d.Queue.ReleaseAsync(account, CancellationToken.None).ConfigureAwait(false);
+                await _d.Queue.ReleaseAsync(target, CancellationToken.None).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -349,291 +407,75 @@ internal sealed partial class CampaignRunner
         _ = task.ContinueWith(t => _calls.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private async Task CallAsync(Line line)
+    private async Task RunCallAsync(CampaignCall call)
     {
-        var ct = _callsToken;
-        var target = line.Target;
-        var outcome = new CallOutcome(_campaign.Name, target.AccountId.Value, "failed", 0, null, null, target.Language, 0, 0, 0, null);
-        try
+        using (call)
         {
-            // The ledger row is committed, with compliance re-checked in the same transaction, before the INVITE leaves
-            // (issue 7: "a contact-ledger row is written before a dial leaves, so a crash cannot lose a count"). The runner
-            // dials by itself whatever the campaign's mode, so every call is judged as autodialed without a guaranteed
-            // operator (TCPA consent, Ofcom's repeat rules); a Preview campaign run here gets no operator exemption.
-            var reservation = await _d.Ledger.ReserveAsync(
-                new ContactRequest(target.AccountId, new ContactTarget(ContactChannel.Call, target.Number), CampaignContext.Predictive, _campaign.Id),
-                ct).ConfigureAwait(false);
-            if (reservation.AttemptId is not { } attemptId)
+            var outcome = await call.RunAsync().ConfigureAwait(false);
+            _lines.TryRemove(call.Number, out _);
+            if (call.Refused)
             {
-                Interlocked.Increment(ref _refused);
-
                 // A refusal writes nothing to the ledger, so the queue would offer the account again at once: not for a while.
-                _unservable[target.AccountId] = _d.Time.GetUtcNow() + RefusalRetry;
-                var rules = string.Join(",", reservation.Decision.Rules.Where(r => r.Verdict == RuleVerdict.Refused).Select(r => r.Rule));
-                outcome = outcome with { Outcome = "refused", Reason = rules };
-                return;
+                _unservable[call.Target.AccountId] = _d.Time.GetUtcNow() + RefusalRetry;
             }
 
-            outcome = await PlaceAsync(line, attemptId, outcome, ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            LogCallFailed(_d.Logger, _campaign.Name, ex);
-            outcome = outcome with { Reason = ex.GetType().Name };
-        }
-        finally
-        {
-            ReleaseHold(line);
-            _lines.TryRemove(line.Number, out _);
-            _inFlight.TryRemove(target.AccountId, out _);
+            Count(call);
+            try
+            {
+                // The queue learns how the call ended (its entry is done, retried or deferred) and the account's claim is given
+                // back now, not when its lease runs out: an unreleased claim keeps the account from every node for minutes.
+                await _d.Queue.FinishedAsync(call.Target, call.End(outcome), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogQueueFailed(_d.Logger, _campaign.Name, ex);
+            }
+
+            _inFlight.TryRemove(call.Target.AccountId, out _);
             _d.Events.Completed(outcome);
         }
     }
 
-    private async Task<CallOutcome> PlaceAsync(Line line, ContactAttemptId attemptId, CallOutcome outcome, CancellationToken ct)
+    private async Task RenewAsync()
     {
-        var target = line.Target;
-        Interlocked.Increment(ref _dialed);
-        SipCallLeg leg;
-
-        // The campaign's ring timeout (at least 15 s or four rings, FTC TSR safe harbor 16 CFR 310.4(b)(4)(ii)) cancels the INVITE: CANCEL, then 487.
-        using (var ring = new CancellationTokenSource(TimeSpan.FromSeconds(_campaign.RingTimeoutSeconds), _d.Time))
-        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(ring.Token, ct))
+        if (_inFlight.IsEmpty)
         {
-            try
-            {
-                leg = await _d.Calls.PlaceAsync(target.Number, state => Progress(line, state), linked.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Still waiting for a free trunk line when the ring time ran out: nothing left the dialer.
-                await _d.Ledger.CompleteAsync(attemptId, new ContactResult(ContactOutcome.Cancelled), CancellationToken.None).ConfigureAwait(false);
-                return outcome with { Outcome = "failed", Reason = "no free trunk line" };
-            }
+            return;
         }
 
-        await using (leg.ConfigureAwait(false))
+        try
         {
-            var progress = _d.Time.GetUtcNow() - line.DialedAt;
-            outcome = outcome with { Status = leg.FinalStatus, RingMs = (long)progress.TotalMilliseconds };
-            if (!leg.Answered)
-            {
-                var (dialOutcome, ledgerOutcome, name) = leg.FinalStatus switch
-                {
-                    486 or 600 => (DialOutcome.Busy, ContactOutcome.Busy, "busy"),
-                    408 or 480 or 487 => (DialOutcome.NoAnswer, ContactOutcome.NoAnswer, "noAnswer"),
-                    _ => (DialOutcome.Failed, ContactOutcome.Failed, "failed"),
-                };
-                _ = name switch
-                {
-                    "busy" => Interlocked.Increment(ref _busy),
-                    "noAnswer" => Interlocked.Increment(ref _noAnswer),
-                    _ => Interlocked.Increment(ref _failed),
-                };
-                await _d.Ledger.CompleteAsync(attemptId, new ContactResult(ledgerOutcome), CancellationToken.None).ConfigureAwait(false);
-                _loop?.Observe(new DialResolved(_d.Time.GetUtcNow(), dialOutcome, progress, TimeSpan.Zero));
-                return outcome with { Outcome = name };
-            }
-
-            return await AnsweredAsync(line, leg, attemptId, progress, outcome, ct).ConfigureAwait(false);
+            await _d.Queue.RenewAsync([.. _inFlight.Values], CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogQueueFailed(_d.Logger, _campaign.Name, ex);
         }
     }
 
-    private static void Progress(Line line, CallState state)
+    private void Count(CampaignCall call)
     {
-        if (state is CallState.Ringing or CallState.EarlyMedia && line.State == LineState.Dialing)
+        if (call.Dialed)
         {
-            line.State = LineState.Ringing;
+            Interlocked.Increment(ref _dialed);
         }
-    }
 
-    private async Task<CallOutcome> AnsweredAsync(Line line, SipCallLeg leg, ContactAttemptId attemptId, TimeSpan progress, CallOutcome outcome, CancellationToken ct)
-    {
-        line.State = LineState.AwaitingAmd;
-        var answeredAt = _d.Time.GetUtcNow();
-        var classifier = new SignallingClassifier(new AmdAnswerClassifier(AmdProfile.BuiltIn[AmdProfile.DefaultName], _d.Time));
-        var media = new CallMedia(leg.Media!, _d.Time, null, null, classifier);
-        await using (media.ConfigureAwait(false))
+        _ = call.Tally switch
         {
-            classifier.Answered();
-            media.AmdArmed = true;
-            media.Start();
-
-            // The detector decides within its total analysis time; a silent or vanished line is finished by hand.
-            var verdictWait = Task.Delay(TimeSpan.FromSeconds(6), _d.Time, ct);
-            await Task.WhenAny(classifier.Decided, leg.Ended, verdictWait).ConfigureAwait(false);
-            var result = classifier.Inner.Result ?? Finish(classifier);
-            var amdTime = _d.Time.GetUtcNow() - answeredAt;
-
-            // Screening is over: from here the call is a person waiting for an agent (counted apart), a machine being hung up, or
-            // a conversation (the agent's state shows it), no longer a line in flight for pacing (LineSnapshot).
-            _lines.TryRemove(line.Number, out _);
-            outcome = outcome with { Amd = result.VerdictText, AmdMs = (long)amdTime.TotalMilliseconds };
-
-            if (result.Verdict == AmdVerdict.Machine && _campaign.MachinePolicy != CampaignMachinePolicy.SendToAgent)
-            {
-                Interlocked.Increment(ref _machine);
-                _loop?.Observe(new DialResolved(_d.Time.GetUtcNow(), DialOutcome.MachineVerdict, progress, amdTime));
-                if (_machineMessage is not null && leg.State == CallState.Answered)
-                {
-                    media.Paused = true;
-                    await PlayAsync(leg, _machineMessage, ct).ConfigureAwait(false);
-                }
-
-                await leg.HangupAsync().ConfigureAwait(false);
-
-                // Ofcom's 24 h rule reads the AMD flag: every MACHINE verdict is written, whatever the policy did with it.
-                await _d.AmdLedger.RecordAnsweredAsync(attemptId, result, null, CancellationToken.None).ConfigureAwait(false);
-                return outcome with { Outcome = "machine" };
-            }
-
-            // A machine sent to an agent (MachinePolicy.SendToAgent) keeps its AMD flag in the ledger: Ofcom's 24 h rule reads it.
-            var amdFlagged = result.Verdict == AmdVerdict.Machine;
-            _loop?.Observe(new DialResolved(_d.Time.GetUtcNow(), DialOutcome.AgentNeeded, progress, amdTime));
-            var agent = await WaitForAgentAsync(line.Target.Language, attemptId, line.Hold?.Agent, ct).ConfigureAwait(false);
-            ReleaseHold(line);
-            if (agent is not { } taken)
-            {
-                return await AbandonAsync(leg, media, attemptId, amdFlagged, outcome, ct).ConfigureAwait(false);
-            }
-
-            Interlocked.Increment(ref _human);
-            _loop?.Observe(new PersonAnswered(_d.Time.GetUtcNow(), null));
-            var connectedAt = _d.Time.GetUtcNow();
-
-            // The debtor's audio goes into the agent's nailed-up leg (their registered phone, or the built-in demo phone):
-            // from here on only the bridge speaks to the debtor. An agent with no line up gets the screen-pop alone.
-            media.Paused = true;
-            var bridged = _d.Phones is { } phones && phones.TryBridge(taken, leg, _d.Recording?.PathFor(attemptId.Value));
-            if (_d.Phones is not null && !bridged)
-            {
-                LogNoAgentLine(_d.Logger, _campaign.Name, taken.Value);
-            }
-
-            // The agent putting the phone down (or the softphone closing) ends the conversation for the debtor too.
-            var agentHangup = (bridged ? _d.Phones!.LegOf(taken)?.Ended : null) ?? Never;
-
-            var connected = new ConnectedCall(_campaign.Id, taken, line.Target, attemptId, leg);
-            _d.Events.Connected(connected);
-            try
-            {
-                var first = await Task.WhenAny(leg.Ended, connected.Refused, agentHangup).WaitAsync(ct).ConfigureAwait(false);
-                if (first == connected.Refused && leg.State == CallState.Answered)
-                {
-                    // No operator took the person after all: FTC TSR 16 CFR 310.4(b)(4) and Ofcom count it abandoned, and the
-                    // person hears the information message. (Pacing already counted the connect; this rare case is not undone.)
-                    _d.Phones?.Unbridge(taken);
-                    Interlocked.Decrement(ref _human);
-                    var abandoned = await AbandonAsync(leg, media, attemptId, amdFlagged, outcome, ct, observe: false).ConfigureAwait(false);
-                    return abandoned with { Agent = taken.Value, Reason = "operator not available when the call arrived" };
-                }
-
-                if (first == agentHangup && !leg.Ended.IsCompleted)
-                {
-                    LogAgentHungUp(_d.Logger, _campaign.Name, taken.Value);
-                    await leg.HangupAsync().ConfigureAwait(false);
-                }
-
-                await leg.Ended.WaitAsync(ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                await leg.HangupAsync().ConfigureAwait(false);
-            }
-
-            var endedAt = _d.Time.GetUtcNow();
-            var talk = endedAt - connectedAt;
-            Interlocked.Add(ref _talkMs, (long)talk.TotalMilliseconds);
-            _wrapping[taken] = (endedAt, talk);
-            _d.Agents.WrapUp(taken, endedAt);
-            await _d.Ledger.CompleteAsync(attemptId, new ContactResult(ContactOutcome.Answered, AmdFlagged: amdFlagged), CancellationToken.None).ConfigureAwait(false);
-            return outcome with { Outcome = "answered", Agent = taken.Value, TalkSeconds = Math.Round(talk.TotalSeconds, 1) };
-        }
-    }
-
-    private static AmdResult Finish(SignallingClassifier classifier)
-    {
-        classifier.Finish();
-        return classifier.Inner.Result ?? new AmdResult(AmdVerdict.NotSure, AmdCause.EndOfAudio, TimeSpan.Zero);
+            CallTally.Refused => Interlocked.Increment(ref _refused),
+            CallTally.Answered => Interlocked.Increment(ref _human),
+            CallTally.Abandoned => Interlocked.Increment(ref _abandoned),
+            CallTally.Machine => Interlocked.Increment(ref _machine),
+            CallTally.Busy => Interlocked.Increment(ref _busy),
+            CallTally.NoAnswer => Interlocked.Increment(ref _noAnswer),
+            CallTally.Failed => Interlocked.Increment(ref _failed),
+            _ => 0,
+        };
+        Interlocked.Add(ref _talkMs, (long)call.Talk.TotalMilliseconds);
     }
 
     /// <summary>Whether lines hold an agent each before they are dialed (every mode but predictive).</summary>
     private bool HoldsAgents => _campaign.Mode != DialMode.Predictive;
-
-    private void ReleaseHold(Line line)
-    {
-        if (Interlocked.Exchange(ref line.Hold, null) is { } hold)
-        {
-            hold.Dispose();
-            Interlocked.Decrement(ref _ownHolds);
-        }
-    }
-
-    private async Task<AgentId?> WaitForAgentAsync(string language, ContactAttemptId call, AgentId? preferred, CancellationToken ct)
-    {
-        var deadline = _d.Time.GetUtcNow() + ConnectLimit;
-        Interlocked.Increment(ref _waiting);
-        try
-        {
-            while (true)
-            {
-                var signal = Volatile.Read(ref _agentReady).Task;
-                if (_d.Agents.TakeLongestIdle(language, _d.Time.GetUtcNow(), call, preferred) is { } agent)
-                {
-                    return agent;
-                }
-
-                var remaining = deadline - _d.Time.GetUtcNow();
-                if (remaining <= TimeSpan.Zero || ct.IsCancellationRequested)
-                {
-                    return null;
-                }
-
-                await Task.WhenAny(signal, Task.Delay(remaining, _d.Time, ct)).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _waiting);
-        }
-    }
-
-    private async Task<CallOutcome> AbandonAsync(SipCallLeg leg, CallMedia media, ContactAttemptId attemptId, bool amdFlagged, CallOutcome outcome, CancellationToken ct, bool observe = true)
-    {
-        Interlocked.Increment(ref _abandoned);
-        if (observe)
-        {
-            _loop?.Observe(new PersonAnswered(_d.Time.GetUtcNow(), AbandonCause.NoAgentWithinConnectLimit));
-        }
-
-        // Ofcom's 2016 persistent-misuse policy and FTC TSR 16 CFR 310.4(b)(4)(iii): an abandoned call must hear who called and a number
-        // to call back, then the line is released; UK rules then forbid calling the number again within 72 h.
-        if (leg.State == CallState.Answered)
-        {
-            media.Paused = true;
-            await PlayAsync(leg, _informationMessage, ct).ConfigureAwait(false);
-        }
-
-        await leg.HangupAsync().ConfigureAwait(false);
-        await _d.Ledger.CompleteAsync(attemptId, new ContactResult(ContactOutcome.Abandoned, AmdFlagged: amdFlagged), CancellationToken.None).ConfigureAwait(false);
-        return outcome with { Outcome = "abandoned", Reason = "no agent within connect limit" };
-    }
-
-    private async Task PlayAsync(SipCallLeg leg, short[] samples, CancellationToken ct)
-    {
-        // Stops when the far end hangs up mid-message.
-        using var playing = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var play = CallMedia.PlayAsync(leg.Media!, samples, _d.Time, playing.Token);
-        await Task.WhenAny(play, leg.Ended).ConfigureAwait(false);
-        await playing.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await play.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
 
     private void OnAgentReady(AgentId agent, DateTimeOffset at)
     {
@@ -667,78 +509,4 @@ internal sealed partial class CampaignRunner
 
     [LoggerMessage(EventId = 8103, Level = LogLevel.Error, Message = "Campaign {Campaign}: the dial queue failed")]
     private static partial void LogQueueFailed(ILogger logger, string campaign, Exception exception);
-
-    [LoggerMessage(EventId = 8104, Level = LogLevel.Error, Message = "Campaign {Campaign}: a call failed")]
-    private static partial void LogCallFailed(ILogger logger, string campaign, Exception exception);
-
-    [LoggerMessage(EventId = 8105, Level = LogLevel.Warning, Message = "Campaign {Campaign}: agent {Agent} has no phone line up; the call is connected without audio")]
-    private static partial void LogNoAgentLine(ILogger logger, string campaign, int agent);
-
-    [LoggerMessage(EventId = 8106, Level = LogLevel.Information, Message = "Campaign {Campaign}: agent {Agent}'s phone hung up; the debtor's leg is ended too")]
-    private static partial void LogAgentHungUp(ILogger logger, string campaign, int agent);
-
-    private sealed class Line(long number, DialTarget target, DateTimeOffset dialedAt)
-    {
-        public long Number { get; } = number;
-
-        public DialTarget Target { get; } = target;
-
-        public DateTimeOffset DialedAt { get; } = dialedAt;
-
-        public volatile LineState State = LineState.Dialing;
-
-        /// <summary>The agent set aside for this line (progressive); null once released.</summary>
-        public AgentHold? Hold;
-    }
-
-    private sealed class ConnectedCall(CampaignId campaignId, AgentId agent, DialTarget target, ContactAttemptId attemptId, SipCallLeg leg) : IConnectedCall
-    {
-        public CampaignId CampaignId { get; } = campaignId;
-
-        public AgentId Agent { get; } = agent;
-
-        public DialTarget Target { get; } = target;
-
-        public ContactAttemptId AttemptId { get; } = attemptId;
-
-        private readonly TaskCompletionSource _refused = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task Ended => leg.Ended;
-
-        public Task Refused => _refused.Task;
-
-        public Task HangupAsync() => leg.HangupAsync();
-
-        public void Refuse() => _refused.TrySetResult();
-    }
-
-    /// <summary>Passes audio to the detector and completes <see cref="Decided"/> the moment it has a verdict.</summary>
-    private sealed class SignallingClassifier(AmdAnswerClassifier inner) : IAnswerClassifier
-    {
-        private readonly TaskCompletionSource _decided = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public AmdAnswerClassifier Inner { get; } = inner;
-
-        public Task Decided => _decided.Task;
-
-        public void Answered() => Inner.Answered();
-
-        public string? Push(ReadOnlySpan<short> samples)
-        {
-            var verdict = Inner.Push(samples);
-            if (verdict is not null)
-            {
-                _decided.TrySetResult();
-            }
-
-            return verdict;
-        }
-
-        public string Finish()
-        {
-            var verdict = Inner.Finish();
-            _decided.TrySetResult();
-            return verdict;
-        }
-    }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Collections.Dialer.Amd;
 using Collections.Dialer.Calls;
+using Collections.Dialer.Hopper;
 using Collections.Shared.Compliance;
 using Collections.Shared.Contracts;
 using Collections.Shared.Domain;
@@ -20,16 +21,17 @@ public static class CampaignRunnerServiceCollectionExtensions
     /// Adds <see cref="CampaignSupervisor"/>: it runs every campaign whose status is Running, and starts, pauses and retunes
     /// them when a supervisor changes them (<see cref="ICampaignControl"/>). Needs telephony
     /// (<see cref="TelephonyServiceCollectionExtensions.AddTelephony"/>: with no trunk, the demo carrier), the database,
-    /// compliance and AMD registered too. The dial queue, agent pool and call events are replaceable: register the
-    /// hopper's <see cref="IDialQueue"/> or the console's <see cref="IAgentPool"/> and <see cref="ICampaignCallEvents"/>
-    /// before or after this call (these defaults are only added when none is registered).
+    /// compliance, AMD and the hopper (<see cref="HopperSetup.AddHopper"/>: the calls due in each campaign's queue)
+    /// registered too. The dial queue, agent pool and call events are replaceable: register another <see cref="IDialQueue"/>
+    /// or the console's <see cref="IAgentPool"/> and <see cref="ICampaignCallEvents"/> before this call (these defaults are
+    /// only added when none is registered).
     /// </summary>
     public static IHostApplicationBuilder AddCampaignRunner(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton<IDialQueue>(sp => new DueCasesDialQueue(
-            sp.GetRequiredService<ICollectionsDbContextFactory>().CreateDbContext, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.TryAddSingleton<IDialQueue>(sp => new HopperDialQueue(
+            sp.GetRequiredService<DialerHopper>(), sp.GetRequiredService<ICollectionsDbContextFactory>().CreateDbContext));
         builder.Services.TryAddSingleton<AgentPool>();
         builder.Services.TryAddSingleton<IAgentPool>(sp => sp.GetRequiredService<AgentPool>());
         builder.Services.TryAddSingleton<ICampaignCallEvents, LoggingCallEvents>();
@@ -43,7 +45,7 @@ public static class CampaignRunnerServiceCollectionExtensions
 /// <summary>
 /// One <see cref="CampaignRunner"/> per running campaign for the host's lifetime. A supervisor's change arrives through
 /// <see cref="Apply"/>: a pause stops the campaign's dialing (calls in progress finish), a start begins it, and a change of
-/// mode, lines per agent, abandonment target, ring time or filters restarts it with the new settings.
+/// mode, lines per agent, abandonment target, ring time, queue or industry filter restarts it with the new settings.
 /// </summary>
 public sealed partial class CampaignSupervisor(IServiceProvider services, ILogger<CampaignSupervisor> logger) : BackgroundService, ICampaignControl
 {
@@ -214,7 +216,7 @@ public sealed partial class CampaignSupervisor(IServiceProvider services, ILogge
 
     private static bool SameSettings(Campaign a, Campaign b) =>
         a.Mode == b.Mode && a.MaxLinesPerAgent.Equals(b.MaxLinesPerAgent) && a.TargetAbandonRate.Equals(b.TargetAbandonRate)
-        && a.RingTimeoutSeconds == b.RingTimeoutSeconds && a.Industry == b.Industry && a.StrategyStep == b.StrategyStep
+        && a.RingTimeoutSeconds == b.RingTimeoutSeconds && a.Industry == b.Industry && a.Queue == b.Queue
         && a.MachinePolicy == b.MachinePolicy && a.MachineMessage == b.MachineMessage && a.InformationMessage == b.InformationMessage
         && a.Name == b.Name;
 

@@ -1,7 +1,9 @@
 using System.Globalization;
+using Collections.Dialer.Campaigns;
 using Collections.Shared.Compliance;
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
+using Collections.Shared.Workflow.DueContacts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using NodaTime;
@@ -11,9 +13,11 @@ using NumberParseException = PhoneNumbers.NumberParseException;
 namespace Collections.Dialer.Hopper;
 
 /// <summary>
-/// The hopper of one dialer node: finds a campaign's accounts whose case says "call now", drops those the retry table or
-/// the compliance engine hold back, picks the number to dial, orders them by strategy priority and by how good the current
-/// hour is for each debtor, and claims them under a lease so that no other node dials the same account.
+/// The hopper of one dialer node: finds the calls due in a campaign's queue (scheduled_contacts whose campaign is the
+/// campaign's <see cref="Campaign.Queue"/>: callbacks, pre-instalment reminders, follow-ups, strategy calls), drops those
+/// the retry table or the compliance engine hold back, picks the number to dial, orders them by purpose and strategy
+/// priority and by how good the current hour is for each debtor, and claims each account under a lease (so that no other
+/// node dials the same account) together with its queue entry.
 /// </summary>
 public sealed partial class DialerHopper
 {
@@ -24,9 +28,11 @@ public sealed partial class DialerHopper
     private readonly TimeProvider _time;
     private readonly HopperOptions _options;
     private readonly ContactRateLearner _rates;
+    private readonly DueContactQueue _queue;
     private readonly ILogger _logger;
 
-    public DialerHopper(string nodeId, ComplianceEngine engine, Func<CollectionsDbContext> createContext, TimeProvider time, HopperOptions options, ILogger<DialerHopper> logger)
+    public DialerHopper(string nodeId, ComplianceEngine engine, Func<CollectionsDbContext> createContext, TimeProvider time, HopperOptions options,
+        DueContactQueue queue, ILogger<DialerHopper> logger)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(nodeId);
         if (nodeId.Length > 64)
@@ -40,6 +46,7 @@ public sealed partial class DialerHopper
         _time = time;
         _options = options;
         _rates = new ContactRateLearner(createContext, options);
+        _queue = queue;
         _logger = logger;
     }
 
@@ -52,7 +59,7 @@ public sealed partial class DialerHopper
     public async Task<IReadOnlyList<HopperEntry>> PeekAsync(Campaign campaign, int limit, Instant? at, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        var ranked = await RankAsync(campaign, limit, at ?? Now, cancellationToken);
+        var ranked = await RankAsync(campaign, limit, at ?? Now, null, cancellationToken);
         return ranked.Take(limit).ToList();
     }
 
@@ -60,7 +67,16 @@ public sealed partial class DialerHopper
     /// Claims up to <paramref name="limit"/> accounts of <paramref name="campaign"/> for this node, best first. Accounts that
     /// another node holds under an unexpired lease, or is claiming at this moment, are skipped, so fewer may be returned.
     /// </summary>
-    public async Task<IReadOnlyList<HopperEntry>> ClaimAsync(Campaign campaign, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<HopperEntry>> ClaimAsync(Campaign campaign, int limit, CancellationToken cancellationToken) =>
+        ClaimAsync(campaign, limit, null, cancellationToken);
+
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> accounts of <paramref name="campaign"/> for this node, best first, none of
+    /// <paramref name="exclude"/> (the caller's calls in flight and the accounts it stepped past: they are never claimed, so
+    /// nothing is claimed that the caller would not use). Each account's queue entry is claimed with it; an entry cancelled or
+    /// taken since the ranking gives its account back at once.
+    /// </summary>
+    public async Task<IReadOnlyList<HopperEntry>> ClaimAsync(Campaign campaign, int limit, IReadOnlySet<AccountId>? exclude, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         if (Problems(campaign) is { Count: > 0 } problems)
@@ -76,16 +92,95 @@ public sealed partial class DialerHopper
         }
 
         var now = Now;
-        var ranked = await RankAsync(campaign, limit, now, cancellationToken);
+        var ranked = await RankAsync(campaign, limit, now, exclude, cancellationToken);
         if (ranked.Count == 0)
         {
             return [];
         }
 
-        await using var db = _createContext();
-        var claimed = await HopperClaimStore.ClaimAsync(db, ranked, limit, NodeId, campaign.Id, now, Duration.FromTimeSpan(_options.LeaseDuration), cancellationToken);
-        LogClaimed(_logger, NodeId, claimed.Count, ranked.Count, campaign.Name);
-        return claimed;
+        var lease = Duration.FromTimeSpan(_options.LeaseDuration);
+        IReadOnlyList<HopperEntry> claimed;
+        await using (var db = _createContext())
+        {
+            claimed = await HopperClaimStore.ClaimAsync(db, ranked, limit, NodeId, campaign.Id, now, lease, cancellationToken);
+        }
+
+        // The entry is moved to Taken by a conditional update only one node can win (DueContactQueue), so the workflow's
+        // cancellation (a promise made in the meantime) and the dispatcher's view of the queue stay right.
+        var taken = await _queue.TryClaimEachAsync([.. claimed.Select(e => e.EntryId)], NodeId, lease, cancellationToken);
+        var held = new List<HopperEntry>(claimed.Count);
+        foreach (var entry in claimed)
+        {
+            if (taken.Contains(entry.EntryId))
+            {
+                held.Add(entry);
+            }
+            else
+            {
+                await ReleaseAsync(entry.AccountId, cancellationToken);
+            }
+        }
+
+        LogClaimed(_logger, NodeId, held.Count, ranked.Count, campaign.Name);
+        return held;
+    }
+
+    /// <summary>Gives back an account and its queue entry that this node claimed and did not dial.</summary>
+    public async Task ReleaseAsync(AccountId account, Guid entryId, CancellationToken cancellationToken)
+    {
+        await _queue.ReleaseAsync(entryId, NodeId, cancellationToken);
+        await ReleaseAsync(account, cancellationToken);
+    }
+
+    /// <summary>
+    /// The call for a claimed entry is over: the entry is Done when a person was connected to an operator; otherwise it is
+    /// tried again after the retry delay of the call's outcome (retry table), or, when compliance refused the call, when the
+    /// rules allow it (else after <see cref="HopperOptions.RefusalDelay"/>); an entry whose next attempt would fall after its
+    /// expiry expires. A call that failed before its ledger row gives the entry back untouched. The account's claim is
+    /// released in every case: a claim held after its call keeps the account from every node until the lease runs out.
+    /// </summary>
+    public async Task FinishAsync(AccountId account, Guid entryId, DialEnd end, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(end);
+        var now = Now;
+        try
+        {
+            if (end.ConnectedToAgent)
+            {
+                await _queue.DoneAsync(entryId, end.Description, cancellationToken);
+            }
+            else if (end.Refused)
+            {
+                var next = end.AllowedFrom is { } allowed && allowed > now ? allowed : now + Duration.FromTimeSpan(_options.RefusalDelay);
+                await _queue.RetryAsync(entryId, next, end.Description, cancellationToken);
+            }
+            else if (end.Outcome is { } outcome)
+            {
+                await _queue.RetryAsync(entryId, now + Duration.FromTimeSpan(_options.RetryFor(outcome).Delay), end.Description, cancellationToken);
+            }
+            else
+            {
+                await _queue.ReleaseAsync(entryId, NodeId, cancellationToken);
+            }
+        }
+        finally
+        {
+            await ReleaseAsync(account, CancellationToken.None);
+        }
+    }
+
+    /// <summary>The call for a claimed entry left: its ledger row is counted on the entry.</summary>
+    public Task AttemptedAsync(Guid entryId, ContactAttemptId attempt, CancellationToken cancellationToken) =>
+        _queue.AttemptedAsync(entryId, attempt, cancellationToken);
+
+    /// <summary>Extends this node's leases on queue entries whose calls are still in progress.</summary>
+    public async Task RenewEntriesAsync(IEnumerable<Guid> entries, CancellationToken cancellationToken)
+    {
+        var lease = Duration.FromTimeSpan(_options.LeaseDuration);
+        foreach (var entry in entries)
+        {
+            await _queue.RenewAsync(entry, NodeId, lease, cancellationToken);
+        }
     }
 
     /// <summary>
@@ -126,8 +221,9 @@ public sealed partial class DialerHopper
         return released > 0;
     }
 
-    /// <summary>Callable accounts of the campaign at <paramref name="now"/>, best first, at least <paramref name="limit"/> when that many exist.</summary>
-    internal async Task<IReadOnlyList<HopperEntry>> RankAsync(Campaign campaign, int limit, Instant now, CancellationToken cancellationToken)
+    /// <summary>Callable accounts of the campaign at <paramref name="now"/>, best first (one entry per account, its best),
+    /// none of <paramref name="exclude"/>, at least <paramref name="limit"/> when that many exist.</summary>
+    internal async Task<IReadOnlyList<HopperEntry>> RankAsync(Campaign campaign, int limit, Instant now, IReadOnlySet<AccountId>? exclude, CancellationToken cancellationToken)
     {
         var model = await _rates.GetAsync(now, cancellationToken);
         var context = CampaignContext.For(campaign);
@@ -138,7 +234,7 @@ public sealed partial class DialerHopper
         await using var db = _createContext();
         while (found.Count < wanted && scanned < _options.MaxScan)
         {
-            var page = await DueCases(db, campaign, now)
+            var page = await DueCalls(db, campaign, now)
                 .Skip(scanned)
                 .Take(Math.Min(_options.PageSize, _options.MaxScan - scanned))
                 .ToListAsync(cancellationToken);
@@ -148,8 +244,9 @@ public sealed partial class DialerHopper
             }
 
             scanned += page.Count;
-            var subjects = await LoadSubjectsAsync(db, page.Select(p => p.AccountId).ToList(), now, cancellationToken);
-            foreach (var due in page)
+            var wantedHere = page.Where(p => exclude is null || !exclude.Contains(p.AccountId)).ToList();
+            var subjects = await LoadSubjectsAsync(db, wantedHere.Select(p => p.AccountId).Distinct().ToList(), now, cancellationToken);
+            foreach (var due in wantedHere)
             {
                 if (subjects.TryGetValue(due.AccountId, out var subject) && Evaluate(campaign, context, due, subject, model, now) is { } entry)
                 {
@@ -168,7 +265,9 @@ public sealed partial class DialerHopper
         }
 
         LogRanked(_logger, NodeId, campaign.Name, scanned, found.Count, skipped);
-        return Order(found);
+
+        // One call per account at a time: an account with several calls due (a reminder and a follow-up) offers its best.
+        return Order(found).DistinctBy(e => e.AccountId).ToList();
     }
 
     /// <summary>The dialing order: strategy priority, then how close now is to the debtor's best hour (in steps of 0.01, so
@@ -181,36 +280,33 @@ public sealed partial class DialerHopper
         .ThenBy(e => e.AccountId.Value)
         .ToList();
 
-    /// <summary>One due case's row from the candidate query.</summary>
-    internal sealed record DueCase(AccountId AccountId, string Reference, DebtorId DebtorId, string? StrategyId, string? NextStep, Instant DueAt);
+    /// <summary>One due queue entry's row from the candidate query.</summary>
+    internal sealed record DueCall(Guid EntryId, AccountId AccountId, string Reference, DebtorId DebtorId, string? StrategyId, ContactPurpose Purpose,
+        string? ScriptStage, AgentId? AgentId, Instant? AgentOnlyUntil, Instant DueAt, Instant QueuedAt);
 
-    /// <summary>Cases of the campaign whose next step is due, in a calling phase, matching the filters, not under another lease.</summary>
-    private IQueryable<DueCase> DueCases(CollectionsDbContext db, Campaign campaign, Instant now)
+    /// <summary>Calls due in the campaign's queue (<see cref="DueContactQueue.Due"/>) on accounts matching its industry filter,
+    /// not under another node's account lease, oldest next attempt first.</summary>
+    private IQueryable<DueCall> DueCalls(CollectionsDbContext db, Campaign campaign, Instant now)
     {
-        var phases = _options.CallingPhases.Distinct().ToList();
-        var cases = db.Cases.AsNoTracking()
-            .Where(c => c.ClosedAt == null && c.NextStepDueAt != null && c.NextStepDueAt <= now && phases.Contains(c.Phase));
-        if (campaign.StrategyStep is { } step)
-        {
-            cases = cases.Where(c => c.NextStep == step);
-        }
-
+        var entries = _queue.Due(db, new DueContactFilter([ContactChannel.Call], [campaign.Queue]), now).AsNoTracking();
         var accounts = db.Accounts.AsNoTracking();
         if (campaign.Industry is { } industry)
         {
             accounts = accounts.Where(a => a.Industry == industry);
         }
 
-        return cases
-            .Join(accounts, c => c.AccountId, a => a.Id, (c, a) => new { Case = c, Account = a })
-            .Where(x => !db.HopperClaims.Any(h => h.AccountId == x.Case.AccountId && h.ClaimedBy != null && h.ClaimedUntil > now))
-            .OrderBy(x => x.Case.NextStepDueAt)
-            .ThenBy(x => x.Case.Id)
-            .Select(x => new DueCase(x.Case.AccountId, x.Account.CreditorReference, x.Account.DebtorId, x.Case.StrategyId, x.Case.NextStep, x.Case.NextStepDueAt!.Value));
+        return entries
+            .Join(accounts, e => e.AccountId, a => a.Id, (e, a) => new { Entry = e, Account = a })
+            .Where(x => !db.HopperClaims.Any(h => h.AccountId == x.Entry.AccountId && h.ClaimedBy != null && h.ClaimedUntil > now))
+            .OrderBy(x => x.Entry.NextAttemptAt)
+            .ThenBy(x => x.Entry.Id)
+            .Select(x => new DueCall(x.Entry.Id, x.Entry.AccountId, x.Account.CreditorReference, x.Account.DebtorId,
+                db.Cases.Where(c => c.AccountId == x.Entry.AccountId).Select(c => c.StrategyId).FirstOrDefault(),
+                x.Entry.Purpose, x.Entry.ScriptStage, x.Entry.AgentId, x.Entry.AgentOnlyUntil, x.Entry.DueAt, x.Entry.CreatedAt));
     }
 
-    /// <summary>Decides whether one due account is callable now and on which number; null when it is not.</summary>
-    internal HopperEntry? Evaluate(Campaign campaign, CampaignContext context, DueCase due, ComplianceSubject subject, ContactRateModel model, Instant now)
+    /// <summary>Decides whether one queued call is callable now and on which number; null when it is not.</summary>
+    internal HopperEntry? Evaluate(Campaign campaign, CampaignContext context, DueCall due, ComplianceSubject subject, ContactRateModel model, Instant now)
     {
         var calls = subject.Ledger
             .Where(a => a.AccountId == due.AccountId && a.Channel == ContactChannel.Call)
@@ -223,7 +319,12 @@ public sealed partial class DialerHopper
         {
             retry = _options.RetryFor(last.Outcome);
             retryAt = (last.EndedAt ?? last.StartedAt) + Duration.FromTimeSpan(retry.Delay);
-            if (retryAt > now)
+
+            // A conversation holds the account back (it normally settles what comes next), except for a call queued after the
+            // conversation began: whatever it agreed was queued knowing it (the callback the operator promised at 15:00, the
+            // follow-up the workflow queued on the disposition).
+            var queuedAfterConversation = last.Outcome == ContactOutcome.Answered && last.StartedAt < due.QueuedAt;
+            if (retryAt > now && !queuedAfterConversation)
             {
                 return null;
             }
@@ -237,6 +338,13 @@ public sealed partial class DialerHopper
             if (!IsValidNumber(phone.E164))
             {
                 notes.Add($"number {phone.Priority} skipped: not a valid number");
+                continue;
+            }
+
+            // An operator heard that this number is not the debtor's (disposition WrongNumber): it is never dialed again for them.
+            if (phone.WrongNumberAt is not null)
+            {
+                notes.Add($"number {phone.Priority} skipped: marked wrong number");
                 continue;
             }
 
@@ -254,10 +362,14 @@ public sealed partial class DialerHopper
             // The current hour first, so that with no history (every bucket at the prior) the best hour is now.
             var best = model.Best(due.DebtorId, [hour, .. model.ObservedHours]);
             var strategyPriority = due.StrategyId is not null && _options.StrategyPriorities.TryGetValue(due.StrategyId, out var sp) ? sp : 0;
-            var stepPriority = due.NextStep is not null && _options.StepPriorities.TryGetValue(due.NextStep, out var stp) ? stp : 0;
-            var reason = Reason(due, strategyPriority, stepPriority, rateNow, best, last, retryAt, phone, phones.Count, notes);
-            return new HopperEntry(campaign.Id, due.AccountId, due.Reference, due.DebtorId, phone.Id, phone.E164, phone.Priority,
-                strategyPriority + stepPriority, rateNow, best, due.DueAt, retryAt, reason);
+            var purposePriority = _options.PriorityOf(due.Purpose);
+
+            // A callback is its operator's alone until its grace period ends; then any operator with the language takes it.
+            var reserved = due.AgentId is not null && due.AgentOnlyUntil > now;
+            var reason = Reason(due, strategyPriority, purposePriority, reserved, rateNow, best, last, retryAt, phone, phones.Count, notes);
+            return new HopperEntry(campaign.Id, due.AccountId, due.Reference, due.DebtorId, due.EntryId, due.Purpose, due.ScriptStage,
+                reserved ? due.AgentId : null, reserved ? due.AgentOnlyUntil : null, phone.Id, phone.E164, phone.Priority,
+                strategyPriority + purposePriority, rateNow, best, due.DueAt, retryAt, reason);
         }
 
         return null;
@@ -293,13 +405,13 @@ public sealed partial class DialerHopper
         }
     }
 
-    private static string Reason(DueCase due, int strategyPriority, int stepPriority, HourRate now, HourRate best, ContactAttempt? last, Instant? retryAt,
-        PhoneNumber phone, int phoneCount, List<string> notes)
+    private static string Reason(DueCall due, int strategyPriority, int purposePriority, bool reserved, HourRate now, HourRate best, ContactAttempt? last,
+        Instant? retryAt, PhoneNumber phone, int phoneCount, List<string> notes)
     {
         var c = CultureInfo.InvariantCulture;
         var parts = new List<string>
         {
-            string.Create(c, $"priority {strategyPriority + stepPriority} (strategy {due.StrategyId ?? "-"} {strategyPriority:+0;-0;+0}, step {due.NextStep ?? "-"} {stepPriority:+0;-0;+0})"),
+            string.Create(c, $"priority {strategyPriority + purposePriority} (purpose {due.Purpose.Text()} {purposePriority:+0;-0;+0}, strategy {due.StrategyId ?? "-"} {strategyPriority:+0;-0;+0})"),
             string.Create(c, $"{now.Label} local: contact rate {now.Rate:0.000} from {now.Attempts} own call(s); best hour {best.Label} at {best.Rate:0.000}"),
             string.Create(c, $"due since {Format(due.DueAt)}"),
             last is null
@@ -307,6 +419,11 @@ public sealed partial class DialerHopper
                 : string.Create(c, $"last call {last.Outcome} at {Format(last.EndedAt ?? last.StartedAt)}, retry from {Format(retryAt!.Value)}"),
             string.Create(c, $"number {phone.Priority} of {phoneCount} ({HopperEntry.Mask(phone.E164)})"),
         };
+        if (reserved)
+        {
+            parts.Insert(1, string.Create(c, $"for operator {due.AgentId} only until {Format(due.AgentOnlyUntil!.Value)}"));
+        }
+
         parts.AddRange(notes);
         return string.Join("; ", parts);
     }

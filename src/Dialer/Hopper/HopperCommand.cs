@@ -3,6 +3,7 @@ using Collections.Dialer.Cli;
 using Collections.Shared.Compliance;
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
+using Collections.Shared.Workflow.DueContacts;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -14,8 +15,8 @@ using NodaTime.Text;
 namespace Collections.Dialer.Hopper;
 
 /// <summary>
-/// The <c>hopper</c> verb: <c>hopper peek [--campaign name] [--limit n] [--at instant]</c> prints the accounts the hopper
-/// would hand out next, best first, one JSON line each with the reason, without claiming anything.
+/// The <c>hopper</c> verb: <c>hopper peek [--campaign name] [--limit n] [--at instant]</c> prints the queued calls the hopper
+/// would hand out next, best first, one JSON line each with the entry's purpose and the reason, without claiming anything.
 /// </summary>
 public static class HopperCommand
 {
@@ -73,7 +74,9 @@ public static class HopperCommand
         }
 
         // Peeking claims nothing, so the node id only labels log lines.
-        var hopper = new DialerHopper("peek", engine!, () => DatabaseSetup.CreateContext(database), time, options, NullLogger<DialerHopper>.Instance);
+        CollectionsDbContext CreateContext() => DatabaseSetup.CreateContext(database);
+        var hopper = new DialerHopper("peek", engine!, CreateContext, time, options, new DueContactQueue(CreateContext, time, NullLogger<DueContactQueue>.Instance),
+            NullLogger<DialerHopper>.Instance);
         foreach (var campaign in campaigns)
         {
             foreach (var entry in await hopper.PeekAsync(campaign, args.Limit, at, cancellationToken))
@@ -83,6 +86,11 @@ public static class HopperCommand
                     campaign = campaign.Name,
                     account = entry.AccountReference,
                     accountId = entry.AccountId.Value,
+                    purpose = entry.Purpose.Text(),
+                    scriptStage = entry.ScriptStage,
+                    scheduledContactId = entry.EntryId,
+                    agentId = entry.Operator?.Value,
+                    agentOnlyUntil = entry.OperatorOnlyUntil is { } until ? InstantPattern.General.Format(until) : null,
                     phone = HopperEntry.Mask(entry.Phone),
                     phonePriority = entry.PhonePriority,
                     priority = entry.Priority,

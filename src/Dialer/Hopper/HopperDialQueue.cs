@@ -6,9 +6,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Collections.Dialer.Hopper;
 
 /// <summary>
-/// The campaign runner's dial queue over the hopper: accounts come best first (strategy priority, best hour), already
-/// checked against compliance and the retry table, and claimed under this node's lease so no other node dials them.
-/// Claims the runner cannot use now are given back at once.
+/// The campaign runner's dial queue over the hopper: the calls due in the campaign's queue come best first (purpose and
+/// strategy priority, best hour), already checked against compliance and the retry table, each account claimed under this
+/// node's lease (no other node dials it) with its queue entry. The runner's reports close the loop: an attempt is counted on
+/// the entry, a finished call makes it Done or retries it and releases the account's claim, a target not dialed is given
+/// back at once.
 /// </summary>
 public sealed class HopperDialQueue(DialerHopper hopper, Func<CollectionsDbContext> createContext) : IDialQueue
 {
@@ -22,31 +24,83 @@ public sealed class HopperDialQueue(DialerHopper hopper, Func<CollectionsDbConte
             return [];
         }
 
-        // Accounts this node holds for calls in progress come back from the claim (a node may renew its own lease): ask for
-        // enough to still find count new ones.
-        var claimed = await hopper.ClaimAsync(campaign, count + exclude.Count, cancellationToken).ConfigureAwait(false);
-        var fresh = claimed.Where(e => !exclude.Contains(e.AccountId)).Take(count).ToList();
-        foreach (var unused in claimed.Where(e => !exclude.Contains(e.AccountId)).Skip(count))
-        {
-            await hopper.ReleaseAsync(unused.AccountId, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (fresh.Count == 0)
+        // The excluded accounts (calls in flight, accounts the runner stepped past for a while) are left out of the ranking,
+        // so exactly the accounts the runner may use are claimed: nothing claimed here stays claimed unused.
+        var claimed = await hopper.ClaimAsync(campaign, count, exclude, cancellationToken).ConfigureAwait(false);
+        if (claimed.Count == 0)
         {
             return [];
         }
 
-        var debtors = fresh.Select(e => e.DebtorId).Distinct().ToList();
-        await using var db = createContext();
-        var languages = await db.Debtors.AsNoTracking()
-            .Where(d => debtors.Contains(d.Id))
-            .Select(d => new { d.Id, d.PreferredLanguage })
-            .ToDictionaryAsync(d => d.Id, d => d.PreferredLanguage, cancellationToken)
-            .ConfigureAwait(false);
-        return [.. fresh.Where(e => languages.ContainsKey(e.DebtorId)).Select(e => new DialTarget(e.AccountId, e.DebtorId, e.Phone, languages[e.DebtorId]))];
+        var debtors = claimed.Select(e => e.DebtorId).Distinct().ToList();
+        Dictionary<DebtorId, string> languages;
+        await using (var db = createContext())
+        {
+            languages = await db.Debtors.AsNoTracking()
+                .Where(d => debtors.Contains(d.Id))
+                .Select(d => new { d.Id, d.PreferredLanguage })
+                .ToDictionaryAsync(d => d.Id, d => d.PreferredLanguage, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        var targets = new List<DialTarget>(claimed.Count);
+        foreach (var entry in claimed)
+        {
+            if (languages.TryGetValue(entry.DebtorId, out var language))
+            {
+                targets.Add(new DialTarget(entry.AccountId, entry.DebtorId, entry.Phone, language,
+                    new QueuedCall(entry.EntryId, entry.Purpose, entry.ScriptStage, entry.Operator)));
+            }
+            else
+            {
+                // The debtor vanished between ranking and claiming: nothing to dial, nothing to keep.
+                await hopper.ReleaseAsync(entry.AccountId, entry.EntryId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return targets;
     }
 
     /// <inheritdoc />
-    public async Task ReleaseAsync(AccountId account, CancellationToken cancellationToken) =>
-        await hopper.ReleaseAsync(account, cancellationToken).ConfigureAwait(false);
+    public async Task ReleaseAsync(DialTarget target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (target.Queued is { } queued)
+        {
+            await hopper.ReleaseAsync(target.AccountId, queued.Id, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await hopper.ReleaseAsync(target.AccountId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task AttemptedAsync(DialTarget target, ContactAttemptId attempt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return target.Queued is { } queued ? hopper.AttemptedAsync(queued.Id, attempt, cancellationToken) : Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task FinishedAsync(DialTarget target, DialEnd end, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (target.Queued is { } queued)
+        {
+            await hopper.FinishAsync(target.AccountId, queued.Id, end, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await hopper.ReleaseAsync(target.AccountId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task RenewAsync(IReadOnlyCollection<DialTarget> targets, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        await hopper.RenewAsync([.. targets.Select(t => t.AccountId)], cancellationToken).ConfigureAwait(false);
+        await hopper.RenewEntriesAsync(targets.Select(t => t.Queued?.Id).OfType<Guid>(), cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -21,20 +21,23 @@ public sealed class HopperOptions : IValidatableObject
     /// <summary>How long a claim holds before another node may take the account; the holder renews it during a call.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Case phases in which the strategy calls the debtor.</summary>
-    public List<CasePhase> CallingPhases { get; set; } =
-        [CasePhase.PhoneAndMessages, CasePhase.SecondReminder, CasePhase.FinalDemand, CasePhase.PaymentArrangement];
-
     /// <summary>Priority added for a case's strategy id (higher is called first); strategies not listed count 0.</summary>
     public Dictionary<string, int> StrategyPriorities { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Priority added for a case's next step (for example an instalment reminder before a plain call).</summary>
-    public Dictionary<string, int> StepPriorities { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>Priority added for a queued call's purpose (its stable text, <see cref="ContactPurposes.Text"/>): a callback an
+    /// operator promised first, then the reminder before an instalment, then follow-ups of broken promises and missed
+    /// instalments, then the strategies' own calls (not listed: 0).</summary>
+    public Dictionary<string, int> PurposePriorities { get; set; } = new(StringComparer.OrdinalIgnoreCase)
     {
         ["callback"] = 30,
-        ["instalment-reminder-call"] = 20,
+        ["pre-instalment"] = 20,
         ["promise-follow-up"] = 10,
+        ["instalment-follow-up"] = 10,
     };
+
+    /// <summary>How long a queued call is put back when the compliance engine refuses it at dial time and no rule says when
+    /// it will allow it (consent missing, a hold): the entry is tried again then, until it expires.</summary>
+    public TimeSpan RefusalDelay { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Retry delays by how the account's last call ended. Busy sooner than no answer (the line was in use).</summary>
     public Dictionary<ContactOutcome, RetryRule> Retry { get; set; } = new()
@@ -86,9 +89,16 @@ public sealed class HopperOptions : IValidatableObject
             yield return new ValidationResult("must be positive", [nameof(LeaseDuration)]);
         }
 
-        if (CallingPhases.Count == 0)
+        foreach (var purpose in PurposePriorities.Keys.Where(k => !ContactPurposes.TryParse(k.ToLowerInvariant(), out _)))
         {
-            yield return new ValidationResult("name at least one case phase", [nameof(CallingPhases)]);
+            yield return new ValidationResult(
+                $"'{purpose}' is not a contact purpose (one of {string.Join(", ", Enum.GetValues<ContactPurpose>().Select(p => p.Text()))})",
+                [$"{nameof(PurposePriorities)}:{purpose}"]);
+        }
+
+        if (RefusalDelay <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("must be positive", [nameof(RefusalDelay)]);
         }
 
         foreach (var (outcome, rule) in Retry)
@@ -107,4 +117,7 @@ public sealed class HopperOptions : IValidatableObject
 
     /// <summary>The rule for <paramref name="outcome"/>; outcomes not listed retry at once on the next number.</summary>
     public RetryRule RetryFor(ContactOutcome outcome) => Retry.TryGetValue(outcome, out var rule) ? rule : new RetryRule();
+
+    /// <summary>The priority of a queued call's purpose (0 when not listed).</summary>
+    public int PriorityOf(ContactPurpose purpose) => PurposePriorities.TryGetValue(purpose.Text(), out var priority) ? priority : 0;
 }

@@ -3,6 +3,7 @@ using Collections.Shared.Abandonment;
 using Collections.Shared.Compliance;
 using Collections.Shared.Configuration;
 using Collections.Shared.Persistence;
+using Collections.Shared.Workflow.DueContacts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -16,7 +17,7 @@ public static class HopperSetup
 {
     /// <summary>
     /// Adds <see cref="DialerHopper"/> (node id from <c>Collections:Hopper:NodeId</c>, else the machine name and process id)
-    /// and <see cref="AbandonmentStats"/>; needs the database and compliance registrations. Bad options stop the host at start.
+    /// over the queue of due contacts (<see cref="DueContactQueue"/>, added when not registered yet) and <see cref="AbandonmentStats"/>; needs the database and compliance registrations. Bad options stop the host at start.
     /// </summary>
     public static IHostApplicationBuilder AddHopper(this IHostApplicationBuilder builder)
     {
@@ -29,12 +30,17 @@ public static class HopperSetup
         var nodeId = builder.Configuration[$"{HopperOptions.Section}:NodeId"] is { Length: > 0 } configured
             ? configured
             : DefaultNodeId();
+        builder.Services.TryAddSingleton(sp => new DueContactQueue(
+            sp.GetRequiredService<ICollectionsDbContextFactory>().CreateDbContext,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DueContactQueue>>()));
         builder.Services.AddSingleton(sp => new DialerHopper(
             nodeId,
             sp.GetRequiredService<ComplianceEngine>(),
             sp.GetRequiredService<ICollectionsDbContextFactory>().CreateDbContext,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<HopperOptions>>().Value,
+            sp.GetRequiredService<DueContactQueue>(),
             sp.GetRequiredService<ILogger<DialerHopper>>()));
         builder.Services.AddOptions<AbandonmentOptions>().BindConfiguration(AbandonmentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(sp => new AbandonmentStats(

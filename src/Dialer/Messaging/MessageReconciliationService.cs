@@ -6,12 +6,13 @@ using Microsoft.Extensions.Options;
 namespace Collections.Dialer.Messaging;
 
 /// <summary>Settles messages left "sending" by a crash: once at start, then every <see cref="TwilioOptions.ReconcileAfter"/>.</summary>
-public sealed partial class MessageReconciliationService(OutboundMessageSender sender, IOptions<TwilioOptions> options, TimeProvider time, ILogger<MessageReconciliationService> logger)
+/// <param name="sends">False on a node that sends nothing (dispatch off): it leaves reconciliation to the nodes that send.</param>
+public sealed partial class MessageReconciliationService(OutboundMessageSender sender, IOptions<TwilioOptions> options, TimeProvider time, ILogger<MessageReconciliationService> logger, bool sends = true)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Enabled)
+        if (!options.Value.Enabled || !sends)
         {
             return;
         }

@@ -42,14 +42,16 @@ public static class MessagingSetup
         builder.Services.AddSingleton(sp => new InboundMessageService(
             sp.GetRequiredService<ICollectionsDbContextFactory>().CreateDbContext,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<InboundMessageService>>()));
+            sp.GetRequiredService<ILogger<InboundMessageService>>(),
+            sp.GetService<IReportedPaymentHandler>()));
         builder.Services.AddSingleton(sp => new InboundQueue(
             sp.GetRequiredService<ICollectionsDbContextFactory>().CreateDbContext,
             sp.GetRequiredService<TimeProvider>()));
         return builder;
     }
 
-    /// <summary>Everything of <see cref="AddTwilioMessaging"/> plus templates, SMTP and the outbound sender; a bad template folder stops the host.</summary>
+    /// <summary>Everything of <see cref="AddTwilioMessaging"/> plus templates, SMTP and the outbound sender; a bad template folder
+    /// stops the host. The background reconciliation is added by <c>AddOutreach</c>, on the nodes that send.</summary>
     public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder)
     {
         builder.AddTwilioMessaging();
@@ -74,11 +76,6 @@ public static class MessagingSetup
             sp.GetRequiredService<IOptions<MessagingOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<OutboundMessageSender>>()));
-        builder.Services.AddHostedService(sp => new MessageReconciliationService(
-            sp.GetRequiredService<OutboundMessageSender>(),
-            sp.GetRequiredService<IOptions<TwilioOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<MessageReconciliationService>>()));
         return builder;
     }
 }

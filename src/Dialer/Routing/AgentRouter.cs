@@ -1,4 +1,5 @@
 using Collections.Dialer.Pacing;
+using Collections.Shared.Domain;
 
 namespace Collections.Dialer.Routing;
 
@@ -7,9 +8,9 @@ namespace Collections.Dialer.Routing;
 public readonly record struct AgentId(int Value);
 
 /// <summary>
-/// Chooses the agent for a call: the ready agent idle longest among those who speak the debtor's
-/// language. Also answers whether a call may be dialed at all: a call whose language no logged-in agent
-/// speaks is not dialed, since it could only be abandoned.
+/// Chooses the agent for a call: the ready agent idle longest among those who speak the debtor's language
+/// (<see cref="LanguageMatch"/>, the rule the console's floor uses too). Also answers whether a call may be dialed at
+/// all: a call whose language no logged-in agent speaks is not dialed, since it could only be abandoned.
 /// </summary>
 public sealed class AgentRouter
 {
@@ -22,7 +23,7 @@ public sealed class AgentRouter
     /// <summary>Logs an agent in, ready from <paramref name="at"/>.</summary>
     public void LogIn(AgentId id, IEnumerable<string> languages, DateTimeOffset at)
     {
-        var seat = new Seat(id, new HashSet<string>(languages, StringComparer.OrdinalIgnoreCase))
+        var seat = new Seat(id, [.. languages])
         {
             Activity = AgentActivity.Ready,
             Since = at,
@@ -49,7 +50,7 @@ public sealed class AgentRouter
     {
         foreach (var seat in _order)
         {
-            if (seat.Languages.Contains(language))
+            if (seat.Speaks(language))
             {
                 return true;
             }
@@ -78,7 +79,7 @@ public sealed class AgentRouter
         Seat? best = null;
         foreach (var seat in _order)
         {
-            if (seat.Activity == AgentActivity.Ready && seat.Languages.Contains(language)
+            if (seat.Activity == AgentActivity.Ready && seat.Speaks(language)
                 && (best is null || seat.Since < best.Since))
             {
                 best = seat;
@@ -97,12 +98,12 @@ public sealed class AgentRouter
 
     /// <summary>Ready agents who speak <paramref name="language"/>, longest idle first.</summary>
     public IReadOnlyList<AgentId> ReadySpeakers(string language) =>
-        [.. _order.Where(s => s.Activity == AgentActivity.Ready && s.Languages.Contains(language)).OrderBy(s => s.Since).Select(s => s.Id)];
+        [.. _order.Where(s => s.Activity == AgentActivity.Ready && s.Speaks(language)).OrderBy(s => s.Since).Select(s => s.Id)];
 
     /// <summary>Puts <paramref name="id"/> on the call when they are ready and speak <paramref name="language"/>.</summary>
     public bool TryTake(AgentId id, string language, DateTimeOffset at)
     {
-        if (!_seats.TryGetValue(id, out var seat) || seat.Activity != AgentActivity.Ready || !seat.Languages.Contains(language))
+        if (!_seats.TryGetValue(id, out var seat) || seat.Activity != AgentActivity.Ready || !seat.Speaks(language))
         {
             return false;
         }
@@ -122,11 +123,13 @@ public sealed class AgentRouter
         }
     }
 
-    private sealed class Seat(AgentId id, HashSet<string> languages)
+    private sealed class Seat(AgentId id, List<string> languages)
     {
         public AgentId Id { get; } = id;
 
-        public HashSet<string> Languages { get; } = languages;
+        public List<string> Languages { get; } = languages;
+
+        public bool Speaks(string language) => LanguageMatch.AnyServes(Languages, language);
 
         public AgentActivity Activity { get; set; }
 

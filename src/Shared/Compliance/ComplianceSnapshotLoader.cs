@@ -13,37 +13,62 @@ public static class ComplianceSnapshotLoader
     private static readonly Duration LookBack = Duration.FromDays(14);
 
     /// <summary>Loads the account, its debtor with addresses and numbers, opt-outs, holds and recent ledger rows; null when no such account.</summary>
-    public static async Task<ComplianceSubject?> LoadAsync(CollectionsDbContext db, AccountId accountId, Instant at, CancellationToken cancellationToken)
+    public static async Task<ComplianceSubject?> LoadAsync(CollectionsDbContext db, AccountId accountId, Instant at, CancellationToken cancellationToken) =>
+        (await LoadManyAsync(db, [accountId], at, cancellationToken)).GetValueOrDefault(accountId);
+
+    /// <summary><see cref="LoadAsync"/> for many accounts with a handful of queries in all; accounts that do not exist are missing from the answer.</summary>
+    public static async Task<IReadOnlyDictionary<AccountId, ComplianceSubject>> LoadManyAsync(CollectionsDbContext db, IReadOnlyCollection<AccountId> accountIds, Instant at, CancellationToken cancellationToken)
     {
-        var account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == accountId, cancellationToken);
-        if (account is null)
+        var ids = accountIds.Distinct().ToList();
+        var accounts = await db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id)).ToListAsync(cancellationToken);
+        if (accounts.Count == 0)
         {
-            return null;
+            return new Dictionary<AccountId, ComplianceSubject>();
         }
 
-        var debtor = await db.Debtors.AsNoTracking()
+        var debtorIds = accounts.Select(a => a.DebtorId).Distinct().ToList();
+        var debtors = await db.Debtors.AsNoTracking()
             .Include(d => d.Addresses)
             .Include(d => d.Phones)
             .AsSplitQuery()
-            .FirstAsync(d => d.Id == account.DebtorId, cancellationToken);
-        var optOuts = await db.OptOuts.AsNoTracking().Where(o => o.DebtorId == debtor.Id).ToListAsync(cancellationToken);
-        var holds = await db.Holds.AsNoTracking().Where(h => h.AccountId == accountId).ToListAsync(cancellationToken);
+            .Where(d => debtorIds.Contains(d.Id))
+            .ToDictionaryAsync(d => d.Id, cancellationToken);
+        var optOuts = await db.OptOuts.AsNoTracking().Where(o => debtorIds.Contains(o.DebtorId)).ToListAsync(cancellationToken);
+        var holds = await db.Holds.AsNoTracking().Where(h => ids.Contains(h.AccountId)).ToListAsync(cancellationToken);
 
         // Per-number rules (Ofcom's repeat rules, attempts per number per day) count calls to a number whatever account they were about.
-        var addresses = debtor.Phones.Select(p => p.E164).ToList();
-        if (!string.IsNullOrWhiteSpace(debtor.Email))
+        static List<string> AddressesOf(Debtor debtor)
         {
-            addresses.Add(debtor.Email);
+            var addresses = debtor.Phones.Select(p => p.E164).ToList();
+            if (!string.IsNullOrWhiteSpace(debtor.Email))
+            {
+                addresses.Add(debtor.Email);
+            }
+
+            return addresses;
         }
 
+        var allAddresses = debtors.Values.SelectMany(AddressesOf).Distinct().ToList();
         var since = at - LookBack;
         var ledger = await db.ContactAttempts.AsNoTracking()
-            .Where(c => (c.AccountId == accountId || addresses.Contains(c.Address)) && c.StartedAt >= since)
+            .Where(c => (ids.Contains(c.AccountId) || allAddresses.Contains(c.Address)) && c.StartedAt >= since)
             .ToListAsync(cancellationToken);
 
-        var reports = (await PartyReportsAsync(db, [debtor.Id], cancellationToken))[debtor.Id].ToList();
-
-        return new ComplianceSubject { Account = account, Debtor = debtor, OptOuts = optOuts, Holds = holds, Ledger = ledger, PartyReports = reports };
+        var reports = await PartyReportsAsync(db, debtorIds, cancellationToken);
+        return accounts.ToDictionary(a => a.Id, account =>
+        {
+            var debtor = debtors[account.DebtorId];
+            var addresses = AddressesOf(debtor);
+            return new ComplianceSubject
+            {
+                Account = account,
+                Debtor = debtor,
+                OptOuts = [.. optOuts.Where(o => o.DebtorId == debtor.Id)],
+                Holds = [.. holds.Where(h => h.AccountId == account.Id)],
+                Ledger = [.. ledger.Where(c => c.AccountId == account.Id || addresses.Contains(c.Address))],
+                PartyReports = [.. reports[debtor.Id]],
+            };
+        });
     }
 
     /// <summary>Who each contact reached at the debtors' numbers and addresses, over all time (a wrong number stays wrong):

@@ -92,6 +92,81 @@ public sealed partial class ContactLedger(ComplianceEngine engine, Func<Collecti
         return new LedgerReservation(row.Id, decision);
     }
 
+    /// <summary>
+    /// <see cref="ReserveAsync"/> for many contacts in one transaction (one commit): each request's pending row is inserted
+    /// before the rules read the ledger, so requests of the batch count toward each other's limits; a refused request's row is
+    /// removed again before the next is checked. Answers in the order of <paramref name="requests"/>. On PostgreSQL a
+    /// concurrent reservation for one of the accounts makes the whole batch fail at commit (40001): reserve one by one then.
+    /// </summary>
+    public async Task<IReadOnlyList<LedgerReservation>> ReserveManyAsync(IReadOnlyList<ContactRequest> requests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count == 0)
+        {
+            return [];
+        }
+
+        await using var db = createContext();
+        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
+        await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
+        var accountIds = requests.Select(r => r.AccountId).Distinct().ToList();
+        var debtors = await db.Accounts.Where(a => accountIds.Contains(a.Id)).Select(a => new { a.Id, a.DebtorId }).ToDictionaryAsync(a => a.Id, a => a.DebtorId, cancellationToken);
+        var rows = requests.Select(request => new ContactAttempt
+        {
+            AccountId = request.AccountId,
+            DebtorId = debtors.TryGetValue(request.AccountId, out var debtorId) ? debtorId : throw new InvalidOperationException($"Account {request.AccountId} does not exist."),
+            Channel = request.Target.Channel,
+            Address = request.Target.Address,
+            CampaignId = request.CampaignId,
+            AgentId = request.AgentId,
+            StartedAt = now,
+            Outcome = ContactOutcome.Pending,
+            Purpose = request.Purpose,
+            ScheduledContactId = request.ScheduledContactId,
+        }).ToList();
+        db.ContactAttempts.AddRange(rows);
+        await db.SaveChangesAsync(cancellationToken);
+
+        // Read once for the batch, after the rows went in: each request sees the others' pending rows, less the refused ones.
+        var subjects = await ComplianceSnapshotLoader.LoadManyAsync(db, accountIds, now, cancellationToken);
+        var removed = new HashSet<ContactAttemptId>();
+        var results = new List<LedgerReservation>(requests.Count);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var subject = subjects.GetValueOrDefault(requests[i].AccountId)
+                ?? throw new InvalidOperationException($"Account {requests[i].AccountId} vanished inside its own transaction.");
+            var others = new ComplianceSubject
+            {
+                Account = subject.Account,
+                Debtor = subject.Debtor,
+                OptOuts = subject.OptOuts,
+                Holds = subject.Holds,
+                Ledger = subject.Ledger.Where(a => a.Id != rows[i].Id && !removed.Contains(a.Id)).ToList(),
+            };
+            var decision = engine.Evaluate(others, requests[i].Target, requests[i].Campaign, now);
+            if (decision.Allowed)
+            {
+                results.Add(new LedgerReservation(rows[i].Id, decision));
+                continue;
+            }
+
+            db.ContactAttempts.Remove(rows[i]);
+            removed.Add(rows[i].Id);
+            var refusedBy = string.Join(",", decision.Rules.Where(r => r.Verdict == RuleVerdict.Refused).Select(r => r.Rule));
+            LogRefused(logger, requests[i].AccountId, requests[i].Target.Channel, Mask(requests[i].Target.Address), refusedBy);
+            results.Add(new LedgerReservation(null, decision));
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        foreach (var (request, result) in requests.Zip(results).Where(p => p.Second.MayProceed))
+        {
+            LogReserved(logger, result.AttemptId!.Value, request.AccountId, request.Target.Channel, Mask(request.Target.Address));
+        }
+
+        return results;
+    }
+
     /// <summary>Writes how the contact ended over its pending row.</summary>
     public async Task CompleteAsync(ContactAttemptId attemptId, ContactResult result, CancellationToken cancellationToken)
     {

@@ -35,4 +35,7 @@ public sealed class DemoData
     public required IReadOnlyList<Payment> Payments { get; init; }
 
     public required IReadOnlyList<Hold> Holds { get; init; }
+
+    /// <summary>Calls queued for the cases (scheduled_contacts): what the campaigns dial.</summary>
+    public IReadOnlyList<Workflow.ScheduledContact> ScheduledContacts { get; init; } = [];
 }

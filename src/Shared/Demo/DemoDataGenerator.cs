@@ -90,6 +90,8 @@ public static partial class DemoDataGenerator
 
             // Added last so the ids of everything above stay as they were before it existed.
             AddFloorCampaign();
+            AddQueueCampaigns();
+            AddQueuedCalls();
 
             return new DemoData
             {
@@ -107,6 +109,7 @@ public static partial class DemoDataGenerator
                 InstalmentPlans = plans,
                 Payments = payments,
                 Holds = holds,
+                ScheduledContacts = scheduledContacts,
             };
         }
 
@@ -200,6 +203,7 @@ public static partial class DemoDataGenerator
                 Mode = DialMode.Progressive,
                 Status = CampaignStatus.Running,
                 Industry = Industry.Utilities,
+                Queue = "instalment-reminders",
                 StrategyStep = "instalment-reminder-call",
                 MaxLinesPerAgent = 1.5,
                 RingTimeoutSeconds = 30,

@@ -52,6 +52,7 @@ public static class DemoDataSeeder
                 db.InstalmentPlans.AddRange(data.InstalmentPlans);
                 db.Payments.AddRange(data.Payments);
                 db.Holds.AddRange(data.Holds);
+                db.ScheduledContacts.AddRange(data.ScheduledContacts);
                 await db.SaveChangesAsync(ct).ConfigureAwait(false);
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
                 return true;

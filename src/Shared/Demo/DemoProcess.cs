@@ -21,6 +21,9 @@ public sealed record DemoProcessSummary(int CasesOpened, int CasesPlaced, int Re
 /// </summary>
 public static class DemoProcess
 {
+    /// <summary>How many cases' calls fall due in the first minute.</summary>
+    private const int FirstMinuteCalls = 30;
+
     /// <summary>Opens and places the cases of the freshly seeded demo database over <paramref name="db"/>.</summary>
     /// <param name="callbackAgents">Operators who take callbacks in the demo (the simulated ones), in order of preference.</param>
     public static async Task<DemoProcessSummary> StartAsync(CollectionsDbContext db, WorkflowRunner workflow, Instant now, IReadOnlyList<AgentId> callbackAgents, CancellationToken ct = default)
@@ -38,11 +41,23 @@ public static class DemoProcess
             @case.NextStepDueAt = null;
         }
 
+        // The generator queued the calls its made-up steps would have asked for; the real process decides again now.
+        await db.ScheduledContacts
+            .Where(s => s.Status == ScheduledContactStatus.Queued && s.IdempotencyKey.StartsWith("demo:"))
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.Status, ScheduledContactStatus.Cancelled)
+                .SetProperty(s => s.ClosedAt, now)
+                .SetProperty(s => s.Outcome, "superseded: the demo's cases were placed in the real process at start"), ct);
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
 
         int opened = 0, placed = 0, soon = 0;
-        var index = 0;
+        int phoneIndex = 0, otherIndex = 0;
+        // The first calls fall due within the first minute, as a newcomer expects calls to pop at once; the rest of the
+        // day's work is spread over 40 minutes so calls and letters arrive as a working day does, not all at once.
+        Instant When(CaseStep step) => step.Channel == ContactChannel.Call && phoneIndex < FirstMinuteCalls
+            ? now + Duration.FromSeconds(5 + (2 * phoneIndex++))
+            : now + Duration.FromSeconds(60 + ((otherIndex++ * 97) % 2400));
         foreach (var (accountId, phase) in phases)
         {
             try
@@ -55,9 +70,7 @@ public static class DemoProcess
                 continue;   // no strategy for this claim: its case says so, and nothing is planned
             }
 
-            // Spread over the first 40 minutes so calls and letters arrive as a working day does, not all at once.
-            var stagger = Duration.FromSeconds(60 + ((index++ * 97) % 2400));
-            if (await PlaceAsync(db, accountId, phase, now + stagger, ct))
+            if (await PlaceAsync(db, accountId, phase, When, ct))
             {
                 placed++;
             }
@@ -73,8 +86,8 @@ public static class DemoProcess
     }
 
     /// <summary>Moves the case on <paramref name="accountId"/> to the first planned step of <paramref name="phase"/> at
-    /// <paramref name="at"/>: the steps before it are skipped as "before the demo started".</summary>
-    private static async Task<bool> PlaceAsync(CollectionsDbContext db, AccountId accountId, CasePhase phase, Instant at, CancellationToken ct)
+    /// the time <paramref name="when"/> gives it: the steps before it are skipped as "before the demo started".</summary>
+    private static async Task<bool> PlaceAsync(CollectionsDbContext db, AccountId accountId, CasePhase phase, Func<CaseStep, Instant> when, CancellationToken ct)
     {
         var @case = await db.Cases.SingleAsync(c => c.AccountId == accountId, ct);
         var steps = await db.CaseSteps.Where(s => s.CaseId == @case.Id).OrderBy(s => s.Sequence).ToListAsync(ct);
@@ -94,7 +107,7 @@ public static class DemoProcess
             earlier.Note = $"before the demo started (the case entered the demo in phase {phase})";
         }
 
-        CaseWorkflow.Shift(planned, target, at);
+        CaseWorkflow.Shift(planned, target, when(target));
         @case.Phase = phase;
         @case.NextStep = target.StepKey;
         @case.NextStepDueAt = target.DueAt;

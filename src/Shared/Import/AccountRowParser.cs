@@ -27,6 +27,10 @@ public sealed partial class AccountRowParser
 
     private readonly int[] _index;
 
+    /// <summary>The language a debtor in <paramref name="country"/> is written to when the file names none: the country's
+    /// language where we write in it, else English.</summary>
+    public static string LanguageOf(string? country) => country is not null && LanguageOfCountry.TryGetValue(country, out var language) ? language : "en";
+
     private AccountRowParser(int[] index) => _index = index;
 
     /// <summary>Maps the header; returns the parser, or the errors naming each missing required column.</summary>
@@ -122,7 +126,7 @@ public sealed partial class AccountRowParser
 
         var language = Text(record, Language)?.ToLowerInvariant();
         if (language is not null && !LanguageTag().IsMatch(language)) Fail(Language, $"'{language}' is not a language code such as de or hu");
-        language ??= country is not null && LanguageOfCountry.TryGetValue(country, out var l) ? l : "en";
+        language ??= LanguageOf(country);
 
         var zone = Text(record, AccountCsvFormat.TimeZone);
         if (zone is not null && DateTimeZoneProviders.Tzdb.GetZoneOrNull(zone) is null) Fail(AccountCsvFormat.TimeZone, $"'{zone}' is not an IANA time zone such as Europe/Berlin");

@@ -329,6 +329,35 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
         }
     }
 
+    /// <summary>
+    /// The debtor replied that the debt is paid (a "PAID" reply): the case's next planned step, and every planned step after
+    /// it by the same amount, waits until <paramref name="until"/> so the bank statement can arrive before the next reminder
+    /// or escalation (seed 001: received payments are passed on; demanding a sum already paid would be a false statement,
+    /// UWG § 5 / 15 U.S.C. 1692e(2)(A)). A step due after <paramref name="until"/> anyway is left as it is; the payment
+    /// import closes the case or the strategy resumes at the held step. Returns the held step's work to schedule.
+    /// </summary>
+    public async Task<WorkflowResult> HoldForReportedPaymentAsync(AccountId accountId, Instant until, CancellationToken ct = default)
+    {
+        var @case = await db.Cases.SingleOrDefaultAsync(c => c.AccountId == accountId, ct);
+        if (@case is null || @case.ClosedAt is not null)
+        {
+            return WorkflowResult.Nothing("no-open-case");
+        }
+
+        var steps = await StepsOf(@case.Id, ct);
+        var next = steps.Where(s => s.Status == CaseStepStatus.Planned).OrderBy(s => s.DueAt).ThenBy(s => s.Sequence).FirstOrDefault();
+        if (next is null || next.DueAt >= until)
+        {
+            return WorkflowResult.Nothing(next is null ? "nothing-planned" : "not-held");
+        }
+
+        Shift(steps, next, until);
+        SetNext(@case, steps);
+        await db.SaveChangesAsync(ct);
+        WorkflowLog.StepDeferred(_logger, @case.Id.ToString(), next.StepKey, until.ToString(), "the debtor reports having paid");
+        return new([WorkItem.ForStep(@case.Id, next.StepKey, until)], "held");
+    }
+
     /// <summary>Closes the case and cancels what is still planned.</summary>
     internal async Task CloseAsync(Case @case, Instant now, string reason, CancellationToken ct) => Close(@case, await StepsOf(@case.Id, ct), now, reason);
 

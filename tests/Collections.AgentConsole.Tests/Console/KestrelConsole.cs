@@ -40,6 +40,9 @@ public sealed class KestrelConsole : WebApplicationFactory<Program>
 
     public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), $"collections-console-{Guid.NewGuid():N}.db");
 
+    /// <summary>This host's print queue and demo messaging folder (its journal and received e-mails).</summary>
+    public string OutreachFolder { get; } = Path.Combine(Path.GetTempPath(), $"collections-outreach-{Guid.NewGuid():N}");
+
     public CollectionsDbContext OpenDatabase() =>
         DatabaseSetup.CreateContext(new() { ConnectionString = $"Data Source={DatabasePath};Pooling=false" });
 
@@ -64,6 +67,10 @@ public sealed class KestrelConsole : WebApplicationFactory<Program>
         builder.UseEnvironment("Development");
         builder.UseSetting("Collections:Database:ConnectionString", $"Data Source={DatabasePath};Pooling=false");
         builder.UseSetting("Collections:Demo:Calls:SimulatedOperators", "0");
+        // The demo messaging provider posts its signed webhooks to this console, on its real port.
+        builder.UseSetting("Collections:Outreach:DemoMessaging:WebhookBaseUrl", BaseAddress.AbsoluteUri);
+        builder.UseSetting("Collections:Outreach:DemoMessaging:Directory", Path.Combine(OutreachFolder, "demo-messaging"));
+        builder.UseSetting("Collections:Outreach:PrintQueueDirectory", Path.Combine(OutreachFolder, "print-queue"));
         foreach (var (key, value) in Collections.Testing.DialerSettings.AllHumanDemoCarrier)
         {
             builder.UseSetting(key, value);
@@ -80,5 +87,9 @@ public sealed class KestrelConsole : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         File.Delete(DatabasePath);
+        if (Directory.Exists(OutreachFolder))
+        {
+            Directory.Delete(OutreachFolder, recursive: true);
+        }
     }
 }

@@ -29,7 +29,7 @@ public sealed class WallboardTests(KestrelConsoleFixture fixture) : IClassFixtur
         var active = await db.Agents.Where(a => a.Active).Select(a => a.DisplayName).ToListAsync(Ct);
         Assert.Equal(active.Order(), board.Agents.Select(a => a.DisplayName).Order());
         Assert.DoesNotContain(board.Agents, a => a.DisplayName == "Thomas Brandt");   // the inactive demo operator
-        Assert.Equal(4, board.Campaigns.Count);
+        Assert.Equal(await db.Campaigns.CountAsync(Ct), board.Campaigns.Count);
         // The floor's target is the strictest running campaign's; another test in this class retunes one, so read it back.
         var running = await db.Campaigns.Where(c => c.Status == CampaignStatus.Running).Select(c => c.TargetAbandonRate).ToListAsync(Ct);
         Assert.Equal(running.DefaultIfEmpty(0.03).Min(), board.Rolling24h.Target);

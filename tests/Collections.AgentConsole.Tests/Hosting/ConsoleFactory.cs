@@ -1,3 +1,4 @@
+using Collections.Shared.Persistence;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -8,14 +9,31 @@ public sealed class ConsoleFactory(params (string Key, string Value)[] settings)
 {
     public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), $"collections-console-{Guid.NewGuid():N}.db");
 
+    /// <summary>This host's print queue and demo messaging folder (its journal and received e-mails).</summary>
+    public string OutreachFolder { get; } = Path.Combine(Path.GetTempPath(), $"collections-outreach-{Guid.NewGuid():N}");
+
+    public CollectionsDbContext OpenDatabase() =>
+        DatabaseSetup.CreateContext(new() { ConnectionString = $"Data Source={DatabasePath};Pooling=false" });
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Collections:Database:ConnectionString", $"Data Source={DatabasePath};Pooling=false");
         builder.UseSetting("Dialer:Sip:Port", "0");
+        builder.UseSetting("Collections:Outreach:DemoMessaging:Directory", Path.Combine(OutreachFolder, "demo-messaging"));
+        builder.UseSetting("Collections:Outreach:PrintQueueDirectory", Path.Combine(OutreachFolder, "print-queue"));
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (Directory.Exists(OutreachFolder))
+        {
+            Directory.Delete(OutreachFolder, recursive: true);
         }
     }
 }

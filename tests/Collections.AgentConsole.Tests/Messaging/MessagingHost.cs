@@ -2,7 +2,9 @@ using Collections.AgentConsole.Tests.Hosting;
 using Collections.Dialer.Messaging;
 using Collections.Dialer.Messaging.Email;
 using Collections.Dialer.Messaging.Templates;
+using Collections.Dialer.DemoCarrier.Messaging;
 using Collections.Dialer.Messaging.Twilio;
+using Collections.Testing;
 using Collections.Shared.Compliance;
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
@@ -72,6 +74,8 @@ internal sealed class MessagingHost : IAsyncDisposable
             ("Collections:Demo:Enabled", "false"),
             // The SIP stack and the campaign runner would wait forever on the fake clock: this host is a console-only node.
             ("Collections:Dialing:InProcess", "false"),
+            // Nor does it send: the sender below is the dialer node (the console's own dispatcher and reconciliation are off).
+            ("Collections:Outreach:Dispatch:Enabled", "false"),
             ("Collections:Messaging:Twilio:Enabled", "true"),
             ("Collections:Messaging:Twilio:BaseUrl", options.BaseUrl),
             ("Collections:Messaging:Twilio:AccountSid", AccountSid),

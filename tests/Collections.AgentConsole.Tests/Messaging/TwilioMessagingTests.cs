@@ -1,6 +1,8 @@
 using System.Net;
 using Collections.Dialer.Messaging;
+using Collections.Dialer.DemoCarrier.Messaging;
 using Collections.Dialer.Messaging.Twilio;
+using Collections.Testing;
 using Collections.Shared.Domain;
 using Microsoft.EntityFrameworkCore;
 
@@ -41,7 +43,7 @@ public sealed class TwilioMessagingTests
     public async Task WhatsApp_uses_the_content_template_outside_the_session_window_and_free_text_inside_it()
     {
         await using var host = await MessagingHost.StartAsync();
-        host.Twilio.SetOutcome(MessagingHost.DebtorMobile, FakeTwilioOutcome.Undelivered);
+        host.Twilio.SetOutcome(MessagingHost.DebtorMobile, SimulatedOutcome.Undelivered);
         var sender = host.NewSender();
         var first = await sender.SendAsync(new SendRequest("wa-1", host.AccountId, ContactChannel.WhatsApp, "first-reminder"), Ct);
         await host.Twilio.DrainCallbacksAsync();
@@ -49,7 +51,7 @@ public sealed class TwilioMessagingTests
         // The debtor writes back: WhatsApp's 24-hour window opens, the text lands in the operators' queue.
         var inbound = await host.Twilio.SendInboundAsync(host.InboundUrl, "whatsapp:" + MessagingHost.DebtorMobile, "whatsapp:+4930555001", "Ich zahle am Freitag");
         Assert.Equal(HttpStatusCode.OK, inbound.StatusCode);
-        host.Twilio.SetOutcome(MessagingHost.DebtorMobile, FakeTwilioOutcome.Delivered);
+        host.Twilio.SetOutcome(MessagingHost.DebtorMobile, SimulatedOutcome.Delivered);
         var second = await sender.SendAsync(new SendRequest("wa-2", host.AccountId, ContactChannel.WhatsApp, "first-reminder"), Ct);
         await host.Twilio.DrainCallbacksAsync();
 
@@ -76,7 +78,7 @@ public sealed class TwilioMessagingTests
     public async Task Callbacks_with_a_bad_or_missing_signature_are_refused_with_403_and_change_nothing()
     {
         await using var host = await MessagingHost.StartAsync();
-        host.Twilio.SetOutcome(MessagingHost.DebtorMobile, FakeTwilioOutcome.Undelivered);
+        host.Twilio.SetOutcome(MessagingHost.DebtorMobile, SimulatedOutcome.Undelivered);
         var result = await host.NewSender().SendAsync(new SendRequest("k", host.AccountId, ContactChannel.Sms, "first-reminder"), Ct);
         await host.Twilio.DrainCallbacksAsync();
         var parameters = new List<KeyValuePair<string, string>>

@@ -2,12 +2,15 @@ using System.Collections.Concurrent;
 using Collections.Dialer.Amd;
 using Collections.Dialer.Calls;
 using Collections.Dialer.Campaigns;
+using Collections.Dialer.Hopper;
 using Collections.Dialer.Pacing;
 using Collections.Dialer.Sip;
 using Collections.Shared.Compliance;
 using Collections.Shared.Demo;
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
+using Collections.Shared.Workflow;
+using Collections.Shared.Workflow.DueContacts;
 using Collections.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -21,9 +24,10 @@ using RoutingAgentId = Collections.Dialer.Routing.AgentId;
 namespace Collections.Dialer.Tests.Campaigns;
 
 /// <summary>
-/// A campaign against the demo carrier over real SIP on loopback, on a temporary SQLite with the demo data: the ledger row
-/// is Pending before each INVITE leaves, humans reach the ready agent, a second human with no free agent is abandoned,
-/// machines are hung up on and flagged. Calls run on the real clock; compliance is judged at a fixed weekday noon.
+/// A campaign against the demo carrier over real SIP on loopback, on a temporary SQLite with the demo data, fed by the
+/// hopper from the queue of due calls: the ledger row is Pending before each INVITE leaves, humans reach the ready agent, a
+/// second human with no free agent is abandoned, machines are hung up on and flagged. Calls run on the real clock;
+/// compliance, the hopper and the queue are judged at a fixed weekday noon.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class CampaignRunnerTests
@@ -183,8 +187,7 @@ public sealed class CampaignRunnerTests
         var ledger = new ContactLedger(Engine.Value, () => DatabaseSetup.CreateContext(world.Database), world.ComplianceClock, NullLogger<ContactLedger>.Instance);
         var events = new CollectingEvents(new SimulatedAgents(pool, TimeProvider.System), expected: 1);
         var runner = new CampaignRunner(world.Campaign, new CampaignRunnerDependencies(
-            world.Calls, ledger, new AmdLedger(ledger, NullLogger<AmdLedger>.Instance),
-            new DueCasesDialQueue(() => DatabaseSetup.CreateContext(world.Database), world.ComplianceClock),
+            world.Calls, ledger, new AmdLedger(ledger, NullLogger<AmdLedger>.Instance), world.DialQueue(),
             pool, events, TimeProvider.System, NullLogger.Instance), new ProgressivePacing());
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         stop.CancelAfter(TimeSpan.FromSeconds(2.5));
@@ -225,7 +228,7 @@ public sealed class CampaignRunnerTests
 
         // Compliance and the due date are judged at the fixed noon (the calls themselves run on the real clock).
         builder.Services.AddSingleton(sp => new ContactLedger(Engine.Value, () => DatabaseSetup.CreateContext(world.Database), world.ComplianceClock, NullLogger<ContactLedger>.Instance));
-        builder.Services.AddSingleton<IDialQueue>(new DueCasesDialQueue(() => DatabaseSetup.CreateContext(world.Database), world.ComplianceClock));
+        builder.Services.AddSingleton<IDialQueue>(world.DialQueue());
         builder.AddCampaignRunner();
         using var host = builder.Build();
         await host.StartAsync(Ct);
@@ -282,21 +285,25 @@ public sealed class CampaignRunnerTests
 
         public Campaign Campaign { get; private set; } = null!;
 
-        /// <summary>Seeds the demo, keeps as many callable accounts as <paramref name="behaviours"/> due, and maps each one's number to a demo-carrier behaviour.</summary>
+        /// <summary>Seeds the demo, queues a call for as many callable accounts as <paramref name="behaviours"/> (and no other), and
+        /// maps each one's number to a demo-carrier behaviour.</summary>
         public static async Task<World> StartAsync(string[] behaviours, bool running = false)
         {
             var database = await TestDatabases.NewSqlite().MigrateAsync();
             var accounts = new List<AccountId>();
             List<string> languages;
             var numbers = new Dictionary<string, string>();
-            var campaign = new Campaign { Name = "runner test", Mode = DialMode.Progressive, RingTimeoutSeconds = 15, MaxLinesPerAgent = 3, CreatedAt = Noon };
+            var campaign = new Campaign
+            {
+                Name = "runner test", Mode = DialMode.Progressive, Status = CampaignStatus.Running, RingTimeoutSeconds = 15, MaxLinesPerAgent = 3,
+                Queue = "runner-test", CreatedAt = Noon,
+            };
             await using (var db = DatabaseSetup.CreateContext(database))
             {
                 await DemoDataSeeder.SeedIfEmptyAsync(db, Noon - Duration.FromDays(1), ct: Ct);
                 if (running)
                 {
                     // This campaign is the only one a host's runner picks up.
-                    campaign.Status = CampaignStatus.Running;
                     foreach (var other in await db.Campaigns.ToListAsync(Ct))
                     {
                         other.Status = CampaignStatus.Paused;
@@ -307,7 +314,14 @@ public sealed class CampaignRunnerTests
                 var compliance = new ComplianceService(Engine.Value, () => DatabaseSetup.CreateContext(database), new FakeTimeProvider(Noon.ToDateTimeOffset()));
                 var candidates = await db.Accounts.Join(db.PhoneNumbers, a => a.DebtorId, p => p.DebtorId, (a, p) => new { a.Id, p.E164, p.Priority })
                     .ToListAsync(Ct);
-                foreach (var candidate in candidates.GroupBy(c => c.Id).Select(g => g.OrderBy(c => c.Priority).First()))
+
+                // Accounts with no call in the ledger's look-back, so the retry table holds none back and the hopper starts
+                // at the first number, which must be one libphonenumber accepts.
+                var since = Noon - Duration.FromDays(14);
+                var called = (await db.ContactAttempts.Where(a => a.StartedAt >= since).Select(a => a.AccountId).ToListAsync(Ct)).ToHashSet();
+                var util = PhoneNumbers.PhoneNumberUtil.GetInstance();
+                foreach (var candidate in candidates.GroupBy(c => c.Id).Select(g => g.OrderBy(c => c.Priority).First())
+                    .Where(c => !called.Contains(c.Id) && util.IsValidNumber(util.Parse(c.E164, null))))
                 {
                     var decision = await compliance.CheckAsync(candidate.Id, new ContactTarget(ContactChannel.Call, candidate.E164), CampaignContext.Predictive, Noon, Ct);
                     if (decision is { Allowed: true } && !numbers.ContainsKey(candidate.E164))
@@ -323,14 +337,13 @@ public sealed class CampaignRunnerTests
 
                 Assert.Equal(behaviours.Length, accounts.Count);
 
-                // Only the chosen accounts are due, oldest first in the order of the behaviours.
-                foreach (var c in await db.Cases.ToListAsync(Ct))
+                // Only the chosen accounts have a call queued in the campaign's queue, oldest first in the order of the behaviours.
+                db.ScheduledContacts.AddRange(accounts.Select((account, index) => new ScheduledContact
                 {
-                    var index = accounts.IndexOf(c.AccountId);
-                    c.NextStepDueAt = index < 0 ? null : Noon - Duration.FromMinutes(behaviours.Length - index);
-                    c.ClosedAt = index < 0 ? c.ClosedAt : null;
-                    c.Phase = index < 0 ? c.Phase : CasePhase.PhoneAndMessages;
-                }
+                    AccountId = account, Channel = ContactChannel.Call, Campaign = campaign.Queue, Purpose = ContactPurpose.StrategyStep,
+                    DueAt = Noon - Duration.FromMinutes(behaviours.Length - index), NextAttemptAt = Noon - Duration.FromMinutes(behaviours.Length - index),
+                    Reason = "runner test", IdempotencyKey = $"runner-test:{account}", CreatedAt = Noon - Duration.FromHours(1),
+                }));
 
                 await db.SaveChangesAsync(Ct);
                 languages = await db.Debtors.Select(d => d.PreferredLanguage).Distinct().ToListAsync(Ct);
@@ -357,7 +370,7 @@ public sealed class CampaignRunnerTests
                 Calls,
                 ledger,
                 new AmdLedger(ledger, NullLogger<AmdLedger>.Instance),
-                new DueCasesDialQueue(() => DatabaseSetup.CreateContext(Database), ComplianceClock),
+                DialQueue(),
                 pool,
                 events,
                 TimeProvider.System,
@@ -373,6 +386,15 @@ public sealed class CampaignRunnerTests
             await run.WaitAsync(TimeSpan.FromSeconds(30), Ct);
             await agents.IdleAsync().WaitAsync(TimeSpan.FromSeconds(30), Ct);
             return (runner.Summary(1), events.Outcomes.ToDictionary(o => new AccountId(o.Account)));
+        }
+
+        /// <summary>The hopper's queue of due calls as one dialer node sees it, at the fixed noon.</summary>
+        public HopperDialQueue DialQueue()
+        {
+            CollectionsDbContext CreateContext() => DatabaseSetup.CreateContext(Database);
+            var hopper = new DialerHopper("runner-test", Engine.Value, CreateContext, ComplianceClock, new HopperOptions(),
+                new DueContactQueue(CreateContext, ComplianceClock, NullLogger<DueContactQueue>.Instance), NullLogger<DialerHopper>.Instance);
+            return new HopperDialQueue(hopper, CreateContext);
         }
 
         public async Task<Dictionary<AccountId, ContactAttempt>> LedgerAsync()

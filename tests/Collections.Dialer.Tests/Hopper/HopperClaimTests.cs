@@ -2,12 +2,14 @@ using System.Collections.Concurrent;
 using Collections.Dialer.Hopper;
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
+using Collections.Shared.Workflow;
 using Collections.Testing;
 using Microsoft.EntityFrameworkCore;
 
 namespace Collections.Dialer.Tests.Hopper;
 
-/// <summary>Claims: two dialer nodes never hold the same account, every due account is handed out once, leases lapse.</summary>
+/// <summary>Claims: two dialer nodes never hold the same account (nor its queue entry), every due account is handed out
+/// once, leases lapse.</summary>
 public sealed class HopperClaimTests(PostgresFixture postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -59,14 +61,15 @@ public sealed class HopperClaimTests(PostgresFixture postgres)
         Assert.False(await b.ReleaseAsync(claimed[0].AccountId, Ct));
         Assert.Equal(0, await b.RenewAsync([.. claimed.Select(c => c.AccountId)], Ct));
 
-        // Node A gives one back (its call was not placed): node B may take it at once.
-        Assert.True(await a.ReleaseAsync(claimed[0].AccountId, Ct));
+        // Node A gives one back with its queue entry (its call was not placed): node B may take it at once.
+        await a.ReleaseAsync(claimed[0].AccountId, claimed[0].EntryId, Ct);
         Assert.Equal([claimed[0].AccountId], (await b.ClaimAsync(world.Campaign, 3, Ct)).Select(c => c.AccountId));
 
         // Node A renews the other two four minutes into its five-minute lease; at six minutes they are still held, while
         // node B's own claim, never renewed, has lapsed and is handed out again.
         world.Clock.Advance(TimeSpan.FromMinutes(4));
         Assert.Equal(2, await a.RenewAsync([.. claimed.Select(c => c.AccountId)], Ct));
+        await a.RenewEntriesAsync(claimed.Select(c => c.EntryId), Ct);
         world.Clock.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal([claimed[0].AccountId], (await b.ClaimAsync(world.Campaign, 3, Ct)).Select(c => c.AccountId));
         // The renewed leases end at 4 + 5 = 9 minutes.
@@ -114,6 +117,8 @@ public sealed class HopperClaimTests(PostgresFixture postgres)
         Assert.Equal(held.Select(h => h.AccountId.Value).Order(), taken.Select(t => t.AccountId.Value).Order());
 
         await using var db = world.CreateContext();
+        // The queue entries went over with the accounts.
+        Assert.All(await db.ScheduledContacts.AsNoTracking().ToListAsync(Ct), e => Assert.Equal(("node-survivor", ScheduledContactStatus.Taken), (e.ClaimedBy, e.Status)));
         var rows = await db.HopperClaims.AsNoTracking().ToListAsync(Ct);
         Assert.All(rows, r =>
         {

@@ -19,7 +19,7 @@ public sealed class HopperCommandTests
         {
             ["Collections:Database:Provider"] = "Sqlite",
             ["Collections:Database:ConnectionString"] = world.Database.ConnectionString,
-            ["Collections:Hopper:StepPriorities:urgent"] = "40",
+            ["Collections:Hopper:PurposePriorities:promise-follow-up"] = "40",
         }).Build();
         return (world, configuration);
     }
@@ -34,11 +34,11 @@ public sealed class HopperCommandTests
     }
 
     [Fact]
-    public async Task Peek_prints_the_next_accounts_best_first_with_their_reason()
+    public async Task Peek_prints_the_next_queued_calls_best_first_with_their_purpose_and_reason()
     {
         var (world, configuration) = await Setup();
         var plain = world.NewAccount("PLAIN", dueAgo: TimeSpan.FromDays(1));
-        var urgent = world.NewAccount("URGENT", nextStep: "urgent");
+        var urgent = world.NewAccount("URGENT", purpose: ContactPurpose.PromiseFollowUp);
         var third = world.NewAccount("THIRD", dueAgo: TimeSpan.FromHours(2));
         await world.SaveAsync([plain, urgent, third]);
 
@@ -54,7 +54,11 @@ public sealed class HopperCommandTests
         // Numbers are masked to their last three digits.
         Assert.EndsWith(urgent.Phone(1)[^3..], first.GetProperty("phone").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("***", first.GetProperty("phone").GetString(), StringComparison.Ordinal);
-        Assert.Contains("step urgent +40", first.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains("purpose promise-follow-up +40", first.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        // The queue entry the call would carry out, and why it is made.
+        Assert.Equal("promise-follow-up", first.GetProperty("purpose").GetString());
+        Assert.Equal(urgent.Call.Id, first.GetProperty("scheduledContactId").GetGuid());
+        Assert.Equal("strategy-step", lines[1].GetProperty("purpose").GetString());
         Assert.Equal(JsonValueKind.Null, first.GetProperty("retryAt").ValueKind);
 
         // Peeking claims nothing: a node can still claim all three.

@@ -1,8 +1,6 @@
 using Collections.Dialer.Hopper;
-using Collections.Shared.Configuration;
 using Collections.Shared.Domain;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Collections.Dialer.Tests.Hopper;
@@ -23,28 +21,18 @@ public sealed class HopperOptionsTests
         Assert.Equal(TimeSpan.FromHours(2), options.RetryFor(ContactOutcome.NoAnswer).Delay);
         Assert.False(options.RetryFor(ContactOutcome.NoAnswer).SameNumber);
         Assert.Equal(50, options.StrategyPriorities["vip"]);
-        Assert.Equal(20, options.StepPriorities["instalment-reminder-call"]);
+        Assert.Equal(20, options.PurposePriorities["pre-instalment"]);
+        Assert.Equal(30, options.PriorityOf(ContactPurpose.Callback));
+        Assert.Equal(0, options.PriorityOf(ContactPurpose.StrategyStep));
         Assert.Equal(TimeSpan.FromMinutes(2), options.LeaseDuration);
-    }
-
-    [Fact]
-    public void Configured_calling_phases_replace_the_default_list_instead_of_adding_to_it()
-    {
-        Assert.Equal([CasePhase.FinalDemand], HopperSetup.ReadOptions(Config(("CallingPhases:0", "FinalDemand"))).CallingPhases);
-        Assert.Equal(4, HopperSetup.ReadOptions(Config()).CallingPhases.Count);
-
-        // The hosted path (OptionsBuilder) behaves the same.
-        var services = new ServiceCollection();
-        services.AddSingleton(Config(("CallingPhases:0", "SecondReminder"), ("CallingPhases:1", "FinalDemand")));
-        services.AddOptions<HopperOptions>().ReplaceConfiguredLists(HopperOptions.Section).BindConfiguration(HopperOptions.Section);
-        using var provider = services.BuildServiceProvider();
-        Assert.Equal([CasePhase.SecondReminder, CasePhase.FinalDemand], provider.GetRequiredService<IOptions<HopperOptions>>().Value.CallingPhases);
     }
 
     [Theory]
     [InlineData("Retry:NoAnswer:Delay", "-00:01:00", "Collections:Hopper:Retry:NoAnswer:Delay")]
     [InlineData("LeaseDuration", "00:00:00", "Collections:Hopper:LeaseDuration")]
     [InlineData("PageSize", "1", "Collections:Hopper:PageSize")]
+    [InlineData("PurposePriorities:call-back", "10", "Collections:Hopper:PurposePriorities:call-back")]
+    [InlineData("RefusalDelay", "00:00:00", "Collections:Hopper:RefusalDelay")]
     public void A_bad_value_names_its_key(string key, string value, string named)
     {
         var ex = Assert.Throws<OptionsValidationException>(() => HopperSetup.ReadOptions(Config((key, value))));

@@ -1,11 +1,13 @@
 using Collections.Dialer.Hopper;
 using Collections.Shared.Domain;
+using Collections.Shared.Workflow;
 using Collections.Testing;
+using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
 namespace Collections.Dialer.Tests.Hopper;
 
-/// <summary>Which accounts a campaign's hopper offers, in which order, on which number, on SQLite with a fake clock.</summary>
+/// <summary>Which queued calls a campaign's hopper offers, in which order, on which number, on SQLite with a fake clock.</summary>
 public sealed class HopperSelectionTests
 {
     private static async Task<HopperWorld> World(Action<Campaign>? campaign = null) =>
@@ -17,26 +19,39 @@ public sealed class HopperSelectionTests
         (await world.Hopper().PeekAsync(world.Campaign, limit, null, Ct)).Select(e => e.AccountReference).ToList();
 
     [Fact]
-    public async Task Only_due_cases_in_a_calling_phase_matching_the_campaign_filters_are_offered()
+    public async Task Only_calls_due_in_the_campaigns_queue_on_accounts_matching_its_industry_are_offered()
     {
-        var world = await World(c => c.StrategyStep = "call");
+        var world = await World();
         var due = world.NewAccount("DUE");
         var future = world.NewAccount("FUTURE", dueAgo: TimeSpan.FromHours(-1));
-        var closed = world.NewAccount("CLOSED");
-        closed.Case.ClosedAt = HopperWorld.Start - Duration.FromDays(1);
-        var letterPhase = world.NewAccount("LETTER");
-        letterPhase.Case.Phase = CasePhase.WrittenReminder;
-        var otherStep = world.NewAccount("OTHER-STEP", nextStep: "promise-follow-up");
+        var otherQueue = world.NewAccount("OTHER-QUEUE", queue: "instalment-reminders");
         var otherIndustry = world.NewAccount("UTILITY", industry: Industry.Utilities);
-        var noDate = world.NewAccount("NO-DATE");
-        noDate.Case.NextStepDueAt = null;
-        await world.SaveAsync([due, future, closed, letterPhase, otherStep, otherIndustry, noDate]);
+        var sms = world.NewAccount("SMS");
+        sms.Call.Channel = ContactChannel.Sms;
+        var cancelled = world.NewAccount("CANCELLED");
+        cancelled.Call.Status = ScheduledContactStatus.Cancelled;
+        var done = world.NewAccount("DONE");
+        done.Call.Status = ScheduledContactStatus.Done;
+        var expired = world.NewAccount("EXPIRED");
+        expired.Call.ExpiresAt = HopperWorld.Start - Duration.FromMinutes(1);
+        var retried = world.NewAccount("RETRIED");
+        retried.Call.NextAttemptAt = HopperWorld.Start + Duration.FromMinutes(30);   // retried after a busy line: not yet
+        var noCall = world.NewAccount("CASE-ONLY");
+        noCall.Call.Channel = ContactChannel.Letter;   // a case due with no call queued: the hopper no longer reads cases
+        await world.SaveAsync([due, future, otherQueue, otherIndustry, sms, cancelled, done, expired, retried, noCall]);
 
         Assert.Equal(["DUE"], await Peek(world));
+        var entry = Assert.Single(await world.Hopper().PeekAsync(world.Campaign, 5, null, Ct));
+        Assert.Equal(due.Call.Id, entry.EntryId);
+        Assert.Equal(ContactPurpose.StrategyStep, entry.Purpose);
 
-        // Two hours later the future case is due too.
+        // Two hours later the future call and the retried one are due too.
         world.Clock.Advance(TimeSpan.FromHours(2));
-        Assert.Equal(["DUE", "FUTURE"], await Peek(world));
+        Assert.Equal(["DUE", "FUTURE", "RETRIED"], (await Peek(world)).Order().ToList());
+
+        // A campaign serving another queue sees that queue's calls.
+        world.Campaign.Queue = "instalment-reminders";
+        Assert.Equal(["OTHER-QUEUE"], await Peek(world));
     }
 
     [Fact]
@@ -67,23 +82,102 @@ public sealed class HopperSelectionTests
     }
 
     [Fact]
-    public async Task Strategy_priority_comes_first_then_the_longest_overdue()
+    public async Task Callbacks_come_first_then_pre_instalment_reminders_follow_ups_and_strategy_calls_each_longest_overdue_first()
     {
         var world = await World();
-        world.Options.StrategyPriorities["vip-strategy"] = 50;
         var old = world.NewAccount("OLD", dueAgo: TimeSpan.FromDays(3));
         var recent = world.NewAccount("RECENT", dueAgo: TimeSpan.FromMinutes(5));
-        var callback = world.NewAccount("CALLBACK", dueAgo: TimeSpan.FromMinutes(1), nextStep: "callback");
-        var vip = world.NewAccount("VIP", dueAgo: TimeSpan.FromMinutes(2));
-        vip.Case.StrategyId = "vip-strategy";
-        await world.SaveAsync([recent, old, callback, vip]);
+        var callback = world.NewAccount("CALLBACK", dueAgo: TimeSpan.FromMinutes(1), purpose: ContactPurpose.Callback);
+        var reminder = world.NewAccount("REMINDER", dueAgo: TimeSpan.FromMinutes(1), purpose: ContactPurpose.PreInstalment);
+        var broken = world.NewAccount("BROKEN", dueAgo: TimeSpan.FromMinutes(1), purpose: ContactPurpose.PromiseFollowUp);
+        var missed = world.NewAccount("MISSED", dueAgo: TimeSpan.FromMinutes(2), purpose: ContactPurpose.InstalmentFollowUp);
+        await world.SaveAsync([recent, old, callback, reminder, broken, missed]);
 
         var entries = await world.Hopper().PeekAsync(world.Campaign, 10, null, Ct);
 
-        Assert.Equal(["VIP", "CALLBACK", "OLD", "RECENT"], entries.Select(e => e.AccountReference));
-        Assert.Equal([50, 30, 0, 0], entries.Select(e => e.Priority));
-        Assert.Contains("strategy vip-strategy +50", entries[0].Reason, StringComparison.Ordinal);
-        Assert.Contains("never called", entries[2].Reason, StringComparison.Ordinal);
+        Assert.Equal(["CALLBACK", "REMINDER", "MISSED", "BROKEN", "OLD", "RECENT"], entries.Select(e => e.AccountReference));
+        Assert.Equal([30, 20, 10, 10, 0, 0], entries.Select(e => e.Priority));
+        Assert.Contains("purpose callback +30", entries[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("never called", entries[4].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Strategy_and_purpose_priorities_come_from_the_options_and_add_up()
+    {
+        var world = await World();
+        world.Options.StrategyPriorities["vip-strategy"] = 50;
+        world.Options.PurposePriorities["callback"] = 5;
+        var callback = world.NewAccount("CALLBACK", dueAgo: TimeSpan.FromDays(1), purpose: ContactPurpose.Callback);
+        var vip = world.NewAccount("VIP", dueAgo: TimeSpan.FromMinutes(2));
+        vip.Case.StrategyId = "vip-strategy";
+        var vipReminder = world.NewAccount("VIP-REMINDER", dueAgo: TimeSpan.FromMinutes(1), purpose: ContactPurpose.PreInstalment);
+        vipReminder.Case.StrategyId = "vip-strategy";
+        await world.SaveAsync([callback, vip, vipReminder]);
+
+        var entries = await world.Hopper().PeekAsync(world.Campaign, 10, null, Ct);
+
+        Assert.Equal(["VIP-REMINDER", "VIP", "CALLBACK"], entries.Select(e => e.AccountReference));
+        Assert.Equal([70, 50, 5], entries.Select(e => e.Priority));
+        Assert.Contains("purpose pre-instalment +20, strategy vip-strategy +50", entries[0].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_account_with_several_calls_due_is_offered_once_with_its_best()
+    {
+        var world = await World();
+        var account = world.NewAccount("TWO-CALLS", dueAgo: TimeSpan.FromDays(2));
+        await world.SaveAsync([account]);
+        var reminder = world.QueuedCall(account.Account, account.Case, world.Now - Duration.FromMinutes(5), ContactPurpose.PreInstalment);
+        await world.AddAsync(reminder);
+
+        var entry = Assert.Single(await world.Hopper().PeekAsync(world.Campaign, 10, null, Ct));
+        Assert.Equal(reminder.Id, entry.EntryId);
+        Assert.Equal(ContactPurpose.PreInstalment, entry.Purpose);
+        Assert.Equal("pre-instalment", entry.ScriptStage);
+    }
+
+    [Fact]
+    public async Task A_conversation_holds_back_calls_queued_before_it_but_not_the_callback_agreed_in_it()
+    {
+        var world = await World();
+        var earlier = world.NewAccount("QUEUED-BEFORE");
+        var agreed = world.NewAccount("CALLBACK", purpose: ContactPurpose.Callback);
+        var t0 = world.Now - Duration.FromMinutes(20);
+
+        // The operator agreed the callback during the call (the entry is written before the dialer completes the ledger row).
+        agreed.Call.CreatedAt = t0 + Duration.FromMinutes(2);
+        agreed.Call.DueAt = agreed.Call.NextAttemptAt = world.Now;
+        await world.SaveAsync([earlier, agreed]);
+        await world.AddAsync(
+            HopperWorld.Call(earlier, earlier.Phone(1), t0, ContactOutcome.Answered, rightParty: true),
+            HopperWorld.Call(agreed, agreed.Phone(1), t0, ContactOutcome.Answered, rightParty: true));
+
+        // The retry table holds a conversation's account for 24 h; the callback was queued in knowledge of it.
+        var entry = Assert.Single(await world.Hopper().PeekAsync(world.Campaign, 10, null, Ct));
+        Assert.Equal("CALLBACK", entry.AccountReference);
+        Assert.Contains("last call Answered", entry.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_callback_is_its_operators_alone_until_the_grace_period_ends()
+    {
+        var world = await World();
+        var promisedBy = new Agent { Login = "harriet.collins", DisplayName = "Harriet Collins", Languages = "de,en" };
+        await world.AddAsync(promisedBy);
+        var operatorId = promisedBy.Id;
+        var callback = world.NewAccount("CALLBACK", purpose: ContactPurpose.Callback);
+        callback.Call.AgentId = operatorId;
+        callback.Call.AgentOnlyUntil = world.Now + Duration.FromMinutes(15);
+        await world.SaveAsync([callback]);
+
+        var reserved = Assert.Single(await world.Hopper().PeekAsync(world.Campaign, 10, null, Ct));
+        Assert.Equal(operatorId, reserved.Operator);
+        Assert.Equal(world.Now + Duration.FromMinutes(15), reserved.OperatorOnlyUntil);
+        Assert.Contains($"for operator {operatorId} only until", reserved.Reason, StringComparison.Ordinal);
+
+        world.Clock.Advance(TimeSpan.FromMinutes(15));
+        var anyone = Assert.Single(await world.Hopper().PeekAsync(world.Campaign, 10, null, Ct));
+        Assert.Null(anyone.Operator);
     }
 
     [Fact]
@@ -169,6 +263,29 @@ public sealed class HopperSelectionTests
         world.Clock.Advance(TimeSpan.FromSeconds(30));
         var entry = Assert.Single(await world.Hopper().PeekAsync(world.Campaign, 10, null, Ct));
         Assert.Equal(machine.Phone(1), entry.Phone);
+    }
+
+    [Fact]
+    public async Task A_number_an_operator_marked_wrong_is_never_dialed_again_the_next_one_is()
+    {
+        var world = await World();
+        var account = world.NewAccount("WRONG", phones: 2);
+        account.Debtor.Phones.Single(p => p.Priority == 1).WrongNumberAt = world.Now - Duration.FromHours(1);
+        await world.SaveAsync([account]);
+
+        var entry = Assert.Single(await world.Hopper().PeekAsync(world.Campaign, 10, null, Ct));
+        Assert.Equal(account.Phone(2), entry.Phone);
+        Assert.Contains("number 1 skipped: marked wrong number", entry.Reason, StringComparison.Ordinal);
+
+        // With its only other number marked too, the debtor is not dialed at all.
+        await using (var db = world.CreateContext())
+        {
+            var second = await db.PhoneNumbers.SingleAsync(p => p.DebtorId == account.Debtor.Id && p.Priority == 2, Ct);
+            second.WrongNumberAt = world.Now;
+            await db.SaveChangesAsync(Ct);
+        }
+
+        Assert.Empty(await world.Hopper().PeekAsync(world.Campaign, 10, null, Ct));
     }
 
     [Fact]

@@ -2,14 +2,17 @@ using Collections.Dialer.Hopper;
 using Collections.Shared.Compliance;
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
+using Collections.Shared.Workflow;
+using Collections.Shared.Workflow.DueContacts;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using NodaTime;
 
 namespace Collections.Dialer.Tests.Hopper;
 
-/// <summary>A migrated database with one creditor and campaign, German debtors (Europe/Berlin) with consented mobiles,
-/// and hoppers on a shared fake clock that starts on Tuesday 2026-03-10 at 10:00 Berlin time (inside the DE pack's hours).</summary>
+/// <summary>A migrated database with one creditor and campaign, German debtors (Europe/Berlin) with consented mobiles, each
+/// with a call queued in the campaign's queue (scheduled_contacts), and hoppers on a shared fake clock that starts on Tuesday
+/// 2026-03-10 at 10:00 Berlin time (inside the DE pack's hours).</summary>
 internal sealed class HopperWorld
 {
     public static readonly Instant Start = Berlin(2026, 3, 10, 10, 0);
@@ -46,9 +49,12 @@ internal sealed class HopperWorld
 
     public CollectionsDbContext CreateContext() => DatabaseSetup.CreateContext(Database);
 
+    /// <summary>The queue of due contacts on the world's clock.</summary>
+    public DueContactQueue Queue => new(CreateContext, Clock, NullLogger<DueContactQueue>.Instance);
+
     /// <summary>A hopper as one dialer node sees the database: its own contexts, its own node id.</summary>
     public DialerHopper Hopper(string node = "node-a") =>
-        new(node, Engine, CreateContext, Clock, Options, NullLogger<DialerHopper>.Instance);
+        new(node, Engine, CreateContext, Clock, Options, Queue, NullLogger<DialerHopper>.Instance);
 
     /// <summary>Creates the creditor, portfolio and a running predictive campaign in <paramref name="database"/> (already migrated).</summary>
     public static async Task<HopperWorld> CreateAsync(DatabaseOptions database, Action<Campaign>? campaign = null)
@@ -67,8 +73,10 @@ internal sealed class HopperWorld
         return new HopperWorld(database, creditor, portfolio, c);
     }
 
-    /// <summary>A new German debtor with one account and a case due since <paramref name="dueAgo"/> (an hour when null), not saved yet.</summary>
-    public Seeded NewAccount(string reference, int phones = 1, TimeSpan? dueAgo = null, string nextStep = "call", Industry industry = Industry.Telecom)
+    /// <summary>A new German debtor with one account, a case, and a call queued in the campaign's queue due since
+    /// <paramref name="dueAgo"/> (an hour when null) for <paramref name="purpose"/>, not saved yet.</summary>
+    public Seeded NewAccount(string reference, int phones = 1, TimeSpan? dueAgo = null, ContactPurpose purpose = ContactPurpose.StrategyStep,
+        Industry industry = Industry.Telecom, string? queue = null)
     {
         var debtor = new Debtor { PreferredLanguage = "de", FirstName = "Test", LastName = reference, TimeZoneId = "Europe/Berlin" };
         debtor.Addresses.Add(new DebtorAddress
@@ -89,13 +97,22 @@ internal sealed class HopperWorld
             CreditorId = Creditor.Id, PortfolioId = Portfolio.Id, DebtorId = debtor.Id, CreditorReference = reference, Industry = industry,
             Currency = "EUR", Principal = 100m, DueDate = new LocalDate(2026, 1, 15), CreatedAt = Start - Duration.FromDays(50),
         };
+        var dueAt = Start - Duration.FromTimeSpan(dueAgo ?? TimeSpan.FromHours(1));
         var @case = new Case
         {
-            AccountId = account.Id, Phase = CasePhase.PhoneAndMessages, StrategyId = "telecom-consumer", NextStep = nextStep,
-            NextStepDueAt = Start - Duration.FromTimeSpan(dueAgo ?? TimeSpan.FromHours(1)), OpenedAt = Start - Duration.FromDays(40),
+            AccountId = account.Id, Phase = CasePhase.PhoneAndMessages, StrategyId = "telecom-consumer", NextStep = "call",
+            NextStepDueAt = dueAt, OpenedAt = Start - Duration.FromDays(40),
         };
-        return new Seeded(debtor, account, @case);
+        return new Seeded(debtor, account, @case, QueuedCall(account, @case, dueAt, purpose, queue));
     }
+
+    /// <summary>A call queued for <paramref name="account"/> as the workflow queues one (not saved yet).</summary>
+    public ScheduledContact QueuedCall(Account account, Case? @case, Instant dueAt, ContactPurpose purpose = ContactPurpose.StrategyStep, string? queue = null) => new()
+    {
+        AccountId = account.Id, CaseId = @case?.Id, Channel = ContactChannel.Call, Campaign = queue ?? Campaign.Queue, DueAt = dueAt, NextAttemptAt = dueAt,
+        Purpose = purpose, ScriptStage = purpose == ContactPurpose.PreInstalment ? "pre-instalment" : "first-contact",
+        Reason = $"test:{purpose.Text()}", IdempotencyKey = $"test:{account.Id}:{Guid.NewGuid():N}", CreatedAt = dueAt - Duration.FromDays(1),
+    };
 
     /// <summary>Saves <paramref name="accounts"/> in batches.</summary>
     public async Task SaveAsync(IEnumerable<Seeded> accounts)
@@ -105,7 +122,7 @@ internal sealed class HopperWorld
             await using var db = CreateContext();
             foreach (var s in batch)
             {
-                db.AddRange(s.Debtor, s.Account, s.Case);
+                db.AddRange(s.Debtor, s.Account, s.Case, s.Call);
             }
 
             await db.SaveChangesAsync(TestContext.Current.CancellationToken);
@@ -130,8 +147,8 @@ internal sealed class HopperWorld
     private string NextMobile() => $"+49151{Interlocked.Increment(ref _numbers):D8}";
 }
 
-/// <summary>One debtor, account and case of a <see cref="HopperWorld"/>.</summary>
-internal sealed record Seeded(Debtor Debtor, Account Account, Case Case)
+/// <summary>One debtor, account, case and queued call of a <see cref="HopperWorld"/>.</summary>
+internal sealed record Seeded(Debtor Debtor, Account Account, Case Case, ScheduledContact Call)
 {
     public string Phone(int priority) => Debtor.Phones.Single(p => p.Priority == priority).E164;
 }

@@ -12,7 +12,7 @@ public sealed class TemplateTests
         ["debtorName"] = "Anna", ["creditorName"] = "Acme", ["reference"] = "R-1", ["amount"] = new Collections.Shared.Domain.Money(1234.5m, "EUR").Format(culture),
         ["dueDate"] = "1.1.2026", ["agencyName"] = "Agency", ["agencyPhone"] = "+49 30 1", ["agencyEmail"] = "a@b.c",
         ["instalmentNumber"] = "2", ["instalmentAmount"] = "50", ["instalmentDate"] = "1.2.2026",
-        ["deadline"] = "15.2.2026", ["settlementAmount"] = "900",
+        ["deadline"] = "15.2.2026", ["settlementAmount"] = "900", ["payBy"] = "15.2.2026",
     };
 
     public static TheoryData<string, string> DebtorMessagesInEveryLanguage()

@@ -1,5 +1,7 @@
 using Collections.Dialer.Messaging.Inbound;
+using Collections.Dialer.DemoCarrier.Messaging;
 using Collections.Dialer.Messaging.Twilio;
+using Collections.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

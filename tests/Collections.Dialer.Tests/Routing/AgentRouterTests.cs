@@ -75,4 +75,18 @@ public sealed class AgentRouterTests
             [new AgentSnapshot(AgentActivity.Ready, TimeSpan.FromSeconds(60)), new AgentSnapshot(AgentActivity.OnCall, TimeSpan.FromSeconds(10))],
             agents);
     }
+
+    [Fact]
+    public void A_regional_variant_goes_to_an_agent_who_speaks_the_language_as_the_console_routes_it()
+    {
+        // Before the one rule, the router matched tags exactly while the console matched primary subtags: an Austrian
+        // debtor ("de-AT") was dialed on the floor but never in the simulator.
+        var router = new AgentRouter();
+        router.LogIn(new AgentId(1), ["hu"], T0);
+        router.LogIn(new AgentId(2), ["DE"], T0.AddMinutes(1));
+
+        Assert.True(router.CanServe("de-AT"));
+        Assert.Equal(new AgentId(2), router.TakeLongestIdle("de-AT", T0.AddMinutes(2)));
+        Assert.False(router.CanServe("sl"));
+    }
 }

@@ -500,15 +500,47 @@ public sealed class DemoDataGeneratorTests
     }
 
     [Fact]
+    public void The_calls_due_are_queued_for_a_running_campaign_of_their_queue_as_the_workflow_would_queue_them()
+    {
+        var calls = Data.ScheduledContacts;
+        Assert.All(calls, c => Assert.Equal((ContactChannel.Call, Collections.Shared.Workflow.ScheduledContactStatus.Queued), (c.Channel, c.Status)));
+        Assert.All(calls, c => Assert.Contains(Data.Campaigns, k => k.Status == CampaignStatus.Running && k.Queue == c.Campaign));
+        Assert.Equal(calls.Count, calls.Select(c => c.IdempotencyKey).Distinct().Count());
+
+        // Every phone-phase case due now has its strategy call queued, so the demo dials from the first minute; a broken
+        // promise's call is its follow-up.
+        var broken = Data.Promises.Where(p => p.Status == PromiseStatus.Broken).Select(p => p.AccountId).ToHashSet();
+        var phone = Data.Cases.Where(c => c.Phase is CasePhase.PhoneAndMessages or CasePhase.SecondReminder or CasePhase.FinalDemand
+            && c.NextStepDueAt <= Now && c.NextStep is "call" or "second-reminder" or "final-demand" && !broken.Contains(c.AccountId)).ToList();
+        Assert.NotEmpty(phone);
+        Assert.All(phone, c => Assert.Contains(calls, q => q.CaseId == c.Id && q.Campaign == Campaign.DefaultQueue && q.DueAt == c.NextStepDueAt));
+        Assert.Contains(calls, c => c.Campaign == "follow-up-calls" && c.Purpose == ContactPurpose.PromiseFollowUp && broken.Contains(c.AccountId));
+
+        // The callback an operator agreed is theirs for a while; the reminder before an instalment expires when it falls due.
+        var callback = Assert.Single(calls, c => c.Purpose == ContactPurpose.Callback);
+        var agreed = Data.Dispositions.Single(d => d.AccountId == callback.AccountId && d.Code == DispositionCode.Callback);
+        Assert.Equal(("callbacks", agreed.AgentId, agreed.CallbackAt), (callback.Campaign, callback.AgentId, (NodaTime.Instant?)callback.DueAt));
+        Assert.True(callback.AgentOnlyUntil > callback.DueAt);
+        var reminders = calls.Where(c => c.Purpose == ContactPurpose.PreInstalment).ToList();
+        Assert.NotEmpty(reminders);
+        Assert.All(reminders, r => Assert.True(r.Campaign == "instalment-reminders" && r.ExpiresAt > r.DueAt, r.Reason));
+
+        // A pending promise is checked before anyone calls about it.
+        var pending = Data.Promises.Where(p => p.Status == PromiseStatus.Pending).Select(p => p.AccountId).ToHashSet();
+        Assert.DoesNotContain(calls, c => pending.Contains(c.AccountId));
+    }
+
+    [Fact]
     public void Agents_HaveExtensionsFrom1001_AndCoverEveryDebtorLanguage()
     {
         Assert.Equal(Enumerable.Range(1001, Data.Agents.Count).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)), Data.Agents.Select(a => a.SipExtension));
         Assert.Equal(Data.Agents.Count, Data.Agents.Select(a => a.Login).Distinct().Count());
         Assert.All(DemoDataGenerator.Languages, language => Assert.Contains(Data.Agents, a => a.Active && a.Speaks(language)));
         Assert.Contains(Data.Agents, a => a.LanguageList.Count >= 3);
-        Assert.Equal(4, Data.Campaigns.Count);
-        // The main job dials at once: at least one running campaign spans every industry and calling step.
-        Assert.Contains(Data.Campaigns, c => c.Status == CampaignStatus.Running && c.Industry is null && c.StrategyStep is null);
+        Assert.Equal(7, Data.Campaigns.Count);
+        // The main job dials at once: a running campaign over every industry serves each queue of due calls.
+        Assert.All(["collections-phone", "instalment-reminders", "follow-up-calls", "callbacks"],
+            queue => Assert.Contains(Data.Campaigns, c => c.Status == CampaignStatus.Running && c.Industry is null && c.Queue == queue));
         Assert.Equal(Data.Campaigns.Count, Data.Campaigns.Select(c => c.Name).Distinct().Count());
     }
 

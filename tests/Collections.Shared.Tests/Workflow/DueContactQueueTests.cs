@@ -52,6 +52,35 @@ public abstract class DueContactQueueTests
     }
 
     [Fact]
+    public async Task A_batch_claim_takes_only_what_is_still_due_and_two_nodes_racing_over_one_batch_never_share_an_entry()
+    {
+        var db = await (await NewDatabaseAsync()).MigrateAsync();
+        var account = await WorkflowData.SeedAccountAsync(db, new LocalDate(2026, 2, 1), principal: 200m, reference: "Q-B");
+        var ids = await QueueAsync(db, account.Id, 30, Now - Duration.FromMinutes(1));
+        var queue = Queue(db);
+        await queue.DoneAsync(ids[0], "carried out meanwhile", Ct);
+        await queue.RetryAsync(ids[1], Now + Duration.FromHours(1), "busy", Ct);
+
+        var claims = await Task.WhenAll(
+            queue.TryClaimEachAsync(ids, "node-a", Duration.FromMinutes(5), Ct),
+            queue.TryClaimEachAsync([.. ids.AsEnumerable().Reverse()], "node-b", Duration.FromMinutes(5), Ct));
+
+        Assert.Empty(claims[0].Intersect(claims[1]));
+        Assert.Equal(ids.Skip(2).Order(), claims[0].Concat(claims[1]).Order());
+        await using (var context = DatabaseSetup.CreateContext(db))
+        {
+            var rows = await context.ScheduledContacts.AsNoTracking().ToDictionaryAsync(c => c.Id, Ct);
+            Assert.All(claims[0], id => Assert.Equal("node-a", rows[id].ClaimedBy));
+            Assert.All(claims[1], id => Assert.Equal("node-b", rows[id].ClaimedBy));
+        }
+
+        // Held now; once the leases lapse (both nodes died) a third node takes them all.
+        Assert.Empty(await queue.TryClaimEachAsync(ids, "node-c", Duration.FromMinutes(5), Ct));
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(28, (await queue.TryClaimEachAsync(ids, "node-c", Duration.FromMinutes(5), Ct)).Count);
+    }
+
+    [Fact]
     public async Task An_attempt_is_counted_a_retry_waits_for_its_time_and_a_retry_past_expiry_expires_the_entry()
     {
         var db = await (await NewDatabaseAsync()).MigrateAsync();

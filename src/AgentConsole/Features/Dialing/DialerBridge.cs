@@ -13,10 +13,10 @@ namespace Collections.AgentConsole.Features.Dialing;
 
 /// <summary>
 /// Joins the campaign runner to the console's floor in one process. To the runner it is the agent pool: operators who
-/// pressed Ready in their browser, longest idle first, in a language they speak; the one it picks is reserved on the floor
-/// under the call's id. To the console it is the dialer's event stream: the runner's connected call becomes the screen-pop
-/// (<see cref="CallConnected"/>), the end of the debtor's leg the wrap-up (<see cref="CallDisconnected"/>), and the
-/// operator's hang-up ends the SIP leg. Operators carry domain ids (GUIDs); the runner numbers them.
+/// pressed Ready in their browser, longest idle first, in a language they speak (<see cref="LanguageMatch"/>); the one it
+/// picks is reserved on the floor under the call's id. To the console it is the dialer's event stream: the runner's
+/// connected call becomes the screen-pop (<see cref="CallConnected"/>), the end of the debtor's leg the wrap-up
+/// (<see cref="CallDisconnected"/>), and the operator's hang-up ends the SIP leg. Operators carry domain ids (GUIDs); the runner numbers them.
 /// </summary>
 public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICallEvents, IDisposable
 {
@@ -58,14 +58,14 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICal
     public int LiveCalls => _live.Count;
 
     /// <inheritdoc />
-    public bool CanServe(string language) => _floor.Present().Any(a => Speaks(a.Languages, language));
+    public bool CanServe(string language) => _floor.Present().Any(a => LanguageMatch.AnyServes(a.Languages, language));
 
     /// <inheritdoc />
     public RoutingAgentId? TakeLongestIdle(string language, DateTimeOffset at, ContactAttemptId call, RoutingAgentId? preferred = null)
     {
         // The line's own held agent first, then free agents longest idle first, and agents held for other lines last.
         var candidates = _floor.ReadyAgents()
-            .Where(r => Speaks(r.Languages, language))
+            .Where(r => LanguageMatch.AnyServes(r.Languages, language))
             .OrderBy(r => preferred is { } p && _operators.TryGetValue(p, out var id) && id == r.AgentId ? 0 : _held.ContainsKey(r.AgentId) ? 2 : 1);
         foreach (var ready in candidates)
         {
@@ -87,14 +87,24 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICal
         {
             foreach (var ready in _floor.ReadyAgents())
             {
-                if (Speaks(ready.Languages, language) && _held.TryAdd(ready.AgentId, 0))
+                if (LanguageMatch.AnyServes(ready.Languages, language) && _held.TryAdd(ready.AgentId, 0))
                 {
-                    var agent = ready.AgentId;
-                    return new AgentHold(NumberOf(agent), () => _held.TryRemove(agent, out _));
+                    return Hold(ready.AgentId);
                 }
             }
 
             return null;
+        }
+    }
+
+    /// <inheritdoc />
+    public AgentHold? TryHoldOperator(DomainAgentId operatorId, string language)
+    {
+        lock (_holdGate)
+        {
+            return _floor.ReadyAgents().Any(r => r.AgentId == operatorId && LanguageMatch.AnyServes(r.Languages, language)) && _held.TryAdd(operatorId, 0)
+                ? Hold(operatorId)
+                : null;
         }
     }
 
@@ -139,7 +149,8 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICal
         var agent = _operators[call.Agent];
         var live = new LiveCall(call);
         _live[callId] = live;
-        _events.Writer.TryWrite(new CallConnected(callId, agent, call.Target.AccountId, call.CampaignId, _time.GetUtcNow()));
+        // The queue entry the call carries out tells the console why it was made and which script stage it needs.
+        _events.Writer.TryWrite(new CallConnected(callId, agent, call.Target.AccountId, call.CampaignId, _time.GetUtcNow(), call.Target.Queued?.Id));
         LogConnected(_logger, callId, call.Target.AccountId.Value);
         _ = call.Ended.ContinueWith(
             _ =>
@@ -191,13 +202,7 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICal
 
     public void Dispose() => _floor.StateChanged -= OnStateChanged;
 
-    /// <summary>Same language, or the same primary subtag ("de" serves "de-AT").</summary>
-    internal static bool Speaks(IReadOnlyList<string> languages, string language)
-    {
-        var primary = language.Split('-')[0];
-        return languages.Any(l => string.Equals(l, language, StringComparison.OrdinalIgnoreCase)
-            || string.Equals(l.Split('-')[0], primary, StringComparison.OrdinalIgnoreCase));
-    }
+    private AgentHold Hold(DomainAgentId agent) => new(NumberOf(agent), () => _held.TryRemove(agent, out _));
 
     private void OnStateChanged(AgentStatusDto status)
     {

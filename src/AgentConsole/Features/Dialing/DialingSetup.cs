@@ -6,7 +6,6 @@ using Collections.Dialer.Hopper;
 using Collections.Shared.Compliance;
 using Collections.Shared.Contracts;
 using Collections.Shared.Domain;
-using Collections.Shared.Persistence;
 
 namespace Collections.AgentConsole.Features.Dialing;
 
@@ -36,8 +35,6 @@ public static class DialingSetup
         builder.Services.AddSingleton<IAgentPool>(sp => sp.GetRequiredService<DialerBridge>());
         builder.Services.AddSingleton<ICampaignCallEvents>(sp => sp.GetRequiredService<DialerBridge>());
         builder.Services.AddSingleton<ICallEvents>(sp => sp.GetRequiredService<DialerBridge>());
-        builder.Services.AddSingleton<IDialQueue>(sp => new HopperDialQueue(
-            sp.GetRequiredService<DialerHopper>(), sp.GetRequiredService<ICollectionsDbContextFactory>().CreateDbContext));
         builder.AddCampaignRunner();
         builder.Services.AddHostedService<OperatorPhones>();
         return builder;

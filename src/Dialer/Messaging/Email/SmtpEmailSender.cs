@@ -62,18 +62,47 @@ public sealed partial class SmtpEmailSender(IOptions<SmtpOptions> options, ILogg
     }
 
     /// <summary>Delivers <paramref name="message"/> to the SMTP server and returns its Message-Id.</summary>
+    /// <exception cref="SmtpNotSentException">The server took nothing: unreachable, refused our session, or answered the
+    /// message with a transient 4yz reply (RFC 5321 4.2.1); the same message may be sent again later.</exception>
+    /// <exception cref="SmtpCommandException">A permanent 5yz reply: the server refused the message for good.</exception>
     public async Task<string> SendAsync(MimeMessage message, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         using var client = new SmtpClient();
-        await client.ConnectAsync(settings.Host, settings.Port, settings.Security, cancellationToken);
-        if (!string.IsNullOrEmpty(settings.UserName))
+        try
         {
-            await client.AuthenticateAsync(settings.UserName, settings.Password ?? "", cancellationToken);
+            await client.ConnectAsync(settings.Host, settings.Port, settings.Security, cancellationToken);
+            if (!string.IsNullOrEmpty(settings.UserName))
+            {
+                await client.AuthenticateAsync(settings.UserName, settings.Password ?? "", cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or MailKit.ProtocolException or MailKit.Security.AuthenticationException
+            or MailKit.Security.SslHandshakeException or SmtpCommandException)
+        {
+            // No message was offered yet: whatever failed, nothing can have been delivered.
+            throw new SmtpNotSentException(ex is SmtpCommandException command ? (int)command.StatusCode : null, $"SMTP session to {settings.Host}:{settings.Port} failed: {ex.Message}", ex);
         }
 
-        await client.SendAsync(message, cancellationToken);
-        await client.DisconnectAsync(quit: true, cancellationToken);
+        try
+        {
+            await client.SendAsync(message, cancellationToken);
+        }
+        catch (SmtpCommandException ex) when ((int)ex.StatusCode is >= 400 and < 500)
+        {
+            // RFC 5321 4.2.1: a 4yz reply is a transient negative completion; the server did not accept the message.
+            throw new SmtpNotSentException((int)ex.StatusCode, ex.Message, ex);
+        }
+
+        try
+        {
+            await client.DisconnectAsync(quit: true, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or MailKit.ProtocolException or SmtpCommandException or System.Net.Sockets.SocketException)
+        {
+            // The server accepted the message with its reply to the end of DATA; a failed QUIT does not take that back.
+        }
+
         var id = message.MessageId ?? "";
         LogSent(logger, id, message.Attachments.Count());
         return id;
@@ -81,4 +110,11 @@ public sealed partial class SmtpEmailSender(IOptions<SmtpOptions> options, ILogg
 
     [LoggerMessage(EventId = 5141, Level = LogLevel.Information, Message = "E-mail {MessageId} handed to the SMTP server ({Attachments} attachments)")]
     private static partial void LogSent(ILogger logger, string messageId, int attachments);
+}
+
+/// <summary>The SMTP server took nothing (unreachable, session refused, or a transient 4yz reply): sending again later is safe.</summary>
+public sealed class SmtpNotSentException(int? statusCode, string message, Exception inner) : Exception(message, inner)
+{
+    /// <summary>The SMTP reply code, when the server answered.</summary>
+    public int? StatusCode { get; } = statusCode;
 }

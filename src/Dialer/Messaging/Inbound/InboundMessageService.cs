@@ -12,8 +12,16 @@ namespace Collections.Dialer.Messaging.Inbound;
 /// <param name="Debtors">How many debtors the sender's number belongs to.</param>
 public sealed record InboundResult(InboundMessageId Id, InboundMessageKind Kind, int Debtors, bool Duplicate);
 
-/// <summary>Receives inbound SMS and WhatsApp messages: an opt-out keyword records an opt-out, anything else joins the operators' queue.</summary>
-public sealed partial class InboundMessageService(Func<CollectionsDbContext> createContext, TimeProvider time, ILogger<InboundMessageService> logger)
+/// <summary>Acts on a reply saying the debt is paid (the outreach holds the case's next strategy step).</summary>
+public interface IReportedPaymentHandler
+{
+    /// <summary>Called once per stored "PAID" reply from a number that belongs to <paramref name="debtors"/>.</summary>
+    Task OnReportedPaymentAsync(IReadOnlyList<DebtorId> debtors, InboundMessageId message, CancellationToken cancellationToken);
+}
+
+/// <summary>Receives inbound SMS and WhatsApp messages: an opt-out keyword records an opt-out, a "PAID" reply is queued for the
+/// operators as a reported payment (and handed to <see cref="IReportedPaymentHandler"/>), anything else joins the operators' queue.</summary>
+public sealed partial class InboundMessageService(Func<CollectionsDbContext> createContext, TimeProvider time, ILogger<InboundMessageService> logger, IReportedPaymentHandler? reportedPayments = null)
 {
     /// <summary>Stores the message from <paramref name="from"/> (Twilio form, "whatsapp:+..." for WhatsApp) and acts on it.</summary>
     public async Task<InboundResult> ReceiveAsync(string providerId, string from, string to, string body, CancellationToken cancellationToken)
@@ -29,7 +37,9 @@ public sealed partial class InboundMessageService(Func<CollectionsDbContext> cre
 
         var now = Instant.FromDateTimeOffset(time.GetUtcNow());
         var debtorIds = await db.PhoneNumbers.AsNoTracking().Where(p => p.E164 == number).Select(p => p.DebtorId).Distinct().ToListAsync(cancellationToken);
-        var kind = OptOutKeywords.IsOptOut(body) ? InboundMessageKind.OptOut : InboundMessageKind.Text;
+        var kind = OptOutKeywords.IsOptOut(body) ? InboundMessageKind.OptOut
+            : PaymentReplyKeywords.ReportsPayment(body) ? InboundMessageKind.ReportsPayment
+            : InboundMessageKind.Text;
         var message = new InboundMessage
         {
             Channel = channel,
@@ -68,6 +78,11 @@ public sealed partial class InboundMessageService(Func<CollectionsDbContext> cre
         else
         {
             LogQueued(logger, channel, Mask(number), message.Id);
+        }
+
+        if (kind == InboundMessageKind.ReportsPayment && reportedPayments is not null && debtorIds.Count > 0)
+        {
+            await reportedPayments.OnReportedPaymentAsync(debtorIds, message.Id, cancellationToken);
         }
 
         return new InboundResult(message.Id, kind, debtorIds.Count, Duplicate: false);

@@ -29,19 +29,50 @@ public static class OptOutKeywords
         ["sq"] = ["NDALO", "ÇREGJISTROHU"],
     };
 
-    private static readonly HashSet<string> All = ByLanguage.Values.SelectMany(k => k).Select(Fold).ToHashSet(StringComparer.Ordinal);
+    private static readonly ReplyKeywords Keywords = new(ByLanguage);
 
     /// <summary>True when <paramref name="body"/> is an opt-out request.</summary>
-    public static bool IsOptOut(string body)
-    {
-        var text = body.Trim();
-        if (text.Length == 0)
-        {
-            return false;
-        }
+    public static bool IsOptOut(string body) => Keywords.Matches(body);
+}
 
-        var firstWord = text.Split([' ', '\t', '\n', '\r', ',', '.', '!', ';', ':'], 2, StringSplitOptions.RemoveEmptyEntries)[0];
-        return All.Contains(Fold(text.TrimEnd('.', '!', ' '))) || All.Contains(Fold(firstWord));
+/// <summary>Replies that say the debt is paid ("PAID"), in every language we write in: an operator checks the bank statement,
+/// and the case's next strategy step waits for it.</summary>
+/// <remarks>Matched like the opt-out keywords (the whole reply, or its first word; case and accents ignored), so "Paid
+/// yesterday" counts and "I have not paid" does not. Opt-out wins when a reply is both.</remarks>
+public static class PaymentReplyKeywords
+{
+    /// <summary>Words and short phrases per language.</summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> ByLanguage = new Dictionary<string, IReadOnlyList<string>>
+    {
+        ["en"] = ["PAID", "ALREADY PAID", "I PAID", "I HAVE PAID", "I'VE PAID"],
+        // German: "bezahlt" (paid), "ich habe bezahlt", "schon bezahlt" (already paid), "überwiesen" (transferred).
+        ["de"] = ["BEZAHLT", "ICH HABE BEZAHLT", "SCHON BEZAHLT", "ÜBERWIESEN"],
+        // Hungarian: "fizettem" (I paid), "kifizettem" (I paid it off), "befizettem" (I paid it in), "kifizetve" (paid).
+        ["hu"] = ["FIZETTEM", "KIFIZETTEM", "BEFIZETTEM", "KIFIZETVE"],
+        // Latvian: "samaksāju" (I paid), "samaksāts" / "apmaksāts" (paid).
+        ["lv"] = ["SAMAKSĀJU", "SAMAKSĀTS", "APMAKSĀTS"],
+        // Slovenian: "plačal" / "plačala" (I paid, m./f.), "plačano" (paid).
+        ["sl"] = ["PLAČAL", "PLAČALA", "PLAČANO", "SEM PLAČAL", "SEM PLAČALA"],
+        // Albanian: "paguar" (paid), "pagova" (I paid), "e pagova" (I paid it).
+        ["sq"] = ["PAGUAR", "PAGOVA", "E PAGOVA"],
+    };
+
+    private static readonly ReplyKeywords Keywords = new(ByLanguage);
+
+    /// <summary>True when <paramref name="body"/> says the debt is paid.</summary>
+    public static bool ReportsPayment(string body) => Keywords.Matches(body);
+}
+
+/// <summary>A set of reply keywords matched against the whole reply or its first word, case and accents ignored.</summary>
+internal sealed class ReplyKeywords(IReadOnlyDictionary<string, IReadOnlyList<string>> byLanguage)
+{
+    private static readonly char[] Separators = [' ', '\t', '\n', '\r', ',', '.', '!', ';', ':'];
+    private readonly HashSet<string> all = byLanguage.Values.SelectMany(k => k).Select(Fold).ToHashSet(StringComparer.Ordinal);
+
+    public bool Matches(string body)
+    {
+        var words = body.Split(Separators, StringSplitOptions.RemoveEmptyEntries);
+        return words.Length > 0 && (all.Contains(Fold(string.Join(' ', words))) || all.Contains(Fold(words[0])));
     }
 
     /// <summary>Upper case without diacritics: "Leiratkozás" and "LEIRATKOZAS" compare equal.</summary>

@@ -56,4 +56,8 @@ public sealed record LetterModel(
 
     /// <summary>Principal plus interest plus costs less payments.</summary>
     public decimal Total => Principal + Interest + Costs - Paid;
+
+    /// <summary>A final demand prints the boxed service-suspension warning (consumer telecom and utilities, seed 001); a
+    /// business final demand does not.</summary>
+    public bool SuspensionWarning { get; init; } = true;
 }

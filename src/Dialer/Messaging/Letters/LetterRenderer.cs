@@ -28,16 +28,19 @@ public sealed class LetterRenderer
     }
 
     /// <summary>The letter as PDF bytes; it runs on to further pages when the claim or the plan does not fit on one.</summary>
+    /// <exception cref="LetterTextException">The language has no title for a final demand without the suspension warning.</exception>
     public byte[] Render(LetterModel model)
     {
         var texts = LetterTexts.For(model.Language);
+        var letterTitle = texts.Title(model.Kind, model.SuspensionWarning)
+            ?? throw new LetterTextException($"no '{model.Language}' title for a final demand without the service-suspension warning");
         // A US debtor reads US dates and dollars (month first), whatever English culture the texts default to.
         var culture = CultureInfo.GetCultureInfo(model.NeedsValidationNotice && texts.Culture.StartsWith("en", StringComparison.Ordinal) ? "en-US" : texts.Culture);
         string Money(decimal amount) => new Money(amount, model.Currency).Format(culture);
         string Date(NodaTime.LocalDate date) => date.ToString("d", culture);
 
         using var document = new PdfDocument();
-        document.Info.Title = $"{texts.Title(model.Kind)} {model.Reference}";
+        document.Info.Title = $"{letterTitle} {model.Reference}";
         document.Info.Author = model.Agency.Name;
         var c = new Canvas(this, document);
         var gfx = c.Gfx;
@@ -69,7 +72,7 @@ public sealed class LetterRenderer
         gfx.DrawString(Date(model.Date), normal, XBrushes.Black, new XRect(Left, 158, Right - Left, 12), XStringFormats.TopRight);
 
         c.Y = 250;
-        gfx.DrawString($"{texts.Title(model.Kind)} – {model.Reference}", title, XBrushes.Black, new XPoint(Left, c.Y));
+        gfx.DrawString($"{letterTitle} – {model.Reference}", title, XBrushes.Black, new XPoint(Left, c.Y));
         c.Y += 24;
         c.Paragraph(string.Format(culture, texts.Salutation, model.DebtorName));
         c.Paragraph(string.Format(culture, texts.Intro(model.Kind), model.CreditorName));
@@ -158,7 +161,7 @@ public sealed class LetterRenderer
             ? string.Format(culture, texts.PayBy, Money(model.Total), Date(model.PayBy), model.Agency.Iban ?? "", model.Reference, model.Agency.Phone)
             : string.Format(culture, texts.PayAgreed, model.Agency.Iban ?? "", model.Reference, model.Agency.Phone));
 
-        if (model.Kind == LetterKind.FinalDemand)
+        if (model.Kind == LetterKind.FinalDemand && model.SuspensionWarning)
         {
             // Seed 001: a written warning precedes any suspension of the service; printed in a box so it cannot be missed.
             var text = string.Format(culture, texts.Suspension, Date(model.PayBy), model.CreditorName);
@@ -342,3 +345,6 @@ public sealed class LetterRenderer
         return lines * font.GetHeight() + 2;
     }
 }
+
+/// <summary>A letter that cannot be printed as asked (its text is missing in the debtor's language): nothing is printed in another.</summary>
+public sealed class LetterTextException(string message) : Exception(message);

@@ -14,6 +14,10 @@ internal sealed class LetterTexts
 
     public required string FinalDemandTitle { get; init; }
 
+    /// <summary>Title of a final demand without the service-suspension warning (business claims, strategy template
+    /// final-demand-business); null where not written yet: such a letter then fails rather than carry the warning.</summary>
+    public string? FinalDemandPlainTitle { get; init; }
+
     public required string PreInstalmentTitle { get; init; }
 
     public required string SettlementTitle { get; init; }
@@ -122,6 +126,9 @@ internal sealed class LetterTexts
     /// <summary>The languages with their own wording; any other falls back to English.</summary>
     public static IReadOnlyList<string> Languages { get; } = ["en", "de", "hu", "lv", "sl", "sq"];
 
+    /// <summary>The title of a <paramref name="kind"/> letter; null when this language has none for a final demand without the warning.</summary>
+    public string? Title(LetterKind kind, bool suspensionWarning) => kind == LetterKind.FinalDemand && !suspensionWarning ? FinalDemandPlainTitle : Title(kind);
+
     public string Title(LetterKind kind) => kind switch
     {
         LetterKind.Reminder => ReminderTitle,
@@ -148,6 +155,7 @@ internal sealed class LetterTexts
         ReminderTitle = "Payment reminder",
         SecondReminderTitle = "Second reminder",
         FinalDemandTitle = "Final demand before service suspension",
+        FinalDemandPlainTitle = "Final demand",
         PreInstalmentTitle = "Your next instalment",
         SettlementTitle = "Confirmation of our settlement",
         PlanTitle = "Confirmation of your instalment plan",

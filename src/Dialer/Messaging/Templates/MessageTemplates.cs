@@ -64,7 +64,7 @@ public sealed partial class MessageTemplates
     {
         "debtorName", "creditorName", "reference", "amount", "dueDate", "agencyName", "agencyPhone", "agencyEmail",
         "instalmentNumber", "instalmentAmount", "instalmentDate", "deadline", "period", "accounts", "collected",
-        "settlementAmount",
+        "settlementAmount", "payBy", "instalmentCount", "planTotal", "instalmentSchedule",
     };
 
     private const string Fallback = "en";
@@ -74,6 +74,23 @@ public sealed partial class MessageTemplates
 
     /// <summary>Languages with a template file.</summary>
     public IReadOnlyCollection<string> Languages => files.Keys;
+
+    /// <summary>The language a debtor is written to in: their own when we write in it (a template file exists), else
+    /// English. A language we write in never falls back: a text missing in it fails rather than going out in another.</summary>
+    public string LanguageFor(string language) => FileFor(language).Language;
+
+    /// <summary>True when the language <paramref name="language"/> is written in has the <paramref name="channel"/> template <paramref name="stage"/>.</summary>
+    public bool Has(ContactChannel channel, string stage, string language)
+    {
+        var file = FileFor(language);
+        return channel switch
+        {
+            ContactChannel.Sms => file.Sms.ContainsKey(stage),
+            ContactChannel.WhatsApp => file.WhatsApp.ContainsKey(stage),
+            ContactChannel.Email => file.Email.ContainsKey(stage),
+            _ => false,
+        };
+    }
 
     /// <summary>Loads every <c>*.yaml</c> of <paramref name="directory"/>; a missing placeholder, notice or culture fails naming the file.</summary>
     public static MessageTemplates Load(string directory)
@@ -134,8 +151,7 @@ public sealed partial class MessageTemplates
     public RenderedMessage RenderSms(string stage, string language, IReadOnlyDictionary<string, string> values)
     {
         var file = FileFor(language);
-        var template = file.Sms.GetValueOrDefault(stage) ?? FileFor(Fallback).Sms.GetValueOrDefault(stage)
-            ?? throw new TemplateException($"no SMS template '{stage}'");
+        var template = file.Sms.GetValueOrDefault(stage) ?? throw new TemplateException($"{file.Language}.yaml: no SMS template '{stage}'");
         var body = Fill(template, values);
         // Regulation F 12 CFR 1006.6(e): each electronic communication carries a clear and conspicuous statement of a
         // reasonable way to opt out; appended here so no template can forget it.
@@ -164,11 +180,9 @@ public sealed partial class MessageTemplates
     public RenderedMessage RenderEmail(string stage, string language, IReadOnlyDictionary<string, string> values)
     {
         var file = FileFor(language);
-        var template = file.Email.GetValueOrDefault(stage) ?? FileFor(Fallback).Email.GetValueOrDefault(stage)
-            ?? throw new TemplateException($"no e-mail template '{stage}'");
-        var owner = file.Email.ContainsKey(stage) ? file : FileFor(Fallback);
-        var body = Fill(template.Body, values).TrimEnd() + "\n\n-- \n" + owner.EmailOptOutNotice + "\n";
-        return new RenderedMessage($"email.{stage}", owner.Language, body, Fill(template.Subject, values));
+        var template = file.Email.GetValueOrDefault(stage) ?? throw new TemplateException($"{file.Language}.yaml: no e-mail template '{stage}'");
+        var body = Fill(template.Body, values).TrimEnd() + "\n\n-- \n" + file.EmailOptOutNotice + "\n";
+        return new RenderedMessage($"email.{stage}", file.Language, body, Fill(template.Subject, values));
     }
 
     private TemplateFile FileFor(string language)
@@ -232,8 +246,10 @@ public sealed partial class MessageTemplates
 /// <summary>Fills the placeholders for one account from the database rows, formatted in the debtor's culture.</summary>
 public static class TemplateValues
 {
-    /// <summary>The values every stage can use, plus the next unpaid instalment when the account has a plan.</summary>
-    public static Dictionary<string, string> For(Account account, Debtor debtor, Creditor creditor, AgencyDetails agency, CultureInfo culture, Instalment? nextInstalment)
+    /// <summary>The values every stage can use, plus the next unpaid instalment when the account has a plan, the plan's
+    /// schedule for its confirmation, and the agreed settlement for its confirmation.</summary>
+    public static Dictionary<string, string> For(Account account, Debtor debtor, Creditor creditor, AgencyDetails agency, CultureInfo culture, Instalment? nextInstalment,
+        InstalmentPlan? plan = null, Collections.Shared.Workflow.SettlementOffer? settlement = null)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -251,6 +267,24 @@ public static class TemplateValues
             values["instalmentNumber"] = nextInstalment.Number.ToString(culture);
             values["instalmentAmount"] = new Money(nextInstalment.Amount, account.Currency).Format(culture);
             values["instalmentDate"] = nextInstalment.DueDate.ToString("d", culture);
+        }
+
+        if (plan is { Instalments.Count: > 0 })
+        {
+            var instalments = plan.Instalments.OrderBy(i => i.Number).ToList();
+            values["instalmentCount"] = instalments.Count.ToString(culture);
+            values["planTotal"] = new Money(plan.Total, plan.Currency).Format(culture);
+            values["instalmentSchedule"] = string.Join("\n", instalments.Select(i =>
+                $"{i.Number.ToString(culture)}. {i.DueDate.ToString("d", culture)}: {new Money(i.Amount, plan.Currency).Format(culture)}"));
+            values.TryAdd("instalmentNumber", instalments[0].Number.ToString(culture));
+            values.TryAdd("instalmentAmount", new Money(instalments[0].Amount, plan.Currency).Format(culture));
+            values.TryAdd("instalmentDate", instalments[0].DueDate.ToString("d", culture));
+        }
+
+        if (settlement is not null)
+        {
+            values["settlementAmount"] = new Money(settlement.Amount, settlement.Currency).Format(culture);
+            values["payBy"] = settlement.PayBy.ToString("d", culture);
         }
 
         return values;

@@ -20,5 +20,6 @@ public sealed class Agent
 
     public IReadOnlyList<string> LanguageList => Languages.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    public bool Speaks(string language) => LanguageList.Contains(language, StringComparer.OrdinalIgnoreCase);
+    /// <summary>Whether the operator can take a call in <paramref name="language"/> (<see cref="LanguageMatch"/>).</summary>
+    public bool Speaks(string language) => LanguageMatch.AnyServes(LanguageList, language);
 }

@@ -31,9 +31,13 @@ public enum OutboundMessageState
 
     /// <summary>A send whose outcome could not be established after a crash; an operator decides, it is never resent on its own.</summary>
     Uncertain = 8,
+
+    /// <summary>A transient error before anything left (rate limited after every retry, the provider or mail server
+    /// unreachable): nothing was sent and the ledger row is cancelled; a later request with the same key sends it.</summary>
+    Retrying = 9,
 }
 
-/// <summary>A message to a debtor on SMS, WhatsApp or e-mail, persisted with an idempotency key before it leaves.</summary>
+/// <summary>A message to a debtor on SMS, WhatsApp or e-mail, or a printed letter, persisted with an idempotency key before it leaves.</summary>
 public sealed class OutboundMessage
 {
     public OutboundMessageId Id { get; set; } = OutboundMessageId.New();
@@ -47,7 +51,7 @@ public sealed class OutboundMessage
 
     public ContactChannel Channel { get; set; }
 
-    /// <summary>E.164 number or e-mail address, without a channel prefix.</summary>
+    /// <summary>E.164 number or e-mail address, without a channel prefix; for a letter the postal address on one line.</summary>
     public required string To { get; set; }
 
     /// <summary>Sender number or address used (without a channel prefix).</summary>

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -5,6 +6,11 @@ using Microsoft.Extensions.Logging;
 using NodaTime;
 
 namespace Collections.Shared.Workflow.DueContacts;
+
+/// <summary>How one attempt of a claimed entry ended (<see cref="DueContactQueue.SettleManyAsync"/>).</summary>
+/// <param name="Attempt">The attempt's ledger row, counted on the entry once.</param>
+/// <param name="Message">The message or letter that carried it out.</param>
+public sealed record Settlement(Guid Id, ScheduledContactStatus Status, string Outcome, ContactAttemptId? Attempt = null, OutboundMessageId? Message = null);
 
 /// <summary>Which queue entries a reader works: the channels it carries and, for dialers, the campaign queues it serves.</summary>
 /// <param name="Channels">Channels the reader carries (calls for a dialer; SMS, WhatsApp, e-mail and letters for the dispatcher).</param>
@@ -28,11 +34,7 @@ public sealed partial class DueContactQueue(Func<CollectionsDbContext> createCon
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(filter);
         var channels = filter.Channels.ToList();
-        var query = db.ScheduledContacts.Where(c =>
-            (c.Status == ScheduledContactStatus.Queued || (c.Status == ScheduledContactStatus.Taken && c.ClaimedUntil != null && c.ClaimedUntil <= now))
-            && c.NextAttemptAt <= now
-            && (c.ExpiresAt == null || c.ExpiresAt > now)
-            && channels.Contains(c.Channel));
+        var query = db.ScheduledContacts.Where(Claimable(now)).Where(c => channels.Contains(c.Channel));
         if (filter.Campaigns is { } campaigns)
         {
             var keys = campaigns.ToList();
@@ -79,6 +81,42 @@ public sealed partial class DueContactQueue(Func<CollectionsDbContext> createCon
         var now = Now;
         await using var db = createContext();
         return await TryClaimAsync(db, id, node, now, now + lease, ct);
+    }
+
+    /// <summary>
+    /// Claims the given entries for <paramref name="node"/> in one statement (a dialer taking the accounts its hopper picked and
+    /// locked): the same conditional update as <see cref="TryClaimAsync(Guid, string, Duration, CancellationToken)"/> over
+    /// the whole batch, then the entries this node now holds are read back. Returns the ids claimed; an entry cancelled,
+    /// done or taken by another node since it was ranked is not among them.
+    /// </summary>
+    public async Task<IReadOnlySet<Guid>> TryClaimEachAsync(IReadOnlyCollection<Guid> ids, string node, Duration lease, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentException.ThrowIfNullOrWhiteSpace(node);
+        if (ids.Count == 0)
+        {
+            return new HashSet<Guid>();
+        }
+
+        var now = Now;
+        var holder = (string?)node;
+        var leaseEnd = (Instant?)(now + lease);
+        var wanted = ids.ToList();
+        await using var db = createContext();
+        await db.ScheduledContacts
+            .Where(Claimable(now))
+            .Where(c => wanted.Contains(c.Id))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.Status, ScheduledContactStatus.Taken)
+                .SetProperty(c => c.ClaimedBy, holder)
+                .SetProperty(c => c.ClaimedUntil, leaseEnd), ct);
+
+        // Another node that wins a row writes its own name: what carries ours under a live lease is ours.
+        var claimed = await db.ScheduledContacts.AsNoTracking()
+            .Where(c => wanted.Contains(c.Id) && c.Status == ScheduledContactStatus.Taken && c.ClaimedBy == holder && c.ClaimedUntil > now)
+            .Select(c => c.Id)
+            .ToListAsync(ct);
+        return claimed.ToHashSet();
     }
 
     /// <summary>Extends this node's lease (a long call, a slow provider).</summary>
@@ -201,6 +239,99 @@ public sealed partial class DueContactQueue(Func<CollectionsDbContext> createCon
                 .SetProperty(c => c.Outcome, "expired: its time passed without a contact"), ct);
     }
 
+    /// <summary>
+    /// Ends one attempt of an entry this node holds in a single statement: the entry is closed as
+    /// <paramref name="status"/> (Done, Failed or Cancelled), the ledger row <paramref name="attempt"/> is counted once (a
+    /// re-report of the same row, after a restart, does not count again) and the message or letter is linked. False when the
+    /// entry is no longer this node's (its lease ran out and another node took it).
+    /// </summary>
+    public async Task<bool> SettleAsync(Guid id, string node, ScheduledContactStatus status, string outcome, ContactAttemptId? attempt, OutboundMessageId? message, CancellationToken ct) =>
+        (await SettleManyAsync([new Settlement(id, status, outcome, attempt, message)], node, ct)).Count == 0;
+
+    /// <summary><see cref="SettleAsync"/> for many entries in one transaction (one commit); returns the ids that were no longer this node's.</summary>
+    public async Task<IReadOnlyList<Guid>> SettleManyAsync(IReadOnlyList<Settlement> settlements, string node, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(settlements);
+        if (settlements.Count == 0)
+        {
+            return [];
+        }
+
+        var now = Now;
+        var closedAt = (Instant?)now;
+        var lost = new List<Guid>();
+        await using var db = createContext();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        foreach (var (id, status, outcome, attempt, message) in settlements)
+        {
+            if (status is not (ScheduledContactStatus.Done or ScheduledContactStatus.Failed or ScheduledContactStatus.Cancelled))
+            {
+                throw new ArgumentOutOfRangeException(nameof(settlements), status, "An attempt settles an entry as Done, Failed or Cancelled.");
+            }
+
+            var text = Truncate(outcome);
+            var changed = await db.ScheduledContacts
+                .Where(c => c.Id == id && c.Status == ScheduledContactStatus.Taken && c.ClaimedBy == node)
+                .ExecuteUpdateAsync(s => Attempt(s, attempt, message, now)
+                    .SetProperty(c => c.Status, status)
+                    .SetProperty(c => c.ClosedAt, closedAt)
+                    .SetProperty(c => c.Outcome, text)
+                    .SetProperty(c => c.ClaimedBy, (string?)null)
+                    .SetProperty(c => c.ClaimedUntil, (Instant?)null), ct) > 0;
+            if (changed)
+            {
+                LogClosed(logger, id, status, text);
+            }
+            else
+            {
+                lost.Add(id);
+            }
+        }
+
+        await transaction.CommitAsync(ct);
+        return lost;
+    }
+
+    /// <summary>
+    /// The attempt's outcome is not known yet (a message in doubt after a lost answer): the entry stays Taken by this node
+    /// until <paramref name="until"/>, with the attempt counted and the message linked. When the lease runs out the entry is
+    /// due again, and whoever claims it asks the sender with the same idempotency key, which settles it (reconciliation)
+    /// instead of sending again.
+    /// </summary>
+    public async Task<bool> KeepTakenAsync(Guid id, string node, Instant until, string outcome, ContactAttemptId? attempt, OutboundMessageId? message, CancellationToken ct)
+    {
+        var now = Now;
+        var leaseEnd = (Instant?)until;
+        var text = Truncate(outcome);
+        await using var db = createContext();
+        return await db.ScheduledContacts
+            .Where(c => c.Id == id && c.Status == ScheduledContactStatus.Taken && c.ClaimedBy == node)
+            .ExecuteUpdateAsync(s => Attempt(s, attempt, message, now)
+                .SetProperty(c => c.ClaimedUntil, leaseEnd)
+                .SetProperty(c => c.Outcome, text), ct) > 0;
+    }
+
+    /// <summary>Counts <paramref name="attempt"/> unless it is the entry's last ledger row already, and links the message.</summary>
+    private static Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<ScheduledContact> Attempt(
+        Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<ScheduledContact> s, ContactAttemptId? attempt, OutboundMessageId? message, Instant now)
+    {
+        if (attempt is { } row)
+        {
+            var attemptId = (ContactAttemptId?)row;
+            var at = (Instant?)now;
+            s.SetProperty(c => c.Attempts, c => c.ContactAttemptId == attemptId ? c.Attempts : c.Attempts + 1)
+                .SetProperty(c => c.LastAttemptAt, c => c.ContactAttemptId == attemptId ? c.LastAttemptAt : at)
+                .SetProperty(c => c.ContactAttemptId, attemptId);
+        }
+
+        if (message is { } sent)
+        {
+            s.SetProperty(c => c.OutboundMessageId, (OutboundMessageId?)sent);
+        }
+
+        return s;
+    }
+
     private async Task CloseAsync(Guid id, ScheduledContactStatus status, string outcome, OutboundMessageId? message, CancellationToken ct)
     {
         var now = (Instant?)Now;
@@ -232,15 +363,20 @@ public sealed partial class DueContactQueue(Func<CollectionsDbContext> createCon
         var leaseEnd = (Instant?)until;
         // The state test is in the UPDATE itself: of two nodes racing for one row, only one changes it.
         return await db.ScheduledContacts
-            .Where(c => c.Id == id
-                && (c.Status == ScheduledContactStatus.Queued || (c.Status == ScheduledContactStatus.Taken && c.ClaimedUntil != null && c.ClaimedUntil <= now))
-                && c.NextAttemptAt <= now
-                && (c.ExpiresAt == null || c.ExpiresAt > now))
+            .Where(Claimable(now))
+            .Where(c => c.Id == id)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(c => c.Status, ScheduledContactStatus.Taken)
                 .SetProperty(c => c.ClaimedBy, holder)
                 .SetProperty(c => c.ClaimedUntil, leaseEnd), ct) > 0;
     }
+
+    /// <summary>Due and free at <paramref name="now"/>: queued (or taken under a lapsed lease: its node died), its next attempt
+    /// reached, not expired. The one test for reading the queue and for every claim's conditional update.</summary>
+    private static Expression<Func<ScheduledContact, bool>> Claimable(Instant now) => c =>
+        (c.Status == ScheduledContactStatus.Queued || (c.Status == ScheduledContactStatus.Taken && c.ClaimedUntil != null && c.ClaimedUntil <= now))
+        && c.NextAttemptAt <= now
+        && (c.ExpiresAt == null || c.ExpiresAt > now);
 
     private static string Truncate(string text) => text.Length <= 300 ? text : text[..300];
 
