@@ -6,6 +6,7 @@ using Collections.Dialer.Trunks;
 using Collections.Shared.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -127,7 +128,9 @@ public static class TelephonyServiceCollectionExtensions
             .Validate(o => o.Trunks.All(t => t.Value.SecurityProblem() is null),
                 $"A trunk under {TrunksOptions.Section} has encryption settings that cannot work together (SDES keys need Transport tls; Tls files must exist).")
             .ValidateOnStart();
-        builder.Services.AddSingleton(TimeProvider.System);
+        // The host's clock when it has one (the console's offset clock in rehearsals and end-to-end tests); an unconditional
+        // Add here replaced it for every service resolved later, Quartz included.
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TelephonyService>();
         builder.Services.AddSingleton<IOutboundCalls>(sp => sp.GetRequiredService<TelephonyService>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TelephonyService>());
