@@ -48,6 +48,9 @@ export function t(key, values = {}) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (values[name] ?? whole));
 }
 
+/** Whether a key has a text (in the language in use or in English). */
+export const has = (key) => key in texts || key in reference;
+
 /** Translates every marked element under root: data-i18n (text) and data-i18n-attr ("attr:key;attr:key"). */
 export function translate(root = document) {
   for (const node of root.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
