@@ -87,10 +87,26 @@ public sealed partial class TranslationTests
             .Concat(Names<DialMode>("mode."))
             .Concat(Names<CampaignStatus>("campaignStatus."))
             .Concat(new[] { "logged-out", "ready", "on-call", "wrap-up", "paused" }.Select(s => "state." + s))
+            .Concat(Names<Collections.Shared.Workflow.SettlementStatus>("settle.status."))
+            .Concat(Enum.GetNames<OutboundMessageState>().Select(s => "outbox.state." + s.ToLowerInvariant()))
+            .Concat(RiskFlags().Select(f => "case.flag." + f))
             .Concat(Enum.GetNames<Collections.Scripts.Model.ScriptActionKind>()
                 .Where(a => a is not "VerifyRightParty" and not "End")
                 .Select(a => "actionTitle." + Kebab(a)));
         var missing = expected.Where(k => !english.ContainsKey(k)).ToList();
+        Assert.True(missing.Count == 0, $"en.json lacks: {string.Join(", ", missing)}");
+    }
+
+    // The payment importer's issue kinds are string literals (PaymentFileParsers, PaymentImporter): payments.html shows each
+    // as t(`pay.kind.${kind}`), so every kind the importer's source writes needs a key.
+    [Fact]
+    public void Every_kind_of_payment_issue_the_importer_reports_has_a_key()
+    {
+        var english = Texts.Value[ConsoleLanguages.Default];
+        var source = Directory.EnumerateFiles(Path.Combine(FindRoot(), "src", "Shared", "Workflow", "Payments"), "*.cs").Select(File.ReadAllText);
+        var kinds = source.SelectMany(text => IssueKind().Matches(text).Select(m => m.Groups[1].Value)).ToHashSet(StringComparer.Ordinal);
+        Assert.Superset(new HashSet<string> { "rejected", "unmatched", "duplicate" }, kinds);
+        var missing = kinds.Select(k => "pay.kind." + k).Where(k => !english.ContainsKey(k)).ToList();
         Assert.True(missing.Count == 0, $"en.json lacks: {string.Join(", ", missing)}");
     }
 
@@ -110,6 +126,12 @@ public sealed partial class TranslationTests
 
     private static IEnumerable<string> Names<T>(string prefix)
         where T : struct, Enum => Enum.GetValues<T>().Select(v => prefix + v);
+
+    // The warning signs the case card shows as t(`case.flag.${flag}`): RiskSignals' public constants.
+    private static IEnumerable<string> RiskFlags() =>
+        typeof(Collections.Shared.Workflow.Risk.RiskSignals).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+            .Select(f => (string)f.GetRawConstantValue()!);
 
     private static string Kebab(string pascal) => string.Concat(pascal.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
@@ -135,6 +157,10 @@ public sealed partial class TranslationTests
     // t('key') and t('key', {...}) with a literal key; keys built from server values are checked per enum above.
     [GeneratedRegex("""\bt\('([a-zA-Z0-9.\-]+)'""")]
     private static partial Regex CallKey();
+
+    // issues.Add(new(line, "rejected", ...)) and new PaymentImportIssue(line, "unmatched", ...).
+    [GeneratedRegex("""(?:issues\.Add\(new|new PaymentImportIssue)\([^,()]*(?:\([^()]*\))?[^,()]*,\s*"([a-z-]+)",""")]
+    private static partial Regex IssueKind();
 
     [GeneratedRegex(@"\{\w+\}")]
     private static partial Regex Placeholder();
