@@ -110,6 +110,19 @@ public sealed partial class TranslationTests
         Assert.True(missing.Count == 0, $"en.json lacks: {string.Join(", ", missing)}");
     }
 
+    // The case card translates the interest notes by their English sentence (case-panel.js, interestNotes): a reworded note on
+    // the server would quietly show in English again, so the sentences are pinned on both sides.
+    [Theory]
+    [InlineData("not accrued yet")]
+    [InlineData("the creditor does not claim statutory interest")]
+    public void An_interest_note_the_case_card_translates_is_one_the_server_writes(string note)
+    {
+        var server = File.ReadAllText(Path.Combine(FindRoot(), "src", "AgentConsole", "Features", "Calls", "ScreenPopBuilder.cs"));
+        var page = File.ReadAllText(Path.Combine(WebRoot, "js", "case-panel.js"));
+        Assert.Contains($"\"{note}\"", server, StringComparison.Ordinal);
+        Assert.Contains($"'{note}'", page, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("hu", new[] { "en" }, "hu")]
     [InlineData(null, new[] { "hu", "en" }, "hu")]

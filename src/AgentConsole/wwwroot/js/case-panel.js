@@ -20,11 +20,16 @@ function stepItem(s) {
   return el('li', { 'data-step': s.key }, el('b', {}, s.key), ` ${what} · ${fmt.dateTime(s.dueAt)}`);
 }
 
+// The two notes the server writes on interest (ScreenPopBuilder.CaseOf) have texts here; another note shows as sent.
+// TranslationTests checks that the server still writes these sentences.
+const interestNotes = { 'not accrued yet': 'case.interestNotAccrued', 'the creditor does not claim statutory interest': 'case.interestWaived' };
+
 function interestLine(interest, currency) {
   const statutory = money(interest.statutory, currency);
+  const note = interest.note && interestNotes[interest.note] ? t(interestNotes[interest.note]) : interest.note;
   return el('p', { id: 'interest' },
     interest.accruedUntil ? t('case.interestUntil', { amount: statutory, date: fmt.date(interest.accruedUntil) }) : t('case.interest', { amount: statutory }),
-    interest.note ? el('small', { class: 'muted' }, ` (${interest.note})`) : null,
+    note ? el('small', { class: 'muted' }, ` (${note})`) : null,
     ' · ', ...withNodes(t('case.balance'), { balance: el('b', { 'data-amount': interest.balance }, money(interest.balance, currency)) }));
 }
 
@@ -33,7 +38,8 @@ export function renderCase(pop, onRequestSettlement) {
   const c = pop.case, a = pop.account;
   const box = $('#case');
   if (!c) { box.replaceChildren(); return; }
-  box.replaceChildren(
+  // replaceChildren (unlike el) would write a null child as the text "null".
+  box.replaceChildren(...[
     el('p', {}, el('b', { id: 'case-phase', 'data-phase': c.phase ?? '' }, c.phase ? codeText('casePhase', c.phase) : t('case.noCase')),
       c.strategy ? ` · ${t('case.strategy')} ` : '', c.strategy ? el('b', { id: 'case-strategy', title: c.strategyReason ?? '' }, c.strategy) : null),
     c.strategyReason ? el('p', { class: 'muted small', id: 'case-reason' }, c.strategyReason) : null,
@@ -47,7 +53,8 @@ export function renderCase(pop, onRequestSettlement) {
       : el('p', { class: 'muted' }, t('common.none')),
     el('h3', {}, t('case.interestHeading')),
     interestLine(c.interest, a.currency),
-    c.settlement ? settlementBlock(c.settlement, a, onRequestSettlement) : null);
+    c.settlement ? settlementBlock(c.settlement, a, onRequestSettlement) : null,
+  ].filter(Boolean));
 }
 
 function settlementBlock(s, a, onRequestSettlement) {
