@@ -1,6 +1,7 @@
 using Collections.Dialer.Amd;
 using Collections.Dialer.Calls;
 using Collections.Dialer.Campaigns;
+using Collections.Dialer.CaseCli;
 using Collections.Dialer.Cli;
 using Collections.Dialer.ComplianceCli;
 using Collections.Dialer.DatabaseCli;
@@ -22,6 +23,8 @@ return await CliApp.RunAsync(args,
     AmdEvalCommand.Create(),
     Collections.Dialer.Amd.Training.AmdTrainCommand.Create(),
     ExplainCommand.Create(),
+    CaseCommand.Create(),
+    ActivityCommand.Create(),
     DialCommand.Create(),
     SimulateCommand.Create(),
     HopperCommand.Create(),

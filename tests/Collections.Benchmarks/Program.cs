@@ -3,6 +3,7 @@ using BenchmarkDotNet.Running;
 using Collections.Benchmarks.SignalR;
 using Collections.Benchmarks.Import;
 using Collections.Benchmarks.Outreach;
+using Collections.Benchmarks.Workflow;
 
 namespace Collections.Benchmarks;
 
@@ -18,6 +19,14 @@ public static class BenchmarkEntry
                 // Live load test of the SIP/RTP bridge against SIPp (docs/performance.md, SIP bridge).
                 await SipBridge.SipBridgeLoad.RunAsync(args[1..]);
                 break;
+            case "sip-bridge-secure":
+                // SRTP on both legs beside plain RTP, and DTLS-SRTP handshakes (docs/performance.md, SIP bridge with SRTP).
+                await SipBridge.SecureBridgeLoad.RunAsync(args[1..]);
+                break;
+            case "rtp-peer":
+                // A far end of sip-bridge-secure, started by it in a process of its own.
+                await SipBridge.RtpPeer.RunAsync(args[1..]);
+                break;
             case "import":
                 await ImportBenchmark.RunAsync(
                     args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000,
@@ -30,6 +39,11 @@ public static class BenchmarkEntry
             case "amd-cost":
                 // Detection cost per call, learned detector beside the default profile (docs/performance.md).
                 Environment.ExitCode = Amd.AmdCostBenchmark.Run(args[1..]);
+                break;
+            case "sweep":
+                await SweepBenchmark.RunAsync(
+                    args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_170_000,
+                    args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2_000);
                 break;
             case "console":
                 await ConsoleBenchmark.RunAsync(

@@ -62,6 +62,21 @@ public sealed class PostgresServer : IAsyncDisposable
         return $"Host=127.0.0.1;Port={Port};Username=postgres;Database={name}";
     }
 
+    /// <summary>Creates a database with the content of the one <paramref name="connectionString"/> names (PostgreSQL copies a
+    /// template database); returns the copy's connection string.</summary>
+    public async Task<string> CopyDatabaseAsync(string connectionString, string prefix = "copy")
+    {
+        var source = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        var name = $"{prefix}_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}".ToLowerInvariant();
+        // A template must have no other connection: the pooled idle ones of the tests' contexts are closed first.
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE \"{source}\"", connection);
+        await command.ExecuteNonQueryAsync();
+        return $"Host=127.0.0.1;Port={Port};Username=postgres;Database={name}";
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

@@ -20,6 +20,25 @@ public static class TestDatabases
         ConnectionString = await server.CreateDatabaseAsync(),
     };
 
+    /// <summary>A context factory over <paramref name="options"/>, for services that create their own contexts.</summary>
+    public static ICollectionsDbContextFactory Contexts(this DatabaseOptions options) => DatabaseSetup.CreateFactory(options);
+
+    /// <summary>A copy of the database (SQLite: the file; PostgreSQL: a new database made from it as a template), so that two
+    /// runs can start from the same rows, ids included.</summary>
+    public static async Task<DatabaseOptions> CopyAsync(this DatabaseOptions options, PostgresServer? server = null)
+    {
+        if (options.Provider == DatabaseProvider.Sqlite)
+        {
+            var copy = NewSqlite();
+            File.Copy(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(options.ConnectionString).DataSource,
+                new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(copy.ConnectionString).DataSource);
+            return copy;
+        }
+
+        ArgumentNullException.ThrowIfNull(server);
+        return new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = await server.CopyDatabaseAsync(options.ConnectionString) };
+    }
+
     /// <summary>Applies every migration of the provider and returns the options.</summary>
     public static async Task<DatabaseOptions> MigrateAsync(this DatabaseOptions options)
     {

@@ -49,8 +49,6 @@ public static class CliHost
         }
     }
 
-    /// <summary>Parses an <c>--at</c> value: an ISO 8601 instant (<c>2026-03-09T01:00:00Z</c>) or one with an offset
-    /// (<c>2026-03-08T20:59:00-04:00</c>); null text means "now" and parses to null.</summary>
     /// <summary>The claim analysis over the configured strategies (<c>Collections:Workflow:StrategiesDirectory</c>, default
     /// config/strategies); false with the reason when the folder is missing or a strategy file is broken.</summary>
     public static bool TryClaimAnalysis(out Collections.Shared.Workflow.Strategies.ClaimAnalysis? analysis, out string? error)
@@ -72,7 +70,13 @@ public static class CliHost
         }
     }
 
-    public static bool TryParseInstant(string? text, out Instant? at, out string? error)
+    /// <summary>Parses an <c>--at</c> value: an ISO 8601 instant (<c>2026-03-09T01:00:00Z</c>) or one with an offset
+    /// (<c>2026-03-08T20:59:00-04:00</c>); null text means "now" and parses to null.</summary>
+    public static bool TryParseInstant(string? text, out Instant? at, out string? error) => TryParseInstant(text, "--at", out at, out error);
+
+    /// <summary>Parses an instant given to <paramref name="option"/> (<see cref="TryParseInstant(string?, out Instant?, out string?)"/>);
+    /// the error names the option.</summary>
+    public static bool TryParseInstant(string? text, string option, out Instant? at, out string? error)
     {
         at = null;
         error = null;
@@ -93,7 +97,7 @@ public static class CliHost
         }
         else
         {
-            error = $"--at: '{text}' is not an ISO 8601 instant (e.g. 2026-03-09T01:00:00Z or 2026-03-08T20:59:00-04:00)";
+            error = $"{option}: '{text}' is not an ISO 8601 instant (e.g. 2026-03-09T01:00:00Z or 2026-03-08T20:59:00-04:00)";
         }
 
         return error is null;

@@ -341,6 +341,13 @@ public sealed partial class DialerHopper
                 continue;
             }
 
+            // An operator heard that this number is not the debtor's (disposition WrongNumber): it is never dialed again for them.
+            if (phone.WrongNumberAt is not null)
+            {
+                notes.Add($"number {phone.Priority} skipped: marked wrong number");
+                continue;
+            }
+
             var decision = _engine.Evaluate(subject, new ContactTarget(ContactChannel.Call, phone.E164), context, now);
             if (!decision.Allowed)
             {

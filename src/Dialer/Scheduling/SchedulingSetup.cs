@@ -1,7 +1,9 @@
 using Collections.Shared.Persistence;
 using Collections.Shared.Workflow;
+using Collections.Shared.Workflow.Accrual;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
@@ -83,19 +85,77 @@ public static class SchedulingSetup
             options.ResyncOnStart ? sp.GetRequiredService<WorkflowRunner>() : null,
             sp.GetRequiredService<WorkScheduler>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<SchedulerHost>>()));
+            sp.GetRequiredService<ILogger<SchedulerHost>>(),
+            sp.GetService<SweepHorizon>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SchedulerHost>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the due-work sweep (<see cref="DueWorkSweepOptions"/>, <c>Collections:Scheduling:Sweep</c>): a Quartz job that
+    /// runs every minute and at night and evaluates all work that is due in batches, so that only work due within the
+    /// precise horizon gets a trigger of its own and the resync at start only looks that far. Needs
+    /// <see cref="AddWorkflowScheduling"/>. With <c>Enabled=false</c> the job is removed from the store and every piece of
+    /// work gets its own trigger again.
+    /// </summary>
+    public static IHostApplicationBuilder AddDueWorkSweep(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<DueWorkSweepOptions>()
+            .BindConfiguration(DueWorkSweepOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrWhiteSpace(o.NightlyCron) || CronExpression.TryParse(o.NightlyCron, out _),
+                $"{DueWorkSweepOptions.Section}:{nameof(DueWorkSweepOptions.NightlyCron)} is not a Quartz cron expression (e.g. \"0 0 2 * * ?\").")
+            .Validate(o => !o.Enabled || o.Interval > TimeSpan.Zero || !string.IsNullOrWhiteSpace(o.NightlyCron),
+                $"{DueWorkSweepOptions.Section}: an enabled sweep needs an {nameof(DueWorkSweepOptions.Interval)} or a {nameof(DueWorkSweepOptions.NightlyCron)}.")
+            .ValidateOnStart();
+        var options = builder.Configuration.GetSection(DueWorkSweepOptions.Section).Get<DueWorkSweepOptions>() ?? new DueWorkSweepOptions();
+        if (options.Enabled)
+        {
+            builder.Services.AddSingleton(new SweepHorizon(options.PreciseHorizon));
+        }
+
+        builder.Services.AddTransient<DueWorkSweepJob>();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<DueWorkSweepOptions>>().Value is var o
+            ? new RecurringJob(DueWorkSweepJob.Key, typeof(DueWorkSweepJob), o.Enabled, o.Interval, o.NightlyCron)
+            : null!);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RecurringJobInstaller>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the nightly accrual of statutory interest (<see cref="InterestAccrualOptions"/>, <c>Collections:InterestAccrual</c>):
+    /// a Quartz job that recomputes every unpaid account's <c>StatutoryInterest</c> and <c>InterestAccruedUntil</c>
+    /// (<see cref="StatutoryInterestAccrual"/>). Needs <c>AddStatutoryInterest</c> and <see cref="AddWorkflowScheduling"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddInterestAccrual(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<InterestAccrualOptions>()
+            .BindConfiguration(InterestAccrualOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => !o.Enabled || CronExpression.TryParse(o.Cron, out _),
+                $"{InterestAccrualOptions.Section}:{nameof(InterestAccrualOptions.Cron)} is not a Quartz cron expression (e.g. \"0 30 1 * * ?\").")
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton<StatutoryInterestAccrual>();
+        builder.Services.AddTransient<InterestAccrualJob>();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<InterestAccrualOptions>>().Value is var o
+            ? new RecurringJob(InterestAccrualJob.Key, typeof(InterestAccrualJob), o.Enabled, TimeSpan.Zero, o.Cron)
+            : null!);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RecurringJobInstaller>());
         return builder;
     }
 }
 
 /// <summary>
 /// Starts Quartz with the host, and at start schedules again whatever open work the database says is pending
-/// (<see cref="WorkflowSchedulingOptions.ResyncOnStart"/>). A database that cannot be reached at start does not stop the host
+/// (<see cref="WorkflowSchedulingOptions.ResyncOnStart"/>); with the due-work sweep only what falls due within its precise
+/// horizon (the sweep finds the rest), so the resync is bounded by a few minutes' worth of work instead of every open case.
+/// A database that cannot be reached at start does not stop the host
 /// (its health check says so, and calls and pages keep working): the start is retried every <see cref="RetryStart"/>
 /// until it succeeds. On stop, jobs in progress finish first.
 /// </summary>
-public sealed partial class SchedulerHost(ISchedulerFactory schedulers, WorkflowRunner? resync, WorkScheduler scheduler, TimeProvider time, ILogger<SchedulerHost> logger) : BackgroundService
+public sealed partial class SchedulerHost(ISchedulerFactory schedulers, WorkflowRunner? resync, WorkScheduler scheduler, TimeProvider time, ILogger<SchedulerHost> logger, SweepHorizon? horizon = null) : BackgroundService
 {
     /// <summary>How long to wait before trying again to start the scheduler when the database cannot be reached.</summary>
     public static readonly TimeSpan RetryStart = TimeSpan.FromSeconds(10);
@@ -139,7 +199,8 @@ public sealed partial class SchedulerHost(ISchedulerFactory schedulers, Workflow
             _running = true;
             if (resync is not null)
             {
-                await scheduler.ScheduleAsync(_quartz, await resync.PendingWorkAsync(ct), ct);
+                var dueBy = horizon is null ? (NodaTime.Instant?)null : NodaTime.Instant.FromDateTimeOffset(time.GetUtcNow() + horizon.Span);
+                await scheduler.ScheduleAsync(_quartz, await resync.PendingWorkAsync(dueBy, ct), ct);
             }
 
             _started.TrySetResult();
@@ -164,4 +225,91 @@ public sealed partial class SchedulerHost(ISchedulerFactory schedulers, Workflow
 
     [LoggerMessage(EventId = 4452, Level = LogLevel.Warning, Message = "The workflow scheduler could not start (trying again in {Seconds} s): {Error}")]
     private static partial void LogStartFailed(ILogger logger, double seconds, string error);
+}
+
+/// <summary>A job that runs on a schedule rather than for one work item: every <paramref name="Interval"/> (zero: never) and
+/// on <paramref name="Cron"/> (UTC; empty: never).</summary>
+internal sealed record RecurringJob(JobKey Key, Type JobType, bool Enabled, TimeSpan Interval, string? Cron);
+
+/// <summary>Stores each recurring job and its triggers (or removes a job that is switched off). Left alone when the store
+/// already holds them as configured, so that a node starting while another runs the job does not replace the running job's
+/// triggers (which would release the cluster-wide block on a second execution).</summary>
+/// <remarks>Runs once the scheduler has started (<see cref="SchedulerHost.Started"/>), so a database that cannot be reached at
+/// start delays the recurring jobs instead of stopping the host.</remarks>
+internal sealed partial class RecurringJobInstaller(ISchedulerFactory schedulers, SchedulerHost host, IEnumerable<RecurringJob> jobs, ILogger<RecurringJobInstaller> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await host.Started.WaitAsync(stoppingToken);
+        var scheduler = await schedulers.GetScheduler(stoppingToken);
+        foreach (var recurring in jobs)
+        {
+            await InstallAsync(scheduler, recurring, stoppingToken);
+        }
+    }
+
+    private async Task InstallAsync(IScheduler scheduler, RecurringJob recurring, CancellationToken ct)
+    {
+        if (!recurring.Enabled)
+        {
+            if (await scheduler.DeleteJob(recurring.Key, ct))
+            {
+                Removed(logger, recurring.Key.Name);
+            }
+
+            return;
+        }
+
+        var wanted = new List<ITrigger>();
+        var now = scheduler.TimeProvider.GetUtcNow();
+        if (recurring.Interval > TimeSpan.Zero)
+        {
+            wanted.Add(TriggerBuilder.Create(scheduler.TimeProvider)
+                .WithIdentity(recurring.Key.Name + "-every", recurring.Key.Group)
+                .ForJob(recurring.Key)
+                .StartAt(now)
+                // Missed runs (the host was down) are not made up one by one: the next run does everything due.
+                .WithSimpleSchedule(s => s.WithInterval(recurring.Interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
+                .Build());
+        }
+
+        if (!string.IsNullOrWhiteSpace(recurring.Cron))
+        {
+            wanted.Add(TriggerBuilder.Create(scheduler.TimeProvider)
+                .WithIdentity(recurring.Key.Name + "-cron", recurring.Key.Group)
+                .ForJob(recurring.Key)
+                .StartAt(now)
+                // A night missed while the host was down is run once when it is back.
+                .WithCronSchedule(recurring.Cron, c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
+                .Build());
+        }
+
+        var stored = await scheduler.GetTriggersOfJob(recurring.Key, ct);
+        if (stored.Count == wanted.Count && wanted.All(w => stored.Any(s => s.Key.Equals(w.Key) && SameSchedule(s, w))))
+        {
+            return;
+        }
+
+        var job = JobBuilder.Create().OfType(recurring.JobType)
+            .WithIdentity(recurring.Key)
+            .StoreDurably()
+            // A node that dies mid-run leaves the job to another (the jobs are idempotent).
+            .RequestRecovery()
+            .Build();
+        await scheduler.ScheduleJob(job, wanted, new ScheduleJobOptions { Replace = true }, ct);
+        Installed(logger, recurring.Key.Name, recurring.Interval > TimeSpan.Zero ? $"every {recurring.Interval}" : "no interval", string.IsNullOrWhiteSpace(recurring.Cron) ? "none" : recurring.Cron);
+    }
+
+    private static bool SameSchedule(ITrigger stored, ITrigger wanted) => (stored, wanted) switch
+    {
+        (ISimpleTrigger a, ISimpleTrigger b) => a.RepeatInterval == b.RepeatInterval,
+        (ICronTrigger a, ICronTrigger b) => a.CronExpressionString == b.CronExpressionString,
+        _ => false,
+    };
+
+    [LoggerMessage(EventId = 4485, Level = LogLevel.Information, Message = "Recurring job {Job} scheduled: {Interval}, cron {Cron} (UTC)")]
+    private static partial void Installed(ILogger logger, string job, string interval, string cron);
+
+    [LoggerMessage(EventId = 4486, Level = LogLevel.Information, Message = "Recurring job {Job} is off: removed from the store")]
+    private static partial void Removed(ILogger logger, string job);
 }

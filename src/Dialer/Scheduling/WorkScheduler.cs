@@ -6,8 +6,9 @@ using Quartz;
 namespace Collections.Dialer.Scheduling;
 
 /// <summary>Puts <see cref="WorkItem"/>s into Quartz's persistent store: one job and one trigger per item, named after it,
-/// so scheduling the same item twice (a retry, a resync, two nodes) stores it once.</summary>
-public sealed partial class WorkScheduler(ISchedulerFactory schedulers, ILogger<WorkScheduler> logger)
+/// so scheduling the same item twice (a retry, a resync, two nodes) stores it once. With the due-work sweep
+/// (<see cref="SweepHorizon"/>), only work due within the horizon gets a trigger; the sweep runs the rest when it is due.</summary>
+public sealed partial class WorkScheduler(ISchedulerFactory schedulers, ILogger<WorkScheduler> logger, SweepHorizon? horizon = null)
 {
     /// <summary>The Quartz group of workflow jobs and triggers.</summary>
     public const string Group = "workflow";
@@ -19,8 +20,15 @@ public sealed partial class WorkScheduler(ISchedulerFactory schedulers, ILogger<
     /// <summary>Schedules <paramref name="items"/> on <paramref name="scheduler"/>; an item already stored is left as it is.</summary>
     public async Task ScheduleAsync(IScheduler scheduler, IEnumerable<WorkItem> items, CancellationToken ct = default)
     {
+        var leaveAfter = horizon is null ? (DateTimeOffset?)null : scheduler.TimeProvider.GetUtcNow() + horizon.Span;
         foreach (var item in items)
         {
+            if (item.At.ToDateTimeOffset() > leaveAfter)
+            {
+                LeftToSweep(logger, item.Name, item.At.ToString());
+                continue;
+            }
+
             var key = new JobKey(item.Name, Group);
             if (await scheduler.Exists(key, ct))
             {
@@ -55,6 +63,9 @@ public sealed partial class WorkScheduler(ISchedulerFactory schedulers, ILogger<
             }
         }
     }
+
+    [LoggerMessage(EventId = 4453, Level = LogLevel.Trace, Message = "{Work} at {At} is left to the due-work sweep")]
+    private static partial void LeftToSweep(ILogger logger, string work, string at);
 
     [LoggerMessage(EventId = 4451, Level = LogLevel.Debug, Message = "Scheduled {Work} at {At}")]
     private static partial void Scheduled(ILogger logger, string work, string at);

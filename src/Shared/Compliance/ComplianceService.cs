@@ -20,34 +20,7 @@ public sealed class ComplianceService(ComplianceEngine engine, Func<CollectionsD
     public async Task<(AccountId? Account, string? Error)> FindAccountAsync(string reference, string? creditorCode, CancellationToken cancellationToken)
     {
         await using var db = createContext();
-        if (Guid.TryParse(reference, out var guid))
-        {
-            var id = new AccountId(guid);
-            if (await db.Accounts.AnyAsync(a => a.Id == id, cancellationToken))
-            {
-                return (id, null);
-            }
-        }
-
-        var query = db.Accounts.AsNoTracking().Where(a => a.CreditorReference == reference);
-        if (creditorCode is not null)
-        {
-            var creditor = await db.Creditors.AsNoTracking().FirstOrDefaultAsync(c => c.Code == creditorCode, cancellationToken);
-            if (creditor is null)
-            {
-                return (null, $"unknown creditor '{creditorCode}'");
-            }
-
-            query = query.Where(a => a.CreditorId == creditor.Id);
-        }
-
-        var matches = await query.Select(a => a.Id).Take(2).ToListAsync(cancellationToken);
-        return matches.Count switch
-        {
-            0 => (null, creditorCode is null ? $"unknown account '{reference}'" : $"unknown account '{reference}' for creditor '{creditorCode}'"),
-            1 => (matches[0], null),
-            _ => (null, $"account reference '{reference}' exists for several creditors; name one with --creditor"),
-        };
+        return await AccountLookup.FindAsync(db, reference, creditorCode, cancellationToken);
     }
 
     /// <summary>Explains every channel for an account at <paramref name="at"/> (now when null); null when the account does not exist.</summary>

@@ -43,7 +43,10 @@ public static class DebtorZoneResolver
             return new DebtorZone(country, [stored], $"debtor time zone {stored.Id}");
         }
 
-        var phoneZones = phone is null ? [] : ZonesOfNumber(phone.E164);
+        // Parsed only when the address does not settle the zone: libphonenumber's parse is the costly part of a resolve,
+        // and the sweep resolves thousands of debtors a second.
+        List<DateTimeZone>? parsedZones = null;
+        List<DateTimeZone> PhoneZones() => parsedZones ??= phone is null ? [] : ZonesOfNumber(phone.E164);
         if (!string.IsNullOrEmpty(addressCountry))
         {
             var countryZones = ZonesOfCountry(addressCountry);
@@ -55,7 +58,7 @@ public static class DebtorZoneResolver
             if (countryZones.Count > 1)
             {
                 var narrowed = phoneRegion == addressCountry
-                    ? countryZones.Where(z => phoneZones.Any(p => p.Id == z.Id)).ToList()
+                    ? countryZones.Where(z => PhoneZones().Any(p => p.Id == z.Id)).ToList()
                     : [];
                 return narrowed.Count > 0
                     ? new DebtorZone(country, narrowed, $"address country {addressCountry}, narrowed by the phone number's area")
@@ -63,7 +66,7 @@ public static class DebtorZoneResolver
             }
         }
 
-        if (phoneZones.Count > 0)
+        if (PhoneZones() is { Count: > 0 } phoneZones)
         {
             return new DebtorZone(country, phoneZones, $"phone number region {phoneRegion}");
         }
@@ -76,13 +79,16 @@ public static class DebtorZoneResolver
         return null;
     }
 
-    private static List<DateTimeZone> ZonesOfCountry(string country) =>
+    // A country's zones depend on the tz database only; computing them (40 years of zone intervals per zone) is worth doing once.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<DateTimeZone>> CountryZones = new(StringComparer.OrdinalIgnoreCase);
+
+    private static IReadOnlyList<DateTimeZone> ZonesOfCountry(string country) => CountryZones.GetOrAdd(country, static c =>
         (TzdbDateTimeZoneSource.Default.ZoneLocations ?? [])
-            .Where(l => string.Equals(l.CountryCode, country, StringComparison.OrdinalIgnoreCase))
+            .Where(l => string.Equals(l.CountryCode, c, StringComparison.OrdinalIgnoreCase))
             .Select(l => DateTimeZoneProviders.Tzdb.GetZoneOrNull(l.ZoneId))
             .OfType<DateTimeZone>()
             .DistinctBy(Rules)
-            .ToList();
+            .ToList());
 
     // Zones that kept the same clock since 2000 (Europe/Busingen and Europe/Berlin) are one zone for calling hours.
     private static readonly Interval Span = new(Instant.FromUtc(2000, 1, 1, 0, 0), Instant.FromUtc(2040, 1, 1, 0, 0));

@@ -51,6 +51,14 @@ public sealed class ReferenceRateSeries
     /// <summary>The published values, oldest first.</summary>
     public IReadOnlyList<ReferenceRateChange> Changes { get; }
 
+    /// <summary>The last day whose rate the table gives: <see cref="KnownThrough"/> itself for a rate fixed continuously, the
+    /// end of its half-year for a rate fixed on 1 January / 1 July (the whole half-year takes the rate of its first day).</summary>
+    public LocalDate LastComputableDay => Fixing switch
+    {
+        RateFixing.HalfYear => KnownThrough.Month <= 6 ? new LocalDate(KnownThrough.Year, 6, 30) : new LocalDate(KnownThrough.Year, 12, 31),
+        _ => KnownThrough,
+    };
+
     /// <summary>The day whose rate applies to <paramref name="day"/>: the day itself, or the first day of its half-year.</summary>
     public LocalDate FixingDate(LocalDate day) => Fixing switch
     {

@@ -28,15 +28,19 @@ public static class InterestServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var contentRoot = builder.Environment.ContentRootPath;
+        // The content root first (a deployment's own folder), then the repository's config folder wherever the host runs
+        // (the console runs from src/AgentConsole), as for the strategies.
+        string Folder(InterestOptions o) => Directory.Exists(Path.Combine(contentRoot, o.RulesDirectory))
+            ? Path.Combine(contentRoot, o.RulesDirectory)
+            : Configuration.ConfigFolders.Resolve(o.RulesDirectory);
         builder.Services.AddOptions<InterestOptions>()
             .BindConfiguration(InterestOptions.Section)
             .ValidateDataAnnotations()
             .Validate(
-                o => Directory.Exists(Path.Combine(contentRoot, o.RulesDirectory)),
+                o => Directory.Exists(Folder(o)),
                 $"{InterestOptions.Section}:{nameof(InterestOptions.RulesDirectory)} does not name an existing folder.")
             .ValidateOnStart();
-        builder.Services.AddSingleton(sp =>
-            InterestRuleBook.Load(Path.Combine(contentRoot, sp.GetRequiredService<IOptions<InterestOptions>>().Value.RulesDirectory)));
+        builder.Services.AddSingleton(sp => InterestRuleBook.Load(Folder(sp.GetRequiredService<IOptions<InterestOptions>>().Value)));
         builder.Services.AddSingleton<StatutoryInterestCalculator>();
         return builder;
     }

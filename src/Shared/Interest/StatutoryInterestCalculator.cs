@@ -11,11 +11,16 @@ namespace Collections.Shared.Interest;
 /// </summary>
 public sealed class StatutoryInterestCalculator(InterestRuleBook rules)
 {
+    /// <summary>The rules the calculator applies.</summary>
+    public InterestRuleBook Rules => rules;
+
     // Actual/365: every year counts as 365 days, leap years too (the project's specified convention; see docs/interest.md).
     private const decimal DaysPerYear = 365m;
 
-    /// <summary>Computes interest and flat fee; throws <see cref="InterestInputException"/> naming the input that cannot be answered.</summary>
-    public InterestResult Calculate(InterestRequest request)
+    /// <summary>Computes interest and flat fee; throws <see cref="InterestInputException"/> naming the input that cannot be answered.
+    /// Without <paramref name="flatFee"/> the fee is left out (0), so no exchange rate is needed for it: the nightly accrual
+    /// adds interest to a balance and has no business with the one-off fee.</summary>
+    public InterestResult Calculate(InterestRequest request, bool flatFee = true)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!rules.TryGet(request.Jurisdiction, out var jurisdiction))
@@ -60,8 +65,8 @@ public sealed class StatutoryInterestCalculator(InterestRuleBook rules)
 
         var periods = Periods(jurisdiction, debtor, request);
         var interest = periods.Sum(p => p.Amount);
-        var fee = FlatFee(debtor, request);
-        var law = debtor.FlatFee is { } f ? $"{debtor.Law}; {f.Law}" : debtor.Law;
+        var fee = flatFee ? FlatFee(debtor, request) : 0m;
+        var law = debtor.FlatFee is { } f && flatFee ? $"{debtor.Law}; {f.Law}" : debtor.Law;
         if (viaDefault)
         {
             law += $" (default for {request.Jurisdiction.ToUpperInvariant()}: its national transposition is not modelled)";

@@ -87,6 +87,9 @@ public static class DatabaseSetup
         _ => throw new ArgumentOutOfRangeException(nameof(options), options.Provider, "Unknown database provider."),
     };
 
+    /// <summary>A context factory for <paramref name="options"/>, for services that open their own contexts outside a host.</summary>
+    public static ICollectionsDbContextFactory CreateFactory(DatabaseOptions options) => new OptionsContextFactory(options);
+
     /// <summary>Applies <paramref name="options"/>' provider and connection string to an options builder.</summary>
     public static void Configure(DbContextOptionsBuilder builder, DatabaseOptions options)
     {
@@ -144,6 +147,11 @@ public static class DatabaseSetup
         }
 
         return builder.ToString();
+    }
+
+    private sealed class OptionsContextFactory(DatabaseOptions options) : ICollectionsDbContextFactory
+    {
+        public CollectionsDbContext CreateDbContext() => CreateContext(options);
     }
 
     private sealed class CollectionsDbContextFactory<TContext>(IDbContextFactory<TContext> inner) : ICollectionsDbContextFactory

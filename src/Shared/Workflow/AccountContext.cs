@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Collections.Shared.Calendars;
 using Collections.Shared.Compliance;
 using Collections.Shared.Domain;
@@ -11,6 +12,8 @@ namespace Collections.Shared.Workflow;
 /// <summary>An account with what the workflow needs around it: debtor, creditor, case, zone and working-day calendar.</summary>
 internal sealed record AccountContext(Account Account, Debtor Debtor, Creditor Creditor, Case? Case, DateTimeZone Zone, WorkingDayCalendar? Calendar)
 {
+    private static readonly ConcurrentDictionary<string, DateTimeZone> CountryZones = new(StringComparer.OrdinalIgnoreCase);
+
     public static async Task<AccountContext> LoadAsync(CollectionsDbContext db, AccountId accountId, CancellationToken ct)
     {
         var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == accountId, ct)
@@ -18,6 +21,16 @@ internal sealed record AccountContext(Account Account, Debtor Debtor, Creditor C
         var debtor = await db.Debtors.Include(d => d.Addresses).Include(d => d.Phones).SingleAsync(d => d.Id == account.DebtorId, ct);
         var creditor = await db.Creditors.SingleAsync(c => c.Id == account.CreditorId, ct);
         var @case = await db.Cases.SingleOrDefaultAsync(c => c.AccountId == accountId, ct);
+        return Create(account, debtor, creditor, @case);
+    }
+
+    /// <summary>The contexts of <paramref name="accountIds"/>, loaded with four queries and not tracked (read-only uses).</summary>
+    public static async Task<Dictionary<AccountId, AccountContext>> LoadManyAsync(CollectionsDbContext db, IReadOnlyCollection<AccountId> accountIds, CancellationToken ct) =>
+        (await AccountState.LoadContextsAsync(db, accountIds, track: false, ct)).ToDictionary(c => c.Account.Id);
+
+    /// <summary>The context of entities already loaded (the sweep loads thousands of accounts at once).</summary>
+    public static AccountContext Create(Account account, Debtor debtor, Creditor creditor, Case? @case)
+    {
         var (zone, calendar) = Locate(debtor, creditor.Country);
         return new AccountContext(account, debtor, creditor, @case, zone, calendar);
     }
@@ -37,9 +50,13 @@ internal sealed record AccountContext(Account Account, Debtor Debtor, Creditor C
     /// <summary>Today in the debtor's zone.</summary>
     public LocalDate Today(Instant now) => now.InZone(Zone).Date;
 
-    private static DateTimeZone ZoneOfCountry(string country)
+    /// <summary>The jurisdiction whose law applies to the claim (payment allocation, statutory interest): the country of the
+    /// debtor's current address, else the creditor's seat; upper case.</summary>
+    public string Jurisdiction => (Debtor.CurrentAddress?.Country ?? Creditor.Country).ToUpperInvariant();
+
+    private static DateTimeZone ZoneOfCountry(string country) => CountryZones.GetOrAdd(country, static c =>
     {
-        var location = TzdbDateTimeZoneSource.Default.ZoneLocations?.FirstOrDefault(l => string.Equals(l.CountryCode, country, StringComparison.OrdinalIgnoreCase));
+        var location = TzdbDateTimeZoneSource.Default.ZoneLocations?.FirstOrDefault(l => string.Equals(l.CountryCode, c, StringComparison.OrdinalIgnoreCase));
         return location is null ? DateTimeZone.Utc : DateTimeZoneProviders.Tzdb[location.ZoneId];
-    }
+    });
 }

@@ -110,21 +110,42 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
             return WorkflowResult.Nothing("not-due");
         }
 
-        var @case = await db.Cases.SingleAsync(c => c.Id == caseId, ct);
-        var ctx = await AccountContext.LoadAsync(db, @case.AccountId, ct);
-        var steps = await StepsOf(caseId, ct);
+        var accountId = await db.Cases.Where(c => c.Id == caseId).Select(c => c.AccountId).SingleAsync(ct);
+        var result = RunStep(await AccountState.LoadAsync(db, accountId, ct), step, now);
+        await db.SaveChangesAsync(ct);
+        return result;
+    }
+
+    /// <summary>The rule of <see cref="ExecuteStepAsync"/> on state already loaded (one account, or one of a sweep's batch):
+    /// closes a paid case, defers the step while a promise or plan holds the strategy, else runs it (or skips it when its
+    /// condition is unmet) and plans the next. Changes tracked entities only; the caller saves them.</summary>
+    internal WorkflowResult RunStep(AccountState state, CaseStep step, Instant now)
+    {
+        if (step.Status != CaseStepStatus.Planned)
+        {
+            return WorkflowResult.Nothing("already-done");
+        }
+
+        if (step.DueAt > now)
+        {
+            return WorkflowResult.Nothing("not-due");
+        }
+
+        var ctx = state.Context;
+        var @case = ctx.Case ?? throw new InvalidOperationException($"Step {step.StepKey} belongs to case {step.CaseId}, which was not loaded.");
+        var caseId = @case.Id;
+        var stepKey = step.StepKey;
+        var steps = state.Steps;
         if (@case.ClosedAt is not null || ctx.Account.Balance.Amount <= 0)
         {
             Close(@case, steps, now, "the balance is paid");
-            await db.SaveChangesAsync(ct);
             return WorkflowResult.Nothing("closed");
         }
 
-        if (await HoldUntilAsync(ctx, now, ct) is { } hold)
+        if (HoldUntil(state, now) is { } hold)
         {
             Shift(steps, step, hold.Until);
             SetNext(@case, steps);
-            await db.SaveChangesAsync(ct);
             WorkflowLog.StepDeferred(_logger, caseId.ToString(), stepKey, hold.Until.ToString(), hold.Reason);
             return new([WorkItem.ForStep(caseId, stepKey, hold.Until)], "deferred");
         }
@@ -144,15 +165,15 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
             @case.Phase = step.Phase;
             if (step.Channel is { } channel)
             {
-                await QueueAsync(ctx.Account.Id, caseId, channel, step.Campaign!, step.ScriptStage, Max(step.DueAt, now), $"strategy:{stepKey}", $"case:{caseId}:{stepKey}",
-                    PurposeOf(step), strategyStep?.Template, now, ct);
+                Queue(state, channel, step.Campaign!, step.ScriptStage, Max(step.DueAt, now), $"strategy:{stepKey}", $"case:{caseId}:{stepKey}",
+                    PurposeOf(step), strategyStep?.Template, now);
             }
 
             if (strategyStep?.RepeatEveryDays is { } every)
             {
                 // Hibernation (seed 000: keep monitoring debtors who cannot pay now): the step plans its own re-check,
                 // and each re-check looks at the account's history again.
-                var facts = await FactsAsync(ctx, now, ct);
+                var facts = Facts(ctx, state.Payments, state.BrokenPromises, now);
                 @case.RiskFlags = RiskSignals.Format(facts.RiskFlags);
                 var next = new CaseStep
                 {
@@ -172,22 +193,25 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
         }
 
         SetNext(@case, steps);
-        await db.SaveChangesAsync(ct);
         WorkflowLog.StepRun(_logger, caseId.ToString(), stepKey, step.Status.ToString(), step.Note ?? string.Empty);
         return new(NextWork(@case, steps), unmet is null ? "done" : "skipped");
     }
 
     /// <summary>Records an event step (a broken promise, a missed instalment): a follow-up call with the given script stage,
     /// queued now, and the case moves on to it. Keyed by <paramref name="key"/>, so the same event twice queues one call.</summary>
-    internal async Task<IReadOnlyList<WorkItem>> FollowUpAsync(AccountContext ctx, string key, string stage, ContactPurpose purpose, Instant now, CancellationToken ct)
+    internal async Task<IReadOnlyList<WorkItem>> FollowUpAsync(AccountContext ctx, string key, string stage, ContactPurpose purpose, Instant now, CancellationToken ct) =>
+        FollowUp(await AccountState.LoadAsync(db, ctx.Account.Id, ct), key, stage, purpose, now);
+
+    /// <summary><see cref="FollowUpAsync"/> on state already loaded.</summary>
+    internal IReadOnlyList<WorkItem> FollowUp(AccountState state, string key, string stage, ContactPurpose purpose, Instant now)
     {
-        await QueueAsync(ctx.Account.Id, ctx.Case?.Id, ContactChannel.Call, options.FollowUpCampaign, stage, now, key, key, purpose, null, now, ct);
-        if (ctx.Case is not { } @case)
+        Queue(state, ContactChannel.Call, options.FollowUpCampaign, stage, now, key, key, purpose, null, now);
+        if (state.Case is not { } @case)
         {
             return [];
         }
 
-        var steps = await StepsOf(@case.Id, ct);
+        var steps = state.Steps;
         if (steps.All(s => s.StepKey != key))
         {
             var step = new CaseStep
@@ -337,12 +361,27 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
     /// <summary>Closes the case and cancels what is still planned.</summary>
     internal async Task CloseAsync(Case @case, Instant now, string reason, CancellationToken ct) => Close(@case, await StepsOf(@case.Id, ct), now, reason);
 
+    /// <summary>Closes the account's case, if it has one, and cancels what is still planned.</summary>
+    internal static void Close(AccountState state, Instant now, string reason)
+    {
+        if (state.Case is { } @case)
+        {
+            Close(@case, state.Steps, now, reason);
+        }
+    }
+
     /// <summary>The claim-analysis facts for an account.</summary>
     internal async Task<ClaimFacts> FactsAsync(AccountContext ctx, Instant now, CancellationToken ct)
     {
         var accountId = ctx.Account.Id;
         var payments = await db.Payments.AsNoTracking().Where(p => p.AccountId == accountId).ToListAsync(ct);
         var broken = await db.Promises.CountAsync(p => p.AccountId == accountId && p.Status == PromiseStatus.Broken, ct);
+        return Facts(ctx, payments, broken, now);
+    }
+
+    /// <summary>The claim-analysis facts from the account's payments and broken promises, already loaded.</summary>
+    private ClaimFacts Facts(AccountContext ctx, IReadOnlyCollection<Payment> payments, int broken, Instant now)
+    {
         var flags = RiskSignals.Evaluate(payments, ctx.Debtor.Addresses, now, options.AddressChangeThreshold, options.AddressChangeWindowDays);
         var daysPastDue = Period.DaysBetween(ctx.Account.DueDate, ctx.Today(now));
         return new ClaimFacts(ctx.Account.Industry, ctx.Debtor.Kind, ctx.Account.Balance.Amount, daysPastDue, flags, broken);
@@ -350,20 +389,17 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
 
     /// <summary>A pending promise or an active plan holds the strategy: no reminder or escalation while the debtor keeps to
     /// what was agreed (seed 001: a payment schedule with a promise to pay replaces the next reminder).</summary>
-    private async Task<(Instant Until, string Reason)?> HoldUntilAsync(AccountContext ctx, Instant now, CancellationToken ct)
+    private (Instant Until, string Reason)? HoldUntil(AccountState state, Instant now)
     {
-        var accountId = ctx.Account.Id;
+        var ctx = state.Context;
         var today = ctx.Today(now);
-        var promises = await db.Promises.AsNoTracking().Where(p => p.AccountId == accountId && p.Status == PromiseStatus.Pending).ToListAsync(ct);
-        if (promises.Where(p => p.DueDate.PlusDays(options.PromiseGraceDays) >= today).MaxBy(p => p.DueDate) is { } promise
+        if (state.PendingPromises.Where(p => p.Status == PromiseStatus.Pending && p.DueDate.PlusDays(options.PromiseGraceDays) >= today).MaxBy(p => p.DueDate) is { } promise
             && PromiseWorkflow.CheckTime(promise.DueDate, options, ctx.Zone) + Duration.FromMinutes(1) is var afterCheck && afterCheck > now)
         {
             return (afterCheck, $"promise to pay {promise.Id} pending");
         }
 
-        var plan = await db.InstalmentPlans.AsNoTracking().Include(p => p.Instalments)
-            .FirstOrDefaultAsync(p => p.AccountId == accountId && p.Status == InstalmentPlanStatus.Active, ct);
-        if (plan is not null && plan.Instalments.Count > 0
+        if (state.ActivePlan is { Status: InstalmentPlanStatus.Active } plan && plan.Instalments.Count > 0
             && InstalmentWorkflow.CheckTime(plan.Instalments.Max(i => i.DueDate), options, ctx.Zone) + Duration.FromMinutes(1) is var afterPlan && afterPlan > now)
         {
             return (afterPlan, $"instalment plan {plan.Id} active");
@@ -380,7 +416,22 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
             return;
         }
 
-        db.ScheduledContacts.Add(new ScheduledContact
+        db.ScheduledContacts.Add(NewContact(accountId, caseId, channel, campaign, stage, dueAt, reason, key, purpose, template, now, expiresAt));
+    }
+
+    /// <summary>Queues a contact once per <paramref name="key"/>, checked against the keys loaded with the account's state
+    /// (keys name the account's own case, promise or instalment, so no other account holds them).</summary>
+    private void Queue(AccountState state, ContactChannel channel, string campaign, string? stage, Instant dueAt, string reason, string key,
+        ContactPurpose purpose, string? template, Instant now, Instant? expiresAt = null)
+    {
+        if (state.QueuedKeys.Add(key))
+        {
+            db.ScheduledContacts.Add(NewContact(state.Account.Id, state.Case?.Id, channel, campaign, stage, dueAt, reason, key, purpose, template, now, expiresAt));
+        }
+    }
+
+    private static ScheduledContact NewContact(AccountId accountId, CaseId? caseId, ContactChannel channel, string campaign, string? stage, Instant dueAt, string reason, string key,
+        ContactPurpose purpose, string? template, Instant now, Instant? expiresAt) => new()
         {
             AccountId = accountId,
             CaseId = caseId,
@@ -395,12 +446,15 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
             Purpose = purpose,
             Template = template,
             ExpiresAt = expiresAt,
-        });
-    }
+        };
 
     /// <summary>Queues a contact once per <paramref name="key"/> (reminders, follow-ups).</summary>
     internal Task QueueContactAsync(AccountContext ctx, ContactChannel channel, string campaign, string stage, Instant dueAt, string key, ContactPurpose purpose, string? template, Instant now, CancellationToken ct, Instant? expiresAt = null) =>
         QueueAsync(ctx.Account.Id, ctx.Case?.Id, channel, campaign, stage, dueAt, key, key, purpose, template, now, ct, expiresAt);
+
+    /// <summary><see cref="QueueContactAsync"/> on state already loaded.</summary>
+    internal void QueueContact(AccountState state, ContactChannel channel, string campaign, string stage, Instant dueAt, string key, ContactPurpose purpose, string? template, Instant now, Instant? expiresAt = null) =>
+        Queue(state, channel, campaign, stage, dueAt, key, key, purpose, template, now, expiresAt);
 
     /// <summary>Why a strategy step's contact is made: its first call is the first contact, written and message reminders
     /// are reminders, anything later (final demand, re-checks) is a strategy step.</summary>

@@ -1,92 +1,143 @@
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
 using Collections.Shared.Workflow.Strategies;
+using Collections.Shared.Workflow.Sweep;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using NodaTime;
 
 namespace Collections.Shared.Workflow;
 
 /// <summary>Runs one piece of timed work in its own database context; the scheduler calls it and schedules what it returns.</summary>
-public sealed class WorkflowRunner(ICollectionsDbContextFactory contexts, StrategyCatalog catalog, IOptions<WorkflowOptions> options, TimeProvider time, ILoggerFactory loggers)
+public sealed class WorkflowRunner
 {
-    /// <summary>Runs <paramref name="item"/>; the result's work is what to schedule next.</summary>
-    public async Task<WorkflowResult> RunAsync(WorkItem item, CancellationToken ct = default)
+    private readonly ICollectionsDbContextFactory _contexts;
+    private readonly StrategyCatalog _catalog;
+    private readonly IOptions<WorkflowOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggers;
+
+    public WorkflowRunner(ICollectionsDbContextFactory contexts, StrategyCatalog catalog, IOptions<WorkflowOptions> options, TimeProvider time, ILoggerFactory loggers)
     {
-        await using var db = contexts.CreateDbContext();
-        var services = For(db);
-        return item.Kind switch
-        {
-            WorkKind.CaseStep when WorkItem.ParseStepKey(item.Key) is var (caseId, step) => await services.Cases.ExecuteStepAsync(caseId, step, ct),
-            WorkKind.PromiseCheck => await services.Promises.EvaluateAsync(new PromiseId(Guid.Parse(item.Key)), ct),
-            WorkKind.InstalmentReminder => await services.Instalments.RemindAsync(new InstalmentId(Guid.Parse(item.Key)), ct),
-            WorkKind.InstalmentCheck => await services.Instalments.CheckAsync(new InstalmentId(Guid.Parse(item.Key)), ct),
-            _ => throw new ArgumentOutOfRangeException(nameof(item), item.Kind, "Unknown work kind."),
-        };
+        (_contexts, _catalog, _options, _time, _loggers) = (contexts, catalog, options, time, loggers);
+        Executor = new DueWorkExecutor(contexts, For, options.Value, loggers.CreateLogger<DueWorkSweep>());
     }
 
-    /// <summary>Every piece of timed work the database says is still open: each open case's next step, each pending promise's
-    /// check, and each open instalment's reminder and check. Scheduling it again is a no-op for what is already scheduled.</summary>
-    public async Task<IReadOnlyList<WorkItem>> PendingWorkAsync(CancellationToken ct = default)
+    /// <summary>Runs work for many accounts at once; the sweep's engine, and the per-item path's with one item.</summary>
+    internal DueWorkExecutor Executor { get; }
+
+    internal WorkflowOptions Options => _options.Value;
+
+    private Instant Now => Instant.FromDateTimeOffset(_time.GetUtcNow());
+
+    /// <summary>Runs <paramref name="item"/>; the result's work is what to schedule next. The item is run with the same rule
+    /// and the same conflict-checked write as the sweep's batches, as a batch of one.</summary>
+    public async Task<WorkflowResult> RunAsync(WorkItem item, CancellationToken ct = default)
     {
-        await using var db = contexts.CreateDbContext();
+        var now = Now;
+        AccountId? account;
+        await using (var db = _contexts.CreateDbContext())
+        {
+            account = await AccountOfAsync(db, item, ct);
+        }
+
+        if (account is null)
+        {
+            return WorkflowResult.Nothing(item.Kind == WorkKind.InstalmentReminder ? "not-needed" : "already-done");
+        }
+
+        var outcomes = await Executor.RunAsync([new DueItem(item, account.Value)], now, chainSteps: false, isolateFailures: false, ct);
+        return outcomes[0].Result;
+    }
+
+    /// <summary>Every piece of timed work the database says is still open and due by <paramref name="dueBy"/> (null: all):
+    /// each open case's next step, each pending promise's check, and each open instalment's reminder and check. Scheduling
+    /// it again is a no-op for what is already scheduled.</summary>
+    public async Task<IReadOnlyList<WorkItem>> PendingWorkAsync(CancellationToken ct = default) => await PendingWorkAsync(null, ct);
+
+    /// <inheritdoc cref="PendingWorkAsync(CancellationToken)"/>
+    public async Task<IReadOnlyList<WorkItem>> PendingWorkAsync(Instant? dueBy, CancellationToken ct = default)
+    {
+        await using var db = _contexts.CreateDbContext();
+        var options = _options.Value;
         var work = new List<WorkItem>();
-        var cases = await db.Cases.AsNoTracking().Where(c => c.ClosedAt == null && c.NextStep != null && c.NextStepDueAt != null).ToListAsync(ct);
-        work.AddRange(cases.Select(c => WorkItem.ForStep(c.Id, c.NextStep!, c.NextStepDueAt!.Value)));
-        var zones = new Dictionary<AccountId, NodaTime.DateTimeZone>();
-        async Task<NodaTime.DateTimeZone> ZoneOf(AccountId id)
+        var cases = db.Cases.AsNoTracking().Where(c => c.ClosedAt == null && c.NextStep != null && c.NextStepDueAt != null);
+        if (dueBy is { } bound)
         {
-            if (!zones.TryGetValue(id, out var zone))
-            {
-                zones[id] = zone = (await AccountContext.LoadAsync(db, id, ct)).Zone;
-            }
-
-            return zone;
+            cases = cases.Where(c => c.NextStepDueAt <= bound);
         }
 
-        foreach (var promise in await db.Promises.AsNoTracking().Where(p => p.Status == PromiseStatus.Pending).ToListAsync(ct))
+        work.AddRange((await cases.ToListAsync(ct)).Select(c => WorkItem.ForStep(c.Id, c.NextStep!, c.NextStepDueAt!.Value)));
+        var promises = await DueSelection.PromiseChecks(db, options, dueBy).ToListAsync(ct);
+        var instalments = await DueSelection.OpenInstalments(db, options, dueBy).ToListAsync(ct);
+        var accounts = promises.Select(p => p.AccountId).Concat(instalments.Select(i => i.AccountId)).Distinct().ToList();
+        var zones = new Dictionary<AccountId, DateTimeZone>();
+        foreach (var chunk in accounts.Chunk(1000))
         {
-            work.Add(new WorkItem(WorkKind.PromiseCheck, promise.Id.ToString(), PromiseWorkflow.CheckTime(promise.DueDate, options.Value, await ZoneOf(promise.AccountId))));
-        }
-
-        var plans = await db.InstalmentPlans.AsNoTracking().Include(p => p.Instalments).Where(p => p.Status == InstalmentPlanStatus.Active).ToListAsync(ct);
-        var now = NodaTime.Instant.FromDateTimeOffset(time.GetUtcNow());
-        foreach (var plan in plans)
-        {
-            var zone = await ZoneOf(plan.AccountId);
-            foreach (var instalment in plan.Instalments.Where(i => i.Status is InstalmentStatus.Due or InstalmentStatus.PartlyPaid))
+            foreach (var (id, context) in await AccountContext.LoadManyAsync(db, chunk, ct))
             {
-                var remindAt = InstalmentWorkflow.ReminderTime(instalment.DueDate, options.Value, zone);
-                if (remindAt > now)
-                {
-                    work.Add(new WorkItem(WorkKind.InstalmentReminder, instalment.Id.ToString(), remindAt));
-                }
-
-                work.Add(new WorkItem(WorkKind.InstalmentCheck, instalment.Id.ToString(), InstalmentWorkflow.CheckTime(instalment.DueDate, options.Value, zone)));
+                zones[id] = context.Zone;
             }
         }
 
-        return work;
+        var now = Now;
+        work.AddRange(promises.Where(p => zones.ContainsKey(p.AccountId))
+            .Select(p => new WorkItem(WorkKind.PromiseCheck, p.Id.ToString(), PromiseWorkflow.CheckTime(p.DueDate, options, zones[p.AccountId]))));
+        foreach (var instalment in instalments.Where(i => zones.ContainsKey(i.AccountId)))
+        {
+            var zone = zones[instalment.AccountId];
+            var remindAt = InstalmentWorkflow.ReminderTime(instalment.DueDate, options, zone);
+            if (remindAt > now && instalment.RemindedAt is null)
+            {
+                work.Add(new WorkItem(WorkKind.InstalmentReminder, instalment.Id.ToString(), remindAt));
+            }
+
+            work.Add(new WorkItem(WorkKind.InstalmentCheck, instalment.Id.ToString(), InstalmentWorkflow.CheckTime(instalment.DueDate, options, zone)));
+        }
+
+        return dueBy is { } until ? [.. work.Where(w => w.At <= until)] : work;
+    }
+
+    private static async Task<AccountId?> AccountOfAsync(CollectionsDbContext db, WorkItem item, CancellationToken ct)
+    {
+        switch (item.Kind)
+        {
+            case WorkKind.CaseStep:
+                var caseId = WorkItem.ParseStepKey(item.Key).CaseId;
+                return await db.Cases.Where(c => c.Id == caseId).Select(c => (AccountId?)c.AccountId).SingleOrDefaultAsync(ct);
+            case WorkKind.PromiseCheck:
+                var promiseId = new PromiseId(Guid.Parse(item.Key));
+                return await db.Promises.Where(p => p.Id == promiseId).Select(p => (AccountId?)p.AccountId).SingleOrDefaultAsync(ct);
+            case WorkKind.InstalmentReminder or WorkKind.InstalmentCheck:
+                var instalmentId = new InstalmentId(Guid.Parse(item.Key));
+                return await (from i in db.Instalments
+                              join p in db.InstalmentPlans on i.PlanId equals p.Id
+                              where i.Id == instalmentId
+                              select (AccountId?)p.AccountId).SingleOrDefaultAsync(ct);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(item), item.Kind, "Unknown work kind.");
+        }
     }
 
     /// <summary>The workflow services over <paramref name="db"/>, for callers that own a context (the console, tests).</summary>
     public WorkflowServices For(CollectionsDbContext db)
     {
-        var cases = new CaseWorkflow(db, catalog, options.Value, time, loggers.CreateLogger<CaseWorkflow>());
-        var promises = new PromiseWorkflow(db, cases, options.Value, time, loggers.CreateLogger<PromiseWorkflow>());
+        var cases = new CaseWorkflow(db, _catalog, _options.Value, _time, _loggers.CreateLogger<CaseWorkflow>());
+        var promises = new PromiseWorkflow(db, cases, _options.Value, _time, _loggers.CreateLogger<PromiseWorkflow>());
         return new WorkflowServices(
             cases,
             promises,
-            new InstalmentWorkflow(db, cases, options.Value, time, loggers.CreateLogger<InstalmentWorkflow>()),
-            new SettlementService(db, cases, promises, options.Value, time, loggers.CreateLogger<SettlementService>()),
-            new PaymentImporter(db, time, loggers.CreateLogger<PaymentImporter>(), options.Value));
+            new InstalmentWorkflow(db, cases, _options.Value, _time, _loggers.CreateLogger<InstalmentWorkflow>()),
+            new SettlementService(db, cases, promises, _options.Value, _time, _loggers.CreateLogger<SettlementService>()),
+            new PaymentImporter(db, _time, _loggers.CreateLogger<PaymentImporter>(), _options.Value));
     }
 
     /// <summary>The writer of operators' call outcomes over <paramref name="db"/> (one transaction per outcome).</summary>
     public Outcomes.CallOutcomeWorkflow OutcomesFor(CollectionsDbContext db) =>
-        new(db, For(db), options.Value, time, loggers.CreateLogger<Outcomes.CallOutcomeWorkflow>());
+        new(db, For(db), _options.Value, _time, _loggers.CreateLogger<Outcomes.CallOutcomeWorkflow>());
 }
 
 /// <summary>The workflow services bound to one database context.</summary>
@@ -114,6 +165,8 @@ public static class WorkflowSetup
         builder.Services.AddSingleton(sp => new StrategyCatalog(StrategyLoader.LoadDirectory(Folder(sp.GetRequiredService<IOptions<WorkflowOptions>>().Value))));
         builder.Services.TryAddTimeProvider();
         builder.Services.AddSingleton<WorkflowRunner>();
+        builder.Services.AddSingleton<DueWorkSweep>();
+        builder.Services.AddSingleton<Cases.CaseTimelineQuery>();
         return builder;
     }
 

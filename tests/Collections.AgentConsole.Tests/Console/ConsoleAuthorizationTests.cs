@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Net.Http.Json;
 using System.Net;
 using Collections.Shared.Contracts;
@@ -39,6 +40,31 @@ public sealed class ConsoleAuthorizationTests(KestrelConsoleFixture fixture) : I
     }
 
     [Fact]
+    public async Task A_supervisor_reads_any_case_timeline_by_reference_and_a_bad_reference_is_named()
+    {
+        var (http, _) = await fixture.Console.SignInAsync("supervisor", Ct);
+        using var _1 = http;
+        string reference;
+        int instalments;
+        await using (var db = fixture.Console.OpenDatabase())
+        {
+            var plan = await db.InstalmentPlans.Include(p => p.Instalments).OrderBy(p => p.CreatedAt).FirstAsync(Ct);
+            reference = await db.Accounts.Where(a => a.Id == plan.AccountId).Select(a => a.CreditorReference).SingleAsync(Ct);
+            instalments = plan.Instalments.Count;
+        }
+
+        var timeline = await http.GetFromJsonAsync<JsonElement>($"/api/cases/timeline?ref={Uri.EscapeDataString(reference)}", Ct);
+        Assert.Equal(reference, timeline.GetProperty("accountRef").GetString());
+        Assert.Equal(instalments, timeline.GetProperty("plans")[0].GetProperty("instalments").GetArrayLength());
+        Assert.Contains(timeline.GetProperty("history").EnumerateArray(), e => e.GetProperty("kind").GetString() == "plan");
+
+        var unknown = await http.GetAsync("/api/cases/timeline?ref=NO-SUCH-REF", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("NO-SUCH-REF", await unknown.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/api/cases/timeline", Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task An_operator_reads_the_account_on_their_call_and_is_refused_any_other_over_REST_and_the_hub()
     {
         var (http, cookie) = await fixture.Console.SignInAsync("anna.schneider", Ct);
@@ -69,6 +95,14 @@ public sealed class ConsoleAuthorizationTests(KestrelConsoleFixture fixture) : I
         // The account on the call: allowed (so the refusals below are about the account, not the sign-in).
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/api/accounts/{mine}", Ct)).StatusCode);
         Assert.Equal(mine, (await hub.InvokeAsync<AccountDto>("OpenAccount", mine, Ct)).Id);
+
+        // The case timeline follows the same rule: the call's own case, with the call that popped it in its history.
+        var timeline = await http.GetFromJsonAsync<JsonElement>($"/api/cases/{mine}/timeline", Ct);
+        Assert.Equal(call.Account.Reference, timeline.GetProperty("accountRef").GetString());
+        Assert.Contains(timeline.GetProperty("history").EnumerateArray(),
+            e => e.GetProperty("kind").GetString() == "contact" && e.GetProperty("channel").GetString() == "call");
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync($"/api/cases/{other}/timeline", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync($"/api/cases/timeline?ref={Uri.EscapeDataString(call.Account.Reference)}", Ct)).StatusCode);
 
         // Another account: refused over REST, and over the hub with a forged id.
         Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync($"/api/accounts/{other}", Ct)).StatusCode);

@@ -92,7 +92,12 @@ public sealed partial class TranslationTests
             .Concat(RiskFlags().Select(f => "case.flag." + f))
             .Concat(Enum.GetNames<Collections.Scripts.Model.ScriptActionKind>()
                 .Where(a => a is not "VerifyRightParty" and not "End")
-                .Select(a => "actionTitle." + Kebab(a)));
+                .Select(a => "actionTitle." + Kebab(a)))
+            // The case timeline (timeline.js) sends these as kebab codes; its step, queued and contact lines name them.
+            .Concat(Enum.GetNames<ContactPurpose>().Select(p => "purpose." + Kebab(p)))
+            .Concat(Enum.GetNames<Collections.Shared.Workflow.CaseStepStatus>().Select(p => "stepStatus." + Kebab(p)))
+            .Concat(Enum.GetNames<InstalmentStatus>().Select(p => "instalmentStatus." + Kebab(p)))
+            .Concat(new[] { "step", "queued", "contact", "promise", "plan", "payment" }.Select(k => "tl.kind." + k));
         var missing = expected.Where(k => !english.ContainsKey(k)).ToList();
         Assert.True(missing.Count == 0, $"en.json lacks: {string.Join(", ", missing)}");
     }

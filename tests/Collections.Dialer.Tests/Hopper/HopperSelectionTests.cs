@@ -2,6 +2,7 @@ using Collections.Dialer.Hopper;
 using Collections.Shared.Domain;
 using Collections.Shared.Workflow;
 using Collections.Testing;
+using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
 namespace Collections.Dialer.Tests.Hopper;
@@ -262,6 +263,29 @@ public sealed class HopperSelectionTests
         world.Clock.Advance(TimeSpan.FromSeconds(30));
         var entry = Assert.Single(await world.Hopper().PeekAsync(world.Campaign, 10, null, Ct));
         Assert.Equal(machine.Phone(1), entry.Phone);
+    }
+
+    [Fact]
+    public async Task A_number_an_operator_marked_wrong_is_never_dialed_again_the_next_one_is()
+    {
+        var world = await World();
+        var account = world.NewAccount("WRONG", phones: 2);
+        account.Debtor.Phones.Single(p => p.Priority == 1).WrongNumberAt = world.Now - Duration.FromHours(1);
+        await world.SaveAsync([account]);
+
+        var entry = Assert.Single(await world.Hopper().PeekAsync(world.Campaign, 10, null, Ct));
+        Assert.Equal(account.Phone(2), entry.Phone);
+        Assert.Contains("number 1 skipped: marked wrong number", entry.Reason, StringComparison.Ordinal);
+
+        // With its only other number marked too, the debtor is not dialed at all.
+        await using (var db = world.CreateContext())
+        {
+            var second = await db.PhoneNumbers.SingleAsync(p => p.DebtorId == account.Debtor.Id && p.Priority == 2, Ct);
+            second.WrongNumberAt = world.Now;
+            await db.SaveChangesAsync(Ct);
+        }
+
+        Assert.Empty(await world.Hopper().PeekAsync(world.Campaign, 10, null, Ct));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Collections.Dialer.Scheduling;
 using Collections.Shared.Persistence;
 using Collections.Shared.Workflow;
+using Collections.Shared.Workflow.Sweep;
 using Collections.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,7 +30,10 @@ internal sealed class SchedulerHost : IAsyncDisposable
     private FakeTimeProvider _clock = null!;
     private ExecutionCounter _counter = null!;
 
-    public static async Task<SchedulerHost> StartAsync(DatabaseOptions database, FakeTimeProvider clock, ExecutionCounter counter, bool resync = false)
+    /// <summary>The sweeps the host ran (with <c>sweep: true</c>).</summary>
+    public SweepCounter? Sweeps { get; private init; }
+
+    public static async Task<SchedulerHost> StartAsync(DatabaseOptions database, FakeTimeProvider clock, ExecutionCounter counter, bool resync = false, SweepCounter? sweeps = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = RepositoryRoot.Path, DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -38,13 +42,36 @@ internal sealed class SchedulerHost : IAsyncDisposable
             [$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.ConnectionString)}"] = database.ConnectionString,
             [$"{WorkflowSchedulingOptions.Section}:{nameof(WorkflowSchedulingOptions.ResyncOnStart)}"] = resync ? "true" : "false",
         });
+        if (sweeps is not null)
+        {
+            // Everything is left to the sweep (no precise horizon), which runs every minute of the fake clock.
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [$"{DueWorkSweepOptions.Section}:{nameof(DueWorkSweepOptions.Interval)}"] = "00:01:00",
+                [$"{DueWorkSweepOptions.Section}:{nameof(DueWorkSweepOptions.NightlyCron)}"] = "",
+                [$"{DueWorkSweepOptions.Section}:{nameof(DueWorkSweepOptions.PreciseHorizon)}"] = "00:00:00",
+            });
+        }
+
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.AddCollectionsDatabase();
         builder.AddCaseWorkflow();
-        builder.AddWorkflowScheduling(q => q.AddJobListener(counter, [GroupMatcher<JobKey>.GroupEquals(WorkScheduler.Group)]));
+        builder.AddWorkflowScheduling(q =>
+        {
+            q.AddJobListener(counter, [GroupMatcher<JobKey>.GroupEquals(WorkScheduler.Group)]);
+            if (sweeps is not null)
+            {
+                q.AddJobListener(sweeps, [GroupMatcher<JobKey>.GroupEquals(DueWorkSweepJob.Key.Group)]);
+            }
+        });
+        if (sweeps is not null)
+        {
+            builder.AddDueWorkSweep();
+        }
+
         var host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);
-        return new SchedulerHost(host) { _database = database, _clock = clock, _counter = counter };
+        return new SchedulerHost(host) { _database = database, _clock = clock, _counter = counter, Sweeps = sweeps };
     }
 
     /// <summary>The earliest next fire time among the triggers in Quartz's store, or null when none is stored.</summary>
@@ -80,6 +107,73 @@ internal sealed class SchedulerHost : IAsyncDisposable
     }
 
     /// <summary>
+    /// Drives the sweep: moves the clock to the earliest time some open work falls due, then on to the sweep trigger's next
+    /// fire time at or after it, waits for that sweep to finish, and repeats up to <paramref name="until"/>.
+    /// </summary>
+    public async Task SweepUntilAsync(DateTimeOffset until)
+    {
+        var sweeps = Sweeps ?? throw new InvalidOperationException("The host was started without the sweep.");
+        while (true)
+        {
+            var now = NodaTime.Instant.FromDateTimeOffset(_clock.GetUtcNow());
+            var next = (await Runner.PendingWorkAsync(TestContext.Current.CancellationToken)).Where(w => w.At > now).Select(w => (DateTimeOffset?)w.At.ToDateTimeOffset()).Min();
+            if (next is not { } due || due > until)
+            {
+                break;
+            }
+
+            _clock.SetUtcNow(due);
+            await SweepOnceAsync(sweeps);
+        }
+
+        if (until > _clock.GetUtcNow())
+        {
+            _clock.SetUtcNow(until);
+        }
+
+        await SweepOnceAsync(sweeps);
+    }
+
+    /// <summary>Lets the sweep trigger fire once at or after the clock's time (moving the clock to its next fire time) and
+    /// waits until that sweep has finished. Fails after a minute without one.</summary>
+    public async Task SweepOnceAsync(SweepCounter sweeps)
+    {
+        var from = _clock.GetUtcNow();
+        var quartz = await QuartzAsync();
+        var stale = 0;
+        for (var attempt = 0; attempt < 3000; attempt++)
+        {
+            if (sweeps.Reports.Any(r => r.At.ToDateTimeOffset() >= from))
+            {
+                return;
+            }
+
+            var trigger = (await quartz.GetTriggersOfJob(DueWorkSweepJob.Key, TestContext.Current.CancellationToken)).Single();
+            var fire = trigger.NextFireTimeUtc;
+            if (fire > _clock.GetUtcNow())
+            {
+                _clock.SetUtcNow(fire.Value);
+                stale = 0;
+            }
+            else if (fire < _clock.GetUtcNow().AddSeconds(-30) && ++stale == 50 && await quartz.GetTriggerState(trigger.Key, TestContext.Current.CancellationToken) == TriggerState.Normal)
+            {
+                // The clock jumped days past the trigger's fire time: a misfire, which Quartz's misfire handler resolves on its own
+                // real-time scan (every minute). Rather than wait for it, do what it would do (fire now, go on every minute).
+                await quartz.RescheduleJob(trigger.Key, trigger.GetTriggerBuilder().StartAt(_clock.GetUtcNow()).Build(), TestContext.Current.CancellationToken);
+                stale = 0;
+            }
+
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+            if (attempt % 10 == 9)
+            {
+                await NudgeAsync();
+            }
+        }
+
+        throw new TimeoutException($"No sweep ran at or after {from:O} (clock {_clock.GetUtcNow():O}, last sweep at {sweeps.Reports.LastOrDefault()?.At}). Errors: {string.Join(" | ", sweeps.Errors)}. Store: {await DumpAllAsync()}");
+    }
+
+    /// <summary>
     /// Wakes the scheduler thread without moving the clock. A fake clock has a race real time does not: when the thread reads
     /// the time, the test moves the clock, and only then the thread arms its wait for the next trigger, the wait is armed
     /// relative to the new time and would need the clock moved again. Storing and deleting a job signals a scheduling change,
@@ -108,6 +202,21 @@ internal sealed class SchedulerHost : IAsyncDisposable
         parameter.ParameterName = "now";
         parameter.Value = ticks;
         command.Parameters.Add(parameter);
+    }
+
+    private async Task<string> DumpAllAsync()
+    {
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT TRIGGER_NAME || ' ' || TRIGGER_STATE || ' ' || NEXT_FIRE_TIME FROM QRTZ_TRIGGERS UNION ALL SELECT 'fired ' || TRIGGER_NAME || ' ' || STATE || ' ' || FIRED_TIME FROM QRTZ_FIRED_TRIGGERS";
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return string.Join("; ", rows);
     }
 
     private async Task<string> DumpAsync()
@@ -180,6 +289,41 @@ internal sealed class ExecutionCounter : IJobListener
         if (jobException is not null)
         {
             Errors.Enqueue($"{context.JobDetail.Key.Name}: {jobException.InnerException ?? jobException}");
+        }
+
+        return default;
+    }
+
+    public ValueTask JobProgressChanged(IJobExecutionContext context, Quartz.Extensibility.FireInstanceProgress progress, CancellationToken cancellationToken = default) => default;
+}
+
+/// <summary>The sweeps run by the sweep job (its report is the job's result), across restarts.</summary>
+internal sealed class SweepCounter : IJobListener
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<SweepReport> _reports = new();
+
+    public string Name => "sweep-counter";
+
+    public IReadOnlyCollection<SweepReport> Reports => _reports;
+
+    public System.Collections.Concurrent.ConcurrentQueue<string> Errors { get; } = new();
+
+    /// <summary>Sum over all sweeps of the items of <paramref name="kind"/> that ended with <paramref name="outcome"/>.</summary>
+    public int Count(WorkKind kind, string outcome) => _reports.Sum(r => r.Count(kind, outcome));
+
+    public ValueTask JobToBeExecuted(IJobExecutionContext context, CancellationToken cancellationToken = default) => default;
+
+    public ValueTask JobExecutionVetoed(IJobExecutionContext context, CancellationToken cancellationToken = default) => default;
+
+    public ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken = default)
+    {
+        if (jobException is not null)
+        {
+            Errors.Enqueue($"{jobException.InnerException ?? jobException}");
+        }
+        else if (context.Result is SweepReport report)
+        {
+            _reports.Enqueue(report);
         }
 
         return default;

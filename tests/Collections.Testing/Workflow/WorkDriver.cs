@@ -1,6 +1,7 @@
 using Collections.Shared.Persistence;
 using Collections.Shared.Workflow;
 using Collections.Shared.Workflow.Strategies;
+using Collections.Shared.Workflow.Sweep;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -16,11 +17,19 @@ public sealed class WorkDriver(DatabaseOptions database, FakeTimeProvider clock,
     private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
 
     public WorkflowRunner Runner { get; } = new(
-        new Contexts(database),
+        database.Contexts(),
         new StrategyCatalog(StrategyLoader.LoadDirectory(RepositoryRoot.Combine("config", "strategies"))),
         Options.Create(options ?? new WorkflowOptions()),
         clock,
         NullLoggerFactory.Instance);
+
+    /// <summary>The due-work sweep over the same database, rules and clock.</summary>
+    public DueWorkSweep Sweep => _sweep ??= new DueWorkSweep(database.Contexts(), Runner, clock, NullLogger<DueWorkSweep>.Instance);
+
+    /// <summary>Every sweep run by <see cref="SweepUntilAsync"/>, in order.</summary>
+    public List<SweepReport> Sweeps { get; } = [];
+
+    private DueWorkSweep? _sweep;
 
     /// <summary>Every item run, with its outcome, in order.</summary>
     public List<(WorkItem Item, string Outcome)> Runs { get; } = [];
@@ -79,8 +88,44 @@ public sealed class WorkDriver(DatabaseOptions database, FakeTimeProvider clock,
         }
     }
 
-    private sealed class Contexts(DatabaseOptions options) : ICollectionsDbContextFactory
+    /// <summary>
+    /// Drives the sweep instead of per-item triggers: moves the clock to the earliest time the database says some open work
+    /// falls due (what a sweep every minute would hit, since work is planned on whole minutes), sweeps, and repeats up to
+    /// <paramref name="until"/>; with <paramref name="idle"/>, also sweeps at that spacing in between, where nothing is due.
+    /// </summary>
+    public async Task SweepUntilAsync(Instant until, Duration? idle = null)
     {
-        public CollectionsDbContext CreateDbContext() => DatabaseSetup.CreateContext(options);
+        await SweepNowAsync();
+        while (true)
+        {
+            var pending = await Runner.PendingWorkAsync();
+            var next = pending.Where(w => w.At > Now).Select(w => (Instant?)w.At).Min();
+            if (idle is { } gap && Now + gap < (next ?? Instant.MaxValue))
+            {
+                next = Now + gap;
+            }
+
+            if (next is not { } at || at > until)
+            {
+                break;
+            }
+
+            clock.SetUtcNow(at.ToDateTimeOffset());
+            await SweepNowAsync();
+        }
+
+        if (until > Now)
+        {
+            clock.SetUtcNow(until.ToDateTimeOffset());
+            await SweepNowAsync();
+        }
+    }
+
+    /// <summary>One sweep at the clock's time.</summary>
+    public async Task<SweepReport> SweepNowAsync(int batchSize = DueWorkSweep.DefaultBatchSize)
+    {
+        var report = await Sweep.RunAsync(batchSize);
+        Sweeps.Add(report);
+        return report;
     }
 }

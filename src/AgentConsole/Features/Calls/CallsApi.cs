@@ -33,15 +33,9 @@ public static class CallsApi
         // An operator reads only the account on their current call; supervisors and administrators read any.
         group.MapGet("/accounts/{id:guid}", async Task<Results<Ok<AccountDto>, NotFound, ForbidHttpResult>> (Guid id, ClaimsPrincipal user, AgentFloor floor, ScreenPopBuilder pops, CancellationToken ct) =>
         {
-            var supervisor = user.IsInRole(ConsoleRoles.Supervisor) || user.IsInRole(ConsoleRoles.Administrator);
-            if (!supervisor)
+            if (!AccountAccess.MayRead(user, floor, id))
             {
-                var agent = AuthSetup.AgentIdOf(user);
-                var call = agent is { } a ? floor.CurrentCall(a) : null;
-                if (call is null || call.AccountId.Value != id)
-                {
-                    return TypedResults.Forbid();
-                }
+                return TypedResults.Forbid();
             }
 
             var loaded = await pops.LoadAsync(new AccountId(id), ct);

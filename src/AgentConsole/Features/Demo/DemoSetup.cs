@@ -20,6 +20,11 @@ public sealed class DemoOptions
     /// <summary>How many debtors (one account each) the demo holds.</summary>
     [Range(7, 1000)]
     public int Debtors { get; set; } = 240;
+
+    /// <summary>Put the demo's cases into the real collection process at start (<see cref="DemoProcess"/>: strategies from the
+    /// claim analysis, calls, SMS and letters due within minutes). Off, the demo data stays as loaded, and nothing is worked
+    /// but what a test queues itself.</summary>
+    public bool Process { get; set; } = true;
 }
 
 /// <summary>Simulated demo operators, bound from <c>Collections:Demo:Calls</c>. The calls themselves are real: the campaign
@@ -71,6 +76,11 @@ public static partial class DemoSetup
             // The simulated operators (DemoOperators) take the demo's callbacks: the same choice of operators as theirs.
             var calls = app.Services.GetRequiredService<IOptions<DemoCallOptions>>().Value;
             var simulated = data.Agents.Where(a => a.Active).OrderByDescending(a => a.Login, StringComparer.Ordinal).Take(calls.Enabled ? calls.SimulatedOperators : 0).Select(a => a.Id).ToList();
+            if (!options.Process)
+            {
+                return;
+            }
+
             var summary = await DemoProcess.StartAsync(db, app.Services.GetRequiredService<Collections.Shared.Workflow.WorkflowRunner>(), now, simulated, app.Lifetime.ApplicationStopping);
             LogProcess(logger, summary.CasesOpened, summary.CasesPlaced, summary.ReminderPlans, summary.BrokenPromises, summary.Callbacks, summary.SoonSteps);
         }

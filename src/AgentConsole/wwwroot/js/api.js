@@ -74,12 +74,14 @@ const pauseKeys = { Break: 'pause.break', Lunch: 'pause.lunch', Training: 'pause
 export const pauseText = (reason) => (pauseKeys[reason] ? t(pauseKeys[reason]) : reason);
 
 // A code the server sends ("no-answer", "PartlyPaid", "sms") in the reader's language: the key prefix.code, else
-// prefix.PascalCode (the enum's own key), else the code in words, so a code without a text yet still reads.
+// prefix.PascalCode (an enum's own key), else prefix.kebab-code, else the code in words, so a code without a text yet
+// still reads.
 const pascal = (code) => code.split(/[-\s]/).map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('');
+const kebab = (code) => code.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/\s+/g, '-').toLowerCase();
 const channelNames = { sms: 'Sms', whatsapp: 'WhatsApp', email: 'Email' };
 export function codeText(prefix, code) {
   if (!code) return '';
-  for (const key of [`${prefix}.${code}`, `${prefix}.${channelNames[code] ?? pascal(code)}`]) {
+  for (const key of [`${prefix}.${code}`, `${prefix}.${channelNames[code] ?? pascal(code)}`, `${prefix}.${kebab(code)}`]) {
     if (has(key)) return t(key);
   }
   return code.replaceAll('-', ' ');

@@ -1,6 +1,7 @@
 import { api, connectHub, hubMessage, $, el, clock, stateClass, stateText, signOut, pauseText } from './api.js';
 import { startPage, t, fmt } from './i18n.js';
 import { renderCase, renderReason, showRequest, scheduleTable } from './case-panel.js';
+import { loadTimeline } from './timeline.js';
 
 // The page keeps no business rules: every step goes to the server (AgentHub), which answers with what to show.
 const view = { status: null, pop: null, script: null, callEnded: false, outcomeSaved: false, wrapUpSeconds: 30, wrapUpStart: null, serverSkew: 0 };
@@ -68,6 +69,7 @@ function showPop(pop) {
     el('h3', {}, t('op.history')), table([t('col.when'), t('col.what'), '', ''], a.history.map((h) => [fmt.dateTime(h.at), maybe('history.', h.kind), h.kind === 'Disposition' ? maybe('disposition.', h.what) : maybe('outcome.', h.what), h.note])));
   renderReason(pop.reason);
   renderCase(pop, requestSettlement);
+  loadTimeline($('#timeline'), a.id);
   $('#btn-save').disabled = false;
   $('#outcome-message').textContent = '';
   $('#note').value = '';
@@ -163,6 +165,7 @@ function clearCall() {
   $('#debtor').replaceChildren(el('p', { class: 'muted' }, t('op.waiting')));
   $('#account').replaceChildren();
   $('#case').replaceChildren();
+  $('#timeline').replaceChildren();
   renderReason(null);
   $('#script-id').textContent = '';
   showScript(null);
@@ -186,6 +189,7 @@ async function save(event) {
   $('#outcome-message').dataset.saved = saved.dispositionId;
   say('');
   loadCallbacks();
+  loadTimeline($('#timeline'), view.pop.account.id);
 }
 
 async function loadCallbacks() {

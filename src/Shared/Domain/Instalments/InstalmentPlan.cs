@@ -52,4 +52,8 @@ public sealed class Instalment
     public decimal PaidAmount { get; set; }
 
     public InstalmentStatus Status { get; set; }
+
+    /// <summary>When the reminder before it was queued (seed 004: a reminder call before each instalment falls due); null
+    /// until then. The due-work sweep selects instalments still to be reminded by it.</summary>
+    public Instant? RemindedAt { get; set; }
 }

@@ -11,8 +11,19 @@ namespace Collections.Shared.Persistence.Bulk;
 /// names, column names and value conversions stay exactly those of the migrations on every provider.</summary>
 /// <remarks>EF's change tracker costs tens of microseconds per entity; a portfolio of a million claims is six
 /// million rows. Multi-row statements with reused parameters keep the whole load within the import budget.</remarks>
-public sealed class BulkInserter<T> : IDisposable
+public sealed class BulkInserter<T>(DbContext db) : IDisposable
     where T : class
+{
+    private readonly BulkInserter _inserter = new(db, db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model."));
+
+    /// <summary>Inserts <paramref name="items"/> in as few statements as the parameter limit allows.</summary>
+    public Task InsertAsync(IReadOnlyList<T> items, CancellationToken cancellationToken) => _inserter.InsertAsync(items, cancellationToken);
+
+    public void Dispose() => _inserter.Dispose();
+}
+
+/// <summary>Inserts many entities of one model type (<see cref="BulkInserter{T}"/> for a type known at compile time).</summary>
+public sealed class BulkInserter : IDisposable
 {
     // SQL Server allows 2100 parameters per statement; staying under it keeps one code path for all providers.
     private const int MaxParameters = 2000;
@@ -30,9 +41,8 @@ public sealed class BulkInserter<T> : IDisposable
     private readonly int _rowsPerStatement;
     private readonly Dictionary<int, DbCommand> _commands = [];
 
-    public BulkInserter(DbContext db)
+    public BulkInserter(DbContext db, IEntityType entityType)
     {
-        var entityType = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
         var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
         var sql = db.GetService<ISqlGenerationHelper>();
         _columns = [.. entityType.GetProperties()
@@ -46,7 +56,8 @@ public sealed class BulkInserter<T> : IDisposable
     }
 
     /// <summary>Inserts <paramref name="items"/> in as few statements as the parameter limit allows.</summary>
-    public async Task InsertAsync(IReadOnlyList<T> items, CancellationToken cancellationToken)
+    public async Task InsertAsync<T>(IReadOnlyList<T> items, CancellationToken cancellationToken)
+        where T : class
     {
         for (var offset = 0; offset < items.Count; offset += _rowsPerStatement)
         {

@@ -174,13 +174,30 @@ public sealed class InstalmentWorkflow(CollectionsDbContext db, CaseWorkflow cas
     public async Task<WorkflowResult> RemindAsync(InstalmentId instalmentId, CancellationToken ct = default)
     {
         var now = Now;
-        var (instalment, plan) = await LoadAsync(instalmentId, ct);
+        var accountId = await AccountOfAsync(instalmentId, ct);
+        if (accountId is null)
+        {
+            return WorkflowResult.Nothing("not-needed");
+        }
+
+        var state = await AccountState.LoadAsync(db, accountId.Value, ct);
+        var result = Remind(state, instalmentId, now);
+        await db.SaveChangesAsync(ct);
+        return result;
+    }
+
+    /// <summary>The rule of <see cref="RemindAsync"/> on state already loaded; records when the reminder was queued. Changes
+    /// tracked entities only; the caller saves them.</summary>
+    internal WorkflowResult Remind(AccountState state, InstalmentId instalmentId, Instant now)
+    {
+        var plan = state.ActivePlan;
+        var instalment = plan?.Instalments.FirstOrDefault(i => i.Id == instalmentId);
         if (instalment is null || plan!.Status != InstalmentPlanStatus.Active || instalment.Status == InstalmentStatus.Paid)
         {
             return WorkflowResult.Nothing("not-needed");
         }
 
-        var ctx = await AccountContext.LoadAsync(db, plan.AccountId, ct);
+        var ctx = state.Context;
         if (now < ReminderTime(instalment.DueDate, options, ctx.Zone) && instalment.DueDate.PlusDays(-options.ReminderDaysBefore) > ctx.Today(now))
         {
             return WorkflowResult.Nothing("not-due");
@@ -189,18 +206,18 @@ public sealed class InstalmentWorkflow(CollectionsDbContext db, CaseWorkflow cas
         var key = $"instalment-reminder:{instalment.Id}";
         // A reminder is only a reminder until the instalment falls due: one not made by the end of the due date expires.
         var expires = StrategyPlanner.At(instalment.DueDate.PlusDays(1), new LocalTime(0, 0), ctx.Zone);
-        await cases.QueueContactAsync(ctx, ContactChannel.Call, options.ReminderCampaign, ReminderStage, now, $"{key}:call", ContactPurpose.PreInstalment, null, now, ct, expires);
+        cases.QueueContact(state, ContactChannel.Call, options.ReminderCampaign, ReminderStage, now, $"{key}:call", ContactPurpose.PreInstalment, null, now, expires);
         if (ctx.Creditor.Policy.AllowsSms && ctx.Debtor.Phones.Any(p => p.Kind == PhoneKind.Mobile && p.WrongNumberAt == null))
         {
-            await cases.QueueContactAsync(ctx, ContactChannel.Sms, options.ReminderMessageCampaign, ReminderStage, now, $"{key}:sms", ContactPurpose.PreInstalment, ReminderStage, now, ct);
+            cases.QueueContact(state, ContactChannel.Sms, options.ReminderMessageCampaign, ReminderStage, now, $"{key}:sms", ContactPurpose.PreInstalment, ReminderStage, now);
         }
         else if (ctx.Debtor.Email is not null)
         {
             // No SMS to send (the creditor does not allow it, or no mobile): the written reminder goes by e-mail.
-            await cases.QueueContactAsync(ctx, ContactChannel.Email, options.ReminderMessageCampaign, ReminderStage, now, $"{key}:email", ContactPurpose.PreInstalment, ReminderStage, now, ct);
+            cases.QueueContact(state, ContactChannel.Email, options.ReminderMessageCampaign, ReminderStage, now, $"{key}:email", ContactPurpose.PreInstalment, ReminderStage, now);
         }
 
-        await db.SaveChangesAsync(ct);
+        instalment.RemindedAt ??= now;
         return WorkflowResult.Nothing("reminded");
     }
 
@@ -209,25 +226,41 @@ public sealed class InstalmentWorkflow(CollectionsDbContext db, CaseWorkflow cas
     public async Task<WorkflowResult> CheckAsync(InstalmentId instalmentId, CancellationToken ct = default)
     {
         var now = Now;
-        var (instalment, plan) = await LoadAsync(instalmentId, ct);
+        var accountId = await AccountOfAsync(instalmentId, ct);
+        if (accountId is null)
+        {
+            return WorkflowResult.Nothing("already-done");
+        }
+
+        var state = await AccountState.LoadAsync(db, accountId.Value, ct);
+        var result = Check(state, instalmentId, now);
+        await db.SaveChangesAsync(ct);
+        return result;
+    }
+
+    /// <summary>The rule of <see cref="CheckAsync"/> on state already loaded. Changes tracked entities only; the caller saves them.</summary>
+    internal WorkflowResult Check(AccountState state, InstalmentId instalmentId, Instant now)
+    {
+        var plan = state.ActivePlan;
+        var instalment = plan?.Instalments.FirstOrDefault(i => i.Id == instalmentId);
         if (instalment is null || plan!.Status != InstalmentPlanStatus.Active || instalment.Status is InstalmentStatus.Paid or InstalmentStatus.Missed)
         {
             return WorkflowResult.Nothing("already-done");
         }
 
-        var ctx = await AccountContext.LoadAsync(db, plan.AccountId, ct);
+        var ctx = state.Context;
         if (now < CheckTime(instalment.DueDate, options, ctx.Zone))
         {
             return WorkflowResult.Nothing("not-due");
         }
 
         instalment.Status = InstalmentStatus.Missed;
-        var work = new List<WorkItem>(await cases.FollowUpAsync(ctx, $"instalment-missed:{instalment.Id}", MissedStage, ContactPurpose.InstalmentFollowUp, now, ct));
+        var work = new List<WorkItem>(cases.FollowUp(state, $"instalment-missed:{instalment.Id}", MissedStage, ContactPurpose.InstalmentFollowUp, now));
         // Seed 004: late or missed payments flagged at once: the debtor hears of it by SMS too, where the creditor allows it.
         if (ctx.Creditor.Policy.AllowsSms && ctx.Debtor.Phones.Any(p => p.Kind == PhoneKind.Mobile && p.WrongNumberAt == null))
         {
-            await cases.QueueContactAsync(ctx, ContactChannel.Sms, options.ReminderMessageCampaign, MissedStage, now, $"instalment-missed:{instalment.Id}:sms",
-                ContactPurpose.InstalmentFollowUp, MissedStage, now, ct);
+            cases.QueueContact(state, ContactChannel.Sms, options.ReminderMessageCampaign, MissedStage, now, $"instalment-missed:{instalment.Id}:sms",
+                ContactPurpose.InstalmentFollowUp, MissedStage, now);
         }
 
         // Defaulted after the configured number of misses, or when the last instalment is missed: nothing is left to keep to.
@@ -238,7 +271,7 @@ public sealed class InstalmentWorkflow(CollectionsDbContext db, CaseWorkflow cas
             // The plan no longer holds the strategy: its next step is due now.
             if (ctx.Case is { } @case)
             {
-                var planned = await db.CaseSteps.Where(s => s.CaseId == @case.Id && s.Status == CaseStepStatus.Planned).ToListAsync(ct);
+                var planned = state.Steps.Where(s => s.Status == CaseStepStatus.Planned).ToList();
                 var next = planned.OrderBy(s => s.Sequence).FirstOrDefault();
                 if (next is not null)
                 {
@@ -250,7 +283,6 @@ public sealed class InstalmentWorkflow(CollectionsDbContext db, CaseWorkflow cas
             }
         }
 
-        await db.SaveChangesAsync(ct);
         WorkflowLog.InstalmentMissed(_logger, instalment.Number, plan.Id.ToString(), plan.Status.ToString());
         return new(work, "missed");
     }
@@ -280,17 +312,11 @@ public sealed class InstalmentWorkflow(CollectionsDbContext db, CaseWorkflow cas
         }
     }
 
-    private async Task<(Instalment? Instalment, InstalmentPlan? Plan)> LoadAsync(InstalmentId id, CancellationToken ct)
-    {
-        var planId = await db.Instalments.Where(i => i.Id == id).Select(i => (InstalmentPlanId?)i.PlanId).SingleOrDefaultAsync(ct);
-        if (planId is null)
-        {
-            return (null, null);
-        }
-
-        var plan = await db.InstalmentPlans.Include(p => p.Instalments).SingleAsync(p => p.Id == planId, ct);
-        return (plan.Instalments.Single(i => i.Id == id), plan);
-    }
+    private Task<AccountId?> AccountOfAsync(InstalmentId id, CancellationToken ct) =>
+        (from i in db.Instalments
+         join p in db.InstalmentPlans on i.PlanId equals p.Id
+         where i.Id == id
+         select (AccountId?)p.AccountId).SingleOrDefaultAsync(ct);
 
     private static decimal Pow10(int n)
     {

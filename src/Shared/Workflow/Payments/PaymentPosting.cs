@@ -25,7 +25,7 @@ public static class PaymentPosting
             Math.Max(0, account.Interest + account.StatutoryInterest - earlier.Sum(p => p.AllocatedInterest)),
             Math.Max(0, account.Principal - earlier.Sum(p => p.AllocatedPrincipal)),
             account.Currency);
-        var jurisdiction = (ctx.Debtor.CurrentAddress?.Country ?? ctx.Creditor.Country).ToUpperInvariant();
+        var jurisdiction = ctx.Jurisdiction;
         var consumerCredit = account.Industry == Industry.ConsumerCredit && ctx.Debtor.Kind == DebtorKind.Consumer;
         var order = PaymentAllocator.Jurisdictions.Contains(jurisdiction)
             ? PaymentAllocator.OrderFor(jurisdiction, consumerCredit)

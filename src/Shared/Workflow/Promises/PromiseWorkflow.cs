@@ -64,30 +64,41 @@ public sealed class PromiseWorkflow(CollectionsDbContext db, CaseWorkflow cases,
             return WorkflowResult.Nothing("already-done");
         }
 
-        var ctx = await AccountContext.LoadAsync(db, promise.AccountId, ct);
+        var result = Evaluate(await AccountState.LoadAsync(db, promise.AccountId, ct), promise, now);
+        await db.SaveChangesAsync(ct);
+        return result;
+    }
+
+    /// <summary>The rule of <see cref="EvaluateAsync"/> on state already loaded: sums the payments received from the day the
+    /// promise was made to its date plus the grace days and decides it; a broken or partly kept promise queues the follow-up
+    /// call. Changes tracked entities only; the caller saves them.</summary>
+    internal WorkflowResult Evaluate(AccountState state, PromiseToPay promise, Instant now)
+    {
+        if (promise.Status != PromiseStatus.Pending)
+        {
+            return WorkflowResult.Nothing("already-done");
+        }
+
+        var ctx = state.Context;
         if (now < CheckTime(promise.DueDate, options, ctx.Zone))
         {
             return WorkflowResult.Nothing("not-due");
         }
 
         var until = promise.DueDate.PlusDays(options.PromiseGraceDays);
-        var accountId = promise.AccountId;
         var made = promise.CreatedAt;
-        // Payments booked after the promise was made and received by its date plus the grace days; summed in memory:
-        // SQLite cannot sum decimals in SQL, and a promise covers a handful of payments.
-        var received = (await db.Payments.AsNoTracking()
-                .Where(p => p.AccountId == accountId && p.RecordedAt >= made && p.ReceivedOn <= until)
-                .Select(p => p.Amount).ToListAsync(ct)).Sum();
+        // Payments booked after the promise was made and received by its date plus the grace days.
+        var received = state.Payments.Where(p => p.RecordedAt >= made && p.ReceivedOn <= until).Sum(p => p.Amount);
         promise.AmountReceived = received;
         promise.Status = Decide(promise.Amount, received, ctx.Creditor.Policy.PromiseTolerance);
         IReadOnlyList<WorkItem> work = [];
         if (promise.Status is PromiseStatus.Broken or PromiseStatus.PartlyKept)
         {
-            work = await cases.FollowUpAsync(ctx, $"broken-promise:{promise.Id}", BrokenPromiseStage, ContactPurpose.PromiseFollowUp, now, ct);
+            work = cases.FollowUp(state, $"broken-promise:{promise.Id}", BrokenPromiseStage, ContactPurpose.PromiseFollowUp, now);
         }
-        else if (ctx.Case is { } @case && ctx.Account.Balance.Amount <= 0)
+        else if (ctx.Case is not null && ctx.Account.Balance.Amount <= 0)
         {
-            await cases.CloseAsync(@case, now, "paid as promised", ct);
+            CaseWorkflow.Close(state, now, "paid as promised");
         }
         else if (ctx.Case is { } open)
         {
@@ -96,7 +107,6 @@ public sealed class PromiseWorkflow(CollectionsDbContext db, CaseWorkflow cases,
             work = open.NextStep is { } next && open.NextStepDueAt is { } at ? [WorkItem.ForStep(open.Id, next, at)] : [];
         }
 
-        await db.SaveChangesAsync(ct);
         WorkflowLog.PromiseDecided(_logger, promise.Id.ToString(), promise.Status.ToString(), received, promise.Amount);
         return new(work, promise.Status.ToString());
     }

@@ -826,6 +826,10 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("plan_id");
 
+                    b.Property<DateTime?>("RemindedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reminded_at");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)

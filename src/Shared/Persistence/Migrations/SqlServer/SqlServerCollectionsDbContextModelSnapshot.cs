@@ -828,6 +828,10 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                         .HasColumnType("uniqueidentifier")
                         .HasColumnName("plan_id");
 
+                    b.Property<DateTime?>("RemindedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("reminded_at");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)

@@ -821,6 +821,10 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("plan_id");
 
+                    b.Property<DateTime?>("RemindedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reminded_at");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)

@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using Collections.Shared.Domain;
+using Collections.Shared.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+
+namespace Collections.Shared.Workflow.Sweep;
+
+/// <summary>What one sweep did: for each kind of work and outcome ("CaseStep:done", "PromiseCheck:Broken"), how many.</summary>
+/// <param name="At">The instant the sweep evaluated.</param>
+/// <param name="Selected">Work items the selection returned (before the debtor-zone check).</param>
+/// <param name="Outcomes">Counts by "kind:outcome".</param>
+/// <param name="Elapsed">Wall time, on the machine's clock (not the clock the rules run on).</param>
+/// <param name="Phases">Where the batches' time went (selection excluded).</param>
+public sealed record SweepReport(Instant At, int Selected, IReadOnlyDictionary<string, int> Outcomes, TimeSpan Elapsed, SweepPhases Phases)
+{
+    /// <summary>How many items of <paramref name="kind"/> ended with <paramref name="outcome"/>.</summary>
+    public int Count(WorkKind kind, string outcome) => Outcomes.GetValueOrDefault($"{kind}:{outcome}");
+
+    /// <summary>Items that changed something (everything but not yet due, already done, not needed, conflicts and failures).</summary>
+    public int Ran => Outcomes.Where(o => !Idle(o.Key)).Sum(o => o.Value);
+
+    /// <summary>Items left for the next sweep after a conflict or an error.</summary>
+    public int Failed => Outcomes.Where(o => o.Key.EndsWith(':' + DueWorkExecutor.ConflictOutcome, StringComparison.Ordinal)
+        || o.Key.EndsWith(':' + DueWorkExecutor.FailedOutcome, StringComparison.Ordinal)).Sum(o => o.Value);
+
+    private static bool Idle(string key) => key.EndsWith(":not-due", StringComparison.Ordinal) || key.EndsWith(":already-done", StringComparison.Ordinal)
+        || key.EndsWith(":not-needed", StringComparison.Ordinal) || key.EndsWith(':' + DueWorkExecutor.ConflictOutcome, StringComparison.Ordinal)
+        || key.EndsWith(':' + DueWorkExecutor.FailedOutcome, StringComparison.Ordinal);
+}
+
+/// <summary>
+/// Evaluates all timed work that is due, in batches, instead of one scheduler trigger per item: promise checks, instalment
+/// reminders and checks, and case steps. Each kind is selected with one query on its indexed due column; each account's
+/// work runs in the order its triggers would have fired (a decided promise or plan releases the hold on the case's steps, a
+/// defaulted plan makes the next step due at once), through the same rule methods as the per-item path, on state loaded
+/// once per batch of accounts, and is written set-wise with conflict-checked updates (<see cref="DueWorkExecutor"/>). Idempotent: a second sweep at the same instant
+/// finds nothing to do, and two sweeps racing (two nodes) never apply one item twice.
+/// </summary>
+public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, WorkflowRunner runner, TimeProvider time, ILogger<DueWorkSweep> logger)
+{
+    /// <summary>Accounts per batch by default: one transaction, a few thousand rows written.</summary>
+    public const int DefaultBatchSize = 1000;
+
+    private readonly Lock _gate = new();
+
+    // Work whose time in the debtor's zone was found to lie ahead: the selection is by date, so an item can be selected up to
+    // a day before it is due; remembering its exact time spares loading it again at every sweep until then.
+    private Dictionary<string, Instant> _notBefore = new(StringComparer.Ordinal);
+
+    /// <summary>Runs everything due now, <paramref name="batchSize"/> accounts per transaction.</summary>
+    public async Task<SweepReport> RunAsync(int batchSize = DefaultBatchSize, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var started = Stopwatch.GetTimestamp();
+        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
+        var options = runner.Options;
+        var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
+        Dictionary<string, Instant> notBefore;
+        lock (_gate)
+        {
+            notBefore = _notBefore;
+        }
+
+        var timer = new PhaseTimer();
+        var stillAhead = new Dictionary<string, Instant>(StringComparer.Ordinal);
+        var candidates = new List<DueItem>();
+        foreach (var kind in (WorkKind[])[WorkKind.PromiseCheck, WorkKind.InstalmentReminder, WorkKind.InstalmentCheck, WorkKind.CaseStep])
+        {
+            candidates.AddRange(await SelectAsync(kind, now, options, ct));
+        }
+
+        var due = new List<DueItem>(candidates.Count);
+        foreach (var item in candidates)
+        {
+            if (notBefore.TryGetValue(item.Work.Name, out var at) && at > now)
+            {
+                stillAhead[item.Work.Name] = at;
+                Count(outcomes, item.Work.Kind, DueWorkExecutor.NotDueOutcome);
+            }
+            else
+            {
+                due.Add(item);
+            }
+        }
+
+        foreach (var batch in Batches(due, batchSize))
+        {
+            foreach (var outcome in await runner.Executor.RunAsync(batch, now, chainSteps: true, isolateFailures: true, ct, timer))
+            {
+                Count(outcomes, outcome.Work.Kind, outcome.Result.Outcome);
+                if (outcome.Result.Outcome == DueWorkExecutor.NotDueOutcome && outcome.Work.Kind != WorkKind.CaseStep)
+                {
+                    stillAhead[outcome.Work.Name] = outcome.Work.At;
+                }
+            }
+        }
+
+        lock (_gate)
+        {
+            _notBefore = stillAhead;
+        }
+
+        var report = new SweepReport(now, candidates.Count, outcomes, Stopwatch.GetElapsedTime(started), timer.Total);
+        if (report.Ran > 0 || report.Failed > 0)
+        {
+            LogSwept(logger, report.Ran, report.Failed, report.Selected, report.Elapsed.TotalSeconds,
+                report.Phases.Load.TotalSeconds, report.Phases.Rules.TotalSeconds, report.Phases.Write.TotalSeconds,
+                string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} {o.Value}")));
+        }
+
+        return report;
+    }
+
+    private async Task<List<DueItem>> SelectAsync(WorkKind kind, Instant now, WorkflowOptions options, CancellationToken ct)
+    {
+        await using var db = contexts.CreateDbContext();
+        switch (kind)
+        {
+            case WorkKind.PromiseCheck:
+                return [.. (await DueSelection.PromiseChecks(db, options, now).AsNoTracking().Select(p => new { p.Id, p.AccountId, p.DueDate }).ToListAsync(ct))
+                    .Select(p => new DueItem(new WorkItem(kind, p.Id.ToString(), now), p.AccountId))];
+            case WorkKind.InstalmentReminder:
+                return [.. (await DueSelection.OpenInstalments(db, DueSelection.ReminderBound(now, options), unremindedOnly: true).ToListAsync(ct))
+                    .Select(i => new DueItem(new WorkItem(kind, i.Id.ToString(), now), i.AccountId))];
+            case WorkKind.InstalmentCheck:
+                return [.. (await DueSelection.OpenInstalments(db, DueSelection.CheckBound(now, options)).ToListAsync(ct))
+                    .Select(i => new DueItem(new WorkItem(kind, i.Id.ToString(), now), i.AccountId))];
+            case WorkKind.CaseStep:
+                // The case row carries its next step and when it is due (indexed): exact in SQL, no zone needed.
+                return [.. (await db.Cases.AsNoTracking()
+                        .Where(c => c.ClosedAt == null && c.NextStep != null && c.NextStepDueAt != null && c.NextStepDueAt <= now)
+                        .OrderBy(c => c.NextStepDueAt)
+                        .Select(c => new { c.Id, c.AccountId, c.NextStep, c.NextStepDueAt }).ToListAsync(ct))
+                    .Select(c => new DueItem(WorkItem.ForStep(c.Id, c.NextStep!, c.NextStepDueAt!.Value), c.AccountId))];
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown work kind.");
+        }
+    }
+
+    /// <summary>Batches of at most <paramref name="size"/> accounts, every item of an account in the same batch, in due order.</summary>
+    private static IEnumerable<List<DueItem>> Batches(List<DueItem> items, int size)
+    {
+        var batch = new List<DueItem>();
+        var accounts = new HashSet<AccountId>();
+        foreach (var group in items.GroupBy(i => i.Account))
+        {
+            if (accounts.Count == size)
+            {
+                yield return batch;
+                batch = [];
+                accounts.Clear();
+            }
+
+            accounts.Add(group.Key);
+            batch.AddRange(group);
+        }
+
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
+    }
+
+    private static void Count(Dictionary<string, int> outcomes, WorkKind kind, string outcome)
+    {
+        var key = $"{kind}:{outcome}";
+        outcomes[key] = outcomes.GetValueOrDefault(key) + 1;
+    }
+
+    [LoggerMessage(EventId = 4480, Level = LogLevel.Information,
+        Message = "Due-work sweep ran {Ran} items ({Failed} left for the next sweep) of {Selected} selected in {Seconds:0.0} s (load {LoadSeconds:0.0} s, rules {RulesSeconds:0.0} s, write {WriteSeconds:0.0} s): {Outcomes}")]
+    private static partial void LogSwept(ILogger logger, int ran, int failed, int selected, double seconds, double loadSeconds, double rulesSeconds, double writeSeconds, string outcomes);
+}
