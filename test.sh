@@ -13,6 +13,8 @@ need=(
   "sipp sip-tester"
   "baresip baresip-core"
   "kamailio kamailio"
+  "/usr/lib/x86_64-linux-gnu/kamailio/modules/tls.so kamailio-tls-modules"
+  "tshark tshark"
   "/usr/lib/python3/dist-packages/aiosmtpd python3-aiosmtpd"
   "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core"
   "pdftotext poppler-utils"

@@ -7,6 +7,7 @@ using Collections.AgentConsole.Features.Health;
 using Collections.AgentConsole.Features.I18n;
 using Collections.AgentConsole.Features.Outbox;
 using Collections.AgentConsole.Features.Payments;
+using Collections.AgentConsole.Features.Phone;
 using Collections.AgentConsole.Features.ScaleOut;
 using Collections.AgentConsole.Features.Settlements;
 using Collections.AgentConsole.Features.Webhooks;
@@ -29,6 +30,7 @@ builder.AddCases();
 builder.AddCalls();
 builder.AddSettlements();
 builder.AddDialing();
+builder.AddPhone();
 builder.AddWallboard();
 
 var app = builder.Build();
@@ -52,6 +54,7 @@ app.MapSettlements();
 app.MapPayments();
 app.MapWallboard();
 app.MapRecordings();
+app.MapPhone();
 app.LogListeningAddresses();
 
 await app.RunAsync();

@@ -19,6 +19,14 @@ public static class BenchmarkEntry
                 // Live load test of the SIP/RTP bridge against SIPp (docs/performance.md, SIP bridge).
                 await SipBridge.SipBridgeLoad.RunAsync(args[1..]);
                 break;
+            case "sip-bridge-secure":
+                // SRTP on both legs beside plain RTP, and DTLS-SRTP handshakes (docs/performance.md, SIP bridge with SRTP).
+                await SipBridge.SecureBridgeLoad.RunAsync(args[1..]);
+                break;
+            case "rtp-peer":
+                // A far end of sip-bridge-secure, started by it in a process of its own.
+                await SipBridge.RtpPeer.RunAsync(args[1..]);
+                break;
             case "import":
                 await ImportBenchmark.RunAsync(
                     args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000,

@@ -39,7 +39,15 @@ public sealed class BaresipPhone : IAsyncDisposable
     public bool Registered => Output.Contains("200 OK", StringComparison.Ordinal);
 
     /// <summary>Starts baresip registering <paramref name="extension"/> at <paramref name="registrarPort"/> on 127.0.0.1.</summary>
-    public static BaresipPhone Start(string extension, string password, int registrarPort, int seconds = 60)
+    public static BaresipPhone Start(string extension, string password, int registrarPort, int seconds = 60) =>
+        Start(extension, password, registrarPort, new BaresipSecurity(), seconds);
+
+    /// <summary>
+    /// Starts baresip with encryption: SIP over TLS to <paramref name="registrarPort"/> (a sips port) trusting
+    /// <see cref="BaresipSecurity.CaFile"/>, media encryption "srtp-mand" (SDES, RFC 4568) or "dtls_srtp" (RFC 5764), RTP
+    /// ports in a range of its own (so a capture can pick its media out), and optionally a call it places at start.
+    /// </summary>
+    public static BaresipPhone Start(string extension, string password, int registrarPort, BaresipSecurity security, int seconds = 60)
     {
         var dir = System.IO.Directory.CreateTempSubdirectory("baresip-").FullName;
         var tone = Path.Combine(dir, "tone.wav");
@@ -55,15 +63,28 @@ public sealed class BaresipPhone : IAsyncDisposable
             "module g711.so",
             "module aufile.so",
             "module sndfile.so",
+            "module srtp.so",
+            "module dtls_srtp.so",
             "module_app account.so",
+            security.Dial is null ? string.Empty : "module_app menu.so", // the /dial command
             $"snd_path {dir}",
+            security.CaFile is { } ca ? $"sip_cafile {ca}" : string.Empty,
+            security.RtpPorts is { } ports ? $"rtp_ports {ports.First}-{ports.Last}" : string.Empty,
             string.Empty));
+        var transport = security.Tls ? ";transport=tls" : string.Empty;
+        var mediaenc = security.MediaEncryption is { } enc ? $";mediaenc={enc}" : string.Empty;
         File.WriteAllText(Path.Combine(dir, "accounts"),
-            $"<sip:{extension}@127.0.0.1:{registrarPort}>;auth_pass={password};answermode=auto;regint=600\n");
+            $"<sip:{extension}@127.0.0.1:{registrarPort}{transport}>;auth_pass={password};answermode=auto;regint={(security.Register ? 600 : 0)}{mediaenc}\n");
         var psi = new ProcessStartInfo("baresip") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (var a in new[] { "-f", dir, "-t", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "-s" })
         {
             psi.ArgumentList.Add(a);
+        }
+
+        if (security.Dial is { } target)
+        {
+            psi.ArgumentList.Add("-e");
+            psi.ArgumentList.Add("/dial " + target);
         }
 
         var phone = new BaresipPhone(dir, Process.Start(psi)!);
@@ -93,11 +114,21 @@ public sealed class BaresipPhone : IAsyncDisposable
         .DefaultIfEmpty(0)
         .Max();
 
+    /// <summary>Whether baresip reports a call established (its own log line).</summary>
+    public bool CallEstablished => Output.Contains("Call established", StringComparison.Ordinal);
+
     /// <summary>Whether the sndfile module wrote any decoded dump yet.</summary>
     public bool HasDecodedDump => System.IO.Directory.GetFiles(Directory, "*dec*.wav").Length > 0;
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
@@ -116,3 +147,6 @@ public sealed class BaresipPhone : IAsyncDisposable
         }
     }
 }
+
+/// <summary>How a test's baresip protects its calls: TLS to the registrar, a media encryption module, its RTP port range, a call to place.</summary>
+public sealed record BaresipSecurity(bool Tls = false, string? MediaEncryption = null, string? CaFile = null, (int First, int Last)? RtpPorts = null, string? Dial = null, bool Register = true);

@@ -1,5 +1,6 @@
 using System.Net;
 using Collections.Dialer.Media.Sdp;
+using Collections.Dialer.Media.Srtp;
 using Collections.Dialer.Sip;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -39,7 +40,16 @@ internal sealed class AgentLine : IAsyncDisposable
 
     public CallBridge? CurrentBridge => _bridge;
 
-    /// <summary>Calls the agent's registered phone; true when it answered (auto-answer or the agent picked up).</summary>
+    /// <summary>The connection a registered phone's leg runs over (its flow), or null for a leg routed by address.</summary>
+    public (SipProtocol Protocol, IPEndPoint Remote)? Flow { get; private set; }
+
+    /// <summary>Why the last connect failed (the phone's cause: encryption refused, flow gone), or null.</summary>
+    public string? FailureCause { get; private set; }
+
+    /// <summary>
+    /// Calls the agent's registered phone over the flow it registered on, with the phone's media policy (a browser gets
+    /// WebRTC media); true when it answered (auto-answer or the agent picked up) and its media is secured as required.
+    /// </summary>
     public Task<bool> ConnectAsync(TimeSpan ringTimeout, CancellationToken ct)
     {
         if (!_registrar.TryGetBinding(Extension, out var binding))
@@ -47,11 +57,12 @@ internal sealed class AgentLine : IAsyncDisposable
             return Task.FromResult(false);
         }
 
-        return ConnectToAsync(binding.Contact, binding.Source, binding.Protocol, ringTimeout, ct);
+        return ConnectToAsync(binding.Contact, binding.Source, binding.Protocol, ringTimeout, ct, _registrar.MediaPolicyFor(binding), flowBound: true);
     }
 
     /// <summary>Calls <paramref name="target"/> via <paramref name="nextHop"/> (a registered binding, or the built-in demo phone); true when it answered.</summary>
-    public async Task<bool> ConnectToAsync(string target, IPEndPoint nextHop, SipProtocol protocol, TimeSpan ringTimeout, CancellationToken ct)
+    public async Task<bool> ConnectToAsync(string target, IPEndPoint nextHop, SipProtocol protocol, TimeSpan ringTimeout, CancellationToken ct,
+        MediaPolicy? policy = null, bool flowBound = false)
     {
         if (_leg is not null)
         {
@@ -59,10 +70,23 @@ internal sealed class AgentLine : IAsyncDisposable
         }
 
         var leg = new SipCallLeg(_ua, new OutboundCallRequest(target, nextHop, protocol, "dialer", ringTimeout,
-            [AudioCodec.Pcmu, AudioCodec.Pcma]), _logger);
+            [AudioCodec.Pcmu, AudioCodec.Pcma], Media: policy, FlowBound: flowBound, Peer: $"phone {Extension}"), _logger);
         try
         {
             await leg.PlaceAsync(ct).ConfigureAwait(false);
+            if (leg.Answered)
+            {
+                // DTLS-SRTP finishes after the answer: the line is up only once its media is (RFC 5763 5).
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(MediaNegotiator.DtlsTimeout + TimeSpan.FromSeconds(5));
+                await leg.MediaReady.WaitAsync(timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            FailureCause = leg.FailureCause ?? ex.Message;
+            await leg.DisposeAsync().ConfigureAwait(false);
+            return false;
         }
         catch
         {
@@ -72,11 +96,13 @@ internal sealed class AgentLine : IAsyncDisposable
 
         if (!leg.Answered)
         {
+            FailureCause = leg.FailureCause;
             await leg.DisposeAsync().ConfigureAwait(false);
             return false;
         }
 
         _leg = leg;
+        Flow = flowBound && protocol.IsReliable() ? (protocol, nextHop) : null;
         _idle = new CallMedia(leg.Media!, _ua.Time, prompt: null, recordPath: null, classifier: null);
         _idle.Start();
         return true;

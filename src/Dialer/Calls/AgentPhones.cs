@@ -39,6 +39,28 @@ public sealed partial class AgentPhones : IHostedService, IAsyncDisposable
         _telephony = telephony;
         _endpoint = endpoint;
         _logger = logger;
+        telephony.Registrar.Registered += binding => PhoneRegistered?.Invoke(binding.User);
+        telephony.Registrar.FlowLost += OnFlowLost;
+    }
+
+    /// <summary>
+    /// Raised when a phone registers or refreshes under an extension, e.g. a browser phone coming back after a network drop:
+    /// the console then redials the line of an operator who is still at work.
+    /// </summary>
+    public event Action<string>? PhoneRegistered;
+
+    /// <summary>The connection a phone's leg ran over closed (a browser lost its network, a softphone quit): the leg is dead.</summary>
+    private void OnFlowLost(RegistrarBinding binding)
+    {
+        foreach (var (agent, slot) in _slots)
+        {
+            if (slot.Read() is ({ Flow: { } flow, Leg: { } leg }, var kind) && flow.Protocol == binding.Protocol && flow.Remote.Equals(binding.Source))
+            {
+                LogFlowLost(_logger, agent.Value, binding.User);
+                // The BYE cannot reach the phone; the hang-up ends the leg locally and the Ended continuation forgets it.
+                _ = leg.HangupAsync();
+            }
+        }
     }
 
     /// <summary>
@@ -64,41 +86,85 @@ public sealed partial class AgentPhones : IHostedService, IAsyncDisposable
                 await current.DisposeAsync().ConfigureAwait(false);
             }
 
-            var ring = TimeSpan.FromSeconds(_endpoint.Value.RingTimeoutSeconds);
-            var ua = _telephony.UserAgent;
-            var registrar = _telephony.Registrar;
-            if (!string.IsNullOrEmpty(extension) && registrar.TryGetBinding(extension, out _))
-            {
-                var line = new AgentLine(ua, registrar, extension, _logger);
-                if (await ConnectLineAsync(line, l => l.ConnectAsync(ring, ct)).ConfigureAwait(false))
-                {
-                    return Keep(agent, slot, line, AgentPhoneKind.Phone);
-                }
-
-                LogNoAnswer(_logger, agent.Value, extension);
-                return AgentPhoneKind.None;
-            }
-
-            if (_telephony.DemoPhone is { } demo)
-            {
-                var line = new AgentLine(ua, registrar, extension ?? "demo", _logger);
-                var target = $"sip:agent-{agent.Value}@{demo.EndPoint.Address}:{demo.EndPoint.Port}";
-                if (await ConnectLineAsync(line, l => l.ConnectToAsync(target, demo.EndPoint, SipProtocol.Udp, ring, ct)).ConfigureAwait(false))
-                {
-                    return Keep(agent, slot, line, AgentPhoneKind.DemoPhone);
-                }
-
-                LogNoAnswer(_logger, agent.Value, "demo phone");
-                return AgentPhoneKind.None;
-            }
-
-            LogNoPhone(_logger, agent.Value, extension);
-            return AgentPhoneKind.None;
+            return await ConnectCoreAsync(agent, slot, extension, ct).ConfigureAwait(false);
         }
         finally
         {
             slot.Gate.Release();
         }
+    }
+
+    /// <summary>
+    /// The agent's phone registered (again): connects the leg to it unless a live leg to that phone, over the connection it
+    /// registered on, is up. A demo-phone leg not bridged to a debtor is replaced; a leg left on a connection the phone has
+    /// since replaced (it came back after a network drop) is hung up and the phone redialled.
+    /// </summary>
+    public async Task<AgentPhoneKind> ConnectRegisteredPhoneAsync(AgentId agent, string extension, CancellationToken ct)
+    {
+        var slot = _slots.GetOrAdd(agent, _ => new Slot());
+        await slot.Gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var (current, kind) = slot.Read();
+            if (!_telephony.Registrar.TryGetBinding(extension, out var binding))
+            {
+                return current is { IsUp: true } ? kind : AgentPhoneKind.None;
+            }
+
+            if (current is { IsUp: true })
+            {
+                var sameFlow = current.Flow is not { } flow || (flow.Protocol == binding.Protocol && flow.Remote.Equals(binding.Source));
+                if ((kind == AgentPhoneKind.Phone && sameFlow) || current.CurrentBridge is not null)
+                {
+                    return kind;
+                }
+            }
+
+            if (current is not null && slot.ClearIf(current))
+            {
+                await current.DisposeAsync().ConfigureAwait(false);
+            }
+
+            return await ConnectCoreAsync(agent, slot, extension, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            slot.Gate.Release();
+        }
+    }
+
+    private async Task<AgentPhoneKind> ConnectCoreAsync(AgentId agent, Slot slot, string? extension, CancellationToken ct)
+    {
+        var ring = TimeSpan.FromSeconds(_endpoint.Value.RingTimeoutSeconds);
+        var ua = _telephony.UserAgent;
+        var registrar = _telephony.Registrar;
+        if (!string.IsNullOrEmpty(extension) && registrar.TryGetBinding(extension, out _))
+        {
+            var line = new AgentLine(ua, registrar, extension, _logger);
+            if (await ConnectLineAsync(line, l => l.ConnectAsync(ring, ct)).ConfigureAwait(false))
+            {
+                return Keep(agent, slot, line, AgentPhoneKind.Phone);
+            }
+
+            LogNoAnswer(_logger, agent.Value, extension, line.FailureCause ?? "no answer");
+            return AgentPhoneKind.None;
+        }
+
+        if (_telephony.DemoPhone is { } demo)
+        {
+            var line = new AgentLine(ua, registrar, extension ?? "demo", _logger);
+            var target = $"sip:agent-{agent.Value}@{demo.EndPoint.Address}:{demo.EndPoint.Port}";
+            if (await ConnectLineAsync(line, l => l.ConnectToAsync(target, demo.EndPoint, SipProtocol.Udp, ring, ct)).ConfigureAwait(false))
+            {
+                return Keep(agent, slot, line, AgentPhoneKind.DemoPhone);
+            }
+
+            LogNoAnswer(_logger, agent.Value, "demo phone", line.FailureCause ?? "no answer");
+            return AgentPhoneKind.None;
+        }
+
+        LogNoPhone(_logger, agent.Value, extension);
+        return AgentPhoneKind.None;
     }
 
     private static async Task<bool> ConnectLineAsync(AgentLine line, Func<AgentLine, Task<bool>> connect)
@@ -285,8 +351,8 @@ public sealed partial class AgentPhones : IHostedService, IAsyncDisposable
     [LoggerMessage(EventId = 3065, Level = LogLevel.Information, Message = "Agent {Agent}: nailed-up leg to {Kind} connected (call {CallId})")]
     private static partial void LogConnected(ILogger logger, int agent, AgentPhoneKind kind, string callId);
 
-    [LoggerMessage(EventId = 3066, Level = LogLevel.Warning, Message = "Agent {Agent}: {Target} did not answer the nailed-up leg")]
-    private static partial void LogNoAnswer(ILogger logger, int agent, string target);
+    [LoggerMessage(EventId = 3066, Level = LogLevel.Warning, Message = "Agent {Agent}: {Target} did not take the nailed-up leg: {Cause}")]
+    private static partial void LogNoAnswer(ILogger logger, int agent, string target, string cause);
 
     [LoggerMessage(EventId = 3067, Level = LogLevel.Information, Message = "Agent {Agent}: no phone registered for extension {Extension} and no demo phone; no leg")]
     private static partial void LogNoPhone(ILogger logger, int agent, string? extension);
@@ -296,6 +362,9 @@ public sealed partial class AgentPhones : IHostedService, IAsyncDisposable
 
     [LoggerMessage(EventId = 3069, Level = LogLevel.Information, Message = "Agent {Agent}: {Kind} leg hung up at log-out")]
     private static partial void LogDisconnected(ILogger logger, int agent, AgentPhoneKind kind);
+
+    [LoggerMessage(EventId = 3071, Level = LogLevel.Warning, Message = "Agent {Agent}: the connection of phone {Extension} closed; its leg is ended and redialled when the phone registers again")]
+    private static partial void LogFlowLost(ILogger logger, int agent, string extension);
 
     [LoggerMessage(EventId = 3070, Level = LogLevel.Debug, Message = "Agent {Agent}: debtor call {DebtorCallId} bridged into leg {AgentCallId}")]
     private static partial void LogBridged(ILogger logger, int agent, string debtorCallId, string agentCallId);

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Collections.Dialer.Media.Audio;
 using Collections.Dialer.Media.Rtp;
-using Collections.Dialer.Media.Sdp;
 
 namespace Collections.Dialer.Calls;
 
@@ -9,7 +8,7 @@ namespace Collections.Dialer.Calls;
 /// Relays RTP between a debtor leg and an agent leg. Each packet is re-sent by the other leg's own
 /// <see cref="RtpSession"/>, so it carries that leg's SSRC, next sequence number and running timestamp:
 /// the agent's phone hears one continuous stream across many debtor calls on its nailed-up leg
-/// (RFC 3550 8.2 would otherwise need a new SSRC per call). PCMU/PCMA are transcoded when the legs differ.
+/// (RFC 3550 8.2 would otherwise need a new SSRC per call). PCMU/PCMA and Opus are transcoded when the legs differ.
 /// Optionally records a stereo WAV, debtor left and agent right, with a header rewritten every second.
 /// </summary>
 internal sealed class CallBridge : IAsyncDisposable
@@ -41,55 +40,48 @@ internal sealed class CallBridge : IAsyncDisposable
 
     public long RelayedToDebtor => Interlocked.Read(ref _relayedToDebtor);
 
-    private void OnDebtorAudio(RtpSession from, RtpHeader header, ReadOnlyMemory<byte> payload)
+    private void OnDebtorAudio(RtpSession from, in RtpAudio audio)
     {
-        Relay(header, payload.Span, _agent, _debtorFrames);
+        Relay(audio, _agent, _debtorFrames);
         Interlocked.Increment(ref _relayedToAgent);
     }
 
-    private void OnAgentAudio(RtpSession from, RtpHeader header, ReadOnlyMemory<byte> payload)
+    private void OnAgentAudio(RtpSession from, in RtpAudio audio)
     {
-        Relay(header, payload.Span, _debtor, _agentFrames);
+        Relay(audio, _debtor, _agentFrames);
         Interlocked.Increment(ref _relayedToDebtor);
     }
 
-    private void Relay(RtpHeader header, ReadOnlySpan<byte> payload, RtpSession to, ConcurrentQueue<short[]> recordQueue)
+    private void Relay(in RtpAudio audio, RtpSession to, ConcurrentQueue<short[]> recordQueue)
     {
         if (Volatile.Read(ref _disposed) == 1)
         {
             return;
         }
 
-        var targetPt = to.Codec.PayloadType;
-        if (header.PayloadType == targetPt)
+        // G.711 in the same law is relayed as it came; anything else (the other law, Opus from a browser) is transcoded
+        // through 8 kHz PCM into the other leg's codec.
+        var target = to.Codec;
+        if (target.IsG711 && audio.Header.PayloadType == target.PayloadType)
         {
-            to.SendPayload(payload, targetPt, (uint)payload.Length, header.Marker);
+            to.SendPayload(audio.Payload, target.PayloadType, (uint)audio.Payload.Length, audio.Header.Marker);
         }
         else
         {
-            Span<short> pcm = stackalloc short[payload.Length];
-            Decode(header.PayloadType, payload, pcm);
-            to.SendAudio(pcm, header.Marker);
+            to.SendAudio(audio.Pcm, audio.Header.Marker);
         }
 
         if (_recorder is not null)
         {
-            var pcm = new short[payload.Length];
-            Decode(header.PayloadType, payload, pcm);
-            recordQueue.Enqueue(pcm);
-            Drain();
-        }
-    }
+            // Frames of 20 ms, whatever the packet time, so both channels pair up.
+            for (var offset = 0; offset < audio.Pcm.Length; offset += RtpSession.SamplesPerFrame)
+            {
+                var frame = new short[RtpSession.SamplesPerFrame];
+                audio.Pcm.Slice(offset, Math.Min(frame.Length, audio.Pcm.Length - offset)).CopyTo(frame);
+                recordQueue.Enqueue(frame);
+            }
 
-    private static void Decode(int payloadType, ReadOnlySpan<byte> payload, Span<short> pcm)
-    {
-        if (payloadType == AudioCodec.Pcma.PayloadType)
-        {
-            G711.DecodeALaw(payload, pcm);
-        }
-        else
-        {
-            G711.DecodeMuLaw(payload, pcm);
+            Drain();
         }
     }
 

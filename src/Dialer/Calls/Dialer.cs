@@ -20,8 +20,20 @@ internal sealed record DialRequest(
     string? Username = null,
     string? Password = null);
 
-/// <summary>The dial verb's output line (DESIGN.md section 5); field names are part of the contract.</summary>
-internal sealed record DialResult(int Status, bool Answered, long AnswerMs, string? Amd, long RtpSent, long RtpReceived, string HangupBy);
+/// <summary>
+/// The dial verb's output line (DESIGN.md section 5); field names are part of the contract. <c>cause</c> (why the call failed:
+/// TLS refused, encryption not agreed) and <c>media</c> (the SRTP that protected it) appear only when there is something to say.
+/// </summary>
+internal sealed record DialResult(
+    int Status,
+    bool Answered,
+    long AnswerMs,
+    string? Amd,
+    long RtpSent,
+    long RtpReceived,
+    string HangupBy,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Cause = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Media = null);
 
 /// <summary>Places one call on its own user agent, keeps it up for the duration, and reports what happened.</summary>
 internal static class DialRunner
@@ -29,20 +41,8 @@ internal static class DialRunner
     public static async Task<DialResult> RunAsync(DialRequest request, TimeProvider time, ILogger logger, CancellationToken ct)
     {
         var target = SipUri.Parse(request.Uri);
-        IPEndPoint nextHop;
-        var protocol = target.Protocol;
-        var viaProxy = false;
-        if (request.Trunk is { } trunk)
-        {
-            nextHop = SipUri.Parse("sip:" + trunk.Proxy).ToEndPoint();
-            protocol = trunk.Transport == "tcp" ? SipProtocol.Tcp : SipProtocol.Udp;
-            viaProxy = true;
-        }
-        else
-        {
-            nextHop = target.ToEndPoint();
-        }
-
+        var route = request.Trunk is { } trunk ? TrunkRoute.From("dial", trunk) : null;
+        var nextHop = route?.Proxy ?? target.ToEndPoint();
         var codecs = (request.Trunk?.Codecs ?? ["PCMU", "PCMA"]).Select(AudioCodec.ByName).OfType<AudioCodec>().ToList();
         short[]? prompt = null;
         if (request.PlayPath is not null)
@@ -58,9 +58,9 @@ internal static class DialRunner
 
         await using var ua = new SipUserAgent(time, logger);
         ua.Start(LocalAddressFor(nextHop.Address));
-        var call = new SipCallLeg(ua, new OutboundCallRequest(
-            request.Uri, nextHop, protocol, request.Trunk?.CallerId ?? "collections", request.RingTimeout, codecs,
-            request.Username ?? request.Trunk?.Username, request.Password ?? request.Trunk?.Password, viaProxy), logger);
+        route?.Prepare(ua.Stack.Transport);
+        var call = new SipCallLeg(ua, route?.Call(request.Uri, request.RingTimeout, request.Username, request.Password)
+            ?? new OutboundCallRequest(request.Uri, nextHop, target.Protocol, "collections", request.RingTimeout, codecs, request.Username, request.Password), logger);
         await using (call.ConfigureAwait(false))
         {
             CallMedia? media = null;
@@ -107,7 +107,9 @@ internal static class DialRunner
                 amd,
                 call.Media?.PacketsSent ?? 0,
                 call.Media?.PacketsReceived ?? 0,
-                call.HangupBy == HangupParty.Local ? "local" : "remote");
+                call.HangupBy == HangupParty.Local ? "local" : "remote",
+                call.FailureCause,
+                call.MediaSecurity.StartsWith("SRTP", StringComparison.Ordinal) ? call.MediaSecurity : null);
         }
     }
 

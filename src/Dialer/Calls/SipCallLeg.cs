@@ -2,13 +2,18 @@ using System.Net;
 using System.Text;
 using Collections.Dialer.Media.Rtp;
 using Collections.Dialer.Media.Sdp;
+using Collections.Dialer.Media.Srtp;
 using Collections.Dialer.Sip;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Collections.Dialer.Calls;
 
-/// <summary>What to call and how: target, next hop, credentials, caller ID, codecs, ring timeout.</summary>
+/// <summary>
+/// What to call and how: target, next hop, credentials, caller ID, codecs, ring timeout; the media policy (plain RTP with
+/// <paramref name="Codecs"/> unless given); <paramref name="FlowBound"/> for a registered phone, whose in-dialog requests
+/// go back over the flow it registered on (RFC 5626 5.3: its Contact may not be reachable, a browser's never is).
+/// </summary>
 internal sealed record OutboundCallRequest(
     string Target,
     IPEndPoint NextHop,
@@ -18,7 +23,13 @@ internal sealed record OutboundCallRequest(
     IReadOnlyList<AudioCodec> Codecs,
     string? Username = null,
     string? Password = null,
-    bool ViaProxy = false);
+    bool ViaProxy = false,
+    MediaPolicy? Media = null,
+    bool FlowBound = false,
+    string Peer = "the callee")
+{
+    public MediaPolicy MediaPolicy => Media ?? MediaPolicy.Plain(Codecs);
+}
 
 /// <summary>
 /// An outbound call leg (RFC 3261 13.2 UAC): INVITE with SDP offer, provisional and early media (183 + SDP),
@@ -33,6 +44,8 @@ internal sealed partial class SipCallLeg : ICallLeg, IDialogHandler
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _cts = new();
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _mediaReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private MediaNegotiator? _negotiator;
     private readonly Lock _gate = new();
     private readonly string _callId = SipStack.NewCallId();
     private readonly string _fromTag = SipStack.NewTag();
@@ -72,6 +85,18 @@ internal sealed partial class SipCallLeg : ICallLeg, IDialogHandler
 
     public int ReInvitesAnswered { get; private set; }
 
+    /// <summary>Why the call failed or was ended by us for a reason the caller should see (encryption refused, TLS failed), else null.</summary>
+    public string? FailureCause { get; private set; }
+
+    /// <summary>What protects the media: "SRTP (SDES)", "SRTP (DTLS-SRTP)", "plain RTP".</summary>
+    public string MediaSecurity => _negotiator?.Outcome ?? "plain RTP";
+
+    /// <summary>
+    /// Completes when media can flow after the answer: at once for plain RTP and SDES, when the DTLS handshake is done
+    /// for DTLS-SRTP; faults with the cause when the encryption the policy requires cannot be had.
+    /// </summary>
+    public Task MediaReady => _mediaReady.Task;
+
     public event Action<ICallLeg, CallState, CallState>? StateChanged;
 
     /// <summary>Raised when media starts flowing: early (183 with SDP) or on answer.</summary>
@@ -110,9 +135,33 @@ internal sealed partial class SipCallLeg : ICallLeg, IDialogHandler
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cts.Token);
         var local = _ua.Stack.Transport.LocalEndPoint(_request.Protocol).Address;
+        if (local.Equals(IPAddress.Any))
+        {
+            local = IPAddress.Loopback;
+        }
+
         Media = new RtpSession(local, _ua.Time);
-        _localSdp = SessionDescription.Offer(local, Media.LocalEndPoint.Port, _request.Codecs);
+        _negotiator = new MediaNegotiator(_request.MediaPolicy, Media, _request.Protocol.IsSecure(), _request.Peer);
+        Media.Secured += _ => _mediaReady.TrySetResult();
+        Media.SecurityFailed += OnSecurityFailed;
         _startTimestamp = _ua.Time.GetTimestamp();
+        try
+        {
+            _localSdp = _negotiator.CreateOffer(local);
+        }
+        catch (MediaPolicyException ex)
+        {
+            // The policy cannot even be offered (SDES required over clear signalling): no INVITE goes out.
+            FailureCause = ex.Message;
+            FinalStatus = 488;
+            HangupBy = HangupParty.Local;
+            LogPolicyRefused(_logger, _callId, ex.Message);
+            Transition(CallState.Calling);
+            Transition(CallState.Terminated);
+            _mediaReady.TrySetException(new IOException(ex.Message));
+            return;
+        }
+
         Transition(CallState.Calling);
 
         // The ring timeout runs from the first INVITE across authentication retries (RFC 3261 9.1: CANCEL then 487).
@@ -159,6 +208,11 @@ internal sealed partial class SipCallLeg : ICallLeg, IDialogHandler
         if (final.StatusCode is >= 200 and < 300)
         {
             await OnAnsweredAsync(final).ConfigureAwait(false);
+            if (FailureCause is not null)
+            {
+                return;
+            }
+
             if (Volatile.Read(ref _cancelRequested))
             {
                 // RFC 3261 9.1: a 2xx that crosses our CANCEL still makes a call: ACK it, then BYE.
@@ -169,6 +223,16 @@ internal sealed partial class SipCallLeg : ICallLeg, IDialogHandler
         }
 
         HangupBy = _cancelRequested ? HangupParty.Local : HangupParty.Remote;
+        if (final.StatusCode == 503 && final.Reason.StartsWith("Service Unavailable (", StringComparison.Ordinal))
+        {
+            FailureCause = final.Reason["Service Unavailable (".Length..^1]; // our transport's reason (TLS refused, flow gone)
+        }
+        else if (final.StatusCode == 488 && _request.MediaPolicy.Srtp == EncryptionPolicy.Required)
+        {
+            FailureCause = $"{_request.Peer} refused the encrypted media offer (488 {final.Reason}); SRTP is required, so no plain call was tried";
+        }
+
+        _mediaReady.TrySetException(new IOException(FailureCause ?? $"the call was not answered ({final.StatusCode})"));
         Transition(CallState.Terminated);
     }
 
@@ -200,10 +264,17 @@ internal sealed partial class SipCallLeg : ICallLeg, IDialogHandler
             return;
         }
 
-        if (response.Body.Length > 0 && SessionDescription.TryParse(response.BodyText, out var sdp))
+        if (response.Body.Length > 0 && SessionDescription.TryParse(response.BodyText, out var sdp) && !_earlyApplied)
         {
             // RFC 3960: 183 Session Progress with SDP carries early media (ringback, announcements).
-            ApplyRemoteSdp(sdp);
+            _earlyApplied = true;
+            if (ApplyRemoteSdp(sdp) is { } cause)
+            {
+                FailureCause = cause;
+                CancelRinging();
+                return;
+            }
+
             Transition(CallState.EarlyMedia);
             MediaStarted?.Invoke(this);
         }
@@ -213,26 +284,46 @@ internal sealed partial class SipCallLeg : ICallLeg, IDialogHandler
         }
     }
 
-    private void ApplyRemoteSdp(SessionDescription sdp)
+    private bool _earlyApplied;
+
+    /// <summary>Applies the answer under the leg's policy; returns the cause when the policy cannot be met.</summary>
+    private string? ApplyRemoteSdp(SessionDescription sdp)
     {
-        if (Media is null)
+        if (Media is null || _negotiator is null)
         {
-            return;
+            return null;
         }
 
-        var address = sdp.Address.Equals(IPAddress.Any) ? _request.NextHop.Address : sdp.Address;
-        Media.SetRemote(new IPEndPoint(address, sdp.AudioPort));
-        if (sdp.FirstAudioCodec is { } codec && AudioCodec.ByName(codec.Name) is { } known)
+        var cause = _negotiator.ApplyAnswer(sdp, _request.NextHop.Address);
+        if (cause is null)
         {
-            Media.Codec = known;
+            LogMedia(_logger, _callId, _negotiator.Outcome);
+            if (Media.Protection != MediaProtection.Pending)
+            {
+                _mediaReady.TrySetResult();
+            }
         }
 
-        Media.TelephoneEventPayloadType = sdp.TelephoneEventPayloadType;
+        return cause;
+    }
+
+    private void OnSecurityFailed(RtpSession session, string cause) => _ = FailMediaAsync(cause);
+
+    /// <summary>The encryption the policy requires failed after the answer (DTLS): the call ends with the cause.</summary>
+    private async Task FailMediaAsync(string cause)
+    {
+        FailureCause ??= $"SRTP is required for {_request.Peer}, but {cause}";
+        LogPolicyRefused(_logger, _callId, FailureCause);
+        _mediaReady.TrySetException(new IOException(FailureCause));
+        await HangupAsync().ConfigureAwait(false);
     }
 
     private async Task OnAnsweredAsync(SipResponse ok)
     {
-        var dialog = SipDialog.FromUac(_invite!.Request, ok, _request.Protocol, _request.ViaProxy && ok.GetAll("Record-Route").Any() ? null : _request.ViaProxy ? _request.NextHop : null);
+        var outbound = _request.FlowBound ? _request.NextHop
+            : _request.ViaProxy && ok.GetAll("Record-Route").Any() ? null
+            : _request.ViaProxy ? _request.NextHop : null;
+        var dialog = SipDialog.FromUac(_invite!.Request, ok, _request.Protocol, outbound);
         _dialog = dialog;
         var ack = dialog.CreateRequest("ACK", newSequence: false);
         ack.Set("CSeq", $"{_invite.Request.CSeq.Number} ACK");
@@ -243,9 +334,26 @@ internal sealed partial class SipCallLeg : ICallLeg, IDialogHandler
 
         _ack = ack;
         await _ua.Stack.SendStatelessAsync(ack, _request.Protocol, dialog.NextHop()).ConfigureAwait(false);
-        if (ok.Body.Length > 0 && SessionDescription.TryParse(ok.BodyText, out var sdp))
+        var cause = FailureCause;
+        if (cause is null && ok.Body.Length > 0 && SessionDescription.TryParse(ok.BodyText, out var sdp))
         {
-            ApplyRemoteSdp(sdp);
+            cause = ApplyRemoteSdp(sdp);
+        }
+        else if (cause is null && !_earlyApplied)
+        {
+            cause = $"{_request.Peer} answered without SDP";
+        }
+
+        if (cause is not null)
+        {
+            // RFC 3264 6 / RFC 3261 15: an answer we cannot accept after 2xx: ACK it, then BYE with the reason (RFC 3326).
+            FailureCause = cause;
+            FinalStatus = 488;
+            LogPolicyRefused(_logger, _callId, cause);
+            _mediaReady.TrySetException(new IOException(cause));
+            Transition(CallState.Answered);
+            await SendByeAsync(dialog, "SIP;cause=488;text=\"" + cause.Replace("\"", "'", StringComparison.Ordinal) + "\"").ConfigureAwait(false);
+            return;
         }
 
         Answered = true;
@@ -300,10 +408,20 @@ internal sealed partial class SipCallLeg : ICallLeg, IDialogHandler
             return;
         }
 
+        await SendByeAsync(dialog, null).ConfigureAwait(false);
+    }
+
+    private async Task SendByeAsync(SipDialog dialog, string? reason)
+    {
         Transition(CallState.Terminating);
         HangupBy = HangupParty.Local;
         var bye = dialog.CreateRequest("BYE");
         bye.Add("Contact", $"<{_ua.Stack.ContactUri(_request.Protocol, _request.CallerId)}>");
+        if (reason is not null)
+        {
+            bye.Add("Reason", reason);
+        }
+
         var tx = _ua.Stack.SendRequest(bye, _request.Protocol, dialog.NextHop());
         var response = await tx.Final.ConfigureAwait(false);
         if (response.StatusCode is 401 or 407 && _request.Username is not null
@@ -368,7 +486,16 @@ internal sealed partial class SipCallLeg : ICallLeg, IDialogHandler
         }
 
         SessionDescription body = _localSdp;
-        if (request.Body.Length > 0)
+        if (request.Body.Length > 0 && _negotiator?.Policy is { } policy && (policy.WebRtc || policy.Srtp != EncryptionPolicy.Off))
+        {
+            // A secure session is kept as agreed: the refresh is answered with our current description (same keys,
+            // fingerprint and ICE credentials); new keys would need a new DTLS or SDES exchange we do not start mid-call.
+            if (_negotiator.Current is { } current)
+            {
+                body = current;
+            }
+        }
+        else if (request.Body.Length > 0)
         {
             if (!SessionDescription.TryParse(request.BodyText, out var offer)
                 || SessionDescription.Answer(offer, _localSdp.Address, _localSdp.AudioPort, _request.Codecs) is not { } answer)
@@ -376,7 +503,13 @@ internal sealed partial class SipCallLeg : ICallLeg, IDialogHandler
                 return SipResponse.For(request, 488);
             }
 
-            ApplyRemoteSdp(offer);
+            Media.SetRemote(new IPEndPoint(offer.Address.Equals(IPAddress.Any) ? _request.NextHop.Address : offer.Address, offer.AudioPort));
+            if (answer.FirstAudioCodec is { } codec && AudioCodec.ByName(codec.Name) is { } known)
+            {
+                Media.Codec = known.WithPayloadType(codec.PayloadType);
+            }
+
+            Media.TelephoneEventPayloadType = offer.TelephoneEventPayloadType;
             body = answer;
         }
 
@@ -393,17 +526,23 @@ internal sealed partial class SipCallLeg : ICallLeg, IDialogHandler
     private static SessionDescription WithVersion(SessionDescription answer, SessionDescription ours)
     {
         // RFC 3264 8: the o= line keeps our session id and increments its version with each change.
-        var s = new SessionDescription { SessionId = ours.SessionId, Version = ours.Version, Address = answer.Address, AudioPort = answer.AudioPort, Direction = answer.Direction };
+        var s = new SessionDescription { SessionId = ours.SessionId, Version = ours.Version, Address = answer.Address, AudioPort = answer.AudioPort, Direction = answer.Direction, Profile = answer.Profile };
         s.Codecs.AddRange(answer.Codecs);
+        foreach (var (pt, fmtp) in answer.Fmtp)
+        {
+            s.Fmtp[pt] = fmtp;
+        }
+
         return s;
     }
 
     public void OnAck(SipRequest ack)
     {
         // ACK to our 2xx of an offerless re-INVITE carries the answer (RFC 3264 5).
-        if (ack.Body.Length > 0 && SessionDescription.TryParse(ack.BodyText, out var sdp))
+        if (ack.Body.Length > 0 && SessionDescription.TryParse(ack.BodyText, out var sdp) && Media is not null
+            && _negotiator?.Policy is { WebRtc: false, Srtp: EncryptionPolicy.Off })
         {
-            ApplyRemoteSdp(sdp);
+            Media.SetRemote(new IPEndPoint(sdp.Address.Equals(IPAddress.Any) ? _request.NextHop.Address : sdp.Address, sdp.AudioPort));
         }
     }
 
@@ -449,4 +588,10 @@ internal sealed partial class SipCallLeg : ICallLeg, IDialogHandler
 
     [LoggerMessage(EventId = 3020, Level = LogLevel.Debug, Message = "Call {CallId}: {From} -> {To}")]
     private static partial void LogState(ILogger logger, string callId, CallState from, CallState to);
+
+    [LoggerMessage(EventId = 3021, Level = LogLevel.Information, Message = "Call {CallId}: media {Security}")]
+    private static partial void LogMedia(ILogger logger, string callId, string security);
+
+    [LoggerMessage(EventId = 3022, Level = LogLevel.Warning, Message = "Call {CallId} refused: {Cause}")]
+    private static partial void LogPolicyRefused(ILogger logger, string callId, string cause);
 }

@@ -27,6 +27,38 @@ internal sealed class SipEndpointOptions
 
     [Range(1, 600)]
     public int RingTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>SIP over TLS (sips, RFC 5630) port for phones and carriers that call in; unset leaves it off, 0 picks a free one.</summary>
+    [Range(0, 65535)]
+    public int? TlsPort { get; set; }
+
+    /// <summary>SIP over WebSocket (RFC 7118) port of our own, for clients other than the console's page (which uses /sip on the console's port); unset leaves it off.</summary>
+    [Range(0, 65535)]
+    public int? WebSocketPort { get; set; }
+
+    /// <summary>The same over TLS (wss).</summary>
+    [Range(0, 65535)]
+    public int? SecureWebSocketPort { get; set; }
+
+    /// <summary>Our certificate for the TLS and wss listeners.</summary>
+    public SipTlsListenerOptions Tls { get; set; } = new();
+}
+
+/// <summary>The certificate our TLS listeners present and whether callers must present one (mutual TLS).</summary>
+internal sealed class SipTlsListenerOptions
+{
+    /// <summary>PEM certificate (with <see cref="Key"/>) or PKCS#12 file; unset makes a self-signed one at start (a demo or lab only).</summary>
+    public string? Certificate { get; set; }
+
+    public string? Key { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>Callers must present a certificate trusted by <see cref="ClientCaCertificate"/> (mutual TLS).</summary>
+    public bool RequireClientCertificate { get; set; }
+
+    /// <summary>PEM file of the CA(s) whose client certificates are accepted.</summary>
+    public string? ClientCaCertificate { get; set; }
 }
 
 /// <summary>Call recording, bound from <c>Dialer:Recording</c>: off unless a folder is named.</summary>
@@ -92,13 +124,17 @@ public static class TelephonyServiceCollectionExtensions
                 }
             })
             .Validate(o => o.Trunks.All(t => Validator.TryValidateObject(t.Value, new ValidationContext(t.Value), null, true)),
-                $"A trunk under {TrunksOptions.Section} is invalid (Proxy, CallerId, Transport, MaxConcurrentCalls, Codecs).")
+                $"A trunk under {TrunksOptions.Section} is invalid (Proxy, CallerId, Transport, MaxConcurrentCalls, Codecs, Srtp, SrtpKeying).")
+            .Validate(o => o.Trunks.All(t => t.Value.SecurityProblem() is null),
+                $"A trunk under {TrunksOptions.Section} has encryption settings that cannot work together (SDES keys need Transport tls; Tls files must exist).")
             .ValidateOnStart();
-        // TryAdd: the host's clock (registered first, possibly moved: Collections:Clock) must not be replaced here.
+        // The host's clock when it has one (the console's offset clock in rehearsals and end-to-end tests); an unconditional
+        // Add here replaced it for every service resolved later, Quartz included.
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TelephonyService>();
         builder.Services.AddSingleton<IOutboundCalls>(sp => sp.GetRequiredService<TelephonyService>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TelephonyService>());
+        builder.Services.AddSingleton(sp => new BrowserPhones(sp.GetRequiredService<TelephonyService>(), sp.GetRequiredService<IOptions<RegistrarOptions>>()));
         builder.Services.AddSingleton(sp => new AgentPhones(sp.GetRequiredService<TelephonyService>(),
             sp.GetRequiredService<IOptions<SipEndpointOptions>>(), sp.GetRequiredService<ILogger<AgentPhones>>()));
         // After TelephonyService: hosted services stop in reverse order, so the agents' legs hang up while the user agent runs.
@@ -135,7 +171,7 @@ internal sealed partial class TelephonyService(
     private SipUserAgent? _ua;
     private DemoCarrier.DemoCarrier? _demo;
     private DemoPhone? _demoPhone;
-    private KeyValuePair<string, TrunkOptions>? _trunk;
+    private TrunkRoute? _trunk;
     private SemaphoreSlim? _lines;
     private RegistrationClient? _registration;
     private OptionsKeepAlive? _keepAlive;
@@ -153,16 +189,32 @@ internal sealed partial class TelephonyService(
     {
         var o = endpoint.Value;
         _ua = new SipUserAgent(time, logger) { Register = Registrar.HandleAsync };
-        try
+        var address = IPAddress.Parse(o.BindAddress);
+        Listen(nameof(SipEndpointOptions.Port), o.Port, () => _ua.Start(address, o.Port, o.Port));
+        if (o.TlsPort is not null || o.SecureWebSocketPort is not null)
         {
-            _ua.Start(IPAddress.Parse(o.BindAddress), o.Port, o.Port);
+            var tls = ServerTls(o, address);
+            if (o.TlsPort is { } tlsPort)
+            {
+                Listen(nameof(SipEndpointOptions.TlsPort), tlsPort, () => _ua.Stack.Transport.StartTls(address, tlsPort, tls));
+                LogListening(logger, "TLS", _ua.Stack.Transport.TlsEndPoint!);
+            }
+
+            if (o.SecureWebSocketPort is { } wssPort)
+            {
+                Listen(nameof(SipEndpointOptions.SecureWebSocketPort), wssPort, () => _ua.Stack.Transport.StartWebSocket(address, wssPort, tls));
+                LogListening(logger, "WSS", _ua.Stack.Transport.SecureWebSocketEndPoint!);
+            }
         }
-        catch (System.Net.Sockets.SocketException ex) when (ex.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+
+        if (o.WebSocketPort is { } wsPort)
         {
-            throw new InvalidOperationException(
-                $"{SipEndpointOptions.Section}:{nameof(SipEndpointOptions.Port)}: port {o.Port} on {o.BindAddress} is in use (another SIP service or dialer); " +
-                $"set {SipEndpointOptions.Section}:{nameof(SipEndpointOptions.Port)} to a free port, or 0 to pick one.", ex);
+            Listen(nameof(SipEndpointOptions.WebSocketPort), wsPort, () => _ua.Stack.Transport.StartWebSocket(address, wsPort, null));
+            LogListening(logger, "WS", _ua.Stack.Transport.WebSocketEndPoint!);
         }
+
+        // RFC 5626 flow failure: a phone whose connection closed is no longer reachable through its binding.
+        _ua.Stack.Transport.ConnectionClosed += (protocol, remote, _) => Registrar.ForgetFlow(protocol, remote);
 
         if (trunks.Value.Trunks.Count == 0)
         {
@@ -179,21 +231,62 @@ internal sealed partial class TelephonyService(
             return;
         }
 
-        var trunk = trunks.Value.Trunks.First();
+        var (name, options) = trunks.Value.Trunks.First();
+        var trunk = TrunkRoute.From(name, options);
         _trunk = trunk;
-        _lines = new SemaphoreSlim(trunk.Value.MaxConcurrentCalls);
-        var protocol = trunk.Value.Transport == "tcp" ? SipProtocol.Tcp : SipProtocol.Udp;
-        if (!string.IsNullOrEmpty(trunk.Value.Registrar) && trunk.Value.Username is { } user)
+        trunk.Prepare(_ua.Stack.Transport);
+        _lines = new SemaphoreSlim(options.MaxConcurrentCalls);
+        if (trunk.RegistrarUri is { } registrarUri && options.Username is { } user)
         {
-            _registration = new RegistrationClient(_ua, "sip:" + trunk.Value.Registrar, protocol, user, trunk.Value.Password ?? string.Empty, trunk.Value.RegisterExpiresSeconds);
+            _registration = new RegistrationClient(_ua, registrarUri, trunk.Protocol, user, options.Password ?? string.Empty, options.RegisterExpiresSeconds);
             var status = await _registration.RegisterAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-            LogRegistered(logger, trunk.Key, status);
+            LogRegistered(logger, name, status);
         }
 
-        if (trunk.Value.OptionsKeepAliveSeconds > 0)
+        if (options.OptionsKeepAliveSeconds > 0)
         {
-            _keepAlive = new OptionsKeepAlive(_ua, "sip:" + trunk.Value.Proxy, protocol, TimeSpan.FromSeconds(trunk.Value.OptionsKeepAliveSeconds));
+            _keepAlive = new OptionsKeepAlive(_ua, trunk.ProxyUri, trunk.Protocol, TimeSpan.FromSeconds(options.OptionsKeepAliveSeconds));
         }
+    }
+
+    private static void Listen(string key, int port, Action start)
+    {
+        try
+        {
+            start();
+        }
+        catch (System.Net.Sockets.SocketException ex) when (ex.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+        {
+            throw new InvalidOperationException(
+                $"{SipEndpointOptions.Section}:{key}: port {port} is in use (another SIP service or dialer); " +
+                $"set {SipEndpointOptions.Section}:{key} to a free port, or 0 to pick one.", ex);
+        }
+    }
+
+    /// <summary>The listeners' certificate: the configured one, else a self-signed one for this run (logged, so a lab can pin it).</summary>
+    private SipTlsServerSettings ServerTls(SipEndpointOptions o, IPAddress address)
+    {
+        var t = o.Tls;
+        System.Security.Cryptography.X509Certificates.X509Certificate2 certificate;
+        if (string.IsNullOrEmpty(t.Certificate))
+        {
+            certificate = SipCertificates.SelfSigned(address);
+            LogSelfSigned(logger, certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256));
+        }
+        else
+        {
+            try
+            {
+                certificate = SipCertificates.Load(t.Certificate, t.Key, t.Password);
+            }
+            catch (Exception ex) when (ex is IOException or System.Security.Cryptography.CryptographicException or ArgumentException)
+            {
+                throw new InvalidOperationException($"{SipEndpointOptions.Section}:Tls:Certificate: cannot load '{t.Certificate}': {ex.Message}", ex);
+            }
+        }
+
+        var roots = string.IsNullOrEmpty(t.ClientCaCertificate) ? null : SipCertificates.LoadRoots(t.ClientCaCertificate);
+        return new SipTlsServerSettings(certificate, t.RequireClientCertificate, roots);
     }
 
     public Task<SipCallLeg> PlaceAsync(string number, CancellationToken cancellationToken) => PlaceAsync(number, null, cancellationToken);
@@ -211,11 +304,8 @@ internal sealed partial class TelephonyService(
         }
         else
         {
-            var t = _trunk!.Value.Value;
-            var proxy = SipUri.Parse("sip:" + t.Proxy);
-            leg = new SipCallLeg(ua, new OutboundCallRequest($"sip:{number}@{t.Domain ?? proxy.Host}", proxy.ToEndPoint(),
-                t.Transport == "tcp" ? SipProtocol.Tcp : SipProtocol.Udp, t.CallerId, ring,
-                t.Codecs.Select(AudioCodec.ByName).OfType<AudioCodec>().ToList(), t.Username, t.Password, ViaProxy: true), logger);
+            var trunk = _trunk!;
+            leg = new SipCallLeg(ua, trunk.Call(trunk.TargetFor(number), ring), logger);
         }
 
         _ = leg.Ended.ContinueWith(_ => _lines.Release(), TaskScheduler.Default);
@@ -277,4 +367,10 @@ internal sealed partial class TelephonyService(
 
     [LoggerMessage(EventId = 3051, Level = LogLevel.Information, Message = "Registered with trunk {Trunk}: {Status}")]
     private static partial void LogRegistered(ILogger logger, string trunk, int status);
+
+    [LoggerMessage(EventId = 3052, Level = LogLevel.Information, Message = "SIP over {Transport} listening on {EndPoint}")]
+    private static partial void LogListening(ILogger logger, string transport, IPEndPoint endPoint);
+
+    [LoggerMessage(EventId = 3053, Level = LogLevel.Warning, Message = "No certificate configured under Dialer:Sip:Tls: using a self-signed one for this run (SHA-256 {Thumbprint}); phones must be told to trust it")]
+    private static partial void LogSelfSigned(ILogger logger, string thumbprint);
 }

@@ -4,6 +4,7 @@ using System.Text;
 using Collections.Dialer.Media.Audio;
 using Collections.Dialer.Media.Rtp;
 using Collections.Dialer.Media.Sdp;
+using Collections.Dialer.Media.Srtp;
 using Collections.Dialer.Sip;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -71,9 +72,13 @@ internal sealed partial class DemoCarrier : IAsyncDisposable
     private readonly short[] _machineGreeting;
     private readonly List<DebtorCall> _calls = [];
 
-    public DemoCarrier(DemoCarrierOptions options, TimeProvider time, ILogger? logger = null)
+    private readonly MediaPolicy _media;
+
+    /// <param name="media">How the simulated debtors' media is protected; plain G.711 unless given (tests give SRTP policies).</param>
+    public DemoCarrier(DemoCarrierOptions options, TimeProvider time, ILogger? logger = null, MediaPolicy? media = null)
     {
         _options = options;
+        _media = media ?? MediaPolicy.Plain([AudioCodec.Pcmu, AudioCodec.Pcma]);
         _logger = logger ?? NullLogger.Instance;
         _random = new Random(options.Seed);
         var dir = options.PromptsDirectory ?? Path.Combine(AppContext.BaseDirectory, "DemoCarrier", "Prompts");
@@ -94,6 +99,18 @@ internal sealed partial class DemoCarrier : IAsyncDisposable
     public int CallsReceived;
 
     public void Start(IPAddress address, int port = 0, int tcpPort = 0) => UserAgent.Start(address, port, tcpPort);
+
+    /// <summary>Also answers SIP over TLS (sips) on <paramref name="port"/>, as a carrier that requires it.</summary>
+    public IPEndPoint StartTls(IPAddress address, int port, SipTlsServerSettings settings)
+    {
+        UserAgent.Stack.Transport.StartTls(address, port, settings);
+        return UserAgent.Stack.Transport.TlsEndPoint!;
+    }
+
+    /// <summary>Causes of the calls refused for their media (488), newest last: what a test or an operator reads.</summary>
+    public IReadOnlyCollection<string> Refusals => [.. _refusals];
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _refusals = new();
 
     public DebtorBehaviour Choose(string requestUri)
     {
@@ -171,6 +188,8 @@ internal sealed partial class DemoCarrier : IAsyncDisposable
 
         private SipUserAgent Ua => carrier.UserAgent;
 
+        public string MediaSecurity { get; private set; } = "plain RTP";
+
         public async Task RunAsync()
         {
             var request = tx.Request;
@@ -201,17 +220,23 @@ internal sealed partial class DemoCarrier : IAsyncDisposable
                     return;
                 }
 
-                var local = tx.Protocol == SipProtocol.Tcp ? Ua.Stack.Transport.TcpEndPoint.Address : Ua.Stack.Transport.UdpEndPoint.Address;
+                var local = Ua.Stack.Transport.LocalEndPoint(tx.Protocol).Address;
                 _rtp = new RtpSession(local, Ua.Time);
-                var answer = SessionDescription.Answer(offer, local, _rtp.LocalEndPoint.Port, [AudioCodec.Pcmu, AudioCodec.Pcma]);
+                var negotiator = new MediaNegotiator(carrier._media, _rtp, tx.Protocol.IsSecure(), "the caller");
+                var (answer, cause) = negotiator.AnswerOffer(offer, local, tx.Remote.Address);
                 if (answer is null)
                 {
-                    tx.Respond(SipResponse.For(request, 488, toTag: _tag));
+                    // RFC 3261 21.4.26 with a Warning (20.43, code 399: miscellaneous) that says why.
+                    carrier._refusals.Enqueue(cause!);
+                    var refused = SipResponse.For(request, 488, toTag: _tag);
+                    refused.Add("Warning", $"399 collections \"{cause!.Replace("\"", "'", StringComparison.Ordinal)}\"");
+                    tx.Respond(refused);
                     await EndAsync(false).ConfigureAwait(false);
                     return;
                 }
 
-                _dialog = SipDialog.FromUas(request, _tag, tx.Protocol);
+                MediaSecurity = negotiator.Outcome;
+                _dialog = SipDialog.FromUas(request, _tag, tx.Protocol, tx.Remote);
                 Ua.AddDialog(_dialog.Key, this);
                 tx.Respond(SipResponse.For(request, 180, toTag: _tag));
                 if (behaviour == DebtorBehaviour.NoAnswer)
@@ -224,9 +249,6 @@ internal sealed partial class DemoCarrier : IAsyncDisposable
                 ok.Add("Contact", $"<{Ua.Stack.ContactUri(tx.Protocol, "debtor")}>");
                 ok.Add("Content-Type", "application/sdp");
                 ok.Body = Encoding.UTF8.GetBytes(answer.ToString());
-                var remoteAddress = offer.Address.Equals(IPAddress.Any) ? tx.Remote.Address : offer.Address;
-                _rtp.SetRemote(new IPEndPoint(remoteAddress, offer.AudioPort));
-                _rtp.Codec = AudioCodec.ByName(answer.FirstAudioCodec!.Name)!;
                 tx.Respond(ok);
                 Interlocked.Increment(ref carrier.CallsAnswered);
                 await SpeakAsync(ct).ConfigureAwait(false);
@@ -292,7 +314,7 @@ internal sealed partial class DemoCarrier : IAsyncDisposable
                     Interlocked.Exchange(ref _ended, 1);
                     _ = DisposeAsync().AsTask();
                     break;
-                case "INVITE" or "UPDATE" when _rtp is not null && SessionDescription.TryParse(r.BodyText, out var offer)
+                case "INVITE" or "UPDATE" when _rtp is not null && _rtp.Protection == MediaProtection.None && SessionDescription.TryParse(r.BodyText, out var offer)
                                               && SessionDescription.Answer(offer, _rtp.LocalEndPoint.Address, _rtp.LocalEndPoint.Port, [AudioCodec.Pcmu, AudioCodec.Pcma]) is { } answer:
                     _rtp.SetRemote(new IPEndPoint(offer.Address, offer.AudioPort));
                     var ok = SipResponse.For(r, 200);

@@ -4,6 +4,8 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Collections.Dialer.Media.Sdp;
+using Collections.Dialer.Media.Srtp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -36,10 +38,38 @@ internal sealed class RegistrarOptions
     /// </summary>
     [MinLength(1)]
     public List<string> Algorithms { get; set; } = ["SHA-256", "MD5"];
+
+    /// <summary>Encryption for every phone unless <see cref="Phones"/> says otherwise for its extension.</summary>
+    public PhoneSecurityOptions Security { get; set; } = new();
+
+    /// <summary>Extension to its own encryption settings (replacing <see cref="Security"/> for that phone).</summary>
+    public Dictionary<string, PhoneSecurityOptions> Phones { get; set; } = new(StringComparer.Ordinal);
+
+    public PhoneSecurityOptions SecurityOf(string extension) => Phones.TryGetValue(extension, out var own) ? own : Security;
 }
 
-/// <summary>Where a registered phone can be reached: its Contact, the transport and address it registered from.</summary>
-internal sealed record RegistrarBinding(string User, string Contact, SipProtocol Protocol, IPEndPoint Source, DateTimeOffset Expires);
+/// <summary>
+/// How a registered phone's calls are protected: SRTP off, preferred or required, keyed by SDES or DTLS-SRTP, and whether
+/// it must register over TLS (sips, RFC 5630). A browser phone (SIP over WebSocket) always gets DTLS-SRTP, as WebRTC demands.
+/// </summary>
+internal sealed class PhoneSecurityOptions
+{
+    [RegularExpression(Media.Srtp.MediaPolicy.PolicyPattern, ErrorMessage = "Srtp must be off, preferred or required.")]
+    public string Srtp { get; set; } = "off";
+
+    [RegularExpression(Media.Srtp.MediaPolicy.KeyingPattern, ErrorMessage = "SrtpKeying must be sdes or dtls.")]
+    public string SrtpKeying { get; set; } = "sdes";
+
+    /// <summary>Refuse REGISTER over UDP, TCP or plain WebSocket (403), so the phone's signalling is always encrypted.</summary>
+    public bool RequireTls { get; set; }
+}
+
+/// <summary>Where a registered phone can be reached: its Contact, the transport and address (the flow) it registered from.</summary>
+internal sealed record RegistrarBinding(string User, string Contact, SipProtocol Protocol, IPEndPoint Source, DateTimeOffset Expires)
+{
+    /// <summary>A phone on SIP over WebSocket is a browser (RFC 7118): WebRTC media.</summary>
+    public bool Browser => Protocol is SipProtocol.Ws or SipProtocol.Wss;
+}
 
 /// <summary>
 /// Registrar (RFC 3261 10.3) with digest authentication (RFC 2617, RFC 8760 SHA-256 and MD5 challenges,
@@ -63,6 +93,23 @@ internal sealed partial class Registrar
     /// <summary>Raised after a phone registered or refreshed (user, binding).</summary>
     public event Action<RegistrarBinding>? Registered;
 
+    /// <summary>Raised when a phone's binding is dropped because the connection it registered over closed.</summary>
+    public event Action<RegistrarBinding>? FlowLost;
+
+    /// <summary>RFC 5626 5.2: bindings learnt over a connection that closed can no longer be used; a browser re-registers on a new one.</summary>
+    public void ForgetFlow(SipProtocol protocol, IPEndPoint remote)
+    {
+        foreach (var (user, binding) in _bindings)
+        {
+            if (binding.Protocol == protocol && binding.Source.Equals(remote)
+                && _bindings.TryRemove(new KeyValuePair<string, RegistrarBinding>(user, binding)))
+            {
+                LogFlowLost(_logger, user, protocol);
+                FlowLost?.Invoke(binding);
+            }
+        }
+    }
+
     public bool TryGetBinding(string user, out RegistrarBinding binding)
     {
         if (_bindings.TryGetValue(user, out binding!) && binding.Expires > _time.GetUtcNow())
@@ -75,6 +122,18 @@ internal sealed partial class Registrar
         return false;
     }
 
+    /// <summary>The media policy for calls to a registered phone: WebRTC for a browser, else the phone's configured encryption.</summary>
+    public MediaPolicy MediaPolicyFor(RegistrarBinding binding)
+    {
+        if (binding.Browser)
+        {
+            return MediaPolicy.Browser;
+        }
+
+        var security = _options.SecurityOf(binding.User);
+        return new MediaPolicy(MediaPolicy.ParsePolicy(security.Srtp), MediaPolicy.ParseKeying(security.SrtpKeying), false, [AudioCodec.Pcmu, AudioCodec.Pcma]);
+    }
+
     public Task HandleAsync(ServerTransaction tx)
     {
         var request = tx.Request;
@@ -85,12 +144,27 @@ internal sealed partial class Registrar
             return Task.CompletedTask;
         }
 
+        // A console WebSocket carries its signed-in user's extension: they register that one only, whatever password they hold.
+        if (tx.Source.AuthenticatedUser is { } signedIn && !string.Equals(signedIn, user, StringComparison.Ordinal))
+        {
+            LogRefused(_logger, user, $"the signed-in user's extension is {signedIn}");
+            tx.Respond(SipResponse.For(request, 403, $"Forbidden (signed in as extension {signedIn})", SipStack.NewTag()));
+            return Task.CompletedTask;
+        }
+
+        if (_options.SecurityOf(user).RequireTls && !tx.Protocol.IsSecure())
+        {
+            LogRefused(_logger, user, $"TLS is required and it came over {tx.Protocol}");
+            tx.Respond(SipResponse.For(request, 403, "Forbidden (TLS required: register over sips or wss)", SipStack.NewTag()));
+            return Task.CompletedTask;
+        }
+
         var auth = request["Authorization"] is { } a ? DigestChallenge.Parse(a) : null;
         var check = auth is null ? AuthCheck.Missing : Check(auth, user, password);
         if (check != AuthCheck.Ok)
         {
             LogChallenge(_logger, user, check);
-            tx.Respond(Challenge(request, stale: check == AuthCheck.Stale));
+            tx.Respond(Challenge(request, stale: check == AuthCheck.Stale, browser: tx.Protocol is SipProtocol.Ws or SipProtocol.Wss));
             return Task.CompletedTask;
         }
 
@@ -172,13 +246,20 @@ internal sealed partial class Registrar
         return nonceState;
     }
 
-    private SipResponse Challenge(SipRequest request, bool stale)
+    private SipResponse Challenge(SipRequest request, bool stale, bool browser)
     {
         var r = SipResponse.For(request, 401, toTag: SipStack.NewTag());
         var nonce = NewNonce();
         var staleText = stale ? ", stale=true" : string.Empty;
-        // RFC 8760 2.4: one challenge per algorithm, the preferred first.
-        foreach (var algorithm in _options.Algorithms.Where(DigestAuth.IsSupported))
+        // RFC 8760 2.4: one challenge per algorithm, the preferred first. Browser SIP libraries (SIP.js, JsSIP) answer only
+        // the first challenge and only MD5, so over WebSocket MD5 leads when it is allowed at all.
+        var algorithms = _options.Algorithms.Where(DigestAuth.IsSupported);
+        if (browser)
+        {
+            algorithms = algorithms.OrderBy(a => a.Equals("MD5", StringComparison.OrdinalIgnoreCase) ? 0 : 1);
+        }
+
+        foreach (var algorithm in algorithms)
         {
             r.Add("WWW-Authenticate", $"Digest realm=\"{_options.Realm}\", nonce=\"{nonce}\", qop=\"auth\", algorithm={algorithm}{staleText}");
         }
@@ -210,6 +291,12 @@ internal sealed partial class Registrar
 
     [LoggerMessage(EventId = 3041, Level = LogLevel.Debug, Message = "REGISTER for {User} challenged: {Reason}")]
     private static partial void LogChallenge(ILogger logger, string user, AuthCheck reason);
+
+    [LoggerMessage(EventId = 3043, Level = LogLevel.Information, Message = "Extension {User}: its {Protocol} connection closed, binding dropped")]
+    private static partial void LogFlowLost(ILogger logger, string user, SipProtocol protocol);
+
+    [LoggerMessage(EventId = 3042, Level = LogLevel.Warning, Message = "REGISTER for {User} refused: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string user, string reason);
 }
 
 /// <summary>

@@ -50,8 +50,11 @@ internal sealed class SipDialog
         OutboundProxy = outboundProxy,
     };
 
-    /// <summary>RFC 3261 12.1.1: the UAS's dialog; route set is Record-Route in order.</summary>
-    public static SipDialog FromUas(SipRequest invite, string localTag, SipProtocol protocol) => new()
+    /// <summary>
+    /// RFC 3261 12.1.1: the UAS's dialog; route set is Record-Route in order. Over a connection (TCP, TLS, WebSocket) the
+    /// dialog's requests go back on the connection the INVITE came on (RFC 5923), not to a new one to the Contact.
+    /// </summary>
+    public static SipDialog FromUas(SipRequest invite, string localTag, SipProtocol protocol, IPEndPoint? flow = null) => new()
     {
         CallId = invite.CallId,
         LocalTag = localTag,
@@ -63,6 +66,7 @@ internal sealed class SipDialog
         RemoteSeq = invite.CSeq.Number,
         LocalSeq = Random.Shared.Next(1, 10000),
         Protocol = protocol,
+        OutboundProxy = protocol.IsReliable() ? flow : null,
     };
 
     /// <summary>RFC 3261 12.2.1.1: an in-dialog request with loose routing.</summary>

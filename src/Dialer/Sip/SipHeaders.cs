@@ -194,7 +194,15 @@ internal sealed record SipUri(string Scheme, string? User, string Host, int? Por
 
     public string? Transport => HeaderParams.Get(Parameters, "transport");
 
-    public SipProtocol Protocol => string.Equals(Transport, "tcp", StringComparison.OrdinalIgnoreCase) ? SipProtocol.Tcp : SipProtocol.Udp;
+    /// <summary>The transport the URI asks for (RFC 3261 19.1.1, RFC 7118 for ws/wss); sips means TLS (RFC 5630 3.1.3).</summary>
+    public SipProtocol Protocol => Transport?.ToLowerInvariant() switch
+    {
+        "tcp" => Scheme == "sips" ? SipProtocol.Tls : SipProtocol.Tcp,
+        "tls" => SipProtocol.Tls,
+        "ws" => SipProtocol.Ws,
+        "wss" => SipProtocol.Wss,
+        _ => Scheme == "sips" ? SipProtocol.Tls : SipProtocol.Udp,
+    };
 
     public bool LooseRouting => HeaderParams.Get(Parameters, "lr") is not null;
 
@@ -208,7 +216,8 @@ internal sealed record SipUri(string Scheme, string? User, string Host, int? Por
             address = Dns.GetHostAddresses(h).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
         }
 
-        return new IPEndPoint(address, Port ?? 5060);
+        // RFC 3261 19.1.2: 5060 for sip, 5061 for sips and TLS.
+        return new IPEndPoint(address, Port ?? (Protocol == SipProtocol.Tls ? 5061 : 5060));
     }
 
     public override string ToString()
@@ -353,4 +362,52 @@ internal enum SipProtocol
 {
     Udp,
     Tcp,
+
+    /// <summary>SIP over TLS (RFC 3261 26.2, RFC 5630).</summary>
+    Tls,
+
+    /// <summary>SIP over WebSocket (RFC 7118), plain.</summary>
+    Ws,
+
+    /// <summary>SIP over secure WebSocket (RFC 7118).</summary>
+    Wss,
+}
+
+internal static class SipProtocols
+{
+    /// <summary>The Via transport token (RFC 3261 20.42, RFC 7118 5.2).</summary>
+    public static string ViaToken(this SipProtocol protocol) => protocol switch
+    {
+        SipProtocol.Tcp => "TCP",
+        SipProtocol.Tls => "TLS",
+        SipProtocol.Ws => "WS",
+        SipProtocol.Wss => "WSS",
+        _ => "UDP",
+    };
+
+    /// <summary>The transport URI parameter, or empty for UDP.</summary>
+    public static string UriParameter(this SipProtocol protocol) => protocol switch
+    {
+        SipProtocol.Tcp => ";transport=tcp",
+        SipProtocol.Tls => ";transport=tls",
+        SipProtocol.Ws => ";transport=ws",
+        SipProtocol.Wss => ";transport=wss",
+        _ => string.Empty,
+    };
+
+    /// <summary>Reliable transports: no retransmission timers (RFC 3261 17.1.1.2), connection reuse.</summary>
+    public static bool IsReliable(this SipProtocol protocol) => protocol != SipProtocol.Udp;
+
+    /// <summary>Transports that encrypt the signalling, so SDES keys may travel in the SDP (RFC 4568 8.3).</summary>
+    public static bool IsSecure(this SipProtocol protocol) => protocol is SipProtocol.Tls or SipProtocol.Wss;
+
+    /// <summary>Parses a configured transport name: udp, tcp, tls (case-insensitive).</summary>
+    public static SipProtocol Parse(string? name) => name?.Trim().ToLowerInvariant() switch
+    {
+        "tcp" => SipProtocol.Tcp,
+        "tls" => SipProtocol.Tls,
+        "ws" => SipProtocol.Ws,
+        "wss" => SipProtocol.Wss,
+        _ => SipProtocol.Udp,
+    };
 }

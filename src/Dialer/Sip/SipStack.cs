@@ -23,6 +23,19 @@ internal sealed partial class SipStack : IAsyncDisposable
         Timers = timers ?? SipTimers.Default;
         _logger = logger ?? NullLogger.Instance;
         Transport = new SipTransport(_logger) { MessageReceived = OnMessageAsync };
+        Transport.ConnectionClosed += OnConnectionClosed;
+    }
+
+    /// <summary>RFC 3261 17.1.4: requests still waiting on a connection that closed will get no answer: they fail now, with why.</summary>
+    private void OnConnectionClosed(SipProtocol protocol, IPEndPoint remote, string why)
+    {
+        foreach (var tx in _clients.Values)
+        {
+            if (tx.Protocol == protocol && tx.Remote.Equals(remote))
+            {
+                tx.ConnectionLost($"the {protocol.ViaToken()} connection to {remote} closed before an answer: {why}");
+            }
+        }
     }
 
     public TimeProvider Time { get; }
@@ -68,15 +81,14 @@ internal sealed partial class SipStack : IAsyncDisposable
     public string ContactUri(SipProtocol protocol, string user)
     {
         var ep = Transport.LocalEndPoint(protocol);
-        var t = protocol == SipProtocol.Tcp ? ";transport=tcp" : string.Empty;
-        return $"sip:{user}@{ep.Address}:{ep.Port.ToString(CultureInfo.InvariantCulture)}{t}";
+        return $"sip:{user}@{ep.Address}:{ep.Port.ToString(CultureInfo.InvariantCulture)}{protocol.UriParameter()}";
     }
 
     public ViaHeader NewVia(SipProtocol protocol)
     {
         var ep = Transport.LocalEndPoint(protocol);
         // RFC 3581: ask for rport so replies come back to the port we sent from.
-        return new ViaHeader(protocol == SipProtocol.Tcp ? "TCP" : "UDP", ep.Address.ToString(), ep.Port,
+        return new ViaHeader(protocol.ViaToken(), ep.Address.ToString(), ep.Port,
             [new("branch", NewBranch()), new("rport", null)]);
     }
 

@@ -47,7 +47,7 @@ internal abstract class SipTransaction : IDisposable
 
     public abstract string Key { get; }
 
-    protected bool Reliable => Protocol == SipProtocol.Tcp;
+    protected bool Reliable => Protocol.IsReliable();
 
     /// <summary>Starts (or restarts) RFC 3261 timer <paramref name="name"/>; its callback runs under <see cref="Gate"/>.</summary>
     protected void StartTimer(char name, TimeSpan due, Action onFire)
@@ -99,14 +99,14 @@ internal abstract class SipTransaction : IDisposable
         {
             await Stack.Transport.SendAsync(message, Protocol, Remote).ConfigureAwait(false);
         }
-        catch (IOException)
+        catch (IOException ex)
         {
-            OnTransportError();
+            OnTransportError(ex.Message);
         }
     }
 
-    /// <summary>RFC 3261 17.1.4: a transport failure is reported to the TU like a 503.</summary>
-    protected virtual void OnTransportError()
+    /// <summary>RFC 3261 17.1.4: a transport failure is reported to the TU like a 503, whose reason phrase says what failed.</summary>
+    protected virtual void OnTransportError(string cause)
     {
     }
 
@@ -210,20 +210,23 @@ internal sealed class ClientTransaction : SipTransaction
         StartTimer('E', _interval, OnTimerE);
     }
 
-    private void Timeout(int code = 408)
+    private void Timeout(int code = 408, string? reason = null)
     {
-        var r = SipResponse.For(Request, code);
+        var r = SipResponse.For(Request, code, reason);
         Terminate();
         _final.TrySetResult(r);
     }
 
-    protected override void OnTransportError()
+    internal void ConnectionLost(string cause) => OnTransportError(cause);
+
+    protected override void OnTransportError(string cause)
     {
         lock (Gate)
         {
             if (State is TransactionState.Calling or TransactionState.Trying or TransactionState.Proceeding)
             {
-                Timeout(503);
+                // A reason phrase is one line of text (RFC 3261 25.1): the transport's message, flattened.
+                Timeout(503, "Service Unavailable (" + cause.ReplaceLineEndings(" ") + ")");
             }
         }
     }
@@ -383,12 +386,16 @@ internal sealed class ServerTransaction : SipTransaction
         : base(stack, source.Protocol, source.Remote)
     {
         Request = request;
+        Source = source;
         IsInvite = request.Method == "INVITE";
         State = IsInvite ? TransactionState.Proceeding : TransactionState.Trying;
         Key = SipStack.ServerKey(request);
     }
 
     public SipRequest Request { get; }
+
+    /// <summary>Where the request came from, with the signed-in user of a console WebSocket.</summary>
+    public SipSource Source { get; }
 
     public bool IsInvite { get; }
 

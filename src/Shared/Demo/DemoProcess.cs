@@ -79,7 +79,7 @@ public static class DemoProcess
         db.ChangeTracker.Clear();
         soon += await SoonAsync(db, "sms-reminder", now + Duration.FromSeconds(75), 2, ct);
         soon += await SoonAsync(db, "written-reminder", now + Duration.FromSeconds(100), 2, ct);
-        var reminderPlans = await ReminderPlansAsync(db, services, now, ct);
+        var reminderPlans = await ReminderPlansAsync(db, services, now, callbackAgents, ct);
         var broken = await BrokenPromiseAsync(db, now, ct);
         var callbacks = await CallbacksAsync(db, services, now, callbackAgents, ct);
         return new DemoProcessSummary(opened, placed, reminderPlans, broken, callbacks, soon);
@@ -161,16 +161,21 @@ public static class DemoProcess
 
     /// <summary>Two consumers agree a three-instalment plan whose first instalment is in two days: the workflow's reminder
     /// (a call to the pre-instalment campaign, and an SMS or e-mail) is queued now, as it would be three days before.</summary>
-    private static async Task<int> ReminderPlansAsync(CollectionsDbContext db, WorkflowServices services, Instant now, CancellationToken ct)
+    private static async Task<int> ReminderPlansAsync(CollectionsDbContext db, WorkflowServices services, Instant now, IReadOnlyList<AgentId> agents, CancellationToken ct)
     {
-        var candidates = await (from c in db.Cases
-                                join a in db.Accounts on c.AccountId equals a.Id
-                                join d in db.Debtors on a.DebtorId equals d.Id
-                                where c.ClosedAt == null && c.Phase == CasePhase.PhoneAndMessages && d.Kind == DebtorKind.Consumer && !d.Vulnerable
-                                      && !db.InstalmentPlans.Any(p => p.AccountId == a.Id) && !db.Promises.Any(p => p.AccountId == a.Id)
-                                      && !db.Holds.Any(h => h.AccountId == a.Id)
-                                orderby a.Id
-                                select a.Id).Take(20).ToListAsync(ct);
+        var rows = await (from c in db.Cases
+                          join a in db.Accounts on c.AccountId equals a.Id
+                          join d in db.Debtors on a.DebtorId equals d.Id
+                          where c.ClosedAt == null && c.Phase == CasePhase.PhoneAndMessages && d.Kind == DebtorKind.Consumer && !d.Vulnerable
+                                && !db.InstalmentPlans.Any(p => p.AccountId == a.Id) && !db.Promises.Any(p => p.AccountId == a.Id)
+                                && !db.Holds.Any(h => h.AccountId == a.Id) && !db.OptOuts.Any(o => o.DebtorId == d.Id)
+                          orderby a.Id
+                          select new { a.Id, d.PreferredLanguage }).Take(200).ToListAsync(ct);
+        // Debtors an operator of the demo speaks to first: a progressive campaign holds an operator of the debtor's language
+        // for each line, so these reminder calls reach someone within minutes (the simulated operators, or a person).
+        var spoken = (await db.Agents.AsNoTracking().Where(a => a.Active).ToListAsync(ct))
+            .Where(a => agents.Contains(a.Id)).SelectMany(a => a.LanguageList).ToList();
+        var candidates = rows.OrderBy(r => LanguageMatch.AnyServes(spoken, r.PreferredLanguage) ? 0 : 1).Select(r => r.Id).Take(20).ToList();
         var made = 0;
         foreach (var accountId in candidates)
         {
@@ -210,7 +215,7 @@ public static class DemoProcess
                                join a in db.Accounts on c.AccountId equals a.Id
                                where c.ClosedAt == null && c.Phase == CasePhase.PhoneAndMessages
                                      && !db.Promises.Any(p => p.AccountId == a.Id) && !db.InstalmentPlans.Any(p => p.AccountId == a.Id)
-                                     && !db.Holds.Any(h => h.AccountId == a.Id)
+                                     && !db.Holds.Any(h => h.AccountId == a.Id) && !db.OptOuts.Any(o => o.DebtorId == a.DebtorId)
                                orderby a.Id descending
                                select (AccountId?)a.Id).FirstOrDefaultAsync(ct);
         if (accountId is not { } id)
@@ -268,7 +273,7 @@ public static class DemoProcess
                                    join d in db.Debtors on a.DebtorId equals d.Id
                                    where c.ClosedAt == null && c.Phase == CasePhase.PhoneAndMessages && languages.Contains(d.PreferredLanguage)
                                          && !db.Holds.Any(h => h.AccountId == a.Id) && !db.Promises.Any(p => p.AccountId == a.Id)
-                                         && !db.InstalmentPlans.Any(p => p.AccountId == a.Id)
+                                         && !db.InstalmentPlans.Any(p => p.AccountId == a.Id) && !db.OptOuts.Any(o => o.DebtorId == d.Id)
                                    orderby a.Id
                                    select (AccountId?)a.Id).FirstOrDefaultAsync(ct);
             if (accountId is { } id)

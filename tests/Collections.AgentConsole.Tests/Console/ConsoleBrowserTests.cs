@@ -115,7 +115,22 @@ public sealed class ConsoleBrowserTests
             Assert.True(attempt.RightPartyContact);
         }
 
+        // The case timeline on the operator's page now holds the promise and the call; the supervisor reads the same case
+        // by its reference on the cases page.
+        await Expect(page.Locator("#timeline-history .tl-promise", new() { HasText = "12.50" })).ToHaveCountAsync(1);
+        await Expect(page.Locator("#timeline-history .tl-contact").First).ToBeVisibleAsync();
+        await wallboard.GetByRole(AriaRole.Link, new() { Name = "Cases" }).ClickAsync();
+        await wallboard.WaitForURLAsync("**/case.html**");
+        await wallboard.Locator("#case-ref").FillAsync(reference!);
+        await wallboard.Locator("#case-ref").PressAsync("Enter");
+        await Expect(wallboard.Locator("#timeline .tl-ref")).ToHaveTextAsync(reference!);
+        await Expect(wallboard.Locator("#timeline-history .tl-promise", new() { HasText = "12.50" })).ToHaveCountAsync(1);
+        await Expect(wallboard.Locator("#timeline-history .tl-contact").First).ToContainTextAsync("Call");
+        Assert.Contains($"ref={Uri.EscapeDataString(reference!)}", wallboard.Url, StringComparison.Ordinal);
+        await wallboard.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "console-case-timeline.png"), FullPage = true });
+
         // Ready again: the wallboard follows.
+        await wallboard.GoBackAsync();
         await page.Keyboard.PressAsync("r");
         await Expect(row.Locator("[data-state]")).ToHaveAttributeAsync("data-state", "Ready");
     }

@@ -51,6 +51,9 @@ public sealed class ConsoleLanguageTests
         await Expect(hungarian.Locator("#account")).ToContainTextAsync("Számlák");
         await Expect(latvian.Locator("#account")).ToContainTextAsync("Rēķini");
         await Expect(latvian.Locator("#disposition option[value=PromiseToPay]")).ToHaveTextAsync("Maksājuma solījums");
+        // Every demo account has a case: its card (case-panel.js) speaks the operator's language too.
+        await Expect(hungarian.Locator("#case")).ToContainTextAsync("Figyelmeztető jelek");
+        await Expect(latvian.Locator("#case")).ToContainTextAsync("Brīdinājuma pazīmes");
         await hungarian.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "console-operator-hu.png") });
         await latvian.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "console-operator-lv.png") });
 
@@ -60,16 +63,54 @@ public sealed class ConsoleLanguageTests
         await wallboard.WaitForURLAsync("**/wallboard.html");
         await Expect(wallboard.Locator("body")).ToHaveAttributeAsync("data-ready", "true");
         await Expect(wallboard.Locator("html")).ToHaveAttributeAsync("lang", "en");
-        await wallboard.Locator("#lang").SelectOptionAsync("de");
-        await wallboard.WaitForLoadStateAsync(LoadState.Load);
-        await Expect(wallboard.Locator("html")).ToHaveAttributeAsync("lang", "de");
-        await Expect(wallboard.Locator("body")).ToHaveAttributeAsync("data-ready", "true");
+        await SwitchLanguageAsync(wallboard, "de");
         await Expect(wallboard.Locator("#agents")).ToContainTextAsync("Mitarbeiter");
         await Expect(wallboard.Locator("#agents tr", new() { HasText = "Kovács Eszter" }).Locator("[data-state]")).ToHaveTextAsync("Im Gespräch");
         await wallboard.ReloadAsync();
         await Expect(wallboard.Locator("html")).ToHaveAttributeAsync("lang", "de");
         await Expect(wallboard.Locator("#conn")).ToHaveTextAsync("verbunden");
         await wallboard.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "console-wallboard-de.png") });
+    }
+
+    [Fact]
+    public async Task The_settlement_outbox_and_payment_pages_speak_the_language_chosen_on_them()
+    {
+        using var console = new KestrelConsole();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await DebianChromium.LaunchAsync(playwright);
+
+        // The supervisor switches the settlement requests page to German; the outbox follows from the profile.
+        var supervisor = await NewPageAsync(browser, console, "en-GB");
+        await SignInAsync(supervisor, "supervisor");
+        await supervisor.WaitForURLAsync("**/wallboard.html");
+        await supervisor.GotoAsync("/settlements.html");
+        await Expect(supervisor.Locator("body")).ToHaveAttributeAsync("data-ready", "true");
+        await Expect(supervisor.Locator("#requests thead")).ToContainTextAsync("Decision");
+        await SwitchLanguageAsync(supervisor, "de");
+        await Expect(supervisor.Locator("#requests thead")).ToContainTextAsync("Entscheidung");
+        await Expect(supervisor.Locator("#conn")).ToHaveTextAsync("verbunden");
+
+        await supervisor.GotoAsync("/outbox.html");
+        await Expect(supervisor.Locator("html")).ToHaveAttributeAsync("lang", "de");
+        await Expect(supervisor.Locator("#total")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^Nachrichten und Briefe: \d"));
+        await Expect(supervisor.Locator("select[name=status] option[value=delivered]")).ToHaveTextAsync("zugestellt");
+        await Expect(supervisor.Locator("#filters button[type=submit]")).ToHaveTextAsync("Anzeigen");
+
+        // The administrator books a payment file in Hungarian: totals, kinds and amounts in the user's language and locale.
+        var admin = await NewPageAsync(browser, console, "en-GB");
+        await SignInAsync(admin, "admin");
+        await admin.WaitForURLAsync(url => !url.EndsWith('/'));
+        await admin.GotoAsync("/payments.html");
+        await Expect(admin.Locator("body")).ToHaveAttributeAsync("data-ready", "true");
+        await SwitchLanguageAsync(admin, "hu");
+        await Expect(admin.Locator("#btn-upload")).ToHaveTextAsync("Befizetések könyvelése");
+        var csv = "received_on,amount,currency,reference\n2026-01-05,234.50,EUR,NO-SUCH-REFERENCE\nyesterday,1.00,EUR,X\n"u8.ToArray();
+        await admin.Locator("#file").SetInputFilesAsync(new FilePayload { Name = "bank.csv", MimeType = "text/csv", Buffer = csv });
+        await admin.Locator("#btn-upload").ClickAsync();
+        await Expect(admin.Locator("#summary")).ToContainTextAsync("1 nem párosítva (234,50)");
+        await Expect(admin.Locator("#summary")).ToContainTextAsync("1 elutasítva");
+        await Expect(admin.Locator("#issues tr.unmatched td").Nth(1)).ToHaveTextAsync("Nem párosítva");
+        await Expect(admin.Locator("#issues tr.rejected td").Nth(1)).ToHaveTextAsync("Elutasítva");
     }
 
     private static async Task<IPage> NewPageAsync(IBrowser browser, KestrelConsole console, string locale)
@@ -81,6 +122,15 @@ public sealed class ConsoleLanguageTests
             Locale = locale,
         });
         return await context.NewPageAsync();
+    }
+
+    /// <summary>Chooses a language with the page's switch (#lang): saved in the profile, the page reloads in it.</summary>
+    private static async Task SwitchLanguageAsync(IPage page, string language)
+    {
+        await page.Locator("#lang").SelectOptionAsync(language);
+        await page.WaitForLoadStateAsync(LoadState.Load);
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", language);
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-ready", "true");
     }
 
     private static async Task SignInAsync(IPage page, string login)

@@ -87,6 +87,9 @@ public sealed partial class TranslationTests
             .Concat(Names<DialMode>("mode."))
             .Concat(Names<CampaignStatus>("campaignStatus."))
             .Concat(new[] { "logged-out", "ready", "on-call", "wrap-up", "paused" }.Select(s => "state." + s))
+            .Concat(Names<Collections.Shared.Workflow.SettlementStatus>("settle.status."))
+            .Concat(Enum.GetNames<OutboundMessageState>().Select(s => "outbox.state." + s.ToLowerInvariant()))
+            .Concat(RiskFlags().Select(f => "case.flag." + f))
             .Concat(Enum.GetNames<Collections.Scripts.Model.ScriptActionKind>()
                 .Where(a => a is not "VerifyRightParty" and not "End")
                 .Select(a => "actionTitle." + Kebab(a)))
@@ -97,6 +100,32 @@ public sealed partial class TranslationTests
             .Concat(new[] { "step", "queued", "contact", "promise", "plan", "payment" }.Select(k => "tl.kind." + k));
         var missing = expected.Where(k => !english.ContainsKey(k)).ToList();
         Assert.True(missing.Count == 0, $"en.json lacks: {string.Join(", ", missing)}");
+    }
+
+    // The payment importer's issue kinds are string literals (PaymentFileParsers, PaymentImporter): payments.html shows each
+    // as t(`pay.kind.${kind}`), so every kind the importer's source writes needs a key.
+    [Fact]
+    public void Every_kind_of_payment_issue_the_importer_reports_has_a_key()
+    {
+        var english = Texts.Value[ConsoleLanguages.Default];
+        var source = Directory.EnumerateFiles(Path.Combine(FindRoot(), "src", "Shared", "Workflow", "Payments"), "*.cs").Select(File.ReadAllText);
+        var kinds = source.SelectMany(text => IssueKind().Matches(text).Select(m => m.Groups[1].Value)).ToHashSet(StringComparer.Ordinal);
+        Assert.Superset(new HashSet<string> { "rejected", "unmatched", "duplicate" }, kinds);
+        var missing = kinds.Select(k => "pay.kind." + k).Where(k => !english.ContainsKey(k)).ToList();
+        Assert.True(missing.Count == 0, $"en.json lacks: {string.Join(", ", missing)}");
+    }
+
+    // The case card translates the interest notes by their English sentence (case-panel.js, interestNotes): a reworded note on
+    // the server would quietly show in English again, so the sentences are pinned on both sides.
+    [Theory]
+    [InlineData("not accrued yet")]
+    [InlineData("the creditor does not claim statutory interest")]
+    public void An_interest_note_the_case_card_translates_is_one_the_server_writes(string note)
+    {
+        var server = File.ReadAllText(Path.Combine(FindRoot(), "src", "AgentConsole", "Features", "Calls", "ScreenPopBuilder.cs"));
+        var page = File.ReadAllText(Path.Combine(WebRoot, "js", "case-panel.js"));
+        Assert.Contains($"\"{note}\"", server, StringComparison.Ordinal);
+        Assert.Contains($"'{note}'", page, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -115,6 +144,12 @@ public sealed partial class TranslationTests
 
     private static IEnumerable<string> Names<T>(string prefix)
         where T : struct, Enum => Enum.GetValues<T>().Select(v => prefix + v);
+
+    // The warning signs the case card shows as t(`case.flag.${flag}`): RiskSignals' public constants.
+    private static IEnumerable<string> RiskFlags() =>
+        typeof(Collections.Shared.Workflow.Risk.RiskSignals).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+            .Select(f => (string)f.GetRawConstantValue()!);
 
     private static string Kebab(string pascal) => string.Concat(pascal.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
@@ -140,6 +175,10 @@ public sealed partial class TranslationTests
     // t('key') and t('key', {...}) with a literal key; keys built from server values are checked per enum above.
     [GeneratedRegex("""\bt\('([a-zA-Z0-9.\-]+)'""")]
     private static partial Regex CallKey();
+
+    // issues.Add(new(line, "rejected", ...)) and new PaymentImportIssue(line, "unmatched", ...).
+    [GeneratedRegex("""(?:issues\.Add\(new|new PaymentImportIssue)\([^,()]*(?:\([^()]*\))?[^,()]*,\s*"([a-z-]+)",""")]
+    private static partial Regex IssueKind();
 
     [GeneratedRegex(@"\{\w+\}")]
     private static partial Regex Placeholder();

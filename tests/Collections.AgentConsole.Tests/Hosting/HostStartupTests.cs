@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Collections.AgentConsole.Tests.Hosting;
@@ -34,6 +35,28 @@ public sealed class HostStartupTests
         using var client = factory.CreateClient();
         var json = await client.GetStringAsync("/openapi/v1.json", TestContext.Current.CancellationToken);
         Assert.Contains("\"openapi\"", json);
+    }
+
+    [Fact]
+    public async Task The_offset_clock_moves_every_service_of_the_host_the_scheduler_included()
+    {
+        // A rehearsal moves the host a day ahead; the scheduler must see the same day, or the nightly jobs (the due-work
+        // sweep's night run, the interest accrual) would never fire in it.
+        var offsetFile = Path.Combine(Path.GetTempPath(), $"collections-offset-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(offsetFile, "86400", TestContext.Current.CancellationToken);
+        try
+        {
+            await using var factory = new ConsoleFactory(("Collections:Clock:OffsetFile", offsetFile));
+            var clock = factory.Services.GetRequiredService<TimeProvider>();
+            var scheduler = await factory.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler(TestContext.Current.CancellationToken);
+
+            Assert.InRange(clock.GetUtcNow() - DateTimeOffset.UtcNow, TimeSpan.FromHours(23), TimeSpan.FromHours(25));
+            Assert.InRange(scheduler.TimeProvider.GetUtcNow() - DateTimeOffset.UtcNow, TimeSpan.FromHours(23), TimeSpan.FromHours(25));
+        }
+        finally
+        {
+            File.Delete(offsetFile);
+        }
     }
 
     [Fact]

@@ -22,11 +22,11 @@ internal static class SipBridgeLoad
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var calls = IntArg(args, "--calls", 100);
-        var seconds = IntArg(args, "--seconds", 20);
-        var cpsCalls = IntArg(args, "--cps", 0);
+        var calls = SecureBridgeLoad.IntArg(args, "--calls", 100);
+        var seconds = SecureBridgeLoad.IntArg(args, "--seconds", 20);
+        var cpsCalls = SecureBridgeLoad.IntArg(args, "--cps", 0);
         var record = args.Contains("--record");
-        var sippInstances = IntArg(args, "--sipp", 4);
+        var sippInstances = SecureBridgeLoad.IntArg(args, "--sipp", 4);
         var root = RepoRoot();
         var work = Directory.CreateTempSubdirectory("sip-bridge-load-").FullName;
         try
@@ -208,12 +208,6 @@ internal static class SipBridgeLoad
         p.StandardOutput.ReadToEndAsync();
         p.StandardError.ReadToEndAsync();
         return p;
-    }
-
-    private static int IntArg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
     private static int FreeUdpPort()

@@ -53,7 +53,7 @@ public static class AuthSetup
     private static Task Refuse(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> ctx, int status)
     {
         var path = ctx.Request.Path;
-        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs"))
+        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments(Phone.PhoneSetup.Path))
         {
             ctx.Response.StatusCode = status;
             return Task.CompletedTask;

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
+using Collections.AgentConsole.Features.Phone;
 using Collections.Dialer.Calls;
 using Collections.Shared.Contracts;
-using Collections.Shared.Persistence;
-using Microsoft.EntityFrameworkCore;
 using DomainAgentId = Collections.Shared.Domain.AgentId;
 using RoutingAgentId = Collections.Dialer.Routing.AgentId;
 
@@ -11,21 +10,24 @@ namespace Collections.AgentConsole.Features.Dialing;
 /// <summary>
 /// Each operator's audio leg for the shift (DESIGN.md 3): when they go ready and have no line up, the dialer calls the
 /// phone registered under their SIP extension (or, with the demo carrier, the built-in demo phone) and keeps that call up;
-/// when they log out it is hung up. Debtor calls are then bridged into it by the campaign runner.
+/// when they log out it is hung up. Debtor calls are then bridged into it by the campaign runner. When an operator's phone
+/// registers while they are at work (the page's browser phone coming back after a network drop, or registering after they
+/// went ready on the demo phone), the line is redialled to it.
 /// </summary>
 public sealed partial class OperatorPhones(
     DialerBridge bridge,
     AgentPhones phones,
-    ICollectionsDbContextFactory databases,
+    OperatorExtensions extensions,
     ILogger<OperatorPhones> logger) : IHostedService, IDisposable
 {
-    private readonly ConcurrentDictionary<DomainAgentId, string?> _extensions = new();
+    private readonly ConcurrentDictionary<DomainAgentId, RoutingAgentId> _atWork = new();
     private readonly CancellationTokenSource _stopping = new();
     private volatile bool _disposed;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         bridge.Presence += OnPresence;
+        phones.PhoneRegistered += OnPhoneRegistered;
         return Task.CompletedTask;
     }
 
@@ -33,6 +35,7 @@ public sealed partial class OperatorPhones(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         bridge.Presence -= OnPresence;
+        phones.PhoneRegistered -= OnPhoneRegistered;
         if (!_disposed)
         {
             await _stopping.CancelAsync();
@@ -47,8 +50,52 @@ public sealed partial class OperatorPhones(
 
     private void OnPresence(RoutingAgentId number, DomainAgentId agent, AgentState state)
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         var ct = _stopping.Token;
-        _ = state == AgentState.LoggedOut ? ReleaseAsync(number, agent) : ConnectAsync(number, agent, ct);
+        if (state == AgentState.LoggedOut)
+        {
+            _atWork.TryRemove(agent, out _);
+            _ = ReleaseAsync(number, agent);
+        }
+        else
+        {
+            _atWork[agent] = number;
+            _ = ConnectAsync(number, agent, ct);
+        }
+    }
+
+    private void OnPhoneRegistered(string extension)
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        var ct = _stopping.Token;
+        foreach (var agent in extensions.WithExtension(extension))
+        {
+            if (_atWork.TryGetValue(agent, out var number))
+            {
+                _ = ReconnectAsync(number, agent, extension, ct);
+            }
+        }
+    }
+
+    private async Task ReconnectAsync(RoutingAgentId number, DomainAgentId agent, string extension, CancellationToken ct)
+    {
+        try
+        {
+            var kind = await phones.ConnectRegisteredPhoneAsync(number, extension, ct);
+            LogLine(logger, agent.Value, extension, kind);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogFailed(logger, agent.Value, ex);
+        }
     }
 
     private async Task ConnectAsync(RoutingAgentId number, DomainAgentId agent, CancellationToken ct)
@@ -60,7 +107,7 @@ public sealed partial class OperatorPhones(
                 return;
             }
 
-            var extension = await ExtensionOfAsync(agent, ct);
+            var extension = await extensions.OfAsync(agent, ct);
             var kind = await phones.ConnectAsync(number, extension, ct);
             LogLine(logger, agent.Value, extension ?? "(none)", kind);
         }
@@ -80,19 +127,6 @@ public sealed partial class OperatorPhones(
         {
             LogFailed(logger, agent.Value, ex);
         }
-    }
-
-    private async Task<string?> ExtensionOfAsync(DomainAgentId agent, CancellationToken ct)
-    {
-        if (_extensions.TryGetValue(agent, out var known))
-        {
-            return known;
-        }
-
-        await using var db = databases.CreateDbContext();
-        var extension = await db.Agents.AsNoTracking().Where(a => a.Id == agent).Select(a => a.SipExtension).FirstOrDefaultAsync(ct);
-        _extensions[agent] = extension;
-        return extension;
     }
 
     [LoggerMessage(EventId = 2611, Level = LogLevel.Information, Message = "Operator {AgentId} (extension {Extension}): audio line {Kind}")]

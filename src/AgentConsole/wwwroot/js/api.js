@@ -1,5 +1,5 @@
 // Shared helpers: JSON calls to the REST API and typed-ish hub connections (window.signalR from lib/signalr.min.js).
-import { t } from './i18n.js';
+import { t, has, fmt } from './i18n.js';
 
 /** Fetches JSON; a 401 sends the browser back to the sign-in page. */
 export async function api(path, options = {}) {
@@ -72,6 +72,34 @@ export const stateText = (state) => t(`state.${stateClass[state]}`);
 // Pause reasons travel as the English value of the operator page's select; shown in the reader's language.
 const pauseKeys = { Break: 'pause.break', Lunch: 'pause.lunch', Training: 'pause.training', Coaching: 'pause.coaching', 'Technical problem': 'pause.technical' };
 export const pauseText = (reason) => (pauseKeys[reason] ? t(pauseKeys[reason]) : reason);
+
+// A code the server sends ("no-answer", "PartlyPaid", "sms") in the reader's language: the key prefix.code, else
+// prefix.PascalCode (an enum's own key), else prefix.kebab-code, else the code in words, so a code without a text yet
+// still reads.
+const pascal = (code) => code.split(/[-\s]/).map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('');
+const kebab = (code) => code.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/\s+/g, '-').toLowerCase();
+const channelNames = { sms: 'Sms', whatsapp: 'WhatsApp', email: 'Email' };
+export function codeText(prefix, code) {
+  if (!code) return '';
+  for (const key of [`${prefix}.${code}`, `${prefix}.${channelNames[code] ?? pascal(code)}`, `${prefix}.${kebab(code)}`]) {
+    if (has(key)) return t(key);
+  }
+  return code.replaceAll('-', ' ');
+}
+
+/** A percentage the server sends as a number of percent (12.5), with the decimals it has (at most two). */
+export function percentText(percent) {
+  const decimals = Math.min(2, (String(percent).split('.')[1] ?? '').length);
+  return fmt.percent(Number(percent) / 100, decimals);
+}
+
+/** Fills a text's {name} placeholders with nodes or strings (a bold amount inside a translated sentence). */
+export function withNodes(text, values) {
+  return text.split(/(\{\w+\})/).filter((part) => part !== '').map((part) => {
+    const name = /^\{(\w+)\}$/.exec(part)?.[1];
+    return name && name in values ? values[name] : part;
+  });
+}
 
 export async function signOut() {
   await fetch('/api/auth/logout', { method: 'POST', credentials: 'same-origin' });

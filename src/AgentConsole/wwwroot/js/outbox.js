@@ -1,9 +1,11 @@
-import { api, $, el, signOut } from './api.js';
+import { api, $, el, signOut, codeText } from './api.js';
+import { startPage, t, fmt, locale } from './i18n.js';
 
 // The supervisors' outbox (GET /api/outbox): every message and printed letter with its status, newest first; a letter
 // opens as its PDF. Filters and the page live in the URL, so a view can be bookmarked or shared.
 
 const me = await api('/api/me');
+await startPage(me);
 $('#me').textContent = me.displayName;
 $('#btn-signout').addEventListener('click', signOut);
 
@@ -13,15 +15,17 @@ const form = $('#filters');
 for (const name of ['channel', 'status', 'account']) form.elements[name].value = params.get(name) ?? '';
 let page = Number(params.get('page') ?? 1);
 
-const time = (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+// With seconds: statuses of one batch move within the same minute.
+const timeFormat = new Intl.DateTimeFormat(locale(), { dateStyle: 'short', timeStyle: 'medium' });
+const time = (iso) => timeFormat.format(new Date(iso));
 
 function row(item) {
-  const note = item.error ?? (item.errorCode ? `provider error ${item.errorCode}` : '');
+  const note = item.error ?? (item.errorCode ? t('outbox.providerError', { code: item.errorCode }) : '');
   return el('tr', { 'data-id': item.id, 'data-channel': item.channel, 'data-status': item.status },
     el('td', { class: 'nowrap' }, time(item.createdAt)),
-    el('td', {}, item.channel),
-    el('td', {}, el('span', { class: `msg-status ${item.status}` }, item.status)),
-    el('td', {}, item.purpose ?? ''),
+    el('td', {}, codeText('history', item.channel)),
+    el('td', {}, el('span', { class: `msg-status ${item.status}` }, t(`outbox.state.${item.status}`))),
+    el('td', { 'data-purpose': item.purpose ?? '' }, codeText('purpose', item.purpose)),
     el('td', { class: 'nowrap' }, el('a', { href: `?account=${encodeURIComponent(item.accountRef)}` }, item.accountRef)),
     el('td', { class: item.channel === 'letter' ? 'address' : 'nowrap' }, item.to),
     el('td', {}, item.document ? el('a', { href: item.document, target: '_blank', rel: 'noopener', class: 'pdf' }, `${item.template} (PDF)`) : item.template),
@@ -39,8 +43,8 @@ async function load() {
     const result = await api(`/api/outbox?${query}`);
     $('#outbox tbody').replaceChildren(...result.items.map(row));
     const pages = Math.max(1, Math.ceil(result.total / pageSize));
-    $('#total').textContent = `${result.total} messages and letters`;
-    $('#page').textContent = `page ${result.page} of ${pages}`;
+    $('#total').textContent = t('outbox.total', { count: fmt.number(result.total) });
+    $('#page').textContent = t('outbox.page', { page: fmt.number(result.page), pages: fmt.number(pages) });
     $('#btn-prev').disabled = result.page <= 1;
     $('#btn-next').disabled = result.page >= pages;
     $('#message').hidden = true;

@@ -1,11 +1,12 @@
 // Supervisors decide settlement requests beyond the creditor's consent; the operator sees the decision live.
-import { api, connectHub, hubMessage, $, el, signOut } from './api.js';
+import { api, connectHub, hubMessage, $, el, signOut, percentText } from './api.js';
+import { startPage, t, fmt } from './i18n.js';
 
 const me = await api('/api/me');
+await startPage(me);
 $('#me').textContent = me.displayName;
 $('#btn-signout').addEventListener('click', signOut);
 const requests = new Map();
-const money = (value, currency) => `${Number(value).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${currency}`;
 
 function say(text, kind = 'info') {
   const m = $('#message');
@@ -15,7 +16,7 @@ function say(text, kind = 'info') {
 }
 
 async function decide(id, approve) {
-  const note = prompt(approve ? 'Note for the approval (optional)' : 'Why is it refused?') ?? null;
+  const note = prompt(approve ? t('settle.approveNote') : t('settle.refuseNote')) ?? null;
   try {
     const decided = await api(`/api/settlements/${id}/decision`, { method: 'POST', body: JSON.stringify({ approve, note }) });
     requests.set(decided.id, decided);
@@ -27,15 +28,15 @@ async function decide(id, approve) {
 
 function render() {
   const rows = [...requests.values()].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
-  $('#kpi-waiting').textContent = rows.filter((r) => r.status === 'AwaitingCreditorApproval').length;
+  $('#kpi-waiting').textContent = fmt.number(rows.filter((r) => r.status === 'AwaitingCreditorApproval').length);
   $('#requests tbody').replaceChildren(...rows.map((r) => el('tr', { 'data-request': r.id, class: `request ${r.status.toLowerCase()}` },
-    el('td', {}, new Date(r.createdAt).toLocaleString()), el('td', {}, r.requestedBy ?? ''), el('td', {}, r.accountReference),
-    el('td', {}, r.debtorName), el('td', {}, r.creditor), el('td', { class: 'num' }, money(r.balance, r.currency)),
-    el('td', { class: 'num' }, money(r.amount, r.currency)), el('td', { class: 'num' }, `${r.discountPercent} %`),
-    el('td', { class: 'num' }, `${r.consentedDiscountPercent} %`), el('td', {}, r.payBy), el('td', { class: 'small' }, r.note ?? ''),
+    el('td', {}, fmt.dateTime(r.createdAt)), el('td', {}, r.requestedBy ?? ''), el('td', {}, r.accountReference),
+    el('td', {}, r.debtorName), el('td', {}, r.creditor), el('td', { class: 'num' }, fmt.money(r.balance, r.currency)),
+    el('td', { class: 'num' }, fmt.money(r.amount, r.currency)), el('td', { class: 'num' }, percentText(r.discountPercent)),
+    el('td', { class: 'num' }, percentText(r.consentedDiscountPercent)), el('td', {}, fmt.date(r.payBy)), el('td', { class: 'small' }, r.note ?? ''),
     el('td', {}, r.status === 'AwaitingCreditorApproval'
-      ? [el('button', { class: 'approve', onclick: () => decide(r.id, true) }, 'Approve'), ' ', el('button', { class: 'refuse', onclick: () => decide(r.id, false) }, 'Refuse')]
-      : el('span', { class: 'status' }, `${r.status} · ${r.decidedBy ?? ''}`)))));
+      ? [el('button', { class: 'approve', onclick: () => decide(r.id, true) }, t('settle.approve')), ' ', el('button', { class: 'refuse', onclick: () => decide(r.id, false) }, t('settle.refuse'))]
+      : el('span', { class: 'status', 'data-status': r.status }, `${t(`settle.status.${r.status}`)}${r.decidedBy ? ` · ${r.decidedBy}` : ''}`)))));
 }
 
 for (const r of await api('/api/settlements')) requests.set(r.id, r);
@@ -44,5 +45,5 @@ await connectHub('/hubs/supervisor', {
   SettlementRequest: (r) => { requests.set(r.id, r); render(); },
   Wallboard: () => {},
   AgentChanged: () => {},
-}, (text) => { $('#conn').textContent = text; });
+}, (text, state) => { $('#conn').textContent = text; $('#conn').dataset.state = state; });
 document.body.dataset.ready = 'true';

@@ -1,20 +1,8 @@
 // A case's life on one card: what is due next (queued contacts and planned steps) and what happened, newest first (steps,
 // calls, messages, letters, promises, plans, payments), with the instalment schedule and the balance. Rendering only: the
 // server builds the timeline (GET /api/cases/{accountId}/timeline, CaseTimelineQuery) and decides who may read it.
-import { api, el } from './api.js';
-import { t, fmt, has } from './i18n.js';
-
-const pascal = (code) => code.split('-').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('');
-const channelKeys = { whatsapp: 'WhatsApp', sms: 'Sms', email: 'Email' };
-
-/** A server code ("no-answer") in the user's language: a kebab key, else the enum's own key, else the code in words. */
-function code(prefix, value) {
-  if (!value) return '';
-  for (const key of [`${prefix}.${value}`, `${prefix}.${channelKeys[value] ?? pascal(value)}`]) {
-    if (has(key)) return t(key);
-  }
-  return value.replaceAll('-', ' ');
-}
+import { api, el, codeText as code } from './api.js';
+import { t, fmt } from './i18n.js';
 
 /** Fetches and renders the timeline of accountId into box; returns the timeline (null when refused or absent). */
 export async function loadTimeline(box, accountId) {

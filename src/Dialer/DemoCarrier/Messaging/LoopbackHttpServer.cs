@@ -220,14 +220,20 @@ public sealed partial class LoopbackHttpServer : IAsyncDisposable
 
                 var close = response.Abort || requestLine[2] == "HTTP/1.0"
                     || (headers.TryGetValue("Connection", out var token) && token.Equals("close", StringComparison.OrdinalIgnoreCase));
-                if (!response.Abort)
+                try
                 {
-                    await WriteAsync(stream, response, close);
+                    if (!response.Abort)
+                    {
+                        await WriteAsync(stream, response, close);
+                    }
                 }
-
-                if (response.AfterSent is { } after)
+                finally
                 {
-                    _ = Task.Run(after);
+                    // Written or dropped (the client went away): what follows the answer runs either way, as documented.
+                    if (response.AfterSent is { } after)
+                    {
+                        _ = Task.Run(after);
+                    }
                 }
 
                 if (close)

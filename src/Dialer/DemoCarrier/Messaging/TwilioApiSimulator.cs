@@ -131,6 +131,12 @@ public sealed class TwilioApiSimulator
         };
     }
 
+    private static async Task RunAfterAsync(Task answered, Func<Task> callbacks)
+    {
+        await answered.ConfigureAwait(false);
+        await callbacks().ConfigureAwait(false);
+    }
+
     /// <summary>Waits until every status callback started so far has been answered.</summary>
     public async Task DrainCallbacksAsync()
     {
@@ -256,13 +262,17 @@ public sealed class TwilioApiSimulator
         Func<Task> after;
         if (SendCallbacks && Uri.TryCreate(Field("StatusCallback"), UriKind.Absolute, out var callbackUrl))
         {
+            // Counted as pending from now, before the answer leaves, so a drain that follows the answer waits for them; they
+            // start once the answer is written (Twilio calls back after it answered the create).
+            var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (gate)
+            {
+                pendingCallbacks.Add(RunAfterAsync(answered.Task, () => RunCallbacksAsync(message, created, callbackUrl, outcome, errorCode)));
+            }
+
             after = () =>
             {
-                lock (gate)
-                {
-                    pendingCallbacks.Add(Task.Run(() => RunCallbacksAsync(message, created, callbackUrl, outcome, errorCode)));
-                }
-
+                answered.TrySetResult();
                 return Task.CompletedTask;
             };
         }
