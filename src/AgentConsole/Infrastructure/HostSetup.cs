@@ -1,4 +1,5 @@
 using Collections.Shared.Persistence;
+using Collections.Shared.Time;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
@@ -12,13 +13,11 @@ public static partial class HostSetup
     public static IHostApplicationBuilder AddConsoleHost(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ClockOptions>().BindConfiguration(ClockOptions.Section).ValidateDataAnnotations()
-            .Validate(o => o.OffsetFile is null || !builder.Environment.IsProduction(),
+            .Validate(o => o.Refusal(builder.Environment.EnvironmentName) is null,
                 $"{ClockOptions.Section}:{nameof(ClockOptions.OffsetFile)} moves the host's clock and is refused in Production (calling hours and call caps read it).")
             .ValidateOnStart();
         var clock = builder.Configuration.GetSection(ClockOptions.Section).Get<ClockOptions>() ?? new ClockOptions();
-        builder.Services.AddSingleton(clock.OffsetFile is { } file && !builder.Environment.IsProduction()
-            ? new OffsetClock(file, clock.PollInterval)
-            : TimeProvider.System);
+        builder.Services.AddSingleton(clock.Refusal(builder.Environment.EnvironmentName) is null ? clock.Create() : TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddSignalR(o =>

@@ -22,8 +22,9 @@ public static class ActivityCommand
         var since = new Option<string>("--since") { Description = "ISO 8601 instant: the first contact to list started at or after it.", Required = true };
         var until = new Option<string?>("--until") { Description = "ISO 8601 instant: contacts started before it (default: now)." };
         var command = new Command("activity", "Every contact made between two instants, one JSON line each, in time order.") { since, until };
-        command.SetAction((ParseResult p, CancellationToken ct) =>
-            RunAsync(p.GetValue(since)!, p.GetValue(until), CliHost.Configuration(), TimeProvider.System, Console.Out, Console.Error, ct));
+        command.SetAction((ParseResult p, CancellationToken ct) => CliHost.TryClock(out var time, out var error)
+            ? RunAsync(p.GetValue(since)!, p.GetValue(until), CliHost.Configuration(), time, Console.Out, Console.Error, ct)
+            : Task.FromResult(CliOutput.Fail(error!)));
         return command;
     }
 

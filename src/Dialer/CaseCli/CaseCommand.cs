@@ -27,8 +27,9 @@ public static class CaseCommand
         var account = new Argument<string>("account-ref") { Description = "The account's id (GUID) or the creditor's reference." };
         var creditor = new Option<string?>("--creditor") { Description = "Creditor code, when the reference exists for several creditors." };
         var command = new Command("case", "A case's life as one JSON object: phase, strategy, steps, promises, plans, risk flags, balance.") { account, creditor };
-        command.SetAction((ParseResult p, CancellationToken ct) =>
-            RunAsync(p.GetValue(account)!, p.GetValue(creditor), CliHost.Configuration(), TimeProvider.System, Console.Out, Console.Error, ct));
+        command.SetAction((ParseResult p, CancellationToken ct) => CliHost.TryClock(out var time, out var error)
+            ? RunAsync(p.GetValue(account)!, p.GetValue(creditor), CliHost.Configuration(), time, Console.Out, Console.Error, ct)
+            : Task.FromResult(CliOutput.Fail(error!)));
         return command;
     }
 

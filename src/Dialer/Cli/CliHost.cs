@@ -1,5 +1,6 @@
 using Collections.Shared.Compliance;
 using Collections.Shared.Persistence;
+using Collections.Shared.Time;
 using Microsoft.Data.Sqlite;
 using NodaTime;
 using NodaTime.Text;
@@ -47,6 +48,18 @@ public static class CliHost
             error = ex.Message;
             return false;
         }
+    }
+
+    /// <summary>The verbs' clock: the system clock, or, when <c>Collections:Clock:OffsetFile</c> is set (never in Production), the
+    /// same moved clock the console reads, so a verb run beside a rehearsed host (an end-to-end test taking it through days) sees
+    /// the host's day: an import opens its cases, and a payment is booked, at the host's "now".</summary>
+    public static bool TryClock(out TimeProvider time, out string? error)
+    {
+        var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? "Production";
+        var options = Configuration().GetSection(ClockOptions.Section).Get<ClockOptions>() ?? new ClockOptions();
+        error = options.Refusal(environment);
+        time = error is null ? options.Create() : TimeProvider.System;
+        return error is null;
     }
 
     /// <summary>The claim analysis over the configured strategies (<c>Collections:Workflow:StrategiesDirectory</c>, default

@@ -28,13 +28,9 @@ public static class ExplainCommand
         {
             account, at, creditor, manual,
         };
-        command.SetAction((ParseResult p, CancellationToken ct) => RunAsync(
-            new Arguments(p.GetValue(account)!, p.GetValue(at), p.GetValue(creditor), p.GetValue(manual)),
-            CliHost.Configuration(),
-            TimeProvider.System,
-            Console.Out,
-            Console.Error,
-            ct));
+        command.SetAction((ParseResult p, CancellationToken ct) => CliHost.TryClock(out var time, out var error)
+            ? RunAsync(new Arguments(p.GetValue(account)!, p.GetValue(at), p.GetValue(creditor), p.GetValue(manual)), CliHost.Configuration(), time, Console.Out, Console.Error, ct)
+            : Task.FromResult(CliOutput.Fail(error!)));
         return command;
     }
 

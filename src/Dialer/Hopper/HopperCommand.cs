@@ -27,8 +27,9 @@ public static class HopperCommand
         var limit = new Option<int>("--limit") { Description = "Accounts to print per campaign.", DefaultValueFactory = _ => 20 };
         var at = new Option<string?>("--at") { Description = "ISO 8601 instant to rank at, e.g. 2026-03-10T10:00:00Z (default: now)." };
         var peek = new Command("peek", "The next accounts the hopper would dial, best first, with the reason, without claiming them.") { campaign, limit, at };
-        peek.SetAction((ParseResult p, CancellationToken ct) => PeekAsync(
-            new PeekArguments(p.GetValue(campaign), p.GetValue(limit), p.GetValue(at)), CliHost.Configuration(), TimeProvider.System, Console.Out, Console.Error, ct));
+        peek.SetAction((ParseResult p, CancellationToken ct) => CliHost.TryClock(out var time, out var error)
+            ? PeekAsync(new PeekArguments(p.GetValue(campaign), p.GetValue(limit), p.GetValue(at)), CliHost.Configuration(), time, Console.Out, Console.Error, ct)
+            : Task.FromResult(CliOutput.Fail(error!)));
         return new Command("hopper", "Inspect the dialing hopper.") { peek };
     }
 

@@ -36,10 +36,15 @@ public static class ImportAccountsCommand
                 return CliOutput.Fail(strategyError!);
             }
 
+            if (!CliHost.TryClock(out var time, out var clockError))
+            {
+                return CliOutput.Fail(clockError!);
+            }
+
             await using var db = DatabaseSetup.CreateContext(options);
             await db.Database.MigrateAsync(ct);
             using var logging = CliHost.Logging();
-            var importer = new AccountImporter(db, TimeProvider.System, logging.CreateLogger<AccountImporter>(), analysis);
+            var importer = new AccountImporter(db, time, logging.CreateLogger<AccountImporter>(), analysis);
             var name = parse.GetValue(portfolio) ?? Path.GetFileNameWithoutExtension(csv.Name);
             await using var stream = csv.OpenRead();
             void Report(ImportError e) => CliOutput.WriteLine(new { line = e.Line, column = e.Column, error = e.Error });

@@ -19,21 +19,22 @@ public static class ImportPaymentsCommand
         var payments = new Command("payments", "Load received payments, match them to accounts by reference and allocate them; unmatched ones wait in a queue.") { file };
         payments.SetAction(async (ParseResult parse, CancellationToken ct) =>
         {
-            if (!CliHost.TryDatabase(out var options, out var error))
+            if (!CliHost.TryDatabase(out var options, out var error) || !CliHost.TryClock(out var time, out error))
             {
                 return CliOutput.Fail(error!);
             }
 
             using var logging = CliHost.Logging();
-            return await RunAsync(parse.GetValue(file)!, options, logging, Console.Out, Console.Error, ct);
+            return await RunAsync(parse.GetValue(file)!, options, logging, Console.Out, Console.Error, ct, time);
         });
 
         return new Command("import", "Load data files.") { payments };
     }
 
     /// <summary>Runs the verb against <paramref name="options"/>' database, writing to the given streams.</summary>
-    internal static async Task<int> RunAsync(FileInfo input, DatabaseOptions options, ILoggerFactory logging, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    internal static async Task<int> RunAsync(FileInfo input, DatabaseOptions options, ILoggerFactory logging, TextWriter stdout, TextWriter stderr, CancellationToken ct, TimeProvider? time = null)
     {
+        time ??= TimeProvider.System;
         if (!input.Exists)
         {
             return CliOutput.Fail($"file: '{input.FullName}' does not exist.", stderr);
@@ -41,7 +42,7 @@ public static class ImportPaymentsCommand
 
         await using var db = DatabaseSetup.CreateContext(options);
         await db.Database.MigrateAsync(ct);
-        var importer = new PaymentImporter(db, TimeProvider.System, logging.CreateLogger<PaymentImporter>());
+        var importer = new PaymentImporter(db, time, logging.CreateLogger<PaymentImporter>());
         var summary = await importer.ImportFileAsync(input.FullName, issue => CliOutput.WriteLine(new
         {
             line = issue.Line,
@@ -58,7 +59,7 @@ public static class ImportPaymentsCommand
             .Join(report.Payments, e => e.PaymentId, p => p.Id, (e, p) => p.ReceivedOn).ToListAsync(ct);
         if (booked.Count > 0)
         {
-            foreach (var total in await new PaymentImporter(report, TimeProvider.System).TotalsAsync(booked.Min(), booked.Max(), summary.BatchId, ct))
+            foreach (var total in await new PaymentImporter(report, time).TotalsAsync(booked.Min(), booked.Max(), summary.BatchId, ct))
             {
                 CliOutput.WriteLine(new
                 {

@@ -47,6 +47,10 @@ public static class SchedulingSetup
                 s.InstanceName = options.InstanceName;
                 // Each node of a cluster needs its own instance id; Quartz generates one from host name and time.
                 s.GenerateInstanceId = options.Clustered;
+                if (options.IdleWaitTime is { } idle)
+                {
+                    s.IdleWaitTime = idle;
+                }
             });
             q.UseDefaultThreadPool(options.MaxConcurrency);
             q.UsePersistentStore(store =>
@@ -66,7 +70,14 @@ public static class SchedulingSetup
 
                 // Quartz's own schema script for the provider, embedded in Quartz.dll (see docs/workflow.md for why this is
                 // a start-up step and not an EF migration).
-                store.ConfigureStore(s => s.SchemaProvisioning = options.SchemaProvisioning);
+                store.ConfigureStore(s =>
+                {
+                    s.SchemaProvisioning = options.SchemaProvisioning;
+                    if (options.MisfireThreshold is { } misfire)
+                    {
+                        s.MisfireThreshold = misfire;
+                    }
+                });
                 if (options.Clustered)
                 {
                     store.UseClustering(c =>

@@ -35,4 +35,17 @@ public sealed class WorkflowSchedulingOptions
     /// instalment's reminder and check. Scheduling is keyed, so this adds only what a crash between a job's commit and its
     /// scheduling of the follow-up could have lost.</summary>
     public bool ResyncOnStart { get; set; } = true;
+
+    /// <summary>How late a trigger may fire before it counts as misfired (quartz.jobStore.misfireThreshold); unset keeps
+    /// Quartz's 60 s. The store's misfire handler looks for misfired triggers this often and fires each once (FireNow), while
+    /// the scheduler itself never takes a trigger later than this. A host whose clock is moved forward by days
+    /// (<c>Collections:Clock:OffsetFile</c>: a rehearsal or end-to-end test) finds every trigger of those days misfired at
+    /// once, so a shorter threshold runs them sooner; in production the default is right.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan? MisfireThreshold { get; set; }
+
+    /// <summary>How long the scheduler waits before looking at the store again when nothing is due
+    /// (quartz.scheduler.idleWaitTime); unset keeps Quartz's 30 s. At least one second (Quartz's minimum).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan? IdleWaitTime { get; set; }
 }

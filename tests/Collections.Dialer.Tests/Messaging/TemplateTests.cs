@@ -49,6 +49,29 @@ public sealed class TemplateTests
         Assert.Contains("R-1", sms.Body);
     }
 
+    // The SMS the workflow sends beside the follow-up call of a missed instalment (seed 004: "late or missed payments flagged at
+    // once") exists in every language; without it the dispatcher fails the entry ("de.yaml: no SMS template 'missed-instalment'").
+    [Theory]
+    [InlineData("sq")]
+    [InlineData("lv")]
+    [InlineData("de")]
+    [InlineData("sl")]
+    [InlineData("hu")]
+    [InlineData("en")]
+    public void The_missed_instalment_SMS_is_written_in_every_language(string language)
+    {
+        var culture = Templates.CultureFor(language, null);
+        var sms = Templates.RenderSms(Collections.Shared.Workflow.InstalmentWorkflow.MissedStage, language, Values(culture));
+
+        if (language != "en")
+        {
+            Assert.NotEqual(Templates.RenderSms(Collections.Shared.Workflow.InstalmentWorkflow.MissedStage, "en", Values(culture)).Body.Replace("Reply STOP to opt out.", ""), sms.Body[..^1]);
+        }
+
+        Assert.DoesNotContain("{", sms.Body);
+        Assert.Contains("R-1", sms.Body);
+    }
+
     [Theory]
     [InlineData("en", "Reply STOP to opt out.", "€1,234.50")]
     [InlineData("de", "Antworten Sie STOPP.", "1.234,50 €")]

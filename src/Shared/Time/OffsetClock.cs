@@ -1,10 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 
-namespace Collections.AgentConsole.Infrastructure;
+namespace Collections.Shared.Time;
 
-/// <summary>The host's clock, bound from <c>Collections:Clock</c>. By default the system clock; for end-to-end tests and rehearsals
-/// (never in Production, where the host refuses it) a clock moved by an offset that another process writes into a file, so a
+/// <summary>The clock of the console host and of the ops CLI's verbs, bound from <c>Collections:Clock</c>. By default the system
+/// clock; for end-to-end tests and rehearsals (never in Production, where both refuse it) a clock moved by an offset that another process writes into a file, so a
 /// whole running host, its scheduler, dialer and compliance rules included, can be taken through days in minutes and keep its
 /// time across a restart.</summary>
 public sealed class ClockOptions
@@ -18,6 +18,16 @@ public sealed class ClockOptions
     /// <summary>How often the file is read again.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Why these options are refused in <paramref name="environmentName"/>, or null: a moved clock is never allowed in
+    /// Production, where calling hours and call caps read it.</summary>
+    public string? Refusal(string environmentName) => OffsetFile is not null && string.Equals(environmentName, "Production", StringComparison.OrdinalIgnoreCase)
+        ? $"{Section}:{nameof(OffsetFile)} moves the clock and is refused in Production (calling hours and call caps read it)."
+        : null;
+
+    /// <summary>The clock these options ask for: the system clock, or an <see cref="OffsetClock"/> reading <see cref="OffsetFile"/>.
+    /// Check <see cref="Refusal"/> first.</summary>
+    public TimeProvider Create() => OffsetFile is { } file ? new OffsetClock(file, PollInterval) : TimeProvider.System;
 }
 
 /// <summary>The system clock moved by an offset read from a file (<see cref="ClockOptions.OffsetFile"/>). Timers and delays run
