@@ -122,12 +122,15 @@ public abstract class CollectionProcessTests(CollectionWorld world)
         await world.WaitForAsync("the missed instalment's follow-up call and SMS queued", async db =>
             await db.ScheduledContacts.AsNoTracking().CountAsync(c => c.IdempotencyKey.StartsWith(missedKey), Ct) == 2 ? "queued" : null, Ct);
 
-        // Killed between the morning check and the dispatch, and started again.
+        // Killed between the morning check and the dispatch, and started again. The SMS waits for calling hours (08:00); the
+        // operator starts work at 08:00.
         await KillAndRestartAsync(account);
-
+        var opening = At(Berlin, instalmentDates[1].PlusDays(1), 8, 0);
+        await world.WaitForAsync("the missed-instalment SMS held until calling hours open", db => db.ScheduledContacts.AsNoTracking()
+            .FirstOrDefaultAsync(c => c.IdempotencyKey == missedKey + ":sms" && c.Status == ScheduledContactStatus.Queued && c.NextAttemptAt == opening, Ct), Ct);
+        world.MoveTo(opening + Duration.FromSeconds(30));
         anna = await HubOperator.ConnectAsync(world, "e2e.anna", Ct);
         await anna.ReadyAsync(Ct);
-        world.MoveTo(At(Berlin, instalmentDates[1].PlusDays(1), 8, 0, 30));
         var followUp = await anna.NextPopAsync(CallWait, Ct, () => world.Host.Tail());
         Assert.Equal(account.Value, followUp.Account.Id);
         Assert.Equal(("instalment-follow-up", "missed-instalment"), (followUp.Reason?.Purpose, followUp.Reason?.ScriptStage));
@@ -227,7 +230,6 @@ public abstract class CollectionProcessTests(CollectionWorld world)
         var promised = await liga.ActAsync(callBack.CallId, new ScriptActionDto("record-promise", 200m, thursday.ToDateOnly(), null, null, null), Ct);
         Assert.Null(promised.Refusal);
         var promise = await liga.SaveAsync(callBack, "PromiseToPay", "will pay today", Ct);
-        await liga.ReadyAsync(Ct);
         await using (var db = world.OpenDatabase())
         {
             // The call carried the callback's queue entry and was Līga's (her disposition on its ledger row).
@@ -240,7 +242,9 @@ public abstract class CollectionProcessTests(CollectionWorld world)
         }
 
         // Nothing arrives. Friday 06:00 the promise due yesterday is broken and its follow-up call queued; at 08:00, when calling
-        // hours open, it is dialed and pops the broken-promise script.
+        // hours open and the operators start work, it is dialed and pops the broken-promise script.
+        await janis.PauseAsync(Ct);
+        await liga.PauseAsync(Ct);
         world.MoveTo(At(Riga, friday, 6, 0, 30));
         var followUp = await world.WaitForAsync("the broken promise's follow-up queued", async db =>
         {
@@ -252,6 +256,8 @@ public abstract class CollectionProcessTests(CollectionWorld world)
         Assert.Equal(("follow-up-calls", ContactPurpose.PromiseFollowUp, PromiseWorkflow.BrokenPromiseStage), (followUp.Campaign, followUp.Purpose, followUp.ScriptStage));
 
         world.MoveTo(At(Riga, friday, 8, 0, 30));
+        await janis.ReadyAsync(Ct);
+        await liga.ReadyAsync(Ct);
         var (taker, call) = await HubOperator.NextPopOfAnyAsync([liga, janis], CallWait, Ct, () => world.Host.Tail());
         Assert.Equal((account.Value, "promise-follow-up", PromiseWorkflow.BrokenPromiseStage), (call.Account.Id, call.Reason?.Purpose, call.Reason?.ScriptStage));
         Assert.Contains("broken-promise", call.Script!.ScriptId);
