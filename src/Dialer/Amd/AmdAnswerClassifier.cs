@@ -11,7 +11,10 @@ namespace Collections.Dialer.Amd;
 /// stream some hundred milliseconds after answering), lose packets, or never arrive (a silent line). Each push first
 /// fills with silence the part of the time since answer that no packet covered, when it exceeds <see cref="JitterAllowance"/>,
 /// so the initial-silence and after-greeting timers run from answer as Asterisk's app_amd runs them on the channel's
-/// frames. Audio before <see cref="Answered"/> (early media: ringback, "the number you are calling...") is not the
+/// frames. Only the first packet of a stream is placed by the wall clock (how late the stream started); every later
+/// packet is placed by its RTP timestamp (RFC 3550 section 5.1: the sampling instant of its first octet), so a busy
+/// receive loop that reads a burst of queued packets late does not insert silence into the middle of a greeting, while
+/// a real gap in the stream (loss, or a far end that stops sending in silence) still counts as silence. Audio before <see cref="Answered"/> (early media: ringback, "the number you are calling...") is not the
 /// callee's greeting and is ignored. Thread-safe: packets arrive on the RTP receive loop, the answer on the SIP loop.
 /// </remarks>
 internal sealed class AmdAnswerClassifier : IAnswerClassifier
@@ -39,6 +42,7 @@ internal sealed class AmdAnswerClassifier : IAnswerClassifier
     private long? _answeredAt;
     private TimeSpan? _decidedAfterAnswer;
     private TimeSpan _gapFilled;
+    private (uint Ssrc, uint Timestamp, TimeSpan At)? _anchor;
 
     public AmdAnswerClassifier(AmdProfile profile, TimeProvider time)
         : this(new AmdDetector(profile), time)
@@ -101,7 +105,7 @@ internal sealed class AmdAnswerClassifier : IAnswerClassifier
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>Feeds audio placed by the wall clock alone (a source without RTP timestamps).</summary>
     public string? Push(ReadOnlySpan<short> samples)
     {
         lock (_gate)
@@ -111,15 +115,67 @@ internal sealed class AmdAnswerClassifier : IAnswerClassifier
                 return _detector.Result?.VerdictText;
             }
 
-            var covered = TimeSpan.FromSeconds((double)samples.Length / AmdDetector.SampleRate);
-            var startOfThisAudio = _time.GetElapsedTime(_answeredAt.Value) - covered;
-            if (startOfThisAudio - _detector.Elapsed > JitterAllowance)
-            {
-                FillGap(startOfThisAudio);
-            }
-            _detector.Push(samples);
-            return Decided();
+            return PushAt(samples, StartByWallClock(samples));
         }
+    }
+
+    /// <inheritdoc />
+    public string? Push(ReadOnlySpan<short> samples, uint rtpTimestamp, uint ssrc)
+    {
+        lock (_gate)
+        {
+            if (_answeredAt is null || _detector.Result is not null)
+            {
+                return _detector.Result?.VerdictText;
+            }
+
+            TimeSpan start;
+            if (_anchor is { } anchor && anchor.Ssrc == ssrc)
+            {
+                // Unsigned difference: timestamps wrap at 2^32 (RFC 3550 section 5.1); a packet older than the anchor is a
+                // reordered straggler whose time the detector has already counted.
+                var ticks = unchecked(rtpTimestamp - anchor.Timestamp);
+                if (ticks > int.MaxValue)
+                {
+                    return null;
+                }
+
+                start = anchor.At + TimeSpan.FromSeconds((double)ticks / AmdDetector.SampleRate);
+            }
+            else
+            {
+                // A new stream (the first packet, or the far end switched source): placed by how late it arrived.
+                start = StartByWallClock(samples);
+                if (start < _detector.Elapsed)
+                {
+                    start = _detector.Elapsed;
+                }
+
+                _anchor = (ssrc, rtpTimestamp, start);
+            }
+
+            if (start + Covered(samples) <= _detector.Elapsed)
+            {
+                return null; // a duplicate or a packet whose time was already filled
+            }
+
+            return PushAt(samples, start);
+        }
+    }
+
+    private static TimeSpan Covered(ReadOnlySpan<short> samples) => TimeSpan.FromSeconds((double)samples.Length / AmdDetector.SampleRate);
+
+    private TimeSpan StartByWallClock(ReadOnlySpan<short> samples) => _time.GetElapsedTime(_answeredAt!.Value) - Covered(samples);
+
+    private string? PushAt(ReadOnlySpan<short> samples, TimeSpan start)
+    {
+        if (start - _detector.Elapsed > JitterAllowance)
+        {
+            FillGap(start);
+        }
+
+        _detector.Push(samples);
+        return Decided();
     }
 
     /// <inheritdoc />

@@ -60,8 +60,11 @@ internal interface IAnswerClassifier
     {
     }
 
-    /// <summary>Feeds 8 kHz PCM; returns HUMAN, MACHINE or NOTSURE once decided, else null.</summary>
-    string? Push(ReadOnlySpan<short> samples);
+    /// <summary>
+    /// Feeds one RTP packet's 8 kHz PCM with its timestamp and source (RFC 3550 section 5.1), which place the audio in time;
+    /// returns HUMAN, MACHINE or NOTSURE once decided, else null.
+    /// </summary>
+    string? Push(ReadOnlySpan<short> samples, uint rtpTimestamp, uint ssrc);
 
     /// <summary>Forces a verdict when the audio ends before a decision.</summary>
     string Finish();

@@ -70,7 +70,7 @@ internal sealed class CallMedia : IAsyncDisposable
 
         if (_classifier is not null && AmdArmed && AmdVerdict is null)
         {
-            AmdVerdict = _classifier.Push(frame.Samples);
+            AmdVerdict = _classifier.Push(frame.Samples, frame.Header.Timestamp, frame.Header.Ssrc);
         }
     }
 

@@ -400,9 +400,9 @@ internal sealed partial class CampaignCall : IDisposable
 
         public void Answered() => Inner.Answered();
 
-        public string? Push(ReadOnlySpan<short> samples)
+        public string? Push(ReadOnlySpan<short> samples, uint rtpTimestamp, uint ssrc)
         {
-            var verdict = Inner.Push(samples);
+            var verdict = Inner.Push(samples, rtpTimestamp, ssrc);
             if (verdict is not null)
             {
                 _decided.TrySetResult();

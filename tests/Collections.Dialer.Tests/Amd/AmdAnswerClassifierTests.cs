@@ -39,6 +39,74 @@ public sealed class AmdAnswerClassifierTests
         Assert.Equal(TimeSpan.Zero, classifier.GapFilled);
     }
 
+    /// <summary>Delivers RTP packets (timestamps 160 apart from <paramref name="firstTimestamp"/>) all at once, as a receive loop that fell behind reads them.</summary>
+    private static string? Burst(AmdAnswerClassifier classifier, short[] audio, uint firstTimestamp, uint ssrc = 7)
+    {
+        string? verdict = null;
+        for (var i = 0; i + 160 <= audio.Length && verdict is null; i += 160)
+        {
+            verdict = classifier.Push(audio.AsSpan(i, 160), unchecked(firstTimestamp + (uint)i), ssrc);
+        }
+
+        return verdict;
+    }
+
+    [Fact]
+    public void PacketsReadLateInABurst_ArePlacedByTheirRtpTimestamps_NoSilenceIsInserted()
+    {
+        var clock = new FakeTimeProvider();
+        var classifier = new AmdAnswerClassifier(AmdProfile.AsteriskDefaults, clock);
+        classifier.Answered();
+
+        // The greeting's first packet arrives on time; then the receive loop stalls for 1.5 s (a loaded machine) and
+        // reads the queued packets in one go. By the wall clock that is 1.5 s of silence in the middle of the greeting,
+        // which would end it early (a HUMAN verdict for a machine); by the RTP timestamps the greeting is continuous.
+        var greeting = new Synth().Silence(200).Words(8, 300, 30).Samples;
+        clock.Advance(TimeSpan.FromMilliseconds(20));
+        Assert.Null(classifier.Push(greeting.AsSpan(0, 160), uint.MaxValue - 400, 7)); // timestamps wrap at 2^32
+        clock.Advance(TimeSpan.FromMilliseconds(1500));
+
+        Assert.Equal("MACHINE", Burst(classifier, greeting[160..], unchecked(uint.MaxValue - 400 + 160)));
+        Assert.Equal(TimeSpan.Zero, classifier.GapFilled);
+    }
+
+    [Fact]
+    public void AGapInTheRtpTimestamps_IsSilence()
+    {
+        var clock = new FakeTimeProvider();
+        var classifier = new AmdAnswerClassifier(AmdProfile.Default, clock);
+        classifier.Answered();
+        clock.Advance(TimeSpan.FromMilliseconds(20));
+
+        // "Hello" (300 ms after 200 ms of silence), then the far end stops sending (DTX) and resumes 2 s later by timestamp,
+        // all delivered at once: the missing stretch is the after-greeting silence of a person waiting for an answer.
+        var hello = new Synth().Silence(200).Word(300).Samples;
+        Assert.Null(Burst(classifier, hello, 1000));
+        var verdict = Burst(classifier, new Synth().Silence(200).Samples, 1000 + (uint)hello.Length + 16000);
+
+        Assert.Equal("HUMAN", verdict);
+        Assert.True(classifier.GapFilled >= AmdProfile.Default.AfterGreetingSilence - TimeSpan.FromMilliseconds(20), $"gap filled {classifier.GapFilled}");
+    }
+
+    [Fact]
+    public void DuplicateAndStalePackets_AreNotCountedTwice()
+    {
+        var clock = new FakeTimeProvider();
+        var classifier = new AmdAnswerClassifier(AmdProfile.Default, clock);
+        classifier.Answered();
+        clock.Advance(TimeSpan.FromMilliseconds(20));
+        var frame = new Synth().Silence(20).Samples;
+
+        classifier.Push(frame, 5000, 9);
+        classifier.Push(frame, 5160, 9);
+        classifier.Push(frame, 5160, 9); // duplicate
+        classifier.Push(frame, 4840, 9); // from before the stream's first packet
+
+        Assert.Null(classifier.Result);
+        Assert.Equal(TimeSpan.Zero, classifier.GapFilled);
+        Assert.Equal("NOTSURE", classifier.Finish());
+    }
+
     [Fact]
     public void EarlyMediaBeforeAnswer_IsIgnored()
     {
