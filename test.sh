@@ -49,6 +49,9 @@ set -e
 # The summary of Microsoft.Testing.Platform lists total/failed/succeeded/skipped for the whole run.
 count() { grep -E "^\s+$1: [0-9]+" "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
 passed=$(count succeeded); failed=$(count failed); skipped=$(count skipped)
+# Name what failed right above the summary, where a CI log's tail shows it.
+grep -E "^\s*failed [A-Za-z_]" "$log" | sed -E 's/^\s+//' | sort -u | head -n 40 || true
+grep -E "Foreground threads were left running|Test host process crashed|exited with error" "$log" | sed -E 's/^\s+//' | sort -u || true
 if [[ $rc -ne 0 && $failed -eq 0 ]]; then failed=1; fi   # a crashed or empty test host counts as a failure
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$rc"

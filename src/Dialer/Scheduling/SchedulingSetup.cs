@@ -172,7 +172,6 @@ public sealed partial class SchedulerHost(ISchedulerFactory schedulers, Workflow
     public static readonly TimeSpan RetryStart = TimeSpan.FromSeconds(10);
 
     private IScheduler? _quartz;
-    private volatile bool _running;
 
     /// <summary>Completes when the scheduler has started (and resynced).</summary>
     public Task Started => _started.Task;
@@ -207,7 +206,6 @@ public sealed partial class SchedulerHost(ISchedulerFactory schedulers, Workflow
         {
             _quartz ??= await schedulers.GetScheduler(ct);
             await _quartz.Start(ct);
-            _running = true;
             if (resync is not null)
             {
                 var dueBy = horizon is null ? (NodaTime.Instant?)null : NodaTime.Instant.FromDateTimeOffset(time.GetUtcNow() + horizon.Span);
@@ -224,15 +222,34 @@ public sealed partial class SchedulerHost(ISchedulerFactory schedulers, Workflow
         }
     }
 
+    /// <summary>
+    /// Shuts the scheduler down (also one whose start failed halfway: Quartz creates its threads before the store answers),
+    /// letting jobs in progress finish within the host's shutdown timeout. A shutdown that outlasts the timeout is left to
+    /// finish on its own and the host's stop goes on: a stop that throws leaves the host undisposed, and an undisposed
+    /// host holds the process at exit (its console lifetime waits for it). Quartz 4.7 can wait on itself here: halted
+    /// in the middle of acquiring a trigger, its scheduler thread retries releasing it until the store shuts down, which
+    /// comes only after that thread has ended.
+    /// </summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (_running && _quartz is { } quartz)
+        if (_quartz is not { Status: not (SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown) } quartz)
         {
-            _running = false;
-            await quartz.Shutdown(waitForJobsToComplete: true, cancellationToken);
+            return;
+        }
+
+        try
+        {
+            await quartz.Shutdown(waitForJobsToComplete: true, CancellationToken.None).AsTask().WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            LogStopTimedOut(logger);
         }
     }
+
+    [LoggerMessage(EventId = 4453, Level = LogLevel.Warning, Message = "The workflow scheduler did not shut down within the host's shutdown timeout; the host stops without waiting for it")]
+    private static partial void LogStopTimedOut(ILogger logger);
 
     [LoggerMessage(EventId = 4452, Level = LogLevel.Warning, Message = "The workflow scheduler could not start (trying again in {Seconds} s): {Error}")]
     private static partial void LogStartFailed(ILogger logger, double seconds, string error);
