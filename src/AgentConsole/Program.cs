@@ -1,6 +1,7 @@
 using Collections.AgentConsole.Features.Auth;
 using Collections.AgentConsole.Features.Calls;
 using Collections.AgentConsole.Features.Cases;
+using Collections.AgentConsole.Features.Creditors;
 using Collections.AgentConsole.Features.Demo;
 using Collections.AgentConsole.Features.Dialing;
 using Collections.AgentConsole.Features.Health;
@@ -32,16 +33,19 @@ builder.AddSettlements();
 builder.AddDialing();
 builder.AddPhone();
 builder.AddWallboard();
+builder.AddCreditorApi();
 
 var app = builder.Build();
 
 await app.PrepareDatabaseAsync();
 await app.SeedDemoDataAsync();
 await app.SeedDemoUsersAsync();
+await app.SeedDemoCreditorAccessAsync();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.MapOpenApi();
 app.MapHealthApi();
 app.MapTwilioWebhooks();
@@ -55,6 +59,7 @@ app.MapPayments();
 app.MapWallboard();
 app.MapRecordings();
 app.MapPhone();
+app.MapCreditorApi();
 app.LogListeningAddresses();
 
 await app.RunAsync();

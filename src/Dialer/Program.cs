@@ -4,6 +4,7 @@ using Collections.Dialer.Campaigns;
 using Collections.Dialer.CaseCli;
 using Collections.Dialer.Cli;
 using Collections.Dialer.ComplianceCli;
+using Collections.Dialer.CreditorCli;
 using Collections.Dialer.DatabaseCli;
 using Collections.Dialer.Hopper;
 using Collections.Dialer.ImportCli;
@@ -25,6 +26,7 @@ return await CliApp.RunAsync(args,
     ExplainCommand.Create(),
     CaseCommand.Create(),
     ActivityCommand.Create(),
+    CreditorCommand.Create(),
     DialCommand.Create(),
     SimulateCommand.Create(),
     HopperCommand.Create(),

@@ -21,6 +21,9 @@ public sealed record ImportSummary(
     long Rows, long Inserted, long Updated, long Unchanged, long Rejected, bool FileRejected,
     IReadOnlyList<string> CreditorsCreated, IReadOnlyList<string> IgnoredColumns, TimeSpan Elapsed, long CasesPlanned = 0, long CasesUnplanned = 0);
 
+/// <summary>What an upsert did to one row: a new account, a changed one updated in place, or nothing (same content).</summary>
+public enum UpsertOutcome { Created, Updated, Unchanged }
+
 /// <summary>Loads a portfolio from the account CSV format: validates every row, keeps the good ones, reports the bad
 /// ones by line and column, and upserts on (creditor, account reference) so a re-import changes nothing twice. With a
 /// <see cref="ClaimAnalysis"/>, every new account's case is opened in the same transaction as the account (seed 002: a claim
@@ -162,7 +165,36 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
         return new ImportSummary(rows, inserted, updated, unchanged, rejected, false, _creditorsCreated, ignored, elapsed, _planned, _unplanned);
     }
 
-    private async Task<(int Inserted, int Updated, int Unchanged)> WriteBatchAsync(List<AccountRow> batch, string portfolioName, CancellationToken ct)
+    /// <summary>Upserts rows already validated elsewhere (the creditor API's items, through the same <see cref="AccountRowParser"/>)
+    /// with the same rule, writes and claim analysis as a file; returns what became of each row, in order. Only the references
+    /// of <paramref name="rows"/> are read back, so a placement into a large portfolio does not load the whole portfolio.</summary>
+    public async Task<IReadOnlyList<UpsertOutcome>> PlaceAsync(IReadOnlyList<AccountRow> rows, string portfolioName, CancellationToken ct = default)
+    {
+        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
+        foreach (var group in rows.GroupBy(r => r.CreditorCode, StringComparer.Ordinal))
+        {
+            var creditorId = await CreditorAsync(group.First(), now, ct);
+            var known = _known.TryGetValue(creditorId, out var cached) ? cached : _known[creditorId] = new Dictionary<string, Known>(StringComparer.Ordinal);
+            foreach (var chunk in group.Select(r => r.AccountRef).Distinct(StringComparer.Ordinal).Where(r => !known.ContainsKey(r)).Chunk(500))
+            {
+                var found = await db.Accounts.AsNoTracking()
+                    .Where(a => a.CreditorId == creditorId && chunk.Contains(a.CreditorReference))
+                    .Select(a => new { a.CreditorReference, a.Id, a.DebtorId, a.ImportHash })
+                    .ToListAsync(ct);
+                found.ForEach(a => known[a.CreditorReference] = new Known(a.Id, a.DebtorId, a.ImportHash));
+            }
+        }
+
+        var outcomes = new List<UpsertOutcome>(rows.Count);
+        foreach (var batch in rows.Chunk(BatchSize))
+        {
+            await WriteBatchAsync([.. batch], portfolioName, ct, outcomes);
+        }
+
+        return outcomes;
+    }
+
+    private async Task<(int Inserted, int Updated, int Unchanged)> WriteBatchAsync(List<AccountRow> batch, string portfolioName, CancellationToken ct, List<UpsertOutcome>? outcomes = null)
     {
         var now = Instant.FromDateTimeOffset(time.GetUtcNow());
         var debtors = new List<Debtor>();
@@ -185,11 +217,13 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
                 if (existing.Hash == row.Hash)
                 {
                     unchanged++;
+                    outcomes?.Add(UpsertOutcome.Unchanged);
                 }
                 else
                 {
                     updates.Add((row, existing));
                     known[row.AccountRef] = existing with { Hash = row.Hash };
+                    outcomes?.Add(UpsertOutcome.Updated);
                 }
 
                 continue;
@@ -233,6 +267,7 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
             }
 
             known[row.AccountRef] = new Known(account.Id, debtor.Id, row.Hash);
+            outcomes?.Add(UpsertOutcome.Created);
         }
 
         await InsertAsync(debtors, ct);

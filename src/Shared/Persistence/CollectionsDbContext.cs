@@ -37,6 +37,11 @@ public abstract class CollectionsDbContext(DbContextOptions options) : IdentityD
     public DbSet<SettlementOffer> SettlementOffers => Set<SettlementOffer>();
     public DbSet<PaymentImportBatch> PaymentImportBatches => Set<PaymentImportBatch>();
     public DbSet<PaymentImportEntry> PaymentImportEntries => Set<PaymentImportEntry>();
+    public DbSet<CreditorApiKey> CreditorApiKeys => Set<CreditorApiKey>();
+    public DbSet<CreditorUser> CreditorUsers => Set<CreditorUser>();
+    public DbSet<CreditorWebhook> CreditorWebhooks => Set<CreditorWebhook>();
+    public DbSet<CreditorWebhookDelivery> CreditorWebhookDeliveries => Set<CreditorWebhookDelivery>();
+    public DbSet<CreditorIdempotentRequest> CreditorIdempotentRequests => Set<CreditorIdempotentRequest>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -4,11 +4,12 @@ using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Collections.AgentConsole.Features.Auth;
 
-/// <summary>Sign-in: ASP.NET Core Identity on our database, cookie authentication, roles Operator, Supervisor, Administrator.</summary>
+/// <summary>Sign-in: ASP.NET Core Identity on our database, cookie authentication, roles Operator, Supervisor, Administrator, Creditor.</summary>
 public static class AuthSetup
 {
     /// <summary>Claim carrying the operator's agent id (absent for users who take no calls).</summary>
@@ -115,14 +116,24 @@ public sealed record LoginRequest(string? Login, string? Password);
 /// <summary>Who is signed in, and the language the console speaks to them (ISO 639-1).</summary>
 public sealed record MeDto(string Login, string DisplayName, IReadOnlyList<string> Roles, Guid? AgentId, string Language);
 
-/// <summary>Adds the agent id and display name to the sign-in cookie, so hubs know the operator without a database read.</summary>
-internal sealed class ConsoleClaimsFactory(UserManager<ConsoleUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)
+/// <summary>Adds the agent id and display name to the sign-in cookie, so hubs know the operator without a database read.
+/// A user in the Creditor role also gets one claim per creditor they are bound to, which the creditor filter reads
+/// (Features/Creditors/CreditorScope.cs); the binding is read at sign-in, so a change shows at the next sign-in.</summary>
+internal sealed class ConsoleClaimsFactory(UserManager<ConsoleUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options, CollectionsDbContext db)
     : UserClaimsPrincipalFactory<ConsoleUser, IdentityRole>(users, roles, options)
 {
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(ConsoleUser user)
     {
         var identity = await base.GenerateClaimsAsync(user);
         identity.AddClaim(new Claim(AuthSetup.DisplayNameClaim, user.DisplayName));
+        if (await UserManager.IsInRoleAsync(user, ConsoleRoles.Creditor))
+        {
+            foreach (var creditor in await db.CreditorUsers.Where(c => c.UserId == user.Id).Select(c => c.CreditorId).ToListAsync())
+            {
+                identity.AddClaim(new Claim(Creditors.CreditorScope.CreditorClaim, creditor.Value.ToString()));
+            }
+        }
+
         if (user.AgentId is { } agent)
         {
             identity.AddClaim(new Claim(AuthSetup.AgentIdClaim, agent.Value.ToString()));

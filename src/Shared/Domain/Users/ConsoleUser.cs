@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Identity;
 
 namespace Collections.Shared.Domain;
 
-/// <summary>A person who signs in to the console: an operator (linked to an <see cref="Agent"/>), a supervisor or an administrator.</summary>
+/// <summary>A person who signs in to the console: an operator (linked to an <see cref="Agent"/>), a supervisor, an administrator, or a creditor's staff (bound by <see cref="CreditorUser"/>).</summary>
 public sealed class ConsoleUser : IdentityUser
 {
     /// <summary>The operator record this sign-in belongs to; null for supervisors and administrators who do not take calls.</summary>
@@ -27,6 +27,10 @@ public static class ConsoleRoles
     /// <summary>Manages users and configuration; may also use the wallboard.</summary>
     public const string Administrator = "Administrator";
 
+    /// <summary>A creditor's staff: sees only the accounts of the creditors the user is bound to (<see cref="CreditorUser"/>),
+    /// through the creditor API and pages, never the agency's floor.</summary>
+    public const string Creditor = "Creditor";
+
     /// <summary>Every role, in the order they are created.</summary>
-    public static readonly IReadOnlyList<string> All = [Operator, Supervisor, Administrator];
+    public static readonly IReadOnlyList<string> All = [Operator, Supervisor, Administrator, Creditor];
 }
