@@ -46,15 +46,17 @@ public sealed class CreditorPlacement(CollectionsDbContext db, TimeProvider time
             var (record, reference, errors) = ToRecord(item, i + 1, creditors);
             if (record is not null)
             {
+                // The import's checks run even when the item already has a problem, so one answer lists all of them.
                 var (row, rowErrors) = Parser.Parse(record);
-                if (row is not null)
+                if (row is not null && errors.Count == 0)
                 {
                     rows.Add(row);
                     positions.Add(i);
                 }
                 else
                 {
-                    errors.AddRange(rowErrors!.Select(e => new PlacementError(e.Column ?? "item", e.Error)));
+                    var creditorNamed = errors.Any(e => e.Field == AccountCsvFormat.Creditor);
+                    errors.AddRange((rowErrors ?? []).Where(e => !(creditorNamed && e.Column == AccountCsvFormat.Creditor)).Select(e => new PlacementError(e.Column ?? "item", e.Error)));
                 }
             }
 
@@ -79,7 +81,7 @@ public sealed class CreditorPlacement(CollectionsDbContext db, TimeProvider time
         return [.. results.Select(r => r!)];
     }
 
-    /// <summary>One item as the CSV record the importer reads: columns in <see cref="AccountCsvFormat.All"/>'s order, the creditor
+    /// <summary>One item (a JSON object) as the CSV record the importer reads, with the problems found on the way: columns in <see cref="AccountCsvFormat.All"/>'s order, the creditor
     /// filled in (or checked against the caller's), JSON numbers and booleans written as the CSV writes them.</summary>
     private static (CsvRecord? Record, string? Reference, List<PlacementError> Errors) ToRecord(JsonElement item, int position, PlacementCreditors creditors)
     {
@@ -134,7 +136,7 @@ public sealed class CreditorPlacement(CollectionsDbContext db, TimeProvider time
             errors.Add(new PlacementError(AccountCsvFormat.Creditor, $"'{code}' is not a creditor you place accounts for"));
         }
 
-        return (errors.Count == 0 ? new CsvRecord(position, fields) : null, reference, errors);
+        return (new CsvRecord(position, fields), reference, errors);
     }
 
     private static string? Text(JsonElement value, string field, List<PlacementError> errors)

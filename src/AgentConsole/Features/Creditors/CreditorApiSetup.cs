@@ -7,6 +7,7 @@ using Collections.Shared.Persistence;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Options;
 
 namespace Collections.AgentConsole.Features.Creditors;
 
@@ -15,9 +16,13 @@ public sealed class CreditorApiOptions
 {
     public const string Section = "Collections:CreditorApi";
 
-    /// <summary>Requests per second one key (or one creditor user) may make on average.</summary>
+    /// <summary>Requests one key (or one creditor user) may make per <see cref="PeriodSeconds"/> on average.</summary>
     [Range(1, 100_000)]
-    public int RequestsPerSecond { get; set; } = 20;
+    public int RequestsPerPeriod { get; set; } = 20;
+
+    /// <summary>The period the average is taken over, in seconds.</summary>
+    [Range(1, 86_400)]
+    public int PeriodSeconds { get; set; } = 1;
 
     /// <summary>Requests one key may make at once above the average (the token bucket's size).</summary>
     [Range(1, 100_000)]
@@ -51,24 +56,19 @@ public static class CreditorApiSetup
             .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, CreditorKeyAuthentication.SchemeName)
             .RequireClaim(CreditorScope.CreditorClaim));
 
-        var limits = builder.Configuration.GetSection(CreditorApiOptions.Section).Get<CreditorApiOptions>() ?? new CreditorApiOptions();
         builder.Services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = (context, _) =>
             {
-                // RFC 6585 section 4: 429 may say when to try again.
-                context.HttpContext.Response.Headers.RetryAfter = "1";
+                // RFC 6585 section 4: 429 may say when to try again (RFC 9110 section 10.2.3: in seconds).
+                var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 1;
+                context.HttpContext.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return ValueTask.CompletedTask;
             };
-            o.AddPolicy(RateLimitPolicy, http => RateLimitPartition.GetTokenBucketLimiter(CreditorScope.CallerOf(http.User), _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = limits.Burst,
-                TokensPerPeriod = limits.RequestsPerSecond,
-                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
+            // The options are read when a caller's bucket is made (not while the host is composed), so they are the bound ones.
+            o.AddPolicy(RateLimitPolicy, http => RateLimitPartition.GetTokenBucketLimiter(CreditorScope.CallerOf(http.User),
+                _ => Bucket(http.RequestServices.GetRequiredService<IOptions<CreditorApiOptions>>().Value)));
         });
 
         builder.Services.Configure<OpenApiOptions>("v1", o => o.AddOperationTransformer((operation, context, _) =>
@@ -94,4 +94,13 @@ public static class CreditorApiSetup
         builder.AddCreditorWebhooks();
         return builder;
     }
+
+    private static TokenBucketRateLimiterOptions Bucket(CreditorApiOptions limits) => new()
+    {
+        TokenLimit = limits.Burst,
+        TokensPerPeriod = limits.RequestsPerPeriod,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(limits.PeriodSeconds),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
 }

@@ -77,14 +77,16 @@ internal sealed class CreditorIdempotencyFilter(ICollectionsDbContextFactory con
             throw;
         }
 
-        var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
+        // A handler declared as Results<A, B> returns the union; the answer is the result inside it.
+        var answer = result is INestedHttpResult nested ? nested.Result : result;
+        var status = (answer as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
         if (status >= 500)
         {
             await ForgetAsync(row.Id);
             return result;
         }
 
-        var body = result is IValueHttpResult { Value: { } value } ? JsonSerializer.Serialize(value, value.GetType(), json.Value.SerializerOptions) : "";
+        var body = answer is IValueHttpResult { Value: { } value } ? JsonSerializer.Serialize(value, value.GetType(), json.Value.SerializerOptions) : "";
         await using (var db = contexts.CreateDbContext())
         {
             await db.CreditorIdempotentRequests.Where(r => r.Id == row.Id)

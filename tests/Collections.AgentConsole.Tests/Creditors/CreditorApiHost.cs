@@ -1,0 +1,73 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Collections.AgentConsole.Features.Creditors;
+using Collections.AgentConsole.Tests.Hosting;
+using Collections.Shared.Creditors;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Collections.AgentConsole.Tests.Creditors;
+
+/// <summary>The real host (TestServer) with the demo's creditors, no dialing and no demo process: creditor A is TELCO-DE (its
+/// demo user "creditor" and a key), creditor B is UTIL-HU (a key). A key may make 300 requests (refilled at one a day), so
+/// the rate-limit test reaches the limit whatever the machine's speed; webhooks run every second, retried after one.</summary>
+public sealed class CreditorApiHost : IAsyncLifetime
+{
+    public const string A = DemoCreditorAccess.Creditor;
+    public const string B = "UTIL-HU";
+    public const int Limit = 300;
+
+    public ConsoleFactory Factory { get; } = new(
+        ("Collections:Demo:Process", "false"),
+        ("Collections:Demo:Calls:Enabled", "false"),
+        ("Collections:Dialing:InProcess", "false"),
+        ("Collections:Outreach:Dispatch:Enabled", "false"),
+        // The placed cases are the workflow's to work; these tests look at placement, not at the steps that follow.
+        ("Collections:Scheduling:Sweep:Enabled", "false"),
+        // The bucket refills continuously (one token a day here), so no test's verdict depends on how fast the machine is.
+        ("Collections:CreditorApi:RequestsPerPeriod", "1"),
+        ("Collections:CreditorApi:PeriodSeconds", "86400"),
+        ("Collections:CreditorApi:Burst", Limit.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ("Collections:CreditorApi:Webhooks:IntervalSeconds", "1"),
+        ("Collections:CreditorApi:Webhooks:RetryBaseSeconds", "1"));
+
+    public HttpClient KeyA { get; private set; } = null!;
+    public HttpClient KeyB { get; private set; } = null!;
+    public HttpClient UserA { get; private set; } = null!;
+
+    /// <summary>A demo account of A, and one of B.</summary>
+    public string AccountOfA { get; private set; } = "";
+    public string AccountOfB { get; private set; } = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        UserA = Factory.CreateClient();
+        var login = await UserA.PostAsJsonAsync("/api/auth/login", new { login = DemoCreditorAccess.Login, password = Features.Auth.DemoUsers.Password }, ct);
+        login.EnsureSuccessStatusCode();
+        KeyA = await ClientWithNewKeyAsync(A);
+        KeyB = await ClientWithNewKeyAsync(B);
+        await using var db = Factory.OpenDatabase();
+        AccountOfA = await (from a in db.Accounts join c in db.Creditors on a.CreditorId equals c.Id where c.Code == A orderby a.CreditorReference select a.CreditorReference).FirstAsync(ct);
+        AccountOfB = await (from a in db.Accounts join c in db.Creditors on a.CreditorId equals c.Id where c.Code == B orderby a.CreditorReference select a.CreditorReference).FirstAsync(ct);
+    }
+
+    /// <summary>A client carrying a new key of <paramref name="creditor"/>.</summary>
+    public async Task<HttpClient> ClientWithNewKeyAsync(string creditor)
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var key = await scope.ServiceProvider.GetRequiredService<CreditorKeys>().CreateAsync(creditor);
+        var client = Factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key!.Key);
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        KeyA?.Dispose();
+        KeyB?.Dispose();
+        UserA?.Dispose();
+        await Factory.DisposeAsync();
+        File.Delete(Factory.DatabasePath);
+    }
+}
