@@ -12,6 +12,7 @@ using Collections.Shared.Creditors;
 using Collections.Shared.Import;
 using Collections.Shared.Persistence;
 using Collections.Shared.Workflow.Strategies;
+using Collections.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
