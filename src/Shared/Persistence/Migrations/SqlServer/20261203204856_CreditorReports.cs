@@ -26,7 +26,7 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                 type: "nvarchar(32)",
                 maxLength: 32,
                 nullable: false,
-                defaultValue: "");
+                defaultValue: "None");
 
             migrationBuilder.AddColumn<DateOnly>(
                 name: "terms_reported_until",
