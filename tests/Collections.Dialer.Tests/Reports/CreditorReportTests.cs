@@ -6,7 +6,7 @@ using Collections.Dialer.Tests.Messaging;
 using Collections.Shared.Domain;
 using Collections.Shared.Import;
 using Collections.Shared.Persistence;
-using Collections.Shared.Workflow.Payments;
+using Collections.Shared.Workflow;
 using Collections.Testing;
 using MailKit.Security;
 using Microsoft.EntityFrameworkCore;
