@@ -139,7 +139,7 @@ public sealed class CreditorReportRenderer
         var maxMonths = Math.Max(1, curves.Count == 0 ? 1 : curves.Max(c => c.Rates.Count) - 1);
         var maxRate = (double)Math.Max(0.01m, curves.Count == 0 ? 0 : curves.Max(c => c.Rates.DefaultIfEmpty(0).Max()));
         maxRate = Math.Ceiling(maxRate * 20) / 20;   // a 5 % step above the highest point
-        Axes(gfx, plot, maxRate, v => (v * 100).ToString("0", CultureInfo.InvariantCulture) + " %");
+        Axes(gfx, plot, maxRate, v => (v * 100).ToString("0.#", CultureInfo.InvariantCulture) + " %");
         for (var m = 0; m <= maxMonths; m += Math.Max(1, maxMonths / 12))
         {
             var x = plot.Left + plot.Width * m / maxMonths;
