@@ -1,5 +1,6 @@
 using System.Globalization;
 using BenchmarkDotNet.Running;
+using Collections.Benchmarks.Creditors;
 using Collections.Benchmarks.SignalR;
 using Collections.Benchmarks.Import;
 using Collections.Benchmarks.Outreach;
@@ -56,6 +57,12 @@ public static class BenchmarkEntry
                 await ConsoleBenchmark.RunAsync(
                     args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000,
                     args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30);
+                break;
+            case "placement":
+                // Creditor API placement throughput beside the CSV import and one account per request (docs/performance.md).
+                await PlacementBenchmark.RunAsync(
+                    args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000,
+                    args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 500);
                 break;
             case "dispatch":
                 // Message dispatch throughput against the demo provider, beside the one-at-a-time baseline (docs/performance.md).

@@ -33,7 +33,7 @@ public sealed class CreditorKeys(CollectionsDbContext db, TimeProvider time)
         }
 
         var keyId = Prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        var key = keyId + "." + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var key = keyId + "." + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         db.CreditorApiKeys.Add(new CreditorApiKey { KeyId = keyId, CreditorId = creditor.Id, Hash = HashOf(key), CreatedAt = Now });
         await db.SaveChangesAsync(ct);
         return new NewCreditorKey(creditor.Code, keyId, key);
@@ -82,6 +82,4 @@ public sealed class CreditorKeys(CollectionsDbContext db, TimeProvider time)
     }
 
     private static string HashOf(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -30,6 +30,9 @@ public sealed class CreditorPlacement(CollectionsDbContext db, TimeProvider time
     private static readonly AccountRowParser Parser = AccountRowParser.FromHeader(new CsvRecord(0, [.. AccountCsvFormat.All])).Parser
         ?? throw new InvalidOperationException("The account format's own header must parse.");
 
+    /// <summary>Stands in for an item that is not an object (its result is already decided), so records and items stay aligned.</summary>
+    private static readonly CsvRecord Empty = new(0, [.. AccountCsvFormat.All.Select(_ => string.Empty)]);
+
     private static readonly Dictionary<string, int> Columns = AccountCsvFormat.All
         .Select((name, i) => (name, i)).ToDictionary(c => AccountCsvFormat.Normalize(c.name), c => c.i, StringComparer.Ordinal);
 
@@ -38,16 +41,17 @@ public sealed class CreditorPlacement(CollectionsDbContext db, TimeProvider time
     {
         var count = items.GetArrayLength();
         var results = new PlacementResult?[count];
+        var converted = items.EnumerateArray().Select((item, i) => ToRecord(item, i + 1, creditors)).ToList();
+        var parsed = AccountImporter.ParseAll(Parser, [.. converted.Select(c => c.Record ?? Empty)]);
         var rows = new List<AccountRow>(count);
         var positions = new List<int>(count);
-        var i = 0;
-        foreach (var item in items.EnumerateArray())
+        for (var i = 0; i < count; i++)
         {
-            var (record, reference, errors) = ToRecord(item, i + 1, creditors);
+            var (record, reference, errors) = converted[i];
             if (record is not null)
             {
                 // The import's checks run even when the item already has a problem, so one answer lists all of them.
-                var (row, rowErrors) = Parser.Parse(record);
+                var (row, rowErrors) = parsed[i];
                 if (row is not null && errors.Count == 0)
                 {
                     rows.Add(row);
@@ -64,8 +68,6 @@ public sealed class CreditorPlacement(CollectionsDbContext db, TimeProvider time
             {
                 results[i] = new PlacementResult(reference, "rejected", errors);
             }
-
-            i++;
         }
 
         if (rows.Count > 0)

@@ -117,7 +117,7 @@ public sealed class CreditorWebhookEvents(CollectionsDbContext db, TimeProvider 
     }
 
     /// <summary>A new webhook secret (256 random bits, base64url).</summary>
-    public static string NewSecret() => "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string NewSecret() => "whsec_" + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     private static CreditorWebhookDelivery Event(CreditorId creditorId, string key, string type, Instant occurredAt, Instant now, object data) => new()
     {

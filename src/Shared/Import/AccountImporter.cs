@@ -64,15 +64,7 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
             return new ImportSummary(0, 0, 0, 0, 0, true, [], ignored, time.GetElapsedTime(started));
         }
 
-        // One connection for the whole import, so per-connection settings hold and nothing reconnects per batch.
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        if (db.Database.IsSqlite())
-        {
-            // WAL lets the console keep reading while a portfolio loads; NORMAL is durable at each commit in WAL mode.
-            // SQLite's default page cache is 2 MB: a million-row load then rewrites the same index pages over and over
-            // (measured: 6 GB written for a 1.5 GB database); 256 MB keeps the hot index pages in memory.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144; PRAGMA wal_autocheckpoint=65536;", cancellationToken);
-        }
+        await OpenAsync(cancellationToken);
 
         // Three stages on a bounded pipeline: read text, validate (parallel: phone parsing dominates), write.
         var raw = Channel.CreateBounded<List<CsvRecord>>(4);
@@ -113,9 +105,8 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
             {
                 await foreach (var batch in raw.Reader.ReadAllAsync(cancellationToken))
                 {
-                    var results = new (AccountRow? Row, List<ImportError>? Errors)[batch.Count];
                     // The writer is the critical path and runs on one thread: leave it a core of its own.
-                    Parallel.For(0, batch.Count, ParseParallelism, i => results[i] = parser.Parse(batch[i]));
+                    var results = ParseAll(parser, batch);
                     var good = new List<AccountRow>(batch.Count);
                     foreach (var (row, errors) in results)
                     {
@@ -165,11 +156,25 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
         return new ImportSummary(rows, inserted, updated, unchanged, rejected, false, _creditorsCreated, ignored, elapsed, _planned, _unplanned);
     }
 
+    /// <summary>One connection for the whole load, so per-connection settings hold and nothing reconnects per batch.</summary>
+    private async Task OpenAsync(CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets the console keep reading while a portfolio loads; NORMAL is durable at each commit in WAL mode.
+            // SQLite's default page cache is 2 MB: a million-row load then rewrites the same index pages over and over
+            // (measured: 6 GB written for a 1.5 GB database); 256 MB keeps the hot index pages in memory.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144; PRAGMA wal_autocheckpoint=65536;", ct);
+        }
+    }
+
     /// <summary>Upserts rows already validated elsewhere (the creditor API's items, through the same <see cref="AccountRowParser"/>)
     /// with the same rule, writes and claim analysis as a file; returns what became of each row, in order. Only the references
     /// of <paramref name="rows"/> are read back, so a placement into a large portfolio does not load the whole portfolio.</summary>
     public async Task<IReadOnlyList<UpsertOutcome>> PlaceAsync(IReadOnlyList<AccountRow> rows, string portfolioName, CancellationToken ct = default)
     {
+        await OpenAsync(ct);
         var now = Instant.FromDateTimeOffset(time.GetUtcNow());
         foreach (var group in rows.GroupBy(r => r.CreditorCode, StringComparer.Ordinal))
         {
@@ -192,6 +197,14 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
         }
 
         return outcomes;
+    }
+
+    /// <summary>Validates records on all cores but one (phone parsing dominates), as a file's rows are; results in order.</summary>
+    public static (AccountRow? Row, List<ImportError>? Errors)[] ParseAll(AccountRowParser parser, IReadOnlyList<CsvRecord> records)
+    {
+        var results = new (AccountRow? Row, List<ImportError>? Errors)[records.Count];
+        Parallel.For(0, records.Count, ParseParallelism, i => results[i] = parser.Parse(records[i]));
+        return results;
     }
 
     private async Task<(int Inserted, int Updated, int Unchanged)> WriteBatchAsync(List<AccountRow> batch, string portfolioName, CancellationToken ct, List<UpsertOutcome>? outcomes = null)

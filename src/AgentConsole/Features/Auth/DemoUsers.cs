@@ -55,7 +55,8 @@ public static partial class DemoUsers
         }
     }
 
-    private static void Check(IdentityResult result, string what)
+    /// <summary>Stops the start when a demo user or role cannot be made, naming it.</summary>
+    internal static void Check(IdentityResult result, string what)
     {
         if (!result.Succeeded)
         {

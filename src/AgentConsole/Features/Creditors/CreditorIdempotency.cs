@@ -42,25 +42,30 @@ internal sealed class CreditorIdempotencyFilter(ICollectionsDbContextFactory con
         var row = new CreditorIdempotentRequest { Caller = caller, IdempotencyKey = key, RequestHash = hash, CreatedAt = Instant.FromDateTimeOffset(time.GetUtcNow()) };
         await using (var db = contexts.CreateDbContext())
         {
-            db.CreditorIdempotentRequests.Add(row);
-            try
+            // Looked up first, so a replay does not go through a failed insert; the unique index settles two first requests racing.
+            var earlier = await db.CreditorIdempotentRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Caller == caller && r.IdempotencyKey == key, ct);
+            if (earlier is null)
             {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateException)
-            {
-                db.ChangeTracker.Clear();
-                var earlier = await db.CreditorIdempotentRequests.AsNoTracking().SingleAsync(r => r.Caller == caller && r.IdempotencyKey == key, ct);
-                if (earlier.RequestHash != hash)
+                db.CreditorIdempotentRequests.Add(row);
+                try
                 {
-                    return TypedResults.Problem($"{Header}: '{key}' was used for another request", statusCode: StatusCodes.Status422UnprocessableEntity);
+                    await db.SaveChangesAsync(ct);
                 }
-
-                if (earlier.StatusCode == 0)
+                catch (DbUpdateException)
                 {
                     return TypedResults.Problem($"{Header}: the request with '{key}' is still being worked; ask again shortly", statusCode: StatusCodes.Status409Conflict);
                 }
-
+            }
+            else if (earlier.RequestHash != hash)
+            {
+                return TypedResults.Problem($"{Header}: '{key}' was used for another request", statusCode: StatusCodes.Status422UnprocessableEntity);
+            }
+            else if (earlier.StatusCode == 0)
+            {
+                return TypedResults.Problem($"{Header}: the request with '{key}' is still being worked; ask again shortly", statusCode: StatusCodes.Status409Conflict);
+            }
+            else
+            {
                 http.Response.Headers["Idempotent-Replayed"] = "true";
                 return TypedResults.Text(earlier.ResponseBody ?? "", "application/json", Encoding.UTF8, earlier.StatusCode);
             }

@@ -40,8 +40,8 @@ public static partial class DemoCreditorAccess
         if (await users.FindByNameAsync(Login) is null)
         {
             var user = new ConsoleUser { UserName = Login, DisplayName = creditor.Name };
-            Check(await users.CreateAsync(user, DemoUsers.Password));
-            Check(await users.AddToRoleAsync(user, ConsoleRoles.Creditor));
+            DemoUsers.Check(await users.CreateAsync(user, DemoUsers.Password), Login);
+            DemoUsers.Check(await users.AddToRoleAsync(user, ConsoleRoles.Creditor), Login);
             db.CreditorUsers.Add(new CreditorUser { UserId = user.Id, CreditorId = creditor.Id });
             await db.SaveChangesAsync(ct);
         }
@@ -50,14 +50,6 @@ public static partial class DemoCreditorAccess
         // Only the hash of a key is stored, so the demo cannot print yesterday's key again: each start makes one.
         var key = await scope.ServiceProvider.GetRequiredService<CreditorKeys>().CreateAsync(Creditor, ct);
         LogKey(logger, Creditor, key!.Key);
-    }
-
-    private static void Check(IdentityResult result)
-    {
-        if (!result.Succeeded)
-        {
-            throw new InvalidOperationException($"Demo creditor user '{Login}' could not be created: {string.Join("; ", result.Errors.Select(e => e.Description))}");
-        }
     }
 
     [LoggerMessage(EventId = 2801, Level = LogLevel.Information, Message = "Demo sign-in: login {Login} password {Password} (Creditor {Creditor})")]
