@@ -156,11 +156,13 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
         return new ImportSummary(rows, inserted, updated, unchanged, rejected, false, _creditorsCreated, ignored, elapsed, _planned, _unplanned);
     }
 
-    /// <summary>One connection for the whole load, so per-connection settings hold and nothing reconnects per batch.</summary>
-    private async Task OpenAsync(CancellationToken ct)
+    /// <summary>One connection for the whole load, so per-connection settings hold and nothing reconnects per batch. A file
+    /// load also tunes SQLite for bulk writing; a placement (<paramref name="bulk"/> false) runs on a pooled connection the
+    /// console reuses afterwards, so it keeps the console's settings.</summary>
+    private async Task OpenAsync(CancellationToken ct, bool bulk = true)
     {
         await db.Database.OpenConnectionAsync(ct);
-        if (db.Database.IsSqlite())
+        if (bulk && db.Database.IsSqlite())
         {
             // WAL lets the console keep reading while a portfolio loads; NORMAL is durable at each commit in WAL mode.
             // SQLite's default page cache is 2 MB: a million-row load then rewrites the same index pages over and over
@@ -174,7 +176,7 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
     /// of <paramref name="rows"/> are read back, so a placement into a large portfolio does not load the whole portfolio.</summary>
     public async Task<IReadOnlyList<UpsertOutcome>> PlaceAsync(IReadOnlyList<AccountRow> rows, string portfolioName, CancellationToken ct = default)
     {
-        await OpenAsync(ct);
+        await OpenAsync(ct, bulk: false);
         var now = Instant.FromDateTimeOffset(time.GetUtcNow());
         foreach (var group in rows.GroupBy(r => r.CreditorCode, StringComparer.Ordinal))
         {
