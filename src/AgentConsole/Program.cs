@@ -15,6 +15,7 @@ using Collections.AgentConsole.Features.Webhooks;
 using Collections.AgentConsole.Features.Wallboard;
 using Collections.AgentConsole.Infrastructure;
 using Collections.Dialer.Outreach;
+using Collections.Dialer.Outreach.Reports;
 using Collections.Shared.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -34,6 +35,7 @@ builder.AddDialing();
 builder.AddPhone();
 builder.AddWallboard();
 builder.AddCreditorApi();
+builder.AddCreditorReports();
 
 var app = builder.Build();
 

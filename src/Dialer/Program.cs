@@ -9,6 +9,7 @@ using Collections.Dialer.DatabaseCli;
 using Collections.Dialer.Hopper;
 using Collections.Dialer.ImportCli;
 using Collections.Dialer.InterestCli;
+using Collections.Dialer.ReportCli;
 using Collections.Dialer.ScriptsCli;
 using Collections.Dialer.Simulation;
 
@@ -27,6 +28,7 @@ return await CliApp.RunAsync(args,
     CaseCommand.Create(),
     ActivityCommand.Create(),
     CreditorCommand.Create(),
+    ReportCommand.Create(),
     DialCommand.Create(),
     SimulateCommand.Create(),
     HopperCommand.Create(),

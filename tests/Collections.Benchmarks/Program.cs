@@ -41,6 +41,13 @@ public static class BenchmarkEntry
                 // Detection cost per call, learned detector beside the default profile (docs/performance.md).
                 Environment.ExitCode = Amd.AmdCostBenchmark.Run(args[1..]);
                 break;
+            case "creditor-report":
+                // The creditor report over a million accounts on SQLite and PostgreSQL, beside the per-account EF baseline (docs/performance.md).
+                await Reports.CreditorReportBenchmark.RunAsync(
+                    args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000,
+                    args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2_000,
+                    args.Length > 3 ? args[3] : "both");
+                break;
             case "sweep":
                 await SweepBenchmark.RunAsync(
                     args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_170_000,

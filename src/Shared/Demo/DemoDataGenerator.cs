@@ -124,6 +124,8 @@ public static partial class DemoDataGenerator
                     Name = spec.Name,
                     Country = spec.Country,
                     ReportEmail = spec.ReportEmail,
+                    // Every demo creditor gets a monthly report (the host e-mails it to the demo SMTP sink) and a 15 % commission.
+                    Terms = new CreditorTerms { CommissionPercent = 15m, ReportFrequency = ReportFrequency.Monthly },
                     Policy = new CreditorPolicy
                     {
                         MaxInstalments = spec.Policy.MaxInstalments,

@@ -1,3 +1,5 @@
+using NodaTime;
+
 namespace Collections.Shared.Domain;
 
 /// <summary>A client of the agency whose claims are collected, with the policy it has agreed to.</summary>
@@ -13,9 +15,32 @@ public sealed class Creditor
     /// <summary>ISO 3166-1 alpha-2 country of the creditor's seat.</summary>
     public required string Country { get; set; }
 
+    /// <summary>Who receives the scheduled report and remittance statement: one or more e-mail addresses separated by
+    /// commas or semicolons (docs/creditor-reports.md).</summary>
     public string? ReportEmail { get; set; }
 
     public CreditorPolicy Policy { get; set; } = new();
+
+    /// <summary>The agency's commission and the report schedule agreed with the creditor.</summary>
+    public CreditorTerms Terms { get; set; } = new();
+}
+
+/// <summary>How often a creditor receives its status report and remittance statement.</summary>
+public enum ReportFrequency { None = 0, Weekly = 1, Monthly = 2 }
+
+/// <summary>The commercial terms of the mandate (seed 001: "reports and received payments passed on to the creditor").</summary>
+public sealed class CreditorTerms
+{
+    /// <summary>The agency's commission in percent of every amount collected (principal, interest and fees alike); the rest
+    /// is passed on to the creditor. One rate keeps the statement checkable by hand.</summary>
+    public decimal CommissionPercent { get; set; }
+
+    /// <summary>How often the report is sent; <see cref="ReportFrequency.None"/>: only on demand (CLI).</summary>
+    public ReportFrequency ReportFrequency { get; set; }
+
+    /// <summary>The last day of the last period a scheduled report was sent for; null when none was. The schedule sends each
+    /// period once, also after the host was down over its day.</summary>
+    public LocalDate? ReportedUntil { get; set; }
 }
 
 /// <summary>What the creditor allows the agency to agree with debtors without asking again.</summary>

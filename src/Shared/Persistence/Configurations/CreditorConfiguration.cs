@@ -26,5 +26,12 @@ internal sealed class CreditorConfiguration : IEntityTypeConfiguration<Creditor>
             policy.Property(p => p.AllowsAutomatedDialing).HasColumnName("policy_allows_automated_dialing");
         });
         builder.Navigation(c => c.Policy).IsRequired();
+        builder.OwnsOne(c => c.Terms, terms =>
+        {
+            terms.Property(t => t.CommissionPercent).HasColumnName("terms_commission_percent").HasPrecision(5, 2);
+            terms.Property(t => t.ReportFrequency).HasColumnName("terms_report_frequency");
+            terms.Property(t => t.ReportedUntil).HasColumnName("terms_reported_until");
+        });
+        builder.Navigation(c => c.Terms).IsRequired();
     }
 }

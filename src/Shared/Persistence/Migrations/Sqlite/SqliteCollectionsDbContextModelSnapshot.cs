@@ -2239,7 +2239,39 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                                 .HasForeignKey("CreditorId");
                         });
 
+                    b.OwnsOne("Collections.Shared.Domain.CreditorTerms", "Terms", b1 =>
+                        {
+                            b1.Property<Guid>("CreditorId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("id");
+
+                            b1.Property<decimal>("CommissionPercent")
+                                .HasPrecision(5, 2)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("terms_commission_percent");
+
+                            b1.Property<string>("ReportFrequency")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("terms_report_frequency");
+
+                            b1.Property<DateOnly?>("ReportedUntil")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("terms_reported_until");
+
+                            b1.HasKey("CreditorId");
+
+                            b1.ToTable("creditors");
+
+                            b1.WithOwner()
+                                .HasForeignKey("CreditorId");
+                        });
+
                     b.Navigation("Policy")
+                        .IsRequired();
+
+                    b.Navigation("Terms")
                         .IsRequired();
                 });
 
