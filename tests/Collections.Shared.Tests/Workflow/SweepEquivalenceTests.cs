@@ -7,6 +7,7 @@ using Collections.Testing.Workflow;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using NodaTime;
+using NodaTime.Text;
 
 namespace Collections.Shared.Tests.Workflow;
 
@@ -173,13 +174,16 @@ public sealed class SweepEquivalenceTests
         return work;
     }
 
+    // Instants to the tick (their default text stops at the second).
+    private static string? Text(object? value) => value is Instant instant ? InstantPattern.ExtendedIso.Format(instant) : Convert.ToString(value, CultureInfo.InvariantCulture);
+
     /// <summary>Every row of <typeparamref name="T"/> as text (all mapped properties but <paramref name="skip"/>), sorted.</summary>
     private static async Task<List<string>> DumpAsync<T>(CollectionsDbContext db, params string[] skip)
         where T : class
     {
         var properties = db.Model.FindEntityType(typeof(T))!.GetProperties().Where(p => p.PropertyInfo is not null && !skip.Contains(p.Name)).ToList();
         var rows = await db.Set<T>().AsNoTracking().ToListAsync(Ct);
-        return [.. rows.Select(r => string.Join("|", properties.Select(p => $"{p.Name}={Convert.ToString(p.PropertyInfo!.GetValue(r), CultureInfo.InvariantCulture)}"))).Order(StringComparer.Ordinal)];
+        return [.. rows.Select(r => string.Join("|", properties.Select(p => $"{p.Name}={Text(p.PropertyInfo!.GetValue(r))}"))).Order(StringComparer.Ordinal)];
     }
 }
 

@@ -119,8 +119,12 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
                 .ToListAsync(ct)).ToHashSet();
         rows.RemoveAll(r => held.Contains(r.Case.AccountId));
         var caseIds = rows.Select(r => r.Case.Id).ToList();
-        var planned = (await db.CaseSteps.AsNoTracking().Where(s => EF.Parameter(caseIds).Contains(s.CaseId) && s.Status == CaseStepStatus.Planned).ToListAsync(ct))
-            .ToLookup(s => s.CaseId);
+        // Planned steps only. With "status = 'Planned'" in SQL, SQLite's planner walks the (status, due_at) index over every
+        // planned step of the portfolio instead of the case ids; inequalities use no index, so they filter the case's rows.
+        var planned = (await db.CaseSteps.AsNoTracking()
+                .Where(s => EF.Parameter(caseIds).Contains(s.CaseId) && s.Status != CaseStepStatus.Done && s.Status != CaseStepStatus.Skipped && s.Status != CaseStepStatus.Cancelled)
+                .ToListAsync(ct))
+            .Where(s => s.Status == CaseStepStatus.Planned).ToLookup(s => s.CaseId);
         var accountIds = rows.Select(r => r.Case.AccountId).ToList();
         var keys = (await db.ScheduledContacts.AsNoTracking().Where(c => EF.Parameter(accountIds).Contains(c.AccountId))
             .Select(c => new { c.AccountId, c.IdempotencyKey }).ToListAsync(ct)).ToLookup(k => k.AccountId, k => k.IdempotencyKey);
