@@ -53,6 +53,7 @@ public sealed class SweepEquivalenceTests
         Assert.True(sweep.Sweeps.Sum(s => s.SetBased) > 0, "the set-based path ran no step");
         Assert.True(sweep.Sweeps.Sum(s => s.Ran) > sweep.Sweeps.Sum(s => s.SetBased), "the entity path ran nothing beside the set-based path");
         Assert.Equal(0, entitySweep.Sweeps.Sum(s => s.SetBased));
+        Assert.Equal(0, sweep.Sweeps.Sum(s => s.SetBasedRolledBack));
 
         // The scenario did what it claims (on the per-item side, the reference).
         await using (var check = DatabaseSetup.CreateContext(db))

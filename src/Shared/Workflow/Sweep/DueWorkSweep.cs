@@ -28,6 +28,9 @@ public sealed record SweepReport(Instant At, int Selected, IReadOnlyDictionary<s
     /// <summary>Items run on the set-based path (<see cref="SetBasedSteps"/>); the rest of <see cref="Outcomes"/> ran on the entity path.</summary>
     public int SetBased { get; init; }
 
+    /// <summary>Batches whose set-based run was rolled back and run on the entity path instead (a conflict, an error; event 4483).</summary>
+    public int SetBasedRolledBack { get; init; }
+
     private static bool Idle(string key) => key.EndsWith(":not-due", StringComparison.Ordinal) || key.EndsWith(":already-done", StringComparison.Ordinal)
         || key.EndsWith(":not-needed", StringComparison.Ordinal) || key.EndsWith(':' + DueWorkExecutor.ConflictOutcome, StringComparison.Ordinal)
         || key.EndsWith(':' + DueWorkExecutor.FailedOutcome, StringComparison.Ordinal);
@@ -99,6 +102,7 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
         }
 
         var setBased = 0;
+        var rolledBack = 0;
         foreach (var batch in Batches(due, batchSize, maxAccounts))
         {
             var rest = batch;
@@ -115,6 +119,7 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
                 {
                     // Rolled back as a whole: the entity path runs the batch, with its own conflict handling per account.
                     LogSetBasedFailed(logger, batch.Count, e.GetType().Name, e.Message);
+                    rolledBack++;
                     rest = batch;
                 }
             }
@@ -135,7 +140,7 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
             _notBefore = stillAhead;
         }
 
-        var report = new SweepReport(now, candidates.Count, outcomes, Stopwatch.GetElapsedTime(started), timer.Total) { SetBased = setBased };
+        var report = new SweepReport(now, candidates.Count, outcomes, Stopwatch.GetElapsedTime(started), timer.Total) { SetBased = setBased, SetBasedRolledBack = rolledBack };
         if (report.Ran > 0 || report.Failed > 0)
         {
             LogSwept(logger, report.Ran, report.Failed, report.Selected, report.Elapsed.TotalSeconds,
