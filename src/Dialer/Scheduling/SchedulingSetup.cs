@@ -73,6 +73,10 @@ public static class SchedulingSetup
                 store.ConfigureStore(s =>
                 {
                     s.SchemaProvisioning = options.SchemaProvisioning;
+                    // The misfire handler and cluster manager are Quartz's only real threads; as foreground threads they
+                    // kept a process alive after its host had stopped when a shutdown did not complete (the host owns
+                    // the scheduler's lifetime: SchedulerHost shuts it down).
+                    s.UseBackgroundThreads = true;
                     if (options.MisfireThreshold is { } misfire)
                     {
                         s.MisfireThreshold = misfire;

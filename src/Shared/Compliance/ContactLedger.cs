@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Data;
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
@@ -39,8 +40,45 @@ public sealed record ContactResult(
 /// </summary>
 public sealed partial class ContactLedger(ComplianceEngine engine, Func<CollectionsDbContext> createContext, TimeProvider time, ILogger<ContactLedger> logger)
 {
-    /// <summary>Re-checks compliance and, when allowed, commits a pending ledger row; call before the dial or message leaves.</summary>
+    /// <summary>Attempts of one reservation that lost a serialization conflict to a concurrent one (PostgreSQL 40001).</summary>
+    internal const int ConflictAttempts = 4;
+
+    /// <summary>
+    /// Re-checks compliance and, when allowed, commits a pending ledger row; call before the dial or message leaves. A
+    /// reservation that loses a serialization conflict to a concurrent one for the same debtor (PostgreSQL 40001, a
+    /// deadlock victim 40P01) is evaluated again from the start, so it sees the winner's row and counts it against the caps.
+    /// </summary>
     public async Task<LedgerReservation> ReserveAsync(ContactRequest request, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ReserveOnceAsync(request, cancellationToken);
+            }
+            catch (Exception ex) when (attempt < ConflictAttempts && IsSerializationConflict(ex))
+            {
+                LogConflict(logger, request.AccountId, attempt);
+            }
+        }
+    }
+
+    /// <summary>True when <paramref name="exception"/> (or one it wraps) is the database refusing a transaction that raced
+    /// another: SQLSTATE 40001 serialization failure or 40P01 deadlock; the transaction may succeed if run again.</summary>
+    internal static bool IsSerializationConflict(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is DbException { SqlState: "40001" or "40P01" })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task<LedgerReservation> ReserveOnceAsync(ContactRequest request, CancellationToken cancellationToken)
     {
         await using var db = createContext();
         var now = Instant.FromDateTimeOffset(time.GetUtcNow());
@@ -232,6 +270,9 @@ public sealed partial class ContactLedger(ComplianceEngine engine, Func<Collecti
 
     [LoggerMessage(EventId = 7003, Level = LogLevel.Debug, Message = "Ledger row {AttemptId} completed: {Outcome}")]
     private static partial void LogCompleted(ILogger logger, ContactAttemptId attemptId, ContactOutcome outcome);
+
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Reservation for account {AccountId} raced another (serialization conflict, attempt {Attempt}): evaluated again")]
+    private static partial void LogConflict(ILogger logger, AccountId accountId, int attempt);
 
     [LoggerMessage(EventId = 7004, Level = LogLevel.Information, Message = "Ledger row {AttemptId} abandoned for account {AccountId} in campaign {CampaignId}; information message played: {Played}")]
     private static partial void LogAbandoned(ILogger logger, ContactAttemptId attemptId, AccountId accountId, CampaignId? campaignId, bool played);

@@ -160,6 +160,9 @@ public abstract class CollectionWorld : IAsyncLifetime
             ["Collections__Outreach__DemoMessaging__UndeliveredPercent"] = "0",
             ["Collections__Outreach__DemoMessaging__StatusInterval"] = "00:00:00.200",
             ["Collections__Outreach__Dispatch__PollInterval"] = "00:00:00.500",
+            // A host killed just after its dispatcher claimed an entry leaves the claim to run out (a node that died gives its
+            // entries back when its lease ends): the shortest lease allowed, so the restarted host takes it back in seconds.
+            ["Collections__Outreach__Dispatch__Lease"] = "00:00:30",
             // The clock jumps days ahead: Quartz's misfire pass and idle wait are shortened so a jump's work runs within seconds.
             ["Collections__Scheduling__MisfireThreshold"] = "00:00:01",
             ["Collections__Scheduling__IdleWaitTime"] = "00:00:01",

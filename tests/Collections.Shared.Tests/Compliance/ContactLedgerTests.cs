@@ -1,5 +1,6 @@
 using Collections.Shared.Compliance;
 using Collections.Shared.Domain;
+using Collections.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -143,9 +144,14 @@ public sealed class ContactLedgerTests
     // Two dialer threads reserving at once for an account with one call left under 7-in-7: the write lock taken by the
     // insert serialises them, so exactly one proceeds.
     [Fact]
-    public async Task Concurrent_reservations_cannot_both_take_the_last_call()
+    public async Task Concurrent_reservations_cannot_both_take_the_last_call() =>
+        await OneOfTwoTakesTheLastCallAsync(await LedgerDatabase.CreateAsync());
+
+    /// <summary>Two reservations at once for an account with one call left under Regulation F's 7-in-7
+    /// (12 CFR 1006.14(b)(2)(i)): one proceeds, the other is refused by the cap, never an error and never both.</summary>
+    internal static async Task OneOfTwoTakesTheLastCallAsync(LedgerDatabase database)
     {
-        await using var database = await LedgerDatabase.CreateAsync();
+        await using var owned = database;
         var ct = TestContext.Current.CancellationToken;
         await using (var db = database.CreateContext())
         {
@@ -179,5 +185,31 @@ public sealed class ContactLedgerTests
         Assert.False(report.Call.Allowed);
         Assert.Equal("2026-01-07T13:00:00Z", report.Call.NextAllowedAt);
         Assert.Contains(report.Call.Rules, r => r.Rule == "us.reg-f.inconvenient-time" && r.Verdict == "refused");
+    }
+}
+
+/// <summary>The same race on PostgreSQL, where the loser of two serializable reservations gets a serialization failure
+/// (40001) at commit: it is evaluated again, sees the winner's row and is refused by the cap instead of failing the call.</summary>
+[Trait("Category", "Integration")]
+public sealed class PostgresContactLedgerTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+{
+    [Fact]
+    public async Task Concurrent_reservations_cannot_both_take_the_last_call_and_the_loser_is_refused_not_failed()
+    {
+        for (var round = 0; round < 4; round++)
+        {
+            var options = await TestDatabases.NewPostgresAsync(await postgres.ServerAsync());
+            await ContactLedgerTests.OneOfTwoTakesTheLastCallAsync(await LedgerDatabase.CreateAsync(options: options));
+        }
+    }
+
+    [Fact]
+    public void Serialization_conflicts_are_recognised_through_the_wrappers_EF_puts_around_them()
+    {
+        var failure = new Npgsql.PostgresException("could not serialize access", "ERROR", "ERROR", "40001");
+        Assert.True(ContactLedger.IsSerializationConflict(new InvalidOperationException("transient", failure)));
+        Assert.True(ContactLedger.IsSerializationConflict(new Npgsql.PostgresException("deadlock detected", "ERROR", "ERROR", "40P01")));
+        Assert.False(ContactLedger.IsSerializationConflict(new Npgsql.PostgresException("duplicate key", "ERROR", "ERROR", "23505")));
+        Assert.False(ContactLedger.IsSerializationConflict(new InvalidOperationException("no database involved")));
     }
 }

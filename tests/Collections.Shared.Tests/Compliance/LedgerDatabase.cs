@@ -10,9 +10,9 @@ internal sealed class LedgerDatabase : IAsyncDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("collections-ledger-").FullName;
 
-    private LedgerDatabase()
+    private LedgerDatabase(DatabaseOptions? options)
     {
-        Options = new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(_folder, "ledger.db")};Pooling=False" };
+        Options = options ?? new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(_folder, "ledger.db")};Pooling=False" };
     }
 
     public DatabaseOptions Options { get; }
@@ -23,9 +23,10 @@ internal sealed class LedgerDatabase : IAsyncDisposable
 
     public CollectionsDbContext CreateContext() => DatabaseSetup.CreateContext(Options);
 
-    public static async Task<LedgerDatabase> CreateAsync(bool consent = true)
+    /// <summary>A migrated database (a SQLite file of its own, or <paramref name="options"/>' database) with one US debtor's account.</summary>
+    public static async Task<LedgerDatabase> CreateAsync(bool consent = true, DatabaseOptions? options = null)
     {
-        var database = new LedgerDatabase();
+        var database = new LedgerDatabase(options);
         await using var db = database.CreateContext();
         await db.Database.MigrateAsync(TestContext.Current.CancellationToken);
 
