@@ -21,15 +21,13 @@ public sealed class RowUpdater : IDisposable
     private const int MaxParameters = 2000;
     private const int MaxRowsPerStatement = 200;
 
-    private readonly DbConnection _connection;
-    private readonly DbTransaction _transaction;
     private readonly IProperty[] _set;
     private readonly IProperty[] _match;
     private readonly string _table;
     private readonly string[] _setColumns;
     private readonly string[] _matchColumns;
     private readonly int _rowsPerStatement;
-    private readonly Dictionary<int, DbCommand> _commands = [];
+    private readonly CommandsByRows _commands;
     private readonly List<object[]> _rows = [];
     private readonly string _entity;
 
@@ -50,9 +48,7 @@ public sealed class RowUpdater : IDisposable
         _matchColumns = [.. _match.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!))];
         var width = _set.Length + _match.Length;
         _rowsPerStatement = db.Database.IsSqlite() ? 1 : Math.Clamp(MaxParameters / width, 1, MaxRowsPerStatement);
-        _connection = db.Database.GetDbConnection();
-        _transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("Row updates run inside a transaction begun on the context.");
+        _commands = new CommandsByRows(db, Build);
     }
 
     /// <summary>Rows added and not yet flushed.</summary>
@@ -90,7 +86,7 @@ public sealed class RowUpdater : IDisposable
         for (var offset = 0; offset < _rows.Count; offset += _rowsPerStatement)
         {
             var count = Math.Min(_rowsPerStatement, _rows.Count - offset);
-            var command = CommandFor(count);
+            var command = _commands.For(count);
             var p = 0;
             for (var r = 0; r < count; r++)
             {
@@ -110,23 +106,10 @@ public sealed class RowUpdater : IDisposable
         _rows.Clear();
     }
 
-    public void Dispose()
-    {
-        foreach (var command in _commands.Values)
-        {
-            command.Dispose();
-        }
-    }
+    public void Dispose() => _commands.Dispose();
 
-    private DbCommand CommandFor(int rows)
+    private void Build(DbCommand command, int rows)
     {
-        if (_commands.TryGetValue(rows, out var command))
-        {
-            return command;
-        }
-
-        command = _connection.CreateCommand();
-        command.Transaction = _transaction;
         var properties = _set.Concat(_match).ToArray();
         var text = new StringBuilder("UPDATE ").Append(_table);
         if (rows == 1)
@@ -157,7 +140,5 @@ public sealed class RowUpdater : IDisposable
             }
         }
 
-        _commands[rows] = command;
-        return command;
     }
 }
