@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
@@ -24,8 +23,6 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
     // The step's rules read no debtor (no zone: no hold without a promise or plan; no addresses: no re-check); the context
     // still needs one.
     private static readonly Debtor NotLoaded = new() { PreferredLanguage = "und" };
-
-    private readonly ConcurrentDictionary<CreditorId, Creditor> _creditors = new();
 
     /// <summary>Whether the set-based write supports the database's provider.</summary>
     public static bool Supports(CollectionsDbContext db) => db.Database.IsSqlite() || db.Database.IsNpgsql();
@@ -128,14 +125,9 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
         var accountIds = rows.Select(r => r.Case.AccountId).ToList();
         var keys = (await db.ScheduledContacts.AsNoTracking().Where(c => EF.Parameter(accountIds).Contains(c.AccountId))
             .Select(c => new { c.AccountId, c.IdempotencyKey }).ToListAsync(ct)).ToLookup(k => k.AccountId, k => k.IdempotencyKey);
-        var missing = rows.Select(r => r.CreditorId).Distinct().Where(id => !_creditors.ContainsKey(id)).ToList();
-        if (missing.Count > 0)
-        {
-            foreach (var creditor in await db.Creditors.AsNoTracking().Where(c => EF.Parameter(missing).Contains(c.Id)).ToListAsync(ct))
-            {
-                _creditors[creditor.Id] = creditor;
-            }
-        }
+        // Read per batch (a handful of rows), so a policy changed meanwhile (SMS no longer allowed) holds from the next batch.
+        var creditorIds = rows.Select(r => r.CreditorId).Distinct().ToList();
+        var creditors = await db.Creditors.AsNoTracking().Where(c => EF.Parameter(creditorIds).Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
 
         var cases = services(db).Cases;
         var states = new List<AccountState>(rows.Count);
@@ -160,7 +152,7 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
                 Fees = row.Fees,
                 Paid = row.Paid,
             };
-            var state = new AccountState(new AccountContext(account, NotLoaded, _creditors[row.CreditorId], row.Case, DateTimeZone.Utc, null)) { Queued = [] };
+            var state = new AccountState(new AccountContext(account, NotLoaded, creditors[row.CreditorId], row.Case, DateTimeZone.Utc, null)) { Queued = [] };
             state.Steps.AddRange(steps);
             state.QueuedKeys.UnionWith(keys[account.Id]);
             states.Add(state);
