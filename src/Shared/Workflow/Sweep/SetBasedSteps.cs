@@ -53,6 +53,22 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
             await SqlitePragmas.ForSweepAsync(db, ct);
         }
 
+        try
+        {
+            return await RunAsync(db, items, groups, candidates, now, timer, started, ct);
+        }
+        finally
+        {
+            if (sqlite)
+            {
+                await SqlitePragmas.AfterSweepAsync(db, CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task<(List<ItemOutcome> Outcomes, List<DueItem> Left)> RunAsync(CollectionsDbContext db, IReadOnlyList<DueItem> items, Dictionary<AccountId, List<DueItem>> groups,
+        List<AccountId> candidates, Instant now, PhaseTimer? timer, long started, CancellationToken ct)
+    {
         var states = await LoadAsync(db, candidates, now, ct);
         var loaded = Stopwatch.GetTimestamp();
 
@@ -90,11 +106,6 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
             }
 
             await transaction.CommitAsync(ct);
-        }
-
-        if (sqlite)
-        {
-            await SqlitePragmas.AfterSweepAsync(db, ct);
         }
 
         timer?.Add(started, loaded, ruled, Stopwatch.GetTimestamp());
