@@ -36,6 +36,11 @@ internal sealed class AccountState(AccountContext context)
     /// <summary>Promises of the account stored as broken.</summary>
     public int BrokenPromises { get; set; }
 
+    /// <summary>Null for state whose entities a context tracks. For detached state (the sweep's set-based path,
+    /// <see cref="Sweep.SetBasedSteps"/>), the queue entries the rules make are collected here for the caller to insert,
+    /// and nothing is added to a context.</summary>
+    public List<ScheduledContact>? Queued { get; init; }
+
     /// <summary>Loads the state of <paramref name="accountIds"/> in one set of queries (nine, whatever the count). Each
     /// query sends its ids as one parameter (<see cref="EF.Parameter{T}"/>: a JSON array on SQLite, an array on PostgreSQL):
     /// a thousand separate parameters cost more to bind in Microsoft.Data.Sqlite than the query costs to run. With

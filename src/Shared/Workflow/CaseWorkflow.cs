@@ -187,6 +187,11 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
                     DueAt = now + Duration.FromDays(every),
                     Note = "periodic re-check",
                 };
+                if (state.Queued is not null)
+                {
+                    throw new InvalidOperationException($"Step {stepKey} plans a re-check, which the set-based sweep leaves to the entity path.");
+                }
+
                 db.CaseSteps.Add(next);
                 steps.Add(next);
             }
@@ -196,6 +201,11 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
         WorkflowLog.StepRun(_logger, caseId.ToString(), stepKey, step.Status.ToString(), step.Note ?? string.Empty);
         return new(NextWork(@case, steps), unmet is null ? "done" : "skipped");
     }
+
+    /// <summary>Whether running <paramref name="step"/> of <paramref name="case"/> plans a periodic re-check (hibernation), which
+    /// reads the account's payments and the debtor's addresses (<see cref="RunStep"/>).</summary>
+    internal bool PlansRecheck(Case @case, CaseStep step) =>
+        @case.StrategyId is { } strategy && catalog.Get(strategy).Steps.FirstOrDefault(s => s.Id == BaseKey(step.StepKey))?.RepeatEveryDays is not null;
 
     /// <summary>Records an event step (a broken promise, a missed instalment): a follow-up call with the given script stage,
     /// queued now, and the case moves on to it. Keyed by <paramref name="key"/>, so the same event twice queues one call.</summary>
@@ -426,7 +436,15 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
     {
         if (state.QueuedKeys.Add(key))
         {
-            db.ScheduledContacts.Add(NewContact(state.Account.Id, state.Case?.Id, channel, campaign, stage, dueAt, reason, key, purpose, template, now, expiresAt));
+            var contact = NewContact(state.Account.Id, state.Case?.Id, channel, campaign, stage, dueAt, reason, key, purpose, template, now, expiresAt);
+            if (state.Queued is { } detached)
+            {
+                detached.Add(contact);
+            }
+            else
+            {
+                db.ScheduledContacts.Add(contact);
+            }
         }
     }
 

@@ -24,7 +24,11 @@ public sealed class WorkflowRunner
     {
         (_contexts, _catalog, _options, _time, _loggers) = (contexts, catalog, options, time, loggers);
         Executor = new DueWorkExecutor(contexts, For, options.Value, loggers.CreateLogger<DueWorkSweep>());
+        SetBased = new SetBasedSteps(contexts, For, Executor);
     }
+
+    /// <summary>The sweep's fast path for case steps of accounts with nothing else going on.</summary>
+    internal SetBasedSteps SetBased { get; }
 
     /// <summary>Runs work for many accounts at once; the sweep's engine, and the per-item path's with one item.</summary>
     internal DueWorkExecutor Executor { get; }

@@ -28,7 +28,9 @@ namespace Collections.Benchmarks.Workflow;
 /// <item>EF per step: <see cref="CaseWorkflow.ExecuteStepAsync"/> in a fresh context per step with EF Core change tracking
 /// and <c>SaveChanges</c>, the path the workflow took before the sweep.</item>
 /// </list>
-/// Then one more sweep a day later, the steady state.
+/// and the sweep with the entity path only (<see cref="DueWorkSweep.UseSetBasedPath"/> off, the sweep before the set-based
+/// path) over the next 20 x sample due accounts. Then one more sweep a day later, the steady state. The sweeps also report
+/// the process's CPU time, which others' load on a shared machine moves far less than wall time.
 /// </summary>
 /// <remarks>Run: <c>dotnet run -c Release --project tests/Collections.Benchmarks -- sweep [rows] [baselineSample]</c>
 /// (defaults 1,170,000 rows, of which about 86 % are accepted: a million cases; 2,000 steps per baseline).</remarks>
@@ -63,16 +65,29 @@ public static class SweepBenchmark
 
             var perTrigger = await BaselineAsync(baselineOptions, catalog, clock, skip: 0, baselineSample, efPerStep: false);
             var efPerStep = await BaselineAsync(baselineOptions, catalog, clock, skip: baselineSample, baselineSample, efPerStep: true);
+
+            // The sweep as it was before the set-based path (entity path only), on the next due accounts of the copy.
+            var entitySweep = new DueWorkSweep(DatabaseSetup.CreateFactory(baselineOptions), Runner(baselineOptions, catalog, clock), clock, NullLogger<DueWorkSweep>.Instance) { UseSetBasedPath = false };
+            var entityCpu = Cpu();
+            watch.Restart();
+            var entity = await entitySweep.RunAsync(DueWorkSweep.DefaultBatchSize, maxAccounts: 20 * baselineSample);
+            var entitySeconds = watch.Elapsed.TotalSeconds;
+            entityCpu = Cpu() - entityCpu;
+            Console.WriteLine($"entity-path sweep sample outcomes: {Outcomes(entity)}");
+            Console.WriteLine($"entity-path sweep sample phases: {Phases(entity)}; CPU {entityCpu:0.0} s");
             SqliteConnection.ClearAllPools();
             File.Delete(Path.Combine(folder, "baseline.db"));
 
             var sweep = new DueWorkSweep(DatabaseSetup.CreateFactory(options), Runner(options, catalog, clock), clock, NullLogger<DueWorkSweep>.Instance);
             Console.WriteLine($"load average before the sweep: {LoadAverage()}");
+            var cpu = Cpu();
             watch.Restart();
             var night = await sweep.RunAsync();
             var seconds = watch.Elapsed.TotalSeconds;
-            Console.WriteLine($"sweep outcomes: {Outcomes(night)}");
-            Console.WriteLine($"sweep phases: {Phases(night)}");
+            cpu = Cpu() - cpu;
+            Console.WriteLine($"load average after the sweep: {LoadAverage()}");
+            Console.WriteLine($"sweep outcomes: {Outcomes(night)}; {night.SetBased:N0} items on the set-based path");
+            Console.WriteLine($"sweep phases: {Phases(night)}; CPU {cpu:0.0} s");
 
             clock.Advance(TimeSpan.FromDays(1));
             var nextDue = (await CountAsync(options, Instant.FromDateTimeOffset(clock.GetUtcNow()))).Due;
@@ -83,14 +98,16 @@ public static class SweepBenchmark
             Console.WriteLine($"next night phases: {Phases(next)}");
 
             Console.WriteLine();
-            Console.WriteLine("| run | due steps | steps run | seconds | steps/s |");
-            Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
-            Console.WriteLine($"| sweep, first night ({cases.Open:N0} open cases) | {cases.Due:N0} | {Steps(night):N0} | {seconds:0.0} | {Steps(night) / seconds:N0} |");
-            Console.WriteLine($"| sweep, the night after | {nextDue:N0} | {Steps(next):N0} | {nextSeconds:0.0} | {Steps(next) / nextSeconds:N0} |");
+            Console.WriteLine("| run | due steps | steps run | seconds | steps/s | CPU seconds (process) |");
+            Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+            Console.WriteLine($"| sweep, first night ({cases.Open:N0} open cases) | {cases.Due:N0} | {Steps(night):N0} | {seconds:0.0} | {Steps(night) / seconds:N0} | {cpu:0.0} |");
+            Console.WriteLine($"| sweep, the night after | {nextDue:N0} | {Steps(next):N0} | {nextSeconds:0.0} | {Steps(next) / nextSeconds:N0} | |");
+            Console.WriteLine($"| baseline sweep, entity path only (before the set-based path), sample | {Steps(entity):N0} | {Steps(entity):N0} | {entitySeconds:0.0} | {Steps(entity) / entitySeconds:N0} | {entityCpu:0.0} |");
+            Console.WriteLine($"| baseline sweep, entity path only, extrapolated to the first night | {cases.Due:N0} | | {entitySeconds / Steps(entity) * cases.Due:N0} (est.) | | {entityCpu / Steps(entity) * cases.Due:N0} (est.) |");
             foreach (var (name, run) in (ReadOnlySpan<(string, (int Steps, double Seconds))>)[("per trigger (WorkflowRunner.RunAsync per step)", perTrigger), ("EF per step (ExecuteStepAsync + SaveChanges)", efPerStep)])
             {
-                Console.WriteLine($"| baseline {name}, sample | {run.Steps:N0} | {run.Steps:N0} | {run.Seconds:0.0} | {run.Steps / run.Seconds:N0} |");
-                Console.WriteLine($"| baseline {name}, extrapolated to the first night | {cases.Due:N0} | | {run.Seconds / run.Steps * cases.Due:N0} (est.) | |");
+                Console.WriteLine($"| baseline {name}, sample | {run.Steps:N0} | {run.Steps:N0} | {run.Seconds:0.0} | {run.Steps / run.Seconds:N0} | |");
+                Console.WriteLine($"| baseline {name}, extrapolated to the first night | {cases.Due:N0} | | {run.Seconds / run.Steps * cases.Due:N0} (est.) | | |");
             }
 
             Console.WriteLine();
@@ -150,6 +167,9 @@ public static class SweepBenchmark
 
     private static string Phases(SweepReport report) =>
         string.Create(CultureInfo.InvariantCulture, $"load {report.Phases.Load.TotalSeconds:0.0} s, rules {report.Phases.Rules.TotalSeconds:0.0} s, write {report.Phases.Write.TotalSeconds:0.0} s, selection and the rest {(report.Elapsed - report.Phases.Load - report.Phases.Rules - report.Phases.Write).TotalSeconds:0.0} s");
+
+    // CPU time of this process (all threads): on a shared machine it moves far less with others' load than wall time does.
+    private static double Cpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
 }

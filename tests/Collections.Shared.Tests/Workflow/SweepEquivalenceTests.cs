@@ -7,6 +7,7 @@ using Collections.Testing.Workflow;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using NodaTime;
+using NodaTime.Text;
 
 namespace Collections.Shared.Tests.Workflow;
 
@@ -17,8 +18,10 @@ namespace Collections.Shared.Tests.Workflow;
 /// twice so it defaults, a balance paid off, a hibernating debtor with periodic re-checks), then copied; the copies live
 /// through the same five months and the same payments, one driven by per-item work, the other by sweeps (at each instant
 /// some work falls due and every eight hours in between), both down for seven weeks in the middle so that the catch-up runs
-/// a backlog of steps, checks and reminders at once. Every row of cases, steps, promises, plans, instalments, queued
-/// contacts, accounts and payments is then compared (generated ids aside).
+/// a backlog of steps, checks and reminders at once. The sweep runs twice, on two copies: as it runs in production (plain
+/// case steps on the set-based path, <see cref="Collections.Shared.Workflow.Sweep.SetBasedSteps"/>, the rest on the entity
+/// path) and with the entity path only. Every row of cases, steps, promises, plans, instalments, queued contacts, accounts,
+/// payments and the contact ledger is then compared with the per-item side (generated ids aside).
 /// </summary>
 public sealed class SweepEquivalenceTests
 {
@@ -36,15 +39,21 @@ public sealed class SweepEquivalenceTests
         var seedClock = new FakeTimeProvider(Start);
         var work = await SeedAsync(db, seedClock);
         var swept = await copy(db);
+        var sweptByEntities = await copy(db);
 
         var perItemClock = new FakeTimeProvider(Start);
         var perItem = new WorkDriver(db, perItemClock);
         perItem.Schedule(work);
         await LiveAsync(perItem, perItemClock, until => perItem.RunUntilAsync(until));
 
-        var sweepClock = new FakeTimeProvider(Start);
-        var sweep = new WorkDriver(swept, sweepClock);
-        await LiveAsync(sweep, sweepClock, until => sweep.SweepUntilAsync(until, idle: Duration.FromHours(8)));
+        // The sweep as it runs (set-based path for plain case steps, entity path for the rest), and the sweep with the entity
+        // path only: both must leave what the per-item path leaves.
+        var sweep = await SweepAsync(swept, setBased: true);
+        var entitySweep = await SweepAsync(sweptByEntities, setBased: false);
+        Assert.True(sweep.Sweeps.Sum(s => s.SetBased) > 0, "the set-based path ran no step");
+        Assert.True(sweep.Sweeps.Sum(s => s.Ran) > sweep.Sweeps.Sum(s => s.SetBased), "the entity path ran nothing beside the set-based path");
+        Assert.Equal(0, entitySweep.Sweeps.Sum(s => s.SetBased));
+        Assert.Equal(0, sweep.Sweeps.Sum(s => s.SetBasedRolledBack));
 
         // The scenario did what it claims (on the per-item side, the reference).
         await using (var check = DatabaseSetup.CreateContext(db))
@@ -60,9 +69,37 @@ public sealed class SweepEquivalenceTests
             Assert.Contains(perItem.Runs, r => r.Outcome == "deferred");
         }
 
-        // Every row the same.
-        await using var a = DatabaseSetup.CreateContext(db);
-        await using var b = DatabaseSetup.CreateContext(swept);
+        await AssertSameRowsAsync(db, swept);
+        await AssertSameRowsAsync(db, sweptByEntities);
+
+        // And the same executions: per kind and outcome, the sweeps ran exactly what the triggers ran, nothing twice.
+        var expected = perItem.Runs.Where(r => !Idle(r.Outcome)).GroupBy(r => $"{r.Item.Kind}:{r.Outcome}").ToDictionary(g => g.Key, g => g.Count());
+        foreach (var driver in new[] { sweep, entitySweep })
+        {
+            var actual = driver.Sweeps.SelectMany(s => s.Outcomes).Where(o => !Idle(o.Key[(o.Key.IndexOf(':', StringComparison.Ordinal) + 1)..]))
+                .GroupBy(o => o.Key).ToDictionary(g => g.Key, g => g.Sum(o => o.Value));
+            Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), actual.OrderBy(e => e.Key, StringComparer.Ordinal));
+            Assert.All(driver.Sweeps, s => Assert.Equal(0, s.Failed));
+        }
+    }
+
+    /// <summary>Lives the copy <paramref name="db"/> through the scenario with sweeps at each instant work falls due and every
+    /// eight hours in between.</summary>
+    private static async Task<WorkDriver> SweepAsync(DatabaseOptions db, bool setBased)
+    {
+        var clock = new FakeTimeProvider(Start);
+        var driver = new WorkDriver(db, clock);
+        driver.Sweep.UseSetBasedPath = setBased;
+        await LiveAsync(driver, clock, until => driver.SweepUntilAsync(until, idle: Duration.FromHours(8)));
+        return driver;
+    }
+
+    /// <summary>Every row the same in both databases (generated ids aside). The sweep makes no contact itself (the dialer and
+    /// the dispatcher carry out what it queues), so the ledger must be empty on both sides alike.</summary>
+    internal static async Task AssertSameRowsAsync(DatabaseOptions expected, DatabaseOptions actual)
+    {
+        await using var a = DatabaseSetup.CreateContext(expected);
+        await using var b = DatabaseSetup.CreateContext(actual);
         Assert.Equal(await DumpAsync<Case>(a), await DumpAsync<Case>(b));
         Assert.Equal(await DumpAsync<CaseStep>(a, "Id"), await DumpAsync<CaseStep>(b, "Id"));
         Assert.Equal(await DumpAsync<PromiseToPay>(a), await DumpAsync<PromiseToPay>(b));
@@ -71,13 +108,7 @@ public sealed class SweepEquivalenceTests
         Assert.Equal(await DumpAsync<ScheduledContact>(a, "Id"), await DumpAsync<ScheduledContact>(b, "Id"));
         Assert.Equal(await DumpAsync<Account>(a), await DumpAsync<Account>(b));
         Assert.Equal(await DumpAsync<Payment>(a, "Id", "RecordedAt"), await DumpAsync<Payment>(b, "Id", "RecordedAt"));
-
-        // And the same executions: per kind and outcome, the sweeps ran exactly what the triggers ran, nothing twice.
-        var expected = perItem.Runs.Where(r => !Idle(r.Outcome)).GroupBy(r => $"{r.Item.Kind}:{r.Outcome}").ToDictionary(g => g.Key, g => g.Count());
-        var actual = sweep.Sweeps.SelectMany(s => s.Outcomes).Where(o => !Idle(o.Key[(o.Key.IndexOf(':', StringComparison.Ordinal) + 1)..]))
-            .GroupBy(o => o.Key).ToDictionary(g => g.Key, g => g.Sum(o => o.Value));
-        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), actual.OrderBy(e => e.Key, StringComparer.Ordinal));
-        Assert.All(sweep.Sweeps, s => Assert.Equal(0, s.Failed));
+        Assert.Equal(await DumpAsync<ContactAttempt>(a, "Id"), await DumpAsync<ContactAttempt>(b, "Id"));
     }
 
     private static bool Idle(string outcome) => outcome is "not-due" or "already-done" or "not-needed";
@@ -144,13 +175,16 @@ public sealed class SweepEquivalenceTests
         return work;
     }
 
+    // Instants to the tick (their default text stops at the second).
+    private static string? Text(object? value) => value is Instant instant ? InstantPattern.ExtendedIso.Format(instant) : Convert.ToString(value, CultureInfo.InvariantCulture);
+
     /// <summary>Every row of <typeparamref name="T"/> as text (all mapped properties but <paramref name="skip"/>), sorted.</summary>
     private static async Task<List<string>> DumpAsync<T>(CollectionsDbContext db, params string[] skip)
         where T : class
     {
         var properties = db.Model.FindEntityType(typeof(T))!.GetProperties().Where(p => p.PropertyInfo is not null && !skip.Contains(p.Name)).ToList();
         var rows = await db.Set<T>().AsNoTracking().ToListAsync(Ct);
-        return [.. rows.Select(r => string.Join("|", properties.Select(p => $"{p.Name}={Convert.ToString(p.PropertyInfo!.GetValue(r), CultureInfo.InvariantCulture)}"))).Order(StringComparer.Ordinal)];
+        return [.. rows.Select(r => string.Join("|", properties.Select(p => $"{p.Name}={Text(p.PropertyInfo!.GetValue(r))}"))).Order(StringComparer.Ordinal)];
     }
 }
 

@@ -160,7 +160,7 @@ internal sealed partial class DueWorkExecutor(ICollectionsDbContextFactory conte
     /// are not taken from the items but from the case as it stands after each run: a step that plans a successor already
     /// due, or a defaulted plan that makes the next step due now, runs it in turn, as its trigger would fire at once.
     /// </summary>
-    private void Run(WorkflowServices rules, AccountState state, List<DueItem> items, Instant now, bool chainSteps, List<ItemOutcome> outcomes)
+    internal void Run(WorkflowServices rules, AccountState state, List<DueItem> items, Instant now, bool chainSteps, List<ItemOutcome> outcomes)
     {
         var queue = new List<(Instant Due, DueItem Item)>();
         var stepMarkers = new List<DueItem>();

@@ -25,6 +25,12 @@ public sealed record SweepReport(Instant At, int Selected, IReadOnlyDictionary<s
     public int Failed => Outcomes.Where(o => o.Key.EndsWith(':' + DueWorkExecutor.ConflictOutcome, StringComparison.Ordinal)
         || o.Key.EndsWith(':' + DueWorkExecutor.FailedOutcome, StringComparison.Ordinal)).Sum(o => o.Value);
 
+    /// <summary>Items run on the set-based path (<see cref="SetBasedSteps"/>); the rest of <see cref="Outcomes"/> ran on the entity path.</summary>
+    public int SetBased { get; init; }
+
+    /// <summary>Batches whose set-based run was rolled back and run on the entity path instead (a conflict, an error; event 4483).</summary>
+    public int SetBasedRolledBack { get; init; }
+
     private static bool Idle(string key) => key.EndsWith(":not-due", StringComparison.Ordinal) || key.EndsWith(":already-done", StringComparison.Ordinal)
         || key.EndsWith(":not-needed", StringComparison.Ordinal) || key.EndsWith(':' + DueWorkExecutor.ConflictOutcome, StringComparison.Ordinal)
         || key.EndsWith(':' + DueWorkExecutor.FailedOutcome, StringComparison.Ordinal);
@@ -49,10 +55,20 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
     // a day before it is due; remembering its exact time spares loading it again at every sweep until then.
     private Dictionary<string, Instant> _notBefore = new(StringComparer.Ordinal);
 
+    /// <summary>Case steps of accounts with nothing else going on run on the set-based path (<see cref="SetBasedSteps"/>, on
+    /// SQLite and PostgreSQL); off, every account takes the entity path. The results are the same (SweepEquivalenceTests);
+    /// the switch is for those tests and the benchmark's baseline.</summary>
+    public bool UseSetBasedPath { get; set; } = true;
+
     /// <summary>Runs everything due now, <paramref name="batchSize"/> accounts per transaction.</summary>
-    public async Task<SweepReport> RunAsync(int batchSize = DefaultBatchSize, CancellationToken ct = default)
+    public Task<SweepReport> RunAsync(int batchSize = DefaultBatchSize, CancellationToken ct = default) => RunAsync(batchSize, int.MaxValue, ct);
+
+    /// <summary>Runs what is due now for the first <paramref name="maxAccounts"/> accounts in due order (a benchmark's
+    /// sample), <paramref name="batchSize"/> accounts per transaction.</summary>
+    public async Task<SweepReport> RunAsync(int batchSize, int maxAccounts, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxAccounts, 1);
         var started = Stopwatch.GetTimestamp();
         var now = Instant.FromDateTimeOffset(time.GetUtcNow());
         var options = runner.Options;
@@ -85,9 +101,31 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
             }
         }
 
-        foreach (var batch in Batches(due, batchSize))
+        var setBased = 0;
+        var rolledBack = 0;
+        foreach (var batch in Batches(due, batchSize, maxAccounts))
         {
-            foreach (var outcome in await runner.Executor.RunAsync(batch, now, chainSteps: true, isolateFailures: true, ct, timer))
+            var rest = batch;
+            var results = new List<ItemOutcome>(batch.Count);
+            if (UseSetBasedPath)
+            {
+                try
+                {
+                    (var fast, rest) = await runner.SetBased.RunAsync(batch, now, timer, ct);
+                    results.AddRange(fast);
+                    setBased += fast.Count;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Rolled back as a whole: the entity path runs the batch, with its own conflict handling per account.
+                    LogSetBasedFailed(logger, batch.Count, e.GetType().Name, e.Message);
+                    rolledBack++;
+                    rest = batch;
+                }
+            }
+
+            results.AddRange(await runner.Executor.RunAsync(rest, now, chainSteps: true, isolateFailures: true, ct, timer));
+            foreach (var outcome in results)
             {
                 Count(outcomes, outcome.Work.Kind, outcome.Result.Outcome);
                 if (outcome.Result.Outcome == DueWorkExecutor.NotDueOutcome && outcome.Work.Kind != WorkKind.CaseStep)
@@ -102,7 +140,7 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
             _notBefore = stillAhead;
         }
 
-        var report = new SweepReport(now, candidates.Count, outcomes, Stopwatch.GetElapsedTime(started), timer.Total);
+        var report = new SweepReport(now, candidates.Count, outcomes, Stopwatch.GetElapsedTime(started), timer.Total) { SetBased = setBased, SetBasedRolledBack = rolledBack };
         if (report.Ran > 0 || report.Failed > 0)
         {
             LogSwept(logger, report.Ran, report.Failed, report.Selected, report.Elapsed.TotalSeconds,
@@ -140,11 +178,11 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
     }
 
     /// <summary>Batches of at most <paramref name="size"/> accounts, every item of an account in the same batch, in due order.</summary>
-    private static IEnumerable<List<DueItem>> Batches(List<DueItem> items, int size)
+    private static IEnumerable<List<DueItem>> Batches(List<DueItem> items, int size, int maxAccounts)
     {
         var batch = new List<DueItem>();
         var accounts = new HashSet<AccountId>();
-        foreach (var group in items.GroupBy(i => i.Account))
+        foreach (var group in items.GroupBy(i => i.Account).Take(maxAccounts))
         {
             if (accounts.Count == size)
             {
@@ -168,6 +206,9 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
         var key = $"{kind}:{outcome}";
         outcomes[key] = outcomes.GetValueOrDefault(key) + 1;
     }
+
+    [LoggerMessage(EventId = 4483, Level = LogLevel.Information, Message = "Set-based due work for {Items} items rolled back ({Error}: {Message}); running the batch on the entity path")]
+    private static partial void LogSetBasedFailed(ILogger logger, int items, string error, string message);
 
     [LoggerMessage(EventId = 4480, Level = LogLevel.Information,
         Message = "Due-work sweep ran {Ran} items ({Failed} left for the next sweep) of {Selected} selected in {Seconds:0.0} s (load {LoadSeconds:0.0} s, rules {RulesSeconds:0.0} s, write {WriteSeconds:0.0} s): {Outcomes}")]

@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using Collections.Shared.Domain;
+using Collections.Shared.Persistence;
+using Collections.Shared.Persistence.Bulk;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace Collections.Shared.Workflow.Sweep;
+
+/// <summary>
+/// The sweep's fast path for the common night: case steps of accounts whose state the step's rule reads no more of than the
+/// case, its planned steps, the balance and the creditor's policy (no pending promise, no active plan, no re-check that
+/// reads payments and addresses, nothing but case steps due). A batch's facts are selected with a few lean queries
+/// (projections, untracked, no debtor graph), the same rule code (<see cref="CaseWorkflow.RunStep"/>, in the order
+/// <see cref="DueWorkExecutor"/> runs it) runs on them in memory, and what changed is written with prepared statements
+/// (<see cref="RowUpdater"/>: steps done or skipped, each case's phase and next step, conflict-checked on the values read;
+/// <see cref="BulkInserter"/>: the queue entries) in one transaction. Accounts it does not take are returned to the entity
+/// path. Any error rolls the whole batch back and the caller runs it on the entity path, so nothing is applied twice.
+/// </summary>
+/// <remarks>SQLite and PostgreSQL; on SQL Server every account takes the entity path (<see cref="Supports"/>).</remarks>
+internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<CollectionsDbContext, WorkflowServices> services, DueWorkExecutor executor)
+{
+    // The step's rules read no debtor (no zone: no hold without a promise or plan; no addresses: no re-check); the context
+    // still needs one.
+    private static readonly Debtor NotLoaded = new() { PreferredLanguage = "und" };
+
+    /// <summary>Whether the set-based write supports the database's provider.</summary>
+    public static bool Supports(CollectionsDbContext db) => db.Database.IsSqlite() || db.Database.IsNpgsql();
+
+    /// <summary>Runs the accounts of <paramref name="items"/> it can take and commits them; returns their outcomes and the
+    /// items left for the entity path (<see cref="DueWorkExecutor.RunAsync"/>).</summary>
+    public async Task<(List<ItemOutcome> Outcomes, List<DueItem> Left)> RunAsync(IReadOnlyList<DueItem> items, Instant now, PhaseTimer? timer, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var groups = items.GroupBy(i => i.Account).ToDictionary(g => g.Key, g => g.ToList());
+        var candidates = groups.Where(g => g.Value.TrueForAll(i => i.Work.Kind == WorkKind.CaseStep)).Select(g => g.Key).ToList();
+        if (candidates.Count == 0)
+        {
+            return ([], [.. items]);
+        }
+
+        await using var db = contexts.CreateDbContext();
+        if (!Supports(db))
+        {
+            return ([], [.. items]);
+        }
+
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        await db.Database.OpenConnectionAsync(ct);
+        var sqlite = db.Database.IsSqlite();
+        if (sqlite)
+        {
+            await SqlitePragmas.ForSweepAsync(db, ct);
+        }
+
+        try
+        {
+            return await RunAsync(db, items, groups, candidates, now, timer, started, ct);
+        }
+        finally
+        {
+            if (sqlite)
+            {
+                await SqlitePragmas.AfterSweepAsync(db, CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task<(List<ItemOutcome> Outcomes, List<DueItem> Left)> RunAsync(CollectionsDbContext db, IReadOnlyList<DueItem> items, Dictionary<AccountId, List<DueItem>> groups,
+        List<AccountId> candidates, Instant now, PhaseTimer? timer, long started, CancellationToken ct)
+    {
+        var states = await LoadAsync(db, candidates, now, ct);
+        var loaded = Stopwatch.GetTimestamp();
+
+        var rules = services(db);
+        var outcomes = new List<ItemOutcome>(items.Count);
+        var runs = new List<Run>(states.Count);
+        foreach (var state in states)
+        {
+            var run = new Run(state);
+            executor.Run(rules, state, groups[state.Account.Id], now, chainSteps: true, outcomes);
+            runs.Add(run);
+        }
+
+        var ruled = Stopwatch.GetTimestamp();
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            using var steps = new RowUpdater(db, db.Model.FindEntityType(typeof(CaseStep))!,
+                [nameof(CaseStep.Status), nameof(CaseStep.ExecutedAt), nameof(CaseStep.Note)], [nameof(CaseStep.Id), nameof(CaseStep.Status)]);
+            using var cases = new RowUpdater(db, db.Model.FindEntityType(typeof(Case))!,
+                [nameof(Case.Phase), nameof(Case.NextStep), nameof(Case.NextStepDueAt), nameof(Case.ClosedAt)],
+                [nameof(Case.Id), nameof(Case.Phase), nameof(Case.NextStep), nameof(Case.NextStepDueAt)]);
+            var queued = new List<ScheduledContact>();
+            foreach (var run in runs)
+            {
+                run.Collect(steps, cases);
+                queued.AddRange(run.State.Queued!);
+            }
+
+            await steps.FlushAsync(ct);
+            await cases.FlushAsync(ct);
+            if (queued.Count > 0)
+            {
+                using var inserter = new BulkInserter<ScheduledContact>(db);
+                await inserter.InsertAsync(queued, ct);
+            }
+
+            await transaction.CommitAsync(ct);
+        }
+
+        timer?.Add(started, loaded, ruled, Stopwatch.GetTimestamp());
+        var taken = states.Select(s => s.Account.Id).ToHashSet();
+        return (outcomes, [.. items.Where(i => !taken.Contains(i.Account))]);
+    }
+
+    /// <summary>The detached state of the candidates the fast path can take: their open case with its planned steps, the
+    /// balance, the creditor and the queue keys; accounts with a pending promise, an active plan or a due re-check are left out.</summary>
+    private async Task<List<AccountState>> LoadAsync(CollectionsDbContext db, List<AccountId> candidates, Instant now, CancellationToken ct)
+    {
+        var rows = await (from c in db.Cases.AsNoTracking()
+                          join a in db.Accounts on c.AccountId equals a.Id
+                          where EF.Parameter(candidates).Contains(c.AccountId) && c.ClosedAt == null
+                          select new { Case = c, a.CreditorId, a.DebtorId, a.CreditorReference, a.Currency, a.Principal, a.Interest, a.StatutoryInterest, a.Fees, a.Paid })
+            .ToListAsync(ct);
+        var held = (await db.Promises.Where(p => EF.Parameter(candidates).Contains(p.AccountId) && p.Status == PromiseStatus.Pending).Select(p => p.AccountId)
+                .Concat(db.InstalmentPlans.Where(p => EF.Parameter(candidates).Contains(p.AccountId) && p.Status == InstalmentPlanStatus.Active).Select(p => p.AccountId))
+                .ToListAsync(ct)).ToHashSet();
+        rows.RemoveAll(r => held.Contains(r.Case.AccountId));
+        var caseIds = rows.Select(r => r.Case.Id).ToList();
+        // Planned steps only. With "status = 'Planned'" in SQL, SQLite's planner walks the (status, due_at) index over every
+        // planned step of the portfolio instead of the case ids; inequalities use no index, so they filter the case's rows.
+        var planned = (await db.CaseSteps.AsNoTracking()
+                .Where(s => EF.Parameter(caseIds).Contains(s.CaseId) && s.Status != CaseStepStatus.Done && s.Status != CaseStepStatus.Skipped && s.Status != CaseStepStatus.Cancelled)
+                .ToListAsync(ct))
+            .Where(s => s.Status == CaseStepStatus.Planned).ToLookup(s => s.CaseId);
+        var accountIds = rows.Select(r => r.Case.AccountId).ToList();
+        var keys = (await db.ScheduledContacts.AsNoTracking().Where(c => EF.Parameter(accountIds).Contains(c.AccountId))
+            .Select(c => new { c.AccountId, c.IdempotencyKey }).ToListAsync(ct)).ToLookup(k => k.AccountId, k => k.IdempotencyKey);
+        // Read per batch (a handful of rows), so a policy changed meanwhile (SMS no longer allowed) holds from the next batch.
+        var creditorIds = rows.Select(r => r.CreditorId).Distinct().ToList();
+        var creditors = await db.Creditors.AsNoTracking().Where(c => EF.Parameter(creditorIds).Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+
+        var cases = services(db).Cases;
+        var states = new List<AccountState>(rows.Count);
+        foreach (var row in rows)
+        {
+            var steps = planned[row.Case.Id].ToList();
+            if (steps.Exists(s => s.DueAt <= now && cases.PlansRecheck(row.Case, s)))
+            {
+                continue;
+            }
+
+            var account = new Account
+            {
+                Id = row.Case.AccountId,
+                CreditorId = row.CreditorId,
+                DebtorId = row.DebtorId,
+                CreditorReference = row.CreditorReference,
+                Currency = row.Currency,
+                Principal = row.Principal,
+                Interest = row.Interest,
+                StatutoryInterest = row.StatutoryInterest,
+                Fees = row.Fees,
+                Paid = row.Paid,
+            };
+            var state = new AccountState(new AccountContext(account, NotLoaded, creditors[row.CreditorId], row.Case, DateTimeZone.Utc, null)) { Queued = [] };
+            state.Steps.AddRange(steps);
+            state.QueuedKeys.UnionWith(keys[account.Id]);
+            states.Add(state);
+        }
+
+        return states;
+    }
+
+    /// <summary>One account's case and planned steps as read, to write what the rules changed, checked against what was read.</summary>
+    private sealed class Run
+    {
+        private readonly (CasePhase Phase, string? NextStep, Instant? NextStepDueAt, Instant? ClosedAt, string? RiskFlags) _case;
+        private readonly Dictionary<Guid, Instant> _dueAt;
+
+        public Run(AccountState state)
+        {
+            State = state;
+            var @case = state.Case!;
+            _case = (@case.Phase, @case.NextStep, @case.NextStepDueAt, @case.ClosedAt, @case.RiskFlags);
+            _dueAt = state.Steps.ToDictionary(s => s.Id, s => s.DueAt);
+        }
+
+        public AccountState State { get; }
+
+        public void Collect(RowUpdater steps, RowUpdater cases)
+        {
+            foreach (var step in State.Steps)
+            {
+                // Only planned steps were loaded and the path runs none that plans a new one; a step moved (a hold) would mean
+                // the rules read state this path did not load.
+                if (!_dueAt.TryGetValue(step.Id, out var dueAt) || dueAt != step.DueAt)
+                {
+                    throw new InvalidOperationException($"Step {step.StepKey} of case {step.CaseId} was added or moved: not a set-based step.");
+                }
+
+                if (step.Status != CaseStepStatus.Planned)
+                {
+                    steps.Add(step.Status, step.ExecutedAt, step.Note, step.Id, CaseStepStatus.Planned);
+                }
+            }
+
+            var @case = State.Case!;
+            if (@case.RiskFlags != _case.RiskFlags)
+            {
+                throw new InvalidOperationException($"Case {@case.Id} changed its risk flags: not a set-based step.");
+            }
+
+            if ((@case.Phase, @case.NextStep, @case.NextStepDueAt, @case.ClosedAt) != (_case.Phase, _case.NextStep, _case.NextStepDueAt, _case.ClosedAt))
+            {
+                cases.Add(@case.Phase, @case.NextStep, @case.NextStepDueAt, @case.ClosedAt, @case.Id, _case.Phase, _case.NextStep, _case.NextStepDueAt);
+            }
+        }
+    }
+}
