@@ -37,7 +37,13 @@ public sealed class SweepSchedulingTests
             await first.Scheduler.ScheduleAsync((await first.Runner.For(context).Cases.OpenAsync(account.Id, Ct)).Work, Ct);
             var quartz = await first.QuartzAsync();
             Assert.Empty(await quartz.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(WorkScheduler.Group), Ct));
-            Assert.True(await quartz.GetJobDetail(DueWorkSweepJob.Key, Ct) is not null);
+            // The sweep's job is stored by a background service once the scheduler has started, not before the host's start returns.
+            for (var attempt = 0; attempt < 300 && await quartz.GetJobDetail(DueWorkSweepJob.Key, Ct) is null; attempt++)
+            {
+                await Task.Delay(100, Ct);
+            }
+
+            Assert.True(await quartz.GetJobDetail(DueWorkSweepJob.Key, Ct) is not null, "the sweep's job was not stored within 30 s of the start");
             await first.SweepUntilAsync(new DateTimeOffset(2025, 3, 20, 0, 0, 0, TimeSpan.Zero));
         }
 
