@@ -53,6 +53,10 @@ public static class BenchmarkEntry
                     args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_170_000,
                     args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2_000);
                 break;
+            case "sweep-only":
+                // The sweep alone on a copy of a portfolio kept by "sweep" (COLLECTIONS_BENCH_KEEP_DB), for measuring a change.
+                await SweepBenchmark.RunOnlyAsync(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : int.MaxValue);
+                break;
             case "console":
                 await ConsoleBenchmark.RunAsync(
                     args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000,

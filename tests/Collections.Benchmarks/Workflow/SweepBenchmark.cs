@@ -55,6 +55,13 @@ public static class SweepBenchmark
             }
 
             SqliteConnection.ClearAllPools();
+            if (Environment.GetEnvironmentVariable("COLLECTIONS_BENCH_KEEP_DB") is { Length: > 0 } keep)
+            {
+                // For sweep-only runs: the imported portfolio, kept so that a change to the sweep can be measured without importing again.
+                File.Copy(Path.Combine(folder, "sweep.db"), keep, overwrite: true);
+                Console.WriteLine($"imported database kept as {keep}");
+            }
+
             var baselineOptions = new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(folder, "baseline.db")}" };
             File.Copy(Path.Combine(folder, "sweep.db"), Path.Combine(folder, "baseline.db"));
 
@@ -112,6 +119,44 @@ public static class SweepBenchmark
 
             Console.WriteLine();
             Console.WriteLine($"load average at end: {LoadAverage()}");
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The first night's sweep alone, on a copy of a portfolio imported by an earlier <c>sweep</c> run with
+    /// <c>COLLECTIONS_BENCH_KEEP_DB</c> set: for measuring a change to the sweep without importing again (no baselines).</summary>
+    /// <remarks>Run: <c>dotnet run -c Release --project tests/Collections.Benchmarks -- sweep-only &lt;kept.db&gt; [accounts]</c>.</remarks>
+    public static async Task RunOnlyAsync(string prepared, int maxAccounts)
+    {
+        var folder = Directory.CreateTempSubdirectory("collections-sweep-only").FullName;
+        try
+        {
+            var file = Path.Combine(folder, "sweep.db");
+            File.Copy(prepared, file);
+            var options = new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={file}" };
+            var catalog = new StrategyCatalog(StrategyLoader.LoadDirectory(RepositoryRoot.Combine("config", "strategies")));
+            Instant imported;
+            await using (var db = DatabaseSetup.CreateContext(options))
+            {
+                imported = await db.Accounts.MaxAsync(a => a.CreatedAt);
+            }
+
+            // As in "sweep": the first night, a minute after the import.
+            var clock = new FakeTimeProvider(imported.ToDateTimeOffset().AddMinutes(1));
+            var sweep = new DueWorkSweep(DatabaseSetup.CreateFactory(options), Runner(options, catalog, clock), clock, NullLogger<DueWorkSweep>.Instance);
+            Console.WriteLine($"load average before the sweep: {LoadAverage()}");
+            var cpu = Cpu();
+            var watch = Stopwatch.StartNew();
+            var night = await sweep.RunAsync(DueWorkSweep.DefaultBatchSize, maxAccounts);
+            var seconds = watch.Elapsed.TotalSeconds;
+            cpu = Cpu() - cpu;
+            Console.WriteLine($"load average after the sweep: {LoadAverage()}");
+            Console.WriteLine($"sweep outcomes: {Outcomes(night)}; {night.SetBased:N0} items on the set-based path");
+            Console.WriteLine($"sweep: {Steps(night):N0} steps in {seconds:0.0} s ({Steps(night) / seconds:N0}/s); phases: {Phases(night)}; CPU {cpu:0.0} s");
         }
         finally
         {

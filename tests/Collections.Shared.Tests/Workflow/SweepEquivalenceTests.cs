@@ -2,6 +2,7 @@ using System.Globalization;
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
 using Collections.Shared.Workflow;
+using Collections.Shared.Workflow.Sweep;
 using Collections.Testing;
 using Collections.Testing.Workflow;
 using Microsoft.EntityFrameworkCore;
@@ -40,6 +41,7 @@ public sealed class SweepEquivalenceTests
         var work = await SeedAsync(db, seedClock);
         var swept = await copy(db);
         var sweptByEntities = await copy(db);
+        var sweptInPairs = await copy(db);
 
         var perItemClock = new FakeTimeProvider(Start);
         var perItem = new WorkDriver(db, perItemClock);
@@ -50,6 +52,10 @@ public sealed class SweepEquivalenceTests
         // path only: both must leave what the per-item path leaves.
         var sweep = await SweepAsync(swept, setBased: true);
         var entitySweep = await SweepAsync(sweptByEntities, setBased: false);
+        // And in batches of two accounts: the sweep prepares each batch while the one before is written, and batches mix
+        // both paths.
+        var pairSweep = await SweepAsync(sweptInPairs, setBased: true, batchSize: 2);
+        Assert.True(pairSweep.Sweeps.Sum(s => s.SetBased) > 0, "the set-based path ran no step in pairs");
         Assert.True(sweep.Sweeps.Sum(s => s.SetBased) > 0, "the set-based path ran no step");
         Assert.True(sweep.Sweeps.Sum(s => s.Ran) > sweep.Sweeps.Sum(s => s.SetBased), "the entity path ran nothing beside the set-based path");
         Assert.Equal(0, entitySweep.Sweeps.Sum(s => s.SetBased));
@@ -71,10 +77,11 @@ public sealed class SweepEquivalenceTests
 
         await AssertSameRowsAsync(db, swept);
         await AssertSameRowsAsync(db, sweptByEntities);
+        await AssertSameRowsAsync(db, sweptInPairs);
 
         // And the same executions: per kind and outcome, the sweeps ran exactly what the triggers ran, nothing twice.
         var expected = perItem.Runs.Where(r => !Idle(r.Outcome)).GroupBy(r => $"{r.Item.Kind}:{r.Outcome}").ToDictionary(g => g.Key, g => g.Count());
-        foreach (var driver in new[] { sweep, entitySweep })
+        foreach (var driver in new[] { sweep, entitySweep, pairSweep })
         {
             var actual = driver.Sweeps.SelectMany(s => s.Outcomes).Where(o => !Idle(o.Key[(o.Key.IndexOf(':', StringComparison.Ordinal) + 1)..]))
                 .GroupBy(o => o.Key).ToDictionary(g => g.Key, g => g.Sum(o => o.Value));
@@ -85,10 +92,10 @@ public sealed class SweepEquivalenceTests
 
     /// <summary>Lives the copy <paramref name="db"/> through the scenario with sweeps at each instant work falls due and every
     /// eight hours in between.</summary>
-    private static async Task<WorkDriver> SweepAsync(DatabaseOptions db, bool setBased)
+    private static async Task<WorkDriver> SweepAsync(DatabaseOptions db, bool setBased, int batchSize = DueWorkSweep.DefaultBatchSize)
     {
         var clock = new FakeTimeProvider(Start);
-        var driver = new WorkDriver(db, clock);
+        var driver = new WorkDriver(db, clock) { BatchSize = batchSize };
         driver.Sweep.UseSetBasedPath = setBased;
         await LiveAsync(driver, clock, until => driver.SweepUntilAsync(until, idle: Duration.FromHours(8)));
         return driver;

@@ -24,6 +24,9 @@ public sealed class WorkDriver(DatabaseOptions database, FakeTimeProvider clock,
         NullLoggerFactory.Instance);
 
     /// <summary>The due-work sweep over the same database, rules and clock.</summary>
+    /// <summary>Accounts per batch of the sweeps <see cref="SweepUntilAsync"/> runs.</summary>
+    public int BatchSize { get; set; } = DueWorkSweep.DefaultBatchSize;
+
     public DueWorkSweep Sweep => _sweep ??= new DueWorkSweep(database.Contexts(), Runner, clock, NullLogger<DueWorkSweep>.Instance);
 
     /// <summary>Every sweep run by <see cref="SweepUntilAsync"/>, in order.</summary>
@@ -95,7 +98,7 @@ public sealed class WorkDriver(DatabaseOptions database, FakeTimeProvider clock,
     /// </summary>
     public async Task SweepUntilAsync(Instant until, Duration? idle = null)
     {
-        await SweepNowAsync();
+        await SweepNowAsync(BatchSize);
         while (true)
         {
             var pending = await Runner.PendingWorkAsync();
@@ -111,13 +114,13 @@ public sealed class WorkDriver(DatabaseOptions database, FakeTimeProvider clock,
             }
 
             clock.SetUtcNow(at.ToDateTimeOffset());
-            await SweepNowAsync();
+            await SweepNowAsync(BatchSize);
         }
 
         if (until > Now)
         {
             clock.SetUtcNow(until.ToDateTimeOffset());
-            await SweepNowAsync();
+            await SweepNowAsync(BatchSize);
         }
     }
 

@@ -103,34 +103,71 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
 
         var setBased = 0;
         var rolledBack = 0;
-        foreach (var batch in Batches(due, batchSize, maxAccounts))
+        var batches = Batches(due, batchSize, maxAccounts).ToList();
+        // Two stages on two threads: while one batch is written, the next is loaded and its rules run (the set-based path's
+        // reads on a connection of their own; SQLite's WAL and PostgreSQL's MVCC let them read beside the writer). Batches hold
+        // different accounts, and the writes are checked against what was read.
+        Task<Prepared>? ahead = UseSetBasedPath && batches.Count > 0 ? PrepareAsync(batches[0], now, ct) : null;
+        try
         {
-            var rest = batch;
-            var results = new List<ItemOutcome>(batch.Count);
-            if (UseSetBasedPath)
+            for (var i = 0; i < batches.Count; i++)
+            {
+                var batch = batches[i];
+                var rest = (IReadOnlyList<DueItem>)batch;
+                var results = new List<ItemOutcome>(batch.Count);
+                if (ahead is not null)
+                {
+                    var prepared = await ahead;
+                    ahead = i + 1 < batches.Count ? Task.Run(() => PrepareAsync(batches[i + 1], now, ct), ct) : null;
+                    await using (prepared.Batch)
+                    {
+                        try
+                        {
+                            if (prepared.Error is { } error)
+                            {
+                                throw error;
+                            }
+
+                            (var fast, rest) = await runner.SetBased.CommitAsync(prepared.Batch!, timer, ct);
+                            results.AddRange(fast);
+                            setBased += fast.Count;
+                        }
+                        catch (Exception e) when (e is not OperationCanceledException)
+                        {
+                            // Rolled back as a whole: the entity path runs the batch, with its own conflict handling per account.
+                            LogSetBasedFailed(logger, batch.Count, e.GetType().Name, e.Message);
+                            rolledBack++;
+                            rest = batch;
+                        }
+                    }
+                }
+
+                results.AddRange(await runner.Executor.RunAsync(rest, now, chainSteps: true, isolateFailures: true, ct, timer));
+                foreach (var outcome in results)
+                {
+                    Count(outcomes, outcome.Work.Kind, outcome.Result.Outcome);
+                    if (outcome.Result.Outcome == DueWorkExecutor.NotDueOutcome && outcome.Work.Kind != WorkKind.CaseStep)
+                    {
+                        stillAhead[outcome.Work.Name] = outcome.Work.At;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            // Cancelled or failed midway: the batch prepared ahead is dropped unwritten.
+            if (ahead is not null)
             {
                 try
                 {
-                    (var fast, rest) = await runner.SetBased.RunAsync(batch, now, timer, ct);
-                    results.AddRange(fast);
-                    setBased += fast.Count;
+                    if ((await ahead).Batch is { } unused)
+                    {
+                        await unused.DisposeAsync();
+                    }
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (OperationCanceledException)
                 {
-                    // Rolled back as a whole: the entity path runs the batch, with its own conflict handling per account.
-                    LogSetBasedFailed(logger, batch.Count, e.GetType().Name, e.Message);
-                    rolledBack++;
-                    rest = batch;
-                }
-            }
-
-            results.AddRange(await runner.Executor.RunAsync(rest, now, chainSteps: true, isolateFailures: true, ct, timer));
-            foreach (var outcome in results)
-            {
-                Count(outcomes, outcome.Work.Kind, outcome.Result.Outcome);
-                if (outcome.Result.Outcome == DueWorkExecutor.NotDueOutcome && outcome.Work.Kind != WorkKind.CaseStep)
-                {
-                    stillAhead[outcome.Work.Name] = outcome.Work.At;
+                    // Cancelled with the sweep: nothing was written.
                 }
             }
         }
@@ -149,6 +186,21 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
         }
 
         return report;
+    }
+
+    /// <summary>A batch prepared on the set-based path, or the error that stopped it (the batch then runs on the entity path).</summary>
+    private readonly record struct Prepared(SetBasedSteps.PreparedBatch? Batch, Exception? Error);
+
+    private async Task<Prepared> PrepareAsync(List<DueItem> batch, Instant now, CancellationToken ct)
+    {
+        try
+        {
+            return new(await runner.SetBased.PrepareAsync(batch, now, ct), null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new(null, e);
+        }
     }
 
     private async Task<List<DueItem>> SelectAsync(WorkKind kind, Instant now, WorkflowOptions options, CancellationToken ct)

@@ -31,58 +31,73 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
     /// items left for the entity path (<see cref="DueWorkExecutor.RunAsync"/>).</summary>
     public async Task<(List<ItemOutcome> Outcomes, List<DueItem> Left)> RunAsync(IReadOnlyList<DueItem> items, Instant now, PhaseTimer? timer, CancellationToken ct)
     {
+        await using var batch = await PrepareAsync(items, now, ct);
+        return await CommitAsync(batch, timer, ct);
+    }
+
+    /// <summary>
+    /// Loads the accounts of <paramref name="items"/> the fast path can take and runs the rules on them, writing nothing: the
+    /// sweep prepares the next batch this way while the previous one is written (<see cref="DueWorkSweep"/>). Batches hold
+    /// different accounts, and every row written is checked against the values read, so a batch prepared before the previous
+    /// one committed writes nothing it should not. <see cref="CommitAsync"/> writes it; disposing it unwritten drops it.
+    /// </summary>
+    public async Task<PreparedBatch> PrepareAsync(IReadOnlyList<DueItem> items, Instant now, CancellationToken ct)
+    {
         var started = Stopwatch.GetTimestamp();
         var groups = items.GroupBy(i => i.Account).ToDictionary(g => g.Key, g => g.ToList());
         var candidates = groups.Where(g => g.Value.TrueForAll(i => i.Work.Kind == WorkKind.CaseStep)).Select(g => g.Key).ToList();
         if (candidates.Count == 0)
         {
-            return ([], [.. items]);
+            return new PreparedBatch(items);
         }
 
-        await using var db = contexts.CreateDbContext();
-        if (!Supports(db))
-        {
-            return ([], [.. items]);
-        }
-
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        await db.Database.OpenConnectionAsync(ct);
-        var sqlite = db.Database.IsSqlite();
-        if (sqlite)
-        {
-            await SqlitePragmas.ForSweepAsync(db, ct);
-        }
-
+        var db = contexts.CreateDbContext();
+        var batch = new PreparedBatch(items) { Db = db, Started = started };
         try
         {
-            return await RunAsync(db, items, groups, candidates, now, timer, started, ct);
-        }
-        finally
-        {
-            if (sqlite)
+            if (!Supports(db))
             {
-                await SqlitePragmas.AfterSweepAsync(db, CancellationToken.None);
+                return batch;
             }
+
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            await db.Database.OpenConnectionAsync(ct);
+            if (db.Database.IsSqlite())
+            {
+                await SqlitePragmas.ForSweepAsync(db, ct);
+                batch.Sqlite = true;
+            }
+
+            var states = await LoadAsync(db, candidates, now, ct);
+            batch.Loaded = Stopwatch.GetTimestamp();
+            var rules = services(db);
+            foreach (var state in states)
+            {
+                var run = new Run(state);
+                executor.Run(rules, state, groups[state.Account.Id], now, chainSteps: true, batch.Outcomes);
+                batch.Runs.Add(run);
+            }
+
+            batch.Ruled = Stopwatch.GetTimestamp();
+            return batch;
+        }
+        catch
+        {
+            await batch.DisposeAsync();
+            throw;
         }
     }
 
-    private async Task<(List<ItemOutcome> Outcomes, List<DueItem> Left)> RunAsync(CollectionsDbContext db, IReadOnlyList<DueItem> items, Dictionary<AccountId, List<DueItem>> groups,
-        List<AccountId> candidates, Instant now, PhaseTimer? timer, long started, CancellationToken ct)
+    /// <summary>Writes what <see cref="PrepareAsync"/> ran, in one transaction; returns the outcomes and the items left for the
+    /// entity path. Throws (having written nothing) on a conflict or an error.</summary>
+    public async Task<(List<ItemOutcome> Outcomes, List<DueItem> Left)> CommitAsync(PreparedBatch batch, PhaseTimer? timer, CancellationToken ct)
     {
-        var states = await LoadAsync(db, candidates, now, ct);
-        var loaded = Stopwatch.GetTimestamp();
-
-        var rules = services(db);
-        var outcomes = new List<ItemOutcome>(items.Count);
-        var runs = new List<Run>(states.Count);
-        foreach (var state in states)
+        if (batch.Db is not { } db || batch.Runs.Count == 0)
         {
-            var run = new Run(state);
-            executor.Run(rules, state, groups[state.Account.Id], now, chainSteps: true, outcomes);
-            runs.Add(run);
+            return ([], [.. batch.Items]);
         }
 
-        var ruled = Stopwatch.GetTimestamp();
+        var writing = Stopwatch.GetTimestamp();
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             using var steps = new RowUpdater(db, db.Model.FindEntityType(typeof(CaseStep))!,
@@ -91,7 +106,7 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
                 [nameof(Case.Phase), nameof(Case.NextStep), nameof(Case.NextStepDueAt), nameof(Case.ClosedAt)],
                 [nameof(Case.Id), nameof(Case.Phase), nameof(Case.NextStep), nameof(Case.NextStepDueAt)]);
             var queued = new List<ScheduledContact>();
-            foreach (var run in runs)
+            foreach (var run in batch.Runs)
             {
                 run.Collect(steps, cases);
                 queued.AddRange(run.State.Queued!);
@@ -108,31 +123,53 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
             await transaction.CommitAsync(ct);
         }
 
-        timer?.Add(started, loaded, ruled, Stopwatch.GetTimestamp());
-        var taken = states.Select(s => s.Account.Id).ToHashSet();
-        return (outcomes, [.. items.Where(i => !taken.Contains(i.Account))]);
+        // Load and rules as prepared (while the previous batch was written, in a sweep); the write from its start here.
+        timer?.Add(batch.Started, batch.Loaded, batch.Ruled, batch.Ruled + (Stopwatch.GetTimestamp() - writing));
+        var taken = batch.Runs.Select(r => r.State.Account.Id).ToHashSet();
+        return (batch.Outcomes, [.. batch.Items.Where(i => !taken.Contains(i.Account))]);
     }
 
-    /// <summary>The detached state of the candidates the fast path can take: their open case with its planned steps, the
-    /// balance, the creditor and the queue keys; accounts with a pending promise, an active plan or a due re-check are left out.</summary>
+    /// <summary>The detached state of the candidates the fast path can take: their open case with the planned steps the rules can
+    /// reach (those due and the next one), the balance, the creditor and the queue keys; accounts with a pending promise, an
+    /// active plan, a due re-check or a paid balance are left out.</summary>
     private async Task<List<AccountState>> LoadAsync(CollectionsDbContext db, List<AccountId> candidates, Instant now, CancellationToken ct)
     {
+        // The case's columns the rules read, not its whole row (the strategy's reason is long, and nothing here writes it).
         var rows = await (from c in db.Cases.AsNoTracking()
                           join a in db.Accounts on c.AccountId equals a.Id
                           where EF.Parameter(candidates).Contains(c.AccountId) && c.ClosedAt == null
-                          select new { Case = c, a.CreditorId, a.DebtorId, a.CreditorReference, a.Currency, a.Principal, a.Interest, a.StatutoryInterest, a.Fees, a.Paid })
+                          select new
+                          {
+                              Case = new Case
+                              {
+                                  Id = c.Id, AccountId = c.AccountId, Phase = c.Phase, StrategyId = c.StrategyId, NextStep = c.NextStep, NextStepDueAt = c.NextStepDueAt,
+                                  RiskFlags = c.RiskFlags, OpenedAt = c.OpenedAt, ClosedAt = c.ClosedAt,
+                              },
+                              a.CreditorId, a.DebtorId, a.CreditorReference, a.Currency, a.Principal, a.Interest, a.StatutoryInterest, a.Fees, a.Paid,
+                          })
             .ToListAsync(ct);
         var held = (await db.Promises.Where(p => EF.Parameter(candidates).Contains(p.AccountId) && p.Status == PromiseStatus.Pending).Select(p => p.AccountId)
                 .Concat(db.InstalmentPlans.Where(p => EF.Parameter(candidates).Contains(p.AccountId) && p.Status == InstalmentPlanStatus.Active).Select(p => p.AccountId))
                 .ToListAsync(ct)).ToHashSet();
-        rows.RemoveAll(r => held.Contains(r.Case.AccountId));
+        // A paid balance closes the case and cancels every planned step, which needs them all: the entity path takes it.
+        rows.RemoveAll(r => held.Contains(r.Case.AccountId) || r.Principal + r.Interest + r.StatutoryInterest + r.Fees - r.Paid <= 0);
         var caseIds = rows.Select(r => r.Case.Id).ToList();
-        // Planned steps only. With "status = 'Planned'" in SQL, SQLite's planner walks the (status, due_at) index over every
-        // planned step of the portfolio instead of the case ids; inequalities use no index, so they filter the case's rows.
-        var planned = (await db.CaseSteps.AsNoTracking()
-                .Where(s => EF.Parameter(caseIds).Contains(s.CaseId) && s.Status != CaseStepStatus.Done && s.Status != CaseStepStatus.Skipped && s.Status != CaseStepStatus.Cancelled)
+
+        // Of the planned steps, those due now (the rules may run them all, one after the other) and the first after now (the case's
+        // next step once they ran): the rest cannot change, and a case has several (most of a strategy is planned at the start).
+        // With "status = 'Planned'" in SQL, SQLite's planner walks the (status, due_at) index over every planned step of the
+        // portfolio instead of the case ids; inequalities use no index, so they filter the case's rows.
+        var open = db.CaseSteps.AsNoTracking()
+            .Where(s => EF.Parameter(caseIds).Contains(s.CaseId) && s.Status != CaseStepStatus.Done && s.Status != CaseStepStatus.Skipped && s.Status != CaseStepStatus.Cancelled);
+        var due = await open.Where(s => s.DueAt <= now).ToListAsync(ct);
+        // Per case, one probe of its steps (a correlated subquery on the case-id index), then those steps by key: a window over
+        // every planned step of the batch sorts them all and costs three times as much on SQLite.
+        var nextIds = (await db.Cases.AsNoTracking().Where(c => EF.Parameter(caseIds).Contains(c.Id))
+                .Select(c => open.Where(s => s.CaseId == c.Id && s.DueAt > now).OrderBy(s => s.DueAt).ThenBy(s => s.Sequence).Select(s => (Guid?)s.Id).FirstOrDefault())
                 .ToListAsync(ct))
-            .Where(s => s.Status == CaseStepStatus.Planned).ToLookup(s => s.CaseId);
+            .OfType<Guid>().ToList();
+        var next = await db.CaseSteps.AsNoTracking().Where(s => EF.Parameter(nextIds).Contains(s.Id)).ToListAsync(ct);
+        var planned = due.Concat(next).Where(s => s.Status == CaseStepStatus.Planned).ToLookup(s => s.CaseId);
         var accountIds = rows.Select(r => r.Case.AccountId).ToList();
         var keys = (await db.ScheduledContacts.AsNoTracking().Where(c => EF.Parameter(accountIds).Contains(c.AccountId))
             .Select(c => new { c.AccountId, c.IdempotencyKey }).ToListAsync(ct)).ToLookup(k => k.AccountId, k => k.IdempotencyKey);
@@ -172,8 +209,49 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
         return states;
     }
 
+    /// <summary>A batch loaded and run by <see cref="PrepareAsync"/>, not yet written: its context (and connection) stays open
+    /// until <see cref="CommitAsync"/> has written it; disposing it closes them.</summary>
+    internal sealed class PreparedBatch(IReadOnlyList<DueItem> items) : IAsyncDisposable
+    {
+        public IReadOnlyList<DueItem> Items { get; } = items;
+
+        public CollectionsDbContext? Db { get; init; }
+
+        public bool Sqlite { get; set; }
+
+        public long Started { get; init; }
+
+        public long Loaded { get; set; }
+
+        public long Ruled { get; set; }
+
+        public List<ItemOutcome> Outcomes { get; } = [];
+
+        public List<Run> Runs { get; } = [];
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Db is null)
+            {
+                return;
+            }
+
+            try
+            {
+                if (Sqlite)
+                {
+                    await SqlitePragmas.AfterSweepAsync(Db, CancellationToken.None);
+                }
+            }
+            finally
+            {
+                await Db.DisposeAsync();
+            }
+        }
+    }
+
     /// <summary>One account's case and planned steps as read, to write what the rules changed, checked against what was read.</summary>
-    private sealed class Run
+    internal sealed class Run
     {
         private readonly (CasePhase Phase, string? NextStep, Instant? NextStepDueAt, Instant? ClosedAt, string? RiskFlags) _case;
         private readonly Dictionary<Guid, Instant> _dueAt;

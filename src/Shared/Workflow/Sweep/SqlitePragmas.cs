@@ -20,7 +20,7 @@ internal static class SqlitePragmas
 
     public static async Task ForSweepAsync(DbContext db, CancellationToken ct)
     {
-        await db.Database.ExecuteSqlRawAsync($"PRAGMA cache_size = -{CacheKib}", ct);
+        await db.Database.ExecuteSqlRawAsync($"PRAGMA cache_size = -{CacheKib}; PRAGMA mmap_size = 17179869184", ct);
         if (await IsWalAsync(db, ct))
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 65536", ct);
