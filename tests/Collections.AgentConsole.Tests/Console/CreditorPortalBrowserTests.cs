@@ -48,8 +48,10 @@ public sealed class CreditorPortalBrowserTests
         var desk = await operatorContext.NewPageAsync();
         await SignInAsync(desk, Operator);
         await desk.WaitForURLAsync("**/operator.html");
+        await Expect(desk.Locator("body")).ToHaveAttributeAsync("data-ready", "true");
         await Expect(desk.Locator("#conn")).ToHaveTextAsync("connected");
         await desk.Keyboard.PressAsync("r");
+        await Expect(desk.Locator("#state")).ToHaveTextAsync("Ready");
         await Expect(desk.Locator("#debtor-name")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         var reference = (await desk.Locator("#account-ref").TextContentAsync())!.Trim();
 
