@@ -55,7 +55,7 @@ public sealed class SettlementService(CollectionsDbContext db, CaseWorkflow case
                     SettlementApproval.Creditor => $"{ctx.Creditor.Code} in the creditor portal",
                     SettlementApproval.CreditorOrSupervisor => $"{ctx.Creditor.Code} in the creditor portal or a supervisor",
                     _ => $"a supervisor on behalf of {ctx.Creditor.Code}",
-                }}",
+                }}{(ctx.Creditor.ReportEmail is { } mail ? $" ({mail})" : string.Empty)}",
         };
         if (offer.PayBy < ctx.Today(now))
         {
