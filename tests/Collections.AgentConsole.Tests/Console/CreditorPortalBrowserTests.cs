@@ -2,7 +2,9 @@ using System.Globalization;
 using Collections.AgentConsole.Features.Creditors;
 using Collections.Shared.Domain;
 using Collections.Shared.Workflow;
+using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Collections.AgentConsole.Tests.Console;
@@ -111,10 +113,15 @@ public sealed class CreditorPortalBrowserTests
         var status = await WaitForConfirmationAsync(console, reference);
         Assert.Equal(ScheduledContactStatus.Done, status);
 
+        // The demo holds no payments for TELCO-DE: its system reports a dozen it received directly, through the creditor API,
+        // one to five months after each account's placement, so its liquidation curve has something to show.
+        await ReportPaymentsAsync(console);
+
         // The screenshots of the portal: the figures with the liquidation curve (TELCO-DE), and the account's timeline.
         await portal.GotoAsync($"/portal.html?creditor={DemoCreditorAccess.Creditor}");
         await Expect(portal.Locator("body")).ToHaveAttributeAsync("data-ready", "true");
         await Expect(portal.Locator("svg.curve .curve-line, svg.curve .curve-dot").First).ToBeAttachedAsync();
+        await Expect(portal.Locator("[data-currency=EUR] [data-figure=collected]")).Not.ToHaveTextAsync("€0.00");
         await Expect(portal.Locator("#accounts tbody tr").First).ToBeVisibleAsync();
         await portal.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "creditor-portal-figures.png"), FullPage = true });
 
@@ -122,6 +129,42 @@ public sealed class CreditorPortalBrowserTests
         await Expect(portal.Locator("#account-ref")).ToHaveTextAsync(reference);
         await Expect(portal.Locator("#timeline-history .tl-promise").First).ToBeVisibleAsync();
         await portal.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "creditor-portal-account.png"), FullPage = true });
+    }
+
+    private static async Task ReportPaymentsAsync(KestrelConsole console)
+    {
+        string key;
+        await using (var scope = console.Services.CreateAsyncScope())
+        {
+            key = (await scope.ServiceProvider.GetRequiredService<Shared.Creditors.CreditorKeys>().CreateAsync(DemoCreditorAccess.Creditor, Ct))!.Key;
+        }
+
+        var today = DateOnly.FromDateTime(console.Clock.GetUtcNow().UtcDateTime);
+        List<(string Reference, decimal Balance, DateOnly Placed)> accounts;
+        await using (var db = console.OpenDatabase())
+        {
+            var rows = await (from a in db.Accounts join c in db.Creditors on a.CreditorId equals c.Id where c.Code == DemoCreditorAccess.Creditor
+                              orderby a.CreditorReference select new { a.CreditorReference, a.Principal, a.Interest, a.StatutoryInterest, a.Fees, a.Paid, a.CreatedAt }).ToListAsync(Ct);
+            accounts = [.. rows.Select(r => (r.CreditorReference, r.Principal + r.Interest + r.StatutoryInterest + r.Fees - r.Paid, DateOnly.FromDateTime(r.CreatedAt.ToDateTimeUtc()))).Where(a => a.Item2 > 0).Take(12)];
+        }
+
+        using var api = new HttpClient { BaseAddress = console.BaseAddress };
+        api.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        for (var i = 0; i < accounts.Count; i++)
+        {
+            var (reference, balance, placed) = accounts[i];
+            var received = placed.AddMonths(1 + i % 5);
+            var payment = new
+            {
+                amount = Math.Round(balance * (0.15m + 0.1m * (i % 4)), 2),
+                currency = "EUR",
+                receivedOn = (received > today ? today : received).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                method = "bank-transfer",
+                reference = $"direct {i + 1}",
+            };
+            var response = await api.PostAsJsonAsync($"/api/creditor/v1/accounts/{Uri.EscapeDataString(reference)}/payments", payment, Ct);
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
+        }
     }
 
     // The dispatcher works the queue on its own schedule: wait (generously) until the confirmation has left the queue.

@@ -6,6 +6,7 @@ using Collections.Dialer.Outreach.Reports;
 using Collections.Shared.Cases;
 using Collections.Shared.Contracts;
 using Collections.Shared.Creditors;
+using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
 using Collections.Shared.Reporting;
 using Collections.Shared.Workflow;
@@ -83,19 +84,23 @@ public static class CreditorPortalApi
         group.MapGet("/accounts", AccountsAsync).WithSummary("The accounts, searched by reference or name (?q=), a page at a time (?page=, ?size=)");
         group.MapGet("/accounts/{reference}/timeline", TimelineAsync).WithSummary("An account's case timeline");
         group.MapGet("/settlements", async (HttpContext http, SettlementDesk desk, CancellationToken ct) =>
-            TypedResults.Ok(Anonymous(await desk.ListAsync(ct, [.. CreditorScope.Of(http).Creditors.Values]))))
+            TypedResults.Ok(Anonymous(await desk.ListAsync(ct, Within(CreditorScope.Of(http), http)))))
             .WithSummary("Settlement requests beyond the consented discount: waiting, then the last week's decisions");
         group.MapPost("/accounts/{reference}/settlements/{offerId:guid}/decision", DecideSettlementAsync).WithSummary("Approve or refuse a settlement request");
         group.MapGet("/legal-actions", async (HttpContext http, PortfolioFactory portfolios, CancellationToken ct) =>
         {
             await using var lease = portfolios.Create();
-            return TypedResults.Ok((await lease.Portfolio.LegalRequestsAsync([.. CreditorScope.Of(http).Creditors.Values], null, ct)).Select(ToDto).ToList());
+            return TypedResults.Ok((await lease.Portfolio.LegalRequestsAsync(Within(CreditorScope.Of(http), http), null, ct)).Select(ToDto).ToList());
         }).WithSummary("Legal-action requests: cases in legal review waiting for the creditor's consent, and the answers given");
         group.MapPost("/accounts/{reference}/legal-action/decision", DecideLegalAsync).WithSummary("Consent to legal action on an account, or refuse it");
         group.MapGet("/reports/{file}", ReportAsync).WithSummary("report.pdf, accounts.csv or remittance.csv of one creditor (?creditor=) for ?from= to ?to=");
         app.MapHub<CreditorHub>(ConsoleHubs.CreditorPath);
         return app;
     }
+
+    // The creditor named by ?creditor= (the filter has checked it is the caller's), else every creditor of the caller.
+    private static List<CreditorId> Within(CreditorScope scope, HttpContext http) =>
+        http.Request.Query["creditor"].ToString() is { Length: > 0 } code ? [scope.Creditors[code]] : [.. scope.Creditors.Values];
 
     private static string CreditorOf(CreditorScope scope, HttpContext http) =>
         http.Request.Query["creditor"].ToString() is { Length: > 0 } code ? code : scope.Creditors.Keys.Order(StringComparer.Ordinal).First();
@@ -118,10 +123,8 @@ public static class CreditorPortalApi
 
     private static async Task<Ok<PortalAccountPageDto>> AccountsAsync(HttpContext http, string? q, int? page, int? size, PortfolioFactory portfolios, CancellationToken ct)
     {
-        var scope = CreditorScope.Of(http);
-        var creditors = http.Request.Query["creditor"].ToString() is { Length: > 0 } code ? [scope.Creditors[code]] : scope.Creditors.Values.ToList();
         await using var lease = portfolios.Create();
-        var result = await lease.Portfolio.AccountsAsync(creditors, q, page ?? 0, size ?? 50, ct);
+        var result = await lease.Portfolio.AccountsAsync(Within(CreditorScope.Of(http), http), q, page ?? 0, size ?? 50, ct);
         return TypedResults.Ok(new PortalAccountPageDto(result.Total, result.Page, result.PageSize, [.. result.Rows.Select(r =>
             new PortalAccountDto(r.Reference, r.Creditor, r.Debtor, r.Currency, r.Placed, r.Paid, r.Outstanding, r.Phase, r.PlacedOn.ToDateOnly(), r.Recalled))]));
     }

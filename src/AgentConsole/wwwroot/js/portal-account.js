@@ -1,6 +1,6 @@
 // One account in the creditor portal: its state (the creditor API's own view), its case timeline, and recall, which is the
 // creditor API's recall route itself (POST /api/creditor/v1/accounts/{reference}/recall): one code path for both.
-import { api, $, el, signOut } from './api.js';
+import { api, $, el, signOut, codeText } from './api.js';
 import { startPage, t, fmt } from './i18n.js';
 import { renderTimeline } from './timeline.js';
 
@@ -23,13 +23,12 @@ function say(text, kind = 'info') {
   m.hidden = !text;
 }
 
+// The balance and phase are the timeline's head below; this line names the account and where a promise or plan stands.
 function summary(a) {
-  const b = a.balance;
-  const money = (v) => fmt.money(v, b.currency);
   $('#summary').replaceChildren(
     el('b', { id: 'account-ref' }, a.reference), ` · ${a.creditor} · `,
-    el('b', {}, a.phase ? t(`casePhase.${a.phase}`) : t('tl.noCase')), ' · ',
-    t('tl.balance', { outstanding: money(b.outstanding), principal: money(b.principal), interest: money(b.interest), fees: money(b.fees), paid: money(b.paid) }));
+    el('b', {}, a.phase ? codeText('casePhase', a.phase) : t('tl.noCase')),
+    a.openPromise ? ` · ${t('cp.openPromise', { amount: fmt.money(a.openPromise.amount, a.openPromise.currency), date: fmt.date(a.openPromise.due) })}` : '');
   $('#recalled').hidden = !a.recalled;
   $('#btn-recall').disabled = a.recalled;
 }

@@ -1,7 +1,7 @@
 // The creditor portal: portfolio figures with the liquidation curve, settlement and legal-action requests to decide (live over
 // the creditor hub), the account list with search and paging, and the report downloads. Rendering only: the server keeps
 // each creditor to its own data (CreditorScopeFilter) and computes every figure (CreditorPortfolio, the creditor report).
-import { api, connectHub, hubMessage, $, el, signOut, percentText } from './api.js';
+import { api, connectHub, hubMessage, $, el, signOut, percentText, codeText } from './api.js';
 import { startPage, t, fmt } from './i18n.js';
 import { drawCurves } from './portal-chart.js';
 
@@ -20,6 +20,8 @@ $('#creditor').addEventListener('change', () => {
   page = 0;
   refresh();
 });
+const creditorName = () => creditors.find((c) => c.code === creditor)?.name;
+const phaseText = (phase) => (phase ? codeText('casePhase', phase) : t('tl.noCase'));
 
 function say(text, kind = 'info') {
   const m = $('#message');
@@ -53,7 +55,7 @@ async function loadFigures() {
       el('h3', {}, t('cp.curve')), svg, legend,
       el('h3', {}, t('cp.byPhase')),
       el('table', { class: 'phases' }, el('tbody', {}, c.phases.map((p) =>
-        el('tr', { 'data-phase': p.phase }, el('td', {}, p.phase === 'no case' ? t('tl.noCase') : t(`casePhase.${p.phase}`)), el('td', { class: 'num' }, fmt.number(p.accounts)))))));
+        el('tr', { 'data-phase': p.phase }, el('td', {}, p.phase === 'no case' ? t('tl.noCase') : phaseText(p.phase)), el('td', { class: 'num' }, fmt.number(p.accounts)))))));
     drawCurves(svg, legend, c.curves, (month) => month, (fraction) => fmt.percent(fraction, 0), t('cp.monthsSince'));
     return block;
   }) : [el('p', { class: 'muted' }, t('cp.nothingPlaced'))]));
@@ -75,7 +77,7 @@ async function loadAccounts() {
     el('td', {}, a.debtor), el('td', {}, fmt.date(a.placedOn)),
     el('td', { class: 'num' }, fmt.money(a.placed, a.currency)), el('td', { class: 'num' }, fmt.money(a.paid, a.currency)),
     el('td', { class: 'num' }, fmt.money(a.outstanding, a.currency)),
-    el('td', {}, a.recalled ? t('cp.recalled') : a.phase ? t(`casePhase.${a.phase}`) : t('tl.noCase')))));
+    el('td', {}, a.recalled ? t('cp.recalled') : phaseText(a.phase)))));
 }
 $('#search').addEventListener('submit', (e) => { e.preventDefault(); page = 0; loadAccounts(); });
 $('#prev').addEventListener('click', () => { page = Math.max(0, page - 1); loadAccounts(); });
@@ -99,7 +101,7 @@ function renderSettlements() {
   const rows = [...settlements.values()].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
   $('#no-settlements').hidden = rows.length > 0;
   $('#settlements tbody').replaceChildren(...rows.map((r) => el('tr', { 'data-request': r.id, class: `request ${r.status.toLowerCase()}` },
-    el('td', {}, fmt.dateTime(r.createdAt)), el('td', {}, r.accountReference), el('td', {}, r.debtorName),
+    el('td', {}, fmt.dateTime(r.createdAt)), el('td', { class: 'nowrap' }, r.accountReference), el('td', {}, r.debtorName),
     el('td', { class: 'num' }, fmt.money(r.balance, r.currency)), el('td', { class: 'num' }, fmt.money(r.amount, r.currency)),
     el('td', { class: 'num' }, percentText(r.discountPercent)), el('td', { class: 'num' }, percentText(r.consentedDiscountPercent)),
     el('td', {}, fmt.date(r.payBy)),
@@ -122,10 +124,10 @@ async function decideLegal(r, approve) {
 }
 
 async function loadLegal() {
-  const rows = await api('/api/creditor/portal/legal-actions');
+  const rows = await api(`/api/creditor/portal/legal-actions?creditor=${encodeURIComponent(creditor)}`);
   $('#no-legal').hidden = rows.length > 0;
   $('#legal tbody').replaceChildren(...rows.map((r) => el('tr', { 'data-case': r.caseId, class: `legal ${r.status}` },
-    el('td', {}, r.inReviewSince ? fmt.dateTime(r.inReviewSince) : ''), el('td', {}, r.reference), el('td', {}, r.debtor),
+    el('td', {}, r.inReviewSince ? fmt.dateTime(r.inReviewSince) : '–'), el('td', { class: 'nowrap' }, r.reference), el('td', {}, r.debtor),
     el('td', { class: 'num' }, fmt.money(r.outstanding, r.currency)),
     el('td', {}, r.status === 'awaiting'
       ? [el('button', { class: 'approve', type: 'button', onclick: () => decideLegal(r, true) }, t('cp.consent')), ' ',
@@ -146,20 +148,24 @@ function links() {
 $('#from').addEventListener('change', links);
 $('#to').addEventListener('change', links);
 
+async function loadSettlements() {
+  settlements.clear();
+  for (const r of await api(`/api/creditor/portal/settlements?creditor=${encodeURIComponent(creditor)}`)) settlements.set(r.id, r);
+  renderSettlements();
+}
+
 async function refresh() {
   links();
-  await Promise.all([loadFigures(), loadAccounts()]);
+  await Promise.all([loadFigures(), loadAccounts(), loadSettlements(), loadLegal()]);
 }
 
 if (!creditor) {
   say(t('cp.noCreditor'), 'error');
 } else {
   await refresh();
-  for (const r of await api('/api/creditor/portal/settlements')) settlements.set(r.id, r);
-  renderSettlements();
-  await loadLegal();
+  // The hub tells of every creditor of the user; the page lists the one chosen.
   await connectHub('/hubs/creditor', {
-    SettlementRequest: (r) => { settlements.set(r.id, { ...r, requestedBy: null }); renderSettlements(); },
+    SettlementRequest: (r) => { if (r.creditor === creditorName()) { settlements.set(r.id, r); renderSettlements(); } },
   }, (text, state) => { $('#conn').textContent = text; $('#conn').dataset.state = state; });
 }
 document.body.dataset.ready = 'true';
