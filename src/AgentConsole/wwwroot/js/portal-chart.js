@@ -26,8 +26,9 @@ export function drawCurves(svg, legend, curves, monthText, percentText, axisTitl
   const y = (r) => top + (1 - r / yMax) * (height - top - bottom);
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
   const parts = [];
-  for (let i = 0; i <= 4; i += 1) {
-    const r = (yMax * i) / 4;
+  // Five steps: round labels for every upper bound ceiling() picks (1 %, 2 %, 4 %, 5 %, 10 %, 20 %).
+  for (let i = 0; i <= 5; i += 1) {
+    const r = (yMax * i) / 5;
     parts.push(node('line', { x1: left, x2: width - right, y1: y(r), y2: y(r), class: 'grid' }));
     parts.push(node('text', { x: left - 6, y: y(r) + 4, class: 'axis y' }, percentText(r)));
   }
