@@ -91,34 +91,40 @@ public sealed class CreditorPortfolio(CollectionsDbContext db, TimeProvider time
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
         page = Math.Max(0, page);
         var ids = creditors.ToList();
-        var query = from a in db.Accounts.AsNoTracking()
-                    join d in db.Debtors.AsNoTracking() on a.DebtorId equals d.Id
-                    where ids.Contains(a.CreditorId)
-                    select new { Account = a, Debtor = d };
+        var accounts = db.Accounts.AsNoTracking().Where(a => ids.Contains(a.CreditorId));
         if (!string.IsNullOrWhiteSpace(search))
         {
             var q = search.Trim();
             var lower = q.ToLowerInvariant();
-            // The reference as typed uses the (creditor, reference) index; names are compared lower-cased.
-            query = query.Where(x => x.Account.CreditorReference.StartsWith(q)
-                || (x.Debtor.LastName != null && x.Debtor.LastName.ToLower().StartsWith(lower))
-                || (x.Debtor.FirstName != null && x.Debtor.FirstName.ToLower().StartsWith(lower))
-                || (x.Debtor.CompanyName != null && x.Debtor.CompanyName.ToLower().StartsWith(lower)));
+            var byReference = db.Database.IsSqlite()
+                // SQLite compares text bytewise (BINARY), so a prefix is a range of the (creditor, reference) index; its LIKE
+                // ignores case and reads every row.
+                ? accounts.Where(a => string.Compare(a.CreditorReference, q) >= 0 && string.Compare(a.CreditorReference, q + "\uffff") < 0)
+                : accounts.Where(a => a.CreditorReference.StartsWith(q));
+            // Names are compared lower-cased, debtor by debtor (by its key): a scan of the creditors' accounts.
+            var byName = accounts.Where(a => db.Debtors.Any(d => d.Id == a.DebtorId
+                && ((d.LastName != null && d.LastName.ToLower().StartsWith(lower))
+                    || (d.FirstName != null && d.FirstName.ToLower().StartsWith(lower))
+                    || (d.CompanyName != null && d.CompanyName.ToLower().StartsWith(lower)))));
+            accounts = byReference.Union(byName);
         }
 
-        var total = await query.CountAsync(ct);
-        var rows = await (from x in query
-                          join cr in db.Creditors.AsNoTracking() on x.Account.CreditorId equals cr.Id
-                          join c in db.Cases.AsNoTracking() on x.Account.Id equals c.AccountId into cases
+        var total = await accounts.CountAsync(ct);
+        // The page is cut from the accounts alone (in index order), then its few rows are joined to debtor, creditor and case.
+        var slice = accounts.OrderBy(a => a.CreditorReference).ThenBy(a => a.CreditorId).Skip(page * pageSize).Take(pageSize);
+        var rows = await (from a in slice
+                          join d in db.Debtors.AsNoTracking() on a.DebtorId equals d.Id
+                          join cr in db.Creditors.AsNoTracking() on a.CreditorId equals cr.Id
+                          join c in db.Cases.AsNoTracking() on a.Id equals c.AccountId into cases
                           from c in cases.DefaultIfEmpty()
-                          orderby x.Account.CreditorReference, cr.Code
+                          orderby a.CreditorReference, cr.Code
                           select new
                           {
-                              x.Account.CreditorReference, cr.Code, x.Debtor.Kind, x.Debtor.FirstName, x.Debtor.LastName, x.Debtor.CompanyName,
-                              x.Account.Currency, x.Account.Principal, x.Account.Interest, x.Account.StatutoryInterest, x.Account.Fees, x.Account.Paid,
-                              x.Account.CreatedAt, Phase = c == null ? (CasePhase?)null : c.Phase,
-                              Recalled = db.Holds.Any(h => h.AccountId == x.Account.Id && h.Kind == HoldKind.CreditorRecall && h.Until == null),
-                          }).Skip(page * pageSize).Take(pageSize).ToListAsync(ct);
+                              a.CreditorReference, cr.Code, d.Kind, d.FirstName, d.LastName, d.CompanyName,
+                              a.Currency, a.Principal, a.Interest, a.StatutoryInterest, a.Fees, a.Paid,
+                              a.CreatedAt, Phase = c == null ? (CasePhase?)null : c.Phase,
+                              Recalled = db.Holds.Any(h => h.AccountId == a.Id && h.Kind == HoldKind.CreditorRecall && h.Until == null),
+                          }).ToListAsync(ct);
         return new PortfolioAccountPage(total, page, pageSize, [.. rows.Select(r => new PortfolioAccountRow(
             r.CreditorReference, r.Code, new Debtor { Kind = r.Kind, FirstName = r.FirstName, LastName = r.LastName, CompanyName = r.CompanyName, PreferredLanguage = "en" }.DisplayName,
             r.Currency, r.Principal + r.Interest + r.Fees, r.Paid, r.Principal + r.Interest + r.StatutoryInterest + r.Fees - r.Paid,
