@@ -127,13 +127,19 @@ public sealed partial class SettlementDesk(
         return await db.SettlementOffers.AsNoTracking().Where(o => o.Id == offerId).Select(o => (AccountId?)o.AccountId).FirstOrDefaultAsync(ct);
     }
 
-    // Supervisors see every request; the creditor's portal only its own creditor's (its group, ConsoleHubs.Creditor).
+    // Supervisors see every request; the creditor's portal only its own creditor's requests for approval (its group,
+    // ConsoleHubs.Creditor), without the operator's name or call (the creditor sees what was asked, not who asked).
     private async Task TellAsync(SettlementRequestDto dto, CancellationToken ct)
     {
         await supervisors.Clients.Group(ConsoleHubs.Supervisors).SettlementRequest(dto);
+        if (dto.Status == nameof(SettlementStatus.Agreed))
+        {
+            return;
+        }
+
         await using var db = databases.CreateDbContext();
         var creditor = await db.Accounts.AsNoTracking().Where(a => a.Id == new AccountId(dto.AccountId)).Select(a => a.CreditorId).FirstAsync(ct);
-        await creditors.Clients.Group(ConsoleHubs.Creditor(creditor.Value)).SettlementRequest(dto);
+        await creditors.Clients.Group(ConsoleHubs.Creditor(creditor.Value)).SettlementRequest(dto with { RequestedBy = null, CallId = null });
     }
 
     private async Task<AgentId?> RequestedByAsync(Guid offerId, CancellationToken ct)
