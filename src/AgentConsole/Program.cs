@@ -35,6 +35,7 @@ builder.AddDialing();
 builder.AddPhone();
 builder.AddWallboard();
 builder.AddCreditorApi();
+builder.AddCreditorPortal();
 builder.AddCreditorReports();
 
 var app = builder.Build();
@@ -62,6 +63,7 @@ app.MapWallboard();
 app.MapRecordings();
 app.MapPhone();
 app.MapCreditorApi();
+app.MapCreditorPortal();
 app.LogListeningAddresses();
 
 await app.RunAsync();

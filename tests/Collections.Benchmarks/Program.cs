@@ -48,6 +48,10 @@ public static class BenchmarkEntry
                     args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2_000,
                     args.Length > 3 ? args[3] : "both");
                 break;
+            case "creditor-portal":
+                // The creditor portal's account list and figures over one creditor's accounts on SQLite, beside the in-memory list (docs/performance.md).
+                await Creditors.PortalBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000);
+                break;
             case "sweep":
                 await SweepBenchmark.RunAsync(
                     args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_170_000,

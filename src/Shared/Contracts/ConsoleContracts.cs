@@ -17,6 +17,20 @@ public static class ConsoleHubs
 
     /// <summary>The connections (tabs) of one operator.</summary>
     public static string Agent(Guid agentId) => $"agent:{agentId:N}";
+
+    /// <summary>Path of the creditor portal's hub.</summary>
+    public const string CreditorPath = "/hubs/creditor";
+
+    /// <summary>The portal connections of the users bound to one creditor.</summary>
+    public static string Creditor(Guid creditorId) => $"creditor:{creditorId:N}";
+}
+
+/// <summary>Messages the server sends to a creditor portal page: only about that creditor's own accounts.</summary>
+public interface ICreditorClient
+{
+    /// <summary>An operator asked to settle one of the creditor's accounts beyond its consented discount, or such a request
+    /// was decided (by the creditor or a supervisor).</summary>
+    Task SettlementRequest(SettlementRequestDto request);
 }
 
 /// <summary>Messages the server sends to an operator's page.</summary>
@@ -107,7 +121,8 @@ public sealed record SettlementRequestDto(
     string? DecidedBy,
     DateTimeOffset? DecidedAt,
     string? Note,
-    Guid? CallId);
+    Guid? CallId,
+    string Approval = nameof(Domain.SettlementApproval.Supervisor));
 
 /// <summary>An operator's request to settle for more than the consented discount.</summary>
 public sealed record SettlementRequestCommandDto(Guid CallId, decimal Amount, DateOnly? PayBy, string? Note);

@@ -68,3 +68,16 @@ internal sealed class CreditorIdempotentRequestConfiguration : IEntityTypeConfig
         builder.Property(r => r.RequestHash).HasMaxLength(64);
     }
 }
+
+internal sealed class LegalActionConsentConfiguration : IEntityTypeConfiguration<LegalActionConsent>
+{
+    public void Configure(EntityTypeBuilder<LegalActionConsent> builder)
+    {
+        builder.ToTable("legal_action_consents");
+        builder.HasKey(c => c.CaseId);
+        builder.Property(c => c.DecidedBy).HasMaxLength(500);
+        builder.Property(c => c.Note).HasMaxLength(500);
+        builder.HasIndex(c => c.AccountId);
+        builder.HasOne<Case>().WithOne().HasForeignKey<LegalActionConsent>(c => c.CaseId);
+    }
+}

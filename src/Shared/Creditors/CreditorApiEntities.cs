@@ -107,3 +107,21 @@ public sealed class CreditorIdempotentRequest
 
     public Instant CreatedAt { get; set; }
 }
+
+/// <summary>The creditor's answer to legal action on a case in legal review, where its policy asks for consent
+/// (<see cref="CreditorPolicy.LegalActionNeedsConsent"/>). One per case: the request is the case in legal review without one.</summary>
+public sealed class LegalActionConsent
+{
+    public CaseId CaseId { get; set; }
+
+    public AccountId AccountId { get; set; }
+
+    public bool Approved { get; set; }
+
+    /// <summary>"creditor:" and the login, or "key:" and the key id.</summary>
+    public required string DecidedBy { get; set; }
+
+    public Instant DecidedAt { get; set; }
+
+    public string? Note { get; set; }
+}

@@ -198,7 +198,9 @@ internal static class DemoCatalog
     internal static readonly DemoCreditorSpec[] Creditors =
     [
         new("TELCO-DE", "Nordwelle Telekom GmbH", "DE", "EUR", Industry.Telecom,
-            new CreditorPolicy { MaxInstalments = 12, MinInstalment = 25m, MaxSettlementDiscountPercent = 10m, PromiseTolerance = 1m, AllowsSms = true, AllowsWhatsApp = true, AllowsAutomatedDialing = true },
+            new CreditorPolicy { MaxInstalments = 12, MinInstalment = 25m, MaxSettlementDiscountPercent = 10m, PromiseTolerance = 1m, AllowsSms = true, AllowsWhatsApp = true, AllowsAutomatedDialing = true,
+                // The demo creditor user's creditor decides larger discounts in the portal (or a supervisor does) and consents to legal action.
+                SettlementApproval = SettlementApproval.CreditorOrSupervisor, LegalActionNeedsConsent = true },
             "forderungen@nordwelle-telekom.example", BusinessEvery: 5, MinPrincipal: 39m, MaxPrincipal: 890m, WholeUnits: false,
             // BGB § 288(1) and (2): base rate (1.27 % from 2025-07-01) plus 5 points for consumers, 9 for businesses; § 288(5): EUR 40 flat fee from businesses.
             ConsumerRatePercent: 6.27m, BusinessRatePercent: 10.27m, ConsumerReminderFee: 2.50m, BusinessFlatFee: 40m,

@@ -135,6 +135,8 @@ public static partial class DemoDataGenerator
                         AllowsSms = spec.Policy.AllowsSms,
                         AllowsWhatsApp = spec.Policy.AllowsWhatsApp,
                         AllowsAutomatedDialing = spec.Policy.AllowsAutomatedDialing,
+                        SettlementApproval = spec.Policy.SettlementApproval,
+                        LegalActionNeedsConsent = spec.Policy.LegalActionNeedsConsent,
                     },
                 };
                 creditors.Add(creditor);

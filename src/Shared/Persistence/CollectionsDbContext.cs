@@ -42,6 +42,7 @@ public abstract class CollectionsDbContext(DbContextOptions options) : IdentityD
     public DbSet<CreditorWebhook> CreditorWebhooks => Set<CreditorWebhook>();
     public DbSet<CreditorWebhookDelivery> CreditorWebhookDeliveries => Set<CreditorWebhookDelivery>();
     public DbSet<CreditorIdempotentRequest> CreditorIdempotentRequests => Set<CreditorIdempotentRequest>();
+    public DbSet<LegalActionConsent> LegalActionConsents => Set<LegalActionConsent>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -52,6 +52,37 @@ public sealed class CreditorApiHost : IAsyncLifetime
         AccountOfB = await (from a in db.Accounts join c in db.Creditors on a.CreditorId equals c.Id where c.Code == B orderby a.CreditorReference select a.CreditorReference).FirstAsync(ct);
     }
 
+    private Task<PortalRequests>? _requests;
+
+    /// <summary>Settlement and legal-action requests on <see cref="AccountOfA"/> and <see cref="AccountOfB"/> (made once): both
+    /// creditors decide settlements beyond 5 % themselves and consent to legal action, and both accounts are in legal review
+    /// with a settlement request of half the balance waiting.</summary>
+    public Task<PortalRequests> RequestsAsync() => _requests ??= MakeRequestsAsync();
+
+    private async Task<PortalRequests> MakeRequestsAsync()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = Factory.OpenDatabase();
+        var offers = new List<Guid>();
+        foreach (var (code, reference) in new[] { (A, AccountOfA), (B, AccountOfB) })
+        {
+            var creditor = await db.Creditors.SingleAsync(c => c.Code == code, ct);
+            creditor.Policy.MaxSettlementDiscountPercent = 5m;
+            creditor.Policy.SettlementApproval = Shared.Domain.SettlementApproval.Creditor;
+            creditor.Policy.LegalActionNeedsConsent = true;
+            var account = await db.Accounts.SingleAsync(a => a.CreditorId == creditor.Id && a.CreditorReference == reference, ct);
+            var @case = await db.Cases.SingleAsync(c => c.AccountId == account.Id, ct);
+            @case.Phase = Shared.Domain.CasePhase.LegalReview;
+            await db.SaveChangesAsync(ct);
+            var workflow = Factory.Services.GetRequiredService<Shared.Workflow.WorkflowRunner>().For(db);
+            var offer = await workflow.Settlements.OfferAsync(account.Id, decimal.Round(account.Balance.Amount / 2, 2), ct);
+            Assert.Equal(Shared.Workflow.SettlementStatus.AwaitingCreditorApproval, offer.Status);
+            offers.Add(offer.Id);
+        }
+
+        return new PortalRequests(offers[0], offers[1]);
+    }
+
     /// <summary>A client carrying a new key of <paramref name="creditor"/>.</summary>
     public async Task<HttpClient> ClientWithNewKeyAsync(string creditor)
     {
@@ -71,3 +102,6 @@ public sealed class CreditorApiHost : IAsyncLifetime
         File.Delete(Factory.DatabasePath);
     }
 }
+
+/// <summary>The settlement requests <see cref="CreditorApiHost.RequestsAsync"/> made.</summary>
+public sealed record PortalRequests(Guid OfferOfA, Guid OfferOfB);

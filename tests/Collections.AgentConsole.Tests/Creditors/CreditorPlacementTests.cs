@@ -101,6 +101,46 @@ public sealed class CreditorPlacementTests(CreditorApiHost host) : IClassFixture
         {
             Assert.Equal(999.99m, await db.Accounts.Where(a => a.CreditorReference == Ref(0)).Select(a => a.Principal).SingleAsync(Ct));
         }
+
+        await The_portal_shows_the_placed_accounts(good);
+    }
+
+    // Issue 15, Done when: "the portal shows them". The creditor's user reads the portal's figures and list; the expected
+    // figures are computed here from the database, independently of the portal's queries.
+    private async Task The_portal_shows_the_placed_accounts(int good)
+    {
+        int placedCount;
+        decimal placedAmount;
+        await using (var db = host.Factory.OpenDatabase())
+        {
+            var ofA = from a in db.Accounts join c in db.Creditors on a.CreditorId equals c.Id where c.Code == CreditorApiHost.A && a.Currency == "EUR" select a;
+            placedCount = await ofA.CountAsync(Ct);
+            placedAmount = (await ofA.Select(a => new { a.Principal, a.Interest, a.Fees }).ToListAsync(Ct)).Sum(a => a.Principal + a.Interest + a.Fees);
+        }
+
+        var figures = await host.UserA.GetFromJsonAsync<JsonElement>($"/api/creditor/portal/figures?creditor={CreditorApiHost.A}", Ct);
+        var eur = figures.GetProperty("currencies").EnumerateArray().Single(c => c.GetProperty("currency").GetString() == "EUR");
+        Assert.True(placedCount >= good, $"{placedCount} EUR accounts of {CreditorApiHost.A}, fewer than the {good} placed");
+        Assert.Equal(placedCount, eur.GetProperty("placedCount").GetInt32());
+        Assert.Equal(placedAmount, eur.GetProperty("placedAmount").GetDecimal());
+        // This month's placements make a curve of their own.
+        var month = DateTime.UtcNow.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        Assert.Contains(eur.GetProperty("curves").EnumerateArray(), c => c.GetProperty("placementMonth").GetString() == month);
+        Assert.Equal(placedCount, eur.GetProperty("phases").EnumerateArray().Sum(p => p.GetProperty("accounts").GetInt32()));
+
+        // The list: every placed account by its reference prefix, a page at a time, in reference order.
+        var goodRefs = Enumerable.Range(0, 10_000).Where(i => Bad(i) is null).Select(Ref).Order(StringComparer.Ordinal).ToList();
+        var first = await host.UserA.GetFromJsonAsync<JsonElement>("/api/creditor/portal/accounts?q=API-0&size=100", Ct);
+        Assert.Equal(good, first.GetProperty("total").GetInt32());
+        Assert.Equal(goodRefs.Take(100), first.GetProperty("accounts").EnumerateArray().Select(a => a.GetProperty("reference").GetString()));
+        var lastPage = (good - 1) / 100;
+        var last = await host.UserA.GetFromJsonAsync<JsonElement>($"/api/creditor/portal/accounts?q=API-0&size=100&page={lastPage}", Ct);
+        Assert.Equal(goodRefs.Skip(lastPage * 100), last.GetProperty("accounts").EnumerateArray().Select(a => a.GetProperty("reference").GetString()));
+
+        // By name: the debtors called Family1998 (last names are "Family" and i modulo 1999), in any case.
+        var named = Enumerable.Range(0, 10_000).Where(i => Bad(i) is null && i % 1999 == 1998).Select(Ref).ToList();
+        var byName = await host.UserA.GetFromJsonAsync<JsonElement>("/api/creditor/portal/accounts?q=family1998", Ct);
+        Assert.Equal(named, byName.GetProperty("accounts").EnumerateArray().Select(a => a.GetProperty("reference").GetString()));
     }
 
     [Fact]

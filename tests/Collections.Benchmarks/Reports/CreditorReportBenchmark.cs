@@ -91,7 +91,7 @@ public static class CreditorReportBenchmark
         return watch.Elapsed;
     }
 
-    private static async Task SeedAsync(DatabaseOptions options, int count)
+    internal static async Task SeedAsync(DatabaseOptions options, int count)
     {
         await using var db = DatabaseSetup.CreateContext(options);
         var placed = Instant.FromUtc(2026, 6, 1, 8, 0);
@@ -160,5 +160,5 @@ public static class CreditorReportBenchmark
         }
     }
 
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
+    internal static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
 }

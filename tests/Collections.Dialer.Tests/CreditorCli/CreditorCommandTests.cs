@@ -67,5 +67,80 @@ public sealed class CreditorCommandTests : IDisposable
         Assert.Contains("--url", stderr.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task User_add_makes_a_creditor_sign_in_with_a_hashed_password_and_binds_it_to_more_creditors()
+    {
+        await using (var db = DatabaseSetup.CreateContext(Database))
+        {
+            await db.Database.MigrateAsync(Ct);
+            db.Creditors.AddRange(new Creditor { Code = "ACME-DE", Name = "Acme", Country = "DE" }, new Creditor { Code = "ACME-AT", Name = "Acme AT", Country = "AT" });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var stdout = new StringWriter();
+        Assert.Equal(CliOutput.Ok, await CreditorCommand.UserAddAsync(Database, "ACME-DE", "anna", null, "Str0ng-portal-pass", stdout, TextWriter.Null, Ct));
+        Assert.Equal("""{"user":"anna","creditors":["ACME-DE"],"created":true}""", stdout.ToString().Trim());
+        stdout = new StringWriter();
+        Assert.Equal(CliOutput.Ok, await CreditorCommand.UserAddAsync(Database, "ACME-AT", "anna", null, null, stdout, TextWriter.Null, Ct));
+        Assert.Equal("""{"user":"anna","creditors":["ACME-AT","ACME-DE"],"created":false}""", stdout.ToString().Trim());
+
+        await using (var db = DatabaseSetup.CreateContext(Database))
+        {
+            var user = await db.Users.SingleAsync(u => u.UserName == "anna", Ct);
+            Assert.Equal("Acme", user.DisplayName);
+            Assert.DoesNotContain("Str0ng-portal-pass", user.PasswordHash!, StringComparison.Ordinal);
+            var hasher = new Microsoft.AspNetCore.Identity.PasswordHasher<ConsoleUser>();
+            Assert.NotEqual(Microsoft.AspNetCore.Identity.PasswordVerificationResult.Failed, hasher.VerifyHashedPassword(user, user.PasswordHash!, "Str0ng-portal-pass"));
+            var role = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == user.Id select r.Name).SingleAsync(Ct);
+            Assert.Equal(ConsoleRoles.Creditor, role);
+        }
+
+        // A weak password names the password; a new user without one is refused; nothing is created.
+        var stderr = new StringWriter();
+        Assert.Equal(CliOutput.BadInput, await CreditorCommand.UserAddAsync(Database, "ACME-DE", "bob", null, "short", TextWriter.Null, stderr, Ct));
+        Assert.StartsWith("password: ", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Equal(CliOutput.BadInput, await CreditorCommand.UserAddAsync(Database, "ACME-DE", "bob", null, null, TextWriter.Null, TextWriter.Null, Ct));
+        await using (var db = DatabaseSetup.CreateContext(Database))
+        {
+            Assert.False(await db.Users.AnyAsync(u => u.UserName == "bob", Ct));
+        }
+    }
+
+    [Fact]
+    public async Task Terms_set_changes_the_options_given_keeps_the_others_and_names_a_bad_value()
+    {
+        await using (var db = DatabaseSetup.CreateContext(Database))
+        {
+            await db.Database.MigrateAsync(Ct);
+            db.Creditors.Add(new Creditor { Code = "ACME-DE", Name = "Acme", Country = "DE", Terms = new CreditorTerms { CommissionPercent = 12.5m } });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var stdout = new StringWriter();
+        Assert.Equal(CliOutput.Ok, await CreditorCommand.TermsSetAsync(Database, "ACME-DE",
+            new(null, "weekly", "a@acme.example; b@acme.example", 10m, "creditor-or-supervisor", true), stdout, TextWriter.Null, Ct));
+        Assert.Equal("""{"creditor":"ACME-DE","commissionPercent":12.5,"report":"weekly","reportEmail":"a@acme.example, b@acme.example","maxSettlementDiscountPercent":10,"settlementApproval":"creditor-or-supervisor","legalActionNeedsConsent":true}""",
+            stdout.ToString().Trim());
+        await using (var db = DatabaseSetup.CreateContext(Database))
+        {
+            var creditor = await db.Creditors.SingleAsync(Ct);
+            Assert.Equal((SettlementApproval.CreditorOrSupervisor, true, 10m, ReportFrequency.Weekly), (creditor.Policy.SettlementApproval, creditor.Policy.LegalActionNeedsConsent, creditor.Policy.MaxSettlementDiscountPercent, creditor.Terms.ReportFrequency));
+        }
+
+        foreach (var (change, field) in new (CreditorCommand.TermsChange, string)[]
+        {
+            (new(101m, null, null, null, null, null), "--commission"),
+            (new(null, "daily", null, null, null, null), "--report"),
+            (new(null, null, "not-an-address", null, null, null), "--report-email"),
+            (new(null, null, null, 100m, null, null), "--max-discount"),
+            (new(null, null, null, null, "boss", null), "--settlement-approval"),
+        })
+        {
+            var stderr = new StringWriter();
+            Assert.Equal(CliOutput.BadInput, await CreditorCommand.TermsSetAsync(Database, "ACME-DE", change, TextWriter.Null, stderr, Ct));
+            Assert.StartsWith(field + ":", stderr.ToString(), StringComparison.Ordinal);
+        }
+    }
+
     public void Dispose() => File.Delete(_file);
 }

@@ -23,12 +23,7 @@ public static class AuthSetup
 
     public static IHostApplicationBuilder AddConsoleAuth(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddIdentity<ConsoleUser, IdentityRole>(o =>
-            {
-                o.Password.RequiredLength = 10;
-                o.User.RequireUniqueEmail = false;
-                o.Lockout.MaxFailedAccessAttempts = 10;
-            })
+        builder.Services.AddIdentity<ConsoleUser, IdentityRole>(ConsoleIdentity.Configure)
             .AddEntityFrameworkStores<CollectionsDbContext>()
             .AddClaimsPrincipalFactory<ConsoleClaimsFactory>();
 

@@ -104,10 +104,11 @@ public static class CaseTimelineApi
         return app;
     }
 
-    /// <summary>Splits the timeline into what is ahead (queued contacts, planned steps) and what happened, newest first.</summary>
-    private static async Task<CaseTimelineDto> ToDtoAsync(CaseTimeline t, ICollectionsDbContextFactory contexts, CancellationToken ct)
+    /// <summary>Splits the timeline into what is ahead (queued contacts, planned steps) and what happened, newest first; without
+    /// the operators' names when <paramref name="agentNames"/> is false (the creditor portal: what happened, not who).</summary>
+    internal static async Task<CaseTimelineDto> ToDtoAsync(CaseTimeline t, ICollectionsDbContextFactory contexts, CancellationToken ct, bool agentNames = true)
     {
-        var agents = await AgentNamesAsync(t, contexts, ct);
+        var agents = agentNames ? await AgentNamesAsync(t, contexts, ct) : [];
         static DateTimeOffset At(Instant i) => i.ToDateTimeOffset();
         var ahead = new List<TimelineItemDto>();
         ahead.AddRange(t.Queued.Select(q => new TimelineItemDto(At(q.NextAttemptAt), "queued", Channel: q.Channel, Purpose: q.Purpose, Status: q.Status, Outcome: q.Outcome, Attempts: q.Attempts, What: q.Campaign)));

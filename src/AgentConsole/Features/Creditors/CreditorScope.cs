@@ -50,8 +50,9 @@ public sealed class CreditorScopedMetadata;
 
 /// <summary>
 /// The one place where creditor callers are kept to their own data. Every endpoint of the creditor API's group runs behind
-/// it: it turns the principal's creditor claims into a <see cref="CreditorScope"/> and resolves a route's <c>{reference}</c>
-/// (and an optional <c>?creditor=</c> code) among the caller's creditors only. An account of another creditor answers 404,
+/// it, and so does every route of the creditor portal: it turns the principal's creditor claims into a <see cref="CreditorScope"/>,
+/// refuses a <c>?creditor=</c> code that is not the caller's, and resolves a route's <c>{reference}</c> among the caller's
+/// creditors only. An account of another creditor answers 404,
 /// exactly like one that does not exist, so a caller cannot even learn that another creditor's reference exists.
 /// </summary>
 internal sealed class CreditorScopeFilter(ICollectionsDbContextFactory contexts) : IEndpointFilter
@@ -68,14 +69,17 @@ internal sealed class CreditorScopeFilter(ICollectionsDbContextFactory contexts)
         var ct = http.RequestAborted;
         await using var db = contexts.CreateDbContext();
         var creditors = await db.Creditors.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Code, c => c.Id, StringComparer.Ordinal, ct);
+        var named = http.Request.Query["creditor"].ToString();
+        if (named.Length > 0 && !creditors.ContainsKey(named))
+        {
+            // A creditor that is not the caller's answers like one that does not exist, on every route (figures, downloads).
+            return TypedResults.Problem($"creditor: no creditor '{named}'", statusCode: StatusCodes.Status404NotFound);
+        }
+
         CreditorAccountRef? account = null;
         if (http.Request.RouteValues.TryGetValue(CreditorScope.ReferenceParameter, out var value) && value is string reference)
         {
-            var within = creditors.Values.ToList();
-            if (http.Request.Query["creditor"].ToString() is { Length: > 0 } code)
-            {
-                within = creditors.TryGetValue(code, out var named) ? [named] : [];
-            }
+            List<CreditorId> within = named.Length > 0 ? [creditors[named]] : [.. creditors.Values];
 
             var found = await db.Accounts.AsNoTracking()
                 .Where(a => within.Contains(a.CreditorId) && a.CreditorReference == reference)

@@ -25,6 +25,7 @@ public sealed partial class SettlementDesk(
     WorkScheduler scheduler,
     IHubContext<AgentHub, IAgentClient> agents,
     IHubContext<SupervisorHub, ISupervisorClient> supervisors,
+    IHubContext<Creditors.CreditorHub, ICreditorClient> creditors,
     TimeProvider time,
     ILogger<SettlementDesk> logger)
 {
@@ -63,17 +64,18 @@ public sealed partial class SettlementDesk(
 
         var dto = await DtoAsync(offer.Id, ct);
         LogRequested(logger, offer.Id, call.CallId, offer.Status);
-        await supervisors.Clients.Group(ConsoleHubs.Supervisors).SettlementRequest(dto);
+        await TellAsync(dto, ct);
         return dto;
     }
 
-    /// <summary>A supervisor's decision: recorded, the promise and confirmation written when approved, the operator told live.</summary>
-    public async Task<SettlementRequestDto> DecideAsync(Guid offerId, bool approve, string decidedBy, string? note, CancellationToken ct)
+    /// <summary>A decision (a supervisor's, or the creditor's own in the portal when <paramref name="byCreditor"/>; the creditor's
+    /// policy says who may): recorded, the promise and confirmation written when approved, the operator told live.</summary>
+    public async Task<SettlementRequestDto> DecideAsync(Guid offerId, bool approve, string decidedBy, string? note, CancellationToken ct, bool byCreditor = false)
     {
         await using (var db = databases.CreateDbContext())
         {
             var services = workflow.For(db);
-            var (offer, work) = await services.Settlements.DecideAsync(offerId, approve, decidedBy, ct);
+            var (offer, work) = await services.Settlements.DecideAsync(offerId, approve, decidedBy, ct, byCreditor);
             if (!string.IsNullOrWhiteSpace(note))
             {
                 offer.Note = Truncate($"{offer.Note}; {decidedBy}: {note.Trim()}");
@@ -90,18 +92,25 @@ public sealed partial class SettlementDesk(
             await agents.Clients.Group(ConsoleHubs.Agent(agent.Value)).SettlementDecided(dto);
         }
 
-        await supervisors.Clients.Group(ConsoleHubs.Supervisors).SettlementRequest(dto);
+        await TellAsync(dto, ct);
         return dto;
     }
 
-    /// <summary>Requests waiting for a decision, oldest first, then the last day's decisions.</summary>
-    public async Task<IReadOnlyList<SettlementRequestDto>> ListAsync(CancellationToken ct)
+    /// <summary>Requests waiting for a decision, oldest first, then the last week's decisions; of <paramref name="creditorIds"/>
+    /// only when given (the creditor portal), else of every creditor (the supervisors).</summary>
+    public async Task<IReadOnlyList<SettlementRequestDto>> ListAsync(CancellationToken ct, IReadOnlyCollection<CreditorId>? creditorIds = null)
     {
         await using var db = databases.CreateDbContext();
         var since = NodaTime.Instant.FromDateTimeOffset(time.GetUtcNow()) - NodaTime.Duration.FromDays(7);
-        var ids = await db.SettlementOffers.AsNoTracking()
-            .Where(o => o.Status == SettlementStatus.AwaitingCreditorApproval || (o.ApprovalRequestedAt != null && o.DecidedAt >= since))
-            .OrderBy(o => o.CreatedAt).Select(o => o.Id).Take(500).ToListAsync(ct);
+        var offers = db.SettlementOffers.AsNoTracking()
+            .Where(o => o.Status == SettlementStatus.AwaitingCreditorApproval || (o.ApprovalRequestedAt != null && o.DecidedAt >= since));
+        if (creditorIds is not null)
+        {
+            var within = creditorIds.ToList();
+            offers = from o in offers join a in db.Accounts on o.AccountId equals a.Id where within.Contains(a.CreditorId) select o;
+        }
+
+        var ids = await offers.OrderBy(o => o.CreatedAt).Select(o => o.Id).Take(500).ToListAsync(ct);
         var list = new List<SettlementRequestDto>(ids.Count);
         foreach (var id in ids)
         {
@@ -109,6 +118,28 @@ public sealed partial class SettlementDesk(
         }
 
         return list;
+    }
+
+    /// <summary>The offer's account, or null when there is no such offer.</summary>
+    public async Task<AccountId?> AccountOfAsync(Guid offerId, CancellationToken ct)
+    {
+        await using var db = databases.CreateDbContext();
+        return await db.SettlementOffers.AsNoTracking().Where(o => o.Id == offerId).Select(o => (AccountId?)o.AccountId).FirstOrDefaultAsync(ct);
+    }
+
+    // Supervisors see every request; the creditor's portal only its own creditor's requests for approval (its group,
+    // ConsoleHubs.Creditor), without the operator's name or call (the creditor sees what was asked, not who asked).
+    private async Task TellAsync(SettlementRequestDto dto, CancellationToken ct)
+    {
+        await supervisors.Clients.Group(ConsoleHubs.Supervisors).SettlementRequest(dto);
+        if (dto.Status == nameof(SettlementStatus.Agreed))
+        {
+            return;
+        }
+
+        await using var db = databases.CreateDbContext();
+        var creditor = await db.Accounts.AsNoTracking().Where(a => a.Id == new AccountId(dto.AccountId)).Select(a => a.CreditorId).FirstAsync(ct);
+        await creditors.Clients.Group(ConsoleHubs.Creditor(creditor.Value)).SettlementRequest(dto with { RequestedBy = null, CallId = null });
     }
 
     private async Task<AgentId?> RequestedByAsync(Guid offerId, CancellationToken ct)
@@ -157,6 +188,10 @@ public static class SettlementRequests
             {
                 return TypedResults.Ok(await desk.DecideAsync(id, decision.Approve, $"supervisor:{user.Identity?.Name}", decision.Note, ct));
             }
+            catch (SettlementDecisionRefusedException ex)
+            {
+                return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status409Conflict);
+            }
             catch (InvalidOperationException ex) when (ex.Message.Contains("not awaiting", StringComparison.Ordinal))
             {
                 return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status409Conflict);
@@ -179,6 +214,7 @@ public static class SettlementRequests
         return new SettlementRequestDto(
             offer.Id, account.Id.Value, account.CreditorReference, debtor.DisplayName, creditor.Name, offer.Currency, offer.Balance, offer.Amount,
             offer.DiscountPercent, offer.ConsentedDiscountPercent, offer.Status.ToString(), offer.PayBy.ToDateOnly(), requestedBy,
-            offer.CreatedAt.ToDateTimeOffset(), offer.DecidedBy, offer.DecidedAt?.ToDateTimeOffset(), offer.Note, offer.ContactAttemptId?.Value);
+            offer.CreatedAt.ToDateTimeOffset(), offer.DecidedBy, offer.DecidedAt?.ToDateTimeOffset(), offer.Note, offer.ContactAttemptId?.Value,
+            creditor.Policy.SettlementApproval.ToString());
     }
 }

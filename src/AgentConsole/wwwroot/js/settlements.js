@@ -34,7 +34,9 @@ function render() {
     el('td', {}, r.debtorName), el('td', {}, r.creditor), el('td', { class: 'num' }, fmt.money(r.balance, r.currency)),
     el('td', { class: 'num' }, fmt.money(r.amount, r.currency)), el('td', { class: 'num' }, percentText(r.discountPercent)),
     el('td', { class: 'num' }, percentText(r.consentedDiscountPercent)), el('td', {}, fmt.date(r.payBy)), el('td', { class: 'small' }, r.note ?? ''),
-    el('td', {}, r.status === 'AwaitingCreditorApproval'
+    el('td', {}, r.status === 'AwaitingCreditorApproval' && r.approval === 'Creditor'
+      ? el('span', { class: 'status', 'data-status': r.status }, t('settle.creditorDecides'))
+      : r.status === 'AwaitingCreditorApproval'
       ? [el('button', { class: 'approve', onclick: () => decide(r.id, true) }, t('settle.approve')), ' ', el('button', { class: 'refuse', onclick: () => decide(r.id, false) }, t('settle.refuse'))]
       : el('span', { class: 'status', 'data-status': r.status }, `${t(`settle.status.${r.status}`)}${r.decidedBy ? ` · ${r.decidedBy}` : ''}`)))));
 }

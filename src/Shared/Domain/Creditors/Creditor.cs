@@ -43,6 +43,20 @@ public sealed class CreditorTerms
     public LocalDate? ReportedUntil { get; set; }
 }
 
+/// <summary>Who decides a settlement beyond the consented discount (seed 001: "a settlement discount with the creditor's
+/// consent").</summary>
+public enum SettlementApproval
+{
+    /// <summary>The agency's supervisors, on the creditor's behalf (the creditor delegated it).</summary>
+    Supervisor = 0,
+
+    /// <summary>The creditor itself, in the creditor portal; supervisors cannot decide.</summary>
+    Creditor = 1,
+
+    /// <summary>Whoever answers first: the creditor in the portal or a supervisor.</summary>
+    CreditorOrSupervisor = 2,
+}
+
 /// <summary>What the creditor allows the agency to agree with debtors without asking again.</summary>
 public sealed class CreditorPolicy
 {
@@ -69,4 +83,19 @@ public sealed class CreditorPolicy
 
     /// <summary>The creditor agrees to calls placed by the predictive dialer (otherwise preview only).</summary>
     public bool AllowsAutomatedDialing { get; set; } = true;
+
+    /// <summary>Who decides a settlement whose discount exceeds <see cref="MaxSettlementDiscountPercent"/>.</summary>
+    public SettlementApproval SettlementApproval { get; set; }
+
+    /// <summary>Legal action needs the creditor's consent (seed 000: "legal steps assessed with the creditor"): a case that
+    /// reaches legal review waits in the creditor portal for the creditor's decision.</summary>
+    public bool LegalActionNeedsConsent { get; set; }
+}
+
+/// <summary>Whether <paramref name="approval"/> lets the creditor (or a supervisor) decide.</summary>
+public static class SettlementApprovalRules
+{
+    /// <summary>True when the creditor (<paramref name="byCreditor"/>) or a supervisor (otherwise) may decide.</summary>
+    public static bool Allows(this SettlementApproval approval, bool byCreditor) =>
+        approval == SettlementApproval.CreditorOrSupervisor || (approval == SettlementApproval.Creditor) == byCreditor;
 }

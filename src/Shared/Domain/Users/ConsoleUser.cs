@@ -34,3 +34,16 @@ public static class ConsoleRoles
     /// <summary>Every role, in the order they are created.</summary>
     public static readonly IReadOnlyList<string> All = [Operator, Supervisor, Administrator, Creditor];
 }
+
+/// <summary>The sign-in rules every place that creates or checks console users applies (the console host, the CLI).</summary>
+public static class ConsoleIdentity
+{
+    /// <summary>Sets the password, user and lockout rules.</summary>
+    public static void Configure(IdentityOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Password.RequiredLength = 10;
+        options.User.RequireUniqueEmail = false;
+        options.Lockout.MaxFailedAccessAttempts = 10;
+    }
+}

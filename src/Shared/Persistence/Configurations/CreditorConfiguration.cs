@@ -24,6 +24,11 @@ internal sealed class CreditorConfiguration : IEntityTypeConfiguration<Creditor>
             policy.Property(p => p.AllowsSms).HasColumnName("policy_allows_sms");
             policy.Property(p => p.AllowsWhatsApp).HasColumnName("policy_allows_whatsapp");
             policy.Property(p => p.AllowsAutomatedDialing).HasColumnName("policy_allows_automated_dialing");
+            // Existing creditors keep the supervisors' decision they had; the sentinel no value has makes EF always write the
+            // value on insert, so the default serves only the rows that existed before the column.
+            policy.Property(p => p.SettlementApproval).HasColumnName("policy_settlement_approval")
+                .HasDefaultValue(SettlementApproval.Supervisor).HasSentinel((SettlementApproval)(-1));
+            policy.Property(p => p.LegalActionNeedsConsent).HasColumnName("policy_legal_action_needs_consent");
         });
         builder.Navigation(c => c.Policy).IsRequired();
         builder.OwnsOne(c => c.Terms, terms =>

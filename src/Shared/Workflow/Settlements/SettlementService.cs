@@ -50,7 +50,12 @@ public sealed class SettlementService(CollectionsDbContext db, CaseWorkflow case
             ApprovalRequestedAt = within ? null : now,
             Note = within
                 ? $"within the consented discount of {consented} %"
-                : $"discount {discount} % exceeds the consented {consented} %: approval requested from {ctx.Creditor.Code}{(ctx.Creditor.ReportEmail is { } mail ? $" ({mail})" : string.Empty)}",
+                : $"discount {discount} % exceeds the consented {consented} %: approval requested from {ctx.Creditor.Policy.SettlementApproval switch
+                {
+                    SettlementApproval.Creditor => $"{ctx.Creditor.Code} in the creditor portal",
+                    SettlementApproval.CreditorOrSupervisor => $"{ctx.Creditor.Code} in the creditor portal or a supervisor",
+                    _ => $"a supervisor on behalf of {ctx.Creditor.Code}",
+                }}{(ctx.Creditor.ReportEmail is { } mail ? $" ({mail})" : string.Empty)}",
         };
         if (offer.PayBy < ctx.Today(now))
         {
@@ -65,8 +70,10 @@ public sealed class SettlementService(CollectionsDbContext db, CaseWorkflow case
 
     /// <summary>Records the answer to an offer that waits for approval (the creditor's, or a supervisor's where the creditor
     /// delegates it); the pay-by date restarts from the answer. An approval records the settlement as a promise, cancels
-    /// the strategy's queued contacts and queues the confirmation; returns the promise's check to schedule.</summary>
-    public async Task<(SettlementOffer Offer, IReadOnlyList<WorkItem> Work)> DecideAsync(Guid offerId, bool approved, string decidedBy, CancellationToken ct = default)
+    /// the strategy's queued contacts and queues the confirmation; returns the promise's check to schedule. Who may answer
+    /// is the creditor's policy (<see cref="CreditorPolicy.SettlementApproval"/>): <paramref name="byCreditor"/> says whether
+    /// the answer is the creditor's own; one the policy does not allow throws <see cref="SettlementDecisionRefusedException"/>.</summary>
+    public async Task<(SettlementOffer Offer, IReadOnlyList<WorkItem> Work)> DecideAsync(Guid offerId, bool approved, string decidedBy, CancellationToken ct = default, bool byCreditor = false)
     {
         var now = Now;
         var offer = await db.SettlementOffers.SingleAsync(o => o.Id == offerId, ct);
@@ -76,6 +83,13 @@ public sealed class SettlementService(CollectionsDbContext db, CaseWorkflow case
         }
 
         var ctx = await AccountContext.LoadAsync(db, offer.AccountId, ct);
+        if (!ctx.Creditor.Policy.SettlementApproval.Allows(byCreditor))
+        {
+            throw new SettlementDecisionRefusedException(ctx.Creditor.Policy.SettlementApproval == SettlementApproval.Creditor
+                ? $"{ctx.Creditor.Code} decides settlements beyond its consented discount itself, in the creditor portal"
+                : $"{ctx.Creditor.Code} leaves settlements beyond its consented discount to the agency's supervisors");
+        }
+
         offer.Status = approved ? SettlementStatus.Approved : SettlementStatus.Rejected;
         offer.DecidedAt = now;
         offer.DecidedBy = decidedBy;
@@ -115,3 +129,6 @@ public sealed class SettlementService(CollectionsDbContext db, CaseWorkflow case
     /// <summary>The message and letter template that confirms a settlement (config/templates, letters).</summary>
     public const string SettlementConfirmationTemplate = "settlement-confirmation";
 }
+
+/// <summary>The caller may not decide this settlement: the creditor's policy gives the decision to someone else.</summary>
+public sealed class SettlementDecisionRefusedException(string message) : InvalidOperationException(message);

@@ -1143,6 +1143,42 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                     b.ToTable("invoices", (string)null);
                 });
 
+            modelBuilder.Entity("Collections.Shared.Domain.LegalActionConsent", b =>
+                {
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<bool>("Approved")
+                        .HasColumnType("boolean")
+                        .HasColumnName("approved");
+
+                    b.Property<DateTime>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("decided_by");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("note");
+
+                    b.HasKey("CaseId");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("legal_action_consents", (string)null);
+                });
+
             modelBuilder.Entity("Collections.Shared.Domain.OptOut", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2217,6 +2253,10 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                                 .HasColumnType("boolean")
                                 .HasColumnName("policy_allows_whatsapp");
 
+                            b1.Property<bool>("LegalActionNeedsConsent")
+                                .HasColumnType("boolean")
+                                .HasColumnName("policy_legal_action_needs_consent");
+
                             b1.Property<int>("MaxInstalments")
                                 .HasColumnType("integer")
                                 .HasColumnName("policy_max_instalments");
@@ -2235,6 +2275,14 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                                 .HasPrecision(18, 4)
                                 .HasColumnType("numeric(18,4)")
                                 .HasColumnName("policy_promise_tolerance");
+
+                            b1.Property<string>("SettlementApproval")
+                                .IsRequired()
+                                .ValueGeneratedOnAdd()
+                                .HasMaxLength(32)
+                                .HasColumnType("character varying(32)")
+                                .HasDefaultValue("Supervisor")
+                                .HasColumnName("policy_settlement_approval");
 
                             b1.Property<bool>("WaivesStatutoryInterest")
                                 .HasColumnType("boolean")
@@ -2404,6 +2452,15 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                     b.HasOne("Collections.Shared.Domain.Account", null)
                         .WithMany("Invoices")
                         .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Collections.Shared.Domain.LegalActionConsent", b =>
+                {
+                    b.HasOne("Collections.Shared.Domain.Case", null)
+                        .WithOne()
+                        .HasForeignKey("Collections.Shared.Domain.LegalActionConsent", "CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

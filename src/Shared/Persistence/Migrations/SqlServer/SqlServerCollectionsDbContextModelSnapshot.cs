@@ -1145,6 +1145,42 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                     b.ToTable("invoices", (string)null);
                 });
 
+            modelBuilder.Entity("Collections.Shared.Domain.LegalActionConsent", b =>
+                {
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("case_id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("account_id");
+
+                    b.Property<bool>("Approved")
+                        .HasColumnType("bit")
+                        .HasColumnName("approved");
+
+                    b.Property<DateTime>("DecidedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)")
+                        .HasColumnName("decided_by");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)")
+                        .HasColumnName("note");
+
+                    b.HasKey("CaseId");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("legal_action_consents", (string)null);
+                });
+
             modelBuilder.Entity("Collections.Shared.Domain.OptOut", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2220,6 +2256,10 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                                 .HasColumnType("bit")
                                 .HasColumnName("policy_allows_whatsapp");
 
+                            b1.Property<bool>("LegalActionNeedsConsent")
+                                .HasColumnType("bit")
+                                .HasColumnName("policy_legal_action_needs_consent");
+
                             b1.Property<int>("MaxInstalments")
                                 .HasColumnType("int")
                                 .HasColumnName("policy_max_instalments");
@@ -2238,6 +2278,14 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                                 .HasPrecision(18, 4)
                                 .HasColumnType("decimal(18,4)")
                                 .HasColumnName("policy_promise_tolerance");
+
+                            b1.Property<string>("SettlementApproval")
+                                .IsRequired()
+                                .ValueGeneratedOnAdd()
+                                .HasMaxLength(32)
+                                .HasColumnType("nvarchar(32)")
+                                .HasDefaultValue("Supervisor")
+                                .HasColumnName("policy_settlement_approval");
 
                             b1.Property<bool>("WaivesStatutoryInterest")
                                 .HasColumnType("bit")
@@ -2407,6 +2455,15 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                     b.HasOne("Collections.Shared.Domain.Account", null)
                         .WithMany("Invoices")
                         .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Collections.Shared.Domain.LegalActionConsent", b =>
+                {
+                    b.HasOne("Collections.Shared.Domain.Case", null)
+                        .WithOne()
+                        .HasForeignKey("Collections.Shared.Domain.LegalActionConsent", "CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1138,6 +1138,42 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                     b.ToTable("invoices", (string)null);
                 });
 
+            modelBuilder.Entity("Collections.Shared.Domain.LegalActionConsent", b =>
+                {
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("case_id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
+
+                    b.Property<bool>("Approved")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("approved");
+
+                    b.Property<DateTime>("DecidedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_by");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.HasKey("CaseId");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("legal_action_consents", (string)null);
+                });
+
             modelBuilder.Entity("Collections.Shared.Domain.OptOut", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2208,6 +2244,10 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                                 .HasColumnType("INTEGER")
                                 .HasColumnName("policy_allows_whatsapp");
 
+                            b1.Property<bool>("LegalActionNeedsConsent")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("policy_legal_action_needs_consent");
+
                             b1.Property<int>("MaxInstalments")
                                 .HasColumnType("INTEGER")
                                 .HasColumnName("policy_max_instalments");
@@ -2226,6 +2266,14 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                                 .HasPrecision(18, 4)
                                 .HasColumnType("TEXT")
                                 .HasColumnName("policy_promise_tolerance");
+
+                            b1.Property<string>("SettlementApproval")
+                                .IsRequired()
+                                .ValueGeneratedOnAdd()
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT")
+                                .HasDefaultValue("Supervisor")
+                                .HasColumnName("policy_settlement_approval");
 
                             b1.Property<bool>("WaivesStatutoryInterest")
                                 .HasColumnType("INTEGER")
@@ -2395,6 +2443,15 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                     b.HasOne("Collections.Shared.Domain.Account", null)
                         .WithMany("Invoices")
                         .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Collections.Shared.Domain.LegalActionConsent", b =>
+                {
+                    b.HasOne("Collections.Shared.Domain.Case", null)
+                        .WithOne()
+                        .HasForeignKey("Collections.Shared.Domain.LegalActionConsent", "CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
