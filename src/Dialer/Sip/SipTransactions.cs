@@ -464,14 +464,15 @@ internal sealed class ServerTransaction : SipTransaction
             }
 
             _last = response;
-            Send(response);
             var code = response.StatusCode;
             if (code < 200)
             {
                 State = TransactionState.Proceeding;
+                Send(response);
                 return;
             }
 
+            // Timers first, then the send: whoever reacts to the response (a test's clock among them) finds them running.
             if (IsInvite && code < 300)
             {
                 // RFC 6026 Accepted: absorb INVITE retransmissions; 2xx retransmission until ACK (13.3.1.4) happens here too.
@@ -500,6 +501,8 @@ internal sealed class ServerTransaction : SipTransaction
                 State = TransactionState.Completed;
                 StartTimer('J', Reliable ? TimeSpan.Zero : Stack.Timers.Timeout64, Terminate);
             }
+
+            Send(response);
         }
     }
 
