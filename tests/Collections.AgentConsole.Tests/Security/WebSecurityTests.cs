@@ -5,6 +5,7 @@ using Collections.AgentConsole.Features.Auth;
 using Collections.AgentConsole.Tests.Hosting;
 using Collections.Shared.Contracts;
 using Collections.Shared.Domain;
+using Collections.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Connections;
@@ -152,7 +153,7 @@ public sealed class WebSecurityTests
     [Fact]
     public async Task A_refused_hub_call_logs_one_warning_line_and_no_error_with_a_stack_trace()
     {
-        var log = new ListLoggerProvider();
+        var log = new ListLogs();
         await using var factory = new ConsoleFactory();
         var host = factory.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(log)));
         using var client = host.CreateClient();
@@ -192,43 +193,6 @@ public sealed class WebSecurityTests
         {
             Interlocked.Increment(ref _verifications);
             return _inner.VerifyHashedPassword(user, hashedPassword, providedPassword);
-        }
-    }
-
-    private sealed class ListLoggerProvider : ILoggerProvider
-    {
-        private readonly List<(LogLevel Level, EventId EventId, string Message, Exception? Exception)> _entries = [];
-
-        public IReadOnlyList<(LogLevel Level, EventId EventId, string Message, Exception? Exception)> Entries
-        {
-            get
-            {
-                lock (_entries)
-                {
-                    return [.. _entries];
-                }
-            }
-        }
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ListLoggerProvider owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                lock (owner._entries)
-                {
-                    owner._entries.Add((logLevel, eventId, formatter(state, exception), exception));
-                }
-            }
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Collections.Dialer.Sip;
+using Collections.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -14,7 +15,7 @@ public sealed class RegistrarAbuseTests : IAsyncDisposable
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 3, 23, 0, 0, TimeSpan.Zero));
     private readonly Socket _peer = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-    private readonly ListLogger _log = new();
+    private readonly ListLogs _log = new();
     private readonly Registrar _registrar;
     private readonly SipUserAgent _server;
     private int _cseq;
@@ -28,7 +29,7 @@ public sealed class RegistrarAbuseTests : IAsyncDisposable
             MaxFailuresPerExtension = 3,
             FailureWindowSeconds = 60,
             BlockSeconds = 300,
-        }, _time, _log);
+        }, _time, _log.CreateLogger("registrar"));
         _server = new SipUserAgent(_time) { Register = _registrar.HandleAsync };
         _server.Start(IPAddress.Loopback);
         _peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -186,33 +187,5 @@ public sealed class RegistrarAbuseTests : IAsyncDisposable
         var digest = DigestAuth.Choose(challenge.GetAll("WWW-Authenticate"))!;
         var authorization = DigestAuth.Authorize(digest, user, password, "REGISTER", RegistrarUri);
         return (authorization, await ExchangeAsync(Register(user, "phone", authorization)));
-    }
-
-    private sealed class ListLogger : ILogger
-    {
-        private readonly List<(LogLevel Level, EventId EventId, string Message)> _entries = [];
-
-        public IReadOnlyList<(LogLevel Level, EventId EventId, string Message)> Entries
-        {
-            get
-            {
-                lock (_entries)
-                {
-                    return [.. _entries];
-                }
-            }
-        }
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (_entries)
-            {
-                _entries.Add((logLevel, eventId, formatter(state, exception)));
-            }
-        }
     }
 }
