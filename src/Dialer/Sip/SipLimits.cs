@@ -10,8 +10,8 @@ namespace Collections.Dialer.Sip;
 internal sealed class SipLimits
 {
     /// <summary>
-    /// Largest message accepted, in bytes. A request over it is answered 513 Message Too Large (RFC 3261 21.5.11) and
-    /// forgotten. A normal INVITE with SDP is 1-3 KB, a WebRTC one with ICE candidates and fingerprints 4-8 KB.
+    /// Largest request accepted, in bytes. A request over it is answered 513 Message Too Large (RFC 3261 21.5.11) and
+    /// forgotten (responses to our own requests are not limited below the parser's 64 KB). A normal INVITE with SDP is 1-3 KB, a WebRTC one with ICE candidates and fingerprints 4-8 KB.
     /// </summary>
     [Range(1024, SipParser.MaxMessageSize)]
     public int MaxMessageBytes { get; set; } = 16 * 1024;

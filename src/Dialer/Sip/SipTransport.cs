@@ -593,12 +593,13 @@ internal sealed partial class SipTransport : IAsyncDisposable
             return;
         }
 
-        if (raw.Length > MaxMessageBytes)
+        if (raw.Length > MaxMessageBytes && message is SipRequest big)
         {
-            // RFC 3261 21.5.11: 513 Message Too Large, sent once and not kept (no transaction holds the request).
+            // RFC 3261 21.5.11: 513 Message Too Large, sent once and not kept (no transaction holds the request). Responses
+            // are not limited here: they only complete requests we sent, and a stray one is dropped unread by the stack.
             Interlocked.Increment(ref _dropped);
             LogTooLarge(_logger, source.Protocol, source.Remote, raw.Length, MaxMessageBytes);
-            if (message is SipRequest { Method: not "ACK" } big)
+            if (big.Method != "ACK")
             {
                 await SendAsyncSafe(SipResponse.For(big, 513), source).ConfigureAwait(false);
             }
