@@ -28,6 +28,12 @@ public static class BenchmarkEntry
                 // A far end of sip-bridge-secure, started by it in a process of its own.
                 await SipBridge.RtpPeer.RunAsync(args[1..]);
                 break;
+            case "sip-flood":
+                // Memory of the SIP endpoint under a bounded flood of malformed and well-formed datagrams (docs/performance.md, SIP flood).
+                await SipFlood.SipFloodBenchmark.RunAsync(
+                    args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000,
+                    args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10);
+                break;
             case "import":
                 await ImportBenchmark.RunAsync(
                     args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000,

@@ -33,7 +33,7 @@ internal sealed partial class DemoPhone : IAsyncDisposable
     public DemoPhone(TimeProvider time, ILogger? logger = null)
     {
         _logger = logger ?? NullLogger.Instance;
-        UserAgent = new SipUserAgent(time, _logger) { IncomingCall = OnInviteAsync };
+        UserAgent = new SipUserAgent(time, _logger, limits: SipLimits.Internal) { IncomingCall = OnInviteAsync };
     }
 
     public SipUserAgent UserAgent { get; }

@@ -42,6 +42,9 @@ internal sealed class SipEndpointOptions
 
     /// <summary>Our certificate for the TLS and wss listeners.</summary>
     public SipTlsListenerOptions Tls { get; set; } = new();
+
+    /// <summary>What the endpoint holds for strangers (<c>Dialer:Sip:Limits</c>): message size, headers, transactions and dialogs per source.</summary>
+    public SipLimits Limits { get; set; } = new();
 }
 
 /// <summary>The certificate our TLS listeners present and whether callers must present one (mutual TLS).</summary>
@@ -105,7 +108,10 @@ public static class TelephonyServiceCollectionExtensions
     public static IHostApplicationBuilder AddTelephony(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<SipEndpointOptions>().BindConfiguration(SipEndpointOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<SipEndpointOptions>().BindConfiguration(SipEndpointOptions.Section).ValidateDataAnnotations()
+            .Validate(o => Validator.TryValidateObject(o.Limits, new ValidationContext(o.Limits), null, true),
+                $"{SipEndpointOptions.Section}:Limits is invalid (MaxMessageBytes 1024-65536, MaxHeaders 16-256, MaxTransactionsPerSource, MaxTransactions, MaxDialogsPerSource and RetryAfterSeconds at least 1).")
+            .ValidateOnStart();
         builder.Services.AddOptions<RegistrarOptions>().ReplaceConfiguredLists(RegistrarOptions.Section).BindConfiguration(RegistrarOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<RecordingOptions>()
             .BindConfiguration(RecordingOptions.Section)
@@ -188,7 +194,7 @@ internal sealed partial class TelephonyService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = endpoint.Value;
-        _ua = new SipUserAgent(time, logger) { Register = Registrar.HandleAsync };
+        _ua = new SipUserAgent(time, logger, limits: o.Limits) { Register = Registrar.HandleAsync };
         var address = IPAddress.Parse(o.BindAddress);
         Listen(nameof(SipEndpointOptions.Port), o.Port, () => _ua.Start(address, o.Port, o.Port));
         if (o.TlsPort is not null || o.SecureWebSocketPort is not null)
@@ -221,12 +227,16 @@ internal sealed partial class TelephonyService(
             // DESIGN.md 6: with no trunk the demo carrier answers every call, so a newcomer needs no configuration.
             _demo = new DemoCarrier.DemoCarrier(demo.Value, time, logger);
             _demo.Start(IPAddress.Loopback);
+            // Our own carrier sends a BYE for every call it ends: never counted against the limits for strangers.
+            _ua.Stack.Trust(_demo.EndPoint);
+            _ua.Stack.Trust(_demo.TcpEndPoint);
             UsesDemoCarrier = true;
             _lines = new SemaphoreSlim(1000);
             LogDemo(logger, _demo.EndPoint);
             // DESIGN.md 6: an operator with no SIP phone registered gets the built-in demo phone.
             _demoPhone = new DemoPhone(time, logger);
             _demoPhone.Start(IPAddress.Loopback);
+            _ua.Stack.Trust(_demoPhone.EndPoint);
             LogDemoPhone(logger, _demoPhone.EndPoint);
             return;
         }
@@ -235,6 +245,8 @@ internal sealed partial class TelephonyService(
         var trunk = TrunkRoute.From(name, options);
         _trunk = trunk;
         trunk.Prepare(_ua.Stack.Transport);
+        // The carrier's proxy (any port of its address) is exempt from the per-source limits: it carries every call.
+        _ua.Stack.Trust(new IPEndPoint(trunk.Proxy.Address, 0));
         _lines = new SemaphoreSlim(options.MaxConcurrentCalls);
         if (trunk.RegistrarUri is { } registrarUri && options.Username is { } user)
         {

@@ -85,7 +85,7 @@ internal sealed partial class DemoCarrier : IAsyncDisposable
         _humanGreeting = WavFile.Read(Path.Combine(dir, "human-greeting.wav")).Samples;
         _humanSpeech = WavFile.Read(Path.Combine(dir, "human-speech.wav")).Samples;
         _machineGreeting = WavFile.Read(Path.Combine(dir, "machine-greeting.wav")).Samples;
-        UserAgent = new SipUserAgent(time, _logger) { IncomingCall = OnInviteAsync };
+        UserAgent = new SipUserAgent(time, _logger, limits: SipLimits.Internal) { IncomingCall = OnInviteAsync };
     }
 
     public SipUserAgent UserAgent { get; }

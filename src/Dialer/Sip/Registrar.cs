@@ -32,6 +32,22 @@ internal sealed class RegistrarOptions
     [Range(10, 86400)]
     public int NonceLifetimeSeconds { get; set; } = 300;
 
+    /// <summary>Failed digests from one source address within <see cref="FailureWindowSeconds"/> that block it (fail2ban's maxretry).</summary>
+    [Range(1, 10_000)]
+    public int MaxFailuresPerSource { get; set; } = 10;
+
+    /// <summary>Failed digests for one extension (whether it exists or not) within the window that block it, from anywhere.</summary>
+    [Range(1, 10_000)]
+    public int MaxFailuresPerExtension { get; set; } = 10;
+
+    /// <summary>The window failures are counted in (fail2ban's findtime).</summary>
+    [Range(1, 86400)]
+    public int FailureWindowSeconds { get; set; } = 60;
+
+    /// <summary>How long a blocked source or extension is refused with 403 (fail2ban's bantime).</summary>
+    [Range(1, 86400)]
+    public int BlockSeconds { get; set; } = 300;
+
     /// <summary>
     /// Digest algorithms challenged, preferred first (RFC 8760 2.4). Some phones abort on the first
     /// challenge they cannot do instead of trying the next (baresip 1.0 with SHA-256): list only MD5 for them.
@@ -73,21 +89,35 @@ internal sealed record RegistrarBinding(string User, string Contact, SipProtocol
 
 /// <summary>
 /// Registrar (RFC 3261 10.3) with digest authentication (RFC 2617, RFC 8760 SHA-256 and MD5 challenges,
-/// qop=auth) and expiry. Nonces are an HMAC of their issue time, so no nonce table is kept.
+/// qop=auth) and expiry. Nonces are an HMAC of their issue time and expire; a nonce that authenticated a request is
+/// remembered with its highest nonce count until it expires, so a replayed Authorization is refused (RFC 7616 3.4).
+/// Unknown and known extensions are answered alike (no enumeration), and failures are rate-limited per source and
+/// per extension with a temporary block.
 /// </summary>
 internal sealed partial class Registrar
 {
+    /// <summary>Nonces remembered at most; beyond it the expired ones are forgotten (they would be refused as stale anyway).</summary>
+    private const int MaxUsedNonces = 100_000;
+
     private readonly RegistrarOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly byte[] _secret = RandomNumberGenerator.GetBytes(32);
     private readonly ConcurrentDictionary<string, RegistrarBinding> _bindings = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _usedNonces = new(StringComparer.Ordinal);
+    private readonly Lock _nonceGate = new();
+    private readonly AuthFailureLimiter _failures;
+
+    /// <summary>Checked when the extension does not exist, so that an unknown one costs what a known one does.</summary>
+    private readonly string _dummyPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     public Registrar(RegistrarOptions options, TimeProvider time, ILogger? logger = null)
     {
         _options = options;
         _time = time;
         _logger = logger ?? NullLogger.Instance;
+        _failures = new AuthFailureLimiter(time, options.MaxFailuresPerSource, options.MaxFailuresPerExtension,
+            TimeSpan.FromSeconds(options.FailureWindowSeconds), TimeSpan.FromSeconds(options.BlockSeconds));
     }
 
     /// <summary>Raised after a phone registered or refreshed (user, binding).</summary>
@@ -138,9 +168,18 @@ internal sealed partial class Registrar
     {
         var request = tx.Request;
         var user = NameAddress.Parse(request["To"] ?? string.Empty).Uri is var to && SipUri.TryParse(to, out var toUri) ? toUri.User : null;
-        if (user is null || !_options.Users.TryGetValue(user, out var password))
+        if (string.IsNullOrEmpty(user))
         {
-            tx.Respond(SipResponse.For(request, 404, toTag: SipStack.NewTag()));
+            tx.RespondStateless(SipResponse.For(request, 400, "Bad Request (no extension in To)", SipStack.NewTag()));
+            return Task.CompletedTask;
+        }
+
+        if (_failures.BlockedUntil(tx.Remote.Address, user) is { } until)
+        {
+            // As fail2ban bans: nothing is checked while blocked, not even a right password. Answered once, statelessly.
+            var blocked = SipResponse.For(request, 403, "Forbidden (too many failed attempts)", SipStack.NewTag());
+            blocked.Add("Retry-After", Math.Max(1, (int)Math.Ceiling((until - _time.GetUtcNow()).TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+            tx.RespondStateless(blocked);
             return Task.CompletedTask;
         }
 
@@ -148,23 +187,48 @@ internal sealed partial class Registrar
         if (tx.Source.AuthenticatedUser is { } signedIn && !string.Equals(signedIn, user, StringComparison.Ordinal))
         {
             LogRefused(_logger, user, $"the signed-in user's extension is {signedIn}");
-            tx.Respond(SipResponse.For(request, 403, $"Forbidden (signed in as extension {signedIn})", SipStack.NewTag()));
+            tx.RespondStateless(SipResponse.For(request, 403, $"Forbidden (signed in as extension {signedIn})", SipStack.NewTag()));
             return Task.CompletedTask;
         }
 
-        if (_options.SecurityOf(user).RequireTls && !tx.Protocol.IsSecure())
-        {
-            LogRefused(_logger, user, $"TLS is required and it came over {tx.Protocol}");
-            tx.Respond(SipResponse.For(request, 403, "Forbidden (TLS required: register over sips or wss)", SipStack.NewTag()));
-            return Task.CompletedTask;
-        }
-
+        // Unknown extensions are challenged and refused exactly like known ones with a wrong password (no 404: that told a
+        // guesser which extensions exist), and their digest is checked against a dummy password so both cost the same.
+        var known = _options.Users.TryGetValue(user, out var password);
         var auth = request["Authorization"] is { } a ? DigestChallenge.Parse(a) : null;
-        var check = auth is null ? AuthCheck.Missing : Check(auth, user, password);
+        var check = auth is null ? AuthCheck.Missing : Check(auth, user, known ? password! : _dummyPassword);
+        if (!known && check != AuthCheck.Missing)
+        {
+            check = AuthCheck.Wrong;
+        }
+
+        if (check == AuthCheck.Ok && !TryUseNonce(auth!))
+        {
+            // RFC 7616 3.4 / RFC 2617 3.2.3: a nonce (and nonce count) already used is a replay; the credentials were right, so
+            // a real phone is told stale=true and retries with the fresh nonce at once, while a captured header is useless.
+            check = AuthCheck.Replayed;
+        }
+
+        if (check == AuthCheck.Wrong)
+        {
+            foreach (var (key, failures) in _failures.Fail(tx.Remote.Address, user))
+            {
+                LogBlocked(_logger, key, failures, _options.FailureWindowSeconds, _options.BlockSeconds, tx.Remote);
+            }
+        }
+
         if (check != AuthCheck.Ok)
         {
             LogChallenge(_logger, user, check);
-            tx.Respond(Challenge(request, stale: check == AuthCheck.Stale, browser: tx.Protocol is SipProtocol.Ws or SipProtocol.Wss));
+            // RFC 3261 8.2.7: a challenge is the classic stateless answer; nothing is held for whoever asked.
+            tx.RespondStateless(Challenge(request, stale: check is AuthCheck.Stale or AuthCheck.Replayed, browser: tx.Protocol is SipProtocol.Ws or SipProtocol.Wss));
+            return Task.CompletedTask;
+        }
+
+        // After authentication, so that a per-extension TLS rule does not tell strangers which extensions exist.
+        if (_options.SecurityOf(user).RequireTls && !tx.Protocol.IsSecure())
+        {
+            LogRefused(_logger, user, $"TLS is required and it came over {tx.Protocol}");
+            tx.RespondStateless(SipResponse.For(request, 403, "Forbidden (TLS required: register over sips or wss)", SipStack.NewTag()));
             return Task.CompletedTask;
         }
 
@@ -192,7 +256,7 @@ internal sealed partial class Registrar
                 // RFC 3261 10.3 step 7: 423 Interval Too Brief with Min-Expires.
                 var brief = SipResponse.For(request, 423, "Interval Too Brief", SipStack.NewTag());
                 brief.Add("Min-Expires", _options.MinExpires.ToString(CultureInfo.InvariantCulture));
-                tx.Respond(brief);
+                tx.RespondStateless(brief);
                 return Task.CompletedTask;
             }
 
@@ -221,6 +285,42 @@ internal sealed partial class Registrar
         Missing,
         Wrong,
         Stale,
+        Replayed,
+    }
+
+    /// <summary>
+    /// Records that <paramref name="auth"/>'s nonce authenticated a request with its nonce count (RFC 7616 3.4: the count
+    /// must grow with each request on one nonce; without qop there is no count and the nonce is single-use). False on a replay.
+    /// </summary>
+    private bool TryUseNonce(DigestChallenge auth)
+    {
+        var nc = auth.Fields.TryGetValue("qop", out _) && auth.Fields.TryGetValue("nc", out var hex)
+            && long.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var n) ? n : 0;
+        lock (_nonceGate)
+        {
+            if (_usedNonces.TryGetValue(auth.Nonce, out var highest) && (nc == 0 || nc <= highest))
+            {
+                return false;
+            }
+
+            if (_usedNonces.Count >= MaxUsedNonces)
+            {
+                var now = _time.GetUtcNow().ToUnixTimeSeconds();
+                foreach (var old in _usedNonces.Keys.Where(k => now - IssuedAt(k) > _options.NonceLifetimeSeconds).ToList())
+                {
+                    _usedNonces.Remove(old);
+                }
+            }
+
+            _usedNonces[auth.Nonce] = Math.Max(nc, 1);
+            return true;
+        }
+    }
+
+    private static long IssuedAt(string nonce)
+    {
+        var dot = nonce.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 && long.TryParse(nonce[..dot], NumberStyles.None, CultureInfo.InvariantCulture, out var issued) ? issued : 0;
     }
 
     private AuthCheck Check(DigestChallenge auth, string user, string password)
@@ -266,9 +366,10 @@ internal sealed partial class Registrar
         return r;
     }
 
+    /// <summary>issue-time.random.HMAC(issue-time.random): unique per challenge (so single use means something) and unforgeable.</summary>
     private string NewNonce()
     {
-        var issued = _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var issued = _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) + "." + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         return issued + "." + Sign(issued);
     }
 
@@ -276,8 +377,9 @@ internal sealed partial class Registrar
 
     private AuthCheck CheckNonce(string nonce)
     {
-        var dot = nonce.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0 || !long.TryParse(nonce[..dot], NumberStyles.None, CultureInfo.InvariantCulture, out var issued)
+        var dot = nonce.LastIndexOf('.');
+        var issued = IssuedAt(nonce);
+        if (dot <= 0 || issued <= 0
             || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Sign(nonce[..dot])), Encoding.ASCII.GetBytes(nonce[(dot + 1)..])))
         {
             return AuthCheck.Wrong;
@@ -291,6 +393,9 @@ internal sealed partial class Registrar
 
     [LoggerMessage(EventId = 3041, Level = LogLevel.Debug, Message = "REGISTER for {User} challenged: {Reason}")]
     private static partial void LogChallenge(ILogger logger, string user, AuthCheck reason);
+
+    [LoggerMessage(EventId = 3044, Level = LogLevel.Warning, Message = "SIP digest failures: {Key} failed {Failures} times within {Window} s (last from {Remote}); blocked for {Block} s")]
+    private static partial void LogBlocked(ILogger logger, string key, int failures, int window, int block, IPEndPoint remote);
 
     [LoggerMessage(EventId = 3043, Level = LogLevel.Information, Message = "Extension {User}: its {Protocol} connection closed, binding dropped")]
     private static partial void LogFlowLost(ILogger logger, string user, SipProtocol protocol);

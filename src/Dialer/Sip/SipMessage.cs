@@ -173,6 +173,7 @@ internal static class ReasonPhrases
         488 => "Not Acceptable Here",
         500 => "Server Internal Error",
         503 => "Service Unavailable",
+        513 => "Message Too Large",
         603 => "Decline",
         _ => "Unknown",
     };

@@ -15,16 +15,36 @@ internal sealed partial class SipStack : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, ClientTransaction> _clients = new();
     private readonly ConcurrentDictionary<string, ServerTransaction> _servers = new();
+    private readonly ConcurrentDictionary<IPAddress, int> _perSource = new();
+    private readonly ConcurrentDictionary<IPEndPoint, byte> _trusted = new();
     private readonly ILogger _logger;
+    private int _counted;
+    private long _refused;
 
-    public SipStack(TimeProvider time, ILogger? logger = null, SipTimers? timers = null)
+    public SipStack(TimeProvider time, ILogger? logger = null, SipTimers? timers = null, SipLimits? limits = null)
     {
         Time = time;
         Timers = timers ?? SipTimers.Default;
+        Limits = limits ?? new SipLimits();
         _logger = logger ?? NullLogger.Instance;
-        Transport = new SipTransport(_logger) { MessageReceived = OnMessageAsync };
+        Transport = new SipTransport(_logger) { MessageReceived = OnMessageAsync, MaxMessageBytes = Limits.MaxMessageBytes };
         Transport.ConnectionClosed += OnConnectionClosed;
     }
+
+    /// <summary>What this stack holds for untrusted sources.</summary>
+    public SipLimits Limits { get; }
+
+    /// <summary>Requests refused by <see cref="Limits"/> (503, 400) without keeping a transaction.</summary>
+    public long Refused => Interlocked.Read(ref _refused);
+
+    /// <summary>
+    /// Exempts a peer from the per-source and global limits: a configured trunk's proxy (port 0: any port of that address),
+    /// or one of our own user agents. Everything else is a stranger whose requests are counted.
+    /// </summary>
+    public void Trust(IPEndPoint peer) => _trusted[peer] = 0;
+
+    public bool IsTrusted(IPEndPoint remote) =>
+        _trusted.ContainsKey(remote) || _trusted.ContainsKey(new IPEndPoint(remote.Address, 0));
 
     /// <summary>RFC 3261 17.1.4: requests still waiting on a connection that closed will get no answer: they fail now, with why.</summary>
     private void OnConnectionClosed(SipProtocol protocol, IPEndPoint remote, string why)
@@ -140,7 +160,11 @@ internal sealed partial class SipStack : IAsyncDisposable
                 _clients.TryRemove(new KeyValuePair<string, ClientTransaction>(c.Key, c));
                 break;
             case ServerTransaction s:
-                _servers.TryRemove(new KeyValuePair<string, ServerTransaction>(s.Key, s));
+                if (_servers.TryRemove(new KeyValuePair<string, ServerTransaction>(s.Key, s)) && s.Counted)
+                {
+                    Uncount(s.Remote.Address);
+                }
+
                 break;
         }
     }
@@ -195,10 +219,29 @@ internal sealed partial class SipStack : IAsyncDisposable
             return;
         }
 
+        if (request.Headers.Count > Limits.MaxHeaders)
+        {
+            await RefuseAsync(request, source, 400, $"Bad Request (more than {Limits.MaxHeaders} header fields)", "too many header fields").ConfigureAwait(false);
+            return;
+        }
+
+        var counted = !IsTrusted(source.Remote);
+        if (counted && !TryCount(source.Remote.Address, out var why))
+        {
+            // RFC 3261 21.5.4: 503 with Retry-After; sent once, nothing kept, so a flood costs no memory and draws no retransmissions.
+            await RefuseAsync(request, source, 503, null, why).ConfigureAwait(false);
+            return;
+        }
+
         if (request.Method == "CANCEL")
         {
-            var tx = new ServerTransaction(this, request, source);
-            _servers[tx.Key] = tx;
+            var tx = new ServerTransaction(this, request, source) { Counted = counted };
+            if (!_servers.TryAdd(tx.Key, tx))
+            {
+                Uncount(counted, source.Remote.Address);
+                return;
+            }
+
             var inviteKey = (request.TopVia!.Branch ?? string.Empty) + "|" + request.TopVia.SentBy + "|INVITE";
             if (_servers.TryGetValue(inviteKey, out var invite))
             {
@@ -213,22 +256,87 @@ internal sealed partial class SipStack : IAsyncDisposable
             return;
         }
 
-        var server = new ServerTransaction(this, request, source);
+        var server = new ServerTransaction(this, request, source) { Counted = counted };
         if (!_servers.TryAdd(server.Key, server))
         {
+            Uncount(counted, source.Remote.Address);
             return;
         }
 
-        server.Start();
         if (RequestReceived is { } handler)
         {
-            await handler(server).ConfigureAwait(false);
+            var handling = handler(server);
+            // RFC 3261 17.2.1: 100 Trying unless the TU answers within 200 ms; one that answered (or refused) at once needs none.
+            server.Start();
+            await handling.ConfigureAwait(false);
         }
         else
         {
-            server.Respond(SipResponse.For(request, 405));
+            server.RespondStateless(SipResponse.For(request, 405));
         }
     }
+
+    private bool TryCount(IPAddress source, out string why)
+    {
+        if (Interlocked.Increment(ref _counted) > Limits.MaxTransactions)
+        {
+            Interlocked.Decrement(ref _counted);
+            why = $"{Limits.MaxTransactions} transactions are open (Dialer:Sip:Limits:MaxTransactions)";
+            return false;
+        }
+
+        var mine = _perSource.AddOrUpdate(source, 1, (_, n) => n + 1);
+        if (mine > Limits.MaxTransactionsPerSource)
+        {
+            Uncount(source);
+            why = $"{Limits.MaxTransactionsPerSource} transactions from this address are open (Dialer:Sip:Limits:MaxTransactionsPerSource)";
+            return false;
+        }
+
+        why = string.Empty;
+        return true;
+    }
+
+    private void Uncount(bool counted, IPAddress source)
+    {
+        if (counted)
+        {
+            Uncount(source);
+        }
+    }
+
+    private void Uncount(IPAddress source)
+    {
+        Interlocked.Decrement(ref _counted);
+        if (_perSource.AddOrUpdate(source, 0, (_, n) => n - 1) <= 0)
+        {
+            _perSource.TryRemove(new KeyValuePair<IPAddress, int>(source, 0));
+        }
+    }
+
+    /// <summary>Answers once, statelessly (RFC 3261 8.2.7), and keeps nothing. ACKs are never answered.</summary>
+    private async Task RefuseAsync(SipRequest request, SipSource source, int code, string? reason, string why)
+    {
+        Interlocked.Increment(ref _refused);
+        LogRefused(_logger, request.Method, source.Remote, code, why);
+        var response = SipResponse.For(request, code, reason, NewTag());
+        if (code == 503)
+        {
+            response.Add("Retry-After", Limits.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture));
+        }
+
+        try
+        {
+            await Transport.SendAsync(response, source.Protocol, source.Remote).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // Already logged by the transport; a refusal that cannot be delivered changes nothing.
+        }
+    }
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Debug, Message = "Refused {Method} from {Remote} with {Code}: {Why}")]
+    private static partial void LogRefused(ILogger logger, string method, IPEndPoint remote, int code, string why);
 
     public async ValueTask DisposeAsync()
     {

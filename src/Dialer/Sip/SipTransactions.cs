@@ -415,12 +415,42 @@ internal sealed class ServerTransaction : SipTransaction
         }
     }
 
+    /// <summary>Counted against the stack's per-source and global limits (the peer is not trusted).</summary>
+    internal bool Counted { get; init; }
+
+    /// <summary>Called once the TU has seen the request: an INVITE it has not answered yet gets 100 Trying.</summary>
     internal void Start()
     {
-        if (IsInvite)
+        bool unanswered;
+        lock (Gate)
         {
-            // 17.2.1: answer 100 Trying at once so the client stops retransmitting (we do not wait 200 ms).
+            unanswered = _last is null && State != TransactionState.Terminated;
+        }
+
+        if (IsInvite && unanswered)
+        {
+            // 17.2.1: 100 Trying at once so the client stops retransmitting (we do not wait 200 ms).
             Respond(SipResponse.For(Request, 100));
+        }
+    }
+
+    /// <summary>
+    /// Answers once and forgets the transaction, as a stateless UAS does (RFC 3261 8.2.7), for refusals and challenges:
+    /// nothing is held for 32 s and no timer retransmits the answer (a retransmitted request is answered again, once),
+    /// so a stranger's request costs no memory and draws exactly one response.
+    /// </summary>
+    public void RespondStateless(SipResponse response)
+    {
+        lock (Gate)
+        {
+            if (State is TransactionState.Completed or TransactionState.Confirmed or TransactionState.Terminated or TransactionState.Accepted)
+            {
+                return;
+            }
+
+            _last = response;
+            Send(response);
+            Terminate();
         }
     }
 
@@ -434,14 +464,15 @@ internal sealed class ServerTransaction : SipTransaction
             }
 
             _last = response;
-            Send(response);
             var code = response.StatusCode;
             if (code < 200)
             {
                 State = TransactionState.Proceeding;
+                Send(response);
                 return;
             }
 
+            // Timers first, then the send: whoever reacts to the response (a test's clock among them) finds them running.
             if (IsInvite && code < 300)
             {
                 // RFC 6026 Accepted: absorb INVITE retransmissions; 2xx retransmission until ACK (13.3.1.4) happens here too.
@@ -470,6 +501,8 @@ internal sealed class ServerTransaction : SipTransaction
                 State = TransactionState.Completed;
                 StartTimer('J', Reliable ? TimeSpan.Zero : Stack.Timers.Timeout64, Terminate);
             }
+
+            Send(response);
         }
     }
 

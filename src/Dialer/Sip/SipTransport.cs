@@ -78,6 +78,9 @@ internal sealed partial class SipTransport : IAsyncDisposable
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
+    /// <summary>Largest message handed on (<see cref="SipLimits.MaxMessageBytes"/>); a request over it is answered 513 here.</summary>
+    public int MaxMessageBytes { get; set; } = SipParser.MaxMessageSize;
+
     private long _dropped;
 
     public void Start(IPAddress address, int udpPort, int tcpPort)
@@ -590,6 +593,20 @@ internal sealed partial class SipTransport : IAsyncDisposable
             return;
         }
 
+        if (raw.Length > MaxMessageBytes && message is SipRequest big)
+        {
+            // RFC 3261 21.5.11: 513 Message Too Large, sent once and not kept (no transaction holds the request). Responses
+            // are not limited here: they only complete requests we sent, and a stray one is dropped unread by the stack.
+            Interlocked.Increment(ref _dropped);
+            LogTooLarge(_logger, source.Protocol, source.Remote, raw.Length, MaxMessageBytes);
+            if (big.Method != "ACK")
+            {
+                await SendAsyncSafe(SipResponse.For(big, 513), source).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
         if (message is SipRequest request)
         {
             // RFC 3261 18.2.1 and RFC 3581 4: record where the request really came from in the top Via.
@@ -620,6 +637,18 @@ internal sealed partial class SipTransport : IAsyncDisposable
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogHandlerFailed(_logger, ex);
+        }
+    }
+
+    /// <summary>A reply outside any transaction whose failure only matters to the log (it already went to <see cref="LogSendFailed"/>).</summary>
+    private async Task SendAsyncSafe(SipMessage message, SipSource source)
+    {
+        try
+        {
+            await SendAsync(message, source.Protocol, source.Remote).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
         }
     }
 
@@ -730,6 +759,9 @@ internal sealed partial class SipTransport : IAsyncDisposable
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Dropped malformed SIP message over {Protocol} from {Remote}: {Error}")]
     private static partial void LogMalformed(ILogger logger, SipProtocol protocol, IPEndPoint remote, string error);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Debug, Message = "Refused a {Size}-byte SIP message over {Protocol} from {Remote}: the limit is {Limit} bytes")]
+    private static partial void LogTooLarge(ILogger logger, SipProtocol protocol, IPEndPoint remote, int size, int limit);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "SIP send over {Protocol} to {Remote} failed: {Error}")]
     private static partial void LogSendFailed(ILogger logger, SipProtocol protocol, IPEndPoint remote, string error);

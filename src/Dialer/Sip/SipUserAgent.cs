@@ -12,12 +12,13 @@ namespace Collections.Dialer.Sip;
 internal sealed partial class SipUserAgent : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, IDialogHandler> _dialogs = new();
+    private readonly ConcurrentDictionary<string, IPAddress> _dialogPeers = new();
     private readonly ILogger _logger;
 
-    public SipUserAgent(TimeProvider time, ILogger? logger = null, SipTimers? timers = null)
+    public SipUserAgent(TimeProvider time, ILogger? logger = null, SipTimers? timers = null, SipLimits? limits = null)
     {
         _logger = logger ?? NullLogger.Instance;
-        Stack = new SipStack(time, _logger, timers)
+        Stack = new SipStack(time, _logger, timers, limits)
         {
             RequestReceived = OnRequestAsync,
             AckReceived = OnAckAsync,
@@ -41,7 +42,25 @@ internal sealed partial class SipUserAgent : IAsyncDisposable
 
     public void AddDialog(string key, IDialogHandler handler) => _dialogs[key] = handler;
 
-    public void RemoveDialog(string key) => _dialogs.TryRemove(key, out _);
+    /// <summary>A dialog created by an INVITE from <paramref name="peer"/>: counted against <see cref="SipLimits.MaxDialogsPerSource"/>.</summary>
+    public void AddDialog(string key, IDialogHandler handler, IPEndPoint peer)
+    {
+        if (!Stack.IsTrusted(peer))
+        {
+            _dialogPeers[key] = peer.Address;
+        }
+
+        _dialogs[key] = handler;
+    }
+
+    public void RemoveDialog(string key)
+    {
+        _dialogs.TryRemove(key, out _);
+        _dialogPeers.TryRemove(key, out _);
+    }
+
+    /// <summary>Dialogs open from INVITEs that <paramref name="address"/> sent us.</summary>
+    public int DialogsFrom(IPAddress address) => _dialogPeers.Values.Count(a => a.Equals(address));
 
     private async Task OnRequestAsync(ServerTransaction tx)
     {
@@ -55,38 +74,46 @@ internal sealed partial class SipUserAgent : IAsyncDisposable
             }
             else if (request.Method == "OPTIONS")
             {
-                tx.Respond(OptionsResponse(request));
+                tx.RespondStateless(OptionsResponse(request));
             }
             else
             {
-                // RFC 3261 12.2.2: a request for a dialog we do not know.
-                tx.Respond(SipResponse.For(request, 481));
+                // RFC 3261 12.2.2: a request for a dialog we do not know; answered once, nothing kept.
+                tx.RespondStateless(SipResponse.For(request, 481));
             }
 
             return;
         }
 
+        // Refusals below are stateless (RFC 3261 8.2.7): one response per request received, no timer G retransmissions
+        // and no transaction held for 32 s, so an INVITE from a stranger is neither a memory cost nor a reflector.
         switch (request.Method)
         {
+            case "INVITE" when IncomingCall is { } incoming && DialogsFrom(tx.Remote.Address) >= Stack.Limits.MaxDialogsPerSource && !Stack.IsTrusted(tx.Remote):
+                LogTooManyDialogs(_logger, tx.Remote, Stack.Limits.MaxDialogsPerSource);
+                var busy = SipResponse.For(request, 503, toTag: SipStack.NewTag());
+                busy.Add("Retry-After", Stack.Limits.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                tx.RespondStateless(busy);
+                break;
             case "INVITE" when IncomingCall is { } incoming:
                 await incoming(tx).ConfigureAwait(false);
                 break;
             case "INVITE":
-                tx.Respond(SipResponse.For(request, 480, toTag: SipStack.NewTag()));
+                tx.RespondStateless(SipResponse.For(request, 480, toTag: SipStack.NewTag()));
                 break;
             case "REGISTER" when Register is { } register:
                 await register(tx).ConfigureAwait(false);
                 break;
             case "OPTIONS":
-                tx.Respond(OptionsResponse(request));
+                tx.RespondStateless(OptionsResponse(request));
                 break;
             case "BYE":
-                tx.Respond(SipResponse.For(request, 481));
+                tx.RespondStateless(SipResponse.For(request, 481));
                 break;
             default:
                 var r = SipResponse.For(request, 405, toTag: SipStack.NewTag());
                 r.Add("Allow", Allow);
-                tx.Respond(r);
+                tx.RespondStateless(r);
                 break;
         }
     }
@@ -126,6 +153,9 @@ internal sealed partial class SipUserAgent : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => Stack.DisposeAsync();
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "INVITE from {Remote} refused with 503: it already has {Limit} dialogs open (Dialer:Sip:Limits:MaxDialogsPerSource)")]
+    private static partial void LogTooManyDialogs(ILogger logger, IPEndPoint remote, int limit);
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Debug, Message = "Response {Code} to {Method} matches no transaction or dialog")]
     private static partial void LogStray(ILogger logger, int code, string method);

@@ -51,7 +51,7 @@ internal static class SecureBridgeLoad
 
     private static async Task BridgePhaseAsync(Peer debtors, Peer agents, int calls, int seconds, bool secure)
     {
-        await using var ua = new SipUserAgent(TimeProvider.System);
+        await using var ua = new SipUserAgent(TimeProvider.System, limits: SipLimits.Internal);
         ua.Start(IPAddress.Loopback);
         var protocol = secure ? SipProtocol.Tls : SipProtocol.Udp;
         var noCheck = new SipTlsClientSettings("127.0.0.1", false, null, null); // the peers' throw-away certificates
@@ -267,7 +267,7 @@ internal static class RtpPeer
     {
         var role = args.FirstOrDefault() ?? "agent";
         var calls = new ConcurrentDictionary<string, RtpSession>();
-        var ua = new SipUserAgent(TimeProvider.System);
+        var ua = new SipUserAgent(TimeProvider.System, limits: SipLimits.Internal);
         var policy = new MediaPolicy(EncryptionPolicy.Preferred, SrtpKeying.Sdes, false, [AudioCodec.Pcmu]);
         ua.IncomingCall = tx =>
         {

@@ -62,7 +62,7 @@ internal static class SipBridgeLoad
             .ToList();
         await Task.Delay(1000);
 
-        await using var ua = new SipUserAgent(TimeProvider.System);
+        await using var ua = new SipUserAgent(TimeProvider.System, limits: SipLimits.Internal);
         ua.Start(IPAddress.Loopback);
         var pairs = new List<(SipCallLeg Debtor, SipCallLeg Agent, CallBridge Bridge)>();
         using var gate = new SemaphoreSlim(20);
@@ -160,7 +160,7 @@ internal static class SipBridgeLoad
         var port = FreeUdpPort();
         using var sipp = StartSipp(work, Path.Combine(root, "tests/Collections.Dialer.Tests/Sipp/answer-echo.xml"), port, total, echo: false);
         await Task.Delay(1000);
-        await using var ua = new SipUserAgent(TimeProvider.System);
+        await using var ua = new SipUserAgent(TimeProvider.System, limits: SipLimits.Internal);
         ua.Start(IPAddress.Loopback);
         using var gate = new SemaphoreSlim(200);
         var ok = 0;

@@ -103,10 +103,11 @@ public sealed class RegistrarTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Register_UnknownExtension_Gets404()
+    public async Task Register_UnknownExtension_Gets401LikeAWrongPassword()
     {
+        // Issue 19 finding 3: a 404 for unknown extensions told a guesser which ones exist.
         await using var client = new RegistrationClient(_phone, RegistrarUri, SipProtocol.Udp, "9999", "x", 300);
-        Assert.Equal(404, await client.RegisterAsync().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+        Assert.Equal(401, await client.RegisterAsync().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
     }
 
     [Fact]

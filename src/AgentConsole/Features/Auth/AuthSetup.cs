@@ -31,6 +31,9 @@ public static class AuthSetup
         {
             o.Cookie.Name = "collections.auth";
             o.Cookie.HttpOnly = true;
+            // Secure whenever the request was HTTPS, including behind a TLS proxy named in Collections:WebSecurity:KnownProxies
+            // (the forwarded-headers middleware makes such a request HTTPS before the cookie is written).
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             // Strict: the cookie never rides on a request started by another site (CSRF on the JSON endpoints and hubs).
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.SlidingExpiration = true;
@@ -59,6 +62,14 @@ public static class AuthSetup
         return Task.CompletedTask;
     }
 
+    private static readonly ConsoleUser DummyUser = new() { UserName = "no-such-user", DisplayName = "no-such-user" };
+
+    private static string? _dummyHash;
+
+    /// <summary>A hash of a random password, made once with the configured hasher (same algorithm and iterations as real ones).</summary>
+    private static string DummyHash(IPasswordHasher<ConsoleUser> hasher) =>
+        _dummyHash ??= hasher.HashPassword(DummyUser, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
+
     /// <summary>The signed-in operator's agent id, or null.</summary>
     public static AgentId? AgentIdOf(ClaimsPrincipal? user) =>
         user?.FindFirst(AgentIdClaim)?.Value is { } v && Guid.TryParse(v, out var id) ? new AgentId(id) : null;
@@ -66,17 +77,35 @@ public static class AuthSetup
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/auth").WithTags("Auth");
-        group.MapPost("/login", async Task<Results<Ok<MeDto>, UnauthorizedHttpResult>> (LoginRequest request, SignInManager<ConsoleUser> signIn, UserManager<ConsoleUser> users, CollectionsDbContext db, CancellationToken ct) =>
+        group.MapPost("/login", async Task<Results<Ok<MeDto>, UnauthorizedHttpResult, ProblemHttpResult>> (LoginRequest request, HttpContext http, SignInManager<ConsoleUser> signIn, UserManager<ConsoleUser> users, IPasswordHasher<ConsoleUser> hasher, Security.SignInThrottle throttle, CollectionsDbContext db, CancellationToken ct) =>
         {
+            var address = Security.SignInThrottle.AddressOf(http);
+            if (!throttle.MayTry(address, out var retryAfter))
+            {
+                // RFC 6585 4: 429 with Retry-After in seconds (RFC 9110 10.2.3).
+                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return TypedResults.Problem("Too many failed sign-ins from this address; try again later.", statusCode: StatusCodes.Status429TooManyRequests);
+            }
+
             var user = await users.FindByNameAsync(request.Login ?? "");
             if (user is null)
             {
+                // An unknown user costs one password hash like a known one (answering at once told a guesser who exists).
+                hasher.VerifyHashedPassword(DummyUser, DummyHash(hasher), request.Password ?? "");
+                throttle.Failed(address);
                 return TypedResults.Unauthorized();
             }
 
             var result = await signIn.PasswordSignInAsync(user, request.Password ?? "", isPersistent: false, lockoutOnFailure: true);
+            if (result.IsLockedOut || result.IsNotAllowed)
+            {
+                // Identity answers these without hashing: hash anyway, so a locked account does not show by its speed either.
+                hasher.VerifyHashedPassword(DummyUser, DummyHash(hasher), request.Password ?? "");
+            }
+
             if (!result.Succeeded)
             {
+                throttle.Failed(address);
                 return TypedResults.Unauthorized();
             }
 

@@ -26,6 +26,16 @@ public static class TwilioSignature
         return Convert.ToBase64String(mac);
     }
 
+    /// <summary>
+    /// Whether <paramref name="signature"/> has the shape of one (base64 of a 20-byte HMAC-SHA1), so a request without it is
+    /// refused before its body is read; whether it matches is known only after the form has been read.
+    /// </summary>
+    public static bool LooksSigned(string? signature)
+    {
+        Span<byte> mac = stackalloc byte[20];
+        return signature is { Length: 28 } && Convert.TryFromBase64String(signature, mac, out var n) && n == 20;
+    }
+
     /// <summary>True when <paramref name="signature"/> matches; the comparison takes the same time wherever the first difference is.</summary>
     public static bool IsValid(string authToken, string url, IEnumerable<KeyValuePair<string, string>> parameters, string? signature)
     {
