@@ -50,7 +50,7 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
         var sqlite = db.Database.IsSqlite();
         if (sqlite)
         {
-            await SqlitePragmas.ForSweepAsync(db, ct);
+            await SqlitePragmas.ForBulkWritesAsync(db, relaxedSync: true, ct);
         }
 
         try
@@ -61,7 +61,7 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
         {
             if (sqlite)
             {
-                await SqlitePragmas.AfterSweepAsync(db, CancellationToken.None);
+                await SqlitePragmas.AfterBulkWritesAsync(db, CancellationToken.None);
             }
         }
     }
