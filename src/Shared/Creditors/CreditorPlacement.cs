@@ -39,10 +39,14 @@ public sealed class CreditorPlacement(CollectionsDbContext db, TimeProvider time
     /// <summary>Places <paramref name="items"/> (a JSON array) for <paramref name="creditors"/>; one result per item, in order.</summary>
     public async Task<IReadOnlyList<PlacementResult>> PlaceAsync(JsonElement items, PlacementCreditors creditors, string? portfolio, CancellationToken ct = default)
     {
-        var count = items.GetArrayLength();
+        var elements = items.EnumerateArray().ToArray();
+        var count = elements.Length;
         var results = new PlacementResult?[count];
-        var converted = items.EnumerateArray().Select((item, i) => ToRecord(item, i + 1, creditors)).ToList();
-        var parsed = AccountImporter.ParseAll(Parser, [.. converted.Select(c => c.Record ?? Empty)]);
+        // Nothing is written before every item is checked, so the checks take every core (a JsonDocument is safe to read
+        // from several threads).
+        var converted = new (CsvRecord? Record, string? Reference, List<PlacementError> Errors)[count];
+        Parallel.For(0, count, AccountImporter.AllCores, i => converted[i] = ToRecord(elements[i], i + 1, creditors));
+        var parsed = AccountImporter.ParseAll(Parser, [.. converted.Select(c => c.Record ?? Empty)], allCores: true);
         var rows = new List<AccountRow>(count);
         var positions = new List<int>(count);
         for (var i = 0; i < count; i++)

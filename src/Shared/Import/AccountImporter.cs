@@ -35,6 +35,9 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
 
     private static readonly ParallelOptions ParseParallelism = new() { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount - 1) };
 
+    /// <summary>Work that nothing else waits on may take every core.</summary>
+    public static readonly ParallelOptions AllCores = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+
     private readonly Dictionary<string, (CreditorId Id, string Country)> _creditors = new(StringComparer.Ordinal);
     private readonly Dictionary<CreditorId, PortfolioId> _portfolios = [];
     private readonly Dictionary<CreditorId, Dictionary<string, Known>> _known = [];
@@ -150,25 +153,39 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
             await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken);
         }
 
-        await db.Database.CloseConnectionAsync();
+        await CloseAsync();
         var elapsed = time.GetElapsedTime(started);
         LogImported(logger, rows, inserted, updated, unchanged, rejected, elapsed.TotalSeconds);
         return new ImportSummary(rows, inserted, updated, unchanged, rejected, false, _creditorsCreated, ignored, elapsed, _planned, _unplanned);
     }
 
-    /// <summary>One connection for the whole load, so per-connection settings hold and nothing reconnects per batch. A file
-    /// load also tunes SQLite for bulk writing; a placement (<paramref name="bulk"/> false) runs on a pooled connection the
-    /// console reuses afterwards, so it keeps the console's settings.</summary>
-    private async Task OpenAsync(CancellationToken ct, bool bulk = true)
+    /// <summary>One connection for the whole load, so per-connection settings hold and nothing reconnects per batch, with
+    /// SQLite's settings for bulk writes (<see cref="SqlitePragmas"/>). A file load also puts the file in WAL mode (the console
+    /// keeps reading while a portfolio loads) and commits with <c>synchronous=NORMAL</c>; a placement (<paramref name="file"/>
+    /// false) answers "created" to its caller, so it keeps every commit synced.</summary>
+    private async Task OpenAsync(CancellationToken ct, bool file = true)
     {
         await db.Database.OpenConnectionAsync(ct);
-        if (bulk && db.Database.IsSqlite())
+        if (db.Database.IsSqlite())
         {
-            // WAL lets the console keep reading while a portfolio loads; NORMAL is durable at each commit in WAL mode.
-            // SQLite's default page cache is 2 MB: a million-row load then rewrites the same index pages over and over
-            // (measured: 6 GB written for a 1.5 GB database); 256 MB keeps the hot index pages in memory.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144; PRAGMA wal_autocheckpoint=65536;", ct);
+            if (file)
+            {
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            }
+
+            await SqlitePragmas.ForBulkWritesAsync(db, relaxedSync: file, ct);
         }
+    }
+
+    /// <summary>Gives the connection back with SQLite's usual sync and checkpoint settings.</summary>
+    private async Task CloseAsync()
+    {
+        if (db.Database.IsSqlite())
+        {
+            await SqlitePragmas.AfterBulkWritesAsync(db, CancellationToken.None);
+        }
+
+        await db.Database.CloseConnectionAsync();
     }
 
     /// <summary>Upserts rows already validated elsewhere (the creditor API's items, through the same <see cref="AccountRowParser"/>)
@@ -176,36 +193,44 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
     /// of <paramref name="rows"/> are read back, so a placement into a large portfolio does not load the whole portfolio.</summary>
     public async Task<IReadOnlyList<UpsertOutcome>> PlaceAsync(IReadOnlyList<AccountRow> rows, string portfolioName, CancellationToken ct = default)
     {
-        await OpenAsync(ct, bulk: false);
-        var now = Instant.FromDateTimeOffset(time.GetUtcNow());
-        foreach (var group in rows.GroupBy(r => r.CreditorCode, StringComparer.Ordinal))
+        await OpenAsync(ct, file: false);
+        try
         {
-            var creditorId = await CreditorAsync(group.First(), now, ct);
-            var known = _known.TryGetValue(creditorId, out var cached) ? cached : _known[creditorId] = new Dictionary<string, Known>(StringComparer.Ordinal);
-            foreach (var chunk in group.Select(r => r.AccountRef).Distinct(StringComparer.Ordinal).Where(r => !known.ContainsKey(r)).Chunk(500))
+            var now = Instant.FromDateTimeOffset(time.GetUtcNow());
+            foreach (var group in rows.GroupBy(r => r.CreditorCode, StringComparer.Ordinal))
             {
-                var found = await db.Accounts.AsNoTracking()
-                    .Where(a => a.CreditorId == creditorId && chunk.Contains(a.CreditorReference))
-                    .Select(a => new { a.CreditorReference, a.Id, a.DebtorId, a.ImportHash })
-                    .ToListAsync(ct);
-                found.ForEach(a => known[a.CreditorReference] = new Known(a.Id, a.DebtorId, a.ImportHash));
+                var creditorId = await CreditorAsync(group.First(), now, ct);
+                var known = _known.TryGetValue(creditorId, out var cached) ? cached : _known[creditorId] = new Dictionary<string, Known>(StringComparer.Ordinal);
+                foreach (var chunk in group.Select(r => r.AccountRef).Distinct(StringComparer.Ordinal).Where(r => !known.ContainsKey(r)).Chunk(500))
+                {
+                    var found = await db.Accounts.AsNoTracking()
+                        .Where(a => a.CreditorId == creditorId && chunk.Contains(a.CreditorReference))
+                        .Select(a => new { a.CreditorReference, a.Id, a.DebtorId, a.ImportHash })
+                        .ToListAsync(ct);
+                    found.ForEach(a => known[a.CreditorReference] = new Known(a.Id, a.DebtorId, a.ImportHash));
+                }
             }
-        }
 
-        var outcomes = new List<UpsertOutcome>(rows.Count);
-        foreach (var batch in rows.Chunk(BatchSize))
+            var outcomes = new List<UpsertOutcome>(rows.Count);
+            foreach (var batch in rows.Chunk(BatchSize))
+            {
+                await WriteBatchAsync([.. batch], portfolioName, ct, outcomes);
+            }
+
+            return outcomes;
+        }
+        finally
         {
-            await WriteBatchAsync([.. batch], portfolioName, ct, outcomes);
+            await CloseAsync();
         }
-
-        return outcomes;
     }
 
-    /// <summary>Validates records on all cores but one (phone parsing dominates), as a file's rows are; results in order.</summary>
-    public static (AccountRow? Row, List<ImportError>? Errors)[] ParseAll(AccountRowParser parser, IReadOnlyList<CsvRecord> records)
+    /// <summary>Validates records in parallel (phone parsing dominates); results in order. A file's rows leave a core to the
+    /// writer, which works on the previous batch meanwhile; a placement (<paramref name="allCores"/>) validates before it writes.</summary>
+    public static (AccountRow? Row, List<ImportError>? Errors)[] ParseAll(AccountRowParser parser, IReadOnlyList<CsvRecord> records, bool allCores = false)
     {
         var results = new (AccountRow? Row, List<ImportError>? Errors)[records.Count];
-        Parallel.For(0, records.Count, ParseParallelism, i => results[i] = parser.Parse(records[i]));
+        Parallel.For(0, records.Count, allCores ? AllCores : ParseParallelism, i => results[i] = parser.Parse(records[i]));
         return results;
     }
 
@@ -254,7 +279,8 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
             }
 
             var priority = 1;
-            phones.AddRange(row.Phones.Select(p => NewPhone(row, p, debtor.Id, priority++, now)));
+            var debtorPhones = row.Phones.Select(p => NewPhone(row, p, debtor.Id, priority++, now)).ToList();
+            phones.AddRange(debtorPhones);
             var account = new Account
             {
                 CreditorId = creditorId,
@@ -278,7 +304,7 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
             cases.Add(@case);
             if (analysis is not null)
             {
-                steps.AddRange(Analyse(@case, account, debtor, address, phones.Where(p => p.DebtorId == debtor.Id), _creditors[row.CreditorCode].Country, now));
+                steps.AddRange(Analyse(@case, account, debtor, address, debtorPhones, _creditors[row.CreditorCode].Country, now));
             }
 
             known[row.AccountRef] = new Known(account.Id, debtor.Id, row.Hash);

@@ -13,8 +13,11 @@ namespace Collections.Shared.Reporting;
 /// "reports and received payments passed on to the creditor".
 /// </summary>
 /// <remarks>
-/// A fixed number of set-based queries over the creditor's rows (accounts, cases, the last contact per account grouped in the
-/// database, promises, plans, payments), each read once as a stream; no query per account. Days are UTC days.
+/// A fixed number of set-based queries over the creditor's rows, each read once as a stream; no query per account. Days are
+/// UTC days. Accounts are read once, in reference order, with each account's phase and last contact looked up by the database
+/// in the same query (an index probe per account), so the million-row tables of cases and contacts are never carried into
+/// memory; payments, promises and plans, which the figures need row by row, are read once each and kept by reference (the
+/// report never needs an account's id, whose text SQLite would have to parse back into a Guid for every row).
 /// </remarks>
 public sealed class CreditorReportBuilder(CollectionsDbContext db)
 {
@@ -44,12 +47,12 @@ public sealed class CreditorReportBuilder(CollectionsDbContext db)
         Totals For(string currency) => figures.TryGetValue(currency, out var t) ? t : figures[currency] = new Totals();
 
         // Payments up to the period's end: the period's go to the remittance; all of them make the recovery rate and the curve.
-        var collectedInPeriod = new Dictionary<AccountId, decimal>();
+        var collectedInPeriod = new Dictionary<string, decimal>(StringComparer.Ordinal);
         var remittance = new List<RemittanceLine>();
         var payments = from p in db.Payments.AsNoTracking()
                        join a in accounts on p.AccountId equals (AccountId?)a.Id
                        where p.ReceivedOn <= to
-                       select new { a.Id, a.CreditorReference, a.CreatedAt, p.ReceivedOn, p.Amount, p.Currency, p.Reference, p.Method, p.AllocatedPrincipal, p.AllocatedInterest, p.AllocatedFees };
+                       select new { a.CreditorReference, a.CreatedAt, p.ReceivedOn, p.Amount, p.Currency, p.Reference, p.Method, p.AllocatedPrincipal, p.AllocatedInterest, p.AllocatedFees };
         await foreach (var p in payments.AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             var totals = For(p.Currency);
@@ -67,16 +70,16 @@ public sealed class CreditorReportBuilder(CollectionsDbContext db)
             totals.Commission += commission;
             var week = WeekOf(p.ReceivedOn);
             totals.ByWeek[week] = totals.ByWeek.GetValueOrDefault(week) + p.Amount;
-            collectedInPeriod[p.Id] = collectedInPeriod.GetValueOrDefault(p.Id) + p.Amount;
+            collectedInPeriod[p.CreditorReference] = collectedInPeriod.GetValueOrDefault(p.CreditorReference) + p.Amount;
             remittance.Add(new RemittanceLine(p.ReceivedOn, p.CreditorReference, p.Reference, p.Method, p.Currency, p.Amount,
                 p.AllocatedPrincipal, p.AllocatedInterest, p.AllocatedFees, commission, p.Amount - commission));
         }
 
         // Promises: made in the period, falling due in it and kept, and the open one of each account.
-        var openPromises = new Dictionary<AccountId, (decimal Amount, LocalDate Due)>();
+        var openPromises = new Dictionary<string, (decimal Amount, LocalDate Due)>(StringComparer.Ordinal);
         var promises = from p in db.Promises.AsNoTracking()
                        join a in accounts on p.AccountId equals a.Id
-                       select new { p.AccountId, p.Amount, p.Currency, p.DueDate, p.Status, p.CreatedAt };
+                       select new { a.CreditorReference, p.Amount, p.Currency, p.DueDate, p.Status, p.CreatedAt };
         await foreach (var p in promises.AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             var totals = For(p.Currency);
@@ -90,51 +93,35 @@ public sealed class CreditorReportBuilder(CollectionsDbContext db)
                 totals.PromisesKept++;
             }
 
-            if (p.Status == PromiseStatus.Pending && (!openPromises.TryGetValue(p.AccountId, out var open) || p.DueDate < open.Due))
+            if (p.Status == PromiseStatus.Pending && (!openPromises.TryGetValue(p.CreditorReference, out var open) || p.DueDate < open.Due))
             {
-                openPromises[p.AccountId] = (p.Amount, p.DueDate);
+                openPromises[p.CreditorReference] = (p.Amount, p.DueDate);
             }
         }
 
-        var plans = new Dictionary<AccountId, (decimal Total, InstalmentFrequency Frequency, int Count)>();
+        var plans = new Dictionary<string, (decimal Total, InstalmentFrequency Frequency, int Count)>(StringComparer.Ordinal);
         var activePlans = from p in db.InstalmentPlans.AsNoTracking()
                           join a in accounts on p.AccountId equals a.Id
                           where p.Status == InstalmentPlanStatus.Active
-                          select new { p.AccountId, p.Total, p.Frequency, Count = p.Instalments.Count };
+                          select new { a.CreditorReference, p.Total, p.Frequency, Count = p.Instalments.Count };
         await foreach (var p in activePlans.AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
-            plans[p.AccountId] = (p.Total, p.Frequency, p.Count);
-        }
-
-        // The last contact of each account, grouped in the database (calls and messages that left; not queued or cancelled ones).
-        var lastContact = new Dictionary<AccountId, DateTime>();
-        var contacts = from c in db.ContactAttempts.AsNoTracking()
-                       join a in accounts on c.AccountId equals a.Id
-                       where c.Outcome != ContactOutcome.Pending && c.Outcome != ContactOutcome.Cancelled && c.StartedAt < end
-                       group c by c.AccountId into g
-                       select new { AccountId = g.Key, Last = g.Max(c => c.StartedAt) };
-        await foreach (var c in contacts.AsAsyncEnumerable().WithCancellation(cancellationToken))
-        {
-            lastContact[c.AccountId] = c.Last.ToDateTimeUtc();
-        }
-
-        // Each account's phase: that of its latest case.
-        var phases = new Dictionary<AccountId, (CasePhase Phase, Instant Opened)>();
-        var cases = from c in db.Cases.AsNoTracking()
-                    join a in accounts on c.AccountId equals a.Id
-                    select new { c.AccountId, c.Phase, c.OpenedAt };
-        await foreach (var c in cases.AsAsyncEnumerable().WithCancellation(cancellationToken))
-        {
-            if (!phases.TryGetValue(c.AccountId, out var known) || c.OpenedAt > known.Opened)
-            {
-                phases[c.AccountId] = (c.Phase, c.OpenedAt);
-            }
+            plans[p.CreditorReference] = (p.Total, p.Frequency, p.Count);
         }
 
         // Every account, in reference order, written as it is read.
         await accountsCsv.WriteLineAsync("reference,currency,phase,principal,interest,fees,paid,balance,placed_on,last_contact,open_promise,open_plan,collected_in_period".AsMemory(), cancellationToken);
+        // Each account's phase is that of its latest case; its last contact the latest call or message that left (not queued
+        // or cancelled ones).
         var rows = accounts.OrderBy(a => a.CreditorReference)
-            .Select(a => new { a.Id, a.CreditorReference, a.Currency, a.Principal, a.Interest, a.StatutoryInterest, a.Fees, a.Paid, a.CreatedAt });
+            .Select(a => new
+            {
+                a.CreditorReference, a.Currency, a.Principal, a.Interest, a.StatutoryInterest, a.Fees, a.Paid, a.CreatedAt,
+                Phase = db.Cases.Where(c => c.AccountId == a.Id).OrderByDescending(c => c.OpenedAt).Select(c => (CasePhase?)c.Phase).FirstOrDefault(),
+                LastContact = db.ContactAttempts
+                    .Where(c => c.AccountId == a.Id && c.Outcome != ContactOutcome.Pending && c.Outcome != ContactOutcome.Cancelled && c.StartedAt < end)
+                    .Max(c => (Instant?)c.StartedAt),
+            });
         await foreach (var a in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             var totals = For(a.Currency);
@@ -142,15 +129,15 @@ public sealed class CreditorReportBuilder(CollectionsDbContext db)
             totals.PlacedCount++;
             totals.PlacedAmount += placed;
             totals.Cohort(Month(a.CreatedAt)).Placed += placed;
-            var phase = phases.TryGetValue(a.Id, out var known) ? known.Phase.ToString() : "";
+            var phase = a.Phase?.ToString() ?? "";
             totals.ByPhase[phase] = totals.ByPhase.GetValueOrDefault(phase) + 1;
-            var promise = openPromises.TryGetValue(a.Id, out var open) ? $"{Amount(open.Amount)} by {open.Due:yyyy-MM-dd}" : "";
-            var plan = plans.TryGetValue(a.Id, out var p) ? $"{p.Count} x {p.Frequency}, {Amount(p.Total)}" : "";
-            var contact = lastContact.TryGetValue(a.Id, out var last) ? last.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "";
+            var promise = openPromises.TryGetValue(a.CreditorReference, out var open) ? $"{Amount(open.Amount)} by {open.Due:yyyy-MM-dd}" : "";
+            var plan = plans.TryGetValue(a.CreditorReference, out var p) ? $"{p.Count} x {p.Frequency}, {Amount(p.Total)}" : "";
+            var contact = a.LastContact is { } last ? last.ToDateTimeUtc().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "";
             var interest = a.Interest + a.StatutoryInterest;
             await accountsCsv.WriteLineAsync(Csv.Line(a.CreditorReference, a.Currency, phase, Amount(a.Principal), Amount(interest), Amount(a.Fees), Amount(a.Paid),
                 Amount(a.Principal + interest + a.Fees - a.Paid), a.CreatedAt.InUtc().Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                contact, promise, plan, Amount(collectedInPeriod.GetValueOrDefault(a.Id))).AsMemory(), cancellationToken);
+                contact, promise, plan, Amount(collectedInPeriod.GetValueOrDefault(a.CreditorReference))).AsMemory(), cancellationToken);
         }
 
         await remittanceCsv.WriteLineAsync("received_on,reference,payment_reference,method,currency,amount,principal,interest,fees,commission_percent,commission,passed_on".AsMemory(), cancellationToken);

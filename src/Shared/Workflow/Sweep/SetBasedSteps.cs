@@ -64,7 +64,7 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
             await db.Database.OpenConnectionAsync(ct);
             if (db.Database.IsSqlite())
             {
-                await SqlitePragmas.ForSweepAsync(db, ct);
+                await SqlitePragmas.ForBulkWritesAsync(db, relaxedSync: true, ct);
                 batch.Sqlite = true;
             }
 
@@ -240,7 +240,7 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
             {
                 if (Sqlite)
                 {
-                    await SqlitePragmas.AfterSweepAsync(Db, CancellationToken.None);
+                    await SqlitePragmas.AfterBulkWritesAsync(Db, CancellationToken.None);
                 }
             }
             finally

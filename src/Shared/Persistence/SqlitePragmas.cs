@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Collections.Shared.Persistence;
+
+/// <summary>
+/// Settings of a connection that writes many rows in one go on SQLite (https://sqlite.org/pragma.html): the account import,
+/// the creditor API's placements and the due-work sweep. A larger page cache (256 MiB instead of 2 MiB; it stays with the
+/// pooled connection, so the next batch finds the index pages it walks in memory). In WAL mode (the console host and the
+/// importer put the file in it) the WAL is checkpointed every 256 MiB instead of every 4 MiB, which one batch's write exceeds:
+/// otherwise each commit copies the WAL into the database and syncs it. With <c>relaxedSync</c> a commit also runs with
+/// <c>synchronous=NORMAL</c>: not synced to disk at once but at the next checkpoint, which SQLite documents as safe against
+/// corruption and durable across a crash of the process (the WAL file holds every committed transaction); only a power loss or
+/// an operating-system crash can lose the last committed batches. The sweep may (the next sweep runs them again); a placement
+/// may not (its caller has been told "created"), so it keeps <c>synchronous=FULL</c>: one sync per batch. In rollback-journal
+/// mode (where NORMAL is not documented as safe against power loss) both are left as they are. <see cref="AfterBulkWritesAsync"/>
+/// gives the connection back to the pool with <c>synchronous</c> and the checkpoint interval as they were.
+/// </summary>
+internal static class SqlitePragmas
+{
+    private const long CacheKib = 256 * 1024;
+
+    public static async Task ForBulkWritesAsync(DbContext db, bool relaxedSync, CancellationToken ct)
+    {
+        await db.Database.ExecuteSqlRawAsync($"PRAGMA cache_size = -{CacheKib}", ct);
+        if (await IsWalAsync(db, ct))
+        {
+            await db.Database.ExecuteSqlRawAsync(relaxedSync ? "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 65536" : "PRAGMA wal_autocheckpoint = 65536", ct);
+        }
+    }
+
+    public static async Task AfterBulkWritesAsync(DbContext db, CancellationToken ct)
+    {
+        if (await IsWalAsync(db, ct))
+        {
+            // FULL and 1000 pages: Microsoft.Data.Sqlite's and SQLite's defaults.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 1000", ct);
+        }
+    }
+
+    private static async Task<bool> IsWalAsync(DbContext db, CancellationToken ct)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        return string.Equals(await command.ExecuteScalarAsync(ct) as string, "wal", StringComparison.OrdinalIgnoreCase);
+    }
+}
