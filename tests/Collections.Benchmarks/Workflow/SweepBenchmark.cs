@@ -137,7 +137,8 @@ public static class SweepBenchmark
         {
             var file = Path.Combine(folder, "sweep.db");
             File.Copy(prepared, file);
-            var options = new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={file}" };
+            // Brought up to the current schema, in case the kept file is older than the code.
+            var options = await new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={file}" }.MigrateAsync();
             var catalog = new StrategyCatalog(StrategyLoader.LoadDirectory(RepositoryRoot.Combine("config", "strategies")));
             Instant imported;
             await using (var db = DatabaseSetup.CreateContext(options))
