@@ -118,7 +118,9 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
                 if (ahead is not null)
                 {
                     var prepared = await ahead;
-                    ahead = i + 1 < batches.Count ? Task.Run(() => PrepareAsync(batches[i + 1], now, ct), ct) : null;
+                    // The batch is taken now: the loop's counter moves on before the task may start.
+                    var next = i + 1 < batches.Count ? batches[i + 1] : null;
+                    ahead = next is null ? null : Task.Run(() => PrepareAsync(next, now, ct), ct);
                     await using (prepared.Batch)
                     {
                         try
