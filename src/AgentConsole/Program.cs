@@ -1,3 +1,4 @@
+using Collections.AgentConsole.Features.Audit;
 using Collections.AgentConsole.Features.Auth;
 using Collections.AgentConsole.Features.Calls;
 using Collections.AgentConsole.Features.Cases;
@@ -39,6 +40,7 @@ builder.AddWallboard();
 builder.AddCreditorApi();
 builder.AddCreditorPortal();
 builder.AddCreditorReports();
+builder.AddAuditTrail();
 
 var app = builder.Build();
 

@@ -1,4 +1,5 @@
 using Collections.Dialer.Amd;
+using Collections.Dialer.AuditCli;
 using Collections.Dialer.Calls;
 using Collections.Dialer.Campaigns;
 using Collections.Dialer.CaseCli;
@@ -28,6 +29,7 @@ return await CliApp.RunAsync(args,
     ExplainCommand.Create(),
     CaseCommand.Create(),
     PrivacyCommand.Create(),
+    AuditCommand.Create(),
     ActivityCommand.Create(),
     CreditorCommand.Create(),
     ReportCommand.Create(),

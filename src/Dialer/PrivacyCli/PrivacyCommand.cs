@@ -48,6 +48,9 @@ public static class PrivacyCommand
             return CliOutput.Fail(problem!, stderr);
         }
 
+        // The export is itself a read of the person's data: it goes into the audit trail like any other.
+        await new Collections.Shared.Audit.AuditTrail(() => DatabaseSetup.CreateContext(database), time)
+            .RecordAsync($"cli:{Environment.UserName}", "read", $"debtor:{debtor.Value.Value}", "privacy export", Environment.MachineName, ct);
         var recording = configuration.GetSection(RecordingOptions.Section).Get<RecordingOptions>() ?? new RecordingOptions();
         var result = await SubjectAccessExport.BuildAsync(db, debtor.Value, Instant.FromDateTimeOffset(time.GetUtcNow()), recording.PathFor, ct);
         if (output is not null)

@@ -44,6 +44,7 @@ public abstract class CollectionsDbContext(DbContextOptions options) : IdentityD
     public DbSet<CreditorIdempotentRequest> CreditorIdempotentRequests => Set<CreditorIdempotentRequest>();
     public DbSet<LegalActionConsent> LegalActionConsents => Set<LegalActionConsent>();
     public DbSet<Compliance.LedgerNode> LedgerNodes => Set<Compliance.LedgerNode>();
+    public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

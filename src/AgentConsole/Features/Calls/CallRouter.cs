@@ -13,6 +13,7 @@ public sealed partial class CallRouter(
     AgentFloor floor,
     ScreenPopBuilder pops,
     IHubContext<AgentHub, IAgentClient> agents,
+    Collections.Shared.Audit.AuditTrail audit,
     ILogger<CallRouter> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<ContactAttemptId, ScreenPopDto> _pops = new();
@@ -79,6 +80,8 @@ public sealed partial class CallRouter(
         var pop = new ScreenPopDto(connected.CallId.Value, connected.At, loaded.Debtor, loaded.Account, session.Script is null ? null : ScriptSetup.View(session.Script), loaded.Case, loaded.Reason);
         _pops[connected.CallId] = pop;
         await agents.Clients.Group(ConsoleHubs.Agent(connected.AgentId.Value)).ScreenPop(pop);
+        // After the pop has left (the operator is not kept waiting for the trail): the debtor's data was shown to this operator.
+        await audit.RecordAsync($"operator:{agentName} ({connected.AgentId.Value})", "read", $"account:{connected.AccountId.Value}", "screen-pop", null, ct);
     }
 
     [LoggerMessage(EventId = 2301, Level = LogLevel.Error, Message = "Call event {Event} for call {CallId} failed")]

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Collections.AgentConsole.Features.Audit;
 using Collections.AgentConsole.Features.Calls;
 using Collections.AgentConsole.Features.Floor;
 using Collections.Shared.Cases;
@@ -71,7 +72,7 @@ public static class CaseTimelineApi
 
             var timeline = await timelines.LoadAsync(new AccountId(accountId), ct);
             return timeline is null ? TypedResults.NotFound() : TypedResults.Ok(await ToDtoAsync(timeline, contexts, ct));
-        });
+        }).Audited("case timeline");
 
         // Supervisors look a case up by the creditor's reference (or the account id).
         group.MapGet("/timeline", async Task<Results<Ok<CaseTimelineDto>, NotFound<ProblemDetails>, ForbidHttpResult, BadRequest<ProblemDetails>>> (
@@ -100,7 +101,7 @@ public static class CaseTimelineApi
                     ? TypedResults.NotFound(new ProblemDetails { Title = $"ref: unknown account '{@ref}'" })
                     : TypedResults.Ok(await ToDtoAsync(timeline, contexts, ct));
             }
-        });
+        }).Audited("case timeline");
         return app;
     }
 

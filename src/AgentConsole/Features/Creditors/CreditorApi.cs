@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Collections.AgentConsole.Features.Audit;
 using Collections.Shared.Creditors;
 using Collections.Shared.Domain;
 using Collections.Shared.Import;
@@ -73,6 +74,7 @@ public static class CreditorApi
             .WithMetadata(new CreditorApiExample(CreditorApiExamples.PlacementRequest, CreditorApiExamples.PlacementResponse));
         group.MapGet("/accounts/{reference}", GetAsync)
             .WithSummary("An account: phase, balance, last contact, open promise or plan, payments")
+            .Audited("creditor API account")
             .WithMetadata(new CreditorApiExample(null, CreditorApiExamples.Account));
         group.MapPost("/accounts/{reference}/recall", RecallAsync)
             .WithSummary("Recall an account: every contact stops, the record is kept")

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Collections.AgentConsole.Features.Audit;
 using Collections.AgentConsole.Features.Cases;
 using Collections.AgentConsole.Features.Settlements;
 using Collections.Dialer.Messaging;
@@ -81,8 +82,8 @@ public static class CreditorPortalApi
             return TypedResults.Ok(await db.Creditors.Where(c => ids.Contains(c.Id)).OrderBy(c => c.Code).Select(c => new PortalCreditorDto(c.Code, c.Name)).ToListAsync(ct));
         }).WithSummary("The creditors the signed-in user may see");
         group.MapGet("/figures", FiguresAsync).WithSummary("Portfolio figures of one creditor (?creditor=, default the first)");
-        group.MapGet("/accounts", AccountsAsync).WithSummary("The accounts, searched by reference or name (?q=), a page at a time (?page=, ?size=)");
-        group.MapGet("/accounts/{reference}/timeline", TimelineAsync).WithSummary("An account's case timeline");
+        group.MapGet("/accounts", AccountsAsync).WithSummary("The accounts, searched by reference or name (?q=), a page at a time (?page=, ?size=)").Audited("portal account search");
+        group.MapGet("/accounts/{reference}/timeline", TimelineAsync).WithSummary("An account's case timeline").Audited("portal case timeline");
         group.MapGet("/settlements", async (HttpContext http, SettlementDesk desk, CancellationToken ct) =>
             TypedResults.Ok(Anonymous(await desk.ListAsync(ct, Within(CreditorScope.Of(http), http)))))
             .WithSummary("Settlement requests beyond the consented discount: waiting, then the last week's decisions");
@@ -93,7 +94,7 @@ public static class CreditorPortalApi
             return TypedResults.Ok((await lease.Portfolio.LegalRequestsAsync(Within(CreditorScope.Of(http), http), null, ct)).Select(ToDto).ToList());
         }).WithSummary("Legal-action requests: cases in legal review waiting for the creditor's consent, and the answers given");
         group.MapPost("/accounts/{reference}/legal-action/decision", DecideLegalAsync).WithSummary("Consent to legal action on an account, or refuse it");
-        group.MapGet("/reports/{file}", ReportAsync).WithSummary("report.pdf, accounts.csv or remittance.csv of one creditor (?creditor=) for ?from= to ?to=");
+        group.MapGet("/reports/{file}", ReportAsync).WithSummary("report.pdf, accounts.csv or remittance.csv of one creditor (?creditor=) for ?from= to ?to=").Audited("portal report");
         app.MapHub<CreditorHub>(ConsoleHubs.CreditorPath);
         return app;
     }

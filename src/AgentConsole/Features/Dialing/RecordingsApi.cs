@@ -1,3 +1,4 @@
+using Collections.AgentConsole.Features.Audit;
 using Collections.AgentConsole.Features.Auth;
 using Collections.Dialer.Calls;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,7 +17,8 @@ public static class RecordingsApi
                     ? TypedResults.PhysicalFile(path, "audio/wav", $"{attemptId:D}.wav", enableRangeProcessing: true)
                     : TypedResults.NotFound())
             .WithTags("Recordings")
-            .RequireAuthorization(AuthSetup.SupervisorPolicy);
+            .RequireAuthorization(AuthSetup.SupervisorPolicy)
+            .Audited("call recording");
         return app;
     }
 }

@@ -65,3 +65,22 @@ internal sealed class LedgerNodeConfiguration : IEntityTypeConfiguration<Complia
         builder.Property(n => n.Id).HasMaxLength(100);
     }
 }
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<Audit.AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<Audit.AuditEntry> builder)
+    {
+        builder.ToTable("audit_entries");
+        builder.HasKey(e => e.Id);
+        // The trail assigns ids itself (the position in the hash chain), never the database.
+        builder.Property(e => e.Id).ValueGeneratedNever();
+        builder.Property(e => e.Actor).HasMaxLength(128);
+        builder.Property(e => e.Action).HasMaxLength(16);
+        builder.Property(e => e.Subject).HasMaxLength(400);
+        builder.Property(e => e.Detail).HasMaxLength(100);
+        builder.Property(e => e.From).HasMaxLength(64);
+        builder.Property(e => e.PreviousHash).HasMaxLength(64);
+        builder.Property(e => e.Hash).HasMaxLength(64);
+        builder.HasIndex(e => e.At);
+    }
+}

@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Collections.Shared.Persistence;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace Collections.Shared.Audit;
+
+/// <summary>One entry of the audit trail (table <c>audit_entries</c>): who read or changed which debtor data, when, from where.
+/// <see cref="Hash"/> covers the entry's fields and the previous entry's hash, so altering or removing any entry breaks
+/// every link after it.</summary>
+public sealed class AuditEntry
+{
+    /// <summary>1, 2, 3, ... without gaps: the position in the chain.</summary>
+    public long Id { get; set; }
+
+    public Instant At { get; set; }
+
+    /// <summary>The signed-in user's login, <c>creditor-key:&lt;id&gt;</c> for the creditor API, or <c>cli</c>.</summary>
+    public required string Actor { get; set; }
+
+    /// <summary><c>read</c> or <c>change</c>.</summary>
+    public required string Action { get; set; }
+
+    /// <summary>What was read or changed: an account, a recording, a search, an export (its address or key).</summary>
+    public required string Subject { get; set; }
+
+    /// <summary>Which view: screen-pop, case timeline, recording, portal account, privacy export, ...</summary>
+    public required string Detail { get; set; }
+
+    /// <summary>The client's address (after trusted proxies), when over the network.</summary>
+    public string? From { get; set; }
+
+    public required string PreviousHash { get; set; }
+
+    public required string Hash { get; set; }
+}
+
+/// <summary>What <see cref="AuditTrail.VerifyAsync"/> found: the number of entries, and the first broken one with why.</summary>
+public sealed record AuditVerification(long Entries, long? BrokenEntry, string? Reason)
+{
+    public bool Intact => BrokenEntry is null;
+}
+
+/// <summary>
+/// The append-only, hash-chained audit trail of reads and changes of debtor data (issue 19, item 5; GDPR Art. 5(2) and 30:
+/// the controller must be able to show what was done with personal data). Entries are written in one serialized chain: the
+/// next id and the previous hash are read and the entry inserted in one transaction, retried when another node won the race.
+/// </summary>
+public sealed class AuditTrail(Func<CollectionsDbContext> createContext, TimeProvider time)
+{
+    /// <summary>The previous hash of the first entry.</summary>
+    public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>Appends an entry; returns its id.</summary>
+    public async Task<long> RecordAsync(string actor, string action, string subject, string detail, string? from, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await AppendAsync(actor, action, subject, detail, from, ct);
+                }
+                catch (DbUpdateException) when (attempt < 5)
+                {
+                    // Another node appended the same position first: read the chain's end again.
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<long> AppendAsync(string actor, string action, string subject, string detail, string? from, CancellationToken ct)
+    {
+        await using var db = createContext();
+        await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
+        var last = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Id).Select(e => new { e.Id, e.Hash }).FirstOrDefaultAsync(ct);
+        var entry = new AuditEntry
+        {
+            Id = (last?.Id ?? 0) + 1,
+            At = Instant.FromDateTimeOffset(time.GetUtcNow()),
+            Actor = Cut(actor, 128),
+            Action = action,
+            Subject = Cut(subject, 400),
+            Detail = Cut(detail, 100),
+            From = from is null ? null : Cut(from, 64),
+            PreviousHash = last?.Hash ?? Genesis,
+            Hash = "",
+        };
+        entry.Hash = HashOf(entry);
+        db.AuditEntries.Add(entry);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return entry.Id;
+    }
+
+    /// <summary>Walks the chain from the first entry: each must follow the one before it (ids without gaps, the previous hash
+    /// equal to that entry's hash) and its hash must match its fields. The first entry that fails is named.</summary>
+    public static async Task<AuditVerification> VerifyAsync(CollectionsDbContext db, CancellationToken ct)
+    {
+        long expectedId = 1, count = 0;
+        var previous = Genesis;
+        const int page = 5000;
+        while (true)
+        {
+            var from = expectedId;
+            var batch = await db.AuditEntries.AsNoTracking().Where(e => e.Id >= from).OrderBy(e => e.Id).Take(page).ToListAsync(ct);
+            foreach (var entry in batch)
+            {
+                if (entry.Id != expectedId)
+                {
+                    return new(count, entry.Id, $"entry {entry.Id} follows entry {expectedId - 1}: entries {expectedId} to {entry.Id - 1} were removed");
+                }
+
+                if (entry.PreviousHash != previous)
+                {
+                    return new(count, entry.Id, $"entry {entry.Id} does not follow entry {entry.Id - 1} (its previous hash differs): an entry before it was altered or replaced");
+                }
+
+                if (HashOf(entry) != entry.Hash)
+                {
+                    return new(count, entry.Id, $"entry {entry.Id} does not match its hash: it was altered");
+                }
+
+                previous = entry.Hash;
+                expectedId++;
+                count++;
+            }
+
+            if (batch.Count < page)
+            {
+                return new(count, null, null);
+            }
+        }
+    }
+
+    /// <summary>SHA-256 over the entry's fields and the previous hash, each length-prefixed so no two field lists collide.</summary>
+    internal static string HashOf(AuditEntry e)
+    {
+        var text = new StringBuilder();
+        foreach (var field in new[]
+        {
+            e.Id.ToString(CultureInfo.InvariantCulture), e.At.ToUnixTimeTicks().ToString(CultureInfo.InvariantCulture), e.Actor, e.Action, e.Subject, e.Detail, e.From ?? "", e.PreviousHash,
+        })
+        {
+            text.Append(field.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(field).Append('|');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    private static string Cut(string value, int max) => value.Length <= max ? value : value[..max];
+}

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using Collections.Dialer.AuditCli;
+using Collections.Shared.Audit;
+using Collections.Shared.Persistence;
+using Collections.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Collections.Dialer.Tests.AuditCli;
+
+/// <summary>Issue 19, item 5: the audit trail is a hash chain; <c>audit verify</c> names the first entry altered, or the one
+/// after entries removed, and exits 2.</summary>
+public sealed class AuditTrailTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<(DatabaseOptions Db, IConfiguration Configuration)> TrailAsync(int entries)
+    {
+        var db = await TestDatabases.NewSqlite().MigrateAsync();
+        var trail = new AuditTrail(() => DatabaseSetup.CreateContext(db), new FakeTimeProvider(new DateTimeOffset(2026, 12, 4, 9, 0, 0, TimeSpan.Zero)));
+        for (var i = 1; i <= entries; i++)
+        {
+            Assert.Equal(i, await trail.RecordAsync("supervisor", "read", $"/api/cases/timeline?ref=DE-{i}", "case timeline", "10.0.0.7", Ct));
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Collections:Database:Provider"] = "Sqlite",
+            ["Collections:Database:ConnectionString"] = db.ConnectionString,
+        }).Build();
+        return (db, configuration);
+    }
+
+    private static async Task<(int Exit, JsonElement Result)> VerifyAsync(IConfiguration configuration)
+    {
+        using var stdout = new StringWriter();
+        var exit = await AuditCommand.RunVerifyAsync(configuration, stdout, new StringWriter(), Ct);
+        return (exit, JsonDocument.Parse(stdout.ToString()).RootElement.Clone());
+    }
+
+    [Fact]
+    public async Task An_intact_trail_verifies()
+    {
+        var (_, configuration) = await TrailAsync(5);
+        var (exit, result) = await VerifyAsync(configuration);
+        Assert.Equal(0, exit);
+        Assert.Equal(5, result.GetProperty("entries").GetInt64());
+        Assert.True(result.GetProperty("intact").GetBoolean());
+    }
+
+    [Fact]
+    public async Task An_altered_entry_is_named()
+    {
+        var (db, configuration) = await TrailAsync(5);
+        await using (var context = DatabaseSetup.CreateContext(db))
+        {
+            // Someone covers their tracks: the third read now says another account.
+            await context.Database.ExecuteSqlRawAsync("UPDATE audit_entries SET subject = '/api/cases/timeline?ref=DE-999' WHERE id = 3", Ct);
+        }
+
+        var (exit, result) = await VerifyAsync(configuration);
+        Assert.Equal(2, exit);
+        Assert.Equal(3, result.GetProperty("brokenEntry").GetInt64());
+        Assert.Contains("altered", result.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_removed_entry_is_named_by_the_one_after_it()
+    {
+        var (db, configuration) = await TrailAsync(5);
+        await using (var context = DatabaseSetup.CreateContext(db))
+        {
+            await context.Database.ExecuteSqlRawAsync("DELETE FROM audit_entries WHERE id = 2", Ct);
+        }
+
+        var (exit, result) = await VerifyAsync(configuration);
+        Assert.Equal(2, exit);
+        Assert.Equal(3, result.GetProperty("brokenEntry").GetInt64());
+        Assert.Contains("entries 2 to 2 were removed", result.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Removed_and_renumbered_entries_are_caught_by_the_chain()
+    {
+        var (db, configuration) = await TrailAsync(5);
+        await using (var context = DatabaseSetup.CreateContext(db))
+        {
+            // Removing entry 2 and renumbering the rest to hide the gap breaks the link of the entry moved into its place.
+            await context.Database.ExecuteSqlRawAsync("DELETE FROM audit_entries WHERE id = 2; UPDATE audit_entries SET id = id - 1 WHERE id > 2", Ct);
+        }
+
+        var (exit, result) = await VerifyAsync(configuration);
+        Assert.Equal(2, exit);
+        Assert.Equal(2, result.GetProperty("brokenEntry").GetInt64());
+    }
+}
