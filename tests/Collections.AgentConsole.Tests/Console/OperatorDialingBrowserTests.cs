@@ -28,8 +28,19 @@ public sealed class OperatorDialingBrowserTests
         await using var browser = await DebianChromium.LaunchAsync(playwright);
         var page = await SignInAsync(browser, console);
 
+        // The demo book carries older calls of its own: only rows from now on are this test's.
+        var since = NodaTime.Instant.FromDateTimeOffset(console.Clock.GetUtcNow());
         await page.Keyboard.PressAsync("r");
         await Expect(page, page.Locator("#state"), l => l.ToHaveTextAsync("Ready"));
+
+        // The first account shown is skipped with a reason: it is not dialed, and the next one is offered.
+        await Expect(page, page.Locator("#preview"), l => l.ToBeVisibleAsync(new() { Timeout = 60_000 }));
+        var skippedOffer = await page.Locator("#preview").GetAttributeAsync("data-offer");
+        var skippedReference = (await page.Locator("#account-ref").TextContentAsync())!;
+        await page.Locator("#skip-reason").SelectOptionAsync("Account handled elsewhere");
+        await page.Keyboard.PressAsync("Escape");   // out of the select, so the key is a shortcut
+        await page.Keyboard.PressAsync("s");
+        await Expect(page, page.Locator("#preview"), l => l.Not.ToHaveAttributeAsync("data-offer", skippedOffer!, new() { Timeout = 60_000 }));
 
         // The screen-pop before the dial: debtor, account and the countdown, while the operator is still Ready and nothing
         // has been dialed or written to the ledger for the account.
@@ -38,6 +49,7 @@ public sealed class OperatorDialingBrowserTests
         await Expect(page, page.Locator("#preview-campaign"), l => l.ToHaveTextAsync(PreviewCampaign));
         await Expect(page, page.Locator("#preview-left"), l => l.ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+:\d\d$")));
         var reference = (await page.Locator("#account-ref").TextContentAsync())!;
+        Assert.NotEqual(skippedReference, reference);
         var number = (await page.Locator("#preview-number").TextContentAsync())!;
         Assert.False(string.IsNullOrWhiteSpace(reference), await StateOfAsync(page));
         await Expect(page, page.Locator("#state"), l => l.ToHaveTextAsync("Ready"));
@@ -45,7 +57,9 @@ public sealed class OperatorDialingBrowserTests
         await using (var db = console.OpenDatabase())
         {
             accountId = (await db.Accounts.SingleAsync(a => a.CreditorReference == reference, Ct)).Id;
-            Assert.False(await db.ContactAttempts.AnyAsync(c => c.AccountId == accountId && c.CampaignId == previewId, Ct),
+            var skipped = (await db.Accounts.SingleAsync(a => a.CreditorReference == skippedReference, Ct)).Id;
+            Assert.False(await db.ContactAttempts.AnyAsync(c => c.AccountId == skipped && c.StartedAt >= since, Ct), "the skipped account was dialed");
+            Assert.False(await db.ContactAttempts.AnyAsync(c => c.AccountId == accountId && c.StartedAt >= since, Ct),
                 $"the account was dialed before the operator's key; page: {await StateOfAsync(page)}");
         }
 
@@ -60,8 +74,9 @@ public sealed class OperatorDialingBrowserTests
         await using (var db = console.OpenDatabase())
         {
             var agent = await db.Agents.SingleAsync(a => a.Login == Operator, Ct);
-            var attempt = await db.ContactAttempts.SingleAsync(c => c.AccountId == accountId && c.CampaignId == previewId, Ct);
+            var attempt = await db.ContactAttempts.SingleAsync(c => c.AccountId == accountId && c.StartedAt >= since, Ct);
             Assert.Equal(agent.Id, attempt.AgentId);
+            Assert.Equal(previewId, attempt.CampaignId);
             Assert.Equal(number, attempt.Address);
             Assert.Equal(ContactChannel.Call, attempt.Channel);
         }
@@ -95,6 +110,7 @@ public sealed class OperatorDialingBrowserTests
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await DebianChromium.LaunchAsync(playwright);
         var page = await SignInAsync(browser, console);
+        var since = NodaTime.Instant.FromDateTimeOffset(console.Clock.GetUtcNow());
 
         // Paused for campaign calls, the operator looks the debtor up by postal code and dials.
         await page.Keyboard.PressAsync("p");
@@ -117,7 +133,7 @@ public sealed class OperatorDialingBrowserTests
         await page.ScreenshotAsync(new() { Path = Artifact("console-manual-dial-refused.png") });
         await using (var db = console.OpenDatabase())
         {
-            Assert.False(await db.ContactAttempts.AnyAsync(c => c.AccountId == lateAccount, Ct), $"a refused dial wrote to the ledger; page: {await StateOfAsync(page)}");
+            Assert.False(await db.ContactAttempts.AnyAsync(c => c.AccountId == lateAccount && c.StartedAt >= since, Ct), $"a refused dial wrote to the ledger; page: {await StateOfAsync(page)}");
         }
 
         // Inside the debtor's hours the same search-and-dial places the call: the operator is on it with the account's pop.
@@ -131,7 +147,7 @@ public sealed class OperatorDialingBrowserTests
         await using (var db = console.OpenDatabase())
         {
             var agent = await db.Agents.SingleAsync(a => a.Login == Operator, Ct);
-            var attempt = await db.ContactAttempts.SingleAsync(c => c.AccountId == gbAccount, Ct);
+            var attempt = await db.ContactAttempts.SingleAsync(c => c.AccountId == gbAccount && c.StartedAt >= since, Ct);
             Assert.Equal(agent.Id, attempt.AgentId);
             Assert.Null(attempt.CampaignId);
         }
