@@ -209,11 +209,12 @@ internal sealed partial class CampaignCall : IDisposable
             _outcome = _outcome with { Status = leg.FinalStatus, RingMs = (long)progress.TotalMilliseconds };
             if (!leg.Answered)
             {
-                var (dialOutcome, ledgerOutcome, tally, name) = leg.FinalStatus switch
+                var ledgerOutcome = OperatorCall.Unanswered(leg.FinalStatus);
+                var (dialOutcome, tally, name) = ledgerOutcome switch
                 {
-                    486 or 600 => (DialOutcome.Busy, ContactOutcome.Busy, CallTally.Busy, "busy"),
-                    408 or 480 or 487 => (DialOutcome.NoAnswer, ContactOutcome.NoAnswer, CallTally.NoAnswer, "noAnswer"),
-                    _ => (DialOutcome.Failed, ContactOutcome.Failed, CallTally.Failed, "failed"),
+                    ContactOutcome.Busy => (DialOutcome.Busy, CallTally.Busy, "busy"),
+                    ContactOutcome.NoAnswer => (DialOutcome.NoAnswer, CallTally.NoAnswer, "noAnswer"),
+                    _ => (DialOutcome.Failed, CallTally.Failed, "failed"),
                 };
                 Tally = tally;
                 await CompleteAsync(attemptId, new ContactResult(ledgerOutcome)).ConfigureAwait(false);

@@ -87,12 +87,7 @@ internal static partial class OperatorCall
         {
             if (!leg.Answered)
             {
-                var outcome = leg.FinalStatus switch
-                {
-                    486 or 600 => ContactOutcome.Busy,
-                    408 or 480 or 487 => ContactOutcome.NoAnswer,
-                    _ => ContactOutcome.Failed,
-                };
+                var outcome = Unanswered(leg.FinalStatus);
                 await d.Ledger.CompleteAsync(attempt, new ContactResult(outcome), CancellationToken.None).ConfigureAwait(false);
                 var result = new OperatorCallResult(outcome, leg.FinalStatus, TimeSpan.Zero);
                 d.Desk?.NotConnected(agent, attempt, result.Name, null);
@@ -112,6 +107,16 @@ internal static partial class OperatorCall
             return new OperatorCallResult(ContactOutcome.Answered, leg.FinalStatus, talk);
         }
     }
+
+    /// <summary>How an unanswered INVITE ends in the ledger by its final status: 486 Busy Here and 600 Busy Everywhere are
+    /// busy; 408 Request Timeout, 480 Temporarily Unavailable and 487 Request Terminated (our CANCEL at the ring timeout) are no
+    /// answer (RFC 3261 21.4, 21.6); anything else failed.</summary>
+    public static ContactOutcome Unanswered(int finalStatus) => finalStatus switch
+    {
+        486 or 600 => ContactOutcome.Busy,
+        408 or 480 or 487 => ContactOutcome.NoAnswer,
+        _ => ContactOutcome.Failed,
+    };
 
     /// <summary>
     /// The conversation of a connected call: the screen-pop goes out (<see cref="ICampaignCallEvents.Connected"/>) and the call
