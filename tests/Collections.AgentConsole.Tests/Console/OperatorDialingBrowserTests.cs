@@ -26,62 +26,65 @@ public sealed class OperatorDialingBrowserTests
         var previewId = await RunOnlyAsync(console, PreviewCampaign);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await DebianChromium.LaunchAsync(playwright);
-        var page = await SignInAsync(browser, console);
-
-        // The demo book carries older calls of its own: only rows from now on are this test's.
-        var since = NodaTime.Instant.FromDateTimeOffset(console.Clock.GetUtcNow());
-        await page.Keyboard.PressAsync("r");
-        await Expect(page, page.Locator("#state"), l => l.ToHaveTextAsync("Ready"));
-
-        // The first account shown is skipped with a reason: it is not dialed, and the next one is offered.
-        await Expect(page, page.Locator("#preview"), l => l.ToBeVisibleAsync(new() { Timeout = 60_000 }));
-        var skippedOffer = await page.Locator("#preview").GetAttributeAsync("data-offer");
-        var skippedReference = (await page.Locator("#account-ref").TextContentAsync())!;
-        await page.Locator("#skip-reason").SelectOptionAsync("Account handled elsewhere");
-        await page.Keyboard.PressAsync("Escape");   // out of the select, so the key is a shortcut
-        await page.Keyboard.PressAsync("s");
-        await Expect(page, page.Locator("#preview"), l => l.Not.ToHaveAttributeAsync("data-offer", skippedOffer!, new() { Timeout = 60_000 }));
-
-        // The screen-pop before the dial: debtor, account and the countdown, while the operator is still Ready and nothing
-        // has been dialed or written to the ledger for the account.
-        await Expect(page, page.Locator("#preview"), l => l.ToBeVisibleAsync(new() { Timeout = 60_000 }));
-        await Expect(page, page.Locator("#debtor-name"), l => l.ToBeVisibleAsync());
-        await Expect(page, page.Locator("#preview-campaign"), l => l.ToHaveTextAsync(PreviewCampaign));
-        await Expect(page, page.Locator("#preview-left"), l => l.ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+:\d\d$")));
-        var reference = (await page.Locator("#account-ref").TextContentAsync())!;
-        Assert.NotEqual(skippedReference, reference);
-        var number = (await page.Locator("#preview-number").TextContentAsync())!;
-        Assert.False(string.IsNullOrWhiteSpace(reference), await StateOfAsync(page));
-        await Expect(page, page.Locator("#state"), l => l.ToHaveTextAsync("Ready"));
-        AccountId accountId;
-        await using (var db = console.OpenDatabase())
+        var state = new PageState();
+        var page = state.Watch("operator", await SignInAsync(browser, console));
+        await state.RunAsync(async () =>
         {
-            accountId = (await db.Accounts.SingleAsync(a => a.CreditorReference == reference, Ct)).Id;
-            var skipped = (await db.Accounts.SingleAsync(a => a.CreditorReference == skippedReference, Ct)).Id;
-            Assert.False(await db.ContactAttempts.AnyAsync(c => c.AccountId == skipped && c.StartedAt >= since, Ct), "the skipped account was dialed");
-            Assert.False(await db.ContactAttempts.AnyAsync(c => c.AccountId == accountId && c.StartedAt >= since, Ct),
-                $"the account was dialed before the operator's key; page: {await StateOfAsync(page)}");
-        }
+            // The demo book carries older calls of its own: only rows from now on are this test's.
+            var since = NodaTime.Instant.FromDateTimeOffset(console.Clock.GetUtcNow());
+            await page.Keyboard.PressAsync("r");
+            await Expect(page.Locator("#state")).ToHaveTextAsync("Ready");
 
-        await page.ScreenshotAsync(new() { Path = Artifact("console-preview.png") });
+            // The first account shown is skipped with a reason: it is not dialed, and the next one is offered.
+            await Expect(page.Locator("#preview")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+            var skippedOffer = await page.Locator("#preview").GetAttributeAsync("data-offer");
+            var skippedReference = (await page.Locator("#account-ref").TextContentAsync())!;
+            await page.Locator("#skip-reason").SelectOptionAsync("Account handled elsewhere");
+            await page.Keyboard.PressAsync("Escape");   // out of the select, so the key is a shortcut
+            await page.Keyboard.PressAsync("s");
+            await Expect(page.Locator("#preview")).Not.ToHaveAttributeAsync("data-offer", skippedOffer!, new() { Timeout = 60_000 });
 
-        // The operator's key dials it: the ledger row is written at the moment of the dial, the call is placed to the demo
-        // carrier, and on answer the operator is on the call with the same account.
-        await page.Keyboard.PressAsync("d");
-        await Expect(page, page.Locator("#state"), l => l.ToHaveTextAsync("On call", new() { Timeout = 60_000 }));
-        await Expect(page, page.Locator("#preview"), l => l.ToBeHiddenAsync());
-        await Expect(page, page.Locator("#account-ref"), l => l.ToHaveTextAsync(reference));
-        await using (var db = console.OpenDatabase())
-        {
-            var agent = await db.Agents.SingleAsync(a => a.Login == Operator, Ct);
-            var attempt = await db.ContactAttempts.SingleAsync(c => c.AccountId == accountId && c.StartedAt >= since, Ct);
-            Assert.Equal(agent.Id, attempt.AgentId);
-            Assert.Equal(previewId, attempt.CampaignId);
-            Assert.Equal(number, attempt.Address);
-            Assert.Equal(ContactChannel.Call, attempt.Channel);
-        }
+            // The screen-pop before the dial: debtor, account and the countdown, while the operator is still Ready and nothing
+            // has been dialed or written to the ledger for the account.
+            await Expect(page.Locator("#preview")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+            await Expect(page.Locator("#debtor-name")).ToBeVisibleAsync();
+            await Expect(page.Locator("#preview-campaign")).ToHaveTextAsync(PreviewCampaign);
+            await Expect(page.Locator("#preview-left")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+:\d\d$"));
+            var reference = (await page.Locator("#account-ref").TextContentAsync())!;
+            Assert.NotEqual(skippedReference, reference);
+            var number = (await page.Locator("#preview-number").TextContentAsync())!;
+            Assert.False(string.IsNullOrWhiteSpace(reference), "the preview shows no account reference");
+            await Expect(page.Locator("#state")).ToHaveTextAsync("Ready");
+            AccountId accountId;
+            await using (var db = console.OpenDatabase())
+            {
+                accountId = (await db.Accounts.SingleAsync(a => a.CreditorReference == reference, Ct)).Id;
+                var skipped = (await db.Accounts.SingleAsync(a => a.CreditorReference == skippedReference, Ct)).Id;
+                Assert.False(await db.ContactAttempts.AnyAsync(c => c.AccountId == skipped && c.StartedAt >= since, Ct), "the skipped account was dialed");
+                Assert.False(await db.ContactAttempts.AnyAsync(c => c.AccountId == accountId && c.StartedAt >= since, Ct),
+                    "the account was dialed before the operator's key");
+            }
 
-        await page.ScreenshotAsync(new() { Path = Artifact("console-preview-dialed.png") });
+            await page.ScreenshotAsync(new() { Path = Artifact("console-preview.png") });
+
+            // The operator's key dials it: the ledger row is written at the moment of the dial, the call is placed to the demo
+            // carrier, and on answer the operator is on the call with the same account.
+            await page.Keyboard.PressAsync("d");
+            await Expect(page.Locator("#state")).ToHaveTextAsync("On call", new() { Timeout = 60_000 });
+            await Expect(page.Locator("#preview")).ToBeHiddenAsync();
+            await Expect(page.Locator("#account-ref")).ToHaveTextAsync(reference);
+            await using (var db = console.OpenDatabase())
+            {
+                var agent = await db.Agents.SingleAsync(a => a.Login == Operator, Ct);
+                var attempt = await db.ContactAttempts.SingleAsync(c => c.AccountId == accountId && c.StartedAt >= since, Ct);
+                Assert.Equal(agent.Id, attempt.AgentId);
+                Assert.Equal(previewId, attempt.CampaignId);
+                Assert.Equal(number, attempt.Address);
+                Assert.Equal(ContactChannel.Call, attempt.Channel);
+            }
+
+            await page.ScreenshotAsync(new() { Path = Artifact("console-preview-dialed.png") });
+        });
     }
 
     [Fact]
@@ -109,48 +112,52 @@ public sealed class OperatorDialingBrowserTests
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await DebianChromium.LaunchAsync(playwright);
-        var page = await SignInAsync(browser, console);
-        var since = NodaTime.Instant.FromDateTimeOffset(console.Clock.GetUtcNow());
-
-        // Paused for campaign calls, the operator looks the debtor up by postal code and dials.
-        await page.Keyboard.PressAsync("p");
-        await Expect(page, page.Locator("#state"), l => l.ToContainTextAsync("Paused"));
-        await page.Keyboard.PressAsync("f");
-        await page.Locator("#search-q").FillAsync(latePostalCode);
-        await page.Locator("#search-q").PressAsync("Enter");
-        var hit = page.Locator($"#search-results li[data-account='{lateAccount.Value}']");
-        await Expect(page, hit, l => l.ToBeVisibleAsync());
-        await Expect(page, hit.Locator(".hit-ref"), l => l.ToHaveTextAsync(lateReference));
-        await hit.Locator(".hit-dial").ClickAsync();
-
-        // Refused, with the calling-hours rule's reason as explain gives it, and nothing in the ledger.
-        await Expect(page, page.Locator("#dial-result"), l => l.ToHaveAttributeAsync("data-status", "refused"));
-        var rule = page.Locator("#refusal-rules li[data-rule='us.reg-f.inconvenient-time']");
-        await Expect(page, rule, l => l.ToBeVisibleAsync());
-        await Expect(page, rule, l => l.ToContainTextAsync("1006.6"));
-        await Expect(page, page.Locator("#refusal-next"), l => l.ToContainTextAsync("Next allowed"));
-        await Expect(page, page.Locator("#state"), l => l.ToContainTextAsync("Paused"));
-        await page.ScreenshotAsync(new() { Path = Artifact("console-manual-dial-refused.png") });
-        await using (var db = console.OpenDatabase())
+        var state = new PageState();
+        var page = state.Watch("operator", await SignInAsync(browser, console));
+        await state.RunAsync(async () =>
         {
-            Assert.False(await db.ContactAttempts.AnyAsync(c => c.AccountId == lateAccount && c.StartedAt >= since, Ct), $"a refused dial wrote to the ledger; page: {await StateOfAsync(page)}");
-        }
+            var since = NodaTime.Instant.FromDateTimeOffset(console.Clock.GetUtcNow());
 
-        // Inside the debtor's hours the same search-and-dial places the call: the operator is on it with the account's pop.
-        await page.Locator("#search-q").FillAsync(gbReference);
-        await page.Locator("#search-q").PressAsync("Enter");
-        var gbHit = page.Locator($"#search-results li[data-account='{gbAccount.Value}']");
-        await Expect(page, gbHit, l => l.ToBeVisibleAsync());
-        await gbHit.Locator(".hit-dial").ClickAsync();
-        await Expect(page, page.Locator("#state"), l => l.ToHaveTextAsync("On call", new() { Timeout = 60_000 }));
-        await Expect(page, page.Locator("#account-ref"), l => l.ToHaveTextAsync(gbReference));
-        await using (var db = console.OpenDatabase())
-        {
-            var agent = await db.Agents.SingleAsync(a => a.Login == Operator, Ct);
-            var attempt = await db.ContactAttempts.SingleAsync(c => c.AccountId == gbAccount && c.StartedAt >= since, Ct);
-            Assert.Equal(agent.Id, attempt.AgentId);
-            Assert.Null(attempt.CampaignId);
-        }
+            // Paused for campaign calls, the operator looks the debtor up by postal code and dials.
+            await page.Keyboard.PressAsync("p");
+            await Expect(page.Locator("#state")).ToContainTextAsync("Paused");
+            await page.Keyboard.PressAsync("f");
+            await page.Locator("#search-q").FillAsync(latePostalCode);
+            await page.Locator("#search-q").PressAsync("Enter");
+            var hit = page.Locator($"#search-results li[data-account='{lateAccount.Value}']");
+            await Expect(hit).ToBeVisibleAsync();
+            await Expect(hit.Locator(".hit-ref")).ToHaveTextAsync(lateReference);
+            await hit.Locator(".hit-dial").ClickAsync();
+
+            // Refused, with the calling-hours rule's reason as explain gives it, and nothing in the ledger.
+            await Expect(page.Locator("#dial-result")).ToHaveAttributeAsync("data-status", "refused");
+            var rule = page.Locator("#refusal-rules li[data-rule='us.reg-f.inconvenient-time']");
+            await Expect(rule).ToBeVisibleAsync();
+            await Expect(rule).ToContainTextAsync("1006.6");
+            await Expect(page.Locator("#refusal-next")).ToContainTextAsync("Next allowed");
+            await Expect(page.Locator("#state")).ToContainTextAsync("Paused");
+            await page.ScreenshotAsync(new() { Path = Artifact("console-manual-dial-refused.png") });
+            await using (var db = console.OpenDatabase())
+            {
+                Assert.False(await db.ContactAttempts.AnyAsync(c => c.AccountId == lateAccount && c.StartedAt >= since, Ct), "a refused dial wrote to the ledger");
+            }
+
+            // Inside the debtor's hours the same search-and-dial places the call: the operator is on it with the account's pop.
+            await page.Locator("#search-q").FillAsync(gbReference);
+            await page.Locator("#search-q").PressAsync("Enter");
+            var gbHit = page.Locator($"#search-results li[data-account='{gbAccount.Value}']");
+            await Expect(gbHit).ToBeVisibleAsync();
+            await gbHit.Locator(".hit-dial").ClickAsync();
+            await Expect(page.Locator("#state")).ToHaveTextAsync("On call", new() { Timeout = 60_000 });
+            await Expect(page.Locator("#account-ref")).ToHaveTextAsync(gbReference);
+            await using (var db = console.OpenDatabase())
+            {
+                var agent = await db.Agents.SingleAsync(a => a.Login == Operator, Ct);
+                var attempt = await db.ContactAttempts.SingleAsync(c => c.AccountId == gbAccount && c.StartedAt >= since, Ct);
+                Assert.Equal(agent.Id, attempt.AgentId);
+                Assert.Null(attempt.CampaignId);
+            }
+        });
     }
 
     /// <summary>Pauses every running campaign but <paramref name="name"/>, which is started (none when null), through the
@@ -194,31 +201,12 @@ public sealed class OperatorDialingBrowserTests
         await page.Locator("#password").FillAsync(Features.Auth.DemoUsers.Password);
         await page.Locator("#password").PressAsync("Enter");
         await page.WaitForURLAsync("**/operator.html");
-        await Expect(page, page.Locator("body"), l => l.ToHaveAttributeAsync("data-ready", "true"));
-        await Expect(page, page.Locator("#conn"), l => l.ToHaveTextAsync("connected"));
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-ready", "true");
+        await Expect(page.Locator("#conn")).ToHaveTextAsync("connected");
         return page;
     }
 
-    /// <summary>Runs a Playwright expectation; when it fails, the message carries what the page showed (CI prints only the tail).</summary>
-    private static async Task Expect(IPage page, ILocator locator, Func<ILocatorAssertions, Task> expectation)
-    {
-        try
-        {
-            await expectation(Assertions.Expect(locator));
-        }
-        catch (PlaywrightException ex)
-        {
-            throw new Xunit.Sdk.XunitException($"{ex.Message}\npage: {await StateOfAsync(page)}");
-        }
-    }
-
-    private static async Task<string> StateOfAsync(IPage page)
-    {
-        static async Task<string> Text(IPage p, string selector) =>
-            await p.Locator(selector).CountAsync() == 0 ? "(none)" : (await p.Locator(selector).First.InnerTextAsync()).Trim();
-        return $"state='{await Text(page, "#state")}', message='{await Text(page, "#message")}', preview hidden={await page.Locator("#preview").IsHiddenAsync()}, " +
-            $"debtor='{await Text(page, "#debtor")}', dial-result='{await Text(page, "#dial-result")}', search='{await Text(page, "#search-results")}'";
-    }
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
     private static string Artifact(string name)
     {
