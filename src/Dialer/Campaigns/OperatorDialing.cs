@@ -95,6 +95,10 @@ internal static partial class OperatorCall
             }
 
             var connectedAt = d.Time.GetUtcNow();
+
+            // Answered and put through at once: the row says so now, so a node that dies mid-conversation leaves it closed as
+            // the conversation it was (issue 19, finding 1), as for a campaign's call.
+            await d.Ledger.ConnectedAsync(attempt, null, amdFlagged: false, CancellationToken.None).ConfigureAwait(false);
             var bridged = d.Phones is { } phones && phones.TryBridge(agent, leg, d.Recording?.PathFor(attempt.Value));
             if (d.Phones is not null && !bridged)
             {
