@@ -21,6 +21,9 @@ internal enum CallTally
     Busy,
     NoAnswer,
     Failed,
+
+    /// <summary>The operator skipped the previewed account: nothing was dialed or written.</summary>
+    Skipped,
 }
 
 /// <summary>
@@ -33,14 +36,12 @@ internal enum CallTally
 /// </summary>
 internal sealed partial class CampaignCall : IDisposable
 {
-    /// <summary>A task that never completes (no agent leg to watch).</summary>
-    private static readonly Task Never = new TaskCompletionSource().Task;
-
     private readonly CampaignRunner _runner;
     private readonly CampaignRunnerDependencies _d;
     private readonly Campaign _campaign;
     private readonly CancellationTokenSource _cancel;
     private AgentHold? _hold;
+    private AgentId? _previewer;
     private CallOutcome _outcome;
     private volatile LineState _state = LineState.Dialing;
 
@@ -103,7 +104,8 @@ internal sealed partial class CampaignCall : IDisposable
         Tally == CallTally.Answered,
         Refused,
         RefusedUntil,
-        outcome.Reason is { } reason ? $"{outcome.Outcome}: {reason}" : outcome.Outcome);
+        outcome.Reason is { } reason ? $"{outcome.Outcome}: {reason}" : outcome.Outcome,
+        Tally == CallTally.Skipped);
 
     /// <summary>Runs the line to its end; never throws (a failure is logged and reported as a failed outcome).</summary>
     public async Task<CallOutcome> RunAsync()
@@ -111,29 +113,61 @@ internal sealed partial class CampaignCall : IDisposable
         var ct = _cancel.Token;
         try
         {
+            // Preview dialing (issue 17): the operator held for the line sees the account before the dial and dials or skips
+            // it; without a console (the campaign run verb) a preview campaign dials as progressive.
+            PreviewAnswer? preview = null;
+            var previewer = HeldAgent;
+            if (_campaign.Mode == DialMode.Preview && _d.Desk is { } desk && previewer is { } shownTo)
+            {
+                preview = await desk.PreviewAsync(shownTo, _campaign, Target, ct).ConfigureAwait(false);
+                if (!preview.Dial)
+                {
+                    Tally = CallTally.Skipped;
+                    return _outcome with { Outcome = "skipped", Reason = preview.Reason };
+                }
+
+                _previewer = shownTo;
+            }
+
             // The ledger row is committed, with compliance re-checked in the same transaction, before the INVITE leaves
-            // (issue 7: "a contact-ledger row is written before a dial leaves, so a crash cannot lose a count"). The runner
-            // dials by itself whatever the campaign's mode, so every call is judged as autodialed without a guaranteed
-            // operator (TCPA consent, Ofcom's repeat rules); a Preview campaign run here gets no operator exemption.
+            // (issue 7: "a contact-ledger row is written before a dial leaves, so a crash cannot lose a count"), at the moment
+            // of the dial. A call the runner dials by itself is judged as autodialed without a guaranteed operator (TCPA
+            // consent, Ofcom's repeat rules); a previewed account the operator chose to dial is not autodialed and has its
+            // operator on the line (CampaignContext.For a preview campaign).
             var reservation = await _d.Ledger.ReserveAsync(
-                new ContactRequest(Target.AccountId, new ContactTarget(ContactChannel.Call, Target.Number), CampaignContext.Predictive, _campaign.Id,
-                    Purpose: Target.Queued?.Purpose, ScheduledContactId: Target.Queued?.Id),
+                new ContactRequest(Target.AccountId, new ContactTarget(ContactChannel.Call, Target.Number),
+                    preview is null ? CampaignContext.Predictive : CampaignContext.For(_campaign), _campaign.Id,
+                    AgentId: preview?.Operator, Purpose: Target.Queued?.Purpose, ScheduledContactId: Target.Queued?.Id),
                 ct).ConfigureAwait(false);
             if (reservation.AttemptId is not { } attemptId)
             {
                 Tally = CallTally.Refused;
                 RefusedUntil = reservation.Decision.NextAllowedAt;
+                if (preview is not null)
+                {
+                    _d.Desk!.NotConnected(previewer!.Value, null, "refused", reservation.Decision);
+                }
+
                 var rules = string.Join(",", reservation.Decision.Rules.Where(r => r.Verdict == RuleVerdict.Refused).Select(r => r.Rule));
                 return _outcome with { Outcome = "refused", Reason = rules };
             }
 
             AttemptId = attemptId;
             await _d.Queue.AttemptedAsync(Target, attemptId, CancellationToken.None).ConfigureAwait(false);
-            return await PlaceAsync(attemptId, ct).ConfigureAwait(false);
+            return preview is null
+                ? await PlaceAsync(attemptId, ct).ConfigureAwait(false)
+                : await PlacePreviewedAsync(previewer!.Value, attemptId, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogCallFailed(_d.Logger, _campaign.Name, ex);
+
+            // The operator who dialed the previewed account is not left waiting for a call that will not come.
+            if (_previewer is { } previewed)
+            {
+                _d.Desk?.NotConnected(previewed, AttemptId, "failed", null);
+            }
+
             return _outcome with { Reason = ex.GetType().Name };
         }
         finally
@@ -175,11 +209,12 @@ internal sealed partial class CampaignCall : IDisposable
             _outcome = _outcome with { Status = leg.FinalStatus, RingMs = (long)progress.TotalMilliseconds };
             if (!leg.Answered)
             {
-                var (dialOutcome, ledgerOutcome, tally, name) = leg.FinalStatus switch
+                var ledgerOutcome = OperatorCall.Unanswered(leg.FinalStatus);
+                var (dialOutcome, tally, name) = ledgerOutcome switch
                 {
-                    486 or 600 => (DialOutcome.Busy, ContactOutcome.Busy, CallTally.Busy, "busy"),
-                    408 or 480 or 487 => (DialOutcome.NoAnswer, ContactOutcome.NoAnswer, CallTally.NoAnswer, "noAnswer"),
-                    _ => (DialOutcome.Failed, ContactOutcome.Failed, CallTally.Failed, "failed"),
+                    ContactOutcome.Busy => (DialOutcome.Busy, CallTally.Busy, "busy"),
+                    ContactOutcome.NoAnswer => (DialOutcome.NoAnswer, CallTally.NoAnswer, "noAnswer"),
+                    _ => (DialOutcome.Failed, CallTally.Failed, "failed"),
                 };
                 Tally = tally;
                 await CompleteAsync(attemptId, new ContactResult(ledgerOutcome)).ConfigureAwait(false);
@@ -189,6 +224,38 @@ internal sealed partial class CampaignCall : IDisposable
 
             return await AnsweredAsync(leg, attemptId, progress, ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The operator's dial of a previewed account: reserved for them under the ledger row, then placed as an operator's
+    /// call (no AMD, no wait for an agent: the operator who dialed takes it).</summary>
+    private async Task<CallOutcome> PlacePreviewedAsync(AgentId agent, ContactAttemptId attemptId, CancellationToken ct)
+    {
+        if (!_d.Desk!.Dialing(agent, attemptId))
+        {
+            await CompleteAsync(attemptId, new ContactResult(ContactOutcome.Cancelled)).ConfigureAwait(false);
+            return _outcome with { Outcome = "failed", Reason = "operator left before the dial" };
+        }
+
+        Dialed = true;
+        var result = await OperatorCall.RunAsync(_d.Operators, agent, _campaign.Id, Target, attemptId,
+            TimeSpan.FromSeconds(_campaign.RingTimeoutSeconds), Progress, ct).ConfigureAwait(false);
+        LedgerOutcome = result.Outcome;
+        _runner.Screened(this);
+        Tally = result.Outcome switch
+        {
+            ContactOutcome.Answered => CallTally.Answered,
+            ContactOutcome.Busy => CallTally.Busy,
+            ContactOutcome.NoAnswer => CallTally.NoAnswer,
+            _ => CallTally.Failed,
+        };
+        if (Tally != CallTally.Answered)
+        {
+            return _outcome with { Outcome = result.Name, Status = result.Status, Agent = agent.Value };
+        }
+
+        Talk = result.Talk;
+        _runner.WrappingUp(agent, _d.Time.GetUtcNow(), Talk);
+        return _outcome with { Outcome = "answered", Status = result.Status, Agent = agent.Value, TalkSeconds = Math.Round(Talk.TotalSeconds, 1) };
     }
 
     private void Progress(CallState state)
@@ -263,34 +330,13 @@ internal sealed partial class CampaignCall : IDisposable
                 LogNoAgentLine(_d.Logger, _campaign.Name, taken.Value);
             }
 
-            // The agent putting the phone down (or the softphone closing) ends the conversation for the debtor too.
-            var agentHangup = (bridged ? _d.Phones!.LegOf(taken)?.Ended : null) ?? Never;
-
             var connected = new ConnectedCall(_campaign.Id, taken, Target, attemptId, leg);
-            _d.Events.Connected(connected);
-            try
+            if (await OperatorCall.ConverseAsync(_d.Operators, connected, bridged, ct).ConfigureAwait(false))
             {
-                var first = await Task.WhenAny(leg.Ended, connected.Refused, agentHangup).WaitAsync(ct).ConfigureAwait(false);
-                if (first == connected.Refused && leg.State == CallState.Answered)
-                {
-                    // No operator took the person after all: FTC TSR 16 CFR 310.4(b)(4) and Ofcom count it abandoned, and the
-                    // person hears the information message. (Pacing already counted the connect; this rare case is not undone.)
-                    _d.Phones?.Unbridge(taken);
-                    var abandoned = await AbandonAsync(leg, media, attemptId, amdFlagged, ct, observe: false).ConfigureAwait(false);
-                    return abandoned with { Agent = taken.Value, Reason = "operator not available when the call arrived" };
-                }
-
-                if (first == agentHangup && !leg.Ended.IsCompleted)
-                {
-                    LogAgentHungUp(_d.Logger, _campaign.Name, taken.Value);
-                    await leg.HangupAsync().ConfigureAwait(false);
-                }
-
-                await leg.Ended.WaitAsync(ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                await leg.HangupAsync().ConfigureAwait(false);
+                // No operator took the person after all: FTC TSR 16 CFR 310.4(b)(4) and Ofcom count it abandoned, and the
+                // person hears the information message. (Pacing already counted the connect; this rare case is not undone.)
+                var abandoned = await AbandonAsync(leg, media, attemptId, amdFlagged, ct, observe: false).ConfigureAwait(false);
+                return abandoned with { Agent = taken.Value, Reason = "operator not available when the call arrived" };
             }
 
             var endedAt = _d.Time.GetUtcNow();
@@ -365,30 +411,6 @@ internal sealed partial class CampaignCall : IDisposable
 
     [LoggerMessage(EventId = 8105, Level = LogLevel.Warning, Message = "Campaign {Campaign}: agent {Agent} has no phone line up; the call is connected without audio")]
     private static partial void LogNoAgentLine(ILogger logger, string campaign, int agent);
-
-    [LoggerMessage(EventId = 8106, Level = LogLevel.Information, Message = "Campaign {Campaign}: agent {Agent}'s phone hung up; the debtor's leg is ended too")]
-    private static partial void LogAgentHungUp(ILogger logger, string campaign, int agent);
-
-    private sealed class ConnectedCall(CampaignId campaignId, AgentId agent, DialTarget target, ContactAttemptId attemptId, SipCallLeg leg) : IConnectedCall
-    {
-        private readonly TaskCompletionSource _refused = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public CampaignId CampaignId { get; } = campaignId;
-
-        public AgentId Agent { get; } = agent;
-
-        public DialTarget Target { get; } = target;
-
-        public ContactAttemptId AttemptId { get; } = attemptId;
-
-        public Task Ended => leg.Ended;
-
-        public Task Refused => _refused.Task;
-
-        public Task HangupAsync() => leg.HangupAsync();
-
-        public void Refuse() => _refused.TrySetResult();
-    }
 
     /// <summary>Passes audio to the detector and completes <see cref="Decided"/> the moment it has a verdict.</summary>
     private sealed class SignallingClassifier(AmdAnswerClassifier inner) : IAnswerClassifier

@@ -29,8 +29,9 @@ public sealed record DialTarget(AccountId AccountId, DebtorId DebtorId, string N
 /// <param name="Refused">The ledger's compliance re-check refused the call; nothing was dialed.</param>
 /// <param name="AllowedFrom">When refused: the earliest instant every time-based rule allows the call; null when a rule
 /// refuses until something happens (consent, a hold lifted).</param>
-/// <param name="Description">The outcome in words ("answered", "busy", "refused by de.calling-hours").</param>
-public sealed record DialEnd(ContactAttemptId? Attempt, ContactOutcome? Outcome, bool ConnectedToAgent, bool Refused, NodaTime.Instant? AllowedFrom, string Description);
+/// <param name="Description">The outcome in words ("answered", "busy", "refused by de.calling-hours", "skipped: wrong number").</param>
+/// <param name="Skipped">The operator skipped the previewed account: nothing was dialed; the entry is tried again later.</param>
+public sealed record DialEnd(ContactAttemptId? Attempt, ContactOutcome? Outcome, bool ConnectedToAgent, bool Refused, NodaTime.Instant? AllowedFrom, string Description, bool Skipped = false);
 
 /// <summary>
 /// Accounts due for a call (the hopper's side: <c>HopperDialQueue</c> over the queue of due contacts, ordered by purpose,
@@ -110,8 +111,8 @@ public sealed class AgentHold(AgentId agent, Action release) : IDisposable
 /// <summary>A debtor call connected to an agent (the screen-pop), with the means to end it.</summary>
 public interface IConnectedCall
 {
-    /// <summary>The campaign.</summary>
-    CampaignId CampaignId { get; }
+    /// <summary>The campaign; null for a call an operator dialed by hand.</summary>
+    CampaignId? CampaignId { get; }
 
     /// <summary>The agent who took it.</summary>
     AgentId Agent { get; }

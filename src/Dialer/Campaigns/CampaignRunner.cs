@@ -37,7 +37,12 @@ internal sealed record CampaignRunnerDependencies(
     TimeProvider Time,
     ILogger Logger,
     AgentPhones? Phones = null,
-    RecordingOptions? Recording = null);
+    RecordingOptions? Recording = null,
+    IOperatorDesk? Desk = null)
+{
+    /// <summary>The same seams as an operator's call sees them (a preview campaign's dial, the conversation of any call).</summary>
+    public OperatorCallContext Operators { get; } = new(Calls, Ledger, Events, Desk, Time, Logger, Phones, Recording);
+}
 
 /// <summary>
 /// Runs one campaign: the pacing strategy decides on a tick and on every call or agent event how many lines to dial; for
@@ -413,9 +418,10 @@ internal sealed partial class CampaignRunner
         {
             var outcome = await call.RunAsync().ConfigureAwait(false);
             _lines.TryRemove(call.Number, out _);
-            if (call.Refused)
+            if (call.Refused || call.Tally == CallTally.Skipped)
             {
-                // A refusal writes nothing to the ledger, so the queue would offer the account again at once: not for a while.
+                // A refusal (or an operator's skip) writes nothing to the ledger, so the queue would offer the account again at
+                // once: not for a while.
                 _unservable[call.Target.AccountId] = _d.Time.GetUtcNow() + RefusalRetry;
             }
 

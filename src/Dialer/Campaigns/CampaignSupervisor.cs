@@ -146,7 +146,8 @@ public sealed partial class CampaignSupervisor(IServiceProvider services, ILogge
                 services.GetRequiredService<TimeProvider>(),
                 logger,
                 services.GetService<AgentPhones>(),
-                services.GetService<Microsoft.Extensions.Options.IOptions<RecordingOptions>>()?.Value);
+                services.GetService<Microsoft.Extensions.Options.IOptions<RecordingOptions>>()?.Value,
+                services.GetService<IOperatorDesk>());
             foreach (var campaign in campaigns)
             {
                 Start(campaign);

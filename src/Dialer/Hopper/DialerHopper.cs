@@ -149,8 +149,9 @@ public sealed partial class DialerHopper
             {
                 await _queue.DoneAsync(entryId, end.Description, cancellationToken);
             }
-            else if (end.Refused)
+            else if (end.Refused || end.Skipped)
             {
+                // Refused by compliance (until the rules allow it) or skipped by the previewing operator: not now, later.
                 var next = end.AllowedFrom is { } allowed && allowed > now ? allowed : now + Duration.FromTimeSpan(_options.RefusalDelay);
                 await _queue.RetryAsync(entryId, next, end.Description, cancellationToken);
             }

@@ -47,6 +47,13 @@ public interface IAgentClient
 
     /// <summary>A settlement request the operator made was decided (approved or refused), live.</summary>
     Task SettlementDecided(SettlementRequestDto request);
+
+    /// <summary>A preview campaign offers the operator an account before the dial: dial it or skip it before the deadline.</summary>
+    Task Preview(PreviewDto preview);
+
+    /// <summary>What became of the operator's own dial (a previewed account, a manual dial): dialing, refused with the rules'
+    /// reasons, busy, no answer, failed, or the preview skipped or timed out.</summary>
+    Task DialStatus(DialStatusDto status);
 }
 
 /// <summary>Messages the server sends to a supervisor's wallboard.</summary>
@@ -191,6 +198,25 @@ public sealed record ScriptViewDto(
 
 /// <summary>An answer button.</summary>
 public sealed record ScriptAnswerDto(string Id, string Label);
+
+/// <summary>The account a preview campaign shows the operator before the dial (the screen-pop before the dial).</summary>
+/// <param name="OfferId">The offer; the operator's dial or skip names it.</param>
+/// <param name="Number">The number that will be dialed (E.164).</param>
+/// <param name="Deadline">When the offer lapses: the account goes back to the queue and the operator is paused.</param>
+/// <param name="Seconds">The countdown's length.</param>
+public sealed record PreviewDto(Guid OfferId, string Campaign, string Number, DateTimeOffset Deadline, int Seconds, DebtorDto Debtor, AccountDto Account, CaseDto? Case, CallReasonDto? Reason);
+
+/// <summary>What became of an operator's own dial.</summary>
+/// <param name="Status">dialing, refused, busy, no-answer, failed, skipped or timed-out.</param>
+/// <param name="CallId">The call's ledger row, once written.</param>
+/// <param name="OfferId">The preview offer it answers, for a preview campaign's account.</param>
+/// <param name="Reason">The skip's reason, or why the dial could not be placed.</param>
+/// <param name="Refusal">When compliance refused the dial: every rule's verdict, reason and source and the next allowed
+/// instant, as the <c>explain</c> verb prints them for the call channel.</param>
+public sealed record DialStatusDto(string Status, Guid? CallId, Guid? OfferId, string? Reason, Compliance.ChannelReport? Refusal);
+
+/// <summary>An account found by the operator's search, with the numbers they may dial.</summary>
+public sealed record AccountHitDto(Guid AccountId, string Reference, string DebtorName, string Creditor, string? PostalCode, string? Email, IReadOnlyList<string> Phones, decimal Balance, string Currency);
 
 /// <summary>The debtor's leg of a call ended.</summary>
 public sealed record CallEndedDto(Guid CallId, bool ByDebtor, DateTimeOffset At);

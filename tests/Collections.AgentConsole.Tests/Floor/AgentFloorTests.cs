@@ -46,6 +46,36 @@ public sealed class AgentFloorTests
     }
 
     [Fact]
+    public void An_operator_previewing_an_account_gets_no_campaign_call_and_their_dial_is_reserved_for_them()
+    {
+        var preview = Guid.NewGuid();
+        Assert.False(_floor.TryBeginDial(_anna, preview, manual: false));        // logged out: nothing to preview
+        _floor.Request(_anna, AgentState.Ready, null);
+        Assert.True(_floor.TryBeginDial(_anna, preview, manual: false));
+        Assert.False(_floor.TryBeginDial(_anna, Guid.NewGuid(), manual: true));  // one dial at a time
+        Assert.Empty(_floor.ReadyAgents());                                      // no campaign routes to them meanwhile
+        Assert.False(_floor.TryReserve(_anna, Call1));
+
+        Assert.True(_floor.ClaimDial(_anna, preview, Call1));
+        Assert.Null(_floor.DialingOf(_anna));
+        Assert.True(_floor.Attach(new CallSession(Call1, _anna, AccountId.New(), null, _clock.GetUtcNow())));
+        Assert.Equal(AgentState.OnCall, _floor.Status(_anna)!.State);
+    }
+
+    [Fact]
+    public void A_manual_dial_may_start_while_paused_and_leaving_the_state_gives_a_dial_up()
+    {
+        _floor.Request(_anna, AgentState.Paused, "Break");
+        Assert.False(_floor.TryBeginDial(_anna, Guid.NewGuid(), manual: false));  // previews only reach ready operators
+        var manual = Guid.NewGuid();
+        Assert.True(_floor.TryBeginDial(_anna, manual, manual: true));
+        _floor.Request(_anna, AgentState.Ready, null);                            // the operator moved on: the dial is given up
+        Assert.Null(_floor.DialingOf(_anna));
+        Assert.False(_floor.ClaimDial(_anna, manual, Call1));
+        Assert.Equal(_anna, Assert.Single(_floor.ReadyAgents()).AgentId);
+    }
+
+    [Fact]
     public void Ready_is_refused_until_the_outcome_is_saved_and_calls_set_on_call_not_the_operator()
     {
         _floor.Request(_anna, AgentState.Ready, null);

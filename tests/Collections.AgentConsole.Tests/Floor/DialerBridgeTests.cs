@@ -65,7 +65,7 @@ public sealed class DialerBridgeTests : IDisposable
 
     private sealed class FakeCall(RoutingAgentId agent, DialTarget target, ContactAttemptId attempt) : IConnectedCall
     {
-        public CampaignId CampaignId { get; } = CampaignId.New();
+        public CampaignId? CampaignId { get; } = Collections.Shared.Domain.CampaignId.New();
 
         public RoutingAgentId Agent { get; } = agent;
 

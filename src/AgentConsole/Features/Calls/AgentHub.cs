@@ -24,6 +24,7 @@ public sealed class AgentHub(
     Settlements.SettlementDesk settlements,
     ICallEvents dialer,
     ICollectionsDbContextFactory databases,
+    IServiceProvider services,
     IOptions<ConsoleOptions> options) : Hub<IAgentClient>
 {
     public override async Task OnConnectedAsync()
@@ -64,7 +65,8 @@ public sealed class AgentHub(
             }
         }
 
-        return new CurrentDto(status, call is null ? null : router.PopOf(call.CallId), script, call?.Disconnected ?? false, call?.OutcomeSaved ?? false, options.Value.WrapUpSeconds);
+        return new CurrentDto(status, call is null ? null : router.PopOf(call.CallId), script, call?.Disconnected ?? false, call?.OutcomeSaved ?? false, options.Value.WrapUpSeconds,
+            services.GetService<Dialing.OperatorDesk>()?.OfferOf(Me));
     }
 
     /// <summary>Ready, paused (with a reason) or logged out; on call and wrap-up come from calls.</summary>
@@ -184,8 +186,61 @@ public sealed class AgentHub(
         return saved;
     }
 
+    /// <summary>Dials the account a preview campaign shows the operator (<see cref="IAgentClient.Preview"/>); compliance is checked
+    /// now, and <see cref="IAgentClient.DialStatus"/> tells what became of it.</summary>
+    public void DialPreview(Guid offerId)
+    {
+        if (!Desk.Answer(Me, offerId, dial: true, null))
+        {
+            throw new HubException("that preview is no longer open");
+        }
+    }
+
+    /// <summary>Skips the previewed account with a reason: it goes back to the queue for later, nothing is dialed.</summary>
+    public void SkipPreview(Guid offerId, string reason)
+    {
+        try
+        {
+            if (!Desk.Answer(Me, offerId, dial: false, reason))
+            {
+                throw new HubException("that preview is no longer open");
+            }
+        }
+        catch (ArgumentException ex)
+        {
+            throw new HubException(ex.Message);
+        }
+    }
+
+    /// <summary>Accounts by the debtor's name, the reference, a phone number, an e-mail address or a postal code.</summary>
+    public async Task<IReadOnlyList<AccountHitDto>> Search(string query)
+    {
+        await using var db = databases.CreateDbContext();
+        var (hits, error) = await AccountSearch.FindAsync(db, query, Context.ConnectionAborted);
+        return error is null ? [.. hits.Select(ToDto)] : throw new HubException(error);
+    }
+
+    /// <summary>Dials one of the debtor's numbers by hand (Ready or Paused, no call open): "dialing", or "refused" with every
+    /// rule's reason as <c>explain</c> gives it; the screen-pop follows the answer.</summary>
+    public async Task<DialStatusDto> ManualDial(Guid accountId, string? number)
+    {
+        try
+        {
+            return await Desk.ManualDialAsync(Me, accountId, number, Context.ConnectionAborted);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new HubException(ex.Message);
+        }
+    }
+
+    internal static AccountHitDto ToDto(AccountHit hit) =>
+        new(hit.AccountId.Value, hit.Reference, hit.DebtorName, hit.Creditor, hit.PostalCode, hit.Email, hit.Phones, hit.Balance, hit.Currency);
+
     /// <summary>The operator's own callbacks.</summary>
     public Task<IReadOnlyList<CallbackDto>> Callbacks() => callbacks.ForAsync(Me, Context.ConnectionAborted);
+
+    private Dialing.OperatorDesk Desk => services.GetService<Dialing.OperatorDesk>() ?? throw new HubException("no dialer on this console node");
 
     private AgentId Me => AuthSetup.AgentIdOf(Context.User) ?? throw new HubException("this sign-in is not an operator");
 
@@ -222,4 +277,4 @@ public sealed class AgentHub(
 }
 
 /// <summary>What an operator's page needs when it (re)connects.</summary>
-public sealed record CurrentDto(AgentStatusDto Status, ScreenPopDto? Pop, ScriptViewDto? Script, bool CallEnded, bool OutcomeSaved, int WrapUpSeconds);
+public sealed record CurrentDto(AgentStatusDto Status, ScreenPopDto? Pop, ScriptViewDto? Script, bool CallEnded, bool OutcomeSaved, int WrapUpSeconds, PreviewDto? Preview = null);

@@ -3,6 +3,7 @@ using Collections.AgentConsole.Features.Auth;
 using Collections.AgentConsole.Features.Floor;
 using Collections.Shared.Contracts;
 using Collections.Shared.Domain;
+using Collections.Shared.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Collections.AgentConsole.Features.Calls;
@@ -40,6 +41,16 @@ public static class CallsApi
 
             var loaded = await pops.LoadAsync(new AccountId(id), ct);
             return loaded is null ? TypedResults.NotFound() : TypedResults.Ok(loaded.Account);
+        });
+
+        // Operators find accounts to dial by hand (name, reference, phone, e-mail, postal code); supervisors too.
+        group.MapGet("/search", async Task<Results<Ok<IReadOnlyList<AccountHitDto>>, ValidationProblem>> (string? q, ICollectionsDbContextFactory databases, CancellationToken ct) =>
+        {
+            await using var db = databases.CreateDbContext();
+            var (hits, error) = await AccountSearch.FindAsync(db, q, ct);
+            return error is null
+                ? TypedResults.Ok<IReadOnlyList<AccountHitDto>>([.. hits.Select(AgentHub.ToDto)])
+                : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["q"] = [error] });
         });
 
         group.MapGet("/callbacks", async Task<Results<Ok<IReadOnlyList<CallbackDto>>, ForbidHttpResult>> (ClaimsPrincipal user, CallbackQueries callbacks, CancellationToken ct) =>

@@ -21,6 +21,11 @@ public sealed class ConsoleOptions
     [Range(5, 600)]
     public int WrapUpSeconds { get; set; } = 30;
 
+    /// <summary>How long a preview campaign shows an account before the operator must dial or skip it, in seconds; when it
+    /// lapses the account goes back to the queue and the operator is paused (an absent operator gets no more calls).</summary>
+    [Range(5, 3600)]
+    public int PreviewSeconds { get; set; } = 60;
+
     /// <summary>The latest a promise to pay may fall, in days from today.</summary>
     [Range(1, 365)]
     public int MaxDaysToPromise { get; set; } = 30;

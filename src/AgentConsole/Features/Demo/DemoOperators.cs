@@ -19,7 +19,8 @@ public sealed partial class DemoOperators(
     TimeProvider time,
     IOptions<DemoCallOptions> options,
     IOptions<DemoOptions> demo,
-    ILogger<DemoOperators> logger) : BackgroundService
+    ILogger<DemoOperators> logger,
+    Dialing.OperatorDesk? desk = null) : BackgroundService
 {
     // What a simulated operator saves when it does not walk the script: no wrong numbers (the workflow would never dial that
     // number again, and the demo would run out of numbers), rarely "paid already" (the workflow holds the case for the bank).
@@ -68,6 +69,10 @@ public sealed partial class DemoOperators(
                 {
                     case AgentState.LoggedOut or AgentState.Paused:
                         floor.Request(agent.Id, AgentState.Ready, null);
+                        break;
+                    case AgentState.Ready when desk?.OfferOf(agent.Id) is { } preview:
+                        // A preview campaign shows an account: the simulated operator reads it for a moment and dials.
+                        desk.Answer(agent.Id, preview.OfferId, dial: true, null);
                         break;
                     case AgentState.OnCall when floor.CurrentCall(agent.Id) is { } call:
                         await Task.Delay(TimeSpan.FromSeconds(random.Next(15, 75)), time, ct);

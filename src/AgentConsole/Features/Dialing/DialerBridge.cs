@@ -43,7 +43,7 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICal
     /// <inheritdoc />
     public event Action<RoutingAgentId, DateTimeOffset>? AgentReady;
 
-    /// <summary>Raised when an operator comes onto the floor (Ready) or leaves it (Logged out): the dialer calls or releases their phone.</summary>
+    /// <summary>Raised when an operator comes onto the floor (Ready or Paused) or leaves it (Logged out): the dialer calls or releases their phone.</summary>
     public event Action<RoutingAgentId, DomainAgentId, AgentState>? Presence;
 
     /// <summary>The runner's number for an operator (assigned on first sight, stable for the process).</summary>
@@ -53,6 +53,12 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICal
         _operators[number] = id;
         return number;
     });
+
+    /// <summary>The operator behind the runner's number <paramref name="number"/>.</summary>
+    public DomainAgentId OperatorOf(RoutingAgentId number) => _operators[number];
+
+    /// <summary>Whether a campaign line holds <paramref name="agent"/> (a progressive or preview line about to be dialed for them).</summary>
+    public bool IsHeld(DomainAgentId agent) => _held.ContainsKey(agent);
 
     /// <summary>Calls connected to operators right now.</summary>
     public int LiveCalls => _live.Count;
@@ -208,7 +214,8 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICal
     {
         var agent = new DomainAgentId(status.AgentId);
         var number = NumberOf(agent);
-        if (status.State is AgentState.Ready or AgentState.LoggedOut)
+        // Paused counts as at work: an operator may dial by hand while paused for campaign calls, on their own line.
+        if (status.State is AgentState.Ready or AgentState.Paused or AgentState.LoggedOut)
         {
             Presence?.Invoke(number, agent, status.State);
         }

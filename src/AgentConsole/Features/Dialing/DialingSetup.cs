@@ -36,7 +36,10 @@ public static class DialingSetup
         builder.Services.AddSingleton<IAgentPool>(sp => sp.GetRequiredService<DialerBridge>());
         builder.Services.AddSingleton<ICampaignCallEvents>(sp => sp.GetRequiredService<DialerBridge>());
         builder.Services.AddSingleton<ICallEvents>(sp => sp.GetRequiredService<DialerBridge>());
+        builder.Services.AddSingleton<OperatorDesk>();
+        builder.Services.AddSingleton<IOperatorDesk>(sp => sp.GetRequiredService<OperatorDesk>());
         builder.AddCampaignRunner();
+        builder.AddManualDialing();
         builder.Services.AddHostedService<OperatorPhones>();
         return builder;
     }

@@ -81,8 +81,10 @@ public sealed class AgentFloor(TimeProvider time, IFloorEvents events) : IAgentA
                 return (null, "a pause needs a reason");
             }
 
-            // A call reserved for the operator but not yet bridged is given up: the router hangs it up when it arrives.
+            // A call reserved for the operator but not yet bridged is given up: the router hangs it up when it arrives. A preview
+            // shown or a manual dial being set up is given up too (the desk hears of it through StateChanged).
             op.ReservedCall = null;
+            op.Dialing = null;
             op.Call = null;
             status = op.Move(wanted, wanted == AgentState.Paused ? reason!.Trim() : null, time.GetUtcNow());
         }
@@ -93,7 +95,7 @@ public sealed class AgentFloor(TimeProvider time, IFloorEvents events) : IAgentA
 
     public IReadOnlyList<ReadyAgent> ReadyAgents() =>
     [
-        .. _operators.Values.Select(o => { lock (o) { return o.State == AgentState.Ready && o.ReservedCall is null ? new ReadyAgent(o.Id, o.Languages, o.Since) : null; } })
+        .. _operators.Values.Select(o => { lock (o) { return o.State == AgentState.Ready && o.ReservedCall is null && o.Dialing is null ? new ReadyAgent(o.Id, o.Languages, o.Since) : null; } })
             .OfType<ReadyAgent>()
             .OrderBy(r => r.ReadySince),
     ];
@@ -126,13 +128,89 @@ public sealed class AgentFloor(TimeProvider time, IFloorEvents events) : IAgentA
 
         lock (op)
         {
-            if (op.State != AgentState.Ready || op.ReservedCall is not null)
+            if (op.State != AgentState.Ready || op.ReservedCall is not null || op.Dialing is not null)
             {
                 return false;
             }
 
             op.ReservedCall = callId;
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Sets the operator aside for a dial of their own under <paramref name="marker"/>: a preview campaign's account shown to them
+    /// (only while Ready) or a manual dial (Ready or Paused). No campaign call is routed to them meanwhile. False when they
+    /// are in another state, have a call (or its wrap-up), a call reserved or another dial under way.
+    /// </summary>
+    public bool TryBeginDial(AgentId agent, Guid marker, bool manual)
+    {
+        if (!_operators.TryGetValue(agent, out var op))
+        {
+            return false;
+        }
+
+        lock (op)
+        {
+            var stateAllows = op.State == AgentState.Ready || (manual && op.State == AgentState.Paused);
+            if (!stateAllows || op.Call is not null || op.ReservedCall is not null || op.Dialing is not null)
+            {
+                return false;
+            }
+
+            op.Dialing = marker;
+            return true;
+        }
+    }
+
+    /// <summary>The operator's dial under <paramref name="marker"/> is being placed: the call <paramref name="callId"/> is
+    /// reserved for them (<see cref="Attach"/> takes it when answered); false when the dial was given up meanwhile.</summary>
+    public bool ClaimDial(AgentId agent, Guid marker, ContactAttemptId callId)
+    {
+        if (!_operators.TryGetValue(agent, out var op))
+        {
+            return false;
+        }
+
+        lock (op)
+        {
+            if (op.Dialing != marker || op.State is not (AgentState.Ready or AgentState.Paused))
+            {
+                return false;
+            }
+
+            op.Dialing = null;
+            op.ReservedCall = callId;
+            return true;
+        }
+    }
+
+    /// <summary>The dial under <paramref name="marker"/> ended before a call was placed (skipped, refused, timed out).</summary>
+    public void EndDial(AgentId agent, Guid marker)
+    {
+        if (_operators.TryGetValue(agent, out var op))
+        {
+            lock (op)
+            {
+                if (op.Dialing == marker)
+                {
+                    op.Dialing = null;
+                }
+            }
+        }
+    }
+
+    /// <summary>The marker of the operator's dial under way, if any.</summary>
+    public Guid? DialingOf(AgentId agent)
+    {
+        if (!_operators.TryGetValue(agent, out var op))
+        {
+            return null;
+        }
+
+        lock (op)
+        {
+            return op.Dialing;
         }
     }
 
@@ -147,7 +225,8 @@ public sealed class AgentFloor(TimeProvider time, IFloorEvents events) : IAgentA
         AgentStatusDto status;
         lock (op)
         {
-            if (op.ReservedCall != call.CallId || op.State != AgentState.Ready)
+            // Paused: a manual dial (the operator dialed by hand while paused for campaign calls).
+            if (op.ReservedCall != call.CallId || op.State is not (AgentState.Ready or AgentState.Paused))
             {
                 return false;
             }
@@ -290,6 +369,9 @@ public sealed class AgentFloor(TimeProvider time, IFloorEvents events) : IAgentA
         public DateTimeOffset Since { get; private set; } = now;
 
         public ContactAttemptId? ReservedCall { get; set; }
+
+        /// <summary>A dial of the operator's own under way (a preview shown, a manual dial being placed).</summary>
+        public Guid? Dialing { get; set; }
 
         public CallSession? Call { get; set; }
 

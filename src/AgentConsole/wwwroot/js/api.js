@@ -93,7 +93,7 @@ export const stateClass = ['logged-out', 'ready', 'on-call', 'wrap-up', 'paused'
 export const stateText = (state) => t(`state.${stateClass[state]}`);
 
 // Pause reasons travel as the English value of the operator page's select; shown in the reader's language.
-const pauseKeys = { Break: 'pause.break', Lunch: 'pause.lunch', Training: 'pause.training', Coaching: 'pause.coaching', 'Technical problem': 'pause.technical' };
+const pauseKeys = { Break: 'pause.break', Lunch: 'pause.lunch', Training: 'pause.training', Coaching: 'pause.coaching', 'Technical problem': 'pause.technical', 'Preview timed out': 'pause.previewTimedOut' };
 export const pauseText = (reason) => (pauseKeys[reason] ? t(pauseKeys[reason]) : reason);
 
 // A code the server sends ("no-answer", "PartlyPaid", "sms") in the reader's language: the key prefix.code, else

@@ -48,8 +48,8 @@ function table(headers, rows) {
     el('tbody', {}, rows.map((r) => el('tr', {}, r.map((c) => el('td', {}, c ?? ''))))));
 }
 
-function showPop(pop) {
-  view.pop = pop;
+// The debtor, the account, why the call is made and the case: for a connected call's pop and for a preview before the dial.
+function renderAccount(pop) {
   const d = pop.debtor, a = pop.account;
   $('#debtor').classList.remove('muted');
   $('#debtor').replaceChildren(
@@ -69,7 +69,13 @@ function showPop(pop) {
     el('h3', {}, t('op.history')), table([t('col.when'), t('col.what'), '', ''], a.history.map((h) => [fmt.dateTime(h.at), maybe('history.', h.kind), h.kind === 'Disposition' ? maybe('disposition.', h.what) : maybe('outcome.', h.what), h.note])));
   renderReason(pop.reason);
   renderCase(pop, requestSettlement);
-  loadTimeline($('#timeline'), a.id);
+}
+
+function showPop(pop) {
+  view.pop = pop;
+  hidePreview();
+  renderAccount(pop);
+  loadTimeline($('#timeline'), pop.account.id);
   $('#btn-save').disabled = false;
   $('#outcome-message').textContent = '';
   $('#note').value = '';
@@ -157,11 +163,13 @@ async function setState(state) {
   const reason = state === 4 ? $('#pause-reason').value : null;
   const status = await call('SetState', state, reason);
   showStatus(status);
-  if (state === 1 || state === 0 || state === 4) clearCall();
+  // A preview may already have arrived before the answer to Ready: it stays.
+  if ((state === 1 || state === 0 || state === 4) && !view.preview) clearCall();
 }
 
 function clearCall() {
   view.pop = null; view.script = null; view.callEnded = false;
+  if (!view.preview) $('#preview').hidden = true;
   $('#debtor').replaceChildren(el('p', { class: 'muted' }, t('op.waiting')));
   $('#account').replaceChildren();
   $('#case').replaceChildren();
@@ -192,6 +200,75 @@ async function save(event) {
   loadTimeline($('#timeline'), view.pop.account.id);
 }
 
+// Preview dialing: the account is shown before the dial; the operator dials (D) or skips with a reason (S) before the countdown ends.
+function showPreview(preview) {
+  view.preview = preview;
+  view.previewEnds = Date.now() + preview.seconds * 1000;
+  clearCall();
+  renderAccount(preview);
+  $('#preview-campaign').textContent = preview.campaign;
+  $('#preview-number').textContent = preview.number;
+  $('#preview').hidden = false;
+  $('#preview').dataset.offer = preview.offerId;
+  $('#dial-result').hidden = true;
+  say(t('preview.shown'));
+}
+
+function hidePreview() {
+  view.preview = null;
+  view.previewEnds = null;
+  $('#preview').hidden = true;
+  delete $('#preview').dataset.offer;
+}
+
+async function dialPreview() {
+  if (!view.preview) return;
+  await call('DialPreview', view.preview.offerId);
+  $('#preview').hidden = true;
+  say(t('dial.dialing'));
+}
+
+async function skipPreview() {
+  if (!view.preview) return;
+  await call('SkipPreview', view.preview.offerId, $('#skip-reason').value);
+}
+
+// What became of the operator's own dial: dialing, refused (every rule as explain gives it), busy, no answer, skipped ...
+function showDialStatus(status) {
+  const box = $('#dial-result');
+  box.dataset.status = status.status;
+  if (status.status === 'dialing') { say(t('dial.dialing')); $('#preview').hidden = true; return; }
+  if (status.status === 'refused' && status.refusal) {
+    const refused = status.refusal.rules.filter((r) => r.verdict === 'refused');
+    box.replaceChildren(
+      el('p', { class: 'big' }, t('dial.refused', { number: status.refusal.address ?? '' })),
+      el('ul', { id: 'refusal-rules' }, refused.map((r) => el('li', { 'data-rule': r.rule }, el('b', {}, r.rule), ` ${r.reason} `, el('small', { class: 'muted' }, r.source)))),
+      el('p', { id: 'refusal-next' }, status.refusal.nextAllowedAt ? t('dial.nextAllowed', { when: fmt.dateTime(status.refusal.nextAllowedAt) }) : t('dial.notUntilChanged')));
+    box.className = 'dial-result error';
+    box.hidden = false;
+  } else {
+    say(t(`dial.${status.status}`, { reason: status.reason ?? '' }), status.status === 'skipped' ? 'info' : 'error');
+  }
+  if (view.preview && (!status.offerId || status.offerId === view.preview.offerId)) { hidePreview(); clearCall(); }
+  else if (!view.pop && status.status !== 'refused') clearCall();
+}
+
+async function search(event) {
+  event?.preventDefault();
+  const hits = await call('Search', $('#search-q').value);
+  $('#search-results').replaceChildren(...(hits.length ? hits.map((h) => el('li', { 'data-account': h.accountId },
+    el('b', { class: 'hit-name' }, h.debtorName), ` · `, el('span', { class: 'hit-ref' }, h.reference), ` · ${h.creditor}${h.postalCode ? ' · ' + h.postalCode : ''} · ${money(h.balance, h.currency)} `,
+    el('select', { class: 'hit-number', 'aria-label': t('search.number') }, h.phones.map((p) => el('option', { value: p }, p))),
+    el('button', { type: 'button', class: 'hit-dial', disabled: h.phones.length ? null : 'disabled', onclick: (e) => manualDial(h.accountId, e.target.closest('li').querySelector('.hit-number').value) }, t('search.dial'))))
+    : [el('li', { class: 'muted' }, t('search.none'))]));
+}
+
+async function manualDial(accountId, number) {
+  $('#dial-result').hidden = true;
+  const status = await call('ManualDial', accountId, number || null);
+  showDialStatus(status);
+}
+
 async function loadCallbacks() {
   const list = await call('Callbacks');
   $('#callbacks').replaceChildren(...(list.length ? list.map((c) => el('li', {}, el('b', {}, fmt.dateTime(c.callbackAt)), ` ${c.debtorName} · ${c.accountReference}`, c.note ? el('small', { class: 'muted' }, ` ${c.note}`) : null))
@@ -206,11 +283,14 @@ function tick() {
     $('#wrapup-left').textContent = left >= 0 ? clock(left) : `+${clock(-left)}`;
     $('#wrapup').classList.toggle('late', left < 0);
   }
+  if (view.previewEnds) $('#preview-left').textContent = clock(Math.max(0, (view.previewEnds - Date.now()) / 1000));
 }
 
 hub = await connectHub('/hubs/agent', {
   StateChanged: showStatus,
   ScreenPop: (pop) => { say(''); showPop(pop); showScript(pop.script); },
+  Preview: showPreview,
+  DialStatus: showDialStatus,
   CallEnded: (ended) => { view.callEnded = true; say(ended.byDebtor ? t('op.debtorHungUp') : t('op.callEnded')); },
   SettlementDecided: (request) => {
     showRequest(request);
@@ -220,13 +300,15 @@ hub = await connectHub('/hubs/agent', {
 }, (text, state) => { $('#conn').textContent = text; $('#conn').dataset.state = state; }, resync);
 
 /** The operator's state, call and script as the server has them: at start, and after every reconnection (a call that ended
- * while the page was away, or a node that restarted, must not leave "On call" on the screen). */
+ * while the page was away, or a node that restarted, must not leave "On call" on the screen; nor a preview that lapsed). */
 async function resync() {
   const current = await call('Current');
   view.wrapUpSeconds = current.wrapUpSeconds;
   showStatus(current.status);
   if (current.pop) { showPop(current.pop); showScript(current.script); $('#btn-save').disabled = current.outcomeSaved; }
   else if (view.pop && !current.pop) { view.callEnded = true; say(t('op.callEnded')); }
+  if (!current.pop && current.preview) showPreview(current.preview);
+  else if (view.preview && !current.preview) { hidePreview(); clearCall(); }
   loadCallbacks();
 }
 
@@ -242,6 +324,9 @@ $('#btn-continue').addEventListener('click', next);
 $('#action-form').addEventListener('submit', (e) => { e.preventDefault(); act(false); });
 $('#action-decline').addEventListener('click', () => act(true));
 $('#outcome-form').addEventListener('submit', save);
+$('#btn-dial').addEventListener('click', dialPreview);
+$('#btn-skip').addEventListener('click', skipPreview);
+$('#search-form').addEventListener('submit', search);
 const showPaymentFields = () => { $('#payment-fields').hidden = $('#disposition').value !== 'PaymentTaken'; };
 $('#disposition').addEventListener('change', showPaymentFields);
 showPaymentFields();
@@ -256,6 +341,9 @@ document.addEventListener('keydown', (e) => {
   else if (key === 'p') setState(4);
   else if (key === 'l') setState(0);
   else if (key === 'h' && view.pop && view.status?.state === 2) call('HangUp', view.pop.callId);
+  else if (key === 'd' && view.preview) dialPreview();
+  else if (key === 's' && view.preview) skipPreview();
+  else if (key === 'f') $('#search-q').focus();
   else if (key === 'n' || key === 'enter') next();
   else if (/^[1-9]$/.test(key) && view.script?.answers[Number(key) - 1]) choose(view.script.answers[Number(key) - 1].id);
   else return;
