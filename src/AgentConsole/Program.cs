@@ -1,3 +1,4 @@
+using Collections.AgentConsole.Features.Analytics;
 using Collections.AgentConsole.Features.Auth;
 using Collections.AgentConsole.Features.Calls;
 using Collections.AgentConsole.Features.Cases;
@@ -39,6 +40,7 @@ builder.AddWallboard();
 builder.AddCreditorApi();
 builder.AddCreditorPortal();
 builder.AddCreditorReports();
+builder.AddAnalytics();
 
 var app = builder.Build();
 
@@ -67,6 +69,7 @@ app.MapRecordings();
 app.MapPhone();
 app.MapCreditorApi();
 app.MapCreditorPortal();
+app.MapAnalytics();
 app.LogListeningAddresses();
 
 await app.RunAsync();

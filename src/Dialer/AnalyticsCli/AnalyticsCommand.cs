@@ -71,7 +71,7 @@ public static class AnalyticsCommand
             }
         }
 
-        var outcomes = await ArmOutcomeQuery.LoadAsync(db, id, creditorId, ct);
+        var outcomes = await ArmOutcomeQuery.LoadAsync(db, id, creditorId is { } one ? [one] : null, ct);
         var reports = ArmAnalytics.Compute(outcomes, Instant.FromDateTimeOffset(time.GetUtcNow()).InUtc().Date, options);
         if (csv)
         {

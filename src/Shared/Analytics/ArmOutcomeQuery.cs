@@ -9,13 +9,15 @@ namespace Collections.Shared.Analytics;
 /// were never drawn and are left out), their payments, contact attempts and promises, by day since the case was opened.</summary>
 public static class ArmOutcomeQuery
 {
-    /// <summary>The outcomes of the cases of <paramref name="strategy"/> (every strategy when null), optionally of one creditor.</summary>
-    public static async Task<List<CaseOutcome>> LoadAsync(CollectionsDbContext db, string? strategy, CreditorId? creditor, CancellationToken ct)
+    /// <summary>The outcomes of the cases of <paramref name="strategy"/> (every strategy when null), of <paramref name="creditors"/>
+    /// (every creditor when null).</summary>
+    public static async Task<List<CaseOutcome>> LoadAsync(CollectionsDbContext db, string? strategy, IReadOnlyList<CreditorId>? creditors, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
+        var only = creditors?.ToList();
         var cases = await (from c in db.Cases.AsNoTracking()
                            join a in db.Accounts on c.AccountId equals a.Id
-                           where c.Arm != null && c.StrategyId != null && (strategy == null || c.StrategyId == strategy) && (creditor == null || a.CreditorId == creditor)
+                           where c.Arm != null && c.StrategyId != null && (strategy == null || c.StrategyId == strategy) && (only == null || EF.Parameter(only).Contains(a.CreditorId))
                            select new { c.AccountId, c.StrategyId, c.Arm, c.OpenedAt, a.Currency, a.Principal, a.Interest, a.Fees })
             .ToListAsync(ct);
         var ids = cases.Select(c => c.AccountId).ToList();

@@ -15,7 +15,7 @@ public sealed record ArmHistorySummary(int Cases, int Payments, int Contacts, in
 /// Months of simulated outcomes for the demo's champion/challenger tests (issue 20, "the demo has history"), so the analytics
 /// page has something to show on the first start: cases placed day by day over <c>months</c>, each drawn into its arm by the
 /// real <see cref="ArmAssignment"/>, with letters, calls, promises and payments simulated. One effect is planted:
-/// consumer-standard's "early-call" arm pays more often (40 % of cases instead of 32 %: about a quarter more collected),
+/// consumer-standard's "early-call" arm pays more often (40 % of cases instead of 32 %, and its debtors are reached more often),
 /// which the page shows as significant; business-standard's "early-final-demand" arm is simulated exactly like its
 /// champion, so any difference the page shows there is noise and must read "not yet significant". Every history case is
 /// closed, so the live process never works it. Deterministic for a seed.
