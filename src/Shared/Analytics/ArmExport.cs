@@ -7,7 +7,8 @@ namespace Collections.Shared.Analytics;
 public sealed record RateLine(double Value, double Low, double High);
 
 /// <summary>The comparison with the champion as exported; <see cref="Verdict"/> says in words whether it is significant yet.</summary>
-public sealed record ComparisonLine(double Difference, double PValue, bool Significant, double CiLow, double CiHigh, string Verdict);
+/// <remarks><see cref="CiLow"/> and <see cref="CiHigh"/> are null while an arm has fewer than two cases (no interval yet).</remarks>
+public sealed record ComparisonLine(double Difference, double PValue, bool Significant, double? CiLow, double? CiHigh, string Verdict);
 
 /// <summary>One arm as the <c>analytics arms</c> verb prints it and the API returns it (stable contract, docs/analytics.md):
 /// the contract's fields first, then the rest of the figures.</summary>
@@ -26,10 +27,12 @@ public static class ArmExport
         ArgumentNullException.ThrowIfNull(options);
         var confidence = (1 - options.Alpha).ToString("P0", CultureInfo.InvariantCulture).Replace(" ", string.Empty, StringComparison.Ordinal);
         var vs = report.VsChampion is { } c
-            ? new ComparisonLine(Round(c.Difference, 2), Round(c.PValue, 4), c.Significant, Round(c.Low, 2), Round(c.High, 2),
+            ? new ComparisonLine(Round(c.Difference, 2), Round(c.PValue, 4), c.Significant, Finite(c.Low, 2), Finite(c.High, 2),
                 c.Significant
                     ? string.Create(CultureInfo.InvariantCulture, $"significant at alpha {options.Alpha}: {(c.Difference > 0 ? "collects more" : "collects less")} than the champion")
-                    : string.Create(CultureInfo.InvariantCulture, $"not yet significant at alpha {options.Alpha}: the {confidence} always-valid interval {Round(c.Low, 2)} to {Round(c.High, 2)} includes no difference"))
+                    : double.IsFinite(c.Low)
+                        ? string.Create(CultureInfo.InvariantCulture, $"not yet significant at alpha {options.Alpha}: the {confidence} always-valid interval {Round(c.Low, 2)} to {Round(c.High, 2)} includes no difference")
+                        : string.Create(CultureInfo.InvariantCulture, $"not yet significant at alpha {options.Alpha}: too few cases with a full horizon to compare"))
             : null;
         return new ArmLine(report.Strategy, report.Arm, report.Cases, Round(report.CollectedPerCase.Value, 2), Round(report.CollectedPerCase.Low, 2), Round(report.CollectedPerCase.High, 2), vs,
             report.Currency, report.Opened, options.HorizonDays, Rate(report.ContactRate), Rate(report.RpcRate), Rate(report.PromiseRate), Rate(report.PromiseKeptRate),
@@ -55,6 +58,8 @@ public static class ArmExport
     private static RateLine Rate(Estimate e) => new(Round(e.Value, 4), Round(e.Low, 4), Round(e.High, 4));
 
     private static RateLine Money(Estimate e) => new(Round(e.Value, 2), Round(e.Low, 2), Round(e.High, 2));
+
+    private static double? Finite(double value, int digits) => double.IsFinite(value) ? Round(value, digits) : null;
 
     private static double Round(double value, int digits) => double.IsFinite(value) ? Math.Round(value, digits, MidpointRounding.AwayFromZero) : value;
 }

@@ -35,7 +35,7 @@ function armRow(arm) {
     el('td', { class: 'num' }, `${fmt.number(arm.cases)} / ${fmt.number(arm.opened)}`),
     el('td', { class: 'num' }, fmt.money(arm.collectedPerCase, arm.currency)),
     el('td', { class: 'num' }, range(arm.ciLow, arm.ciHigh)),
-    el('td', { class: 'num' }, vs === null ? '' : `${vs.difference > 0 ? '+' : ''}${num(vs.difference)} (${range(vs.ciLow, vs.ciHigh)})`),
+    el('td', { class: 'num' }, vs === null ? '' : `${vs.difference > 0 ? '+' : ''}${num(vs.difference)}${vs.ciLow === null ? '' : ` (${range(vs.ciLow, vs.ciHigh)})`}`),
     el('td', {}, verdict),
     el('td', { class: 'num' }, `${pct(arm.contactRate.value)} (${range(arm.contactRate.low, arm.contactRate.high, pct)})`),
     el('td', { class: 'num' }, `${pct(arm.rpcRate.value)} (${range(arm.rpcRate.low, arm.rpcRate.high, pct)})`),
@@ -76,7 +76,9 @@ async function load() {
       if (!tests.has(key)) tests.set(key, []);
       tests.get(key).push(arm);
     }
-    $('#tests').replaceChildren(...(tests.size ? [...tests].map(([key, arms]) =>
+    // The largest tests first: a test of a handful of cases has little to say yet.
+    const ordered = [...tests].sort((a, b) => b[1].reduce((n, x) => n + x.opened, 0) - a[1].reduce((n, x) => n + x.opened, 0));
+    $('#tests').replaceChildren(...(tests.size ? ordered.map(([key, arms]) =>
       testBlock(key, arms, data.curves.filter((c) => `${c.strategy}|${c.currency}` === key))) : [el('p', { class: 'muted' }, t('an.none'))]));
     $('#message').hidden = true;
   } catch (error) {
