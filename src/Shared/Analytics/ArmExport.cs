@@ -27,7 +27,7 @@ public static class ArmExport
         ArgumentNullException.ThrowIfNull(options);
         var confidence = (1 - options.Alpha).ToString("P0", CultureInfo.InvariantCulture).Replace(" ", string.Empty, StringComparison.Ordinal);
         var vs = report.VsChampion is { } c
-            ? new ComparisonLine(Round(c.Difference, 2), Round(c.PValue, 4), c.Significant, Finite(c.Low, 2), Finite(c.High, 2),
+            ? new ComparisonLine(Round(c.Difference, 2), Significant(c.PValue, 3), c.Significant, Finite(c.Low, 2), Finite(c.High, 2),
                 c.Significant
                     ? string.Create(CultureInfo.InvariantCulture, $"significant at alpha {options.Alpha}: {(c.Difference > 0 ? "collects more" : "collects less")} than the champion")
                     : double.IsFinite(c.Low)
@@ -58,6 +58,10 @@ public static class ArmExport
     private static RateLine Rate(Estimate e) => new(Round(e.Value, 4), Round(e.Low, 4), Round(e.High, 4));
 
     private static RateLine Money(Estimate e) => new(Round(e.Value, 2), Round(e.Low, 2), Round(e.High, 2));
+
+    // A p-value keeps three significant digits: 2.0E-08 says more than a rounded 0.
+    private static double Significant(double value, int digits) =>
+        value <= 0 || !double.IsFinite(value) ? value : Math.Round(value, Math.Clamp(digits - 1 - (int)Math.Floor(Math.Log10(value)), 0, 15), MidpointRounding.AwayFromZero);
 
     private static double? Finite(double value, int digits) => double.IsFinite(value) ? Round(value, digits) : null;
 
