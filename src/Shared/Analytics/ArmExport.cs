@@ -49,7 +49,7 @@ public static class ArmExport
         foreach (var report in reports)
         {
             lines.AddRange(report.Curve.Select(p => Csv.Line(report.Strategy, report.Currency, report.Arm, p.Day.ToString(c), p.Cases.ToString(c),
-                Round(p.Liquidation.Value, 5).ToString(c), Round(p.Liquidation.Low, 5).ToString(c), Round(p.Liquidation.High, 5).ToString(c))));
+                Round(p.Liquidation.Value, 5).ToString("0.#####", c), Round(p.Liquidation.Low, 5).ToString("0.#####", c), Round(p.Liquidation.High, 5).ToString("0.#####", c))));
         }
 
         return string.Join("\r\n", lines) + "\r\n";

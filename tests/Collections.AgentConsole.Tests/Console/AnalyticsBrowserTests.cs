@@ -14,6 +14,12 @@ public sealed class AnalyticsBrowserTests
     [Fact]
     public async Task Supervisor_and_creditor_see_one_significant_and_one_insignificant_difference_with_curves()
     {
+        var state = new PageState();
+        await state.RunAsync(() => RunAsync(state));
+    }
+
+    private static async Task RunAsync(PageState state)
+    {
         using var console = new KestrelConsole(("Collections:Demo:ArmHistoryMonths", "10"));
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await DebianChromium.LaunchAsync(playwright);
@@ -22,7 +28,7 @@ public sealed class AnalyticsBrowserTests
         // Tall enough for the two tests of the demo history, which the page lists first (the largest).
         var viewport = new ViewportSize { Width = 1500, Height = 1500 };
 
-        var supervisor = await (await browser.NewContextAsync(new() { BaseURL = console.BaseAddress.ToString(), ViewportSize = viewport })).NewPageAsync();
+        var supervisor = state.Watch("supervisor", await (await browser.NewContextAsync(new() { BaseURL = console.BaseAddress.ToString(), ViewportSize = viewport })).NewPageAsync());
         await SignInAsync(supervisor, DemoUsers.SupervisorLogin);
         await supervisor.WaitForURLAsync("**/wallboard.html");
         await supervisor.GotoAsync("/analytics.html");
@@ -35,7 +41,7 @@ public sealed class AnalyticsBrowserTests
         Assert.Equal("strategy,currency,arm,day,cases,liquidation,ci_low,ci_high", rows[0]);
         Assert.Contains(rows, r => r.StartsWith("consumer-standard,EUR,early-call,84,", StringComparison.Ordinal));
 
-        var creditor = await (await browser.NewContextAsync(new() { BaseURL = console.BaseAddress.ToString(), ViewportSize = viewport })).NewPageAsync();
+        var creditor = state.Watch("creditor", await (await browser.NewContextAsync(new() { BaseURL = console.BaseAddress.ToString(), ViewportSize = viewport })).NewPageAsync());
         await SignInAsync(creditor, DemoCreditorAccess.Login);
         await creditor.WaitForURLAsync("**/portal.html");
         await creditor.Locator("#analytics-link").ClickAsync();
@@ -47,24 +53,9 @@ public sealed class AnalyticsBrowserTests
 
     private static async Task ExpectVerdictsAsync(IPage page)
     {
-        try
-        {
-            await ExpectVerdictsOnceAsync(page);
-        }
-        catch (PlaywrightException ex)
-        {
-            // CI prints only the tail of a run: say what the page showed.
-            var shown = await page.Locator("main").InnerTextAsync();
-            var message = await page.Locator("#message").InnerTextAsync();
-            Assert.Fail($"{page.Url}: {ex.Message}\nmessage: {message}\npage: {shown[..Math.Min(shown.Length, 1500)]}");
-        }
-    }
-
-    private static async Task ExpectVerdictsOnceAsync(IPage page)
-    {
         var consumer = page.Locator("[data-test='consumer-standard|EUR']");
         var business = page.Locator("[data-test='business-standard|EUR']");
-        // Generous waits on state (the history is ten months of cases); the message names what the page showed instead.
+        // Generous waits on state (the history is ten months of cases); on failure PageState adds what the page showed.
         await Assertions.Expect(consumer.Locator("tr[data-arm='early-call']")).ToHaveAttributeAsync("data-significant", "true", new() { Timeout = 60_000 });
         await Assertions.Expect(business.Locator("tr[data-arm='early-final-demand']")).ToHaveAttributeAsync("data-significant", "false");
         await Assertions.Expect(business.Locator("tr[data-arm='early-final-demand'] .verdict")).ToContainTextAsync("not yet significant");
