@@ -139,7 +139,7 @@ public static class CaseCommand
 
     private static string? Text(LocalDate? day) => day is { } value ? LocalDatePattern.Iso.Format(value) : null;
 
-    private static bool TryDatabase(IConfiguration configuration, out DatabaseOptions database, out string? error)
+    internal static bool TryDatabase(IConfiguration configuration, out DatabaseOptions database, out string? error)
     {
         try
         {

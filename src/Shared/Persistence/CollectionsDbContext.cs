@@ -43,6 +43,7 @@ public abstract class CollectionsDbContext(DbContextOptions options) : IdentityD
     public DbSet<CreditorWebhookDelivery> CreditorWebhookDeliveries => Set<CreditorWebhookDelivery>();
     public DbSet<CreditorIdempotentRequest> CreditorIdempotentRequests => Set<CreditorIdempotentRequest>();
     public DbSet<LegalActionConsent> LegalActionConsents => Set<LegalActionConsent>();
+    public DbSet<Compliance.LedgerNode> LedgerNodes => Set<Compliance.LedgerNode>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
