@@ -55,11 +55,7 @@ public static class AnalyticsApi
     }
 
     // The creditor named by ?creditor= (the filter has checked it is the caller's), else every creditor of the caller.
-    private static List<CreditorId> Within(HttpContext http)
-    {
-        var scope = CreditorScope.Of(http);
-        return http.Request.Query["creditor"].ToString() is { Length: > 0 } code ? [scope.Creditors[code]] : [.. scope.Creditors.Values];
-    }
+    private static List<CreditorId> Within(HttpContext http) => CreditorPortalApi.Within(CreditorScope.Of(http), http);
 
     private static async Task<IReadOnlyList<ArmReport>> ComputeAsync(string? strategy, IReadOnlyList<CreditorId>? creditors, ICollectionsDbContextFactory contexts, AnalyticsOptions options, LocalDate today, CancellationToken ct)
     {
