@@ -1,3 +1,4 @@
+using Collections.AgentConsole.Features.Analytics;
 using Collections.AgentConsole.Features.Audit;
 using Collections.AgentConsole.Features.Auth;
 using Collections.AgentConsole.Features.Calls;
@@ -40,6 +41,7 @@ builder.AddWallboard();
 builder.AddCreditorApi();
 builder.AddCreditorPortal();
 builder.AddCreditorReports();
+builder.AddAnalytics();
 builder.AddAuditTrail();
 
 var app = builder.Build();
@@ -69,6 +71,7 @@ app.MapRecordings();
 app.MapPhone();
 app.MapCreditorApi();
 app.MapCreditorPortal();
+app.MapAnalytics();
 app.LogListeningAddresses();
 
 await app.RunAsync();

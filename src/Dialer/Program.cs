@@ -1,4 +1,5 @@
 using Collections.Dialer.Amd;
+using Collections.Dialer.AnalyticsCli;
 using Collections.Dialer.AuditCli;
 using Collections.Dialer.Calls;
 using Collections.Dialer.Campaigns;
@@ -33,6 +34,7 @@ return await CliApp.RunAsync(args,
     ActivityCommand.Create(),
     CreditorCommand.Create(),
     ReportCommand.Create(),
+    AnalyticsCommand.Create(),
     DialCommand.Create(),
     SimulateCommand.Create(),
     HopperCommand.Create(),

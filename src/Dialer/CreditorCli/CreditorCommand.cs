@@ -3,6 +3,7 @@ using Collections.Dialer.Cli;
 using Collections.Shared.Creditors;
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
+using Collections.Shared.Workflow.Mandates;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,9 +56,20 @@ public static class CreditorCommand
         var maxDiscount = new Option<decimal?>("--max-discount") { Description = "The settlement discount, in percent of the balance, the agency may grant without asking." };
         var approval = new Option<string?>("--settlement-approval") { Description = "Who decides a larger discount: supervisor, creditor or creditor-or-supervisor." };
         var legalConsent = new Option<bool?>("--legal-consent") { Description = "true: legal action waits for the creditor's consent in the portal." };
-        var termsSet = new Command("set", "Set a creditor's terms and policy; options left out keep their value. Prints them all.") { termsCreditor, commission, report, reportEmail, maxDiscount, approval, legalConsent };
+        var channels = new Option<string?>("--channels") { Description = "Mandate: the channels strategy steps may use, comma separated (call, sms, whatsapp, email, letter, visit), or 'all'." };
+        var limits = new Option<string?>("--channel-limits") { Description = "Mandate: maximum frequency per channel, e.g. letter:1/14,sms:2/7 (at most 1 letter in 14 days); empty: none." };
+        var smsAfterLetter = new Option<bool?>("--no-sms-before-letter") { Description = "Mandate: true: no SMS before the case's first letter." };
+        var termsSet = new Command("set", "Set a creditor's terms, policy and mandate; options left out keep their value. Prints them all.")
+        {
+            termsCreditor, commission, report, reportEmail, maxDiscount, approval, legalConsent, channels, limits, smsAfterLetter,
+        };
         termsSet.SetAction((ParseResult p, CancellationToken ct) => FromEnvironmentAsync((database, _) => TermsSetAsync(database, p.GetValue(termsCreditor)!,
-            new TermsChange(p.GetValue(commission), p.GetValue(report), p.GetValue(reportEmail), p.GetValue(maxDiscount), p.GetValue(approval), p.GetValue(legalConsent)), Console.Out, Console.Error, ct)));
+            new TermsChange(p.GetValue(commission), p.GetValue(report), p.GetValue(reportEmail), p.GetValue(maxDiscount), p.GetValue(approval), p.GetValue(legalConsent))
+            {
+                Channels = p.GetValue(channels),
+                ChannelLimits = p.GetValue(limits),
+                NoSmsBeforeFirstLetter = p.GetValue(smsAfterLetter),
+            }, Console.Out, Console.Error, ct)));
 
         return new Command("creditor", "Creditor API keys, webhooks, portal sign-ins, terms and policy.")
         {
@@ -72,7 +84,17 @@ public static class CreditorCommand
     public const string PasswordVariable = "COLLECTIONS_USER_PASSWORD";
 
     /// <summary>What <c>creditor terms set</c> changes; null: unchanged.</summary>
-    internal sealed record TermsChange(decimal? Commission, string? Report, string? ReportEmail, decimal? MaxDiscount, string? Approval, bool? LegalConsent);
+    internal sealed record TermsChange(decimal? Commission, string? Report, string? ReportEmail, decimal? MaxDiscount, string? Approval, bool? LegalConsent)
+    {
+        /// <summary>The mandate's allowed channels ("letter,email,call"; "all": every channel).</summary>
+        public string? Channels { get; init; }
+
+        /// <summary>The mandate's maximum frequency per channel ("letter:1/14"; empty: none).</summary>
+        public string? ChannelLimits { get; init; }
+
+        /// <summary>The mandate allows no SMS before the case's first letter.</summary>
+        public bool? NoSmsBeforeFirstLetter { get; init; }
+    }
 
     /// <summary><c>creditor user add</c>; returns the exit code.</summary>
     internal static Task<int> UserAddAsync(DatabaseOptions database, string creditor, string login, string? displayName, string? password, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
@@ -208,6 +230,39 @@ public static class CreditorCommand
                 found.Policy.LegalActionNeedsConsent = consent;
             }
 
+            if (change.Channels is { } allowed)
+            {
+                try
+                {
+                    var parsed = allowed.Trim() == "all" ? null : Mandate.ParseChannels(allowed);
+                    found.Policy.MandateChannels = parsed is null ? null
+                        : parsed.Count == 0 ? throw new FormatException("name at least one channel, or 'all'")
+                        : string.Join(",", parsed.Order().Select(Mandate.Name));
+                }
+                catch (FormatException ex)
+                {
+                    return CliOutput.Fail($"--channels: {ex.Message}", stderr);
+                }
+            }
+
+            if (change.ChannelLimits is { } text)
+            {
+                try
+                {
+                    var parsed = Mandate.ParseLimits(text);
+                    found.Policy.ChannelLimits = parsed.Count == 0 ? null : string.Join(",", parsed);
+                }
+                catch (FormatException ex)
+                {
+                    return CliOutput.Fail($"--channel-limits: {ex.Message}", stderr);
+                }
+            }
+
+            if (change.NoSmsBeforeFirstLetter is { } letterFirst)
+            {
+                found.Policy.NoSmsBeforeFirstLetter = letterFirst;
+            }
+
             await db.SaveChangesAsync(ct);
             CliOutput.WriteLine(new
             {
@@ -218,6 +273,9 @@ public static class CreditorCommand
                 maxSettlementDiscountPercent = found.Policy.MaxSettlementDiscountPercent,
                 settlementApproval = Kebab(found.Policy.SettlementApproval.ToString()),
                 legalActionNeedsConsent = found.Policy.LegalActionNeedsConsent,
+                channels = found.Policy.MandateChannels ?? "all",
+                channelLimits = found.Policy.ChannelLimits,
+                noSmsBeforeFirstLetter = found.Policy.NoSmsBeforeFirstLetter,
             }, stdout);
             return CliOutput.Ok;
         }, ct);

@@ -1,5 +1,6 @@
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
+using Collections.Shared.Workflow.Mandates;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
@@ -35,7 +36,7 @@ public sealed class ComplianceService(ComplianceEngine engine, Func<CollectionsD
         }
 
         var decisions = ExplainedChannels.ToDictionary(c => c, c => engine.EvaluateChannel(subject, c, campaign, instant));
-        return ExplainReport.From(displayReference, instant, decisions);
+        return ExplainReport.From(displayReference, instant, decisions) with { Mandate = await MandateReport.LoadAsync(db, accountId, instant, cancellationToken) };
     }
 
     /// <summary>Checks one contact without writing anything (the hopper's pre-filter; the ledger re-checks before dialing).</summary>

@@ -16,6 +16,10 @@ public sealed record ExplainReport(
     ChannelReport WhatsApp,
     ChannelReport Email)
 {
+    /// <summary>The creditor's mandate over the case's strategy steps: its rules, the next step's verdict and every step it
+    /// held back; null for an account without a case.</summary>
+    public Workflow.Mandates.MandateReport? Mandate { get; init; }
+
     /// <summary>Builds the report from the engine's decisions.</summary>
     public static ExplainReport From(string account, Instant at, IReadOnlyDictionary<ContactChannel, ComplianceDecision> decisions)
     {

@@ -1,5 +1,6 @@
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
+using Collections.Shared.Workflow.Mandates;
 using Collections.Shared.Workflow.Risk;
 using Collections.Shared.Workflow.Strategies;
 using Microsoft.EntityFrameworkCore;
@@ -72,6 +73,7 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
         ArgumentNullException.ThrowIfNull(@case);
         ArgumentNullException.ThrowIfNull(opening);
         @case.StrategyId = opening.Strategy?.Id;
+        @case.Arm = opening.Arm;
         @case.StrategyReason = opening.Reason;
         @case.RiskFlags = opening.RiskFlags;
         @case.Phase = CasePhase.New;
@@ -150,9 +152,30 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
             return new([WorkItem.ForStep(caseId, stepKey, hold.Until)], "deferred");
         }
 
-        var strategyStep = @case.StrategyId is null ? null : catalog.Get(@case.StrategyId).Steps.FirstOrDefault(s => s.Id == BaseKey(stepKey));
+        var strategyStep = @case.StrategyId is null ? null : catalog.Get(@case.StrategyId).StepsOf(@case.Arm).FirstOrDefault(s => s.Id == BaseKey(stepKey));
         var flags = RiskSignals.Parse(@case.RiskFlags);
         var unmet = strategyStep is null ? null : Unmet(strategyStep.Condition, ctx, flags);
+        var held = unmet is null ? Mandate.Check(ctx.Creditor.Policy, step, steps, now) : null;
+        if (held is { Until: { } until })
+        {
+            // The mandate's frequency or order (seed 004: letters whose frequency fits each mandate): the step waits.
+            if (held.Alone)
+            {
+                step.DueAt = until;
+            }
+            else
+            {
+                Shift(steps, step, until);
+            }
+
+            step.Note = held.Reason;
+            SetNext(@case, steps);
+            WorkflowLog.StepDeferred(_logger, caseId.ToString(), stepKey, until.ToString(), held.Reason);
+            return new(NextWork(@case, steps), "held-by-mandate");
+        }
+
+        // A channel the mandate does not allow, or an SMS with no letter planned before it: the step is skipped.
+        unmet ??= held?.Reason;
         step.ExecutedAt = now;
         if (unmet is not null)
         {
@@ -205,7 +228,7 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
     /// <summary>Whether running <paramref name="step"/> of <paramref name="case"/> plans a periodic re-check (hibernation), which
     /// reads the account's payments and the debtor's addresses (<see cref="RunStep"/>).</summary>
     internal bool PlansRecheck(Case @case, CaseStep step) =>
-        @case.StrategyId is { } strategy && catalog.Get(strategy).Steps.FirstOrDefault(s => s.Id == BaseKey(step.StepKey))?.RepeatEveryDays is not null;
+        @case.StrategyId is { } strategy && catalog.Get(strategy).StepsOf(@case.Arm).FirstOrDefault(s => s.Id == BaseKey(step.StepKey))?.RepeatEveryDays is not null;
 
     /// <summary>Records an event step (a broken promise, a missed instalment): a follow-up call with the given script stage,
     /// queued now, and the case moves on to it. Keyed by <paramref name="key"/>, so the same event twice queues one call.</summary>

@@ -119,7 +119,7 @@ public sealed class CreditorCommandTests : IDisposable
         var stdout = new StringWriter();
         Assert.Equal(CliOutput.Ok, await CreditorCommand.TermsSetAsync(Database, "ACME-DE",
             new(null, "weekly", "a@acme.example; b@acme.example", 10m, "creditor-or-supervisor", true), stdout, TextWriter.Null, Ct));
-        Assert.Equal("""{"creditor":"ACME-DE","commissionPercent":12.5,"report":"weekly","reportEmail":"a@acme.example, b@acme.example","maxSettlementDiscountPercent":10,"settlementApproval":"creditor-or-supervisor","legalActionNeedsConsent":true}""",
+        Assert.Equal("""{"creditor":"ACME-DE","commissionPercent":12.5,"report":"weekly","reportEmail":"a@acme.example, b@acme.example","maxSettlementDiscountPercent":10,"settlementApproval":"creditor-or-supervisor","legalActionNeedsConsent":true,"channels":"all","channelLimits":null,"noSmsBeforeFirstLetter":false}""",
             stdout.ToString().Trim());
         await using (var db = DatabaseSetup.CreateContext(Database))
         {
@@ -134,11 +134,37 @@ public sealed class CreditorCommandTests : IDisposable
             (new(null, null, "not-an-address", null, null, null), "--report-email"),
             (new(null, null, null, 100m, null, null), "--max-discount"),
             (new(null, null, null, null, "boss", null), "--settlement-approval"),
+            (new(null, null, null, null, null, null) { Channels = "letter,fax" }, "--channels"),
+            (new(null, null, null, null, null, null) { Channels = " " }, "--channels"),
+            (new(null, null, null, null, null, null) { ChannelLimits = "letter:1/0" }, "--channel-limits"),
         })
         {
             var stderr = new StringWriter();
             Assert.Equal(CliOutput.BadInput, await CreditorCommand.TermsSetAsync(Database, "ACME-DE", change, TextWriter.Null, stderr, Ct));
             Assert.StartsWith(field + ":", stderr.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Terms_set_stores_the_mandate_and_all_lifts_the_channel_restriction()
+    {
+        await using (var db = DatabaseSetup.CreateContext(Database))
+        {
+            await db.Database.MigrateAsync(Ct);
+            db.Creditors.Add(new Creditor { Code = "ACME-DE", Name = "Acme", Country = "DE" });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var stdout = new StringWriter();
+        Assert.Equal(CliOutput.Ok, await CreditorCommand.TermsSetAsync(Database, "ACME-DE",
+            new(null, null, null, null, null, null) { Channels = "Letter, email,call", ChannelLimits = "letter:1/14, sms:2/7", NoSmsBeforeFirstLetter = true }, stdout, TextWriter.Null, Ct));
+        Assert.EndsWith(""","channels":"call,email,letter","channelLimits":"letter:1/14,sms:2/7","noSmsBeforeFirstLetter":true}""", stdout.ToString().Trim(), StringComparison.Ordinal);
+
+        Assert.Equal(CliOutput.Ok, await CreditorCommand.TermsSetAsync(Database, "ACME-DE", new(null, null, null, null, null, null) { Channels = "all", ChannelLimits = "" }, TextWriter.Null, TextWriter.Null, Ct));
+        await using (var db = DatabaseSetup.CreateContext(Database))
+        {
+            var policy = (await db.Creditors.SingleAsync(Ct)).Policy;
+            Assert.Equal((null, null, true), (policy.MandateChannels, policy.ChannelLimits, policy.NoSmsBeforeFirstLetter));
         }
     }
 

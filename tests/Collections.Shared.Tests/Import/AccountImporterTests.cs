@@ -32,8 +32,7 @@ public abstract class AccountImporterTests
     public async Task Every_placed_account_gets_its_strategy_the_reason_and_dated_steps_in_the_same_import()
     {
         var options = await (await NewDatabaseAsync()).MigrateAsync();
-        var analysis = new Collections.Shared.Workflow.Strategies.ClaimAnalysis(new Collections.Shared.Workflow.Strategies.StrategyCatalog(
-            Collections.Shared.Workflow.Strategies.StrategyLoader.LoadDirectory(RepositoryRoot.Combine("config", "strategies"))));
+        var analysis = new Collections.Shared.Workflow.Strategies.ClaimAnalysis(Collections.Testing.Workflow.ShippedStrategies.Champions());
         ImportSummary summary;
         await using (var db = DatabaseSetup.CreateContext(options))
         await using (var file = File.OpenRead(Sample))

@@ -79,7 +79,7 @@ public sealed class SweepCrashTests
     {
         var clock = new FakeTimeProvider(at);
         ICollectionsDbContextFactory contexts = crashAtCommit is { } n ? new DyingContexts(db, n) : db.Contexts();
-        var runner = new WorkflowRunner(contexts, new StrategyCatalog(StrategyLoader.LoadDirectory(RepositoryRoot.Combine("config", "strategies"))),
+        var runner = new WorkflowRunner(contexts, Collections.Testing.Workflow.ShippedStrategies.Champions(),
             Options.Create(new WorkflowOptions()), clock, NullLoggerFactory.Instance);
         return new DueWorkSweep(contexts, runner, clock, NullLogger<DueWorkSweep>.Instance) { UseSetBasedPath = setBased };
     }

@@ -11,14 +11,14 @@ namespace Collections.Testing.Workflow;
 
 /// <summary>Runs workflow work in due order on a fake clock without a scheduler: what Quartz does, minus the threads, so the
 /// business rules can be walked through months in milliseconds. Every run and its outcome is recorded.</summary>
-public sealed class WorkDriver(DatabaseOptions database, FakeTimeProvider clock, WorkflowOptions? options = null)
+public sealed class WorkDriver(DatabaseOptions database, FakeTimeProvider clock, WorkflowOptions? options = null, StrategyCatalog? strategies = null)
 {
     private readonly PriorityQueue<WorkItem, Instant> _queue = new();
     private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
 
     public WorkflowRunner Runner { get; } = new(
         database.Contexts(),
-        new StrategyCatalog(StrategyLoader.LoadDirectory(RepositoryRoot.Combine("config", "strategies"))),
+        strategies ?? ShippedStrategies.Champions(),
         Options.Create(options ?? new WorkflowOptions()),
         clock,
         NullLoggerFactory.Instance);

@@ -100,7 +100,7 @@ public static class CreditorPortalApi
     }
 
     // The creditor named by ?creditor= (the filter has checked it is the caller's), else every creditor of the caller.
-    private static List<CreditorId> Within(CreditorScope scope, HttpContext http) =>
+    internal static List<CreditorId> Within(CreditorScope scope, HttpContext http) =>
         http.Request.Query["creditor"].ToString() is { Length: > 0 } code ? [scope.Creditors[code]] : [.. scope.Creditors.Values];
 
     private static string CreditorOf(CreditorScope scope, HttpContext http) =>

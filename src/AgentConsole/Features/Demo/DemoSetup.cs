@@ -25,6 +25,15 @@ public sealed class DemoOptions
     /// claim analysis, calls, SMS and letters due within minutes). Off, the demo data stays as loaded, and nothing is worked
     /// but what a test queues itself.</summary>
     public bool Process { get; set; } = true;
+
+    /// <summary>Months of simulated champion/challenger outcomes loaded with the demo for the analytics page
+    /// (<see cref="ArmHistory"/>); 0: none (the default, so hosts in tests stay small; the demo profile of launchSettings.json, which <c>dotnet run</c> uses, asks for 10).</summary>
+    [Range(0, 24)]
+    public int ArmHistoryMonths { get; set; }
+
+    /// <summary>Consumer cases placed per month of that history (business cases: 40 % as many).</summary>
+    [Range(30, 5000)]
+    public int ArmHistoryCasesPerMonth { get; set; } = 700;
 }
 
 /// <summary>Simulated demo operators, bound from <c>Collections:Demo:Calls</c>. The calls themselves are real: the campaign
@@ -81,6 +90,14 @@ public static partial class DemoSetup
                 return;
             }
 
+            // Months of champion/challenger outcomes for the analytics page (docs/analytics.md), on closed cases the process never works.
+            if (options.ArmHistoryMonths > 0
+                && await ArmHistory.SeedAsync(db, app.Services.GetRequiredService<Collections.Shared.Workflow.Strategies.StrategyCatalog>(), "TELCO-DE", now,
+                    options.ArmHistoryMonths, options.ArmHistoryCasesPerMonth, options.Seed, app.Lifetime.ApplicationStopping) is { } history)
+            {
+                LogHistory(logger, history.Cases, history.Payments, history.Contacts, options.ArmHistoryMonths);
+            }
+
             var summary = await DemoProcess.StartAsync(db, app.Services.GetRequiredService<Collections.Shared.Workflow.WorkflowRunner>(), now, simulated, app.Lifetime.ApplicationStopping);
             LogProcess(logger, summary.CasesOpened, summary.CasesPlaced, summary.ReminderPlans, summary.BrokenPromises, summary.Callbacks, summary.SoonSteps);
         }
@@ -95,6 +112,9 @@ public static partial class DemoSetup
 
     [LoggerMessage(EventId = 2103, Level = LogLevel.Information, Message = "Demo cases in the collection process: {Opened} opened by the claim analysis, {Placed} placed in their phase, {Plans} plans with a reminder due now, {Broken} promise to break this morning, {Callbacks} callbacks queued, {Soon} SMS/letter steps within minutes (docs/workflow.md)")]
     private static partial void LogProcess(ILogger logger, int opened, int placed, int plans, int broken, int callbacks, int soon);
+
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Information, Message = "Demo champion/challenger history: {Cases} closed cases over {Months} months with {Payments} payments and {Contacts} contacts (docs/analytics.md)")]
+    private static partial void LogHistory(ILogger logger, int cases, int payments, int contacts, int months);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Demo enabled, database already holds data: left as it is")]
     private static partial void LogKept(ILogger logger);

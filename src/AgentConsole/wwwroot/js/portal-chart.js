@@ -4,7 +4,8 @@
 const ns = 'http://www.w3.org/2000/svg';
 const width = 640, height = 240, left = 48, right = 12, top = 12, bottom = 34;
 
-function node(tag, attributes, text) {
+/** An SVG element with attributes and optional text. */
+export function node(tag, attributes, text) {
   const n = document.createElementNS(ns, tag);
   for (const [k, v] of Object.entries(attributes)) n.setAttribute(k, String(v));
   if (text !== undefined) n.textContent = text;
@@ -12,7 +13,7 @@ function node(tag, attributes, text) {
 }
 
 /** A round upper bound for the y axis: 5 %, 10 %, 20 %, 25 %, 50 %, 100 % or more. */
-function ceiling(max) {
+export function ceiling(max) {
   for (const step of [0.05, 0.1, 0.2, 0.25, 0.5, 1]) if (max <= step) return step;
   return Math.ceil(max);
 }

@@ -15,9 +15,9 @@ public static class TemplateCoverage
     public static IReadOnlyList<string> Check(StrategyCatalog catalog, MessageTemplates templates)
     {
         var problems = new List<string>();
-        foreach (var strategy in catalog.Strategies)
+        foreach (var (strategy, arm) in catalog.Strategies.SelectMany(s => s.Arms.Select(a => (s, a))))
         {
-            foreach (var step in strategy.Steps.Where(s => s.Channel is ContactChannel.Sms or ContactChannel.WhatsApp or ContactChannel.Email or ContactChannel.Letter))
+            foreach (var step in arm.Steps.Where(s => s.Channel is ContactChannel.Sms or ContactChannel.WhatsApp or ContactChannel.Email or ContactChannel.Letter))
             {
                 var name = step.Template ?? step.ScriptStage;
                 var missing = name is null ? "no template or stage"
@@ -26,7 +26,7 @@ public static class TemplateCoverage
                         : templates.Has(step.Channel!.Value, name, "en") ? null : $"no English {step.Channel} template '{name}' in the template folder";
                 if (missing is not null)
                 {
-                    problems.Add($"{Path.GetFileName(strategy.File)}: step '{step.Id}' ({step.Channel}): {missing}");
+                    problems.Add($"{Path.GetFileName(strategy.File)}: {(arm.Id == Strategy.Champion ? string.Empty : $"challenger '{arm.Id}', ")}step '{step.Id}' ({step.Channel}): {missing}");
                 }
             }
         }

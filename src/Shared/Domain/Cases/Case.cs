@@ -32,6 +32,10 @@ public sealed class Case
     /// <summary>Why the claim analysis chose the strategy: the facts it matched ("consumer, balance 412.50 EUR, 34 days past due").</summary>
     public string? StrategyReason { get; set; }
 
+    /// <summary>The champion/challenger arm of the strategy the case was assigned to when it was opened ("champion" when the
+    /// strategy has no challengers); set once, never changed, so outcomes stay attributable to the arm.</summary>
+    public string? Arm { get; set; }
+
     /// <summary>Name of the next step of the strategy.</summary>
     public string? NextStep { get; set; }
 

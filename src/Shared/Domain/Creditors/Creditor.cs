@@ -87,6 +87,18 @@ public sealed class CreditorPolicy
     /// <summary>Who decides a settlement whose discount exceeds <see cref="MaxSettlementDiscountPercent"/>.</summary>
     public SettlementApproval SettlementApproval { get; set; }
 
+    /// <summary>The channels the mandate allows strategy steps to use, comma separated ("letter,email,call"); null: every
+    /// channel. SMS and WhatsApp need <see cref="AllowsSms"/> and <see cref="AllowsWhatsApp"/> as well.</summary>
+    public string? MandateChannels { get; set; }
+
+    /// <summary>The mandate's maximum frequency per channel, "letter:1/14,sms:2/7" (at most one letter in 14 days, two SMS in
+    /// 7); null: no limit beyond the law's (docs/workflow.md, "Mandates").</summary>
+    public string? ChannelLimits { get; set; }
+
+    /// <summary>The mandate allows no SMS to the debtor before the case's first letter went out (seed 004: "demand letters whose
+    /// content and frequency fit each mandate").</summary>
+    public bool NoSmsBeforeFirstLetter { get; set; }
+
     /// <summary>Legal action needs the creditor's consent (seed 000: "legal steps assessed with the creditor"): a case that
     /// reaches legal review waits in the creditor portal for the creditor's decision.</summary>
     public bool LegalActionNeedsConsent { get; set; }

@@ -46,6 +46,7 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         builder.HasIndex(c => c.AccountId).IsUnique();
         builder.HasIndex(c => c.NextStepDueAt);
         builder.Property(c => c.StrategyId).HasMaxLength(64);
+        builder.Property(c => c.Arm).HasMaxLength(64);
         builder.Property(c => c.NextStep).HasMaxLength(64);
         builder.Property(c => c.RiskFlags).HasMaxLength(200);
         builder.Property(c => c.StrategyReason).HasMaxLength(500);

@@ -29,6 +29,10 @@ internal sealed class CreditorConfiguration : IEntityTypeConfiguration<Creditor>
             policy.Property(p => p.SettlementApproval).HasColumnName("policy_settlement_approval")
                 .HasDefaultValue(SettlementApproval.Supervisor).HasSentinel((SettlementApproval)(-1));
             policy.Property(p => p.LegalActionNeedsConsent).HasColumnName("policy_legal_action_needs_consent");
+            // Mandates (issue 20): null columns mean "no restriction", so creditors that existed before them keep every channel.
+            policy.Property(p => p.MandateChannels).HasColumnName("policy_mandate_channels").HasMaxLength(100);
+            policy.Property(p => p.ChannelLimits).HasColumnName("policy_channel_limits").HasMaxLength(200);
+            policy.Property(p => p.NoSmsBeforeFirstLetter).HasColumnName("policy_no_sms_before_first_letter");
         });
         builder.Navigation(c => c.Policy).IsRequired();
         builder.OwnsOne(c => c.Terms, terms =>

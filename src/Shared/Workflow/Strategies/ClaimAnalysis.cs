@@ -14,6 +14,9 @@ namespace Collections.Shared.Workflow.Strategies;
 /// <param name="Steps">The case's steps, planned or skipped with the reason.</param>
 public sealed record CaseOpening(Strategy? Strategy, string Reason, string? RiskFlags, IReadOnlyList<CaseStep> Steps)
 {
+    /// <summary>The champion/challenger arm the case was drawn into, or null without a strategy.</summary>
+    public string? Arm { get; init; }
+
     /// <summary>The first planned step, or null.</summary>
     public CaseStep? Next => Steps.Where(s => s.Status == CaseStepStatus.Planned).OrderBy(s => s.DueAt).ThenBy(s => s.Sequence).FirstOrDefault();
 }
@@ -39,7 +42,8 @@ public sealed class ClaimAnalysis(StrategyCatalog catalog)
             return new CaseOpening(null, Truncate($"no strategy matches: {Describe(facts, currency)}"), flags, []);
         }
 
-        var steps = StrategyPlanner.Plan(strategy, dueDate, zone, calendar, now).Select(p => new CaseStep
+        var arm = ArmAssignment.Assign(strategy, caseId);
+        var steps = StrategyPlanner.Plan(strategy.StepsOf(arm), dueDate, zone, calendar, now).Select(p => new CaseStep
         {
             CaseId = caseId,
             Sequence = p.Sequence,
@@ -52,7 +56,13 @@ public sealed class ClaimAnalysis(StrategyCatalog catalog)
             Status = p.SkipReason is null ? CaseStepStatus.Planned : CaseStepStatus.Skipped,
             Note = p.SkipReason ?? p.Step.Template,
         }).ToList();
-        return new CaseOpening(strategy, Truncate(Explain(strategy, facts, currency)), flags, steps);
+        var reason = Explain(strategy, facts, currency);
+        if (strategy.Challengers.Count > 0)
+        {
+            reason = $"{reason}; arm {arm} ({strategy.Arms.First(a => a.Id == arm).SharePercent.ToString("0.##", CultureInfo.InvariantCulture)}% of new cases)";
+        }
+
+        return new CaseOpening(strategy, Truncate(reason), flags, steps) { Arm = arm };
     }
 
     /// <summary>"consumer-standard (priority 100): consumer, balance 412.50 EUR, 34 days past due, no warning signs; passed

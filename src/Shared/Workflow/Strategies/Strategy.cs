@@ -10,7 +10,31 @@ namespace Collections.Shared.Workflow.Strategies;
 /// <param name="When">The claim-analysis rule that selects it.</param>
 /// <param name="Steps">Steps in order.</param>
 /// <param name="File">File it was read from, for messages.</param>
-public sealed record Strategy(string Id, string Name, int Priority, StrategyRule When, IReadOnlyList<StrategyStep> Steps, string File);
+public sealed record Strategy(string Id, string Name, int Priority, StrategyRule When, IReadOnlyList<StrategyStep> Steps, string File)
+{
+    /// <summary>The arm every case is in when the strategy has no challengers, and the arm challengers are compared with.</summary>
+    public const string Champion = "champion";
+
+    /// <summary>The challengers (champion/challenger test): each takes its share of new cases and plans its own steps.</summary>
+    public IReadOnlyList<StrategyArm> Challengers { get; init; } = [];
+
+    /// <summary>Mixed into the hash that assigns a case to an arm; a new seed starts a new test with a fresh draw.</summary>
+    public string ArmSeed { get; init; } = string.Empty;
+
+    /// <summary>The arms in order: the champion (the strategy's own steps, the share the challengers leave), then the challengers.</summary>
+    public IReadOnlyList<StrategyArm> Arms => [new StrategyArm(Champion, 100m - Challengers.Sum(c => c.SharePercent), Steps), .. Challengers];
+
+    /// <summary>The steps of <paramref name="arm"/>; null or an arm no longer configured (a stopped challenger) gives the
+    /// champion's, so a case whose arm was removed carries on with the champion's plan for steps it has not run.</summary>
+    public IReadOnlyList<StrategyStep> StepsOf(string? arm) =>
+        arm is null or Champion ? Steps : Challengers.FirstOrDefault(c => c.Id == arm)?.Steps ?? Steps;
+}
+
+/// <summary>One arm of a champion/challenger test on a strategy.</summary>
+/// <param name="Id">Arm id, stored on the case ("champion", "sms-first").</param>
+/// <param name="SharePercent">Percent of new cases assigned to the arm.</param>
+/// <param name="Steps">The arm's steps.</param>
+public sealed record StrategyArm(string Id, decimal SharePercent, IReadOnlyList<StrategyStep> Steps);
 
 /// <summary>What a claim must look like for a strategy to apply; an empty list or a null bound means "any".</summary>
 public sealed record StrategyRule(

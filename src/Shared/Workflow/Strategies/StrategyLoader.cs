@@ -80,10 +80,43 @@ public static class StrategyLoader
             when.History?.MinBrokenPromises,
             when.History?.MaxBrokenPromises);
 
-        var steps = new List<StrategyStep>();
-        foreach (var step in dto.Steps ?? [])
+        var steps = ParseSteps(dto.Steps, $"{file}: ");
+        var challengers = new List<StrategyArm>();
+        foreach (var arm in dto.Challengers ?? [])
         {
-            var where = $"{file}: step '{step.Id ?? "(no id)"}'";
+            var where = $"{file}: challenger '{arm.Id ?? "(no id)"}'";
+            if (string.IsNullOrWhiteSpace(arm.Id) || arm.Id.Length > 64 || !arm.Id.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
+            {
+                throw new StrategyException($"{where}: 'id' is required: lower-case letters, digits and '-', at most 64 characters.");
+            }
+
+            if (arm.Id == Strategy.Champion || challengers.Any(c => c.Id == arm.Id))
+            {
+                throw new StrategyException($"{where}: the id is taken ('{Strategy.Champion}' is the strategy's own steps).");
+            }
+
+            if (arm.Share is not { } share || share <= 0 || share >= 100)
+            {
+                throw new StrategyException($"{where}: 'share' is required, a percent of new cases above 0 and below 100.");
+            }
+
+            challengers.Add(new StrategyArm(arm.Id, share, ParseSteps(arm.Steps, $"{where}, ")));
+        }
+
+        if (challengers.Sum(c => c.SharePercent) >= 100)
+        {
+            throw new StrategyException($"{file}: the challengers' shares add up to {challengers.Sum(c => c.SharePercent)}%, which leaves the champion none; keep them below 100.");
+        }
+
+        return new Strategy(dto.Id, dto.Name ?? dto.Id, dto.Priority ?? 100, rule, steps, file) { Challengers = challengers, ArmSeed = dto.ArmSeed ?? string.Empty };
+    }
+
+    private static List<StrategyStep> ParseSteps(List<StepDto>? dtos, string prefix)
+    {
+        var steps = new List<StrategyStep>();
+        foreach (var step in dtos ?? [])
+        {
+            var where = $"{prefix}step '{step.Id ?? "(no id)"}'";
             if (string.IsNullOrWhiteSpace(step.Id) || steps.Any(s => s.Id == step.Id))
             {
                 throw new StrategyException($"{where}: every step needs a unique 'id'.");
@@ -129,10 +162,10 @@ public static class StrategyLoader
 
         if (steps.Count == 0)
         {
-            throw new StrategyException($"{file}: a strategy needs at least one step.");
+            throw new StrategyException($"{prefix}needs at least one step.");
         }
 
-        return new Strategy(dto.Id, dto.Name ?? dto.Id, dto.Priority ?? 100, rule, steps, file);
+        return steps;
     }
 
     /// <summary>Parses a kebab-case name ("consumer-credit", "pre-due-reminder", "whatsapp") into an enum value.</summary>
@@ -161,6 +194,15 @@ public static class StrategyLoader
         public string? Name { get; set; }
         public int? Priority { get; set; }
         public WhenDto? When { get; set; }
+        public List<StepDto>? Steps { get; set; }
+        public List<ArmDto>? Challengers { get; set; }
+        public string? ArmSeed { get; set; }
+    }
+
+    private sealed class ArmDto
+    {
+        public string? Id { get; set; }
+        public decimal? Share { get; set; }
         public List<StepDto>? Steps { get; set; }
     }
 

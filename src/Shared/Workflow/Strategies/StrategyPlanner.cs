@@ -19,13 +19,18 @@ public static class StrategyPlanner
     /// <paramref name="now"/> is moved to now (a claim handed over late still gets its written reminder first), except
     /// steps before the due date, which are moot once it has passed and are marked skipped.
     /// </summary>
-    public static IReadOnlyList<PlannedStep> Plan(Strategy strategy, LocalDate dueDate, DateTimeZone zone, WorkingDayCalendar? calendar, Instant now)
+    public static IReadOnlyList<PlannedStep> Plan(Strategy strategy, LocalDate dueDate, DateTimeZone zone, WorkingDayCalendar? calendar, Instant now) =>
+        Plan((strategy ?? throw new ArgumentNullException(nameof(strategy))).Steps, dueDate, zone, calendar, now);
+
+    /// <summary>Plans <paramref name="steps"/> (one arm of a strategy) like <see cref="Plan(Strategy, LocalDate, DateTimeZone, WorkingDayCalendar?, Instant)"/>.</summary>
+    public static IReadOnlyList<PlannedStep> Plan(IReadOnlyList<StrategyStep> steps, LocalDate dueDate, DateTimeZone zone, WorkingDayCalendar? calendar, Instant now)
     {
+        ArgumentNullException.ThrowIfNull(steps);
         var today = now.InZone(zone).Date;
         var result = new List<PlannedStep>();
         var previous = dueDate;
         var sequence = 0;
-        foreach (var step in strategy.Steps)
+        foreach (var step in steps)
         {
             sequence++;
             var date = DateOf(step, step.Anchor == StepAnchor.DueDate ? dueDate : previous, calendar);

@@ -142,7 +142,7 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
                           {
                               Case = new Case
                               {
-                                  Id = c.Id, AccountId = c.AccountId, Phase = c.Phase, StrategyId = c.StrategyId, NextStep = c.NextStep, NextStepDueAt = c.NextStepDueAt,
+                                  Id = c.Id, AccountId = c.AccountId, Phase = c.Phase, StrategyId = c.StrategyId, Arm = c.Arm, NextStep = c.NextStep, NextStepDueAt = c.NextStepDueAt,
                                   RiskFlags = c.RiskFlags, OpenedAt = c.OpenedAt, ClosedAt = c.ClosedAt,
                               },
                               a.CreditorId, a.DebtorId, a.CreditorReference, a.Currency, a.Principal, a.Interest, a.StatutoryInterest, a.Fees, a.Paid,
@@ -182,7 +182,9 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
         foreach (var row in rows)
         {
             var steps = planned[row.Case.Id].ToList();
-            if (steps.Exists(s => s.DueAt <= now && cases.PlansRecheck(row.Case, s)))
+            // A mandate that limits frequency or order reads the case's earlier steps, which this path does not load, and may move a
+            // step's due time, which it does not write: such creditors' accounts take the entity path.
+            if (steps.Exists(s => s.DueAt <= now && cases.PlansRecheck(row.Case, s)) || Mandates.Mandate.ReadsHistory(creditors[row.CreditorId].Policy))
             {
                 continue;
             }

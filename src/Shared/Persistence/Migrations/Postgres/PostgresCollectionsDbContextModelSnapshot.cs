@@ -333,6 +333,11 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("account_id");
 
+                    b.Property<string>("Arm")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("arm");
+
                     b.Property<DateTime?>("ClosedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("closed_at");
@@ -2338,9 +2343,19 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                                 .HasColumnType("boolean")
                                 .HasColumnName("policy_allows_whatsapp");
 
+                            b1.Property<string>("ChannelLimits")
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)")
+                                .HasColumnName("policy_channel_limits");
+
                             b1.Property<bool>("LegalActionNeedsConsent")
                                 .HasColumnType("boolean")
                                 .HasColumnName("policy_legal_action_needs_consent");
+
+                            b1.Property<string>("MandateChannels")
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("policy_mandate_channels");
 
                             b1.Property<int>("MaxInstalments")
                                 .HasColumnType("integer")
@@ -2355,6 +2370,10 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                                 .HasPrecision(18, 4)
                                 .HasColumnType("numeric(18,4)")
                                 .HasColumnName("policy_min_instalment");
+
+                            b1.Property<bool>("NoSmsBeforeFirstLetter")
+                                .HasColumnType("boolean")
+                                .HasColumnName("policy_no_sms_before_first_letter");
 
                             b1.Property<decimal>("PromiseTolerance")
                                 .HasPrecision(18, 4)

@@ -333,6 +333,11 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                         .HasColumnType("uniqueidentifier")
                         .HasColumnName("account_id");
 
+                    b.Property<string>("Arm")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("arm");
+
                     b.Property<DateTime?>("ClosedAt")
                         .HasColumnType("datetime2")
                         .HasColumnName("closed_at");
@@ -2341,9 +2346,19 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                                 .HasColumnType("bit")
                                 .HasColumnName("policy_allows_whatsapp");
 
+                            b1.Property<string>("ChannelLimits")
+                                .HasMaxLength(200)
+                                .HasColumnType("nvarchar(200)")
+                                .HasColumnName("policy_channel_limits");
+
                             b1.Property<bool>("LegalActionNeedsConsent")
                                 .HasColumnType("bit")
                                 .HasColumnName("policy_legal_action_needs_consent");
+
+                            b1.Property<string>("MandateChannels")
+                                .HasMaxLength(100)
+                                .HasColumnType("nvarchar(100)")
+                                .HasColumnName("policy_mandate_channels");
 
                             b1.Property<int>("MaxInstalments")
                                 .HasColumnType("int")
@@ -2358,6 +2373,10 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                                 .HasPrecision(18, 4)
                                 .HasColumnType("decimal(18,4)")
                                 .HasColumnName("policy_min_instalment");
+
+                            b1.Property<bool>("NoSmsBeforeFirstLetter")
+                                .HasColumnType("bit")
+                                .HasColumnName("policy_no_sms_before_first_letter");
 
                             b1.Property<decimal>("PromiseTolerance")
                                 .HasPrecision(18, 4)

@@ -328,6 +328,11 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("account_id");
 
+                    b.Property<string>("Arm")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("arm");
+
                     b.Property<DateTime?>("ClosedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("closed_at");
@@ -2329,9 +2334,19 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                                 .HasColumnType("INTEGER")
                                 .HasColumnName("policy_allows_whatsapp");
 
+                            b1.Property<string>("ChannelLimits")
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("policy_channel_limits");
+
                             b1.Property<bool>("LegalActionNeedsConsent")
                                 .HasColumnType("INTEGER")
                                 .HasColumnName("policy_legal_action_needs_consent");
+
+                            b1.Property<string>("MandateChannels")
+                                .HasMaxLength(100)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("policy_mandate_channels");
 
                             b1.Property<int>("MaxInstalments")
                                 .HasColumnType("INTEGER")
@@ -2346,6 +2361,10 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                                 .HasPrecision(18, 4)
                                 .HasColumnType("TEXT")
                                 .HasColumnName("policy_min_instalment");
+
+                            b1.Property<bool>("NoSmsBeforeFirstLetter")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("policy_no_sms_before_first_letter");
 
                             b1.Property<decimal>("PromiseTolerance")
                                 .HasPrecision(18, 4)

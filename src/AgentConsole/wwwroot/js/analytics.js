@@ -1,0 +1,90 @@
+// Champion/challenger analytics (docs/analytics.md): per strategy and currency, each arm's figures with intervals, the
+// sequential comparison with the champion, and the liquidation curves with their bands; the curves download as CSV.
+// Supervisors see every creditor's cases (/api/analytics); with ?portal=1 a creditor sees its own (/api/creditor/portal/arms).
+import { api, $, el, signOut } from './api.js';
+import { startPage, t, fmt } from './i18n.js';
+import { drawArmCurves } from './analytics-chart.js';
+
+const me = await api('/api/me');
+await startPage(me);
+$('#me').textContent = me.displayName;
+$('#btn-signout').addEventListener('click', signOut);
+
+const params = new URLSearchParams(location.search);
+const portal = params.get('portal') === '1';
+let creditor = null;
+if (portal) {
+  const creditors = await api('/api/creditor/portal/creditors');
+  creditor = creditors.some((c) => c.code === params.get('creditor')) ? params.get('creditor') : creditors[0]?.code;
+  $('#creditor').replaceChildren(...creditors.map((c) => el('option', { value: c.code, selected: c.code === creditor }, `${c.name} (${c.code})`)));
+  $('#creditor-switch').hidden = false;
+  $('#creditor').addEventListener('change', () => { creditor = $('#creditor').value; load(); });
+}
+
+const pct = (f, digits = 1) => fmt.percent(f, digits);
+const num = (v, digits = 2) => fmt.number(v, digits);
+const range = (low, high, f = num) => `${f(low)} – ${f(high)}`;
+
+function armRow(arm) {
+  const vs = arm.vsChampion;
+  const verdict = vs === null ? el('span', { class: 'muted' }, t('an.champion'))
+    : el('span', { class: `verdict ${vs.significant ? 'significant' : 'not-yet'}` },
+      t(vs.significant ? 'an.significant' : 'an.notYet', { p: fmt.number(vs.pValue, 4) }));
+  return el('tr', { 'data-arm': arm.arm, 'data-significant': vs === null ? '' : String(vs.significant) },
+    el('td', {}, el('b', {}, arm.arm)),
+    el('td', { class: 'num' }, `${fmt.number(arm.cases)} / ${fmt.number(arm.opened)}`),
+    el('td', { class: 'num' }, fmt.money(arm.collectedPerCase, arm.currency)),
+    el('td', { class: 'num' }, range(arm.ciLow, arm.ciHigh)),
+    el('td', { class: 'num' }, vs === null ? '' : `${vs.difference > 0 ? '+' : ''}${num(vs.difference)}${vs.ciLow === null ? '' : ` (${range(vs.ciLow, vs.ciHigh)})`}`),
+    el('td', {}, verdict),
+    el('td', { class: 'num' }, `${pct(arm.contactRate.value)} (${range(arm.contactRate.low, arm.contactRate.high, pct)})`),
+    el('td', { class: 'num' }, `${pct(arm.rpcRate.value)} (${range(arm.rpcRate.low, arm.rpcRate.high, pct)})`),
+    el('td', { class: 'num' }, `${pct(arm.promiseRate.value)} (${range(arm.promiseRate.low, arm.promiseRate.high, pct)})`),
+    el('td', { class: 'num' }, `${pct(arm.promiseKeptRate.value)} (${range(arm.promiseKeptRate.low, arm.promiseKeptRate.high, pct)})`),
+    el('td', { class: 'num' }, `${num(arm.costPerCase.value)} / ${num(arm.collectedPerCostUnit.value)}`));
+}
+
+function testBlock(key, arms, curves) {
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('class', 'chart curve');
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', t('an.curve'));
+  const legend = el('p', { class: 'legend curve-legend' });
+  const block = el('section', { class: 'card analytics-test', 'data-test': key },
+    el('h2', {}, `${arms[0].strategy} · ${arms[0].currency}`),
+    el('table', {},
+      el('thead', {}, el('tr', {}, ...['an.col.arm', 'an.col.cases', 'an.col.collected', 'an.col.ci', 'an.col.vs', 'an.col.verdict', 'an.col.contact', 'an.col.rpc', 'an.col.promise', 'an.col.kept', 'an.col.cost']
+        .map((k) => el('th', {}, t(k))))),
+      el('tbody', {}, arms.map(armRow))),
+    el('h3', {}, t('an.curve')), svg, legend);
+  drawArmCurves(svg, legend, curves, (f) => pct(f, 0), t('an.axis'));
+  return block;
+}
+
+async function load() {
+  const query = new URLSearchParams();
+  if (params.get('strategy')) query.set('strategy', params.get('strategy'));
+  if (creditor) query.set('creditor', creditor);
+  const base = portal ? '/api/creditor/portal/arms' : '/api/analytics/arms';
+  $('#csv').href = `${portal ? '/api/creditor/portal/arms/curves.csv' : '/api/analytics/curves.csv'}?${query}`;
+  try {
+    const data = await api(`${base}?${query}`);
+    $('#basis').textContent = t('an.basis', { date: fmt.date(data.asOf), days: data.horizonDays, alpha: fmt.number(data.alpha, 2) });
+    const tests = new Map();
+    for (const arm of data.arms) {
+      const key = `${arm.strategy}|${arm.currency}`;
+      if (!tests.has(key)) tests.set(key, []);
+      tests.get(key).push(arm);
+    }
+    // The largest tests first: a test of a handful of cases has little to say yet.
+    const ordered = [...tests].sort((a, b) => b[1].reduce((n, x) => n + x.opened, 0) - a[1].reduce((n, x) => n + x.opened, 0));
+    $('#tests').replaceChildren(...(tests.size ? ordered.map(([key, arms]) =>
+      testBlock(key, arms, data.curves.filter((c) => `${c.strategy}|${c.currency}` === key))) : [el('p', { class: 'muted' }, t('an.none'))]));
+    $('#message').hidden = true;
+  } catch (error) {
+    $('#message').textContent = String(error.message ?? error);
+    $('#message').hidden = false;
+  }
+}
+
+await load();

@@ -1,0 +1,51 @@
+using Collections.Shared.Domain;
+using Collections.Shared.Persistence;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace Collections.Shared.Analytics;
+
+/// <summary>Reads the outcomes of the cases in champion/challenger tests: cases with an arm (cases opened before arms existed
+/// were never drawn and are left out), their payments, contact attempts and promises, by day since the case was opened.</summary>
+public static class ArmOutcomeQuery
+{
+    /// <summary>The outcomes of the cases of <paramref name="strategy"/> (every strategy when null), of <paramref name="creditors"/>
+    /// (every creditor when null).</summary>
+    public static async Task<List<CaseOutcome>> LoadAsync(CollectionsDbContext db, string? strategy, IReadOnlyList<CreditorId>? creditors, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var only = creditors?.ToList();
+        var cases = await (from c in db.Cases.AsNoTracking()
+                           join a in db.Accounts on c.AccountId equals a.Id
+                           where c.Arm != null && c.StrategyId != null && (strategy == null || c.StrategyId == strategy) && (only == null || EF.Parameter(only).Contains(a.CreditorId))
+                           select new { c.AccountId, c.StrategyId, c.Arm, c.OpenedAt, a.Currency, a.Principal, a.Interest, a.Fees })
+            .ToListAsync(ct);
+        var ids = cases.Select(c => c.AccountId).ToList();
+        var nullable = ids.Select(i => (AccountId?)i).ToList();
+        var payments = (await db.Payments.AsNoTracking().Where(p => EF.Parameter(nullable).Contains(p.AccountId))
+            .Select(p => new { p.AccountId, p.Amount, p.ReceivedOn }).ToListAsync(ct)).ToLookup(p => p.AccountId!.Value);
+        var contacts = (await db.ContactAttempts.AsNoTracking().Where(x => EF.Parameter(ids).Contains(x.AccountId))
+            .Select(x => new { x.AccountId, x.Channel, x.Outcome, x.RightPartyContact, x.StartedAt }).ToListAsync(ct)).ToLookup(x => x.AccountId);
+        var promises = (await db.Promises.AsNoTracking().Where(p => EF.Parameter(ids).Contains(p.AccountId))
+            .Select(p => new { p.AccountId, p.Status, p.CreatedAt }).ToListAsync(ct)).ToLookup(p => p.AccountId);
+        return [.. cases.Select(c =>
+        {
+            var placed = c.OpenedAt.InUtc().Date;
+            int Day(Instant at) => Period.DaysBetween(placed, at.InUtc().Date);
+            return new CaseOutcome(c.StrategyId!, c.Arm!, c.Currency, placed, c.Principal + c.Interest + c.Fees,
+                [.. payments[c.AccountId].Where(p => p.ReceivedOn >= placed).Select(p => new PaymentFact(Period.DaysBetween(placed, p.ReceivedOn), p.Amount))],
+                [.. contacts[c.AccountId].Where(x => x.StartedAt >= c.OpenedAt && x.Outcome != ContactOutcome.Cancelled)
+                    .Select(x => new ContactFact(Day(x.StartedAt), x.Channel, Reached(x.Channel, x.Outcome), x.RightPartyContact))],
+                [.. promises[c.AccountId].Where(p => p.CreatedAt >= c.OpenedAt && p.Status != PromiseStatus.Cancelled)
+                    .Select(p => new PromiseFact(Day(p.CreatedAt), p.Status is PromiseStatus.Kept or PromiseStatus.PartlyKept, p.Status != PromiseStatus.Pending))]);
+        })];
+    }
+
+    /// <summary>A call answered by a person, or a message delivered; a letter counts once sent (the post gives no receipt).</summary>
+    private static bool Reached(ContactChannel channel, ContactOutcome outcome) => channel switch
+    {
+        ContactChannel.Call or ContactChannel.Visit => outcome == ContactOutcome.Answered,
+        ContactChannel.Letter => outcome is ContactOutcome.Sent or ContactOutcome.Delivered,
+        _ => outcome == ContactOutcome.Delivered,
+    };
+}
