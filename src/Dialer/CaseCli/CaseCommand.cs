@@ -3,6 +3,7 @@ using Collections.Dialer.Cli;
 using Collections.Shared.Cases;
 using Collections.Shared.Domain;
 using Collections.Shared.Interest;
+using Collections.Shared.Legal;
 using Collections.Shared.Persistence;
 using Collections.Shared.Workflow;
 using Collections.Shared.Workflow.Accrual;
@@ -36,7 +37,7 @@ public static class CaseCommand
     /// <summary>Runs the verb; returns the exit code.</summary>
     internal static async Task<int> RunAsync(string reference, string? creditor, IConfiguration configuration, TimeProvider time, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        if (!TryDatabase(configuration, out var database, out var problem) || (problem = CliHost.MissingSqliteFile(database)) is not null)
+        if (!CliHost.TryDatabaseAndCompliance(configuration, out var database, out var engine, out var problem) || (problem = CliHost.MissingSqliteFile(database)) is not null)
         {
             return CliOutput.Fail(problem!, stderr);
         }
@@ -54,7 +55,8 @@ public static class CaseCommand
 
         var contexts = DatabaseSetup.CreateFactory(database);
         var workflow = configuration.GetSection(WorkflowOptions.Section).Get<WorkflowOptions>() ?? new WorkflowOptions();
-        var query = new CaseTimelineQuery(contexts, Options.Create(workflow), Accrual(configuration, contexts, time));
+        var query = new CaseTimelineQuery(contexts, Options.Create(workflow), Accrual(configuration, contexts, time),
+            new LimitationService(contexts, engine!, time, NullLogger<LimitationService>.Instance));
         var timeline = await query.LoadAsync(accountId.Value, ct);
         if (timeline is null)
         {
@@ -133,26 +135,23 @@ public static class CaseCommand
         queued = t.Queued.Select(q => new { channel = q.Channel, purpose = q.Purpose, dueAt = Text(q.DueAt), status = q.Status, attempts = q.Attempts, outcome = q.Outcome }),
         contacts = t.Contacts.Select(c => new { at = Text(c.At), channel = c.Channel, purpose = c.Purpose, outcome = c.Outcome }),
         payments = t.Payments.Select(p => new { receivedOn = Text(p.ReceivedOn), amount = p.Amount, toFees = p.ToFees, toInterest = p.ToInterest, toPrincipal = p.ToPrincipal }),
+        limitation = t.Limitation is not { } l ? null : new
+        {
+            jurisdiction = l.Jurisdiction,
+            state = ContactTexts.Kebab(l.State),
+            lastDay = Text(l.LastDay),
+            warnFrom = Text(l.WarnFrom),
+            daysLeft = l.DaysLeft,
+            source = l.Rule?.Source,
+            runsFrom = Text(l.Result?.RunsFrom),
+            restartedBy = l.Result?.RestartedBy?.Description,
+            events = l.Result?.Steps.Select(s => new { on = Text(s.Event.On), kind = ContactTexts.Kebab(s.Event.Kind), what = s.Event.Description, restarted = s.Restarted, reason = s.Reason }),
+        },
     };
 
     private static string? Text(Instant? at) => at is { } value ? InstantPattern.ExtendedIso.Format(value) : null;
 
     private static string? Text(LocalDate? day) => day is { } value ? LocalDatePattern.Iso.Format(value) : null;
-
-    private static bool TryDatabase(IConfiguration configuration, out DatabaseOptions database, out string? error)
-    {
-        try
-        {
-            database = DatabaseSetup.ReadOptions(configuration);
-            error = null;
-            return true;
-        }
-        catch (OptionsValidationException ex)
-        {
-            (database, error) = (new DatabaseOptions(), ex.Message);
-            return false;
-        }
-    }
 
     /// <summary>The accrual, to say why statutory interest does not accrue; none when the rule folder is not there (the
     /// figures on the account are printed either way).</summary>
