@@ -155,12 +155,14 @@ public static class CaseCommand
 
     /// <summary>The accrual, to say why statutory interest does not accrue; none when the rule folder is not there (the
     /// figures on the account are printed either way).</summary>
-    private static StatutoryInterestAccrual? Accrual(IConfiguration configuration, ICollectionsDbContextFactory contexts, TimeProvider time)
+    internal static StatutoryInterestAccrual? Accrual(IConfiguration configuration, ICollectionsDbContextFactory contexts, TimeProvider time) =>
+        Calculator(configuration) is { } calculator ? new StatutoryInterestAccrual(contexts, calculator, time, NullLogger<StatutoryInterestAccrual>.Instance) : null;
+
+    /// <summary>The statutory interest calculator on the configured rule folder; null when the folder is not there.</summary>
+    internal static StatutoryInterestCalculator? Calculator(IConfiguration configuration)
     {
         var folder = Collections.Shared.Configuration.ConfigFolders.Resolve(
             configuration[$"{InterestOptions.Section}:{nameof(InterestOptions.RulesDirectory)}"] ?? InterestRuleBook.DefaultDirectory);
-        return Directory.Exists(folder)
-            ? new StatutoryInterestAccrual(contexts, new StatutoryInterestCalculator(InterestRuleBook.Load(folder)), time, NullLogger<StatutoryInterestAccrual>.Instance)
-            : null;
+        return Directory.Exists(folder) ? new StatutoryInterestCalculator(InterestRuleBook.Load(folder)) : null;
     }
 }
