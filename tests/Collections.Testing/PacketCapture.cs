@@ -62,6 +62,9 @@ public sealed class PacketCapture : IAsyncDisposable
     private readonly string _file;
     private readonly StringBuilder _errors = new();
 
+    /// <summary>A pcap file's global header: the size of a capture file that holds no packet yet.</summary>
+    private const int PcapHeaderBytes = 24;
+
     private PacketCapture(Process process, string file)
     {
         _process = process;
@@ -120,8 +123,22 @@ public sealed class PacketCapture : IAsyncDisposable
         if (!_process.HasExited)
         {
             // The kernel hands captured packets to dumpcap in blocks it retires after a timeout, and dumpcap stops on SIGINT
-            // without draining what is still in the ring: packets of the last moments would be missing. Give it that time.
+            // without draining what is still in the ring: packets of the last moments would be missing. Give it that time, and
+            // on a loaded machine more: wait until the file has stopped growing (or, for a capture that saw nothing, 5 s).
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            var last = -1L;
+            for (var waited = 0; waited < 20; waited++)
+            {
+                var size = File.Exists(_file) ? new FileInfo(_file).Length : 0;
+                if (size == last && (size > PcapHeaderBytes || waited >= 8))
+                {
+                    break;
+                }
+
+                last = size;
+                await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+            }
+
             using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(CultureInfo.InvariantCulture)])!;
             await kill.WaitForExitAsync(ct);
             await _process.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(20), ct);

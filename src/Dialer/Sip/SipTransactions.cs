@@ -449,8 +449,9 @@ internal sealed class ServerTransaction : SipTransaction
             }
 
             _last = response;
-            Send(response);
+            // Forgotten before the response leaves: whoever reads the answer finds nothing held for it.
             Terminate();
+            Send(response);
         }
     }
 

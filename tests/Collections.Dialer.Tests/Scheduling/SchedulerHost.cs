@@ -283,8 +283,12 @@ internal sealed class ExecutionCounter : IJobListener
 
     public ValueTask JobExecutionVetoed(IJobExecutionContext context, CancellationToken cancellationToken = default) => default;
 
+    /// <summary>Each execution: the job, its scheduled and actual fire times by the host's clock, and the scheduler instance.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Log { get; } = new();
+
     public ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken = default)
     {
+        Log.Enqueue($"{context.JobDetail.Key.Name} scheduled {context.ScheduledFireTimeUtc:O} fired {context.FireTimeUtc:O} by {context.Scheduler.SchedulerInstanceId}/{context.Scheduler.GetHashCode()} result {context.Result}");
         _runs.AddOrUpdate(context.JobDetail.Key.Name, 1, (_, n) => n + 1);
         if (jobException is not null)
         {
