@@ -37,26 +37,12 @@ public static class CaseCommand
     /// <summary>Runs the verb; returns the exit code.</summary>
     internal static async Task<int> RunAsync(string reference, string? creditor, IConfiguration configuration, TimeProvider time, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        if (!CliHost.TryDatabaseAndCompliance(configuration, out var database, out var engine, out var problem) || (problem = CliHost.MissingSqliteFile(database)) is not null)
-        {
-            return CliOutput.Fail(problem!, stderr);
-        }
-
-        AccountId? accountId;
-        await using (var db = DatabaseSetup.CreateContext(database))
-        {
-            (accountId, problem) = await AccountLookup.FindAsync(db, reference, creditor, ct);
-        }
-
+        var (accountId, query, _, problem) = await TimelineQueryAsync(reference, creditor, configuration, time, ct);
         if (accountId is null)
         {
             return CliOutput.Fail(problem!, stderr);
         }
 
-        var contexts = DatabaseSetup.CreateFactory(database);
-        var workflow = configuration.GetSection(WorkflowOptions.Section).Get<WorkflowOptions>() ?? new WorkflowOptions();
-        var query = new CaseTimelineQuery(contexts, Options.Create(workflow), Accrual(configuration, contexts, time),
-            new LimitationService(contexts, engine!, time, NullLogger<LimitationService>.Instance));
         var timeline = await query.LoadAsync(accountId.Value, ct);
         if (timeline is null)
         {
@@ -65,6 +51,28 @@ public static class CaseCommand
 
         CliOutput.WriteLine(Json(timeline), stdout);
         return CliOutput.Ok;
+    }
+
+    /// <summary>The account named by <paramref name="reference"/> and the timeline query on the configured database (with the
+    /// accrual and limitation the console's timeline has), or why not: a bad key or rule pack, a missing database, an
+    /// unknown or ambiguous reference.</summary>
+    internal static async Task<(AccountId? Account, CaseTimelineQuery Query, ICollectionsDbContextFactory Contexts, string? Problem)> TimelineQueryAsync(string reference, string? creditor, IConfiguration configuration, TimeProvider time, CancellationToken ct)
+    {
+        if (!CliHost.TryDatabaseAndCompliance(configuration, out var database, out var engine, out var problem) || (problem = CliHost.MissingSqliteFile(database)) is not null)
+        {
+            return (null, null!, null!, problem);
+        }
+
+        AccountId? accountId;
+        await using (var db = DatabaseSetup.CreateContext(database))
+        {
+            (accountId, problem) = await AccountLookup.FindAsync(db, reference, creditor, ct);
+        }
+
+        var contexts = DatabaseSetup.CreateFactory(database);
+        var workflow = configuration.GetSection(WorkflowOptions.Section).Get<WorkflowOptions>() ?? new WorkflowOptions();
+        return (accountId, new CaseTimelineQuery(contexts, Options.Create(workflow), Accrual(configuration, contexts, time),
+            new LimitationService(contexts, engine!, time, NullLogger<LimitationService>.Instance)), contexts, problem);
     }
 
     /// <summary>The verb's JSON object (the stable contract: accountRef, phase, strategy, steps, promises, plans, riskFlags,

@@ -6,15 +6,7 @@ using Collections.Dialer.Legal.Evidence;
 using Collections.Dialer.Messaging;
 using Collections.Dialer.Outreach;
 using Collections.Dialer.Outreach.Letters;
-using Collections.Shared.Cases;
-using Collections.Shared.Compliance;
-using Collections.Shared.Domain;
-using Collections.Shared.Legal;
-using Collections.Shared.Persistence;
-using Collections.Shared.Workflow;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Collections.Dialer.LegalCli;
 
@@ -61,30 +53,16 @@ public static class EvidenceCommand
             return CliOutput.Fail($"--out: the folder '{folder.FullName}' does not exist", stderr);
         }
 
-        if (!CliHost.TryDatabaseAndCompliance(configuration, out var database, out var engine, out var problem) || (problem = CliHost.MissingSqliteFile(database)) is not null)
-        {
-            return CliOutput.Fail(problem!, stderr);
-        }
-
-        AccountId? accountId;
-        await using (var db = DatabaseSetup.CreateContext(database))
-        {
-            (accountId, problem) = await AccountLookup.FindAsync(db, reference, creditor, ct);
-        }
-
+        var (accountId, timelines, contexts, problem) = await CaseCommand.TimelineQueryAsync(reference, creditor, configuration, time, ct);
         if (accountId is null)
         {
             return CliOutput.Fail(problem!, stderr);
         }
 
-        var contexts = DatabaseSetup.CreateFactory(database);
-        var workflow = configuration.GetSection(WorkflowOptions.Section).Get<WorkflowOptions>() ?? new WorkflowOptions();
-        var accrual = CaseCommand.Accrual(configuration, contexts, time);
-        var limitation = new LimitationService(contexts, engine!, time, NullLogger<LimitationService>.Instance);
         var outreach = configuration.GetSection(OutreachOptions.Section).Get<OutreachOptions>() ?? new OutreachOptions();
         var messaging = configuration.GetSection(MessagingOptions.Section).Get<MessagingOptions>() ?? new MessagingOptions();
         var recording = configuration.GetSection(RecordingOptions.Section).Get<RecordingOptions>() ?? new RecordingOptions();
-        var collector = new EvidenceCollector(contexts, new CaseTimelineQuery(contexts, Options.Create(workflow), accrual, limitation), accrual,
+        var collector = new EvidenceCollector(contexts, timelines, CaseCommand.Accrual(configuration, contexts, time),
             CaseCommand.Calculator(configuration), messaging.Agency,
             new EvidenceSources(PrintQueue.DirectoryFor(outreach, configuration), recording.Directory), time);
         var files = await collector.CollectAsync(accountId.Value, language, ct);
