@@ -17,13 +17,19 @@ public static class ImportAccountsCommand
         var file = new Argument<FileInfo>("csv") { Description = "The account file (docs/import.md)." };
         var portfolio = new Option<string?>("--portfolio") { Description = "Portfolio name for new accounts (default: the file name)." };
         var noProgress = new Option<bool>("--no-progress") { Description = "Do not draw the progress bar." };
-        var accounts = new Command("accounts", "Load a portfolio of accounts from CSV; upserts on creditor + account reference.") { file, portfolio, noProgress };
+        var encoding = new Option<string?>("--encoding") { Description = "The file's encoding when not UTF-8: windows-1252, iso-8859-1, windows-1250, iso-8859-2, ..." };
+        var accounts = new Command("accounts", "Load a portfolio of accounts from CSV; upserts on creditor + account reference.") { file, portfolio, noProgress, encoding };
         accounts.SetAction(async (ParseResult parse, CancellationToken ct) =>
         {
             var csv = parse.GetValue(file)!;
             if (!csv.Exists)
             {
                 return CliOutput.Fail($"csv: file '{csv.FullName}' does not exist.");
+            }
+
+            if (!TryEncoding(parse.GetValue(encoding), out var fileEncoding, out var encodingError))
+            {
+                return CliOutput.Fail(encodingError!);
             }
 
             if (!CliHost.TryDatabase(out var options, out var error))
@@ -44,7 +50,7 @@ public static class ImportAccountsCommand
             await using var db = DatabaseSetup.CreateContext(options);
             await db.Database.MigrateAsync(ct);
             using var logging = CliHost.Logging();
-            var importer = new AccountImporter(db, time, logging.CreateLogger<AccountImporter>(), analysis);
+            var importer = new AccountImporter(db, time, logging.CreateLogger<AccountImporter>(), analysis) { FileEncoding = fileEncoding };
             var name = parse.GetValue(portfolio) ?? Path.GetFileNameWithoutExtension(csv.Name);
             await using var stream = csv.OpenRead();
             void Report(ImportError e) => CliOutput.WriteLine(new { line = e.Line, column = e.Column, error = e.Error });
@@ -87,5 +93,28 @@ public static class ImportAccountsCommand
         });
 
         return new Command("import", "Load data files.") { accounts };
+    }
+
+    /// <summary>The encoding named by <c>--encoding</c> (UTF-8 when none), including the Windows code pages spreadsheets write.</summary>
+    internal static bool TryEncoding(string? name, out System.Text.Encoding encoding, out string? error)
+    {
+        encoding = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        error = null;
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return true;
+        }
+
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        try
+        {
+            encoding = System.Text.Encoding.GetEncoding(name.Trim());
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            error = $"--encoding: '{name}' is not an encoding this machine knows (windows-1252, iso-8859-1, windows-1250, iso-8859-2, utf-8, ...).";
+            return false;
+        }
     }
 }

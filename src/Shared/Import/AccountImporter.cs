@@ -43,6 +43,10 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
     private readonly Dictionary<CreditorId, Dictionary<string, Known>> _known = [];
     private readonly List<string> _creditorsCreated = [];
     private long _planned;
+
+    /// <summary>The file's text encoding when it has no byte order mark: UTF-8 unless the sender's spreadsheet wrote another
+    /// (<c>--encoding windows-1252</c>). A byte that is not UTF-8 refuses its row by column rather than being stored garbled.</summary>
+    public Encoding FileEncoding { get; init; } = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
     private long _unplanned;
 
     /// <summary>Imports <paramref name="input"/> into the portfolio named <paramref name="portfolioName"/> of each creditor in the file.</summary>
@@ -52,7 +56,7 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
     {
         var started = time.GetTimestamp();
         var total = input.CanSeek ? input.Length : -1;
-        using var reader = new CsvReader(new StreamReader(input, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16));
+        using var reader = new CsvReader(new StreamReader(input, FileEncoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16));
         var header = reader.Read();
         if (header is null)
         {
@@ -102,6 +106,7 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
             }
         }, cancellationToken);
 
+        var firstLines = new Dictionary<(string Creditor, string Reference), long>();
         var parseTask = Task.Run(async () =>
         {
             try
@@ -113,8 +118,17 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
                     var good = new List<AccountRow>(batch.Count);
                     foreach (var (row, errors) in results)
                     {
-                        if (row is not null)
+                        if (row is not null && firstLines.TryGetValue((row.CreditorCode, row.AccountRef), out var first))
                         {
+                            // Two rows for one claim in one file: which is right is the sender's call, not ours. The first is
+                            // kept and every later one refused by name, never silently merged into it.
+                            Interlocked.Increment(ref rejected);
+                            onError(new ImportError(row.Line, AccountCsvFormat.AccountRef,
+                                $"account {AccountRowParser.Show(row.AccountRef)} of creditor {AccountRowParser.Show(row.CreditorCode)} is already on line {first} of this file; that row is kept"));
+                        }
+                        else if (row is not null)
+                        {
+                            firstLines.Add((row.CreditorCode, row.AccountRef), row.Line);
                             good.Add(row);
                         }
                         else

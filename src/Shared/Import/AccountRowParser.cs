@@ -26,12 +26,27 @@ public sealed partial class AccountRowParser
     };
 
     private readonly int[] _index;
+    private readonly string[] _header;
+
+    /// <summary>The longest value each column takes: the database's limits (SQLite would store any length), so a 10 MB value is
+    /// refused at its row rather than stored. Columns not named here take <see cref="DefaultMaxLength"/>.</summary>
+    private static readonly Dictionary<string, int> MaxLength = new(StringComparer.Ordinal)
+    {
+        [AccountCsvFormat.Creditor] = 64, [AccountRef] = 64, [FirstName] = 100, [LastName] = 100, [CompanyName] = 200,
+        [Email] = 254, [ConsentSource] = 200, [Street] = 200, [PostalCode] = 20, [City] = 100, [Origin] = 200,
+        [AccountCsvFormat.TimeZone] = 64, [Invoices] = 20_000,
+    };
+
+    private const int DefaultMaxLength = 64;
+
+    /// <summary>How much of a refused value an error message repeats.</summary>
+    private const int ShownChars = 40;
 
     /// <summary>The language a debtor in <paramref name="country"/> is written to when the file names none: the country's
     /// language where we write in it, else English.</summary>
     public static string LanguageOf(string? country) => country is not null && LanguageOfCountry.TryGetValue(country, out var language) ? language : "en";
 
-    private AccountRowParser(int[] index) => _index = index;
+    private AccountRowParser(int[] index, string[] header) => (_index, _header) = (index, header);
 
     /// <summary>Maps the header; returns the parser, or the errors naming each missing required column.</summary>
     public static (AccountRowParser? Parser, IReadOnlyList<ImportError> Errors, IReadOnlyList<string> Ignored) FromHeader(CsvRecord header)
@@ -75,7 +90,7 @@ public sealed partial class AccountRowParser
             }
         }
 
-        return (errors.Count == 0 ? new AccountRowParser(index) : null, errors, ignored);
+        return (errors.Count == 0 ? new AccountRowParser(index, [.. header.Fields]) : null, errors, ignored);
     }
 
     /// <summary>Validates one record; on failure returns every problem found in it, so one pass fixes the row.</summary>
@@ -84,9 +99,30 @@ public sealed partial class AccountRowParser
         List<ImportError>? errors = null;
         void Fail(string column, string message) => (errors ??= []).Add(new ImportError(record.Line, column, message));
 
+        if (record.Problem is not null)
+        {
+            return (null, [new ImportError(record.Line, ColumnAt(record.ProblemField), record.Problem)]);
+        }
+
         if (record.Fields.Length < _index.Where(i => i >= 0).DefaultIfEmpty(-1).Max() + 1 && record.Fields.Length == 1)
         {
             return (null, [new ImportError(record.Line, null, "row has a single cell: wrong delimiter or a truncated line")]);
+        }
+
+        if (record.Fields.Length > _header.Length && record.Fields.AsSpan(_header.Length).ContainsAnyExcept(string.Empty))
+        {
+            // Nothing is dropped unseen: a value beyond the header is most often a delimiter inside an unquoted value.
+            Fail(ColumnAt(_header.Length)!, $"the row has {record.Fields.Length} values but the header {_header.Length} columns: " +
+                "a value beyond the header would be lost (an unquoted comma or semicolon inside a value?)");
+        }
+
+        for (var c = 0; c < _index.Length; c++)
+        {
+            var i = _index[c];
+            if (i >= 0 && i < record.Fields.Length && CharacterProblem(All[c], record.Fields[i]) is { } problem)
+            {
+                Fail(All[c], problem);
+            }
         }
 
         var creditor = Text(record, AccountCsvFormat.Creditor);
@@ -110,7 +146,7 @@ public sealed partial class AccountRowParser
                 Fail(DebtorType, "required value is empty (consumer or business)");
                 break;
             case var other:
-                Fail(DebtorType, $"'{other}' is not a debtor type (consumer or business)");
+                Fail(DebtorType, $"{Show(other)} is not a debtor type (consumer or business)");
                 break;
         }
 
@@ -122,17 +158,17 @@ public sealed partial class AccountRowParser
 
         var country = Text(record, Country)?.ToUpperInvariant();
         if (country is null) Fail(Country, "required value is empty");
-        else if (!Regions.Contains(country)) Fail(Country, $"'{country}' is not an ISO 3166-1 alpha-2 country code");
+        else if (!Regions.Contains(country)) Fail(Country, $"{Show(country)} is not an ISO 3166-1 alpha-2 country code");
 
         var language = Text(record, Language)?.ToLowerInvariant();
-        if (language is not null && !LanguageTag().IsMatch(language)) Fail(Language, $"'{language}' is not a language code such as de or hu");
+        if (language is not null && !LanguageTag().IsMatch(language)) Fail(Language, $"{Show(language)} is not a language code such as de or hu");
         language ??= LanguageOf(country);
 
         var zone = Text(record, AccountCsvFormat.TimeZone);
-        if (zone is not null && DateTimeZoneProviders.Tzdb.GetZoneOrNull(zone) is null) Fail(AccountCsvFormat.TimeZone, $"'{zone}' is not an IANA time zone such as Europe/Berlin");
+        if (zone is not null && DateTimeZoneProviders.Tzdb.GetZoneOrNull(zone) is null) Fail(AccountCsvFormat.TimeZone, $"{Show(zone)} is not an IANA time zone such as Europe/Berlin");
 
         var email = Text(record, Email);
-        if (email is not null && !MailAddress.TryCreate(email, out _)) Fail(Email, $"'{email}' is not an e-mail address");
+        if (email is not null && !MailAddress.TryCreate(email, out _)) Fail(Email, $"{Show(email)} is not an e-mail address");
 
         var phones = new List<ImportedPhone>(2);
         ParsePhone(record, Phone, PhoneConsent, country, phones, Fail);
@@ -142,12 +178,12 @@ public sealed partial class AccountRowParser
         var industryText = Text(record, AccountCsvFormat.Industry);
         if (industryText is not null && !Enum.TryParse(Normalize(industryText), ignoreCase: true, out industry))
         {
-            Fail(AccountCsvFormat.Industry, $"'{industryText}' is not an industry ({string.Join(", ", Enum.GetNames<Industry>())})");
+            Fail(AccountCsvFormat.Industry, $"{Show(industryText)} is not an industry ({string.Join(", ", Enum.GetNames<Industry>())})");
         }
 
         var currency = Text(record, Currency)?.ToUpperInvariant();
         if (currency is null) Fail(Currency, "required value is empty");
-        else if (!Currencies.IsKnown(currency)) Fail(Currency, $"'{currency}' is not an ISO 4217 currency code");
+        else if (!Currencies.IsKnown(currency)) Fail(Currency, $"{Show(currency)} is not an ISO 4217 currency code");
 
         var principal = Amount(record, Principal, required: true, Fail);
         var interest = Amount(record, AccountCsvFormat.Interest, required: false, Fail);
@@ -193,6 +229,57 @@ public sealed partial class AccountRowParser
         return (row, null);
     }
 
+    /// <summary>The column a 0-based field of a record falls in: its name in the header, or its position beyond it.</summary>
+    private string? ColumnAt(int field)
+    {
+        if (field < 0)
+        {
+            return null;
+        }
+
+        if (field >= _header.Length)
+        {
+            return $"value {field + 1} (beyond the header)";
+        }
+
+        var mapped = Array.IndexOf(_index, field);
+        return mapped >= 0 ? All[mapped] : _header[field].Trim();
+    }
+
+    /// <summary>What makes a value unfit to store, whatever its column: too long, a control character (NUL, BEL, ESC: never
+    /// part of a name or address, and they corrupt the terminals and files they are later written to), or a byte sequence that
+    /// was not UTF-8 (decoded as U+FFFD, the replacement character).</summary>
+    private static string? CharacterProblem(string column, string value)
+    {
+        var max = MaxLength.GetValueOrDefault(column, DefaultMaxLength);
+        if (value.Length > max && value.Trim().Length > max)
+        {
+            return $"{Show(value)} is longer than {max} characters";
+        }
+
+        var at = value.AsSpan().IndexOfAny(Unfit);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        return value[at] == '\uFFFD'
+            ? $"{Show(value)} is not UTF-8 text: the file looks like Windows-1252, Latin-1 or Latin-2; save it as \"CSV UTF-8\" or import it with --encoding"
+            : $"contains the control character U+{(int)value[at]:X4} at position {at + 1}";
+    }
+
+    /// <summary>C0 controls but tab and line breaks (a quoted address may hold those), DEL, and the replacement character.</summary>
+    private static readonly System.Buffers.SearchValues<char> Unfit = System.Buffers.SearchValues.Create(
+        [.. Enumerable.Range(0, 32).Select(c => (char)c).Where(c => c is not ('\t' or '\r' or '\n')), '\u007F', '\uFFFD']);
+
+    /// <summary>A value as an error message repeats it: quoted, at most <see cref="ShownChars"/> characters, controls made visible.</summary>
+    internal static string Show(string value)
+    {
+        var shown = value.Length > ShownChars ? value[..ShownChars] : value;
+        var visible = new string([.. shown.Select(c => c < ' ' || c == '\u007F' ? '\uFFFD' : c)]);
+        return value.Length > ShownChars ? $"'{visible}...' ({value.Length:N0} characters)" : $"'{visible}'";
+    }
+
     private static int IndexOf(string column)
     {
         for (var i = 0; i < All.Count; i++)
@@ -225,7 +312,7 @@ public sealed partial class AccountRowParser
                 consent = true;
                 break;
             default:
-                fail(consentColumn, $"'{consentText}' is not yes or no");
+                fail(consentColumn, $"{Show(consentText)} is not yes or no");
                 return;
         }
 
@@ -240,7 +327,7 @@ public sealed partial class AccountRowParser
             var type = Phones.GetNumberType(number);
             if (type == PhoneNumberType.UNKNOWN)
             {
-                fail(column, $"bad E.164 number '{raw}': not a valid number{(country is null ? "" : $" for {country}")}");
+                fail(column, $"bad E.164 number {Show(raw)}: not a valid number{(country is null ? "" : $" for {country}")}");
                 return;
             }
 
@@ -255,7 +342,7 @@ public sealed partial class AccountRowParser
         }
         catch (NumberParseException ex)
         {
-            fail(column, $"bad E.164 number '{raw}': {ex.Message}");
+            fail(column, $"bad E.164 number {Show(raw)}: {ex.Message}");
         }
     }
 
@@ -296,7 +383,7 @@ public sealed partial class AccountRowParser
         var normalized = text.Contains('.') ? text : text.Replace(',', '.');
         if (!decimal.TryParse(normalized, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
         {
-            fail(column, $"'{text}' is not an amount such as 1234.56");
+            fail(column, $"{Show(text)} is not an amount such as 1234.56");
             return null;
         }
 
@@ -322,7 +409,7 @@ public sealed partial class AccountRowParser
 
         LocalDate? Failed()
         {
-            fail(column, $"unparseable date '{text}' (expected yyyy-MM-dd or dd.MM.yyyy)");
+            fail(column, $"unparseable date {Show(text)} (expected yyyy-MM-dd or dd.MM.yyyy)");
             return null;
         }
     }
@@ -346,17 +433,17 @@ public sealed partial class AccountRowParser
             var parts = item.Split('|', StringSplitOptions.TrimEntries);
             if (parts.Length != 4)
             {
-                fail(Invoices, $"invoice '{item}' is not number|issued|due|amount");
+                fail(Invoices, $"invoice {Show(item)} is not number|issued|due|amount");
                 continue;
             }
 
             var issued = ParseDate(parts[1]);
             var due = ParseDate(parts[2]);
             var ok = decimal.TryParse(parts[3], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount);
-            if (parts[0].Length is 0 or > 64) fail(Invoices, $"invoice '{item}' has no number (or one over 64 characters)");
-            else if (!seen.Add(parts[0])) fail(Invoices, $"invoice number '{parts[0]}' appears twice");
-            else if (issued is null || due is null) fail(Invoices, $"invoice '{parts[0]}' has an unparseable date");
-            else if (!ok) fail(Invoices, $"invoice '{parts[0]}' has a bad or negative amount '{parts[3]}'");
+            if (parts[0].Length is 0 or > 64) fail(Invoices, $"invoice {Show(item)} has no number (or one over 64 characters)");
+            else if (!seen.Add(parts[0])) fail(Invoices, $"invoice number {Show(parts[0])} appears twice");
+            else if (issued is null || due is null) fail(Invoices, $"invoice {Show(parts[0])} has an unparseable date");
+            else if (!ok) fail(Invoices, $"invoice {Show(parts[0])} has a bad or negative amount {Show(parts[3])}");
             else list.Add(new ImportedInvoice(parts[0], issued.Value, due.Value, amount));
         }
 

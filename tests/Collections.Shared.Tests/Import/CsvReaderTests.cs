@@ -38,6 +38,44 @@ public sealed class CsvReaderTests
     }
 
     [Fact]
+    public void A_quote_never_closed_is_a_problem_of_its_first_line_and_the_lines_after_it_are_read_again()
+    {
+        var records = ReadAll("a,b,c\n1,\"x,3\n4,5,6\r\n7,8,9");
+        Assert.Equal([(1L, (string?)null), (2L, "a quote opened in this value is never closed"), (3L, null), (4L, null)], records.Select(r => (r.Line, r.Problem)));
+        Assert.Equal(1, records[1].ProblemField);
+        Assert.Equal(["4", "5", "6"], records[2].Fields);
+        Assert.Equal(["7", "8", "9"], records[3].Fields);
+    }
+
+    [Fact]
+    public void A_quote_closed_by_the_opening_quote_of_a_later_line_does_not_take_the_lines_between()
+    {
+        var records = ReadAll("a,b,c\n1,\"x,3\n4,5,6\n7,\"eight\",9\n");
+        Assert.Equal([false, true, false, false], records.Select(r => r.Problem is not null));
+        Assert.Equal(1, records[1].ProblemField);
+        Assert.Equal([1L, 2L, 3L, 4L], records.Select(r => r.Line));
+        Assert.Equal(["7", "eight", "9"], records[3].Fields);
+    }
+
+    [Fact]
+    public void Text_after_a_closing_quote_is_a_problem_of_that_value()
+    {
+        var records = ReadAll("a,b\n\"Acme \"Best\" Ltd\",2\n3,4\n");
+        Assert.Equal(0, records[1].ProblemField);
+        Assert.Contains("text follows the closing quote", records[1].Problem, StringComparison.Ordinal);
+        Assert.Null(records[2].Problem);
+    }
+
+    [Fact]
+    public void An_overlong_value_is_cut_at_the_limit_and_named()
+    {
+        var records = ReadAll($"a,b\n1,{new string('x', CsvReader.MaxFieldChars + 10)}\n3,4\n");
+        Assert.Equal(1, records[1].ProblemField);
+        Assert.Equal(CsvReader.MaxFieldChars, records[1].Fields[1].Length);
+        Assert.Equal(["3", "4"], records[2].Fields);
+    }
+
+    [Fact]
     public void Blank_lines_are_skipped_but_still_counted()
     {
         var records = ReadAll("h\n\nv\n");

@@ -74,6 +74,13 @@ public static class PaymentFileParsers
         {
             var line = (int)row.Line;
             string? Field(string name) => index.TryGetValue(name, out var i) && i < row.Fields.Length && !string.IsNullOrWhiteSpace(row.Fields[i]) ? row.Fields[i].Trim() : null;
+            if (row.Problem is not null)
+            {
+                var column = header.Fields.ElementAtOrDefault(row.ProblemField)?.Trim();
+                issues.Add(new(line, "rejected", column, row.Problem));
+                continue;
+            }
+
             if (row.Fields.All(string.IsNullOrWhiteSpace))
             {
                 continue;
