@@ -9,6 +9,7 @@ using Collections.Dialer.DatabaseCli;
 using Collections.Dialer.Hopper;
 using Collections.Dialer.ImportCli;
 using Collections.Dialer.InterestCli;
+using Collections.Dialer.PrivacyCli;
 using Collections.Dialer.ReportCli;
 using Collections.Dialer.ScriptsCli;
 using Collections.Dialer.Simulation;
@@ -27,6 +28,7 @@ return await CliApp.RunAsync(args,
     ExplainCommand.Create(),
     CaseCommand.Create(),
     Collections.Dialer.LegalCli.EvidenceCommand.Create(),
+    PrivacyCommand.Create(),
     ActivityCommand.Create(),
     CreditorCommand.Create(),
     ReportCommand.Create(),

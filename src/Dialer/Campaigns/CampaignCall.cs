@@ -252,6 +252,7 @@ internal sealed partial class CampaignCall : IDisposable
 
             _runner.Observe(new PersonAnswered(_d.Time.GetUtcNow(), null));
             var connectedAt = _d.Time.GetUtcNow();
+            await _d.Ledger.ConnectedAsync(attemptId, null, amdFlagged, CancellationToken.None).ConfigureAwait(false);
 
             // The debtor's audio goes into the agent's nailed-up leg (their registered phone, or the built-in demo phone):
             // from here on only the bridge speaks to the debtor. An agent with no line up gets the screen-pop alone.

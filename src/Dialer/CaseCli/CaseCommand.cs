@@ -161,6 +161,21 @@ public static class CaseCommand
 
     private static string? Text(LocalDate? day) => day is { } value ? LocalDatePattern.Iso.Format(value) : null;
 
+    internal static bool TryDatabase(IConfiguration configuration, out DatabaseOptions database, out string? error)
+    {
+        try
+        {
+            database = DatabaseSetup.ReadOptions(configuration);
+            error = null;
+            return true;
+        }
+        catch (OptionsValidationException ex)
+        {
+            (database, error) = (new DatabaseOptions(), ex.Message);
+            return false;
+        }
+    }
+
     /// <summary>The accrual, to say why statutory interest does not accrue; none when the rule folder is not there (the
     /// figures on the account are printed either way).</summary>
     internal static StatutoryInterestAccrual? Accrual(IConfiguration configuration, ICollectionsDbContextFactory contexts, TimeProvider time) =>

@@ -53,6 +53,9 @@ public sealed class HopperOptions : IValidatableObject
         [ContactOutcome.Answered] = new() { Delay = TimeSpan.FromHours(24), SameNumber = true },
         // A pending row older than its call means a node crashed mid-call: the debtor may have been reached.
         [ContactOutcome.Pending] = new() { Delay = TimeSpan.FromHours(1), SameNumber = true },
+        // Closed after its node died (LedgerReconciler): a person may have answered into silence, so Ofcom's 72 h after an
+        // abandoned call is kept rather than guessed away.
+        [ContactOutcome.Lost] = new() { Delay = TimeSpan.FromHours(72), SameNumber = true },
         [ContactOutcome.Cancelled] = new() { Delay = TimeSpan.Zero, SameNumber = true },
     };
 

@@ -29,7 +29,10 @@ public static class ComplianceSetup
             sp.GetRequiredService<ComplianceEngine>(),
             sp.GetRequiredService<ICollectionsDbContextFactory>().CreateDbContext,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<ContactLedger>>()));
+            sp.GetRequiredService<ILogger<ContactLedger>>())
+        {
+            Node = sp.GetService<LedgerNodeIdentity>()?.Id,
+        });
         return builder;
     }
 

@@ -40,6 +40,10 @@ public sealed record ContactResult(
 /// </summary>
 public sealed partial class ContactLedger(ComplianceEngine engine, Func<CollectionsDbContext> createContext, TimeProvider time, ILogger<ContactLedger> logger)
 {
+    /// <summary>This process, written on every row it reserves so its open calls can be closed after it stops (null: not tracked,
+    /// as in a one-shot CLI verb that waits for its calls to end).</summary>
+    public string? Node { get; init; }
+
     /// <summary>Attempts of one reservation that lost a serialization conflict to a concurrent one (PostgreSQL 40001).</summary>
     internal const int ConflictAttempts = 4;
 
@@ -102,6 +106,7 @@ public sealed partial class ContactLedger(ComplianceEngine engine, Func<Collecti
             Outcome = ContactOutcome.Pending,
             Purpose = request.Purpose,
             ScheduledContactId = request.ScheduledContactId,
+            Node = Node,
         };
         db.ContactAttempts.Add(row);
         await db.SaveChangesAsync(cancellationToken);
@@ -225,6 +230,27 @@ public sealed partial class ContactLedger(ComplianceEngine engine, Func<Collecti
         row.ExternalId = result.ExternalId ?? row.ExternalId;
         await db.SaveChangesAsync(cancellationToken);
         LogCompleted(logger, attemptId, result.Outcome);
+    }
+
+    /// <summary>
+    /// A person answered and the call was put through to an operator: the row says so at once (answered, still open),
+    /// so if this process dies mid-conversation the call is closed as the conversation it was, not as a call that never
+    /// connected (issue 19, finding 1).
+    /// </summary>
+    public async Task ConnectedAsync(ContactAttemptId attemptId, AgentId? agent, bool amdFlagged, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        var row = await db.ContactAttempts.FirstOrDefaultAsync(a => a.Id == attemptId, cancellationToken)
+            ?? throw new InvalidOperationException($"Ledger row {attemptId} does not exist.");
+        if (row.Outcome != ContactOutcome.Pending)
+        {
+            return;
+        }
+
+        row.Outcome = ContactOutcome.Answered;
+        row.AgentId = agent ?? row.AgentId;
+        row.AmdFlagged = amdFlagged;
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>

@@ -44,6 +44,7 @@ public abstract class CollectionsDbContext(DbContextOptions options) : IdentityD
     public DbSet<CreditorIdempotentRequest> CreditorIdempotentRequests => Set<CreditorIdempotentRequest>();
     public DbSet<LegalActionConsent> LegalActionConsents => Set<LegalActionConsent>();
     public DbSet<Legal.DebtAcknowledgement> DebtAcknowledgements => Set<Legal.DebtAcknowledgement>();
+    public DbSet<Compliance.LedgerNode> LedgerNodes => Set<Compliance.LedgerNode>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -187,4 +187,28 @@ public sealed class CaseCommandTests : IAsyncLifetime
         Assert.Equal((2, string.Empty), (exit, stdout));
         Assert.Contains(error, stderr, StringComparison.Ordinal);
     }
+
+    // GDPR Art. 15: everything held about the debtor of TEL-1001, from any of their accounts' references.
+    [Fact]
+    public async Task Privacy_export_holds_every_account_contact_plan_and_payment_of_the_debtor()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exit = await Collections.Dialer.PrivacyCli.PrivacyCommand.RunAsync("TEL-1001", null, null, _configuration, new FakeTimeProvider(new DateTimeOffset(2025, 4, 15, 12, 0, 0, TimeSpan.Zero)), stdout, stderr, Ct);
+        Assert.True(exit == 0, stderr.ToString());
+        using var json = JsonDocument.Parse(stdout.ToString());
+        var root = json.RootElement;
+        Assert.Equal("2025-04-15T12:00:00Z", root.GetProperty("exportedAt").GetString());
+        var accounts = root.GetProperty("accounts").EnumerateArray().ToList();
+        Assert.Equal(["DUP-1", "DUP-1", "TEL-1001"], accounts.Select(a => a.GetProperty("reference").GetString()!).Order(StringComparer.Ordinal));
+        var telecom = accounts.Single(a => a.GetProperty("reference").GetString() == "TEL-1001");
+        Assert.Equal(4, telecom.GetProperty("contacts").GetArrayLength());
+        Assert.Equal(3, telecom.GetProperty("plans")[0].GetProperty("instalments").GetArrayLength());
+        Assert.Equal(200m, telecom.GetProperty("payments")[0].GetProperty("amount").GetDecimal());
+        Assert.Equal("2025-03-31", telecom.GetProperty("payments")[0].GetProperty("receivedOn").GetString());
+
+        using var missing = new StringWriter();
+        Assert.Equal(2, await Collections.Dialer.PrivacyCli.PrivacyCommand.RunAsync("NOBODY-1", null, null, _configuration, TimeProvider.System, new StringWriter(), missing, Ct));
+        Assert.Contains("'NOBODY-1'", missing.ToString(), StringComparison.Ordinal);
+    }
 }

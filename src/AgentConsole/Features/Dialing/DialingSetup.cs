@@ -28,6 +28,7 @@ public static class DialingSetup
         }
 
         builder.AddCompliance();
+        builder.AddLedgerReconciliation();
         builder.AddAmd();
         builder.AddTelephony();
         builder.AddHopper();

@@ -16,17 +16,40 @@ export async function api(path, options = {}) {
   return response.status === 204 ? null : response.json();
 }
 
-/** Opens a hub connection that reconnects by itself and reports its state to onState(text in the user's language, state). */
-export async function connectHub(path, handlers, onState) {
+/** Waits before the n-th reconnect attempt: quickly at first, then every 15 s, and never gives up (a node restarting after a
+ * crash takes longer than SignalR's default 42 s; a page that stopped trying would show a stale "On call" until reloaded). */
+const retryDelay = (attempt) => [0, 1000, 2000, 5000, 10000][attempt] ?? 15000;
+
+/** Opens a hub connection that reconnects by itself for as long as the page is open, reports its state to onState(text in
+ * the user's language, state), and calls onResync() after every reconnection so the page reloads what it missed meanwhile. */
+export async function connectHub(path, handlers, onState, onResync = async () => {}) {
   const connection = new signalR.HubConnectionBuilder()
     .withUrl(path)
-    .withAutomaticReconnect([0, 1000, 2000, 5000, 10000])
+    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => retryDelay(context.previousRetryCount) })
     .configureLogging(signalR.LogLevel.Warning)
     .build();
   for (const [name, handler] of Object.entries(handlers)) connection.on(name, handler);
+  const resync = async () => {
+    try { await onResync(); } catch (error) { console.warn('resync after reconnect failed', error); }
+  };
   connection.onreconnecting(() => onState(t('conn.reconnecting'), 'reconnecting'));
-  connection.onreconnected(() => onState(t('conn.connected'), 'connected'));
-  connection.onclose(() => onState(t('conn.disconnected'), 'disconnected'));
+  connection.onreconnected(async () => { onState(t('conn.connected'), 'connected'); await resync(); });
+  // A connection SignalR gave up on (the server refused the reconnect, e.g. it restarted and forgot the connection) is
+  // started afresh; a sign-in that no longer holds sends the browser to the sign-in page.
+  connection.onclose(async () => {
+    onState(t('conn.reconnecting'), 'reconnecting');
+    for (let attempt = 0; connection.state === signalR.HubConnectionState.Disconnected; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, retryDelay(attempt)));
+      try {
+        await connection.start();
+        onState(t('conn.connected'), 'connected');
+        await resync();
+        return;
+      } catch (error) {
+        if (String(error?.message ?? error).includes('401')) { location.href = '/'; return; }
+      }
+    }
+  });
   await connection.start();
   onState(t('conn.connected'), 'connected');
   return connection;

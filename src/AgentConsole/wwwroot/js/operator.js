@@ -217,13 +217,20 @@ hub = await connectHub('/hubs/agent', {
     say(t(request.status === 'Approved' ? 'op.settlementApproved' : 'op.settlementRefused', { amount: fmt.money(request.amount, request.currency), by: request.decidedBy }), request.status === 'Approved' ? 'info' : 'error');
     if (request.status === 'Approved' && view.pop?.account.id === request.accountId) $('#disposition').value = 'Settlement';
   },
-}, (text, state) => { $('#conn').textContent = text; $('#conn').dataset.state = state; });
+}, (text, state) => { $('#conn').textContent = text; $('#conn').dataset.state = state; }, resync);
 
-const current = await call('Current');
-view.wrapUpSeconds = current.wrapUpSeconds;
-showStatus(current.status);
-if (current.pop) { showPop(current.pop); showScript(current.script); $('#btn-save').disabled = current.outcomeSaved; }
-loadCallbacks();
+/** The operator's state, call and script as the server has them: at start, and after every reconnection (a call that ended
+ * while the page was away, or a node that restarted, must not leave "On call" on the screen). */
+async function resync() {
+  const current = await call('Current');
+  view.wrapUpSeconds = current.wrapUpSeconds;
+  showStatus(current.status);
+  if (current.pop) { showPop(current.pop); showScript(current.script); $('#btn-save').disabled = current.outcomeSaved; }
+  else if (view.pop && !current.pop) { view.callEnded = true; say(t('op.callEnded')); }
+  loadCallbacks();
+}
+
+await resync();
 setInterval(tick, 250);
 
 $('#btn-ready').addEventListener('click', () => setState(1));

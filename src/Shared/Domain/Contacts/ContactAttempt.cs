@@ -16,6 +16,10 @@ public enum ContactOutcome
     Delivered = 8,
     Undelivered = 9,
     Cancelled = 10,
+
+    /// <summary>The node placing the call stopped before it ended (a crash, kill -9, a lost machine); closed by
+    /// <see cref="Compliance.LedgerReconciler"/>. Whether a person answered is unknown.</summary>
+    Lost = 11,
 }
 
 /// <summary>One row of the contact ledger: every call and message about an account, written before it leaves
@@ -61,4 +65,8 @@ public sealed class ContactAttempt
 
     /// <summary>The queue entry (scheduled_contacts) this attempt carried out; null for contacts not queued (manual, inbound).</summary>
     public Guid? ScheduledContactId { get; set; }
+
+    /// <summary>The process that placed the contact (<see cref="Compliance.LedgerNode"/>): when it stops, its calls still open
+    /// are closed by another node or by its successor.</summary>
+    public string? Node { get; set; }
 }

@@ -19,6 +19,9 @@ internal sealed class ContactAttemptConfiguration : IEntityTypeConfiguration<Con
         // The activity report reads the ledger by time.
         builder.HasIndex(c => c.StartedAt);
         builder.HasIndex(c => c.ScheduledContactId);
+        builder.Property(c => c.Node).HasMaxLength(100);
+        // The reconciler looks for calls still open per node.
+        builder.HasIndex(c => new { c.Node, c.EndedAt });
         builder.HasOne<Account>().WithMany().HasForeignKey(c => c.AccountId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Debtor>().WithMany().HasForeignKey(c => c.DebtorId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Campaign>().WithMany().HasForeignKey(c => c.CampaignId).OnDelete(DeleteBehavior.Restrict);
@@ -50,5 +53,15 @@ internal sealed class HoldConfiguration : IEntityTypeConfiguration<Hold>
         builder.Property(h => h.Reason).HasMaxLength(500);
         builder.HasIndex(h => h.AccountId);
         builder.HasOne<Account>().WithMany().HasForeignKey(h => h.AccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class LedgerNodeConfiguration : IEntityTypeConfiguration<Compliance.LedgerNode>
+{
+    public void Configure(EntityTypeBuilder<Compliance.LedgerNode> builder)
+    {
+        builder.ToTable("ledger_nodes");
+        builder.HasKey(n => n.Id);
+        builder.Property(n => n.Id).HasMaxLength(100);
     }
 }

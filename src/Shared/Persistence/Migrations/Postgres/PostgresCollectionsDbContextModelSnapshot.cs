@@ -22,6 +22,26 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Collections.Shared.Compliance.LedgerNode", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("SeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("seen_at");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ledger_nodes", (string)null);
+                });
+
             modelBuilder.Entity("Collections.Shared.Domain.Account", b =>
                 {
                     b.Property<Guid>("Id")
@@ -461,6 +481,11 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("boolean")
                         .HasColumnName("information_message_played");
 
+                    b.Property<string>("Node")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("node");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -501,6 +526,8 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                     b.HasIndex("AccountId", "StartedAt");
 
                     b.HasIndex("Address", "StartedAt");
+
+                    b.HasIndex("Node", "EndedAt");
 
                     b.ToTable("contact_attempts", (string)null);
                 });

@@ -22,6 +22,26 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
+            modelBuilder.Entity("Collections.Shared.Compliance.LedgerNode", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("SeenAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("seen_at");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ledger_nodes", (string)null);
+                });
+
             modelBuilder.Entity("Collections.Shared.Domain.Account", b =>
                 {
                     b.Property<Guid>("Id")
@@ -463,6 +483,11 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                         .HasColumnType("bit")
                         .HasColumnName("information_message_played");
 
+                    b.Property<string>("Node")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)")
+                        .HasColumnName("node");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -503,6 +528,8 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                     b.HasIndex("AccountId", "StartedAt");
 
                     b.HasIndex("Address", "StartedAt");
+
+                    b.HasIndex("Node", "EndedAt");
 
                     b.ToTable("contact_attempts", (string)null);
                 });

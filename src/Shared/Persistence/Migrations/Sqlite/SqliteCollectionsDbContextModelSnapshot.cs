@@ -17,6 +17,26 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Collections.Shared.Compliance.LedgerNode", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("SeenAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("seen_at");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ledger_nodes", (string)null);
+                });
+
             modelBuilder.Entity("Collections.Shared.Domain.Account", b =>
                 {
                     b.Property<Guid>("Id")
@@ -456,6 +476,11 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("information_message_played");
 
+                    b.Property<string>("Node")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -496,6 +521,8 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                     b.HasIndex("AccountId", "StartedAt");
 
                     b.HasIndex("Address", "StartedAt");
+
+                    b.HasIndex("Node", "EndedAt");
 
                     b.ToTable("contact_attempts", (string)null);
                 });

@@ -11,14 +11,34 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Collections.Shared.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCollectionsDbContext))]
-    [Migration("20261204034036_Legal")]
-    partial class Legal
+    [Migration("20261204042307_LedgerNodes")]
+    partial class LedgerNodes
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+
+            modelBuilder.Entity("Collections.Shared.Compliance.LedgerNode", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("SeenAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("seen_at");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ledger_nodes", (string)null);
+                });
 
             modelBuilder.Entity("Collections.Shared.Domain.Account", b =>
                 {
@@ -257,14 +277,6 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("closed_at");
 
-                    b.Property<DateOnly?>("LimitationLastDay")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("limitation_last_day");
-
-                    b.Property<DateOnly?>("LimitationWarnFrom")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("limitation_warn_from");
-
                     b.Property<string>("NextStep")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
@@ -303,8 +315,6 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
 
                     b.HasIndex("AccountId")
                         .IsUnique();
-
-                    b.HasIndex("LimitationWarnFrom");
 
                     b.HasIndex("NextStepDueAt");
 
@@ -459,6 +469,11 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("information_message_played");
 
+                    b.Property<string>("Node")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -499,6 +514,8 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                     b.HasIndex("AccountId", "StartedAt");
 
                     b.HasIndex("Address", "StartedAt");
+
+                    b.HasIndex("Node", "EndedAt");
 
                     b.ToTable("contact_attempts", (string)null);
                 });
@@ -1636,65 +1653,6 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                     b.ToTable("hopper_claims", (string)null);
                 });
 
-            modelBuilder.Entity("Collections.Shared.Legal.DebtAcknowledgement", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
-
-                    b.Property<Guid>("AccountId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("account_id");
-
-                    b.Property<decimal>("Amount")
-                        .HasPrecision(18, 4)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("amount");
-
-                    b.Property<string>("Channel")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("channel");
-
-                    b.Property<DateTime>("RecordedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("recorded_at");
-
-                    b.Property<string>("RecordedBy")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("recorded_by");
-
-                    b.Property<byte[]>("SignaturePng")
-                        .HasColumnType("BLOB")
-                        .HasColumnName("signature_png");
-
-                    b.Property<string>("SignedBy")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("signed_by");
-
-                    b.Property<DateOnly>("SignedOn")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("signed_on");
-
-                    b.Property<string>("Text")
-                        .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("text");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("AccountId");
-
-                    b.ToTable("debt_acknowledgements", (string)null);
-                });
-
             modelBuilder.Entity("Collections.Shared.Workflow.CaseStep", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2609,15 +2567,6 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("CampaignId")
                         .OnDelete(DeleteBehavior.SetNull);
-                });
-
-            modelBuilder.Entity("Collections.Shared.Legal.DebtAcknowledgement", b =>
-                {
-                    b.HasOne("Collections.Shared.Domain.Account", null)
-                        .WithMany()
-                        .HasForeignKey("AccountId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("Collections.Shared.Workflow.CaseStep", b =>

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using Collections.Shared.Domain;
+using Collections.Shared.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+
+namespace Collections.Shared.Compliance;
+
+/// <summary>A process that places calls, and when it was last seen alive (table <c>ledger_nodes</c>).</summary>
+public sealed class LedgerNode
+{
+    /// <summary>Unique per process start (<see cref="LedgerReconciler.NewNodeId"/>): a restarted node is a new node, so its
+    /// predecessor's calls are recognisably the dead one's even when the machine and process id are the same (pid 1 in a container).</summary>
+    public required string Id { get; set; }
+
+    public Instant StartedAt { get; set; }
+
+    public Instant SeenAt { get; set; }
+}
+
+/// <summary>What one reconciliation closed.</summary>
+public sealed record ReconcileReport(int DeadNodes, int Lost, int Conversations);
+
+/// <summary>
+/// Closes the calls of nodes that stopped (issue 19, finding 1: after kill -9 a call in flight stayed Pending forever, counted
+/// as neither answered nor abandoned, lost its right-party flag and was redialed after 1 h).
+/// <para>
+/// Each node writes its heartbeat every few seconds; a node not seen for <c>lease</c> is dead. Any live node (the dead
+/// one's successor on a single machine, the survivor of two) closes the dead node's calls still open:
+/// </para>
+/// <list type="bullet">
+/// <item>put through to an operator (Answered, not ended): a conversation. It ends when its node was last seen, and unless
+/// the operator's disposition already said who was on the line it counts as a conversation with the debtor, which starts
+/// Regulation F's 7-day quiet period (12 CFR 1006.14(b)(2)(i)(B)): a wrongly assumed conversation only delays the next call,
+/// a wrongly denied one could break the rule.</item>
+/// <item>not put through (Pending): <see cref="ContactOutcome.Lost"/>. It still counts as a call placed for every
+/// frequency cap (1006.14(b)(2) counts calls placed), and since a person may have answered into silence, the hopper keeps
+/// the number out for Ofcom's 72 h after an abandoned call (HopperOptions.Retry).</item>
+/// </list>
+/// </summary>
+public sealed partial class LedgerReconciler(Func<CollectionsDbContext> createContext, TimeProvider time, ILogger<LedgerReconciler> logger)
+{
+    /// <summary>A fresh id for this process: machine, process id and start time.</summary>
+    public static string NewNodeId(TimeProvider time)
+    {
+        var id = $"{Environment.MachineName}/{Environment.ProcessId}/{time.GetUtcNow().ToUnixTimeMilliseconds()}";
+        return id.Length <= 100 ? id : id[^100..];
+    }
+
+    /// <summary>Records that <paramref name="node"/> is alive now.</summary>
+    public async Task HeartbeatAsync(string node, CancellationToken ct)
+    {
+        await using var db = createContext();
+        var now = Now;
+        var row = await db.LedgerNodes.FirstOrDefaultAsync(n => n.Id == node, ct);
+        if (row is null)
+        {
+            db.LedgerNodes.Add(new LedgerNode { Id = node, StartedAt = now, SeenAt = now });
+        }
+        else
+        {
+            row.SeenAt = now;
+        }
+
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Closes the open calls of every node other than <paramref name="self"/> not seen for <paramref name="lease"/>, then
+    /// forgets those nodes. Calls of no known node (written before nodes were recorded, or by a node that never beat) are closed
+    /// once older than <paramref name="legacyAge"/>.</summary>
+    public async Task<ReconcileReport> CloseDeadAsync(string self, Duration lease, Duration legacyAge, CancellationToken ct)
+    {
+        await using var db = createContext();
+        var now = Now;
+        var deadline = now - lease;
+        var dead = await db.LedgerNodes.AsNoTracking().Where(n => n.Id != self && n.SeenAt < deadline).ToListAsync(ct);
+        int lost = 0, conversations = 0;
+        foreach (var node in dead)
+        {
+            var (l, c) = await CloseAsync(db, db.ContactAttempts.Where(a => a.Node == node.Id), node.SeenAt, ct);
+            lost += l;
+            conversations += c;
+            await db.LedgerNodes.Where(n => n.Id == node.Id).ExecuteDeleteAsync(ct);
+            LogNodeDead(logger, node.Id, node.SeenAt, l, c);
+        }
+
+        var legacyBefore = now - legacyAge;
+        var (ll, lc) = await CloseAsync(db, db.ContactAttempts.Where(a => a.StartedAt < legacyBefore && (a.Node == null || !db.LedgerNodes.Any(n => n.Id == a.Node))), legacyBefore, ct);
+        return new ReconcileReport(dead.Count, lost + ll, conversations + lc);
+    }
+
+    private static async Task<(int Lost, int Conversations)> CloseAsync(CollectionsDbContext db, IQueryable<ContactAttempt> rows, Instant endedAt, CancellationToken ct)
+    {
+        var open = await rows
+            .Where(a => a.Channel == ContactChannel.Call && a.EndedAt == null && (a.Outcome == ContactOutcome.Pending || a.Outcome == ContactOutcome.Answered))
+            .ToListAsync(ct);
+        if (open.Count == 0)
+        {
+            return (0, 0);
+        }
+
+        var nullable = open.Select(a => (ContactAttemptId?)a.Id).ToList();
+        var disposed = (await db.Dispositions.Where(d => nullable.Contains(d.ContactAttemptId)).Select(d => d.ContactAttemptId).ToListAsync(ct)).ToHashSet();
+        int lost = 0, conversations = 0;
+        foreach (var row in open)
+        {
+            row.EndedAt = endedAt > row.StartedAt ? endedAt : row.StartedAt;
+            if (row.Outcome == ContactOutcome.Answered)
+            {
+                conversations++;
+                row.RightPartyContact = row.RightPartyContact || !disposed.Contains(row.Id);
+            }
+            else
+            {
+                lost++;
+                row.Outcome = ContactOutcome.Lost;
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+        return (lost, conversations);
+    }
+
+    private Instant Now => Instant.FromDateTimeOffset(time.GetUtcNow());
+
+    [LoggerMessage(EventId = 7010, Level = LogLevel.Warning, Message = "Node {Node} last seen {SeenAt} is gone: closed {Lost} call(s) in flight as lost and {Conversations} conversation(s)")]
+    private static partial void LogNodeDead(ILogger logger, string node, Instant seenAt, int lost, int conversations);
+}

@@ -1,0 +1,100 @@
+using Collections.Shared.Compliance;
+using Collections.Shared.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using NodaTime;
+using static Collections.Shared.Tests.Compliance.ComplianceTestData;
+
+namespace Collections.Shared.Tests.Compliance;
+
+/// <summary>
+/// Issue 19, finding 1: calls in flight when their node died. A live node closes a silent node's calls: the one put through to
+/// an operator as the conversation it was, the ones still ringing or screening as lost; its own calls and a node that is
+/// merely slow are left alone.
+/// </summary>
+public sealed class LedgerReconcilerTests
+{
+    private static readonly ContactTarget Mobile = new(ContactChannel.Call, UsMobile);
+    private static readonly Duration Lease = Duration.FromSeconds(20);
+    private static readonly Duration OrphanAge = Duration.FromHours(4);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_dead_nodes_calls_are_closed_conversations_with_the_debtor_and_the_rest_lost_and_the_7_day_rule_then_holds()
+    {
+        await using var database = await LedgerDatabase.CreateAsync();
+        // Node B's own call still open since the day before (at most three calls a day to one number, so it is on the 5th).
+        var clock = new FakeTimeProvider(Local(NewYork, 2026, 1, 5, 10).ToDateTimeOffset());
+        var reconciler = new LedgerReconciler(database.CreateContext, clock, NullLogger<LedgerReconciler>.Instance);
+        var dead = new ContactLedger(Engine, database.CreateContext, clock, NullLogger<ContactLedger>.Instance) { Node = "node-a" };
+        var live = new ContactLedger(Engine, database.CreateContext, clock, NullLogger<ContactLedger>.Instance) { Node = "node-b" };
+        var ours = await ReserveAsync(live, database);
+        clock.SetUtcNow(Local(NewYork, 2026, 1, 6, 10).ToDateTimeOffset());
+        await reconciler.HeartbeatAsync("node-a", Ct);
+        await reconciler.HeartbeatAsync("node-b", Ct);
+
+        var ringing = await ReserveAsync(dead, database);
+        var talking = await ReserveAsync(dead, database);
+        var wrongParty = await ReserveAsync(dead, database);
+        await dead.ConnectedAsync(talking, null, amdFlagged: false, Ct);
+        await dead.ConnectedAsync(wrongParty, null, amdFlagged: false, Ct);
+        await using (var db = database.CreateContext())
+        {
+            // The operator had saved "wrong number" before the node died: that call was not a conversation with the debtor.
+            db.Dispositions.Add(new Disposition { AccountId = database.Account.Id, ContactAttemptId = wrongParty, Code = DispositionCode.WrongNumber, At = Local(NewYork, 2026, 1, 6, 10) });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var lastSeen = Local(NewYork, 2026, 1, 6, 10);
+        // Node A is slow, not dead, 15 s after its last beat: nothing is touched.
+        clock.Advance(TimeSpan.FromSeconds(15));
+        Assert.Equal(new ReconcileReport(0, 0, 0), await reconciler.CloseDeadAsync("node-b", Lease, OrphanAge, Ct));
+
+        clock.Advance(TimeSpan.FromSeconds(15));
+        await reconciler.HeartbeatAsync("node-b", Ct);
+        Assert.Equal(new ReconcileReport(1, 1, 2), await reconciler.CloseDeadAsync("node-b", Lease, OrphanAge, Ct));
+
+        await using (var db = database.CreateContext())
+        {
+            var rows = await db.ContactAttempts.AsNoTracking().ToDictionaryAsync(a => a.Id, Ct);
+            Assert.Equal((ContactOutcome.Lost, (Instant?)lastSeen, false), (rows[ringing].Outcome, rows[ringing].EndedAt, rows[ringing].RightPartyContact));
+            Assert.Equal((ContactOutcome.Answered, (Instant?)lastSeen, true), (rows[talking].Outcome, rows[talking].EndedAt, rows[talking].RightPartyContact));
+            Assert.Equal((ContactOutcome.Answered, false), (rows[wrongParty].Outcome, rows[wrongParty].RightPartyContact));
+            Assert.Equal((ContactOutcome.Pending, (Instant?)null), (rows[ours].Outcome, rows[ours].EndedAt));
+            Assert.Equal(["node-b"], await db.LedgerNodes.Select(n => n.Id).ToListAsync(Ct));
+        }
+
+        // 12 CFR 1006.14(b)(2)(i)(B): no call within seven consecutive days after a telephone conversation. The conversation the
+        // crash interrupted counts: the next call is refused (before the fix the row stayed Pending and the rule never saw it).
+        clock.Advance(TimeSpan.FromDays(2));
+        var next = await live.ReserveAsync(new ContactRequest(database.Account.Id, Mobile, CampaignContext.Predictive), Ct);
+        Assert.False(next.MayProceed);
+        Assert.Equal(["us.reg-f.after-conversation"], next.Decision.Rules.Where(r => r.Verdict == RuleVerdict.Refused).Select(r => r.Rule));
+    }
+
+    [Fact]
+    public async Task Open_calls_of_no_known_node_are_closed_only_once_older_than_any_call()
+    {
+        await using var database = await LedgerDatabase.CreateAsync();
+        var clock = new FakeTimeProvider(Local(NewYork, 2026, 1, 6, 10).ToDateTimeOffset());
+        var reconciler = new LedgerReconciler(database.CreateContext, clock, NullLogger<LedgerReconciler>.Instance);
+        var untracked = new ContactLedger(Engine, database.CreateContext, clock, NullLogger<ContactLedger>.Instance);
+        var call = await ReserveAsync(untracked, database);
+
+        clock.Advance(TimeSpan.FromHours(3));
+        Assert.Equal(0, (await reconciler.CloseDeadAsync("node-b", Lease, OrphanAge, Ct)).Lost);
+        clock.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(1, (await reconciler.CloseDeadAsync("node-b", Lease, OrphanAge, Ct)).Lost);
+        await using var db = database.CreateContext();
+        Assert.Equal(ContactOutcome.Lost, (await db.ContactAttempts.SingleAsync(a => a.Id == call, Ct)).Outcome);
+    }
+
+    private static async Task<ContactAttemptId> ReserveAsync(ContactLedger ledger, LedgerDatabase database)
+    {
+        var reservation = await ledger.ReserveAsync(new ContactRequest(database.Account.Id, Mobile, CampaignContext.Predictive), Ct);
+        Assert.True(reservation.MayProceed, string.Join("; ", reservation.Decision.Rules.Where(r => r.Verdict == RuleVerdict.Refused).Select(r => r.Reason)));
+        return reservation.AttemptId!.Value;
+    }
+}
