@@ -3,6 +3,7 @@ using Collections.Dialer.Cli;
 using Collections.Shared.Cases;
 using Collections.Shared.Domain;
 using Collections.Shared.Interest;
+using Collections.Shared.Legal;
 using Collections.Shared.Persistence;
 using Collections.Shared.Workflow;
 using Collections.Shared.Workflow.Accrual;
@@ -36,25 +37,12 @@ public static class CaseCommand
     /// <summary>Runs the verb; returns the exit code.</summary>
     internal static async Task<int> RunAsync(string reference, string? creditor, IConfiguration configuration, TimeProvider time, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        if (!TryDatabase(configuration, out var database, out var problem) || (problem = CliHost.MissingSqliteFile(database)) is not null)
-        {
-            return CliOutput.Fail(problem!, stderr);
-        }
-
-        AccountId? accountId;
-        await using (var db = DatabaseSetup.CreateContext(database))
-        {
-            (accountId, problem) = await AccountLookup.FindAsync(db, reference, creditor, ct);
-        }
-
+        var (accountId, query, _, problem) = await TimelineQueryAsync(reference, creditor, configuration, time, ct);
         if (accountId is null)
         {
             return CliOutput.Fail(problem!, stderr);
         }
 
-        var contexts = DatabaseSetup.CreateFactory(database);
-        var workflow = configuration.GetSection(WorkflowOptions.Section).Get<WorkflowOptions>() ?? new WorkflowOptions();
-        var query = new CaseTimelineQuery(contexts, Options.Create(workflow), Accrual(configuration, contexts, time));
         var timeline = await query.LoadAsync(accountId.Value, ct);
         if (timeline is null)
         {
@@ -63,6 +51,28 @@ public static class CaseCommand
 
         CliOutput.WriteLine(Json(timeline), stdout);
         return CliOutput.Ok;
+    }
+
+    /// <summary>The account named by <paramref name="reference"/> and the timeline query on the configured database (with the
+    /// accrual and limitation the console's timeline has), or why not: a bad key or rule pack, a missing database, an
+    /// unknown or ambiguous reference.</summary>
+    internal static async Task<(AccountId? Account, CaseTimelineQuery Query, ICollectionsDbContextFactory Contexts, string? Problem)> TimelineQueryAsync(string reference, string? creditor, IConfiguration configuration, TimeProvider time, CancellationToken ct)
+    {
+        if (!CliHost.TryDatabaseAndCompliance(configuration, out var database, out var engine, out var problem) || (problem = CliHost.MissingSqliteFile(database)) is not null)
+        {
+            return (null, null!, null!, problem);
+        }
+
+        AccountId? accountId;
+        await using (var db = DatabaseSetup.CreateContext(database))
+        {
+            (accountId, problem) = await AccountLookup.FindAsync(db, reference, creditor, ct);
+        }
+
+        var contexts = DatabaseSetup.CreateFactory(database);
+        var workflow = configuration.GetSection(WorkflowOptions.Section).Get<WorkflowOptions>() ?? new WorkflowOptions();
+        return (accountId, new CaseTimelineQuery(contexts, Options.Create(workflow), Accrual(configuration, contexts, time),
+            new LimitationService(contexts, engine!, time, NullLogger<LimitationService>.Instance)), contexts, problem);
     }
 
     /// <summary>The verb's JSON object (the stable contract: accountRef, phase, strategy, steps, promises, plans, riskFlags,
@@ -133,6 +143,18 @@ public static class CaseCommand
         queued = t.Queued.Select(q => new { channel = q.Channel, purpose = q.Purpose, dueAt = Text(q.DueAt), status = q.Status, attempts = q.Attempts, outcome = q.Outcome }),
         contacts = t.Contacts.Select(c => new { at = Text(c.At), channel = c.Channel, purpose = c.Purpose, outcome = c.Outcome }),
         payments = t.Payments.Select(p => new { receivedOn = Text(p.ReceivedOn), amount = p.Amount, toFees = p.ToFees, toInterest = p.ToInterest, toPrincipal = p.ToPrincipal }),
+        limitation = t.Limitation is not { } l ? null : new
+        {
+            jurisdiction = l.Jurisdiction,
+            state = ContactTexts.Kebab(l.State),
+            lastDay = Text(l.LastDay),
+            warnFrom = Text(l.WarnFrom),
+            daysLeft = l.DaysLeft,
+            source = l.Rule?.Source,
+            runsFrom = Text(l.Result?.RunsFrom),
+            restartedBy = l.Result?.RestartedBy?.Description,
+            events = l.Result?.Steps.Select(s => new { on = Text(s.Event.On), kind = ContactTexts.Kebab(s.Event.Kind), what = s.Event.Description, restarted = s.Restarted, reason = s.Reason }),
+        },
     };
 
     private static string? Text(Instant? at) => at is { } value ? InstantPattern.ExtendedIso.Format(value) : null;
@@ -156,12 +178,14 @@ public static class CaseCommand
 
     /// <summary>The accrual, to say why statutory interest does not accrue; none when the rule folder is not there (the
     /// figures on the account are printed either way).</summary>
-    private static StatutoryInterestAccrual? Accrual(IConfiguration configuration, ICollectionsDbContextFactory contexts, TimeProvider time)
+    internal static StatutoryInterestAccrual? Accrual(IConfiguration configuration, ICollectionsDbContextFactory contexts, TimeProvider time) =>
+        Calculator(configuration) is { } calculator ? new StatutoryInterestAccrual(contexts, calculator, time, NullLogger<StatutoryInterestAccrual>.Instance) : null;
+
+    /// <summary>The statutory interest calculator on the configured rule folder; null when the folder is not there.</summary>
+    internal static StatutoryInterestCalculator? Calculator(IConfiguration configuration)
     {
         var folder = Collections.Shared.Configuration.ConfigFolders.Resolve(
             configuration[$"{InterestOptions.Section}:{nameof(InterestOptions.RulesDirectory)}"] ?? InterestRuleBook.DefaultDirectory);
-        return Directory.Exists(folder)
-            ? new StatutoryInterestAccrual(contexts, new StatutoryInterestCalculator(InterestRuleBook.Load(folder)), time, NullLogger<StatutoryInterestAccrual>.Instance)
-            : null;
+        return Directory.Exists(folder) ? new StatutoryInterestCalculator(InterestRuleBook.Load(folder)) : null;
     }
 }

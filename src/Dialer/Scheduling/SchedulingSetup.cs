@@ -1,5 +1,6 @@
 using Collections.Shared.Persistence;
 using Collections.Shared.Workflow;
+using Collections.Shared.Legal;
 using Collections.Shared.Workflow.Accrual;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -156,6 +157,26 @@ public static class SchedulingSetup
         builder.Services.AddTransient<InterestAccrualJob>();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<InterestAccrualOptions>>().Value is var o
             ? new RecurringJob(InterestAccrualJob.Key, typeof(InterestAccrualJob), o.Enabled, TimeSpan.Zero, o.Cron)
+            : null!);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RecurringJobInstaller>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the refresh of open cases' limitation dates (<see cref="LimitationRefreshOptions"/>, <c>Collections:Limitation</c>):
+    /// a Quartz job run at start and then every interval, so cases nearing limitation reach the legal queue in time
+    /// (<see cref="LimitationService"/>). Needs <c>AddLimitation</c> and <see cref="AddWorkflowScheduling"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddLimitationRefresh(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<LimitationRefreshOptions>()
+            .BindConfiguration(LimitationRefreshOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddTransient<LimitationRefreshJob>();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<LimitationRefreshOptions>>().Value is var o
+            ? new RecurringJob(LimitationRefreshJob.Key, typeof(LimitationRefreshJob), o.Enabled, o.Interval, null)
             : null!);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RecurringJobInstaller>());
         return builder;

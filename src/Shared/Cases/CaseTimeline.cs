@@ -29,6 +29,7 @@ namespace Collections.Shared.Cases;
 /// <param name="Promises">Promises to pay, oldest first.</param>
 /// <param name="Plans">Instalment plans with each instalment, oldest first.</param>
 /// <param name="Payments">Payments received, oldest first.</param>
+/// <param name="Limitation">The claim's limitation today (last day to go to court, what restarted it); null when not computed.</param>
 public sealed record CaseTimeline(
     AccountId AccountId,
     string AccountRef,
@@ -47,7 +48,8 @@ public sealed record CaseTimeline(
     IReadOnlyList<TimelineQueued> Queued,
     IReadOnlyList<TimelinePromise> Promises,
     IReadOnlyList<TimelinePlan> Plans,
-    IReadOnlyList<TimelinePayment> Payments)
+    IReadOnlyList<TimelinePayment> Payments,
+    Legal.LimitationStatus? Limitation = null)
 {
     /// <summary>What happened and what is due, in one list by time (steps done and due, contacts, promises, plans, payments).</summary>
     public IReadOnlyList<TimelineEntry> Entries =>
@@ -127,7 +129,7 @@ public sealed record TimelinePayment(LocalDate ReceivedOn, Instant RecordedAt, d
 public sealed record TimelineEntry(Instant At, string Kind, string Text);
 
 /// <summary>Builds <see cref="CaseTimeline"/>s from the database (read only).</summary>
-public sealed class CaseTimelineQuery(ICollectionsDbContextFactory contexts, IOptions<WorkflowOptions> options, StatutoryInterestAccrual? accrual = null)
+public sealed class CaseTimelineQuery(ICollectionsDbContextFactory contexts, IOptions<WorkflowOptions> options, StatutoryInterestAccrual? accrual = null, Legal.LimitationService? limitation = null)
 {
     /// <summary>The timeline of <paramref name="accountId"/>, or null when there is no such account.</summary>
     public async Task<CaseTimeline?> LoadAsync(AccountId accountId, CancellationToken ct = default)
@@ -150,6 +152,7 @@ public sealed class CaseTimelineQuery(ICollectionsDbContextFactory contexts, IOp
         var nullableId = (AccountId?)accountId;
         var payments = await db.Payments.AsNoTracking().Where(p => p.AccountId == nullableId).OrderBy(p => p.RecordedAt).ToListAsync(ct);
         var interest = accrual is null ? null : await accrual.ExplainAsync(accountId, ct);
+        var limitationStatus = limitation is null ? null : await limitation.ForAccountAsync(accountId, ct);
 
         string? QueueOutcome(ScheduledContact? entry) => entry switch
         {
@@ -180,7 +183,8 @@ public sealed class CaseTimelineQuery(ICollectionsDbContextFactory contexts, IOp
                 .Select(c => new TimelineQueued(c.Channel.Text(), c.Purpose.Text(), c.Campaign, c.DueAt, c.NextAttemptAt, Kebab(c.Status), c.Attempts, c.Outcome))],
             [.. promises.Select(p => new TimelinePromise(p.Amount, p.Currency, p.DueDate, Kebab(p.Status), p.AmountReceived, p.CreatedAt, p.Channel.Text()))],
             [.. plans.Select((plan, i) => Plan(plan, i + 1 < plans.Count ? plans[i + 1].CreatedAt : null, payments, ctx, byKey, QueueOutcome))],
-            [.. payments.Select(p => new TimelinePayment(p.ReceivedOn, p.RecordedAt, p.Amount, p.Currency, Kebab(p.Method), p.AllocatedFees, p.AllocatedInterest, p.AllocatedPrincipal, p.Reference))]);
+            [.. payments.Select(p => new TimelinePayment(p.ReceivedOn, p.RecordedAt, p.Amount, p.Currency, Kebab(p.Method), p.AllocatedFees, p.AllocatedInterest, p.AllocatedPrincipal, p.Reference))],
+            limitationStatus);
     }
 
     private TimelinePlan Plan(InstalmentPlan plan, Instant? nextPlan, List<Payment> payments, AccountContext ctx, Dictionary<string, ScheduledContact> byKey, Func<ScheduledContact?, string?> outcome)

@@ -72,6 +72,9 @@ public sealed class RulePack
     /// <summary>Campaign-level limits (abandonment rate) that pacing enforces; not evaluated per account.</summary>
     public AbandonmentLimit? Abandonment { get; init; }
 
+    /// <summary>How long a claim can be taken to court and what restarts the period; null when the pack gives none.</summary>
+    public Legal.LimitationRule? Limitation { get; init; }
+
     public required IReadOnlyList<RuleDefinition> Rules { get; init; }
 }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Collections.Shared.Domain;
+using Collections.Shared.Legal;
 using NodaTime;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -87,6 +88,7 @@ public static class RulePackLoader
 
         return new RulePack
         {
+            Limitation = dto.Limitation is null ? null : ToLimitation(dto.Limitation, $"{file}: limitation"),
             Jurisdiction = dto.Jurisdiction.ToUpperInvariant(),
             Name = dto.Name ?? dto.Jurisdiction,
             File = file,
@@ -94,6 +96,63 @@ public static class RulePackLoader
             Abandonment = abandonment,
             Rules = rules,
         };
+    }
+
+    private static LimitationRule ToLimitation(LimitationDto dto, string where)
+    {
+        if (dto.Years is < 1 or > 30)
+        {
+            throw new RulePackException($"{where}: 'years' must be between 1 and 30.");
+        }
+
+        if (string.IsNullOrWhiteSpace(dto.Source))
+        {
+            throw new RulePackException($"{where}: the period must cite its 'source'.");
+        }
+
+        if (!Enum.TryParse<LimitationStart>(dto.Start, ignoreCase: true, out var start) || !Enum.IsDefined(start) || int.TryParse(dto.Start, out _))
+        {
+            throw new RulePackException($"{where}: 'start' must be one of {string.Join(", ", Enum.GetNames<LimitationStart>())}.");
+        }
+
+        if (dto.WarnDays is < 1 or > 3650)
+        {
+            throw new RulePackException($"{where}: 'warnDays' must be between 1 and 3650.");
+        }
+
+        var restarts = new List<LimitationEventRule>();
+        foreach (var r in dto.Restarts ?? [])
+        {
+            if (!Enum.TryParse<LimitationEventKind>(r.Kind, ignoreCase: true, out var kind) || !Enum.IsDefined(kind) || int.TryParse(r.Kind, out _))
+            {
+                throw new RulePackException($"{where}: restart '{r.Kind}' is not one of {string.Join(", ", Enum.GetNames<LimitationEventKind>())}.");
+            }
+
+            if (string.IsNullOrWhiteSpace(r.Source))
+            {
+                throw new RulePackException($"{where}: restart '{r.Kind}' must cite its 'source'.");
+            }
+
+            if (restarts.Any(x => x.Kind == kind))
+            {
+                throw new RulePackException($"{where}: restart '{r.Kind}' is given twice.");
+            }
+
+            LocalDate? before = null;
+            if (r.ClaimsArisenBefore is not null)
+            {
+                if (!DateOnly.TryParseExact(r.ClaimsArisenBefore, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+                {
+                    throw new RulePackException($"{where}: restart '{r.Kind}': 'claimsArisenBefore' must be a date (yyyy-MM-dd).");
+                }
+
+                before = LocalDate.FromDateOnly(d);
+            }
+
+            restarts.Add(new LimitationEventRule(kind, r.Source, before));
+        }
+
+        return new LimitationRule { Years = dto.Years, Start = start, Source = dto.Source, Note = dto.Note, WarnDays = dto.WarnDays, Restarts = restarts };
     }
 
     private static RuleDefinition ToRule(RuleDto dto, string where)
@@ -222,7 +281,33 @@ public static class RulePackLoader
 
         public AbandonmentDto? Abandonment { get; set; }
 
+        public LimitationDto? Limitation { get; set; }
+
         public List<RuleDto>? Rules { get; set; }
+    }
+
+    private sealed class LimitationDto
+    {
+        public int Years { get; set; }
+
+        public string? Start { get; set; }
+
+        public string? Source { get; set; }
+
+        public string? Note { get; set; }
+
+        public int WarnDays { get; set; } = 180;
+
+        public List<RestartDto>? Restarts { get; set; }
+    }
+
+    private sealed class RestartDto
+    {
+        public string? Kind { get; set; }
+
+        public string? Source { get; set; }
+
+        public string? ClaimsArisenBefore { get; set; }
     }
 
     private sealed class AbandonmentDto

@@ -43,6 +43,7 @@ public abstract class CollectionsDbContext(DbContextOptions options) : IdentityD
     public DbSet<CreditorWebhookDelivery> CreditorWebhookDeliveries => Set<CreditorWebhookDelivery>();
     public DbSet<CreditorIdempotentRequest> CreditorIdempotentRequests => Set<CreditorIdempotentRequest>();
     public DbSet<LegalActionConsent> LegalActionConsents => Set<LegalActionConsent>();
+    public DbSet<Legal.DebtAcknowledgement> DebtAcknowledgements => Set<Legal.DebtAcknowledgement>();
     public DbSet<Compliance.LedgerNode> LedgerNodes => Set<Compliance.LedgerNode>();
     public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
 

@@ -65,6 +65,32 @@ public sealed class ConsoleAuthorizationTests(KestrelConsoleFixture fixture) : I
     }
 
     [Fact]
+    public async Task The_legal_queue_is_for_the_legal_role_which_reads_a_queued_case_with_its_limitation_date()
+    {
+        var (legal, _) = await fixture.Console.SignInAsync("legal", Ct);
+        using var _1 = legal;
+        var queue = await legal.GetFromJsonAsync<JsonElement>("/api/legal/queue", Ct);
+        var inReview = queue.EnumerateArray().Where(r => r.GetProperty("reason").GetString() == "legal-review").ToList();
+        Assert.True(inReview.Count > 0, $"no case in legal review on the queue: {queue}");
+        Assert.All(inReview, r => Assert.Equal("legal-review", r.GetProperty("phase").GetString()));
+
+        var accountId = inReview[0].GetProperty("accountId").GetGuid();
+        var timeline = await legal.GetFromJsonAsync<JsonElement>($"/api/cases/{accountId}/timeline", Ct);
+        var limitation = timeline.GetProperty("limitation");
+        Assert.False(string.IsNullOrEmpty(limitation.GetProperty("jurisdiction").GetString()), $"timeline without a limitation: {limitation}");
+        Assert.True(limitation.GetProperty("lastDay").ValueKind == JsonValueKind.String, $"no last day: {limitation}");
+
+        foreach (var login in new[] { "maria.gonzalez", "supervisor" })
+        {
+            var (other, _) = await fixture.Console.SignInAsync(login, Ct);
+            using (other)
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync("/api/legal/queue", Ct)).StatusCode);
+            }
+        }
+    }
+
+    [Fact]
     public async Task An_operator_reads_the_account_on_their_call_and_is_refused_any_other_over_REST_and_the_hub()
     {
         var (http, cookie) = await fixture.Console.SignInAsync("anna.schneider", Ct);

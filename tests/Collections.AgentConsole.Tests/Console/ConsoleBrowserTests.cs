@@ -128,6 +128,9 @@ public sealed class ConsoleBrowserTests
             await Expect(wallboard.Locator("#timeline .tl-ref")).ToHaveTextAsync(reference!);
             await Expect(wallboard.Locator("#timeline-history .tl-promise", new() { HasText = "12.50" })).ToHaveCountAsync(1);
             await Expect(wallboard.Locator("#timeline-history .tl-contact").First).ToContainTextAsync("Call");
+            // Under the balance: the claim's limitation, the last day to go to court under the debtor's jurisdiction's rule.
+            await Expect(wallboard.Locator("#timeline .tl-limitation")).ToHaveAttributeAsync("data-last-day", new System.Text.RegularExpressions.Regex(@"^\d{4}-\d{2}-\d{2}$"));
+            await Expect(wallboard.Locator("#timeline .tl-limitation")).ToContainTextAsync("Limitation: last day to go to court");
             Assert.Contains($"ref={Uri.EscapeDataString(reference!)}", wallboard.Url, StringComparison.Ordinal);
             await wallboard.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "console-case-timeline.png"), FullPage = true });
 

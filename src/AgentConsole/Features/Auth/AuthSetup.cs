@@ -21,6 +21,9 @@ public static class AuthSetup
     /// <summary>Policy for the supervisor hub and campaign commands.</summary>
     public const string SupervisorPolicy = "supervisor";
 
+    /// <summary>The legal queue: role Legal, or an administrator.</summary>
+    public const string LegalPolicy = "legal";
+
     public static IHostApplicationBuilder AddConsoleAuth(this IHostApplicationBuilder builder)
     {
         builder.Services.AddIdentity<ConsoleUser, IdentityRole>(ConsoleIdentity.Configure)
@@ -45,7 +48,8 @@ public static class AuthSetup
         });
 
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(SupervisorPolicy, p => p.RequireRole(ConsoleRoles.Supervisor, ConsoleRoles.Administrator));
+            .AddPolicy(SupervisorPolicy, p => p.RequireRole(ConsoleRoles.Supervisor, ConsoleRoles.Administrator))
+            .AddPolicy(LegalPolicy, p => p.RequireRole(ConsoleRoles.Legal, ConsoleRoles.Administrator));
         return builder;
     }
 

@@ -18,6 +18,9 @@ public static partial class DemoUsers
 
     public const string AdministratorLogin = "admin";
 
+    /// <summary>The demo lawyer (role Legal): the legal queue.</summary>
+    public const string LegalLogin = "legal";
+
     public static async Task SeedDemoUsersAsync(this WebApplication app)
     {
         if (!app.Environment.IsDevelopment() || !app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled)
@@ -41,7 +44,8 @@ public static partial class DemoUsers
         var agents = await db.Agents.AsNoTracking().Where(a => a.Active).OrderBy(a => a.Login).ToListAsync(app.Lifetime.ApplicationStopping);
         var wanted = agents.Select(a => (Login: a.Login, Name: a.DisplayName, Agent: (AgentId?)a.Id, Role: ConsoleRoles.Operator))
             .Append((SupervisorLogin, "Floor Supervisor", null, ConsoleRoles.Supervisor))
-            .Append((AdministratorLogin, "Administrator", null, ConsoleRoles.Administrator));
+            .Append((AdministratorLogin, "Administrator", null, ConsoleRoles.Administrator))
+            .Append((LegalLogin, "Legal Counsel", null, ConsoleRoles.Legal));
         foreach (var (login, name, agent, role) in wanted)
         {
             if (await users.FindByNameAsync(login) is null)

@@ -25,7 +25,12 @@ public sealed record CaseTimelineDto(
     TimelineBalanceDto Balance,
     IReadOnlyList<TimelineItemDto> Ahead,
     IReadOnlyList<TimelineItemDto> History,
-    IReadOnlyList<TimelinePlanDto> Plans);
+    IReadOnlyList<TimelinePlanDto> Plans,
+    TimelineLimitationDto? Limitation = null);
+
+/// <summary>The claim's limitation: the last day to go to court under the debtor's jurisdiction's rule, what restarted it.
+/// <see cref="State"/>: running, nearing (on the legal queue), time-barred, no-rule.</summary>
+public sealed record TimelineLimitationDto(string Jurisdiction, string State, DateOnly? LastDay, DateOnly? WarnFrom, int? DaysLeft, string? Source, string? RestartedBy);
 
 /// <summary>The balance split, in the account's currency.</summary>
 public sealed record TimelineBalanceDto(decimal Principal, decimal Interest, decimal Fees, decimal Paid, decimal Outstanding, string Currency, DateOnly? InterestAccruedUntil, string? InterestNote);
@@ -131,7 +136,9 @@ public static class CaseTimelineApi
             [.. history.OrderByDescending(i => i.At)],
             [.. t.Plans.Select(p => new TimelinePlanDto(p.Status, p.Frequency, At(p.CreatedAt), p.Total,
                 [.. p.Instalments.Select(i => new TimelineInstalmentDto(i.Number, i.Due.ToDateOnly(), i.Amount, i.PaidAmount, i.Status, i.PaidAt?.ToDateOnly(),
-                    i.ReminderAt is { } r ? At(r) : null, i.ReminderOutcome))]))]);
+                    i.ReminderAt is { } r ? At(r) : null, i.ReminderOutcome))]))],
+            t.Limitation is not { } l ? null : new TimelineLimitationDto(l.Jurisdiction, ContactTexts.Kebab(l.State), l.LastDay?.ToDateOnly(), l.WarnFrom?.ToDateOnly(),
+                l.DaysLeft, l.Rule?.Source, l.Result?.RestartedBy?.Description));
     }
 
     private static async Task<Dictionary<AgentId, string>> AgentNamesAsync(CaseTimeline t, ICollectionsDbContextFactory contexts, CancellationToken ct)

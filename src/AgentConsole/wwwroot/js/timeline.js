@@ -30,6 +30,7 @@ export function renderTimeline(box, tl) {
         fees: money(tl.balance.fees), paid: money(tl.balance.paid),
       }),
       tl.balance.interestNote ? el('small', { class: 'muted' }, ` (${tl.balance.interestNote})`) : null),
+    limitation(tl.limitation),
     el('h3', {}, t('tl.ahead')),
     tl.ahead.length
       ? el('ol', { class: 'timeline ahead', id: 'timeline-ahead' }, tl.ahead.map(item))
@@ -39,6 +40,14 @@ export function renderTimeline(box, tl) {
     tl.history.length
       ? el('ol', { class: 'timeline history', id: 'timeline-history' }, tl.history.map(item))
       : el('p', { class: 'muted' }, t('tl.nothingYet')));
+}
+
+/** The claim's limitation: the last day to go to court and where it stands (the rule's source and restart as a tooltip). */
+function limitation(l) {
+  if (!l) return null;
+  if (!l.lastDay) return el('p', { class: 'tl-limitation muted', id: 'tl-limitation' }, t('tl.limitationNone', { jurisdiction: l.jurisdiction }));
+  return el('p', { class: `tl-limitation lim-${l.state}`, id: 'tl-limitation', 'data-last-day': l.lastDay, title: [l.source, l.restartedBy].filter(Boolean).join(' · ') },
+    t('tl.limitation', { date: fmt.date(l.lastDay), state: t(`tl.limitationState.${l.state}`), jurisdiction: l.jurisdiction }));
 }
 
 /** One line: when, what, how it ended. */

@@ -235,7 +235,9 @@ public sealed class LetterRenderer
 
     /// <summary>The pages being drawn and the position on the current one; a row or paragraph that would run past the bottom
     /// margin starts a new page.</summary>
-    private sealed class Canvas(LetterRenderer renderer, PdfDocument document)
+    /// <summary>A PDF page writer with page breaks, headings, rows and wrapped paragraphs in the letters' fonts and margins
+    /// (the evidence pack's cover uses it too).</summary>
+    internal sealed class Canvas(LetterRenderer renderer, PdfDocument document)
     {
         private readonly List<XGraphics> _pages = [];
 

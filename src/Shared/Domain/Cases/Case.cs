@@ -44,6 +44,14 @@ public sealed class Case
     /// <summary>Risk flags raised by the claim analysis (comma separated: "new-bank-details,address-changes").</summary>
     public string? RiskFlags { get; set; }
 
+    /// <summary>The last day the claim can be taken to court under its jurisdiction's limitation rule (rule pack
+    /// <c>limitation</c>), as last computed; null when the pack gives no rule.</summary>
+    public LocalDate? LimitationLastDay { get; set; }
+
+    /// <summary>From this day the case is on the legal queue as nearing limitation (<see cref="LimitationLastDay"/> less the
+    /// pack's warning days).</summary>
+    public LocalDate? LimitationWarnFrom { get; set; }
+
     public Instant OpenedAt { get; set; }
 
     public Instant? ClosedAt { get; set; }

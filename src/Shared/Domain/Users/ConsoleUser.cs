@@ -31,8 +31,12 @@ public static class ConsoleRoles
     /// through the creditor API and pages, never the agency's floor.</summary>
     public const string Creditor = "Creditor";
 
+    /// <summary>The agency's lawyers and legal clerks: the legal queue (cases in legal review, cases nearing limitation),
+    /// the case record and its evidence.</summary>
+    public const string Legal = "Legal";
+
     /// <summary>Every role, in the order they are created.</summary>
-    public static readonly IReadOnlyList<string> All = [Operator, Supervisor, Administrator, Creditor];
+    public static readonly IReadOnlyList<string> All = [Operator, Supervisor, Administrator, Creditor, Legal];
 }
 
 /// <summary>The sign-in rules every place that creates or checks console users applies (the console host, the CLI).</summary>

@@ -45,6 +45,7 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         builder.HasKey(c => c.Id);
         builder.HasIndex(c => c.AccountId).IsUnique();
         builder.HasIndex(c => c.NextStepDueAt);
+        builder.HasIndex(c => c.LimitationWarnFrom);
         builder.Property(c => c.StrategyId).HasMaxLength(64);
         builder.Property(c => c.Arm).HasMaxLength(64);
         builder.Property(c => c.NextStep).HasMaxLength(64);

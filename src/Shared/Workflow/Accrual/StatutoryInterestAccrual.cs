@@ -41,7 +41,9 @@ public enum AccrualState
 /// <param name="State">Why it is what it is.</param>
 /// <param name="Note">The reason in words (the rule's law, what is missing), or null.</param>
 /// <param name="Jurisdiction">The jurisdiction whose law applies.</param>
-public sealed record AccountInterest(AccountId Account, decimal Interest, LocalDate? AccruedUntil, AccrualState State, string? Note, string Jurisdiction);
+/// <param name="Segments">The stretches of days with one principal outstanding, paused or not, that make up the figure
+/// (a court's claim statement lists them); empty when none accrues.</param>
+public sealed record AccountInterest(AccountId Account, decimal Interest, LocalDate? AccruedUntil, AccrualState State, string? Note, string Jurisdiction, IReadOnlyList<AccrualSegment>? Segments = null);
 
 /// <summary>What a nightly run did.</summary>
 /// <param name="Accounts">Accounts looked at.</param>
@@ -190,12 +192,12 @@ public sealed partial class StatutoryInterestAccrual(ICollectionsDbContextFactor
 
         if (result.RatesPending is { } pending)
         {
-            return new(account.Id, result.Interest, result.AccruedUntil, AccrualState.RatesPending, pending, jurisdiction);
+            return new(account.Id, result.Interest, result.AccruedUntil, AccrualState.RatesPending, pending, jurisdiction, result.Segments);
         }
 
         return pauses.FirstOrDefault(p => p.Contains(today)) is { } pause
-            ? new(account.Id, result.Interest, result.AccruedUntil, AccrualState.Paused, $"paused while the instalment plan agreed on {pause.Start:yyyy-MM-dd} is kept", jurisdiction)
-            : new(account.Id, result.Interest, result.AccruedUntil, AccrualState.Accrued, null, jurisdiction);
+            ? new(account.Id, result.Interest, result.AccruedUntil, AccrualState.Paused, $"paused while the instalment plan agreed on {pause.Start:yyyy-MM-dd} is kept", jurisdiction, result.Segments)
+            : new(account.Id, result.Interest, result.AccruedUntil, AccrualState.Accrued, null, jurisdiction, result.Segments);
     }
 
     /// <summary>

@@ -342,6 +342,14 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("closed_at");
 
+                    b.Property<DateOnly?>("LimitationLastDay")
+                        .HasColumnType("date")
+                        .HasColumnName("limitation_last_day");
+
+                    b.Property<DateOnly?>("LimitationWarnFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("limitation_warn_from");
+
                     b.Property<string>("NextStep")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
@@ -380,6 +388,8 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
 
                     b.HasIndex("AccountId")
                         .IsUnique();
+
+                    b.HasIndex("LimitationWarnFrom");
 
                     b.HasIndex("NextStepDueAt");
 
@@ -1718,6 +1728,65 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                     b.ToTable("hopper_claims", (string)null);
                 });
 
+            modelBuilder.Entity("Collections.Shared.Legal.DebtAcknowledgement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("channel");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("recorded_by");
+
+                    b.Property<byte[]>("SignaturePng")
+                        .HasColumnType("bytea")
+                        .HasColumnName("signature_png");
+
+                    b.Property<string>("SignedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("signed_by");
+
+                    b.Property<DateOnly>("SignedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("signed_on");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("debt_acknowledgements", (string)null);
+                });
+
             modelBuilder.Entity("Collections.Shared.Workflow.CaseStep", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2650,6 +2719,15 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("CampaignId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Collections.Shared.Legal.DebtAcknowledgement", b =>
+                {
+                    b.HasOne("Collections.Shared.Domain.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Collections.Shared.Workflow.CaseStep", b =>

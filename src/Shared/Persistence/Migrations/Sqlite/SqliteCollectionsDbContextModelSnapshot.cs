@@ -337,6 +337,14 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("closed_at");
 
+                    b.Property<DateOnly?>("LimitationLastDay")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("limitation_last_day");
+
+                    b.Property<DateOnly?>("LimitationWarnFrom")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("limitation_warn_from");
+
                     b.Property<string>("NextStep")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
@@ -375,6 +383,8 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
 
                     b.HasIndex("AccountId")
                         .IsUnique();
+
+                    b.HasIndex("LimitationWarnFrom");
 
                     b.HasIndex("NextStepDueAt");
 
@@ -1713,6 +1723,65 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                     b.ToTable("hopper_claims", (string)null);
                 });
 
+            modelBuilder.Entity("Collections.Shared.Legal.DebtAcknowledgement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recorded_by");
+
+                    b.Property<byte[]>("SignaturePng")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("signature_png");
+
+                    b.Property<string>("SignedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("signed_by");
+
+                    b.Property<DateOnly>("SignedOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("signed_on");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("debt_acknowledgements", (string)null);
+                });
+
             modelBuilder.Entity("Collections.Shared.Workflow.CaseStep", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2641,6 +2710,15 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("CampaignId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Collections.Shared.Legal.DebtAcknowledgement", b =>
+                {
+                    b.HasOne("Collections.Shared.Domain.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Collections.Shared.Workflow.CaseStep", b =>

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Collections.Shared.Legal;
+
+/// <summary>Registers the legal rules: limitation per jurisdiction (from the compliance rule packs).</summary>
+public static class LegalSetup
+{
+    /// <summary>Adds <see cref="LimitationService"/>; needs <c>AddCompliance</c> (the packs) and the database.</summary>
+    public static IHostApplicationBuilder AddLimitation(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<LimitationService>();
+        builder.Services.TryAddSingleton<LegalQueue>();
+        return builder;
+    }
+}
