@@ -55,6 +55,56 @@ public sealed class AuditTrail(Func<CollectionsDbContext> createContext, TimePro
 
     private readonly SemaphoreSlim _gate = new(1, 1);
 
+    private readonly System.Threading.Channels.Channel<(Instant At, string Actor, string Action, string Subject, string Detail, string? From)> _queue =
+        System.Threading.Channels.Channel.CreateBounded<(Instant, string, string, string, string, string?)>(
+            new System.Threading.Channels.BoundedChannelOptions(100_000) { SingleReader = true, FullMode = System.Threading.Channels.BoundedChannelFullMode.Wait });
+
+    /// <summary>
+    /// Queues a read for <see cref="DrainAsync"/>, timed now: the request that read the data is not held up by the trail's
+    /// write (on SQLite every write waits for the one write lock). An entry queued when the process dies is lost; the queue is
+    /// drained within a batch's commit, so that is at most the last moment's reads.
+    /// </summary>
+    public ValueTask EnqueueAsync(string actor, string action, string subject, string detail, string? from, CancellationToken ct) =>
+        _queue.Writer.WriteAsync((Instant.FromDateTimeOffset(time.GetUtcNow()), actor, action, subject, detail, from), ct);
+
+    private readonly List<(Instant At, string Actor, string Action, string Subject, string Detail, string? From)> _batch = [];
+
+    /// <summary>Appends queued entries, as many as are waiting in one transaction, until <paramref name="ct"/> ends.</summary>
+    public async Task DrainAsync(CancellationToken ct)
+    {
+        // A batch that failed stays here and goes with the next one.
+        var batch = _batch;
+        while (batch.Count > 0 || await _queue.Reader.WaitToReadAsync(ct))
+        {
+            while (batch.Count < 500 && _queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            await _gate.WaitAsync(ct);
+            try
+            {
+                for (var attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        await AppendAsync(batch, ct);
+                        break;
+                    }
+                    catch (DbUpdateException) when (attempt < 5)
+                    {
+                    }
+                }
+            }
+            finally
+            {
+                _gate.Release();
+            }
+
+            batch.Clear();
+        }
+    }
+
     /// <summary>Appends an entry; returns its id.</summary>
     public async Task<long> RecordAsync(string actor, string action, string subject, string detail, string? from, CancellationToken ct)
     {
@@ -65,7 +115,7 @@ public sealed class AuditTrail(Func<CollectionsDbContext> createContext, TimePro
             {
                 try
                 {
-                    return await AppendAsync(actor, action, subject, detail, from, ct);
+                    return await AppendAsync([(Instant.FromDateTimeOffset(time.GetUtcNow()), actor, action, subject, detail, from)], ct);
                 }
                 catch (DbUpdateException) when (attempt < 5)
                 {
@@ -79,28 +129,34 @@ public sealed class AuditTrail(Func<CollectionsDbContext> createContext, TimePro
         }
     }
 
-    private async Task<long> AppendAsync(string actor, string action, string subject, string detail, string? from, CancellationToken ct)
+    private async Task<long> AppendAsync(IReadOnlyList<(Instant At, string Actor, string Action, string Subject, string Detail, string? From)> items, CancellationToken ct)
     {
         await using var db = createContext();
         await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
         var last = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Id).Select(e => new { e.Id, e.Hash }).FirstOrDefaultAsync(ct);
-        var entry = new AuditEntry
+        var (id, previous) = (last?.Id ?? 0, last?.Hash ?? Genesis);
+        foreach (var (at, actor, action, subject, detail, from) in items)
         {
-            Id = (last?.Id ?? 0) + 1,
-            At = Instant.FromDateTimeOffset(time.GetUtcNow()),
-            Actor = Cut(actor, 128),
-            Action = action,
-            Subject = Cut(subject, 400),
-            Detail = Cut(detail, 100),
-            From = from is null ? null : Cut(from, 64),
-            PreviousHash = last?.Hash ?? Genesis,
-            Hash = "",
-        };
-        entry.Hash = HashOf(entry);
-        db.AuditEntries.Add(entry);
+            var entry = new AuditEntry
+            {
+                Id = ++id,
+                At = at,
+                Actor = Cut(actor, 128),
+                Action = action,
+                Subject = Cut(subject, 400),
+                Detail = Cut(detail, 100),
+                From = from is null ? null : Cut(from, 64),
+                PreviousHash = previous,
+                Hash = "",
+            };
+            entry.Hash = HashOf(entry);
+            previous = entry.Hash;
+            db.AuditEntries.Add(entry);
+        }
+
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return entry.Id;
+        return id;
     }
 
     /// <summary>Walks the chain from the first entry: each must follow the one before it (ids without gaps, the previous hash

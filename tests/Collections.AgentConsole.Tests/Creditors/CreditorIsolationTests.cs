@@ -27,6 +27,8 @@ public sealed class CreditorIsolationTests(CreditorApiHost host) : IClassFixture
         "GET /api/creditor/portal/settlements",
         "GET /api/creditor/portal/legal-actions",
         "GET /api/creditor/portal/reports/{file}",
+        "GET /api/creditor/portal/arms",
+        "GET /api/creditor/portal/arms/curves.csv",
     ];
 
     private IReadOnlyList<(string Method, string Pattern)> CreditorRoutes() =>
@@ -166,7 +168,7 @@ public sealed class CreditorIsolationTests(CreditorApiHost host) : IClassFixture
     {
         var paths = CreditorRoutes().Where(r => r.Method == "GET" && !r.Pattern.Contains("{reference}", StringComparison.Ordinal))
             .Select(r => r.Pattern.Replace("{file}", "accounts.csv", StringComparison.Ordinal) + $"?creditor={CreditorApiHost.B}&from=2026-01-01&to=2026-12-31").ToList();
-        Assert.Equal(6, paths.Count);
+        Assert.Equal(8, paths.Count);
         foreach (var path in paths)
         {
             foreach (var (who, client) in new[] { ("A's key", host.KeyA), ("A's user", host.UserA) })

@@ -65,6 +65,8 @@ public sealed class ReplyTests
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.AddCollectionsDatabase();
         builder.AddCaseWorkflow();
+        // The shipped strategies without their challengers: a case drawn into a challenger arm would walk other steps.
+        builder.Services.AddSingleton(Collections.Testing.Workflow.ShippedStrategies.Champions());
         builder.AddWorkflowScheduling();
         builder.AddOutreach();
         using var host = builder.Build();

@@ -247,6 +247,8 @@ internal sealed class ClusterNode : IAsyncDisposable
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddCollectionsDatabase();
         builder.AddCaseWorkflow();
+        // The shipped strategies without their challengers: a case drawn into a challenger arm would walk other steps.
+        builder.Services.AddSingleton(Collections.Testing.Workflow.ShippedStrategies.Champions());
         builder.AddWorkflowScheduling(q =>
         {
             q.AddJobListener(executions, [GroupMatcher<JobKey>.GroupEquals(WorkScheduler.Group)]);

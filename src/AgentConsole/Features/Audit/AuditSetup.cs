@@ -11,6 +11,7 @@ public static class AuditSetup
     public static IHostApplicationBuilder AddAuditTrail(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(sp => new AuditTrail(sp.GetRequiredService<ICollectionsDbContextFactory>().CreateDbContext, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddHostedService<AuditWriter>();
         return builder;
     }
 
@@ -24,7 +25,7 @@ public static class AuditSetup
             if (result is not IStatusCodeHttpResult { StatusCode: >= 400 })
             {
                 var http = context.HttpContext;
-                await http.RequestServices.GetRequiredService<AuditTrail>().RecordAsync(
+                await http.RequestServices.GetRequiredService<AuditTrail>().EnqueueAsync(
                     ActorOf(http), "read", $"{http.Request.Path}{http.Request.QueryString}", detail, http.Connection.RemoteIpAddress?.ToString(), http.RequestAborted);
             }
 
@@ -33,4 +34,27 @@ public static class AuditSetup
 
     /// <summary>The signed-in user's login, or the creditor API key's name.</summary>
     internal static string ActorOf(HttpContext http) => http.User.Identity?.Name is { Length: > 0 } name ? name : "anonymous";
+}
+
+/// <summary>Writes the reads the console queued into the trail, in batches, off the request path.</summary>
+internal sealed partial class AuditWriter(AuditTrail trail, ILogger<AuditWriter> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await trail.DrainAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogFailed(logger, ex);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 2960, Level = LogLevel.Error, Message = "Writing the audit trail failed; the batch is tried again")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
 }

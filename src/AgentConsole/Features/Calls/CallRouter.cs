@@ -81,7 +81,7 @@ public sealed partial class CallRouter(
         _pops[connected.CallId] = pop;
         await agents.Clients.Group(ConsoleHubs.Agent(connected.AgentId.Value)).ScreenPop(pop);
         // After the pop has left (the operator is not kept waiting for the trail): the debtor's data was shown to this operator.
-        await audit.RecordAsync($"operator:{agentName} ({connected.AgentId.Value})", "read", $"account:{connected.AccountId.Value}", "screen-pop", null, ct);
+        await audit.EnqueueAsync($"operator:{agentName} ({connected.AgentId.Value})", "read", $"account:{connected.AccountId.Value}", "screen-pop", null, ct);
     }
 
     [LoggerMessage(EventId = 2301, Level = LogLevel.Error, Message = "Call event {Event} for call {CallId} failed")]
