@@ -159,6 +159,29 @@ public sealed class AuditTrail(Func<CollectionsDbContext> createContext, TimePro
         return id;
     }
 
+    /// <summary>Appends whatever is still queued (a host stopping gracefully loses no read).</summary>
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        while (_queue.Reader.TryRead(out var item))
+        {
+            _batch.Add(item);
+        }
+
+        if (_batch.Count > 0)
+        {
+            await _gate.WaitAsync(ct);
+            try
+            {
+                await AppendAsync(_batch, ct);
+                _batch.Clear();
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+    }
+
     /// <summary>Walks the chain from the first entry: each must follow the one before it (ids without gaps, the previous hash
     /// equal to that entry's hash) and its hash must match its fields. The first entry that fails is named.</summary>
     public static async Task<AuditVerification> VerifyAsync(CollectionsDbContext db, CancellationToken ct)

@@ -94,4 +94,22 @@ public sealed class AuditTrailTests
         Assert.Equal(2, exit);
         Assert.Equal(2, result.GetProperty("brokenEntry").GetInt64());
     }
+
+    [Fact]
+    public async Task Queued_reads_join_the_same_chain_and_a_stopping_host_flushes_them()
+    {
+        var (db, configuration) = await TrailAsync(2);
+        var trail = new AuditTrail(() => DatabaseSetup.CreateContext(db), new FakeTimeProvider(new DateTimeOffset(2026, 12, 4, 9, 5, 0, TimeSpan.Zero)));
+        foreach (var reference in new[] { "LV-1", "LV-2", "LV-3" })
+        {
+            await trail.EnqueueAsync("operator:Līga Kalniņa", "read", $"account:{reference}", "screen-pop", null, Ct);
+        }
+
+        await trail.FlushAsync(Ct);
+        var (exit, result) = await VerifyAsync(configuration);
+        Assert.Equal(0, exit);
+        Assert.Equal(5, result.GetProperty("entries").GetInt64());
+        await using var context = DatabaseSetup.CreateContext(db);
+        Assert.Equal(["account:LV-1", "account:LV-2", "account:LV-3"], await context.AuditEntries.Where(e => e.Id > 2).OrderBy(e => e.Id).Select(e => e.Subject).ToListAsync(Ct));
+    }
 }
