@@ -319,7 +319,6 @@ internal sealed partial class CampaignCall : IDisposable
 
             _runner.Observe(new PersonAnswered(_d.Time.GetUtcNow(), null));
             var connectedAt = _d.Time.GetUtcNow();
-            await _d.Ledger.ConnectedAsync(attemptId, null, amdFlagged, CancellationToken.None).ConfigureAwait(false);
 
             // The debtor's audio goes into the agent's nailed-up leg (their registered phone, or the built-in demo phone):
             // from here on only the bridge speaks to the debtor. An agent with no line up gets the screen-pop alone.
@@ -330,8 +329,13 @@ internal sealed partial class CampaignCall : IDisposable
                 LogNoAgentLine(_d.Logger, _campaign.Name, taken.Value);
             }
 
+            // Marked answered in the ledger beside the conversation, not before the bridge: the debtor must not wait on a database
+            // write (on SQLite, on the one write lock) to hear the operator. Awaited before the row is completed.
+            var marked = _d.Ledger.ConnectedAsync(attemptId, amdFlagged, CancellationToken.None);
             var connected = new ConnectedCall(_campaign.Id, taken, Target, attemptId, leg);
-            if (await OperatorCall.ConverseAsync(_d.Operators, connected, bridged, ct).ConfigureAwait(false))
+            var refused = await OperatorCall.ConverseAsync(_d.Operators, connected, bridged, ct).ConfigureAwait(false);
+            await marked.ConfigureAwait(false);
+            if (refused)
             {
                 // No operator took the person after all: FTC TSR 16 CFR 310.4(b)(4) and Ofcom count it abandoned, and the
                 // person hears the information message. (Pacing already counted the connect; this rare case is not undone.)

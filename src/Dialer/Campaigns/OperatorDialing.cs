@@ -98,14 +98,16 @@ internal static partial class OperatorCall
 
             // Answered and put through at once: the row says so now, so a node that dies mid-conversation leaves it closed as
             // the conversation it was (issue 19, finding 1), as for a campaign's call.
-            await d.Ledger.ConnectedAsync(attempt, null, amdFlagged: false, CancellationToken.None).ConfigureAwait(false);
             var bridged = d.Phones is { } phones && phones.TryBridge(agent, leg, d.Recording?.PathFor(attempt.Value));
             if (d.Phones is not null && !bridged)
             {
                 LogNoLine(d.Logger, agent.Value);
             }
 
+            // Written beside the conversation, not before the bridge (the debtor does not wait on the database).
+            var marked = d.Ledger.ConnectedAsync(attempt, amdFlagged: false, CancellationToken.None);
             await ConverseAsync(d, new ConnectedCall(campaign, agent, target, attempt, leg), bridged, ct).ConfigureAwait(false);
+            await marked.ConfigureAwait(false);
             var talk = d.Time.GetUtcNow() - connectedAt;
             await d.Ledger.CompleteAsync(attempt, new ContactResult(ContactOutcome.Answered), CancellationToken.None).ConfigureAwait(false);
             return new OperatorCallResult(ContactOutcome.Answered, leg.FinalStatus, talk);

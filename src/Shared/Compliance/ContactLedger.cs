@@ -237,20 +237,20 @@ public sealed partial class ContactLedger(ComplianceEngine engine, Func<Collecti
     /// so if this process dies mid-conversation the call is closed as the conversation it was, not as a call that never
     /// connected (issue 19, finding 1).
     /// </summary>
-    public async Task ConnectedAsync(ContactAttemptId attemptId, AgentId? agent, bool amdFlagged, CancellationToken cancellationToken)
+    /// <remarks>Never throws: the mark only matters if this process dies before the call ends, and a failure to write it must
+    /// not end a conversation in progress (it is logged; the call's end is written as always).</remarks>
+    public async Task ConnectedAsync(ContactAttemptId attemptId, bool amdFlagged, CancellationToken cancellationToken)
     {
-        await using var db = createContext();
-        var row = await db.ContactAttempts.FirstOrDefaultAsync(a => a.Id == attemptId, cancellationToken)
-            ?? throw new InvalidOperationException($"Ledger row {attemptId} does not exist.");
-        if (row.Outcome != ContactOutcome.Pending)
+        try
         {
-            return;
+            await using var db = createContext();
+            await db.ContactAttempts.Where(a => a.Id == attemptId && a.Outcome == ContactOutcome.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.Outcome, ContactOutcome.Answered).SetProperty(a => a.AmdFlagged, amdFlagged), cancellationToken);
         }
-
-        row.Outcome = ContactOutcome.Answered;
-        row.AgentId = agent ?? row.AgentId;
-        row.AmdFlagged = amdFlagged;
-        await db.SaveChangesAsync(cancellationToken);
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogConnectedNotMarked(logger, attemptId, ex);
+        }
     }
 
     /// <summary>
@@ -296,6 +296,9 @@ public sealed partial class ContactLedger(ComplianceEngine engine, Func<Collecti
 
     [LoggerMessage(EventId = 7003, Level = LogLevel.Debug, Message = "Ledger row {AttemptId} completed: {Outcome}")]
     private static partial void LogCompleted(ILogger logger, ContactAttemptId attemptId, ContactOutcome outcome);
+
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "Ledger row {AttemptId} could not be marked answered at the connect; a crash before its end would close it as lost")]
+    private static partial void LogConnectedNotMarked(ILogger logger, ContactAttemptId attemptId, Exception exception);
 
     [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Reservation for account {AccountId} raced another (serialization conflict, attempt {Attempt}): evaluated again")]
     private static partial void LogConflict(ILogger logger, AccountId accountId, int attempt);

@@ -38,8 +38,8 @@ public sealed class LedgerReconcilerTests
         var ringing = await ReserveAsync(dead, database);
         var talking = await ReserveAsync(dead, database);
         var wrongParty = await ReserveAsync(dead, database);
-        await dead.ConnectedAsync(talking, null, amdFlagged: false, Ct);
-        await dead.ConnectedAsync(wrongParty, null, amdFlagged: false, Ct);
+        await dead.ConnectedAsync(talking, amdFlagged: false, Ct);
+        await dead.ConnectedAsync(wrongParty, amdFlagged: false, Ct);
         await using (var db = database.CreateContext())
         {
             // The operator had saved "wrong number" before the node died: that call was not a conversation with the debtor.

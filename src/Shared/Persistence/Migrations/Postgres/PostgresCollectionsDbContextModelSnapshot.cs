@@ -590,7 +590,7 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
 
                     b.HasIndex("Address", "StartedAt");
 
-                    b.HasIndex("Node", "EndedAt");
+                    b.HasIndex("EndedAt", "Node");
 
                     b.ToTable("contact_attempts", (string)null);
                 });

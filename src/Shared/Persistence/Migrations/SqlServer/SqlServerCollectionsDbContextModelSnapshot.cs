@@ -592,7 +592,7 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
 
                     b.HasIndex("Address", "StartedAt");
 
-                    b.HasIndex("Node", "EndedAt");
+                    b.HasIndex("EndedAt", "Node");
 
                     b.ToTable("contact_attempts", (string)null);
                 });

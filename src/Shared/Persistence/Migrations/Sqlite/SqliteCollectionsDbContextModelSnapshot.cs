@@ -585,7 +585,7 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
 
                     b.HasIndex("Address", "StartedAt");
 
-                    b.HasIndex("Node", "EndedAt");
+                    b.HasIndex("EndedAt", "Node");
 
                     b.ToTable("contact_attempts", (string)null);
                 });
