@@ -88,16 +88,22 @@ internal sealed class SchedulerHost : IAsyncDisposable
 
     /// <summary>Moves the clock from trigger to trigger up to <paramref name="until"/>, letting the real scheduler fire each
     /// one and waiting until it has (no due trigger left in the store, none firing).</summary>
+    /// <remarks>Settles before reading the next fire time: a host just started may already have fired the only trigger in
+    /// the store (whose next fire time is then empty), and moving the clock then would run that job at the later time.</remarks>
     public async Task RunUntilAsync(DateTimeOffset until)
     {
-        while (await NextFireTimeAsync() is { } next && next <= until)
+        while (true)
         {
+            await SettleAsync();
+            if (await NextFireTimeAsync() is not { } next || next > until)
+            {
+                break;
+            }
+
             if (next > _clock.GetUtcNow())
             {
                 _clock.SetUtcNow(next);
             }
-
-            await SettleAsync();
         }
 
         if (until > _clock.GetUtcNow())
