@@ -568,6 +568,7 @@ internal sealed partial class SipTransport : IAsyncDisposable
         conn.Dispose();
         if (_connections.TryRemove(new KeyValuePair<(SipProtocol, IPEndPoint), Connection>((conn.Protocol, conn.Remote), conn)))
         {
+            LogConnectionClosed(_logger, conn.Protocol, conn.Remote, why);
             try
             {
                 ConnectionClosed?.Invoke(conn.Protocol, conn.Remote, why);
@@ -768,6 +769,9 @@ internal sealed partial class SipTransport : IAsyncDisposable
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "UDP receive error {Error}")]
     private static partial void LogReceiveError(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "{Protocol} connection with {Remote} closed: {Why}")]
+    private static partial void LogConnectionClosed(ILogger logger, SipProtocol protocol, IPEndPoint remote, string why);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Closed TCP connection from {Remote}: {Error}")]
     private static partial void LogStreamClosed(ILogger logger, IPEndPoint remote, string error);

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Collections.Dialer.Calls;
 using Collections.Dialer.Media.Audio;
 using Collections.Dialer.Media.Dtls;
@@ -51,7 +52,7 @@ internal static class SecureBridgeLoad
 
     private static async Task BridgePhaseAsync(Peer debtors, Peer agents, int calls, int seconds, bool secure)
     {
-        await using var ua = new SipUserAgent(TimeProvider.System, limits: SipLimits.Internal);
+        await using var ua = new SipUserAgent(TimeProvider.System, SipLog("bridge"), limits: SipLimits.Internal);
         ua.Start(IPAddress.Loopback);
         var protocol = secure ? SipProtocol.Tls : SipProtocol.Udp;
         var noCheck = new SipTlsClientSettings("127.0.0.1", false, null, null); // the peers' throw-away certificates
@@ -149,6 +150,16 @@ internal static class SecureBridgeLoad
             loadAverage = load0,
         }));
     }
+
+    /// <summary>With COLLECTIONS_BENCH_SIP_LOG=1, the SIP stack's log (connections closed, sends failed, handshakes
+    /// failed) on standard error, each line stamped with the time and <paramref name="who"/>; otherwise none.</summary>
+    internal static Microsoft.Extensions.Logging.ILogger? SipLog(string who) =>
+        Environment.GetEnvironmentVariable("COLLECTIONS_BENCH_SIP_LOG") == "1"
+            ? Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.TimestampFormat = "HH:mm:ss.fff "; o.SingleLine = true; })
+                // Standard error: a peer's standard output is the pipe its parent reads "ready" from, and nothing after.
+                .AddConsole(o => o.LogToStandardErrorThreshold = Microsoft.Extensions.Logging.LogLevel.Trace)
+                .AddFilter(null, Microsoft.Extensions.Logging.LogLevel.Information)).CreateLogger(who)
+            : null;
 
     private static OutboundCallRequest Request(string user, IPEndPoint peer, SipProtocol protocol, MediaPolicy policy) =>
         new($"sip:{user}@127.0.0.1:{peer.Port}{protocol.UriParameter()}", peer, protocol, "4930123456", TimeSpan.FromSeconds(30), policy.Codecs, Media: policy, Peer: user);
@@ -267,7 +278,7 @@ internal static class RtpPeer
     {
         var role = args.FirstOrDefault() ?? "agent";
         var calls = new ConcurrentDictionary<string, RtpSession>();
-        var ua = new SipUserAgent(TimeProvider.System, limits: SipLimits.Internal);
+        var ua = new SipUserAgent(TimeProvider.System, SecureBridgeLoad.SipLog("rtp-peer " + role), limits: SipLimits.Internal);
         var policy = new MediaPolicy(EncryptionPolicy.Preferred, SrtpKeying.Sdes, false, [AudioCodec.Pcmu]);
         ua.IncomingCall = tx =>
         {
@@ -307,6 +318,19 @@ internal static class RtpPeer
         };
         ua.Start(IPAddress.Loopback);
         ua.Stack.Transport.StartTls(IPAddress.Loopback, 0, new SipTlsServerSettings(SipCertificates.SelfSigned(IPAddress.Loopback)));
+        if (SecureBridgeLoad.SipLog("pool") is { } poolLog)
+        {
+            // With the SIP log on, the thread pool every second: a peer starved of threads reads its SIP late.
+            _ = Task.Run(async () =>
+            {
+                while (true)
+                {
+                    await Task.Delay(1000);
+                    poolLog.LogInformation("{Role} pool: {Threads} threads, {Pending} work items queued, {Calls} calls", role, ThreadPool.ThreadCount, ThreadPool.PendingWorkItemCount, calls.Count);
+                }
+            });
+        }
+
         Console.WriteLine($"ready {ua.Stack.Transport.UdpEndPoint.Port} {ua.Stack.Transport.TlsEndPoint!.Port}");
         Console.Out.Flush();
         if (role == "debtor")
