@@ -45,6 +45,11 @@ public sealed class RedisBackplaneTests
 
         await using var firstTabOnA = nodes.A.Hub(ConsoleHubs.AgentPath, operatorCookie);
         await firstTabOnA.StartAsync(Ct);
+        // A node subscribes to a group's channel when its first member joins, after the join returns: a push published
+        // before node B's subscriptions reach Redis is lost (it failed a full run once). B's supervisor is the supervisors'
+        // only subscriber; the operator's group has both nodes' tabs.
+        await SubscribedAsync(redis, ConsoleHubs.Supervisors, 1);
+        await SubscribedAsync(redis, ConsoleHubs.Agent(me), 2);
         var set = await firstTabOnA.InvokeAsync<AgentStatusDto>("SetState", AgentState.Ready, null, Ct);
         Assert.Equal(AgentState.Ready, set.State);
 
@@ -97,6 +102,24 @@ public sealed class RedisBackplaneTests
         var paused = PushOf(supervisorOnB, nameof(ISupervisorClient.AgentChanged), me, AgentState.Paused);
         await firstTabOnA.InvokeAsync<AgentStatusDto>("SetState", AgentState.Paused, "coffee", Ct);
         Assert.Equal("coffee", (await paused.WaitAsync(TimeSpan.FromSeconds(30), Ct)).PauseReason);
+    }
+
+    /// <summary>Waits until Redis counts <paramref name="subscribers"/> connections on the channel of SignalR group
+    /// <paramref name="group"/> (one connection per node); the test run's timeout bounds the polling.</summary>
+    private static async Task SubscribedAsync(RedisServer redis, string group, int subscribers)
+    {
+        while (true)
+        {
+            foreach (var channel in ((object?[])(await redis.CommandAsync(Ct, "PUBSUB", "CHANNELS", "*:group:" + group))!).Cast<string>())
+            {
+                if (await redis.CommandAsync(Ct, "PUBSUB", "NUMSUB", channel) is object?[] reply && reply[1] is long count && count >= subscribers)
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(50, Ct);
+        }
     }
 
     /// <summary>Polls /health until the backplane check reports <paramref name="status"/> (HTTP 200 when Healthy, 503 when
