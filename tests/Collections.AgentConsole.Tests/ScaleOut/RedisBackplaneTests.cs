@@ -94,10 +94,7 @@ public sealed class RedisBackplaneTests
         await BackplaneIsAsync(nodes.A, "Healthy");
         await BackplaneIsAsync(nodes.B, "Healthy");
         // Resubscription follows the reconnect asynchronously: wait until node B listens on the supervisors' group again.
-        while (((object?[])(await again.CommandAsync(Ct, "PUBSUB", "CHANNELS", "*:group:" + ConsoleHubs.Supervisors))!).Length == 0)
-        {
-            await Task.Delay(100, Ct);
-        }
+        await SubscribedAsync(again, ConsoleHubs.Supervisors, 1);
 
         var paused = PushOf(supervisorOnB, nameof(ISupervisorClient.AgentChanged), me, AgentState.Paused);
         await firstTabOnA.InvokeAsync<AgentStatusDto>("SetState", AgentState.Paused, "coffee", Ct);
