@@ -234,11 +234,18 @@ public sealed partial class AgentPhones : IHostedService, IAsyncDisposable
     /// Bridges a connected debtor leg into the agent's nailed-up leg until the debtor leg ends. False when the
     /// agent has no leg up or it is already bridged; a leg found dropped is forgotten so the next ConnectAsync redials.
     /// </summary>
-    internal bool TryBridge(AgentId agent, SipCallLeg debtor, string? recordPath = null)
+    internal bool TryBridge(AgentId agent, SipCallLeg debtor, string? recordPath = null) => Bridge(agent, debtor, recordPath) is not null;
+
+    /// <summary>
+    /// As <see cref="TryBridge"/>, returning the agent's leg the debtor was bridged into (null when not bridged). The caller
+    /// watches that leg's end, not whatever leg the agent has later: a phone put down in the instant after the bridge is
+    /// forgotten by the slot at once, and the debtor must still be hung up.
+    /// </summary>
+    internal SipCallLeg? Bridge(AgentId agent, SipCallLeg debtor, string? recordPath = null)
     {
         if (!_slots.TryGetValue(agent, out var slot) || slot.Read() is not ({ } line, var kind))
         {
-            return false;
+            return null;
         }
 
         if (!line.IsUp)
@@ -249,12 +256,12 @@ public sealed partial class AgentPhones : IHostedService, IAsyncDisposable
                 _ = line.DisposeAsync().AsTask();
             }
 
-            return false;
+            return null;
         }
 
         if (line.CurrentBridge is not null || debtor.Media is null || debtor.State != CallState.Answered)
         {
-            return false;
+            return null;
         }
 
         try
@@ -264,11 +271,11 @@ public sealed partial class AgentPhones : IHostedService, IAsyncDisposable
         catch (InvalidOperationException)
         {
             // Lost a race: the line got bridged or dropped between the check and the bridge.
-            return false;
+            return null;
         }
 
         LogBridged(_logger, agent.Value, debtor.CallId, line.Leg!.CallId);
-        return true;
+        return line.Leg;
     }
 
     /// <summary>Takes the debtor out of the agent's leg (the call was refused by the console); the leg stays up.</summary>

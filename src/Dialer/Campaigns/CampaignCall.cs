@@ -323,8 +323,8 @@ internal sealed partial class CampaignCall : IDisposable
             // The debtor's audio goes into the agent's nailed-up leg (their registered phone, or the built-in demo phone):
             // from here on only the bridge speaks to the debtor. An agent with no line up gets the screen-pop alone.
             media.Paused = true;
-            var bridged = _d.Phones is { } phones && phones.TryBridge(taken, leg, _d.Recording?.PathFor(attemptId.Value));
-            if (_d.Phones is not null && !bridged)
+            var agentLeg = _d.Phones?.Bridge(taken, leg, _d.Recording?.PathFor(attemptId.Value));
+            if (_d.Phones is not null && agentLeg is null)
             {
                 LogNoAgentLine(_d.Logger, _campaign.Name, taken.Value);
             }
@@ -333,7 +333,7 @@ internal sealed partial class CampaignCall : IDisposable
             // write (on SQLite, on the one write lock) to hear the operator. Awaited before the row is completed.
             var marked = _d.Ledger.ConnectedAsync(attemptId, amdFlagged, CancellationToken.None);
             var connected = new ConnectedCall(_campaign.Id, taken, Target, attemptId, leg);
-            var refused = await OperatorCall.ConverseAsync(_d.Operators, connected, bridged, ct).ConfigureAwait(false);
+            var refused = await OperatorCall.ConverseAsync(_d.Operators, connected, agentLeg, ct).ConfigureAwait(false);
             await marked.ConfigureAwait(false);
             if (refused)
             {

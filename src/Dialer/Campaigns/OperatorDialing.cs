@@ -98,15 +98,15 @@ internal static partial class OperatorCall
 
             // Answered and put through at once: the row says so now, so a node that dies mid-conversation leaves it closed as
             // the conversation it was (issue 19, finding 1), as for a campaign's call.
-            var bridged = d.Phones is { } phones && phones.TryBridge(agent, leg, d.Recording?.PathFor(attempt.Value));
-            if (d.Phones is not null && !bridged)
+            var agentLeg = d.Phones?.Bridge(agent, leg, d.Recording?.PathFor(attempt.Value));
+            if (d.Phones is not null && agentLeg is null)
             {
                 LogNoLine(d.Logger, agent.Value);
             }
 
             // Written beside the conversation, not before the bridge (the debtor does not wait on the database).
             var marked = d.Ledger.ConnectedAsync(attempt, amdFlagged: false, CancellationToken.None);
-            await ConverseAsync(d, new ConnectedCall(campaign, agent, target, attempt, leg), bridged, ct).ConfigureAwait(false);
+            await ConverseAsync(d, new ConnectedCall(campaign, agent, target, attempt, leg), agentLeg, ct).ConfigureAwait(false);
             await marked.ConfigureAwait(false);
             var talk = d.Time.GetUtcNow() - connectedAt;
             await d.Ledger.CompleteAsync(attempt, new ContactResult(ContactOutcome.Answered), CancellationToken.None).ConfigureAwait(false);
@@ -129,10 +129,12 @@ internal static partial class OperatorCall
     /// lasts until either side hangs up (the operator putting the phone down ends it for the debtor too). Returns true when the
     /// console refused the call (the operator left in the instant it arrived) while the debtor was still on the line.
     /// </summary>
-    public static async Task<bool> ConverseAsync(OperatorCallContext d, ConnectedCall connected, bool bridged, CancellationToken ct)
+    public static async Task<bool> ConverseAsync(OperatorCallContext d, ConnectedCall connected, SipCallLeg? agentLeg, CancellationToken ct)
     {
         var leg = connected.Leg;
-        var agentHangup = (bridged ? d.Phones!.LegOf(connected.Agent)?.Ended : null) ?? Never;
+        // The leg the debtor was bridged into, captured at the bridge: the agent's slot forgets a leg the moment it ends, so a
+        // phone put down before this line runs would otherwise leave the debtor on the line.
+        var agentHangup = agentLeg?.Ended ?? Never;
         d.Events.Connected(connected);
         try
         {

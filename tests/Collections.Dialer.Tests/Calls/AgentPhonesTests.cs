@@ -119,6 +119,24 @@ public sealed class AgentPhonesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bridge_ReturnsTheAgentsLeg_WhoseEndIsSeenEvenAfterTheSlotForgotIt()
+    {
+        Assert.Equal(AgentPhoneKind.DemoPhone, await Phones.ConnectAsync(Agent, null, Ct).WaitAsync(TimeSpan.FromSeconds(15), Ct));
+        await using var debtor = await HumanDebtorAsync();
+        var agentLeg = Phones.Bridge(Agent, debtor);
+        Assert.NotNull(agentLeg);
+        Assert.Same(Phones.LegOf(Agent), agentLeg);
+
+        // The operator puts the phone down at once: the slot forgets the leg, and whoever watches the call for the agent's
+        // hang-up (OperatorCall.ConverseAsync) must still see it end, so it can hang the debtor up (the race that left a
+        // debtor on the line when the phone went down before the conversation was watched).
+        await Phones.DemoPhoneCallOf(Agent)!.HangupAsync().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.True(await EventuallyAsync(() => Phones.LegOf(Agent) is null), "the slot still holds the ended leg");
+        await agentLeg.Ended.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal(CallState.Answered, debtor.State);
+    }
+
+    [Fact]
     public async Task TryBridge_ForAnAgentWithoutALine_IsFalse_AndTheDebtorIsUntouched()
     {
         await using var debtor = await HumanDebtorAsync();
