@@ -48,6 +48,7 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
     /// (<c>--encoding windows-1252</c>). A byte that is not UTF-8 refuses its row by column rather than being stored garbled.</summary>
     public Encoding FileEncoding { get; init; } = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
     private long _unplanned;
+    private ClaimAnalysis? _analysis;
 
     /// <summary>Imports <paramref name="input"/> into the portfolio named <paramref name="portfolioName"/> of each creditor in the file.</summary>
     /// <param name="onError">Called for every refused row or header problem, in file order.</param>
@@ -180,6 +181,8 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
     private async Task OpenAsync(CancellationToken ct, bool file = true)
     {
         await db.Database.OpenConnectionAsync(ct);
+        // The arms the supervisors stopped or promoted as they are when the import starts.
+        _analysis = analysis is null ? null : await analysis.WithControlsAsync(db, ct);
         if (db.Database.IsSqlite())
         {
             if (file)
@@ -316,7 +319,7 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
             invoices.AddRange(row.Invoices.Select(i => new Invoice { AccountId = account.Id, Number = i.Number, IssuedOn = i.IssuedOn, DueOn = i.DueOn, Amount = i.Amount }));
             var @case = new Case { AccountId = account.Id, Phase = CasePhase.New, OpenedAt = now, NextStepDueAt = now };
             cases.Add(@case);
-            if (analysis is not null)
+            if (_analysis is not null)
             {
                 steps.AddRange(Analyse(@case, account, debtor, address, debtorPhones, _creditors[row.CreditorCode].Country, now));
             }
@@ -352,7 +355,7 @@ public sealed partial class AccountImporter(CollectionsDbContext db, TimeProvide
         debtor.Phones = [.. phones];
         var (zone, calendar) = AccountContext.Locate(debtor, creditorCountry);
         var facts = new ClaimFacts(account.Industry, debtor.Kind, account.Balance.Amount, Period.DaysBetween(account.DueDate, now.InZone(zone).Date), new HashSet<string>(), 0);
-        var opening = analysis!.Open(@case.Id, facts, account.DueDate, zone, calendar, account.Currency, now);
+        var opening = _analysis!.Open(@case.Id, facts, account.DueDate, zone, calendar, account.Currency, now);
         CaseWorkflow.Apply(@case, opening);
         if (opening.Strategy is null)
         {

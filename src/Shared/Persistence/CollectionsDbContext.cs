@@ -46,6 +46,7 @@ public abstract class CollectionsDbContext(DbContextOptions options) : IdentityD
     public DbSet<Legal.DebtAcknowledgement> DebtAcknowledgements => Set<Legal.DebtAcknowledgement>();
     public DbSet<Compliance.LedgerNode> LedgerNodes => Set<Compliance.LedgerNode>();
     public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
+    public DbSet<Workflow.Strategies.StrategyArmChange> StrategyArmChanges => Set<Workflow.Strategies.StrategyArmChange>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -57,7 +57,7 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
             db.Cases.Add(@case);
         }
 
-        var opening = new ClaimAnalysis(catalog).Open(@case.Id, facts, ctx.Account.DueDate, ctx.Zone, ctx.Calendar, ctx.Account.Currency, now);
+        var opening = new ClaimAnalysis(catalog, await ArmControls.LoadAsync(db, ct)).Open(@case.Id, facts, ctx.Account.DueDate, ctx.Zone, ctx.Calendar, ctx.Account.Currency, now);
         var strategy = opening.Strategy ?? throw new StrategyException($"No strategy matches account {accountId}: {opening.Reason}.");
         Apply(@case, opening);
         var rows = opening.Steps.ToList();

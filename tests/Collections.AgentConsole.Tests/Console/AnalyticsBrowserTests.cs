@@ -41,6 +41,23 @@ public sealed class AnalyticsBrowserTests
         Assert.Equal("strategy,currency,arm,day,cases,liquidation,ci_low,ci_high", rows[0]);
         Assert.Contains(rows, r => r.StartsWith("consumer-standard,EUR,early-call,84,", StringComparison.Ordinal));
 
+        // Supervisors stop, start and promote arms on the page; the reason goes into the test's history.
+        var consumer = supervisor.Locator("[data-test='consumer-standard|EUR']");
+        var earlyCall = consumer.Locator("tr[data-arm='early-call']");
+        await Assertions.Expect(earlyCall).ToHaveAttributeAsync("data-status", "running");
+        await consumer.Locator("input.arm-note").FillAsync("cost per case above budget");
+        await earlyCall.Locator("button[data-action='stop']").ClickAsync();
+        await Assertions.Expect(earlyCall).ToHaveAttributeAsync("data-status", "stopped");
+        await Assertions.Expect(consumer.Locator("tr[data-arm='champion'] .arm-status")).ToContainTextAsync("100 % of new cases");
+        await Assertions.Expect(consumer.Locator(".arm-history li")).ToContainTextAsync("cost per case above budget");
+        await supervisor.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "analytics-arm-control.png") });
+
+        // Promoting ends the test for good, so it needs a reason: without one the page shows why it was refused.
+        await consumer.Locator("input.arm-note").FillAsync(string.Empty);
+        await consumer.Locator("tr[data-arm='early-call'] button[data-action='promote']").ClickAsync();
+        await Assertions.Expect(supervisor.Locator("#message")).ToContainTextAsync("say why");
+        await Assertions.Expect(consumer.Locator("tr[data-arm='early-call']")).ToHaveAttributeAsync("data-status", "stopped");
+
         var creditor = state.Watch("creditor", await (await browser.NewContextAsync(new() { BaseURL = console.BaseAddress.ToString(), ViewportSize = viewport })).NewPageAsync());
         await SignInAsync(creditor, DemoCreditorAccess.Login);
         await creditor.WaitForURLAsync("**/portal.html");
@@ -49,6 +66,19 @@ public sealed class AnalyticsBrowserTests
         await ExpectVerdictsAsync(creditor);
         await Assertions.Expect(creditor.Locator("#creditor")).ToHaveValueAsync(DemoCreditorAccess.Creditor);
         await creditor.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "analytics-portal.png") });
+
+        // The creditor reads which arms take new cases, and cannot change them.
+        var portalArm = creditor.Locator("[data-test='consumer-standard|EUR'] tr[data-arm='early-call']");
+        await Assertions.Expect(portalArm).ToHaveAttributeAsync("data-status", "stopped");
+        await Assertions.Expect(creditor.Locator("button[data-action]")).ToHaveCountAsync(0);
+        var forbidden = await creditor.APIRequest.PostAsync("/api/analytics/tests/consumer-standard/arms/early-call/start", new() { DataObject = new { note = "x" } });
+        Assert.True(forbidden.Status is 401 or 403, $"a creditor starting an arm was answered {forbidden.Status}");
+
+        // Started again by the supervisor: back to its configured share.
+        await supervisor.ReloadAsync();
+        await consumer.Locator("tr[data-arm='early-call'] button[data-action='start']").ClickAsync();
+        await Assertions.Expect(consumer.Locator("tr[data-arm='early-call']")).ToHaveAttributeAsync("data-status", "running");
+        await Assertions.Expect(consumer.Locator("tr[data-arm='early-call'] .arm-status")).ToContainTextAsync("30 % of new cases");
     }
 
     private static async Task ExpectVerdictsAsync(IPage page)

@@ -61,6 +61,33 @@ public abstract class AccountImporterTests
     }
 
     [Fact]
+    public async Task An_import_draws_new_cases_into_the_arm_a_supervisor_promoted()
+    {
+        var options = await (await NewDatabaseAsync()).MigrateAsync();
+        var strategies = Collections.Testing.Workflow.ShippedStrategies.All();
+        var consumer = strategies.Single(s => s.Id == "consumer-standard");
+        await using (var db = DatabaseSetup.CreateContext(options))
+        {
+            db.StrategyArmChanges.Add(Collections.Shared.Workflow.Strategies.ArmControls.None.Change(consumer, "early-call",
+                Collections.Shared.Workflow.Strategies.ArmAction.Promote, "supervisor", "significant", NodaTime.Instant.FromDateTimeOffset(_clock.GetUtcNow())));
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        await using (var db = DatabaseSetup.CreateContext(options))
+        await using (var file = File.OpenRead(Sample))
+        {
+            var analysis = new Collections.Shared.Workflow.Strategies.ClaimAnalysis(new Collections.Shared.Workflow.Strategies.StrategyCatalog(strategies));
+            await new AccountImporter(db, _clock, NullLogger<AccountImporter>.Instance, analysis).ImportAsync(file, "sample", _ => { }, null, TestContext.Current.CancellationToken);
+        }
+
+        await using var check = DatabaseSetup.CreateContext(options);
+        var cases = await check.Cases.Where(c => c.StrategyId == "consumer-standard").ToListAsync(TestContext.Current.CancellationToken);
+        Assert.NotEmpty(cases);
+        Assert.All(cases, c => Assert.Equal("early-call", c.Arm));
+        Assert.All(cases, c => Assert.Contains("arm early-call (100% of new cases)", c.StrategyReason, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Good_rows_are_kept_and_every_bad_row_is_reported_by_line_and_column()
     {
         var options = await (await NewDatabaseAsync()).MigrateAsync();

@@ -51,7 +51,7 @@ public static class AnalyticsApi
             ArmsAsync(strategy, Within(http), contexts, options.Value, time, ct)).WithSummary("Champion/challenger arms on the creditor's own cases (?creditor=)");
         portal.MapGet("/arms/curves.csv", (HttpContext http, string? strategy, ICollectionsDbContextFactory contexts, IOptions<AnalyticsOptions> options, TimeProvider time, CancellationToken ct) =>
             CsvAsync(strategy, Within(http), contexts, options.Value, time, ct)).WithSummary("The creditor's liquidation curves by arm as CSV");
-        return app;
+        return app.MapArmControls();
     }
 
     // The creditor named by ?creditor= (the filter has checked it is the caller's), else every creditor of the caller.

@@ -25,13 +25,52 @@ const pct = (f, digits = 1) => fmt.percent(f, digits);
 const num = (v, digits = 2) => fmt.number(v, digits);
 const range = (low, high, f = num) => `${f(low)} – ${f(high)}`;
 
+// The champion/challenger tests' control (issue 20): each arm's status and share of new cases; supervisors stop, start and
+// promote arms here (/api/analytics/tests), creditors read the status (/api/creditor/portal/arm-tests).
+let controls = new Map();
+
+async function change(button, strategy, arm, action) {
+  const note = button.closest('section').querySelector('input.arm-note')?.value ?? '';
+  const response = await fetch(`/api/analytics/tests/${encodeURIComponent(strategy)}/arms/${encodeURIComponent(arm)}/${action}`,
+    { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify({ note }) });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    $('#message').textContent = body.detail ?? body.title ?? `HTTP ${response.status}`;
+    $('#message').hidden = false;
+    return;
+  }
+  await load();
+}
+
+function controlCell(arm) {
+  const state = controls.get(arm.strategy)?.arms.find((a) => a.arm === arm.arm);
+  if (!state) return el('td', {}, '');
+  const status = el('span', { class: `arm-status ${state.status}`, title: state.note ?? '' },
+    `${t(`an.status.${state.status}`)} · ${t('an.ctl.share', { share: fmt.number(state.effectiveShare, 0) })}`);
+  if (portal || ['promoted', 'ended'].includes(state.status)) return el('td', { class: 'arm-control' }, status);
+  const button = (action) => el('button', { type: 'button', class: 'link', 'data-action': action, onclick: (e) => change(e.currentTarget, arm.strategy, arm.arm, action) }, t(`an.ctl.${action}`));
+  const actions = [];
+  if (state.arm !== 'champion') actions.push(button(state.status === 'stopped' ? 'start' : 'stop'));
+  actions.push(button('promote'));
+  return el('td', { class: 'arm-control' }, status, ' ', ...actions);
+}
+
+function historyList(strategy) {
+  const history = controls.get(strategy)?.history ?? [];
+  if (!history.length) return null;
+  return el('ul', { class: 'arm-history muted' }, history.map((c) =>
+    el('li', {}, `${fmt.dateTime(c.at)} · ${t(`an.ctl.${c.action}`)} ${c.arm}${c.by ? ` · ${c.by}` : ''}${c.note ? ` · ${c.note}` : ''}`)));
+}
+
 function armRow(arm) {
   const vs = arm.vsChampion;
   const verdict = vs === null ? el('span', { class: 'muted' }, t('an.champion'))
     : el('span', { class: `verdict ${vs.significant ? 'significant' : 'not-yet'}` },
-      t(vs.significant ? 'an.significant' : 'an.notYet', { p: fmt.number(vs.pValue, 4) }));
-  return el('tr', { 'data-arm': arm.arm, 'data-significant': vs === null ? '' : String(vs.significant) },
+      t(vs.significant ? 'an.significant' : 'an.notYet', { p: vs.pValue < 0.0001 ? vs.pValue.toExponential(1) : fmt.number(vs.pValue, 4) }));
+  const status = controls.get(arm.strategy)?.arms.find((a) => a.arm === arm.arm)?.status ?? '';
+  return el('tr', { 'data-arm': arm.arm, 'data-significant': vs === null ? '' : String(vs.significant), 'data-status': status },
     el('td', {}, el('b', {}, arm.arm)),
+    controlCell(arm),
     el('td', { class: 'num' }, `${fmt.number(arm.cases)} / ${fmt.number(arm.opened)}`),
     el('td', { class: 'num' }, fmt.money(arm.collectedPerCase, arm.currency)),
     el('td', { class: 'num' }, range(arm.ciLow, arm.ciHigh)),
@@ -53,9 +92,12 @@ function testBlock(key, arms, curves) {
   const block = el('section', { class: 'card analytics-test', 'data-test': key },
     el('h2', {}, `${arms[0].strategy} · ${arms[0].currency}`),
     el('table', {},
-      el('thead', {}, el('tr', {}, ...['an.col.arm', 'an.col.cases', 'an.col.collected', 'an.col.ci', 'an.col.vs', 'an.col.verdict', 'an.col.contact', 'an.col.rpc', 'an.col.promise', 'an.col.kept', 'an.col.cost']
+      el('thead', {}, el('tr', {}, ...['an.col.arm', 'an.col.status', 'an.col.cases', 'an.col.collected', 'an.col.ci', 'an.col.vs', 'an.col.verdict', 'an.col.contact', 'an.col.rpc', 'an.col.promise', 'an.col.kept', 'an.col.cost']
         .map((k) => el('th', {}, t(k))))),
       el('tbody', {}, arms.map(armRow))),
+    portal || !controls.has(arms[0].strategy) ? null
+      : el('label', { class: 'inline arm-reason' }, t('an.ctl.reason'), ' ', el('input', { class: 'arm-note', maxlength: 500, size: 60 })),
+    historyList(arms[0].strategy),
     el('h3', {}, t('an.curve')), svg, legend);
   drawArmCurves(svg, legend, curves, (f) => pct(f, 0), t('an.axis'));
   return block;
@@ -68,7 +110,8 @@ async function load() {
   const base = portal ? '/api/creditor/portal/arms' : '/api/analytics/arms';
   $('#csv').href = `${portal ? '/api/creditor/portal/arms/curves.csv' : '/api/analytics/curves.csv'}?${query}`;
   try {
-    const data = await api(`${base}?${query}`);
+    const [data, armTests] = await Promise.all([api(`${base}?${query}`), api(portal ? '/api/creditor/portal/arm-tests' : '/api/analytics/tests')]);
+    controls = new Map(armTests.map((test) => [test.strategy, test]));
     $('#basis').textContent = t('an.basis', { date: fmt.date(data.asOf), days: data.horizonDays, alpha: fmt.number(data.alpha, 2) });
     const tests = new Map();
     for (const arm of data.arms) {

@@ -14,7 +14,9 @@ public static class ArmAssignment
     /// nothing else (not the order of an import, not the clock, not the case's facts), so it is reproducible, and independent
     /// of everything that could also drive the outcome, which is what makes the comparison of arms a randomised experiment.
     /// </summary>
-    public static string Assign(Strategy strategy, CaseId caseId)
+    /// <remarks>With <paramref name="controls"/>, the shares are those the supervisors left (an arm stopped or promoted on the
+    /// analytics page); the draw itself is the same.</remarks>
+    public static string Assign(Strategy strategy, CaseId caseId, ArmControls? controls = null)
     {
         ArgumentNullException.ThrowIfNull(strategy);
         if (strategy.Challengers.Count == 0)
@@ -24,7 +26,8 @@ public static class ArmAssignment
 
         var point = Draw(strategy.ArmSeed, strategy.Id, caseId.Value.ToString("D"));
         var upTo = 0m;
-        foreach (var arm in strategy.Arms)
+        var arms = (controls ?? ArmControls.None).EffectiveArms(strategy);
+        foreach (var arm in arms)
         {
             upTo += arm.SharePercent;
             if (point < upTo)
@@ -33,7 +36,7 @@ public static class ArmAssignment
             }
         }
 
-        return strategy.Arms[^1].Id;
+        return arms.Last(a => a.SharePercent > 0).Id;
     }
 
     /// <summary>A number in [0, 100) from the hash of the parts: the first 64 bits of SHA-256, scaled.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Collections.Shared.Calendars;
 using Collections.Shared.Domain;
+using Collections.Shared.Persistence;
 using Collections.Shared.Workflow.Risk;
 using NodaTime;
 
@@ -26,10 +27,16 @@ public sealed record CaseOpening(Strategy? Strategy, string Reason, string? Risk
 /// matrix of steps for that case"): chooses the strategy for the claim's facts, explains the choice, and dates the steps on
 /// the debtor's calendar. Pure: the workflow (one case) and the importer (a batch, in its own transaction) both call it.
 /// </summary>
-public sealed class ClaimAnalysis(StrategyCatalog catalog)
+public sealed class ClaimAnalysis(StrategyCatalog catalog, ArmControls? controls = null)
 {
     /// <summary>The strategies the analysis chooses from.</summary>
     public StrategyCatalog Catalog { get; } = catalog;
+
+    /// <summary>The supervisors' stops and promotions of champion/challenger arms the draw obeys.</summary>
+    public ArmControls Controls { get; } = controls ?? ArmControls.None;
+
+    /// <summary>This analysis with the arm controls as they are in <paramref name="db"/> now.</summary>
+    public async Task<ClaimAnalysis> WithControlsAsync(CollectionsDbContext db, CancellationToken ct) => new(Catalog, await ArmControls.LoadAsync(db, ct));
 
     /// <summary>Opens case <paramref name="caseId"/>: strategy, reason and planned steps for <paramref name="facts"/>.</summary>
     public CaseOpening Open(CaseId caseId, ClaimFacts facts, LocalDate dueDate, DateTimeZone zone, WorkingDayCalendar? calendar, string currency, Instant now)
@@ -42,7 +49,7 @@ public sealed class ClaimAnalysis(StrategyCatalog catalog)
             return new CaseOpening(null, Truncate($"no strategy matches: {Describe(facts, currency)}"), flags, []);
         }
 
-        var arm = ArmAssignment.Assign(strategy, caseId);
+        var arm = ArmAssignment.Assign(strategy, caseId, Controls);
         var steps = StrategyPlanner.Plan(strategy.StepsOf(arm), dueDate, zone, calendar, now).Select(p => new CaseStep
         {
             CaseId = caseId,
@@ -59,7 +66,7 @@ public sealed class ClaimAnalysis(StrategyCatalog catalog)
         var reason = Explain(strategy, facts, currency);
         if (strategy.Challengers.Count > 0)
         {
-            reason = $"{reason}; arm {arm} ({strategy.Arms.First(a => a.Id == arm).SharePercent.ToString("0.##", CultureInfo.InvariantCulture)}% of new cases)";
+            reason = $"{reason}; arm {arm} ({Controls.States(strategy).First(a => a.Id == arm).EffectiveShare.ToString("0.##", CultureInfo.InvariantCulture)}% of new cases)";
         }
 
         return new CaseOpening(strategy, Truncate(reason), flags, steps) { Arm = arm };
