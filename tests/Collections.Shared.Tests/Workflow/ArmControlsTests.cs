@@ -22,16 +22,7 @@ public sealed class ArmControlsTests
     // Champion 50 %, b 30 %, c 20 %.
     private static Strategy ThreeArms => ShippedStrategies.All().Single(s => s.Id == "consumer-standard") with { Challengers = [Arm("b", 30m), Arm("c", 20m)] };
 
-    private static List<CaseId> CaseIds(int count)
-    {
-        var random = new Random(5);
-        var bytes = new byte[16];
-        return [.. Enumerable.Range(0, count).Select(_ =>
-        {
-            random.NextBytes(bytes);
-            return new CaseId(new Guid(bytes));
-        })];
-    }
+    private static List<CaseId> CaseIds(int count) => ArmTests.CaseIds(count, seed: 5);
 
     private static ArmControls After(Strategy strategy, params (string Arm, ArmAction Action, string? Note)[] changes)
     {

@@ -16,7 +16,8 @@ public sealed class ArmTests
 
     private static Strategy Consumer => ShippedStrategies.All().Single(s => s.Id == "consumer-standard");
 
-    private static List<CaseId> CaseIds(int count, int seed)
+    /// <summary>Random case ids from a fixed seed (the draw's input).</summary>
+    internal static List<CaseId> CaseIds(int count, int seed)
     {
         var random = new Random(seed);
         var bytes = new byte[16];
