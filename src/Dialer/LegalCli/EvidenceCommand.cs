@@ -37,6 +37,17 @@ public static class EvidenceCommand
         var verify = new Command("verify", "Checks an evidence pack against its manifest: exit 0 when intact, 2 naming each file that changed.") { file };
         verify.SetAction((ParseResult p, CancellationToken ct) => Task.FromResult(Verify(p.GetValue(file)!, Console.Out, Console.Error)));
         command.Subcommands.Add(verify);
+
+        var orderAccount = new Argument<string>("account-ref") { Description = "The account's id (GUID) or the creditor's reference." };
+        var orderCreditor = new Option<string?>("--creditor") { Description = "Creditor code, when the reference exists for several creditors." };
+        var order = new Command("payment-order", "The data of a court payment order application for the claim (DE: Mahnverfahren, HU: fizetési meghagyás), as JSON for a lawyer's software.")
+        {
+            orderAccount, orderCreditor,
+        };
+        order.SetAction((ParseResult p, CancellationToken ct) => CliHost.TryClock(out var time, out var error)
+            ? PaymentOrderAsync(p.GetValue(orderAccount)!, p.GetValue(orderCreditor), CliHost.Configuration(), time, Console.Out, Console.Error, ct)
+            : Task.FromResult(CliOutput.Fail(error!)));
+        command.Subcommands.Add(order);
         return command;
     }
 
@@ -59,13 +70,7 @@ public static class EvidenceCommand
             return CliOutput.Fail(problem!, stderr);
         }
 
-        var outreach = configuration.GetSection(OutreachOptions.Section).Get<OutreachOptions>() ?? new OutreachOptions();
-        var messaging = configuration.GetSection(MessagingOptions.Section).Get<MessagingOptions>() ?? new MessagingOptions();
-        var recording = configuration.GetSection(RecordingOptions.Section).Get<RecordingOptions>() ?? new RecordingOptions();
-        var collector = new EvidenceCollector(contexts, timelines, CaseCommand.Accrual(configuration, contexts, time),
-            CaseCommand.Calculator(configuration), messaging.Agency,
-            new EvidenceSources(PrintQueue.DirectoryFor(outreach, configuration), recording.Directory), time);
-        var files = await collector.CollectAsync(accountId.Value, language, ct);
+        var files = await Collector(configuration, time, timelines, contexts).CollectAsync(accountId.Value, language, ct);
         if (files is null)
         {
             return CliOutput.Fail($"unknown account '{reference}'", stderr);
@@ -81,6 +86,35 @@ public static class EvidenceCommand
 
         File.Move(temporary, output.FullName, overwrite: true);
         CliOutput.WriteLine(new { accountRef = reference, files = summary.Files, sha256 = summary.Sha256 }, stdout);
+        return CliOutput.Ok;
+    }
+
+    private static EvidenceCollector Collector(IConfiguration configuration, TimeProvider time, Collections.Shared.Cases.CaseTimelineQuery timelines, Collections.Shared.Persistence.ICollectionsDbContextFactory contexts)
+    {
+        var outreach = configuration.GetSection(OutreachOptions.Section).Get<OutreachOptions>() ?? new OutreachOptions();
+        var messaging = configuration.GetSection(MessagingOptions.Section).Get<MessagingOptions>() ?? new MessagingOptions();
+        var recording = configuration.GetSection(RecordingOptions.Section).Get<RecordingOptions>() ?? new RecordingOptions();
+        return new EvidenceCollector(contexts, timelines, CaseCommand.Accrual(configuration, contexts, time),
+            CaseCommand.Calculator(configuration), messaging.Agency,
+            new EvidenceSources(PrintQueue.DirectoryFor(outreach, configuration), recording.Directory), time);
+    }
+
+    /// <summary>Prints the claim's payment-order data (the pack's <c>payment-order.json</c>); returns the exit code.</summary>
+    internal static async Task<int> PaymentOrderAsync(string reference, string? creditor, IConfiguration configuration, TimeProvider time, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        var (accountId, timelines, contexts, problem) = await CaseCommand.TimelineQueryAsync(reference, creditor, configuration, time, ct);
+        if (accountId is null)
+        {
+            return CliOutput.Fail(problem!, stderr);
+        }
+
+        var files = await Collector(configuration, time, timelines, contexts).CollectAsync(accountId.Value, null, ct);
+        if (files?.FirstOrDefault(f => f.Path == "payment-order.json") is not { } order)
+        {
+            return CliOutput.Fail($"account '{reference}': no payment-order export for its debtor's country (exports exist for {string.Join(", ", PaymentOrderExport.Jurisdictions.Order())})", stderr);
+        }
+
+        await stdout.WriteLineAsync(System.Text.Encoding.UTF8.GetString(order.Content));
         return CliOutput.Ok;
     }
 

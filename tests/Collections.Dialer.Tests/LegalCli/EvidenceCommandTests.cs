@@ -108,6 +108,35 @@ public sealed class EvidenceCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task The_payment_order_data_of_a_German_claim_names_the_parties_each_invoice_interest_and_what_is_missing()
+    {
+        var configuration = await SeedAsync();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero));
+        var stderr = new StringWriter();
+        var (exit, stdout, _) = await RunAsync(o => EvidenceCommand.PaymentOrderAsync("TEL-EV-1", null, configuration, clock, o, stderr, Ct));
+        Assert.True(exit == 0, $"exit {exit}: {stderr}");
+        var order = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(("DE", "gerichtliches Mahnverfahren"), (order.GetProperty("jurisdiction").GetString(), order.GetProperty("procedure").GetString()));
+        var parties = order.GetProperty("parties").EnumerateArray().ToList();
+        Assert.Equal(["Antragsteller", "Prozessbevollmächtigter (registrierter Inkassodienstleister, § 10 RDG)", "Antragsgegner"], parties.Select(p => p.GetProperty("role").GetString()));
+        Assert.Equal("Telco Deutschland", parties[0].GetProperty("name").GetString());
+        Assert.Equal("Max Mustermann", parties[2].GetProperty("name").GetString());
+        // § 690 (1) no. 3 ZPO: each main claim on its own, with its invoice.
+        var main = Assert.Single(order.GetProperty("claims").EnumerateArray(), c => c.GetProperty("kind").GetString() == "Hauptforderung");
+        Assert.Equal(("R-2025-001", 600m, "2025-01-15"), (main.GetProperty("reference").GetString(), main.GetProperty("amount").GetDecimal(), main.GetProperty("date").GetString()));
+        Assert.Equal((100m, 500m), (order.GetProperty("paymentsReceived").GetDecimal(), order.GetProperty("balance").GetDecimal()));
+        Assert.Contains("§ 689 Abs. 2 ZPO", order.GetProperty("competentCourt").GetString(), StringComparison.Ordinal);
+        // The record holds no address of the creditor: the lawyer is told, not given a made-up one.
+        Assert.Contains(order.GetProperty("missing").EnumerateArray(), m => m.GetString() == "Antragsteller: Anschrift und Rechtsform");
+
+        // The same data is in the evidence pack.
+        var zip = Path.Combine(_folder, "pack.zip");
+        Assert.Equal(0, await EvidenceCommand.RunAsync("TEL-EV-1", new FileInfo(zip), null, null, configuration, clock, new StringWriter(), new StringWriter(), Ct));
+        using var archive = ZipFile.OpenRead(zip);
+        Assert.Equal("DE", JsonDocument.Parse(Read(archive, "payment-order.json")).RootElement.GetProperty("jurisdiction").GetString());
+    }
+
+    [Fact]
     public async Task Unknown_account_and_bad_language_exit_2_naming_them()
     {
         var configuration = await SeedAsync();

@@ -164,6 +164,13 @@ public sealed class EvidenceCollector(
         var now = Instant.FromDateTimeOffset(time.GetUtcNow());
         var interest = accrual is null ? null : await accrual.ExplainAsync(accountId, ct);
         var (rows, law) = InterestRows(interest, debtor.Kind, account.Currency);
+        // The payment-order data for the debtor's country, where there is an export (DE, HU): structured for a lawyer's software.
+        if (PaymentOrderExport.Build(jurisdiction, Today(zone), agency, creditor, debtor, account,
+                [.. rows.Select(r => (r.From, r.To, r.Principal, r.RatePercent, r.Amount))], law) is { } order)
+        {
+            AddJson("payment-order.json", order);
+        }
+
         var coverLanguage = (language ?? EvidenceCover.LanguageOf(jurisdiction)).ToLowerInvariant();
         var address = debtor.CurrentAddress is { } cur ? new[] { cur.Street, $"{cur.PostalCode} {cur.City}", cur.Country } : [];
         var coverBytes = cover.Render(new EvidenceCoverModel(
