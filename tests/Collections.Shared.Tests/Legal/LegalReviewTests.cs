@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Collections.Shared.Compliance;
 using Collections.Shared.Domain;
 using Collections.Shared.Legal;
 using Collections.Shared.Persistence;
@@ -261,7 +262,7 @@ public sealed class LegalReviewTests
         }
 
         await WithWorkflowAsync(s, w => w.DecideLegalAsync(s.Account.Id, LegalDecision.File, LegalFiling.PaymentOrder, "legal:legal", null, Ct));
-        var limitation = new LimitationService(s.Db.Contexts(), Compliance.ComplianceSetup.CreateEngine(new Compliance.ComplianceOptions()), s.Clock,
+        var limitation = new LimitationService(s.Db.Contexts(), ComplianceSetup.CreateEngine(new ComplianceOptions()), s.Clock,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<LimitationService>.Instance);
         var sheet = await new LegalChecklistService(s.Db.Contexts(), limitation, Microsoft.Extensions.Options.Options.Create(Shipped()), s.Clock).LoadAsync(s.Account.Id, Ct);
 
