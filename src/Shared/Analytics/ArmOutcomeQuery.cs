@@ -34,6 +34,9 @@ public static class ArmOutcomeQuery
         var caseIds = cases.Select(c => c.CaseId).ToList();
         var steps = (await db.CaseSteps.AsNoTracking().Where(x => EF.Parameter(caseIds).Contains(x.CaseId) && x.Status == CaseStepStatus.Done && x.ExecutedAt != null)
             .Select(x => new { x.CaseId, x.StepKey, x.Channel, x.ScriptStage, x.ExecutedAt }).ToListAsync(ct)).ToLookup(x => x.CaseId);
+        // The template each step's contact was queued with: the strategy's, or the mandate's variant of it.
+        var queued = (await db.ScheduledContacts.AsNoTracking().Where(x => EF.Parameter(ids).Contains(x.AccountId) && x.Template != null && x.IdempotencyKey.StartsWith("case:"))
+            .Select(x => new { x.IdempotencyKey, x.Template }).ToListAsync(ct)).GroupBy(x => x.IdempotencyKey).ToDictionary(g => g.Key, g => g.First().Template!);
         var offers = (await db.SettlementOffers.AsNoTracking().Where(o => EF.Parameter(ids).Contains(o.AccountId) && o.Status != SettlementStatus.Withdrawn)
             .Select(o => new { o.AccountId, o.DiscountPercent, o.CreatedAt }).ToListAsync(ct)).ToLookup(o => o.AccountId);
         return [.. cases.Select(c =>
@@ -47,14 +50,15 @@ public static class ArmOutcomeQuery
                 [.. promises[c.AccountId].Where(p => p.CreatedAt >= c.OpenedAt && p.Status != PromiseStatus.Cancelled)
                     .Select(p => new PromiseFact(Day(p.CreatedAt), p.Status is PromiseStatus.Kept or PromiseStatus.PartlyKept, p.Status != PromiseStatus.Pending))])
             {
-                Touches = [.. steps[c.CaseId].Where(x => x.ExecutedAt >= c.OpenedAt).SelectMany(x => Touches(catalog, c.StrategyId!, c.Arm!, x.StepKey, x.Channel, x.ScriptStage, Day(x.ExecutedAt!.Value))),
+                Touches = [.. steps[c.CaseId].Where(x => x.ExecutedAt >= c.OpenedAt).SelectMany(x => Touches(queued.GetValueOrDefault($"case:{c.CaseId}:{x.StepKey}"), catalog, c.StrategyId!, c.Arm!, x.StepKey, x.Channel, x.ScriptStage, Day(x.ExecutedAt!.Value))),
                     .. offers[c.AccountId].Where(o => o.CreatedAt >= c.OpenedAt).Select(o => new TouchFact("discount", TouchAnalytics.DiscountBand(o.DiscountPercent), Day(o.CreatedAt), null))],
             };
         })];
     }
 
-    /// <summary>A step run, under each heading it is analysed by: its id (a repeated step's "#2" dropped), channel, template, script.</summary>
-    private static IEnumerable<TouchFact> Touches(StrategyCatalog? catalog, string strategy, string arm, string stepKey, ContactChannel? channel, string? script, int day)
+    /// <summary>A step run, under each heading it is analysed by: its id (a repeated step's "#2" dropped), channel, template (the one
+    /// its contact was <paramref name="sent"/> with, else the strategy's), script.</summary>
+    private static IEnumerable<TouchFact> Touches(string? sent, StrategyCatalog? catalog, string strategy, string arm, string stepKey, ContactChannel? channel, string? script, int day)
     {
         var id = stepKey.Split('#')[0];
         yield return new TouchFact("step", id, day, channel);
@@ -63,7 +67,7 @@ public static class ArmOutcomeQuery
             yield return new TouchFact("channel", used.ToString().ToLowerInvariant(), day, channel);
         }
 
-        if (catalog?.Strategies.FirstOrDefault(s => s.Id == strategy)?.StepsOf(arm).FirstOrDefault(s => s.Id == id)?.Template is { } template)
+        if ((sent ?? catalog?.Strategies.FirstOrDefault(s => s.Id == strategy)?.StepsOf(arm).FirstOrDefault(s => s.Id == id)?.Template) is { } template)
         {
             yield return new TouchFact("template", template, day, channel);
         }
