@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Collections.Shared.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCollectionsDbContext))]
-    [Migration("20261204124429_LegalReview")]
+    [Migration("20261204125631_LegalReview")]
     partial class LegalReview
     {
         /// <inheritdoc />
@@ -2532,6 +2532,11 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                                 .HasColumnType("character varying(32)")
                                 .HasDefaultValue("Supervisor")
                                 .HasColumnName("policy_settlement_approval");
+
+                            b1.Property<string>("TemplateVariants")
+                                .HasMaxLength(500)
+                                .HasColumnType("character varying(500)")
+                                .HasColumnName("policy_template_variants");
 
                             b1.Property<bool>("WaivesStatutoryInterest")
                                 .HasColumnType("boolean")

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Collections.Shared.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCollectionsDbContext))]
-    [Migration("20261204124426_LegalReview")]
+    [Migration("20261204125625_LegalReview")]
     partial class LegalReview
     {
         /// <inheritdoc />
@@ -2521,6 +2521,11 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                                 .HasColumnType("TEXT")
                                 .HasDefaultValue("Supervisor")
                                 .HasColumnName("policy_settlement_approval");
+
+                            b1.Property<string>("TemplateVariants")
+                                .HasMaxLength(500)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("policy_template_variants");
 
                             b1.Property<bool>("WaivesStatutoryInterest")
                                 .HasColumnType("INTEGER")

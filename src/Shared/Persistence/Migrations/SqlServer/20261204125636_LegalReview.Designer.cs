@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Collections.Shared.Persistence.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerCollectionsDbContext))]
-    [Migration("20261204124432_LegalReview")]
+    [Migration("20261204125636_LegalReview")]
     partial class LegalReview
     {
         /// <inheritdoc />
@@ -2535,6 +2535,11 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                                 .HasColumnType("nvarchar(32)")
                                 .HasDefaultValue("Supervisor")
                                 .HasColumnName("policy_settlement_approval");
+
+                            b1.Property<string>("TemplateVariants")
+                                .HasMaxLength(500)
+                                .HasColumnType("nvarchar(500)")
+                                .HasColumnName("policy_template_variants");
 
                             b1.Property<bool>("WaivesStatutoryInterest")
                                 .HasColumnType("bit")
