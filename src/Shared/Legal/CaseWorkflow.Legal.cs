@@ -57,7 +57,7 @@ public sealed partial class CaseWorkflow
 
                     (consent.Filing, consent.RequestedBy, consent.RequestedAt, consent.RequestNote) = (kind.Text(), by, now, note);
                     (consent.Approved, consent.DecidedBy, consent.DecidedAt, consent.Note) = (null, null, null, null);
-                    steps.Add(AddEventStep(@case, steps, LegalKey("consent-asked"), CasePhase.LegalReview, now, Why(by, $"asks the creditor's consent to a {kind.Text()}", note)));
+                    steps.Add(AddEventStep(@case, steps, LegalKey("consent-asked", now), CasePhase.LegalReview, now, Why(by, $"asks the creditor's consent to a {kind.Text()}", note)));
                     outcome = "consent-requested";
                 }
                 else
@@ -75,20 +75,20 @@ public sealed partial class CaseWorkflow
 
                 Withdraw(consent, awaiting);
                 // Back to the phone: a follow-up call is queued now and the case's remaining planned steps go on.
-                var key = LegalKey("returned");
+                var key = LegalKey("returned", now);
                 work = FollowUp(state, key, "first-contact", ContactPurpose.FirstContact, now);
                 steps.Single(s => s.StepKey == key).Note = Trim(Why(by, "returned to amicable collection", note));
                 outcome = "returned-to-amicable";
                 break;
             case LegalDecision.CloseUncollectable:
                 Withdraw(consent, awaiting);
-                steps.Add(AddEventStep(@case, steps, LegalKey("uncollectable"), CasePhase.Closed, now, Why(by, "closed as uncollectable", note)));
+                steps.Add(AddEventStep(@case, steps, LegalKey("uncollectable", now), CasePhase.Closed, now, Why(by, "closed as uncollectable", note)));
                 Close(@case, steps, now, "closed as uncollectable in legal review");
                 outcome = "closed-uncollectable";
                 break;
             case LegalDecision.ReturnToCreditor:
                 Withdraw(consent, awaiting);
-                steps.Add(AddEventStep(@case, steps, LegalKey("to-creditor"), CasePhase.Closed, now, Why(by, "returned to the creditor", note)));
+                steps.Add(AddEventStep(@case, steps, LegalKey("to-creditor", now), CasePhase.Closed, now, Why(by, "returned to the creditor", note)));
                 Close(@case, steps, now, "returned to the creditor from legal review");
                 outcome = "returned-to-creditor";
                 break;
@@ -127,13 +127,13 @@ public sealed partial class CaseWorkflow
         string outcome;
         if (approve)
         {
-            steps.Add(AddEventStep(@case, steps, LegalKey("consented"), CasePhase.LegalReview, now, Why(by, $"consents to the {filing.Text()}", note)));
+            steps.Add(AddEventStep(@case, steps, LegalKey("consented", now), CasePhase.LegalReview, now, Why(by, $"consents to the {filing.Text()}", note)));
             EnterFiled(@case, steps, filing, now, Why(consent.RequestedBy ?? by, $"filed a {filing.Text()} with the creditor's consent", null));
             outcome = "filed";
         }
         else
         {
-            steps.Add(AddEventStep(@case, steps, LegalKey("consent-refused"), CasePhase.LegalReview, now, Why(by, $"refuses the {filing.Text()}", note)));
+            steps.Add(AddEventStep(@case, steps, LegalKey("consent-refused", now), CasePhase.LegalReview, now, Why(by, $"refuses the {filing.Text()}", note)));
             outcome = "consent-refused";
         }
 
@@ -167,7 +167,7 @@ public sealed partial class CaseWorkflow
 
         var steps = state.Steps;
         CancelPlanned(steps, $"legal review requested by {by}");
-        steps.Add(AddEventStep(@case, steps, LegalKey("review-requested"), CasePhase.LegalReview, now, Why(by, "asks for legal review", Clean(note))));
+        steps.Add(AddEventStep(@case, steps, LegalKey("review-requested", now), CasePhase.LegalReview, now, Why(by, "asks for legal review", Clean(note))));
         @case.Phase = CasePhase.LegalReview;
         SetNext(@case, steps);
         await db.SaveChangesAsync(ct);
@@ -179,7 +179,7 @@ public sealed partial class CaseWorkflow
     private void EnterFiled(Case @case, List<CaseStep> steps, LegalFiling filing, Instant now, string why)
     {
         CancelPlanned(steps, $"{filing.Text()} filed");
-        steps.Add(AddEventStep(@case, steps, LegalKey("filed"), CasePhase.Filed, now, why));
+        steps.Add(AddEventStep(@case, steps, LegalKey("filed", now), CasePhase.Filed, now, why));
         @case.Phase = CasePhase.Filed;
         SetNext(@case, steps);
     }
@@ -202,8 +202,9 @@ public sealed partial class CaseWorkflow
         }
     }
 
-    // Unique per case (the steps' index); at most 55 characters of the step key's 64.
-    private static string LegalKey(string what) => $"{LegalStepPrefix}{what}:{Guid.CreateVersion7():N}";
+    // Readable on the timeline and unique per case (the steps' index): the decision and its instant, at most 51 of the step
+    // key's 64 characters ("legal-review-requested@2026-12-04T12:59:06.5410757Z").
+    private static string LegalKey(string what, Instant now) => $"{LegalStepPrefix}{what}@{NodaTime.Text.InstantPattern.ExtendedIso.Format(now)}";
 
     private static string Why(string by, string what, string? note) => Trim(note is null ? $"{by} {what}" : $"{by} {what}: {note}");
 

@@ -185,13 +185,14 @@ public sealed class LegalReviewTests
         Assert.Equal(("consent-refused", CasePhase.LegalReview), (refused.Outcome, refused.Phase));
         var (afterRefusal, refusal, steps) = await ReadAsync(s);
         Assert.Equal((false, "creditor:telco", "we are negotiating with the debtor"), (refusal!.Approved!.Value, refusal.DecidedBy, refusal.Note));
-        Assert.Contains(steps, x => x.StepKey.StartsWith("legal-consent-refused:", StringComparison.Ordinal) && x.Note == "creditor:telco refuses the payment-order: we are negotiating with the debtor" && x.ExecutedAt == Now);
+        Assert.Contains(steps, x => x.StepKey.StartsWith("legal-consent-refused@", StringComparison.Ordinal) && x.Note == "creditor:telco refuses the payment-order: we are negotiating with the debtor" && x.ExecutedAt == Now);
         Assert.Equal(CasePhase.LegalReview, afterRefusal.Phase);
         var queue = await new LegalQueue(s.Db.Contexts(), s.Clock).LoadAsync(ct: Ct);
         Assert.Equal([("DE-LEGAL", LegalQueueReason.LegalReview)], queue.Select(r => (r.Reference, r.Reason)));
         await Assert.ThrowsAsync<LegalDecisionRefusedException>(() => WithWorkflowAsync(s, w => w.AnswerLegalConsentAsync(s.Account.Id, true, "creditor:telco", null, Ct)));
 
         // Asked again, approved: the case is filed, the strategy's planned step cancelled, the case off the legal queue.
+        s.Clock.Advance(TimeSpan.FromDays(2));
         await WithWorkflowAsync(s, w => w.DecideLegalAsync(s.Account.Id, LegalDecision.File, LegalFiling.CourtClaim, "legal:legal", null, Ct));
         var approved = await WithWorkflowAsync(s, w => w.AnswerLegalConsentAsync(s.Account.Id, true, "creditor:telco", "go ahead", Ct));
         Assert.Equal(("filed", CasePhase.Filed), (approved.Outcome, approved.Phase));
@@ -199,7 +200,7 @@ public sealed class LegalReviewTests
         Assert.Equal((CasePhase.Filed, (Instant?)null, (string?)null), (filed.Phase, filed.ClosedAt, filed.NextStep));
         Assert.Equal((true, "court-claim", "go ahead"), (consented!.Approved!.Value, consented.Filing, consented.Note));
         Assert.Equal(CaseStepStatus.Cancelled, filedSteps.Single(x => x.StepKey == "monitor").Status);
-        Assert.Contains(filedSteps, x => x.StepKey.StartsWith("legal-filed:", StringComparison.Ordinal) && x.Phase == CasePhase.Filed && x.Note == "legal:legal filed a court-claim with the creditor's consent");
+        Assert.Contains(filedSteps, x => x.StepKey.StartsWith("legal-filed@", StringComparison.Ordinal) && x.Phase == CasePhase.Filed && x.Note == "legal:legal filed a court-claim with the creditor's consent");
         Assert.Empty(await new LegalQueue(s.Db.Contexts(), s.Clock).LoadAsync(ct: Ct));
         var late = await Assert.ThrowsAsync<LegalDecisionRefusedException>(() => WithWorkflowAsync(s, w => w.AnswerLegalConsentAsync(s.Account.Id, false, "creditor:telco", null, Ct)));
         Assert.Equal("no legal action awaits your consent on this account", late.Message);
@@ -234,7 +235,7 @@ public sealed class LegalReviewTests
         }
 
         var (_, _, steps) = await ReadAsync(s);
-        Assert.Contains(steps, x => x.StepKey.StartsWith("legal-returned:", StringComparison.Ordinal) && x.Note == "legal:legal returned to amicable collection: debtor offered instalments");
+        Assert.Contains(steps, x => x.StepKey.StartsWith("legal-returned@", StringComparison.Ordinal) && x.Note == "legal:legal returned to amicable collection: debtor offered instalments");
         Assert.Equal(CaseStepStatus.Planned, steps.Single(x => x.StepKey == "monitor").Status);
 
         // Back in legal review (a supervisor's action), filed with consent asked, then closed: the request is withdrawn.
