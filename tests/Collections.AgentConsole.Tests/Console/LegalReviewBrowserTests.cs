@@ -42,6 +42,8 @@ public sealed class LegalReviewBrowserTests
         CaseId caseId;
         AccountId accountId;
         string reference;
+        CaseId otherCase;
+        string otherReference;
         await using (var db = console.OpenDatabase())
         {
             var creditor = await db.Creditors.SingleAsync(c => c.Code == DemoCreditorAccess.Creditor, Ct);
@@ -57,7 +59,9 @@ public sealed class LegalReviewBrowserTests
                                     orderby a.CreditorReference
                                     select new { c.Id, AccountId = a.Id, a.CreditorReference }).ToListAsync(Ct);
             Assert.True(candidates.Count > 0, $"no demo case of {DemoCreditorAccess.Creditor} has a planned legal-review step and nothing else due");
+            Assert.True(candidates.Count > 1, $"one demo case of {DemoCreditorAccess.Creditor} only fits, the supervisor's part needs a second");
             (caseId, accountId, reference) = (candidates[0].Id, candidates[0].AccountId, candidates[0].CreditorReference);
+            (otherCase, otherReference) = (candidates[1].Id, candidates[1].CreditorReference);
 
             // The creditor's terms ask for consent to legal action (`creditor terms set --legal-consent true`), and the
             // strategy's legal-review step has come due.
@@ -119,7 +123,7 @@ public sealed class LegalReviewBrowserTests
         {
             var @case = await db.Cases.AsNoTracking().SingleAsync(c => c.Id == caseId, Ct);
             var consent = await db.LegalActionConsents.AsNoTracking().SingleAsync(k => k.CaseId == caseId, Ct);
-            var steps = await db.CaseSteps.AsNoTracking().Where(s => s.CaseId == caseId && s.StepKey.StartsWith("legal-")).Select(s => s.Note).ToListAsync(Ct);
+            var steps = await db.CaseSteps.AsNoTracking().Where(s => s.CaseId == caseId && s.StepKey.StartsWith("legal-") && s.StepKey.Contains("@")).Select(s => s.Note).ToListAsync(Ct);
             Assert.True(@case.Phase == CasePhase.Filed, $"{reference} is in phase {@case.Phase} after the creditor's approval; legal steps: {string.Join(" | ", steps)}");
             Assert.Equal((true, "payment-order", $"creditor:{DemoCreditorAccess.Login}", "agreed: file the payment order"), (consent.Approved!.Value, consent.Filing, consent.DecidedBy, consent.Note));
             Assert.Contains($"legal:{Features.Auth.DemoUsers.LegalLogin} asks the creditor's consent to a payment-order: invoices and the final demand are on file", steps);
@@ -132,6 +136,28 @@ public sealed class LegalReviewBrowserTests
         await Expect(legal.Locator("#consent")).ToHaveAttributeAsync("data-status", "approved");
         await Expect(legal.Locator("#decide")).ToBeHiddenAsync();
         await Expect(legal.Locator($"#queue tr.case[data-reference='{reference}']")).ToHaveCountAsync(0);
+
+        // A supervisor puts another case into legal review from the case page; it reaches the legal queue.
+        var supervisorContext = await browser.NewContextAsync(new() { BaseURL = console.BaseAddress.ToString(), ViewportSize = viewport });
+        var supervisor = await supervisorContext.NewPageAsync();
+        supervisor.Dialog += async (_, dialog) => await dialog.AcceptAsync("third broken promise");
+        await SignInAsync(supervisor, Features.Auth.DemoUsers.SupervisorLogin);
+        await supervisor.WaitForURLAsync("**/wallboard.html");
+        await supervisor.GotoAsync($"/case.html?ref={Uri.EscapeDataString(otherReference)}");
+        await Expect(supervisor.Locator("#btn-legal-review")).ToBeVisibleAsync();
+        await supervisor.Locator("#btn-legal-review").ClickAsync();
+        await Expect(supervisor.Locator("#message")).ToHaveTextAsync("Legal review requested.");
+        await Expect(supervisor.Locator("#btn-legal-review")).ToBeHiddenAsync();
+        await using (var db = console.OpenDatabase())
+        {
+            var phase = await db.Cases.Where(c => c.Id == otherCase).Select(c => c.Phase).SingleAsync(Ct);
+            var notes = await db.CaseSteps.AsNoTracking().Where(s => s.CaseId == otherCase && s.StepKey.StartsWith("legal-review-requested@")).Select(s => s.Note).ToListAsync(Ct);
+            Assert.True(phase == CasePhase.LegalReview, $"{otherReference} is in phase {phase} after the supervisor's request; legal steps: {string.Join(" | ", notes)}");
+            Assert.Equal(["supervisor:supervisor asks for legal review: third broken promise"], notes);
+        }
+
+        await legal.GotoAsync("/legal.html");
+        await Expect(legal.Locator($"#queue tr.case[data-reference='{otherReference}']")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("legal-review"));
     }
 
     private static async Task SignInAsync(IPage page, string login)
