@@ -77,6 +77,9 @@ internal sealed class LegalActionConsentConfiguration : IEntityTypeConfiguration
         builder.HasKey(c => c.CaseId);
         builder.Property(c => c.DecidedBy).HasMaxLength(500);
         builder.Property(c => c.Note).HasMaxLength(500);
+        builder.Property(c => c.Filing).HasMaxLength(32);
+        builder.Property(c => c.RequestedBy).HasMaxLength(500);
+        builder.Property(c => c.RequestNote).HasMaxLength(500);
         builder.HasIndex(c => c.AccountId);
         builder.HasOne<Case>().WithOne().HasForeignKey<LegalActionConsent>(c => c.CaseId);
     }

@@ -108,20 +108,36 @@ public sealed class CreditorIdempotentRequest
     public Instant CreatedAt { get; set; }
 }
 
-/// <summary>The creditor's answer to legal action on a case in legal review, where its policy asks for consent
-/// (<see cref="CreditorPolicy.LegalActionNeedsConsent"/>). One per case: the request is the case in legal review without one.</summary>
+/// <summary>The request for the creditor's consent to legal action on a case in legal review, where its policy asks for it
+/// (<see cref="CreditorPolicy.LegalActionNeedsConsent"/>), and the creditor's answer. The legal team's decision to file makes
+/// the request (<see cref="RequestedAt"/>); the answer is null until the creditor gives it in the portal. One per case: a
+/// request after a refusal replaces the refused one (each request and answer stays on the case's timeline as a step).</summary>
 public sealed class LegalActionConsent
 {
     public CaseId CaseId { get; set; }
 
     public AccountId AccountId { get; set; }
 
-    public bool Approved { get; set; }
+    /// <summary>What the legal team asks to file: "court-claim" or "payment-order"; null for an answer given before requests
+    /// were made by filing.</summary>
+    public string? Filing { get; set; }
 
-    /// <summary>"creditor:" and the login, or "key:" and the key id.</summary>
-    public required string DecidedBy { get; set; }
+    /// <summary>"legal:" and the login of who asked.</summary>
+    public string? RequestedBy { get; set; }
 
-    public Instant DecidedAt { get; set; }
+    public Instant? RequestedAt { get; set; }
 
+    /// <summary>The legal team's note to the creditor.</summary>
+    public string? RequestNote { get; set; }
+
+    /// <summary>The creditor's answer; null while awaited.</summary>
+    public bool? Approved { get; set; }
+
+    /// <summary>"creditor:" and the login, or "key:" and the key id; null while awaited.</summary>
+    public string? DecidedBy { get; set; }
+
+    public Instant? DecidedAt { get; set; }
+
+    /// <summary>The creditor's comment.</summary>
     public string? Note { get; set; }
 }

@@ -31,8 +31,9 @@ public sealed record PortfolioAccountPage(int Total, int Page, int PageSize, IRe
 
 /// <summary>A case in legal review whose creditor asks to consent to legal action first, and the creditor's answer.</summary>
 /// <param name="Status">"awaiting", "approved" or "refused".</param>
+/// <param name="Filing">What the legal team asks to file: "court-claim" or "payment-order".</param>
 public sealed record LegalActionRequestView(Guid CaseId, string Reference, string Creditor, string Debtor, string Currency, decimal Outstanding,
-    Instant? InReviewSince, string Status, string? DecidedBy, Instant? DecidedAt, string? Note);
+    Instant? InReviewSince, string Status, string? DecidedBy, Instant? DecidedAt, string? Note, string? Filing = null, Instant? RequestedAt = null, string? RequestNote = null);
 
 /// <summary>
 /// What the creditor portal reads: the portfolio figures (the creditor report's own computation, plus the promise-kept and
@@ -131,8 +132,8 @@ public sealed class CreditorPortfolio(CollectionsDbContext db, TimeProvider time
             r.Phase?.ToString(), r.CreatedAt.InUtc().Date, r.Recalled))]);
     }
 
-    /// <summary>The legal-action requests of <paramref name="creditors"/>: cases in legal review of a creditor that asks for
-    /// consent, awaiting first, and the answers given (newest first).</summary>
+    /// <summary>The legal-action requests of <paramref name="creditors"/>: the filings the legal team asked the creditor to
+    /// consent to (<see cref="Workflow.CaseWorkflow.DecideLegalAsync"/>), awaiting first, then the answers given (newest first).</summary>
     public async Task<IReadOnlyList<LegalActionRequestView>> LegalRequestsAsync(IReadOnlyCollection<CreditorId> creditors, AccountId? account = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(creditors);
@@ -143,55 +144,23 @@ public sealed class CreditorPortfolio(CollectionsDbContext db, TimeProvider time
             accounts = accounts.Where(a => a.Id == one);
         }
 
-        var rows = await (from c in db.Cases.AsNoTracking()
+        var rows = await (from k in db.LegalActionConsents.AsNoTracking()
+                          join c in db.Cases.AsNoTracking() on k.CaseId equals c.Id
                           join a in accounts on c.AccountId equals a.Id
                           join cr in db.Creditors.AsNoTracking() on a.CreditorId equals cr.Id
                           join d in db.Debtors.AsNoTracking() on a.DebtorId equals d.Id
-                          join k in db.LegalActionConsents.AsNoTracking() on c.Id equals k.CaseId into consents
-                          from k in consents.DefaultIfEmpty()
-                          where (c.Phase == CasePhase.LegalReview && cr.Policy.LegalActionNeedsConsent) || k != null
                           select new
                           {
                               c.Id, a.CreditorReference, cr.Code, d.Kind, d.FirstName, d.LastName, d.CompanyName, a.Currency,
                               Outstanding = a.Principal + a.Interest + a.StatutoryInterest + a.Fees - a.Paid,
-                              Since = db.CaseSteps.Where(s => s.CaseId == c.Id && s.Phase == CasePhase.LegalReview && s.Status == CaseStepStatus.Done).Max(s => s.ExecutedAt),
+                              Since = db.CaseSteps.Where(s => s.CaseId == c.Id && s.Phase == CasePhase.LegalReview && s.Status == CaseStepStatus.Done).Min(s => s.ExecutedAt),
                               Consent = k,
                           }).ToListAsync(ct);
         return [.. rows
             .Select(r => new LegalActionRequestView(r.Id.Value, r.CreditorReference, r.Code,
                 new Debtor { Kind = r.Kind, FirstName = r.FirstName, LastName = r.LastName, CompanyName = r.CompanyName, PreferredLanguage = "en" }.DisplayName,
-                r.Currency, r.Outstanding, r.Since, r.Consent is null ? "awaiting" : r.Consent.Approved ? "approved" : "refused",
-                r.Consent?.DecidedBy, r.Consent?.DecidedAt, r.Consent?.Note))
+                r.Currency, r.Outstanding, r.Since, r.Consent.Approved switch { null => "awaiting", true => "approved", false => "refused" },
+                r.Consent.DecidedBy, r.Consent.DecidedAt, r.Consent.Note, r.Consent.Filing, r.Consent.RequestedAt, r.Consent.RequestNote))
             .OrderBy(r => r.Status == "awaiting" ? 0 : 1).ThenByDescending(r => r.DecidedAt).ThenBy(r => r.Reference, StringComparer.Ordinal)];
-    }
-
-    /// <summary>Records the creditor's answer to legal action on the account's case. Throws
-    /// <see cref="InvalidOperationException"/> when no such request awaits an answer (not in legal review, no consent asked,
-    /// or already answered).</summary>
-    public async Task<LegalActionRequestView> DecideLegalAsync(AccountId accountId, bool approve, string decidedBy, string? note, CancellationToken ct = default)
-    {
-        var @case = await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.AccountId == accountId, ct);
-        var creditor = await (from a in db.Accounts join c in db.Creditors on a.CreditorId equals c.Id where a.Id == accountId select c).SingleAsync(ct);
-        if (@case is null || @case.Phase != CasePhase.LegalReview || !creditor.Policy.LegalActionNeedsConsent)
-        {
-            throw new InvalidOperationException("no legal action awaits your consent on this account");
-        }
-
-        if (await db.LegalActionConsents.AnyAsync(k => k.CaseId == @case.Id, ct))
-        {
-            throw new InvalidOperationException("legal action on this account has already been answered");
-        }
-
-        db.LegalActionConsents.Add(new LegalActionConsent
-        {
-            CaseId = @case.Id,
-            AccountId = accountId,
-            Approved = approve,
-            DecidedBy = decidedBy.Length <= 500 ? decidedBy : decidedBy[..500],
-            DecidedAt = Instant.FromDateTimeOffset(time.GetUtcNow()),
-            Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim() is { Length: > 500 } n ? n[..500] : note.Trim(),
-        });
-        await db.SaveChangesAsync(ct);
-        return (await LegalRequestsAsync([creditor.Id], accountId, ct)).Single();
     }
 }

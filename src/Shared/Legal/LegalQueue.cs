@@ -44,7 +44,8 @@ public sealed class LegalQueue(ICollectionsDbContextFactory contexts, TimeProvid
                           join a in db.Accounts.AsNoTracking() on c.AccountId equals a.Id
                           join cr in db.Creditors.AsNoTracking() on a.CreditorId equals cr.Id
                           join d in db.Debtors.AsNoTracking() on a.DebtorId equals d.Id
-                          where c.Phase == CasePhase.LegalReview || (c.Phase != CasePhase.Closed && c.LimitationWarnFrom != null && c.LimitationWarnFrom <= today)
+                          // A filed claim no longer runs towards limitation (BGB § 204(1) Nr. 1 and 3; Ptk. 6:25(1)).
+                          where c.Phase == CasePhase.LegalReview || (c.Phase != CasePhase.Closed && c.Phase != CasePhase.Filed && c.LimitationWarnFrom != null && c.LimitationWarnFrom <= today)
                           orderby c.LimitationLastDay
                           select new
                           {

@@ -14,6 +14,11 @@ public static class LegalSetup
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<LimitationService>();
         builder.Services.TryAddSingleton<LegalQueue>();
+        builder.Services.TryAddSingleton<LegalChecklistService>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<LegalReviewOptions>, LegalReviewOptionsValidator>());
+        builder.Services.AddOptions<LegalReviewOptions>()
+            .BindConfiguration(LegalReviewOptions.Section)
+            .ValidateOnStart();
         return builder;
     }
 }

@@ -31,7 +31,7 @@ public sealed record WorkflowResult(IReadOnlyList<WorkItem> Work, string Outcome
 
 /// <summary>Claim analysis, plan and step execution for cases (seeds 001-003). Every method is idempotent: running it
 /// again for the same case and step finds the state it left and does nothing, which is what makes a scheduler retry safe.</summary>
-public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalog, WorkflowOptions options, TimeProvider time, ILogger<CaseWorkflow>? logger = null)
+public sealed partial class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalog, WorkflowOptions options, TimeProvider time, ILogger<CaseWorkflow>? logger = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<CaseWorkflow>.Instance;
 

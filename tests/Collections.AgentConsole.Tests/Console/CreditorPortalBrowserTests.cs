@@ -28,7 +28,7 @@ public sealed class CreditorPortalBrowserTests
         await using (var db = console.OpenDatabase())
         {
             // Every demo creditor consents to 10 % and decides larger discounts itself; TELCO-DE also asks to consent to
-            // legal action, so its cases in legal review wait in its portal.
+            // legal action, so the legal team's filings on its cases wait in its portal.
             foreach (var creditor in await db.Creditors.ToListAsync(Ct))
             {
                 creditor.Policy.MaxSettlementDiscountPercent = 10m;

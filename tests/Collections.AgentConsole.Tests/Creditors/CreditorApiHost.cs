@@ -56,7 +56,7 @@ public sealed class CreditorApiHost : IAsyncLifetime
 
     /// <summary>Settlement and legal-action requests on <see cref="AccountOfA"/> and <see cref="AccountOfB"/> (made once): both
     /// creditors decide settlements beyond 5 % themselves and consent to legal action, and both accounts are in legal review
-    /// with a settlement request of half the balance waiting.</summary>
+    /// with a filing awaiting the creditor's consent and a settlement request of half the balance waiting.</summary>
     public Task<PortalRequests> RequestsAsync() => _requests ??= MakeRequestsAsync();
 
     private async Task<PortalRequests> MakeRequestsAsync()
@@ -75,6 +75,9 @@ public sealed class CreditorApiHost : IAsyncLifetime
             @case.Phase = Shared.Domain.CasePhase.LegalReview;
             await db.SaveChangesAsync(ct);
             var workflow = Factory.Services.GetRequiredService<Shared.Workflow.WorkflowRunner>().For(db);
+            // The legal team files, which asks the creditor's consent (its policy says so): the legal-action request.
+            var filing = await workflow.Cases.DecideLegalAsync(account.Id, Shared.Legal.LegalDecision.File, Shared.Legal.LegalFiling.PaymentOrder, "legal:test", null, ct);
+            Assert.Equal("consent-requested", filing.Outcome);
             var offer = await workflow.Settlements.OfferAsync(account.Id, decimal.Round(account.Balance.Amount / 2, 2), ct);
             Assert.Equal(Shared.Workflow.SettlementStatus.AwaitingCreditorApproval, offer.Status);
             offers.Add(offer.Id);

@@ -8,6 +8,7 @@ using Collections.Shared.Cases;
 using Collections.Shared.Contracts;
 using Collections.Shared.Creditors;
 using Collections.Shared.Domain;
+using Collections.Shared.Legal;
 using Collections.Shared.Persistence;
 using Collections.Shared.Reporting;
 using Collections.Shared.Workflow;
@@ -46,7 +47,10 @@ public sealed record PortalAccountDto(string Reference, string Creditor, string 
 
 /// <summary>A legal-action request (a case in legal review whose creditor asks to consent) and its answer.</summary>
 public sealed record PortalLegalRequestDto(Guid CaseId, string Reference, string Creditor, string Debtor, string Currency, decimal Outstanding,
-    DateTimeOffset? InReviewSince, string Status, string? DecidedBy, DateTimeOffset? DecidedAt, string? Note);
+    DateTimeOffset? InReviewSince, string Status, string? DecidedBy, DateTimeOffset? DecidedAt, string? Note, string? Filing, DateTimeOffset? RequestedAt, string? RequestNote);
+
+/// <summary>The creditor's request for legal review of an account, with an optional note to the legal team.</summary>
+public sealed record PortalLegalReviewRequest(string? Note);
 
 /// <summary>The creditor's answer to a settlement or legal-action request.</summary>
 public sealed record PortalDecisionRequest(bool? Approve, string? Note);
@@ -94,6 +98,7 @@ public static class CreditorPortalApi
             return TypedResults.Ok((await lease.Portfolio.LegalRequestsAsync(Within(CreditorScope.Of(http), http), null, ct)).Select(ToDto).ToList());
         }).WithSummary("Legal-action requests: cases in legal review waiting for the creditor's consent, and the answers given");
         group.MapPost("/accounts/{reference}/legal-action/decision", DecideLegalAsync).WithSummary("Consent to legal action on an account, or refuse it");
+        group.MapPost("/accounts/{reference}/legal-review", RequestLegalReviewAsync).WithSummary("Ask for legal review of an account: its case moves to the legal queue");
         group.MapGet("/reports/{file}", ReportAsync).WithSummary("report.pdf, accounts.csv or remittance.csv of one creditor (?creditor=) for ?from= to ?to=").Audited("portal report");
         app.MapHub<CreditorHub>(ConsoleHubs.CreditorPath);
         return app;
@@ -162,8 +167,10 @@ public static class CreditorPortalApi
         }
     }
 
+    // The answer goes through the workflow (one writer of cases and consents): approved files the case, refused puts it back
+    // on the legal queue with the creditor's comment.
     private static async Task<Results<Ok<PortalLegalRequestDto>, ProblemHttpResult>> DecideLegalAsync(
-        string reference, PortalDecisionRequest request, HttpContext http, PortfolioFactory portfolios, CancellationToken ct)
+        string reference, PortalDecisionRequest request, HttpContext http, PortfolioFactory portfolios, WorkflowRunner workflow, CancellationToken ct)
     {
         var account = CreditorScope.Of(http).RequireAccount();
         if (request.Approve is not { } approve)
@@ -174,9 +181,27 @@ public static class CreditorPortalApi
         await using var lease = portfolios.Create();
         try
         {
-            return TypedResults.Ok(ToDto(await lease.Portfolio.DecideLegalAsync(account.Id, approve, DecidedBy(http.User), request.Note, ct)));
+            await lease.Workflow(workflow).Cases.AnswerLegalConsentAsync(account.Id, approve, DecidedBy(http.User), request.Note, ct);
         }
-        catch (InvalidOperationException ex)
+        catch (LegalDecisionRefusedException ex)
+        {
+            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status409Conflict);
+        }
+
+        return TypedResults.Ok(ToDto((await lease.Portfolio.LegalRequestsAsync([account.CreditorId], account.Id, ct)).Single()));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RequestLegalReviewAsync(
+        string reference, PortalLegalReviewRequest? request, HttpContext http, PortfolioFactory portfolios, WorkflowRunner workflow, CancellationToken ct)
+    {
+        var account = CreditorScope.Of(http).RequireAccount();
+        await using var lease = portfolios.Create();
+        try
+        {
+            await lease.Workflow(workflow).Cases.RequestLegalReviewAsync(account.Id, DecidedBy(http.User), request?.Note, ct);
+            return TypedResults.NoContent();
+        }
+        catch (LegalDecisionRefusedException ex)
         {
             return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status409Conflict);
         }
@@ -246,7 +271,7 @@ public static class CreditorPortalApi
     private static IReadOnlyList<SettlementRequestDto> Anonymous(IReadOnlyList<SettlementRequestDto> list) => [.. list.Select(Anonymous)];
 
     private static PortalLegalRequestDto ToDto(LegalActionRequestView v) => new(v.CaseId, v.Reference, v.Creditor, v.Debtor, v.Currency, v.Outstanding,
-        v.InReviewSince?.ToDateTimeOffset(), v.Status, v.DecidedBy, v.DecidedAt?.ToDateTimeOffset(), v.Note);
+        v.InReviewSince?.ToDateTimeOffset(), v.Status, v.DecidedBy, v.DecidedAt?.ToDateTimeOffset(), v.Note, v.Filing, v.RequestedAt?.ToDateTimeOffset(), v.RequestNote);
 }
 
 /// <summary>A 404's reason.</summary>
@@ -281,6 +306,9 @@ internal sealed class PortfolioFactory(ICollectionsDbContextFactory contexts, Ti
     public sealed class Lease(CollectionsDbContext db, CreditorPortfolio portfolio) : IAsyncDisposable
     {
         public CreditorPortfolio Portfolio { get; } = portfolio;
+
+        /// <summary>The workflow over the same context.</summary>
+        public WorkflowServices Workflow(WorkflowRunner runner) => runner.For(db);
 
         public ValueTask DisposeAsync() => db.DisposeAsync();
     }

@@ -9,6 +9,8 @@ await startPage(me);
 $('#me').textContent = me.displayName;
 $('#btn-signout').addEventListener('click', signOut);
 
+let current = null;
+
 function say(text) {
   const m = $('#message');
   m.textContent = text;
@@ -28,8 +30,23 @@ async function show(ref) {
     return;
   }
   say('');
-  renderTimeline($('#timeline'), await response.json());
+  const timeline = await response.json();
+  current = timeline;
+  renderTimeline($('#timeline'), timeline);
+  $('#btn-legal-review').hidden = !timeline.phase || ['legal-review', 'filed', 'closed'].includes(timeline.phase);
 }
+
+// A supervisor puts an open case into legal review (POST /api/legal/cases/{accountId}/review, docs/legal.md): the strategy's
+// planned steps stop and the case waits on the legal team's queue.
+$('#btn-legal-review').addEventListener('click', async () => {
+  if (!current) return;
+  const note = prompt(t('tl.legalReviewNote')) ?? null;
+  const response = await fetch(`/api/legal/cases/${current.accountId}/review`, {
+    method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify({ note }),
+  });
+  say(response.ok ? t('cp.legalReviewRequested') : (await response.json().catch(() => null))?.detail ?? `HTTP ${response.status}`);
+  if (response.ok) await show(current.accountRef);
+});
 
 const ref = new URLSearchParams(location.search).get('ref');
 $('#case-ref').value = ref ?? '';

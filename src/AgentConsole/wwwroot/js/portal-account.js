@@ -48,6 +48,18 @@ async function load() {
   renderTimeline($('#timeline'), await api(`/api/creditor/portal/accounts/${encodeURIComponent(ref)}/timeline${query}`));
 }
 
+// The creditor asks for legal review: the case moves to the legal team's queue (POST .../legal-review, docs/legal.md).
+$('#btn-legal-review').addEventListener('click', async () => {
+  const note = prompt(t('cp.legalReviewNote')) ?? null;
+  try {
+    await api(`/api/creditor/portal/accounts/${encodeURIComponent(ref)}/legal-review${query}`, { method: 'POST', body: JSON.stringify({ note }) });
+    say(t('cp.legalReviewRequested'));
+    await load();
+  } catch (error) {
+    say(String(error.message ?? error), 'error');
+  }
+});
+
 $('#btn-recall').addEventListener('click', async () => {
   if (!confirm(t('cp.recallConfirm', { ref }))) return;
   const reason = prompt(t('cp.recallReason')) ?? null;

@@ -127,7 +127,8 @@ async function loadLegal() {
   const rows = await api(`/api/creditor/portal/legal-actions?creditor=${encodeURIComponent(creditor)}`);
   $('#no-legal').hidden = rows.length > 0;
   $('#legal tbody').replaceChildren(...rows.map((r) => el('tr', { 'data-case': r.caseId, class: `legal ${r.status}` },
-    el('td', {}, r.inReviewSince ? fmt.dateTime(r.inReviewSince) : '–'), el('td', { class: 'nowrap' }, r.reference), el('td', {}, r.debtor),
+    el('td', {}, r.inReviewSince ? fmt.dateTime(r.inReviewSince) : '–'), el('td', { class: 'nowrap' }, r.reference, r.filing ? el('div', { class: 'small filing' }, t(`legal.filing.${r.filing}`)) : '',
+      r.requestNote ? el('div', { class: 'small muted' }, r.requestNote) : ''), el('td', {}, r.debtor),
     el('td', { class: 'num' }, fmt.money(r.outstanding, r.currency)),
     el('td', {}, r.status === 'awaiting'
       ? [el('button', { class: 'approve', type: 'button', onclick: () => decideLegal(r, true) }, t('cp.consent')), ' ',

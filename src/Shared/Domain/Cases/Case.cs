@@ -15,6 +15,9 @@ public enum CasePhase
     Hibernation = 7,
     PaymentArrangement = 8,
     Closed = 9,
+
+    /// <summary>Legal action taken: a court claim or a payment order filed after legal review (issue 16).</summary>
+    Filed = 10,
 }
 
 /// <summary>The collection case working one account: its strategy, phase and next step.</summary>

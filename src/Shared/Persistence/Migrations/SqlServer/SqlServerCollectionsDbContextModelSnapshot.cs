@@ -1255,24 +1255,42 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                         .HasColumnType("uniqueidentifier")
                         .HasColumnName("account_id");
 
-                    b.Property<bool>("Approved")
+                    b.Property<bool?>("Approved")
                         .HasColumnType("bit")
                         .HasColumnName("approved");
 
-                    b.Property<DateTime>("DecidedAt")
+                    b.Property<DateTime?>("DecidedAt")
                         .HasColumnType("datetime2")
                         .HasColumnName("decided_at");
 
                     b.Property<string>("DecidedBy")
-                        .IsRequired()
                         .HasMaxLength(500)
                         .HasColumnType("nvarchar(500)")
                         .HasColumnName("decided_by");
+
+                    b.Property<string>("Filing")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("filing");
 
                     b.Property<string>("Note")
                         .HasMaxLength(500)
                         .HasColumnType("nvarchar(500)")
                         .HasColumnName("note");
+
+                    b.Property<string>("RequestNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)")
+                        .HasColumnName("request_note");
+
+                    b.Property<DateTime?>("RequestedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)")
+                        .HasColumnName("requested_by");
 
                     b.HasKey("CaseId");
 

@@ -1248,24 +1248,42 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("account_id");
 
-                    b.Property<bool>("Approved")
+                    b.Property<bool?>("Approved")
                         .HasColumnType("INTEGER")
                         .HasColumnName("approved");
 
-                    b.Property<DateTime>("DecidedAt")
+                    b.Property<DateTime?>("DecidedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("decided_at");
 
                     b.Property<string>("DecidedBy")
-                        .IsRequired()
                         .HasMaxLength(500)
                         .HasColumnType("TEXT")
                         .HasColumnName("decided_by");
+
+                    b.Property<string>("Filing")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("filing");
 
                     b.Property<string>("Note")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT")
                         .HasColumnName("note");
+
+                    b.Property<string>("RequestNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_note");
+
+                    b.Property<DateTime?>("RequestedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("requested_by");
 
                     b.HasKey("CaseId");
 
