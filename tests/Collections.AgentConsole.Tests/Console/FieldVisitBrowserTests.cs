@@ -36,7 +36,7 @@ public sealed class FieldVisitBrowserTests
         var artifacts = Path.Combine(AppContext.BaseDirectory, "artifacts");
         Directory.CreateDirectory(artifacts);
 
-        // The supervisor's action on a case: send the field agent there today to get an acknowledgement of debt.
+        // The case the supervisor sends the field agent to: an open German case the demo has not planned a visit for.
         Guid accountId;
         string reference;
         await using (var db = console.OpenDatabase())
@@ -51,16 +51,32 @@ public sealed class FieldVisitBrowserTests
             (accountId, reference) = (candidate.Id.Value, candidate.CreditorReference);
         }
 
-        var (supervisor, _) = await console.SignInAsync(DemoUsers.SupervisorLogin, Ct);
-        var today = DateOnly.FromDateTime(console.Clock.GetUtcNow().UtcDateTime);
-        var scheduled = await supervisor.PostAsJsonAsync("/api/visits/schedule", new { accountId, day = today, askFor = VisitAsks.Acknowledgement }, Ct);
-        Assert.True(scheduled.IsSuccessStatusCode, $"scheduling the visit answered {(int)scheduled.StatusCode}: {await scheduled.Content.ReadAsStringAsync(Ct)}");
-        var visitId = await scheduled.Content.ReadFromJsonAsync<Guid>(Ct);
+        // Only supervisors send agents; a field agent cannot.
         var (fieldApi, _) = await console.SignInAsync(DemoUsers.FieldAgentLogin, Ct);
-        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await fieldApi.PostAsJsonAsync("/api/visits/schedule", new { accountId, day = today }, Ct)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden,
+            (await fieldApi.PostAsJsonAsync("/api/visits/schedule", new { accountId, day = DateOnly.FromDateTime(console.Clock.GetUtcNow().UtcDateTime) }, Ct)).StatusCode);
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await DebianChromium.LaunchAsync(playwright);
+
+        // The supervisor's action on the case page: send the field agent there today to get an acknowledgement of debt.
+        var today = DateOnly.FromDateTime(console.Clock.GetUtcNow().UtcDateTime);
+        var desk = state.Watch("supervisor", await (await browser.NewContextAsync(new() { BaseURL = console.BaseAddress.ToString() })).NewPageAsync());
+        await SignInAsync(desk, DemoUsers.SupervisorLogin);
+        await desk.WaitForURLAsync("**/wallboard.html");
+        await desk.GotoAsync($"/case.html?ref={Uri.EscapeDataString(reference)}");
+        await Assertions.Expect(desk.Locator("#send-visit")).ToBeVisibleAsync();
+        await desk.Locator("#send-visit-form input[name=day]").FillAsync(today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await desk.Locator("#send-visit-form select[name=askFor]").SelectOptionAsync("acknowledgement");
+        await desk.Locator("#send-visit-form button[type=submit]").ClickAsync();
+        await Assertions.Expect(desk.Locator("#send-visit-result")).ToHaveAttributeAsync("data-state", "sent");
+        await desk.Locator("#send-visit").ScreenshotAsync(new() { Path = Path.Combine(artifacts, "field-visits-send.png") });
+        Guid visitId;
+        await using (var db = console.OpenDatabase())
+        {
+            visitId = (await db.ScheduledContacts.SingleAsync(c => c.AccountId == new AccountId(accountId) && c.Channel == ContactChannel.Visit, Ct)).Id;
+        }
+
         // A phone: 390 x 844 CSS pixels, touch, mobile layout.
         var context = await browser.NewContextAsync(new()
         {
@@ -70,10 +86,7 @@ public sealed class FieldVisitBrowserTests
             HasTouch = true,
         });
         var page = state.Watch("field agent", await context.NewPageAsync());
-        await page.GotoAsync("/");
-        await page.Locator("#login").FillAsync(DemoUsers.FieldAgentLogin);
-        await page.Locator("#password").FillAsync(DemoUsers.Password);
-        await page.Locator("#password").PressAsync("Enter");
+        await SignInAsync(page, DemoUsers.FieldAgentLogin);
         await page.WaitForURLAsync("**/visits.html");
         await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-ready", "true");
 
@@ -164,6 +177,14 @@ public sealed class FieldVisitBrowserTests
             var signature = Assert.Single(files, f => f.Path == $"acknowledgements/{acknowledgement.Id:D}.png");
             Assert.Equal(acknowledgement.SignaturePng, signature.Content);
         }
+    }
+
+    private static async Task SignInAsync(IPage page, string login)
+    {
+        await page.GotoAsync("/");
+        await page.Locator("#login").FillAsync(login);
+        await page.Locator("#password").FillAsync(DemoUsers.Password);
+        await page.Locator("#password").PressAsync("Enter");
     }
 
     private static async Task<int> OutcomesAsync(KestrelConsole console, Guid accountId)
