@@ -12,9 +12,20 @@ namespace Collections.Dialer.AnalyticsCli;
 /// The <c>analytics</c> verbs (docs/analytics.md): <c>analytics arms [--strategy &lt;id&gt;] [--creditor &lt;code&gt;]</c> prints one
 /// JSON line per strategy, currency and arm (stable contract:
 /// <c>{"strategy","arm","cases","collectedPerCase","ciLow","ciHigh","vsChampion":{"difference","pValue","significant"}}</c>, then
-/// the other figures); <c>analytics curves</c> prints the liquidation curves as CSV. Settings from <c>Collections:Analytics</c>.
+/// the other figures); <c>analytics curves</c> prints the liquidation curves as CSV; <c>analytics touches</c> prints one JSON line
+/// per strategy, currency and step, channel, template, script or discount band with what followed it (associations, not
+/// effects; <c>--csv</c> for CSV). Settings from <c>Collections:Analytics</c>.
 /// Exit code 2 with a message naming the option for an unknown strategy or creditor or a bad setting.
 /// </summary>
+/// <summary>What an <c>analytics</c> verb prints.</summary>
+internal enum AnalyticsOutput
+{
+    Arms,
+    Curves,
+    Touches,
+    TouchesCsv,
+}
+
 public static class AnalyticsCommand
 {
     /// <summary>Builds the verb.</summary>
@@ -23,22 +34,34 @@ public static class AnalyticsCommand
         var strategy = new Option<string?>("--strategy") { Description = "Only this strategy's arms (its id in config/strategies)." };
         var creditor = new Option<string?>("--creditor") { Description = "Only this creditor's cases (its code)." };
         var arms = new Command("arms", "Per arm of each champion/challenger test: cases, collected per case with its interval, rates, costs, and the sequential comparison with the champion.") { strategy, creditor };
-        arms.SetAction((ParseResult p, CancellationToken ct) => Run(p.GetValue(strategy), p.GetValue(creditor), csv: false, ct));
+        arms.SetAction((ParseResult p, CancellationToken ct) => Run(p.GetValue(strategy), p.GetValue(creditor), AnalyticsOutput.Arms, ct));
         var curveStrategy = new Option<string?>("--strategy") { Description = "Only this strategy's arms." };
         var curveCreditor = new Option<string?>("--creditor") { Description = "Only this creditor's cases (its code)." };
         var curves = new Command("curves", "Liquidation curves by arm and day since placement, with intervals, as CSV.") { curveStrategy, curveCreditor };
-        curves.SetAction((ParseResult p, CancellationToken ct) => Run(p.GetValue(curveStrategy), p.GetValue(curveCreditor), csv: true, ct));
-        return new Command("analytics", "Effectiveness of strategies: champion/challenger arms.") { arms, curves };
+        curves.SetAction((ParseResult p, CancellationToken ct) => Run(p.GetValue(curveStrategy), p.GetValue(curveCreditor), AnalyticsOutput.Curves, ct));
+        var touchStrategy = new Option<string?>("--strategy") { Description = "Only this strategy's cases." };
+        var touchCreditor = new Option<string?>("--creditor") { Description = "Only this creditor's cases (its code)." };
+        var touchCsv = new Option<bool>("--csv") { Description = "CSV instead of JSON lines." };
+        var touches = new Command("touches", "What followed each step, channel, template, script and discount offer within Collections:Analytics:TouchWindowDays (associations, not effects).") { touchStrategy, touchCreditor, touchCsv };
+        touches.SetAction((ParseResult p, CancellationToken ct) => Run(p.GetValue(touchStrategy), p.GetValue(touchCreditor), p.GetValue(touchCsv) ? AnalyticsOutput.TouchesCsv : AnalyticsOutput.Touches, ct));
+        return new Command("analytics", "Effectiveness of strategies: champion/challenger arms, and what followed each step.") { arms, curves, touches };
     }
 
-    private static Task<int> Run(string? strategy, string? creditor, bool csv, CancellationToken ct) =>
-        !CliHost.TryDatabase(out var database, out var error) || !CliHost.TryClock(out var time, out error)
-            ? Task.FromResult(CliOutput.Fail(error!))
-            : RunAsync(database, CliHost.Configuration(), time, strategy, creditor, csv, Console.Out, Console.Error, ct);
+    private static Task<int> Run(string? strategy, string? creditor, AnalyticsOutput output, CancellationToken ct)
+    {
+        if (!CliHost.TryDatabase(out var database, out var error) || !CliHost.TryClock(out var time, out error))
+        {
+            return Task.FromResult(CliOutput.Fail(error!));
+        }
 
-    /// <summary>Runs <c>analytics arms</c> (or <c>curves</c> with <paramref name="csv"/>); returns the exit code.</summary>
-    internal static async Task<int> RunAsync(DatabaseOptions database, IConfiguration configuration, TimeProvider time, string? strategy, string? creditor, bool csv,
-        TextWriter stdout, TextWriter stderr, CancellationToken ct)
+        // Templates come from the strategies' steps; without the strategies the other headings are still printed.
+        var catalog = output is AnalyticsOutput.Touches or AnalyticsOutput.TouchesCsv && CliHost.TryClaimAnalysis(out var analysis, out _) ? analysis!.Catalog : null;
+        return RunAsync(database, CliHost.Configuration(), time, strategy, creditor, output, Console.Out, Console.Error, ct, catalog);
+    }
+
+    /// <summary>Runs <c>analytics arms</c>, <c>curves</c> or <c>touches</c>; returns the exit code.</summary>
+    internal static async Task<int> RunAsync(DatabaseOptions database, IConfiguration configuration, TimeProvider time, string? strategy, string? creditor, AnalyticsOutput output,
+        TextWriter stdout, TextWriter stderr, CancellationToken ct, Shared.Workflow.Strategies.StrategyCatalog? catalog = null)
     {
         var options = new AnalyticsOptions();
         configuration.GetSection(AnalyticsOptions.Section).Bind(options);
@@ -71,9 +94,25 @@ public static class AnalyticsCommand
             }
         }
 
-        var outcomes = await ArmOutcomeQuery.LoadAsync(db, id, creditorId is { } one ? [one] : null, ct);
-        var reports = ArmAnalytics.Compute(outcomes, Instant.FromDateTimeOffset(time.GetUtcNow()).InUtc().Date, options);
-        if (csv)
+        var outcomes = await ArmOutcomeQuery.LoadAsync(db, id, creditorId is { } one ? [one] : null, ct, catalog);
+        var today = Instant.FromDateTimeOffset(time.GetUtcNow()).InUtc().Date;
+        if (output is AnalyticsOutput.Touches or AnalyticsOutput.TouchesCsv)
+        {
+            var lines = TouchAnalytics.Compute(outcomes, today, options).Select(t => ArmExport.Line(t, options)).ToList();
+            if (output == AnalyticsOutput.TouchesCsv)
+            {
+                await stdout.WriteAsync(ArmExport.TouchesCsv(lines));
+            }
+            else
+            {
+                lines.ForEach(line => CliOutput.WriteLine(line, stdout));
+            }
+
+            return CliOutput.Ok;
+        }
+
+        var reports = ArmAnalytics.Compute(outcomes, today, options);
+        if (output == AnalyticsOutput.Curves)
         {
             await stdout.WriteAsync(ArmExport.CurvesCsv(reports));
             return CliOutput.Ok;

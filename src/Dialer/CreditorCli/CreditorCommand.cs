@@ -1,5 +1,8 @@
 using System.CommandLine;
 using Collections.Dialer.Cli;
+using Collections.Dialer.Messaging;
+using Collections.Dialer.Messaging.Templates;
+using Collections.Dialer.Outreach.Dispatch;
 using Collections.Shared.Creditors;
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
@@ -59,9 +62,10 @@ public static class CreditorCommand
         var channels = new Option<string?>("--channels") { Description = "Mandate: the channels strategy steps may use, comma separated (call, sms, whatsapp, email, letter, visit), or 'all'." };
         var limits = new Option<string?>("--channel-limits") { Description = "Mandate: maximum frequency per channel, e.g. letter:1/14,sms:2/7 (at most 1 letter in 14 days); empty: none." };
         var smsAfterLetter = new Option<bool?>("--no-sms-before-letter") { Description = "Mandate: true: no SMS before the case's first letter." };
+        var variants = new Option<string?>("--template-variants") { Description = "Mandate: the wording sent instead of a strategy's template, e.g. final-demand-service-suspension-warning=final-demand-business (same channel); empty: none." };
         var termsSet = new Command("set", "Set a creditor's terms, policy and mandate; options left out keep their value. Prints them all.")
         {
-            termsCreditor, commission, report, reportEmail, maxDiscount, approval, legalConsent, channels, limits, smsAfterLetter,
+            termsCreditor, commission, report, reportEmail, maxDiscount, approval, legalConsent, channels, limits, smsAfterLetter, variants,
         };
         termsSet.SetAction((ParseResult p, CancellationToken ct) => FromEnvironmentAsync((database, _) => TermsSetAsync(database, p.GetValue(termsCreditor)!,
             new TermsChange(p.GetValue(commission), p.GetValue(report), p.GetValue(reportEmail), p.GetValue(maxDiscount), p.GetValue(approval), p.GetValue(legalConsent))
@@ -69,6 +73,7 @@ public static class CreditorCommand
                 Channels = p.GetValue(channels),
                 ChannelLimits = p.GetValue(limits),
                 NoSmsBeforeFirstLetter = p.GetValue(smsAfterLetter),
+                TemplateVariants = p.GetValue(variants),
             }, Console.Out, Console.Error, ct)));
 
         return new Command("creditor", "Creditor API keys, webhooks, portal sign-ins, terms and policy.")
@@ -94,6 +99,9 @@ public static class CreditorCommand
 
         /// <summary>The mandate allows no SMS before the case's first letter.</summary>
         public bool? NoSmsBeforeFirstLetter { get; init; }
+
+        /// <summary>The mandate's content variants ("a=b,c=d"; empty: none).</summary>
+        public string? TemplateVariants { get; init; }
     }
 
     /// <summary><c>creditor user add</c>; returns the exit code.</summary>
@@ -164,7 +172,8 @@ public static class CreditorCommand
         }, ct);
 
     /// <summary><c>creditor terms set</c>; returns the exit code.</summary>
-    internal static Task<int> TermsSetAsync(DatabaseOptions database, string creditor, TermsChange change, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
+    /// <remarks>Content variants are checked against <paramref name="templates"/> (default: the configured template folder).</remarks>
+    internal static Task<int> TermsSetAsync(DatabaseOptions database, string creditor, TermsChange change, TextWriter stdout, TextWriter stderr, CancellationToken ct, MessageTemplates? templates = null) =>
         WithDatabaseAsync(database, async db =>
         {
             var code = creditor.Trim();
@@ -263,6 +272,25 @@ public static class CreditorCommand
                 found.Policy.NoSmsBeforeFirstLetter = letterFirst;
             }
 
+            if (change.TemplateVariants is { } wording)
+            {
+                try
+                {
+                    var parsed = Mandate.ParseVariants(wording);
+                    templates ??= MessageTemplates.Load(CliHost.Configuration()[$"{MessagingOptions.Section}:{nameof(MessagingOptions.TemplateDirectory)}"] ?? new MessagingOptions().TemplateDirectory);
+                    if (parsed.Select(v => TemplateVariantCheck.Problem(v.Key, v.Value, templates)).FirstOrDefault(p => p is not null) is { } problem)
+                    {
+                        throw new FormatException(problem);
+                    }
+
+                    found.Policy.TemplateVariants = parsed.Count == 0 ? null : string.Join(",", parsed.Select(v => $"{v.Key}={v.Value}"));
+                }
+                catch (Exception ex) when (ex is FormatException or TemplateException)
+                {
+                    return CliOutput.Fail($"--template-variants: {ex.Message}", stderr);
+                }
+            }
+
             await db.SaveChangesAsync(ct);
             CliOutput.WriteLine(new
             {
@@ -276,6 +304,7 @@ public static class CreditorCommand
                 channels = found.Policy.MandateChannels ?? "all",
                 channelLimits = found.Policy.ChannelLimits,
                 noSmsBeforeFirstLetter = found.Policy.NoSmsBeforeFirstLetter,
+                templateVariants = found.Policy.TemplateVariants,
             }, stdout);
             return CliOutput.Ok;
         }, ct);

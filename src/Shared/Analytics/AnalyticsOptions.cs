@@ -45,6 +45,11 @@ public sealed class AnalyticsOptions
     [Range(0, 10000)]
     public double VisitCost { get; set; } = 25;
 
+    /// <summary>Days after a touch (a step, an offer) over which what followed it is counted, in the figures per step,
+    /// channel, template, script and discount.</summary>
+    [Range(1, 180)]
+    public int TouchWindowDays { get; set; } = 14;
+
     /// <summary>Days between the points of a liquidation curve.</summary>
     [Range(1, 90)]
     public int CurveStepDays { get; set; } = 7;

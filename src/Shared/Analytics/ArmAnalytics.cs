@@ -17,6 +17,15 @@ public readonly record struct PromiseFact(int Day, bool Kept, bool Decided);
 /// <summary>A payment received <paramref name="Day"/> days after placement.</summary>
 public readonly record struct PaymentFact(int Day, decimal Amount);
 
+/// <summary>One thing done to a case <paramref name="Day"/> days after placement, under each heading it is analysed by: a
+/// strategy step ("step", its id), its channel ("channel"), its letter or message template ("template"), its call script
+/// ("script"), a settlement offer ("discount", its band).</summary>
+/// <param name="Dimension">"step", "channel", "template", "script" or "discount".</param>
+/// <param name="Value">The step id, channel, template, script stage or discount band.</param>
+/// <param name="Day">Days since placement.</param>
+/// <param name="Channel">The channel whose unit cost the touch costs (one attempt's); null for an offer, which costs nothing.</param>
+public readonly record struct TouchFact(string Dimension, string Value, int Day, ContactChannel? Channel);
+
 /// <summary>What one case of a champion/challenger test did and yielded, by days since placement.</summary>
 /// <param name="Strategy">Strategy id.</param>
 /// <param name="Arm">Arm the case was drawn into.</param>
@@ -27,7 +36,11 @@ public readonly record struct PaymentFact(int Day, decimal Amount);
 /// <param name="Contacts">Contact attempts.</param>
 /// <param name="Promises">Promises to pay.</param>
 public sealed record CaseOutcome(string Strategy, string Arm, string Currency, LocalDate PlacedOn, decimal Placed,
-    IReadOnlyList<PaymentFact> Payments, IReadOnlyList<ContactFact> Contacts, IReadOnlyList<PromiseFact> Promises);
+    IReadOnlyList<PaymentFact> Payments, IReadOnlyList<ContactFact> Contacts, IReadOnlyList<PromiseFact> Promises)
+{
+    /// <summary>Steps run and offers made, for the figures per step, channel, template, script and discount.</summary>
+    public IReadOnlyList<TouchFact> Touches { get; init; } = [];
+}
 
 /// <summary>A point of a liquidation curve: the share of the placed amount collected by <paramref name="Day"/> days after
 /// placement, over the <paramref name="Cases"/> cases at least that old.</summary>

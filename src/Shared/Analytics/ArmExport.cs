@@ -17,6 +17,11 @@ public sealed record ArmLine(
     string Currency, int Opened, int HorizonDays, RateLine ContactRate, RateLine RpcRate, RateLine PromiseRate, RateLine PromiseKeptRate,
     RateLine CostPerCase, RateLine CollectedPerCostUnit, RateLine Liquidation, IReadOnlyList<ChannelUse> Channels);
 
+/// <summary>What followed one kind of touch as <c>analytics touches</c> prints it and the API returns it (docs/analytics.md).</summary>
+public sealed record TouchLine(string Strategy, string Currency, string Dimension, string Value, int Touches, int Cases, int WindowDays,
+    RateLine ContactRate, RateLine RpcRate, RateLine PromiseRate, RateLine PromiseKeptRate, RateLine CollectedPerTouch, double CostPerTouch,
+    RateLine? CollectedPerCostUnit);
+
 /// <summary>Turns <see cref="ArmReport"/>s into the verb's JSON lines and the curves' CSV.</summary>
 public static class ArmExport
 {
@@ -53,6 +58,30 @@ public static class ArmExport
         }
 
         return string.Join("\r\n", lines) + "\r\n";
+    }
+
+    /// <summary>The line of <paramref name="report"/>.</summary>
+    public static TouchLine Line(TouchReport report, AnalyticsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(options);
+        return new TouchLine(report.Strategy, report.Currency, report.Dimension, report.Value, report.Touches, report.Cases, options.TouchWindowDays,
+            Rate(report.ContactRate), Rate(report.RpcRate), Rate(report.PromiseRate), Rate(report.PromiseKeptRate), Money(report.CollectedPerTouch),
+            Round(report.CostPerTouch, 3), report.CollectedPerCostUnit is { } perCost ? Money(perCost) : null);
+    }
+
+    /// <summary>The figures per touch as CSV (RFC 4180): a header, then one row per strategy, currency, dimension and value.</summary>
+    public static string TouchesCsv(IEnumerable<TouchLine> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var c = CultureInfo.InvariantCulture;
+        string F(double v) => v.ToString("0.####", c);
+        var rows = new List<string> { Csv.Line("strategy", "currency", "dimension", "value", "touches", "cases", "window_days", "contact_rate", "rpc_rate",
+            "promise_rate", "promise_kept_rate", "collected_per_touch", "ci_low", "ci_high", "cost_per_touch", "collected_per_cost_unit") };
+        rows.AddRange(lines.Select(l => Csv.Line(l.Strategy, l.Currency, l.Dimension, l.Value, l.Touches.ToString(c), l.Cases.ToString(c), l.WindowDays.ToString(c),
+            F(l.ContactRate.Value), F(l.RpcRate.Value), F(l.PromiseRate.Value), F(l.PromiseKeptRate.Value), F(l.CollectedPerTouch.Value),
+            F(l.CollectedPerTouch.Low), F(l.CollectedPerTouch.High), F(l.CostPerTouch), l.CollectedPerCostUnit is { } p ? F(p.Value) : string.Empty)));
+        return string.Join("\r\n", rows) + "\r\n";
     }
 
     private static RateLine Rate(Estimate e) => new(Round(e.Value, 4), Round(e.Low, 4), Round(e.High, 4));

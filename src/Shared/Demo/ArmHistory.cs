@@ -2,6 +2,7 @@ using System.Globalization;
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
 using Collections.Shared.Persistence.Bulk;
+using Collections.Shared.Workflow;
 using Collections.Shared.Workflow.Strategies;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
@@ -51,6 +52,7 @@ public static class ArmHistory
         var payments = new List<Payment>();
         var contacts = new List<ContactAttempt>();
         var promises = new List<PromiseToPay>();
+        var steps = new List<CaseStep>();
         var today = now.InUtc().Date;
         var first = today.PlusDays(-months * 30);
         var consumerArms = new Dictionary<string, Behaviour>
@@ -96,7 +98,22 @@ public static class ArmHistory
                         Id = caseId, AccountId = account.Id, StrategyId = strategy.Id, Arm = arm, OpenedAt = placedAt, Phase = CasePhase.Closed, ClosedAt = now,
                         StrategyReason = $"{strategy.Id}: demo history (simulated outcomes, docs/analytics.md)",
                     };
-                    Simulate(random, behaviour, account, debtor, placedAt, now, payments, contacts, promises);
+                    var plan = strategy.StepsOf(arm);
+                    void Step(string key, int day)
+                    {
+                        // The strategy step the simulated contact stands for, run that day (the figures per step and template).
+                        var at = placedAt + Duration.FromDays(day) + Duration.FromHours(2);
+                        if (at < now && plan.FirstOrDefault(s => s.Id == key) is { } step)
+                        {
+                            steps.Add(new CaseStep
+                            {
+                                CaseId = caseId, Sequence = plan.ToList().IndexOf(step) + 1, StepKey = key, Phase = step.Phase, Channel = step.Channel,
+                                Campaign = step.Campaign, ScriptStage = step.ScriptStage, DueAt = at, ExecutedAt = at, Status = CaseStepStatus.Done,
+                            });
+                        }
+                    }
+
+                    Simulate(random, behaviour, account, debtor, placedAt, now, payments, contacts, promises, Step);
                     debtors.Add(debtor);
                     accounts.Add(account);
                     cases.Add(@case);
@@ -114,6 +131,7 @@ public static class ArmHistory
         await InsertAsync(db, payments, ct);
         await InsertAsync(db, contacts, ct);
         await InsertAsync(db, promises, ct);
+        await InsertAsync(db, steps, ct);
         await transaction.CommitAsync(ct);
         db.ChangeTracker.Clear();
         return new ArmHistorySummary(cases.Count, payments.Count, contacts.Count, promises.Count);
@@ -121,7 +139,7 @@ public static class ArmHistory
 
     /// <summary>One case's contacts, promise and payment, each only if it falls before <paramref name="now"/>.</summary>
     private static void Simulate(Random random, Behaviour b, Account account, Debtor debtor, Instant placedAt, Instant now,
-        List<Payment> payments, List<ContactAttempt> contacts, List<PromiseToPay> promises)
+        List<Payment> payments, List<ContactAttempt> contacts, List<PromiseToPay> promises, Action<string, int> step)
     {
         var phone = string.Create(CultureInfo.InvariantCulture, $"+49151{random.Next(1_000_000, 9_999_999)}");
         void Contact(int day, ContactChannel channel, ContactOutcome outcome, bool rpc)
@@ -139,6 +157,10 @@ public static class ArmHistory
         }
 
         Contact(1, ContactChannel.Letter, ContactOutcome.Sent, false);
+        step("written-reminder", 1);
+        step("phone-campaign", b.CallDay);
+        step("sms-reminder", b.CallDay + 3);
+        step("final-demand", b.FinalDemandDay);
         var pays = random.NextDouble() < b.Pays;
         // The debtors who will pay are the easier ones to reach.
         var rpc = pays ? random.NextDouble() < 0.85 : random.NextDouble() < b.RightParty * 0.6;

@@ -188,8 +188,15 @@ public sealed class CaseWorkflow(CollectionsDbContext db, StrategyCatalog catalo
             @case.Phase = step.Phase;
             if (step.Channel is { } channel)
             {
+                // The mandate's content variant of the step's letter or message, when it names one (seed 004).
+                var template = Mandate.VariantOf(ctx.Creditor.Policy, strategyStep?.Template);
+                if (template != strategyStep?.Template)
+                {
+                    step.Note = $"{template} (the mandate's variant of {strategyStep!.Template})";
+                }
+
                 Queue(state, channel, step.Campaign!, step.ScriptStage, Max(step.DueAt, now), $"strategy:{stepKey}", $"case:{caseId}:{stepKey}",
-                    PurposeOf(step), strategyStep?.Template, now);
+                    PurposeOf(step), template, now);
             }
 
             if (strategyStep?.RepeatEveryDays is { } every)

@@ -41,6 +41,14 @@ public sealed class AnalyticsBrowserTests
         Assert.Equal("strategy,currency,arm,day,cases,liquidation,ci_low,ci_high", rows[0]);
         Assert.Contains(rows, r => r.StartsWith("consumer-standard,EUR,early-call,84,", StringComparison.Ordinal));
 
+        // What followed each step, template and script, beside the arms, and as CSV.
+        await Assertions.Expect(supervisor.Locator("[data-test='consumer-standard|EUR'] .touch-table tr[data-dimension='step'][data-value='phone-campaign']")).ToHaveCountAsync(1);
+        await Assertions.Expect(supervisor.Locator("[data-test='consumer-standard|EUR'] .touch-table tr[data-dimension='template'][data-value='first-reminder']")).ToHaveCountAsync(1);
+        await supervisor.Locator("[data-test='consumer-standard|EUR'] .touches").ScreenshotAsync(new() { Path = Path.Combine(artifacts, "analytics-touches.png") });
+        var touches = await supervisor.APIRequest.GetAsync("/api/analytics/touches.csv?strategy=consumer-standard");
+        Assert.True(touches.Ok, $"touches.csv answered {touches.Status}");
+        Assert.Contains("consumer-standard,EUR,step,phone-campaign,", await touches.TextAsync(), StringComparison.Ordinal);
+
         // Supervisors stop, start and promote arms on the page; the reason goes into the test's history.
         var consumer = supervisor.Locator("[data-test='consumer-standard|EUR']");
         var earlyCall = consumer.Locator("tr[data-arm='early-call']");

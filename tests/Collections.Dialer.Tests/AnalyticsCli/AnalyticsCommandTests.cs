@@ -33,7 +33,7 @@ public sealed class AnalyticsCommandTests
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build();
-        var exit = await AnalyticsCommand.RunAsync(database, configuration, new FakeTimeProvider(Now.ToDateTimeOffset()), strategy, creditor, csv, stdout, stderr, TestContext.Current.CancellationToken);
+        var exit = await AnalyticsCommand.RunAsync(database, configuration, new FakeTimeProvider(Now.ToDateTimeOffset()), strategy, creditor, csv ? AnalyticsOutput.Curves : AnalyticsOutput.Arms, stdout, stderr, TestContext.Current.CancellationToken);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
@@ -70,6 +70,31 @@ public sealed class AnalyticsCommandTests
 
         // Cases placed within the last 90 days have no full horizon yet: fewer counted than opened.
         Assert.All(lines, l => Assert.True(l.GetProperty("cases").GetInt32() < l.GetProperty("opened").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Touches_prints_what_followed_each_step_template_and_script_as_json_lines_or_csv()
+    {
+        var database = await SeededAsync();
+        var catalog = new StrategyCatalog(ShippedStrategies.All());
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var configuration = new ConfigurationBuilder().Build();
+        var time = new FakeTimeProvider(Now.ToDateTimeOffset());
+
+        Assert.Equal(0, await AnalyticsCommand.RunAsync(database, configuration, time, "consumer-standard", null, AnalyticsOutput.Touches, stdout, stderr, TestContext.Current.CancellationToken, catalog));
+        var lines = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var call = Assert.Single(lines, l => l.GetProperty("dimension").GetString() == "step" && l.GetProperty("value").GetString() == "phone-campaign");
+        Assert.Equal(14, call.GetProperty("windowDays").GetInt32());
+        Assert.True(call.GetProperty("touches").GetInt32() > 0);
+        Assert.Contains(lines, l => l.GetProperty("dimension").GetString() == "template" && l.GetProperty("value").GetString() == "first-reminder");
+
+        using var csv = new StringWriter();
+        Assert.Equal(0, await AnalyticsCommand.RunAsync(database, configuration, time, "consumer-standard", null, AnalyticsOutput.TouchesCsv, csv, stderr, TestContext.Current.CancellationToken, catalog));
+        var rows = csv.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("strategy,currency,dimension,value,touches,cases,window_days,", rows[0], StringComparison.Ordinal);
+        Assert.Equal(lines.Count + 1, rows.Length);
+        Assert.Equal(string.Empty, stderr.ToString());
     }
 
     [Fact]

@@ -119,7 +119,7 @@ public sealed class CreditorCommandTests : IDisposable
         var stdout = new StringWriter();
         Assert.Equal(CliOutput.Ok, await CreditorCommand.TermsSetAsync(Database, "ACME-DE",
             new(null, "weekly", "a@acme.example; b@acme.example", 10m, "creditor-or-supervisor", true), stdout, TextWriter.Null, Ct));
-        Assert.Equal("""{"creditor":"ACME-DE","commissionPercent":12.5,"report":"weekly","reportEmail":"a@acme.example, b@acme.example","maxSettlementDiscountPercent":10,"settlementApproval":"creditor-or-supervisor","legalActionNeedsConsent":true,"channels":"all","channelLimits":null,"noSmsBeforeFirstLetter":false}""",
+        Assert.Equal("""{"creditor":"ACME-DE","commissionPercent":12.5,"report":"weekly","reportEmail":"a@acme.example, b@acme.example","maxSettlementDiscountPercent":10,"settlementApproval":"creditor-or-supervisor","legalActionNeedsConsent":true,"channels":"all","channelLimits":null,"noSmsBeforeFirstLetter":false,"templateVariants":null}""",
             stdout.ToString().Trim());
         await using (var db = DatabaseSetup.CreateContext(Database))
         {
@@ -158,7 +158,7 @@ public sealed class CreditorCommandTests : IDisposable
         var stdout = new StringWriter();
         Assert.Equal(CliOutput.Ok, await CreditorCommand.TermsSetAsync(Database, "ACME-DE",
             new(null, null, null, null, null, null) { Channels = "Letter, email,call", ChannelLimits = "letter:1/14, sms:2/7", NoSmsBeforeFirstLetter = true }, stdout, TextWriter.Null, Ct));
-        Assert.EndsWith(""","channels":"call,email,letter","channelLimits":"letter:1/14,sms:2/7","noSmsBeforeFirstLetter":true}""", stdout.ToString().Trim(), StringComparison.Ordinal);
+        Assert.EndsWith(""","channels":"call,email,letter","channelLimits":"letter:1/14,sms:2/7","noSmsBeforeFirstLetter":true,"templateVariants":null}""", stdout.ToString().Trim(), StringComparison.Ordinal);
 
         Assert.Equal(CliOutput.Ok, await CreditorCommand.TermsSetAsync(Database, "ACME-DE", new(null, null, null, null, null, null) { Channels = "all", ChannelLimits = "" }, TextWriter.Null, TextWriter.Null, Ct));
         await using (var db = DatabaseSetup.CreateContext(Database))
@@ -166,6 +166,44 @@ public sealed class CreditorCommandTests : IDisposable
             var policy = (await db.Creditors.SingleAsync(Ct)).Policy;
             Assert.Equal((null, null, true), (policy.MandateChannels, policy.ChannelLimits, policy.NoSmsBeforeFirstLetter));
         }
+    }
+
+    [Fact]
+    public async Task Terms_set_stores_content_variants_of_the_same_channel_and_names_a_bad_one()
+    {
+        await using (var db = DatabaseSetup.CreateContext(Database))
+        {
+            await db.Database.MigrateAsync(Ct);
+            db.Creditors.Add(new Creditor { Code = "ACME-DE", Name = "Acme", Country = "DE" });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var templates = Collections.Dialer.Messaging.Templates.MessageTemplates.Load(Collections.Testing.RepositoryRoot.Combine("config", "templates"));
+        Task<int> Set(string text, TextWriter stdout, TextWriter stderr) =>
+            CreditorCommand.TermsSetAsync(Database, "ACME-DE", new(null, null, null, null, null, null) { TemplateVariants = text }, stdout, stderr, Ct, templates);
+
+        var stdout = new StringWriter();
+        Assert.Equal(CliOutput.Ok, await Set("final-demand-service-suspension-warning = final-demand-business, payment-reminder-sms=reminder", stdout, TextWriter.Null));
+        Assert.EndsWith(""","templateVariants":"final-demand-service-suspension-warning=final-demand-business,payment-reminder-sms=reminder"}""", stdout.ToString().Trim(), StringComparison.Ordinal);
+
+        foreach (var (text, expected) in new[]
+        {
+            ("first-reminder=payment-reminder-sms", "'payment-reminder-sms' is a sms template, 'first-reminder' a letter template"),
+            ("first-reminder=friendly-reminder", "'friendly-reminder' is no letter or message template"),
+            ("no-such=first-reminder", "'no-such' is no letter or message template"),
+            ("first-reminder", "is not <template>=<variant>"),
+        })
+        {
+            var stderr = new StringWriter();
+            Assert.Equal(CliOutput.BadInput, await Set(text, TextWriter.Null, stderr));
+            Assert.StartsWith("--template-variants: ", stderr.ToString(), StringComparison.Ordinal);
+            Assert.Contains(expected, stderr.ToString(), StringComparison.Ordinal);
+        }
+
+        // The bad ones changed nothing; an empty value clears the variants.
+        Assert.Equal(CliOutput.Ok, await Set(string.Empty, TextWriter.Null, TextWriter.Null));
+        await using var check = DatabaseSetup.CreateContext(Database);
+        Assert.Null((await check.Creditors.SingleAsync(Ct)).Policy.TemplateVariants);
     }
 
     public void Dispose() => File.Delete(_file);

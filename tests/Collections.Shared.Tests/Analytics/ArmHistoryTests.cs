@@ -37,6 +37,13 @@ public sealed class ArmHistoryTests
         TestContext.Current.TestOutputHelper?.WriteLine($"early-call {early}; early-final-demand {finalDemand}; {summary}");
         Assert.True(early.Significant && early.Difference > 0, $"the planted effect is not significant: {early}");
         Assert.False(finalDemand.Significant, $"an arm simulated like its champion came out significant: {finalDemand}");
+        // The steps the history ran are read back under each heading: step, channel, the strategy's template, the call's script.
+        var touches = TouchAnalytics.Compute(await ArmOutcomeQuery.LoadAsync(db, "consumer-standard", null, Ct, catalog), now.InUtc().Date, new AnalyticsOptions());
+        Assert.Contains(touches, t => (t.Dimension, t.Value) == ("step", "phone-campaign") && t.Touches > 1000);
+        Assert.Contains(touches, t => (t.Dimension, t.Value) == ("template", "first-reminder") && t.CostPerTouch > 0);
+        Assert.Contains(touches, t => (t.Dimension, t.Value) == ("channel", "sms"));
+        Assert.Contains(touches, t => t.Dimension == "script");
+
         Assert.All(await db.Cases.Select(c => new { c.Id, c.StrategyId, c.Arm, c.ClosedAt }).ToListAsync(Ct), c =>
         {
             Assert.Equal(ArmAssignment.Assign(catalog.Get(c.StrategyId!), c.Id), c.Arm);

@@ -116,6 +116,46 @@ public sealed class MandateTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_mandates_content_variant_is_sent_instead_of_the_strategys_template_and_the_step_says_so(bool sweep)
+    {
+        var db = await TestDatabases.NewSqlite().MigrateAsync();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 3, 1, 9, 0, 0, TimeSpan.Zero));
+        // A creditor that cannot suspend a service has its final demand sent without the suspension warning.
+        var account = await WorkflowData.SeedAccountAsync(db, new LocalDate(2025, 3, 14),
+            policy: p => p.TemplateVariants = "first-reminder=first-reminder-business,payment-reminder-sms=reminder");
+        var driver = new WorkDriver(db, clock, strategies: new StrategyCatalog([StrategyLoader.Parse(SmsFirst, "sms-first.yaml")]));
+        driver.Schedule((await driver.WithAsync(s => s.Cases.OpenAsync(account.Id))).Work);
+        await using (var before = DatabaseSetup.CreateContext(db))
+        {
+            // explain says which wording the next step goes out with.
+            var report = (await MandateReport.LoadAsync(before, account.Id, Instant.FromUtc(2025, 3, 1, 9, 0), Ct))!;
+            Assert.Equal(("sms-nudge", "reminder, the mandate's variant of payment-reminder-sms"), (report.NextStep, report.NextStepVariant));
+        }
+
+        await Advance(driver, sweep, Instant.FromUtc(2025, 3, 25, 0, 0));
+
+        await using var context = DatabaseSetup.CreateContext(db);
+        var sent = await context.ScheduledContacts.ToDictionaryAsync(c => c.Reason, c => c.Template, Ct);
+        Assert.Equal("reminder", sent["strategy:sms-nudge"]);
+        Assert.Equal("first-reminder-business", sent["strategy:written-reminder"]);
+        Assert.Equal("second-reminder", sent["strategy:second-reminder"]);
+        var plan = (await driver.WithAsync(s => s.Cases.PlanAsync(account.Id)))!;
+        Assert.Equal("first-reminder-business (the mandate's variant of first-reminder)", plan.Steps.Single(s => s.StepKey == "written-reminder").Note);
+    }
+
+    [Theory]
+    [InlineData("first-reminder", "'first-reminder' is not <template>=<variant>")]
+    [InlineData("a=a", "a template is its own variant")]
+    [InlineData("a=b,a=c", "a has two variants")]
+    public void Bad_content_variants_are_refused_naming_the_part(string text, string expected)
+    {
+        var ex = Assert.Throws<FormatException>(() => Mandate.ParseVariants(text));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("letter:0/14", "'letter:0/14' is not <channel>:<max>/<days>")]
     [InlineData("fax:1/14", "'fax' is not a channel")]
     [InlineData("letter:1/14,letter:2/30", "letter is limited twice")]

@@ -83,7 +83,28 @@ function armRow(arm) {
     el('td', { class: 'num' }, `${num(arm.costPerCase.value)} / ${num(arm.collectedPerCostUnit.value)}`));
 }
 
-function testBlock(key, arms, curves) {
+// What followed each step, channel, template, script and discount offer within the window: associations, not effects.
+function touchTable(touches, currency, windowDays) {
+  if (!touches.length) return null;
+  const rate = (r) => `${pct(r.value)} (${range(r.low, r.high, pct)})`;
+  return el('div', { class: 'touches' },
+    el('h3', {}, t('an.touch.heading', { days: windowDays })),
+    el('p', { class: 'hint' }, t('an.touch.caveat')),
+    el('table', { class: 'touch-table' },
+      el('thead', {}, el('tr', {}, ...['an.touch.col.what', 'an.touch.col.touches', 'an.col.contact', 'an.col.rpc', 'an.col.promise', 'an.col.kept', 'an.touch.col.collected', 'an.touch.col.cost']
+        .map((k) => el('th', {}, t(k))))),
+      el('tbody', {}, touches.map((x) => el('tr', { 'data-dimension': x.dimension, 'data-value': x.value },
+        el('td', {}, el('span', { class: 'muted' }, `${t(`an.touch.dim.${x.dimension}`)}: `), el('b', {}, x.value)),
+        el('td', { class: 'num' }, `${fmt.number(x.touches)} / ${fmt.number(x.cases)}`),
+        el('td', { class: 'num' }, rate(x.contactRate)),
+        el('td', { class: 'num' }, rate(x.rpcRate)),
+        el('td', { class: 'num' }, rate(x.promiseRate)),
+        el('td', { class: 'num' }, rate(x.promiseKeptRate)),
+        el('td', { class: 'num' }, `${fmt.money(x.collectedPerTouch.value, currency)} (${range(x.collectedPerTouch.low, x.collectedPerTouch.high)})`),
+        el('td', { class: 'num' }, `${num(x.costPerTouch)} / ${x.collectedPerCostUnit ? num(x.collectedPerCostUnit.value) : '–'}`))))));
+}
+
+function testBlock(key, arms, curves, touches, windowDays) {
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   svg.setAttribute('class', 'chart curve');
   svg.setAttribute('role', 'img');
@@ -98,7 +119,8 @@ function testBlock(key, arms, curves) {
     portal || !controls.has(arms[0].strategy) ? null
       : el('label', { class: 'inline arm-reason' }, t('an.ctl.reason'), ' ', el('input', { class: 'arm-note', maxlength: 500, size: 60 })),
     historyList(arms[0].strategy),
-    el('h3', {}, t('an.curve')), svg, legend);
+    el('h3', {}, t('an.curve')), svg, legend,
+    touchTable(touches, arms[0].currency, windowDays));
   drawArmCurves(svg, legend, curves, (f) => pct(f, 0), t('an.axis'));
   return block;
 }
@@ -109,6 +131,7 @@ async function load() {
   if (creditor) query.set('creditor', creditor);
   const base = portal ? '/api/creditor/portal/arms' : '/api/analytics/arms';
   $('#csv').href = `${portal ? '/api/creditor/portal/arms/curves.csv' : '/api/analytics/curves.csv'}?${query}`;
+  $('#touches-csv').href = `${portal ? '/api/creditor/portal/arms/touches.csv' : '/api/analytics/touches.csv'}?${query}`;
   try {
     const [data, armTests] = await Promise.all([api(`${base}?${query}`), api(portal ? '/api/creditor/portal/arm-tests' : '/api/analytics/tests')]);
     controls = new Map(armTests.map((test) => [test.strategy, test]));
@@ -122,7 +145,8 @@ async function load() {
     // The largest tests first: a test of a handful of cases has little to say yet.
     const ordered = [...tests].sort((a, b) => b[1].reduce((n, x) => n + x.opened, 0) - a[1].reduce((n, x) => n + x.opened, 0));
     $('#tests').replaceChildren(...(tests.size ? ordered.map(([key, arms]) =>
-      testBlock(key, arms, data.curves.filter((c) => `${c.strategy}|${c.currency}` === key))) : [el('p', { class: 'muted' }, t('an.none'))]));
+      testBlock(key, arms, data.curves.filter((c) => `${c.strategy}|${c.currency}` === key),
+        data.touches.filter((x) => `${x.strategy}|${x.currency}` === key), data.touchWindowDays)) : [el('p', { class: 'muted' }, t('an.none'))]));
     $('#message').hidden = true;
   } catch (error) {
     $('#message').textContent = String(error.message ?? error);

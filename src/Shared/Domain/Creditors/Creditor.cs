@@ -95,6 +95,11 @@ public sealed class CreditorPolicy
     /// 7); null: no limit beyond the law's (docs/workflow.md, "Mandates").</summary>
     public string? ChannelLimits { get; set; }
 
+    /// <summary>The mandate's content variants: the wording it wants instead of a strategy's template, "a=b,c=d" (template a is
+    /// sent as b, of the same channel); null: the strategies' own (seed 004: "demand letters whose content ... fit each
+    /// mandate").</summary>
+    public string? TemplateVariants { get; set; }
+
     /// <summary>The mandate allows no SMS to the debtor before the case's first letter went out (seed 004: "demand letters whose
     /// content and frequency fit each mandate").</summary>
     public bool NoSmsBeforeFirstLetter { get; set; }

@@ -33,6 +33,7 @@ internal sealed class CreditorConfiguration : IEntityTypeConfiguration<Creditor>
             policy.Property(p => p.MandateChannels).HasColumnName("policy_mandate_channels").HasMaxLength(100);
             policy.Property(p => p.ChannelLimits).HasColumnName("policy_channel_limits").HasMaxLength(200);
             policy.Property(p => p.NoSmsBeforeFirstLetter).HasColumnName("policy_no_sms_before_first_letter");
+            policy.Property(p => p.TemplateVariants).HasColumnName("policy_template_variants").HasMaxLength(500);
         });
         builder.Navigation(c => c.Policy).IsRequired();
         builder.OwnsOne(c => c.Terms, terms =>

@@ -79,6 +79,43 @@ public static class Mandate
         };
     }
 
+    /// <summary>Parses "final-demand-service-suspension-warning=final-demand-business,payment-reminder-sms=reminder": each template
+    /// a strategy names, and the variant the mandate sends instead; throws <see cref="FormatException"/> naming the part at fault.
+    /// Whether the names exist, and in the same channel, is checked by the caller that knows the templates.</summary>
+    public static IReadOnlyDictionary<string, string> ParseVariants(string? text)
+    {
+        var variants = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var part in (text ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var pair = part.Split('=', StringSplitOptions.TrimEntries);
+            if (pair.Length != 2 || pair[0].Length == 0 || pair[1].Length == 0)
+            {
+                throw new FormatException($"'{part}' is not <template>=<variant>, e.g. final-demand-service-suspension-warning=final-demand-business");
+            }
+
+            if (pair[0] == pair[1])
+            {
+                throw new FormatException($"'{part}': a template is its own variant");
+            }
+
+            if (!variants.TryAdd(pair[0], pair[1]))
+            {
+                throw new FormatException($"'{part}': {pair[0]} has two variants");
+            }
+        }
+
+        return variants;
+    }
+
+    /// <summary>The template the mandate sends for <paramref name="template"/>: its variant, or the template itself.</summary>
+    public static string? VariantOf(CreditorPolicy policy, string? template)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return template is not null && !string.IsNullOrWhiteSpace(policy.TemplateVariants) && ParseVariants(policy.TemplateVariants).TryGetValue(template, out var variant)
+            ? variant
+            : template;
+    }
+
     /// <summary>True when a rule of the mandate reads the case's earlier steps (frequency, letter first).</summary>
     public static bool ReadsHistory(CreditorPolicy policy) =>
         policy is not null && (policy.NoSmsBeforeFirstLetter || !string.IsNullOrWhiteSpace(policy.ChannelLimits));

@@ -23,6 +23,13 @@ public sealed record MandateHeldStep(string Step, string Channel, string Status,
 /// <param name="Held">Steps the mandate held back.</param>
 public sealed record MandateReport(string Channels, string? Limits, bool NoSmsBeforeFirstLetter, string? NextStep, string? NextStepVerdict, IReadOnlyList<MandateHeldStep> Held)
 {
+    /// <summary>The mandate's content variants ("a=b"), or null.</summary>
+    public string? TemplateVariants { get; init; }
+
+    /// <summary>The wording the next step will be sent with when the mandate replaces the strategy's ("b, the mandate's variant
+    /// of a"); null when it sends the strategy's own or the step sends nothing.</summary>
+    public string? NextStepVariant { get; init; }
+
     /// <summary>The report for the case of <paramref name="accountId"/> at <paramref name="at"/>; null when it has no case.</summary>
     public static async Task<MandateReport?> LoadAsync(CollectionsDbContext db, AccountId accountId, Instant at, CancellationToken ct)
     {
@@ -44,6 +51,13 @@ public sealed record MandateReport(string Channels, string? Limits, bool NoSmsBe
             .OrderBy(s => s.Sequence)
             .Select(s => new MandateHeldStep(s.StepKey, s.Channel is { } c ? Mandate.Name(c) : "-", s.Status.ToString().ToLowerInvariant(), InstantPattern.General.Format(s.DueAt), s.Note!))
             .ToList();
-        return new MandateReport(found.Policy.MandateChannels ?? "every channel", found.Policy.ChannelLimits, found.Policy.NoSmsBeforeFirstLetter, next?.StepKey, verdict, held);
+        // A planned step's note is its template until the mandate holds it back.
+        var template = next?.Note is { } note && !note.StartsWith(Mandate.HeldPrefix, StringComparison.Ordinal) ? note : null;
+        var variant = Mandate.VariantOf(found.Policy, template);
+        return new MandateReport(found.Policy.MandateChannels ?? "every channel", found.Policy.ChannelLimits, found.Policy.NoSmsBeforeFirstLetter, next?.StepKey, verdict, held)
+        {
+            TemplateVariants = found.Policy.TemplateVariants,
+            NextStepVariant = variant != template ? $"{variant}, the mandate's variant of {template}" : null,
+        };
     }
 }

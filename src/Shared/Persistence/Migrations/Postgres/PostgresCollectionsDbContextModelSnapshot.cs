@@ -2588,6 +2588,11 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                                 .HasDefaultValue("Supervisor")
                                 .HasColumnName("policy_settlement_approval");
 
+                            b1.Property<string>("TemplateVariants")
+                                .HasMaxLength(500)
+                                .HasColumnType("character varying(500)")
+                                .HasColumnName("policy_template_variants");
+
                             b1.Property<bool>("WaivesStatutoryInterest")
                                 .HasColumnType("boolean")
                                 .HasColumnName("waives_statutory_interest");

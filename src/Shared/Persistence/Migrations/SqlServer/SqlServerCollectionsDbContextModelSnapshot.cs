@@ -2591,6 +2591,11 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                                 .HasDefaultValue("Supervisor")
                                 .HasColumnName("policy_settlement_approval");
 
+                            b1.Property<string>("TemplateVariants")
+                                .HasMaxLength(500)
+                                .HasColumnType("nvarchar(500)")
+                                .HasColumnName("policy_template_variants");
+
                             b1.Property<bool>("WaivesStatutoryInterest")
                                 .HasColumnType("bit")
                                 .HasColumnName("waives_statutory_interest");

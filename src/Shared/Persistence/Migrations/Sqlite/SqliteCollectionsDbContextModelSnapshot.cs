@@ -2577,6 +2577,11 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                                 .HasDefaultValue("Supervisor")
                                 .HasColumnName("policy_settlement_approval");
 
+                            b1.Property<string>("TemplateVariants")
+                                .HasMaxLength(500)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("policy_template_variants");
+
                             b1.Property<bool>("WaivesStatutoryInterest")
                                 .HasColumnType("INTEGER")
                                 .HasColumnName("waives_statutory_interest");
