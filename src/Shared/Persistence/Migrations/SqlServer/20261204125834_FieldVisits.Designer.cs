@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Collections.Shared.Persistence.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerCollectionsDbContext))]
-    [Migration("20261204123420_FieldVisits")]
+    [Migration("20261204125834_FieldVisits")]
     partial class FieldVisits
     {
         /// <inheritdoc />
@@ -2593,6 +2593,11 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                                 .HasColumnType("nvarchar(32)")
                                 .HasDefaultValue("Supervisor")
                                 .HasColumnName("policy_settlement_approval");
+
+                            b1.Property<string>("TemplateVariants")
+                                .HasMaxLength(500)
+                                .HasColumnType("nvarchar(500)")
+                                .HasColumnName("policy_template_variants");
 
                             b1.Property<bool>("WaivesStatutoryInterest")
                                 .HasColumnType("bit")
