@@ -136,6 +136,12 @@ public sealed partial class FieldVisitService(ICollectionsDbContextFactory conte
 
         var from = day.AtStartOfDayInZone(ctx.Zone).ToInstant();
         from = from < now ? now : from;
+        var holds = await db.Holds.AsNoTracking().Where(h => h.AccountId == accountId).ToListAsync(ct);
+        if (OnHold(holds, from) is { } held)
+        {
+            throw new OutcomeRefusedException($"accountId: {held.Reason}");
+        }
+
         var decision = hours.Evaluate(ctx.Account, ctx.Debtor, from);
         var dueAt = decision.Allowed ? from : decision.NextAllowedAt ?? from;
         var key = $"visit:{accountId}:{day:uuuu-MM-dd}";
@@ -155,7 +161,9 @@ public sealed partial class FieldVisitService(ICollectionsDbContextFactory conte
         var tasks = await db.ScheduledContacts.AsNoTracking()
             .Where(c => c.Channel == ContactChannel.Visit && (c.Status == ScheduledContactStatus.Queued || c.Status == ScheduledContactStatus.Taken) && c.DueAt < endOfDay)
             .OrderBy(c => c.DueAt).Take(500).ToListAsync(ct);
-        var contextsById = await AccountContext.LoadManyAsync(db, [.. tasks.Select(t => t.AccountId).Distinct()], ct);
+        var accountIds = tasks.Select(t => t.AccountId).Distinct().ToList();
+        var contextsById = await AccountContext.LoadManyAsync(db, accountIds, ct);
+        var holds = (await db.Holds.AsNoTracking().Where(h => EF.Parameter(accountIds).Contains(h.AccountId)).ToListAsync(ct)).ToLookup(h => h.AccountId);
         var visits = new Dictionary<Guid, VisitTask>();
         foreach (var task in tasks)
         {
@@ -176,7 +184,7 @@ public sealed partial class FieldVisitService(ICollectionsDbContextFactory conte
             visits[task.Id] = new VisitTask(task.Id, task.AccountId, ctx.Account.CreditorReference, ctx.Creditor.Name, ctx.Debtor.DisplayName, ctx.Debtor.PreferredLanguage,
                 new VisitStop(task.Id, address.Country, address.PostalCode, address.City, address.Street),
                 record?.Balance.Outstanding ?? ctx.Account.Balance.Amount, ctx.Account.Currency, ask, task.DueAt,
-                hours.Evaluate(ctx.Account, ctx.Debtor, now), ctx.Case?.LimitationLastDay,
+                OnHold(holds[task.AccountId], now) ?? hours.Evaluate(ctx.Account, ctx.Debtor, now), ctx.Case?.LimitationLastDay,
                 [.. (record?.Entries ?? []).OrderByDescending(e => e.At).Take(8).Select(e => new VisitHistoryItem(e.At, e.Kind, e.Text))]);
         }
 
@@ -341,10 +349,13 @@ public sealed partial class FieldVisitService(ICollectionsDbContextFactory conte
         }
 
         // Judged at the moment of the visit, not of the upload: an outcome kept offline overnight was lawful when it happened.
-        var decision = hours.Evaluate(ctx.Account, ctx.Debtor, r.VisitedAt);
+        var decision = OnHold(await db.Holds.AsNoTracking().Where(h => h.AccountId == r.AccountId).ToListAsync(ct), r.VisitedAt)
+                       ?? hours.Evaluate(ctx.Account, ctx.Debtor, r.VisitedAt);
         if (!decision.Allowed)
         {
-            throw new OutcomeRefusedException($"visitedAt: outside visiting hours: {decision.Reason} ({decision.RuleId}: {decision.Source}).");
+            throw new OutcomeRefusedException(decision.RuleId == HoldRule
+                ? $"visitedAt: {decision.Reason} ({decision.Source})."
+                : $"visitedAt: outside visiting hours: {decision.Reason} ({decision.RuleId}: {decision.Source}).");
         }
 
         var address = ctx.Debtor.CurrentAddress;
@@ -490,6 +501,18 @@ public sealed partial class FieldVisitService(ICollectionsDbContextFactory conte
             @case.RiskFlags = RiskSignals.Format(RiskSignals.Parse(@case.RiskFlags).Union(flags));
         }
     }
+
+    /// <summary>The rule id of a refusal by a hold.</summary>
+    public const string HoldRule = "hold";
+
+    /// <summary>A visit is collection contact in person: an active dispute or hold on the account stops it as it stops calls and
+    /// letters (every pack's <c>hold</c> rule: FDCPA 15 U.S.C. 1692g(b) for a disputed debt; MNB 2/2019; CONC 7.14 for
+    /// disputed debts). Null when no hold is active at <paramref name="at"/>.</summary>
+    internal static VisitingDecision? OnHold(IEnumerable<Hold> holds, Instant at) =>
+        holds.Where(h => h.IsActiveAt(at)).OrderBy(h => h.From).FirstOrDefault() is { } hold
+            ? new VisitingDecision(false, null, HoldRule, "each rule pack's hold rule (15 U.S.C. 1692g(b); MNB 2/2019; CONC 7.14): a dispute or hold stops collection contact, in person too",
+                false, $"the account is on hold ({hold.Kind} since {hold.From:uuuu-MM-dd}: {hold.Reason}); no collection visit until it is lifted", hold.Until)
+            : null;
 
     internal static string ResultText(VisitResult result) => result switch
     {

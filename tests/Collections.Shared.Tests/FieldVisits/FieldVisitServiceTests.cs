@@ -139,6 +139,26 @@ public sealed class FieldVisitServiceTests
         Assert.False(await context.ContactAttempts.AnyAsync(a => a.Channel == ContactChannel.Visit, Ct));
     }
 
+    [Fact]
+    public async Task A_dispute_hold_stops_visits_it_refuses_the_visit_and_its_outcome()
+    {
+        var (db, service, account) = await OpenAsync();
+        var visit = await service.ScheduleAsync(account.Id, new LocalDate(2026, 6, 2), VisitAsks.Payment, "supervisor", Ct);
+        await using (var context = DatabaseSetup.CreateContext(db))
+        {
+            context.Holds.Add(new Hold { AccountId = account.Id, Kind = HoldKind.Dispute, Reason = "invoice disputed", From = Now - Duration.FromMinutes(1) });
+            await context.SaveChangesAsync(Ct);
+        }
+
+        var listed = Assert.Single(Assert.Single(await service.DayAsync(Ct)).Visits);
+        Assert.Equal((false, FieldVisitService.HoldRule), (listed.Hours.Allowed, listed.Hours.RuleId));
+        var refused = await Assert.ThrowsAsync<OutcomeRefusedException>(() => service.RecordAsync(
+            new VisitOutcomeRequest("held-00001", visit, account.Id, VisitResult.Met, Now, Promise: new VisitPromise(100m, new LocalDate(2026, 6, 12))), "field-1", Ct));
+        Assert.Contains("invoice disputed", refused.Message, StringComparison.Ordinal);
+        var again = await Assert.ThrowsAsync<OutcomeRefusedException>(() => service.ScheduleAsync(account.Id, new LocalDate(2026, 6, 3), VisitAsks.Payment, "supervisor", Ct));
+        Assert.StartsWith("accountId: the account is on hold", again.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("short", "idempotencyKey:")]
     [InlineData("has spaces in it", "idempotencyKey:")]
