@@ -29,6 +29,8 @@ public sealed class CreditorIsolationTests(CreditorApiHost host) : IClassFixture
         "GET /api/creditor/portal/reports/{file}",
         "GET /api/creditor/portal/arms",
         "GET /api/creditor/portal/arms/curves.csv",
+        "GET /api/creditor/portal/arms/touches.csv",
+        "GET /api/creditor/portal/arm-tests",
     ];
 
     private IReadOnlyList<(string Method, string Pattern)> CreditorRoutes() =>
@@ -168,7 +170,7 @@ public sealed class CreditorIsolationTests(CreditorApiHost host) : IClassFixture
     {
         var paths = CreditorRoutes().Where(r => r.Method == "GET" && !r.Pattern.Contains("{reference}", StringComparison.Ordinal))
             .Select(r => r.Pattern.Replace("{file}", "accounts.csv", StringComparison.Ordinal) + $"?creditor={CreditorApiHost.B}&from=2026-01-01&to=2026-12-31").ToList();
-        Assert.Equal(8, paths.Count);
+        Assert.Equal(10, paths.Count);
         foreach (var path in paths)
         {
             foreach (var (who, client) in new[] { ("A's key", host.KeyA), ("A's user", host.UserA) })

@@ -37,9 +37,13 @@ public static class ArmControlApi
         group.MapPost("/{strategy}/arms/{arm}/{action}", ChangeAsync)
             .WithSummary("Stops, starts or promotes an arm (action: stop, start, promote); new cases obey it at once");
 
+        // Behind the creditor filter like every portal route (?creditor= names one of the caller's own), though a test's state is
+        // the same for every creditor.
         app.MapGroup(CreditorPortalApi.Prefix).WithTags("Creditor portal")
             .RequireAuthorization(CreditorApiSetup.Policy)
             .RequireRateLimiting(CreditorApiSetup.RateLimitPolicy)
+            .WithMetadata(new CreditorScopedMetadata())
+            .AddEndpointFilter<CreditorScopeFilter>()
             .MapGet("/arm-tests", (StrategyCatalog catalog, ICollectionsDbContextFactory contexts, CancellationToken ct) => TestsAsync(catalog, contexts, withLogins: false, ct))
             .WithSummary("Which arms of each test take new cases (read-only)");
         return app;
