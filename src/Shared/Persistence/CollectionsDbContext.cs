@@ -47,6 +47,7 @@ public abstract class CollectionsDbContext(DbContextOptions options) : IdentityD
     public DbSet<Compliance.LedgerNode> LedgerNodes => Set<Compliance.LedgerNode>();
     public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
     public DbSet<Workflow.Strategies.StrategyArmChange> StrategyArmChanges => Set<Workflow.Strategies.StrategyArmChange>();
+    public DbSet<FieldVisits.FieldVisitOutcome> FieldVisitOutcomes => Set<FieldVisits.FieldVisitOutcome>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -24,6 +24,9 @@ public static class AuthSetup
     /// <summary>The legal queue: role Legal, or an administrator.</summary>
     public const string LegalPolicy = "legal";
 
+    /// <summary>The field visit page and its API: role FieldAgent, or an administrator.</summary>
+    public const string FieldAgentPolicy = "field-agent";
+
     public static IHostApplicationBuilder AddConsoleAuth(this IHostApplicationBuilder builder)
     {
         builder.Services.AddIdentity<ConsoleUser, IdentityRole>(ConsoleIdentity.Configure)
@@ -49,7 +52,8 @@ public static class AuthSetup
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(SupervisorPolicy, p => p.RequireRole(ConsoleRoles.Supervisor, ConsoleRoles.Administrator))
-            .AddPolicy(LegalPolicy, p => p.RequireRole(ConsoleRoles.Legal, ConsoleRoles.Administrator));
+            .AddPolicy(LegalPolicy, p => p.RequireRole(ConsoleRoles.Legal, ConsoleRoles.Administrator))
+            .AddPolicy(FieldAgentPolicy, p => p.RequireRole(ConsoleRoles.FieldAgent, ConsoleRoles.Administrator));
         return builder;
     }
 

@@ -21,6 +21,9 @@ public static partial class DemoUsers
     /// <summary>The demo lawyer (role Legal): the legal queue.</summary>
     public const string LegalLogin = "legal";
 
+    /// <summary>The demo field agent (role FieldAgent): the day's visits on a phone (/visits.html).</summary>
+    public const string FieldAgentLogin = "field";
+
     public static async Task SeedDemoUsersAsync(this WebApplication app)
     {
         if (!app.Environment.IsDevelopment() || !app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled)
@@ -45,7 +48,8 @@ public static partial class DemoUsers
         var wanted = agents.Select(a => (Login: a.Login, Name: a.DisplayName, Agent: (AgentId?)a.Id, Role: ConsoleRoles.Operator))
             .Append((SupervisorLogin, "Floor Supervisor", null, ConsoleRoles.Supervisor))
             .Append((AdministratorLogin, "Administrator", null, ConsoleRoles.Administrator))
-            .Append((LegalLogin, "Legal Counsel", null, ConsoleRoles.Legal));
+            .Append((LegalLogin, "Legal Counsel", null, ConsoleRoles.Legal))
+            .Append((FieldAgentLogin, "Field Agent", null, ConsoleRoles.FieldAgent));
         foreach (var (login, name, agent, role) in wanted)
         {
             if (await users.FindByNameAsync(login) is null)

@@ -25,7 +25,8 @@ $('#signin-form').addEventListener('submit', async (event) => {
     return;
   }
   const me = await response.json();
-  location.href = me.roles.includes('Operator') ? '/operator.html' : me.roles.includes('Creditor') ? '/portal.html' : me.roles.includes('Legal') ? '/legal.html' : '/wallboard.html';
+  location.href = me.roles.includes('Operator') ? '/operator.html' : me.roles.includes('Creditor') ? '/portal.html'
+    : me.roles.includes('Legal') ? '/legal.html' : me.roles.includes('FieldAgent') ? '/visits.html' : '/wallboard.html';
 });
 
 document.body.dataset.ready = 'true';

@@ -35,8 +35,11 @@ public static class ConsoleRoles
     /// the case record and its evidence.</summary>
     public const string Legal = "Legal";
 
+    /// <summary>Visits debtors at home (seed 004): the day's visit route and the outcomes on a phone; nothing else.</summary>
+    public const string FieldAgent = "FieldAgent";
+
     /// <summary>Every role, in the order they are created.</summary>
-    public static readonly IReadOnlyList<string> All = [Operator, Supervisor, Administrator, Creditor, Legal];
+    public static readonly IReadOnlyList<string> All = [Operator, Supervisor, Administrator, Creditor, Legal, FieldAgent];
 }
 
 /// <summary>The sign-in rules every place that creates or checks console users applies (the console host, the CLI).</summary>

@@ -76,7 +76,7 @@ public sealed class CallOutcomeWorkflow(CollectionsDbContext db, WorkflowService
 {
     /// <summary>Queued contacts an arrangement (promise, plan, settlement) or a dispute stops: the strategy's own contacts
     /// and earlier follow-ups. Pre-instalment reminders and callbacks stay.</summary>
-    private static readonly ContactPurpose[] StrategyContacts =
+    internal static readonly ContactPurpose[] StrategyContacts =
         [ContactPurpose.FirstContact, ContactPurpose.Reminder, ContactPurpose.StrategyStep, ContactPurpose.PromiseFollowUp, ContactPurpose.InstalmentFollowUp];
 
     private readonly ILogger _logger = logger ?? NullLogger<CallOutcomeWorkflow>.Instance;
@@ -129,7 +129,7 @@ public sealed class CallOutcomeWorkflow(CollectionsDbContext db, WorkflowService
         Guid? settlementId = null;
         if (request.Payment is { } payment)
         {
-            await TakePaymentAsync(ctx, payment, now, ct);
+            await PaymentPosting.TakeAsync(db, ctx, payment, now, options, ct);
         }
 
         if (request.Settlement is { } settlement && request.Code == DispositionCode.Settlement)
@@ -220,31 +220,5 @@ public sealed class CallOutcomeWorkflow(CollectionsDbContext db, WorkflowService
 
         await db.SaveChangesAsync(ct);
         return new CallOutcomeResult(disposition.Id, promiseId, planId, settlementId, callbackAt, work);
-    }
-
-    private async Task TakePaymentAsync(AccountContext ctx, PhonePaymentOutcome payment, Instant now, CancellationToken ct)
-    {
-        if (payment.Amount <= 0)
-        {
-            throw new OutcomeRefusedException("amount: a payment taken on the phone must be positive.");
-        }
-
-        if (string.IsNullOrWhiteSpace(payment.Receipt))
-        {
-            throw new OutcomeRefusedException("receipt: give the receipt number of the payment.");
-        }
-
-        var row = new Payment
-        {
-            AccountId = ctx.Account.Id,
-            Amount = payment.Amount,
-            Currency = ctx.Account.Currency,
-            ReceivedOn = ctx.Today(now),
-            Reference = payment.Receipt.Trim(),
-            Method = payment.Method,
-            RecordedAt = now,
-        };
-        db.Payments.Add(row);
-        await PaymentPosting.PostAsync(db, row, now, ct, options);
     }
 }

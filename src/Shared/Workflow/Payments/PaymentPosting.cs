@@ -10,6 +10,36 @@ namespace Collections.Shared.Workflow;
 /// (<see cref="PaymentAllocator"/>), the account's paid total, the open instalments, and the case when the balance is paid.</summary>
 public static class PaymentPosting
 {
+    /// <summary>Books a payment an agent took from the debtor (on the phone, or in person on a field visit) with its receipt
+    /// number, today in the debtor's zone; throws <see cref="Outcomes.OutcomeRefusedException"/> naming the field when the
+    /// amount or the receipt is missing.</summary>
+    internal static async Task<Payment> TakeAsync(CollectionsDbContext db, AccountContext ctx, Outcomes.PhonePaymentOutcome payment, Instant now, WorkflowOptions options, CancellationToken ct)
+    {
+        if (payment.Amount <= 0)
+        {
+            throw new Outcomes.OutcomeRefusedException("amount: a payment taken must be positive.");
+        }
+
+        if (string.IsNullOrWhiteSpace(payment.Receipt))
+        {
+            throw new Outcomes.OutcomeRefusedException("receipt: give the receipt number of the payment.");
+        }
+
+        var row = new Payment
+        {
+            AccountId = ctx.Account.Id,
+            Amount = payment.Amount,
+            Currency = ctx.Account.Currency,
+            ReceivedOn = ctx.Today(now),
+            Reference = payment.Receipt.Trim(),
+            Method = payment.Method,
+            RecordedAt = now,
+        };
+        db.Payments.Add(row);
+        await PostAsync(db, row, now, ct, options);
+        return row;
+    }
+
     /// <summary>Allocates <paramref name="payment"/> (already carrying its account id) and updates what depends on it.
     /// Returns the overpayment left after the claim is settled.</summary>
     public static async Task<decimal> PostAsync(CollectionsDbContext db, Payment payment, Instant now, CancellationToken ct = default, WorkflowOptions? options = null)

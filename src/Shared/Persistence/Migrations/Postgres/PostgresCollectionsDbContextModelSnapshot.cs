@@ -1701,6 +1701,82 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                     b.ToTable("promises_to_pay", (string)null);
                 });
 
+            modelBuilder.Entity("Collections.Shared.FieldVisits.FieldVisitOutcome", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<Guid?>("AcknowledgementId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("acknowledgement_id");
+
+                    b.Property<string>("Agent")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("agent");
+
+                    b.Property<Guid>("ContactAttemptId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_attempt_id");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("note");
+
+                    b.Property<Guid?>("PaymentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payment_id");
+
+                    b.Property<Guid?>("PlanId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("plan_id");
+
+                    b.Property<Guid?>("PromiseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("promise_id");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("Result")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("result");
+
+                    b.Property<Guid?>("ScheduledContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("scheduled_contact_id");
+
+                    b.Property<DateTime>("VisitedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("visited_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique();
+
+                    b.ToTable("field_visit_outcomes", (string)null);
+                });
+
             modelBuilder.Entity("Collections.Shared.Hopper.HopperClaim", b =>
                 {
                     b.Property<Guid>("AccountId")
@@ -2783,6 +2859,15 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("AgentId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Collections.Shared.FieldVisits.FieldVisitOutcome", b =>
+                {
+                    b.HasOne("Collections.Shared.Domain.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Collections.Shared.Hopper.HopperClaim", b =>

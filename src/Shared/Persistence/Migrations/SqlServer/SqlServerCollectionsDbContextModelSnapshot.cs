@@ -1703,6 +1703,82 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                     b.ToTable("promises_to_pay", (string)null);
                 });
 
+            modelBuilder.Entity("Collections.Shared.FieldVisits.FieldVisitOutcome", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("account_id");
+
+                    b.Property<Guid?>("AcknowledgementId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("acknowledgement_id");
+
+                    b.Property<string>("Agent")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasColumnName("agent");
+
+                    b.Property<Guid>("ContactAttemptId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("contact_attempt_id");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)")
+                        .HasColumnName("note");
+
+                    b.Property<Guid?>("PaymentId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("payment_id");
+
+                    b.Property<Guid?>("PlanId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("plan_id");
+
+                    b.Property<Guid?>("PromiseId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("promise_id");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("Result")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("result");
+
+                    b.Property<Guid?>("ScheduledContactId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("scheduled_contact_id");
+
+                    b.Property<DateTime>("VisitedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("visited_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique();
+
+                    b.ToTable("field_visit_outcomes", (string)null);
+                });
+
             modelBuilder.Entity("Collections.Shared.Hopper.HopperClaim", b =>
                 {
                     b.Property<Guid>("AccountId")
@@ -2786,6 +2862,15 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                         .WithMany()
                         .HasForeignKey("AgentId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Collections.Shared.FieldVisits.FieldVisitOutcome", b =>
+                {
+                    b.HasOne("Collections.Shared.Domain.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Collections.Shared.Hopper.HopperClaim", b =>

@@ -1696,6 +1696,82 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                     b.ToTable("promises_to_pay", (string)null);
                 });
 
+            modelBuilder.Entity("Collections.Shared.FieldVisits.FieldVisitOutcome", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
+
+                    b.Property<Guid?>("AcknowledgementId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("acknowledgement_id");
+
+                    b.Property<string>("Agent")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("agent");
+
+                    b.Property<Guid>("ContactAttemptId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("contact_attempt_id");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<Guid?>("PaymentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payment_id");
+
+                    b.Property<Guid?>("PlanId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("plan_id");
+
+                    b.Property<Guid?>("PromiseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("promise_id");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("Result")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("result");
+
+                    b.Property<Guid?>("ScheduledContactId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scheduled_contact_id");
+
+                    b.Property<DateTime>("VisitedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("visited_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique();
+
+                    b.ToTable("field_visit_outcomes", (string)null);
+                });
+
             modelBuilder.Entity("Collections.Shared.Hopper.HopperClaim", b =>
                 {
                     b.Property<Guid>("AccountId")
@@ -2772,6 +2848,15 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("AgentId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Collections.Shared.FieldVisits.FieldVisitOutcome", b =>
+                {
+                    b.HasOne("Collections.Shared.Domain.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Collections.Shared.Hopper.HopperClaim", b =>
