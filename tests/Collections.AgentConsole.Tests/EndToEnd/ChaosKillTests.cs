@@ -70,10 +70,10 @@ public sealed class ChaosKillTests : IAsyncDisposable
         var survivor = await StartAsync(address, environment, log, healthy);
         await using (survivor)
         {
-            await WaitAsync(database, survivor, "every call of the killed jobs closed", async db =>
+            await survivor.WaitUntilAsync(database, "every call of the killed jobs closed", async db =>
                 !await db.ContactAttempts.AnyAsync(a => a.EndedAt == null && a.Node != null && deadNodes.Contains(a.Node), Ct));
             var before = Instant.FromDateTimeOffset(DateTimeOffset.UtcNow);
-            await WaitAsync(database, survivor, "the restarted job dialing again", async db =>
+            await survivor.WaitUntilAsync(database, "the restarted job dialing again", async db =>
                 await db.ContactAttempts.AnyAsync(a => a.Channel == ContactChannel.Call && a.Node != null && !deadNodes.Contains(a.Node), Ct));
             await CheckAsync(database, saved, $"at the end (seed {seed})", log);
             await CheckJournalAsync(database, survivor);
@@ -196,7 +196,7 @@ public sealed class ChaosKillTests : IAsyncDisposable
                 .Where(l => l.TryGetValue("status", out var st) && st.GetString() == "queued" && l.ContainsKey("to")).Select(l => l["sid"].GetString()!).ToList()
             : [];
         Assert.Equal(accepted.Count, accepted.Distinct(StringComparer.Ordinal).Count());
-        await WaitAsync(database, host, "every message the provider accepted recorded with its provider id", async db =>
+        await host.WaitUntilAsync(database, "every message the provider accepted recorded with its provider id", async db =>
         {
             var recorded = (await db.OutboundMessages.AsNoTracking().Where(m => m.ProviderId != null).Select(m => m.ProviderId!).ToListAsync(Ct)).ToHashSet(StringComparer.Ordinal);
             return accepted.All(recorded.Contains);
@@ -206,35 +206,5 @@ public sealed class ChaosKillTests : IAsyncDisposable
         Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
     }
 
-    private static async Task WaitAsync(DatabaseOptions database, ConsoleProcess host, string what, Func<CollectionsDbContext, Task<bool>> done)
-    {
-        // A wait on the job's progress, not a speed limit: generous on a loaded machine.
-        for (var waited = TimeSpan.Zero; waited < TimeSpan.FromMinutes(3); waited += TimeSpan.FromMilliseconds(500))
-        {
-            await using (var db = DatabaseSetup.CreateContext(database))
-            {
-                if (await done(db))
-                {
-                    return;
-                }
-            }
-
-            await Task.Delay(500, Ct);
-        }
-
-        Assert.Fail($"waited 3 minutes for {what}; log:\n{host.Tail()}");
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask DisposeAsync() => ConsoleProcess.DeleteFolderAsync(_root);
 }

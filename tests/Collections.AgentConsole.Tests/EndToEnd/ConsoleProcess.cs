@@ -119,6 +119,40 @@ internal sealed class ConsoleProcess : IAsyncDisposable
         Write($"==== killed (SIGKILL) {DateTimeOffset.UtcNow:O}");
     }
 
+    /// <summary>Waits until <paramref name="done"/> holds on the job's database, polling every half second; fails after 3 minutes
+    /// naming <paramref name="what"/> with the log's tail. A wait on the job's progress, not a speed limit: generous on a loaded machine.</summary>
+    public async Task WaitUntilAsync(Collections.Shared.Persistence.DatabaseOptions database, string what, Func<Collections.Shared.Persistence.CollectionsDbContext, Task<bool>> done)
+    {
+        for (var waited = TimeSpan.Zero; waited < TimeSpan.FromMinutes(3); waited += TimeSpan.FromMilliseconds(500))
+        {
+            await using (var db = Collections.Shared.Persistence.DatabaseSetup.CreateContext(database))
+            {
+                if (await done(db))
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Fail($"waited 3 minutes for {what}; log:\n{Tail()}");
+    }
+
+    /// <summary>Deletes a test's scratch folder, leaving it when a file is still held open.</summary>
+    public static ValueTask DeleteFolderAsync(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>The last lines of the log, for a failure message.</summary>
     public string Tail(int lines = 60)
     {

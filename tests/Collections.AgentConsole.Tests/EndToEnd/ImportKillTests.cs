@@ -165,16 +165,5 @@ public sealed class ImportKillTests : IAsyncDisposable
         return csv.ToString();
     }
 
-    public ValueTask DisposeAsync()
-    {
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask DisposeAsync() => ConsoleProcess.DeleteFolderAsync(_root);
 }

@@ -58,7 +58,7 @@ public sealed class InFlightCallsAfterKillTests : IAsyncDisposable
         try
         {
             // A simulated operator talks for 15 to 75 s: wait for a conversation in progress, then kill the job mid-call.
-            await WaitAsync(database, host, "a demo call in conversation with a simulated operator", async db =>
+            await host.WaitUntilAsync(database, "a demo call in conversation with a simulated operator", async db =>
                 await db.ContactAttempts.AnyAsync(a => a.Channel == ContactChannel.Call && a.Outcome == ContactOutcome.Answered && a.EndedAt == null, Ct));
             await host.KillAsync();
             await using var db = DatabaseSetup.CreateContext(database);
@@ -78,7 +78,7 @@ public sealed class InFlightCallsAfterKillTests : IAsyncDisposable
         await using (host)
         {
             var ids = open.Select(a => a.Id).ToList();
-            await WaitAsync(database, host, "the killed job's calls closed", async db =>
+            await host.WaitUntilAsync(database, "the killed job's calls closed", async db =>
                 !await db.ContactAttempts.AnyAsync(a => ids.Contains(a.Id) && a.EndedAt == null, Ct));
             await using var db = DatabaseSetup.CreateContext(database);
             var closed = await db.ContactAttempts.AsNoTracking().Where(a => ids.Contains(a.Id)).ToListAsync(Ct);
@@ -105,35 +105,5 @@ public sealed class InFlightCallsAfterKillTests : IAsyncDisposable
         }
     }
 
-    private static async Task WaitAsync(DatabaseOptions database, ConsoleProcess host, string what, Func<CollectionsDbContext, Task<bool>> done)
-    {
-        // A wait on the job's progress, not a speed limit: generous on a loaded machine.
-        for (var waited = TimeSpan.Zero; waited < TimeSpan.FromMinutes(3); waited += TimeSpan.FromMilliseconds(500))
-        {
-            await using (var db = DatabaseSetup.CreateContext(database))
-            {
-                if (await done(db))
-                {
-                    return;
-                }
-            }
-
-            await Task.Delay(500, Ct);
-        }
-
-        Assert.Fail($"waited 3 minutes for {what}; log:\n{host.Tail()}");
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask DisposeAsync() => ConsoleProcess.DeleteFolderAsync(_root);
 }
