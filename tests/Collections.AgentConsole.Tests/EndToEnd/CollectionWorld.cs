@@ -114,7 +114,14 @@ public abstract class CollectionWorld : IAsyncLifetime
         Assert.True(at >= Now - Duration.FromSeconds(1), $"the clock only moves forward: {at} is before the host's now {Now}");
         _offset = at.ToDateTimeOffset() - DateTimeOffset.UtcNow;
         OffsetClock.Write(OffsetFile, _offset);
+
+        // The host reads the file again on the first clock read more than its poll interval (100 ms, below) after the last: once
+        // that long has passed since the write, every clock read of the host sees the new time. Without it a sign-in right after
+        // a move could be stamped on the old clock and its cookie found expired on the new one (an HTTP 401 in a full run).
+        Thread.Sleep(ClockPollInterval * 2.5);
     }
+
+    private static readonly TimeSpan ClockPollInterval = TimeSpan.FromMilliseconds(100);
 
     public async ValueTask InitializeAsync()
     {
@@ -150,7 +157,7 @@ public abstract class CollectionWorld : IAsyncLifetime
             // Only this test's accounts are worked: no demo data, no simulated operators.
             ["Collections__Demo__Enabled"] = "false",
             ["Collections__Demo__Calls__SimulatedOperators"] = "0",
-            ["Collections__Clock__PollInterval"] = "00:00:00.100",
+            ["Collections__Clock__PollInterval"] = ClockPollInterval.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
             ["Collections__Outreach__PrintQueueDirectory"] = PrintQueue,
             ["Collections__Outreach__DemoMessaging__Directory"] = MessagingFolder,
             // Simulated debtors who neither text STOP nor PAID back and whose messages are all delivered: the replies have
