@@ -137,7 +137,8 @@ public sealed partial class FieldVisitService(ICollectionsDbContextFactory conte
         var from = day.AtStartOfDayInZone(ctx.Zone).ToInstant();
         from = from < now ? now : from;
         var holds = await db.Holds.AsNoTracking().Where(h => h.AccountId == accountId).ToListAsync(ct);
-        if (OnHold(holds, from) is { } held)
+        var optOuts = await db.OptOuts.AsNoTracking().Where(o => o.DebtorId == ctx.Debtor.Id).ToListAsync(ct);
+        if ((OnHold(holds, from) ?? hours.Cease(ctx.Account, ctx.Debtor, optOuts, from)) is { } held)
         {
             throw new OutcomeRefusedException($"accountId: {held.Reason}");
         }
@@ -164,6 +165,8 @@ public sealed partial class FieldVisitService(ICollectionsDbContextFactory conte
         var accountIds = tasks.Select(t => t.AccountId).Distinct().ToList();
         var contextsById = await AccountContext.LoadManyAsync(db, accountIds, ct);
         var holds = (await db.Holds.AsNoTracking().Where(h => EF.Parameter(accountIds).Contains(h.AccountId)).ToListAsync(ct)).ToLookup(h => h.AccountId);
+        var debtorIds = contextsById.Values.Select(c => c.Debtor.Id).Distinct().ToList();
+        var optOuts = (await db.OptOuts.AsNoTracking().Where(o => EF.Parameter(debtorIds).Contains(o.DebtorId)).ToListAsync(ct)).ToLookup(o => o.DebtorId);
         var visits = new Dictionary<Guid, VisitTask>();
         foreach (var task in tasks)
         {
@@ -184,7 +187,7 @@ public sealed partial class FieldVisitService(ICollectionsDbContextFactory conte
             visits[task.Id] = new VisitTask(task.Id, task.AccountId, ctx.Account.CreditorReference, ctx.Creditor.Name, ctx.Debtor.DisplayName, ctx.Debtor.PreferredLanguage,
                 new VisitStop(task.Id, address.Country, address.PostalCode, address.City, address.Street),
                 record?.Balance.Outstanding ?? ctx.Account.Balance.Amount, ctx.Account.Currency, ask, task.DueAt,
-                OnHold(holds[task.AccountId], now) ?? hours.Evaluate(ctx.Account, ctx.Debtor, now), ctx.Case?.LimitationLastDay,
+                OnHold(holds[task.AccountId], now) ?? hours.Cease(ctx.Account, ctx.Debtor, [.. optOuts[ctx.Debtor.Id]], now) ?? hours.Evaluate(ctx.Account, ctx.Debtor, now), ctx.Case?.LimitationLastDay,
                 [.. (record?.Entries ?? []).OrderByDescending(e => e.At).Take(8).Select(e => new VisitHistoryItem(e.At, e.Kind, e.Text))]);
         }
 
@@ -350,12 +353,15 @@ public sealed partial class FieldVisitService(ICollectionsDbContextFactory conte
 
         // Judged at the moment of the visit, not of the upload: an outcome kept offline overnight was lawful when it happened.
         var decision = OnHold(await db.Holds.AsNoTracking().Where(h => h.AccountId == r.AccountId).ToListAsync(ct), r.VisitedAt)
+                       ?? hours.Cease(ctx.Account, ctx.Debtor, await db.OptOuts.AsNoTracking().Where(o => o.DebtorId == ctx.Debtor.Id).ToListAsync(ct), r.VisitedAt)
                        ?? hours.Evaluate(ctx.Account, ctx.Debtor, r.VisitedAt);
         if (!decision.Allowed)
         {
             throw new OutcomeRefusedException(decision.RuleId == HoldRule
                 ? $"visitedAt: {decision.Reason} ({decision.Source})."
-                : $"visitedAt: outside visiting hours: {decision.Reason} ({decision.RuleId}: {decision.Source}).");
+                : decision.Reason.StartsWith("cease-communication request", StringComparison.Ordinal)
+                    ? $"visitedAt: {decision.Reason} ({decision.RuleId}: {decision.Source})."
+                    : $"visitedAt: outside visiting hours: {decision.Reason} ({decision.RuleId}: {decision.Source}).");
         }
 
         var address = ctx.Debtor.CurrentAddress;

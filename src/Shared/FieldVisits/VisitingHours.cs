@@ -37,6 +37,32 @@ public sealed class VisitingHours(ComplianceEngine compliance, IPublicHolidays h
         return hours.FirstOrDefault(r => r.Channels.Contains(ContactChannel.Call)) is { } calls ? (calls, false) : null;
     }
 
+    /// <summary>
+    /// A cease-communication request of <paramref name="debtor"/> active at <paramref name="at"/> stops visits as it stops every
+    /// other channel: the pack's <c>ceaseCommunication</c> rule names <c>visit</c> (DSGVO Art. 21 and BGB §§ 823, 1004 analog;
+    /// FDCPA 15 U.S.C. 1692c(c), in person too; CONC 7.9). Null when none is active or the pack has no such rule.
+    /// </summary>
+    public VisitingDecision? Cease(Account account, Debtor debtor, IReadOnlyList<OptOut> optOuts, Instant at)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(debtor);
+        ArgumentNullException.ThrowIfNull(optOuts);
+        var zone = DebtorZoneResolver.Resolve(debtor);
+        if (zone?.Country is null || !compliance.Packs.TryGetValue(zone.Country, out var pack)
+            || pack.Rules.FirstOrDefault(r => r.Kind == RuleKind.CeaseCommunication && r.Channels.Contains(ContactChannel.Visit)) is not { } rule)
+        {
+            return null;
+        }
+
+        var address = debtor.CurrentAddress is { } a ? $"{a.Street}, {a.PostalCode} {a.City}" : "(no address)";
+        var input = new RuleInput(new ComplianceSubject { Account = account, Debtor = debtor, OptOuts = optOuts }, new ContactTarget(ContactChannel.Visit, address), null,
+            CampaignContext.Manual, zone, pack, holidays);
+        var result = StatusRules.CeaseCommunication(rule, input, at);
+        return result.Verdict == RuleVerdict.Refused
+            ? new VisitingDecision(false, pack.Jurisdiction, rule.Id, rule.Source, true, $"{result.Reason}: no collection visit", null)
+            : null;
+    }
+
     /// <summary>Whether <paramref name="debtor"/> may be visited at <paramref name="at"/> (local time at the debtor's address).</summary>
     public VisitingDecision Evaluate(Account account, Debtor debtor, Instant at)
     {

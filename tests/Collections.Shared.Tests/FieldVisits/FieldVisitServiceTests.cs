@@ -159,6 +159,40 @@ public sealed class FieldVisitServiceTests
         Assert.StartsWith("accountId: the account is on hold", again.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_cease_communication_request_stops_visits_as_it_stops_calls_and_letters()
+    {
+        // de.yaml de.objection (DSGVO Art. 21; BGB §§ 823, 1004 analog): after an objection the debtor is not contacted on any
+        // channel, and a visit at the door is contact too. A request on record refuses the visit, lists it as not allowed, and
+        // refuses an outcome; once revoked, visits are allowed again.
+        var (db, service, account) = await OpenAsync();
+        var visit = await service.ScheduleAsync(account.Id, new LocalDate(2026, 6, 2), VisitAsks.Payment, "supervisor", Ct);
+        var objection = new OptOut { DebtorId = account.DebtorId, At = Now - Duration.FromMinutes(1), Source = "letter of 1 June" };
+        await using (var context = DatabaseSetup.CreateContext(db))
+        {
+            context.OptOuts.Add(objection);
+            await context.SaveChangesAsync(Ct);
+        }
+
+        var listed = Assert.Single(Assert.Single(await service.DayAsync(Ct)).Visits);
+        Assert.Equal((false, "de.objection"), (listed.Hours.Allowed, listed.Hours.RuleId));
+        var refused = await Assert.ThrowsAsync<OutcomeRefusedException>(() => service.RecordAsync(
+            new VisitOutcomeRequest("cease-0001", visit, account.Id, VisitResult.Met, Now, Promise: new VisitPromise(100m, new LocalDate(2026, 6, 12))), "field-1", Ct));
+        Assert.StartsWith("visitedAt: cease-communication request received", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("de.objection", refused.Message, StringComparison.Ordinal);
+        var again = await Assert.ThrowsAsync<OutcomeRefusedException>(() => service.ScheduleAsync(account.Id, new LocalDate(2026, 6, 3), VisitAsks.Payment, "supervisor", Ct));
+        Assert.StartsWith("accountId: cease-communication request received", again.Message, StringComparison.Ordinal);
+
+        await using (var context = DatabaseSetup.CreateContext(db))
+        {
+            var stored = await context.OptOuts.SingleAsync(o => o.Id == objection.Id, Ct);
+            stored.RevokedAt = Now;
+            await context.SaveChangesAsync(Ct);
+        }
+
+        Assert.True(Assert.Single(Assert.Single(await service.DayAsync(Ct)).Visits).Hours.Allowed);
+    }
+
     [Theory]
     [InlineData("short", "idempotencyKey:")]
     [InlineData("has spaces in it", "idempotencyKey:")]
