@@ -37,12 +37,14 @@ public static partial class FieldVisitsSetup
         List<(AccountId Account, string Country)> candidates;
         await using (var db = app.Services.GetRequiredService<ICollectionsDbContextFactory>().CreateDbContext())
         {
-            candidates = await (from c in db.Cases.AsNoTracking()
-                                join a in db.Accounts.AsNoTracking() on c.AccountId equals a.Id
-                                join ad in db.Addresses.AsNoTracking() on a.DebtorId equals ad.DebtorId
-                                where c.ClosedAt == null && ad.ValidUntil == null
-                                orderby a.CreditorReference
-                                select new { a.Id, ad.Country }).Take(400).Select(x => ValueTuple.Create(x.Id, x.Country)).ToListAsync(ct);
+            // Read as rows and paired in memory: PostgreSQL returns a tuple projected in SQL as a record Npgsql does not read.
+            var rows = await (from c in db.Cases.AsNoTracking()
+                              join a in db.Accounts.AsNoTracking() on c.AccountId equals a.Id
+                              join ad in db.Addresses.AsNoTracking() on a.DebtorId equals ad.DebtorId
+                              where c.ClosedAt == null && ad.ValidUntil == null
+                              orderby a.CreditorReference
+                              select new { a.Id, ad.Country }).Take(400).ToListAsync(ct);
+            candidates = [.. rows.Select(x => (x.Id, x.Country))];
         }
 
         // One or two per country, so the route has several towns and the visiting hours of several packs show.
