@@ -254,6 +254,24 @@ public sealed partial class ContactLedger(ComplianceEngine engine, Func<Collecti
     }
 
     /// <summary>
+    /// Names the operator a call was put through to (the dialer knows only its own line numbers): reports read it, and a node
+    /// that takes over after this one dies gives the call back to her to save its outcome (OrphanedCalls in the console).
+    /// </summary>
+    /// <remarks>Never throws, like <see cref="ConnectedAsync"/>: a failure is logged, the conversation goes on.</remarks>
+    public async Task PutThroughAsync(ContactAttemptId attemptId, AgentId agent, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var db = createContext();
+            await db.ContactAttempts.Where(a => a.Id == attemptId).ExecuteUpdateAsync(s => s.SetProperty(a => a.AgentId, (AgentId?)agent), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogOperatorNotMarked(logger, attemptId, ex);
+        }
+    }
+
+    /// <summary>
     /// Marks a pending call abandoned: a person answered and no agent was free within 2 s of the greeting, so the
     /// information message was played (or not, if playing failed) and the call hung up. The row's end is the instant of
     /// abandonment, from which Ofcom's 72 h no-repeat rule runs; campaign abandonment counts read these rows.
@@ -296,6 +314,9 @@ public sealed partial class ContactLedger(ComplianceEngine engine, Func<Collecti
 
     [LoggerMessage(EventId = 7003, Level = LogLevel.Debug, Message = "Ledger row {AttemptId} completed: {Outcome}")]
     private static partial void LogCompleted(ILogger logger, ContactAttemptId attemptId, ContactOutcome outcome);
+
+    [LoggerMessage(EventId = 7013, Level = LogLevel.Warning, Message = "Ledger row {AttemptId} could not be given its operator; if its node dies the call is not given back to her")]
+    private static partial void LogOperatorNotMarked(ILogger logger, ContactAttemptId attemptId, Exception ex);
 
     [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "Ledger row {AttemptId} could not be marked answered at the connect; a crash before its end would close it as lost")]
     private static partial void LogConnectedNotMarked(ILogger logger, ContactAttemptId attemptId, Exception exception);

@@ -46,6 +46,27 @@ public sealed class AgentFloorTests
     }
 
     [Fact]
+    public void A_call_left_by_a_dead_node_is_given_back_in_wrap_up_only_to_an_idle_operator_and_must_be_saved_before_ready()
+    {
+        var orphan = new CallSession(Call1, _anna, AccountId.New(), null, _clock.GetUtcNow());
+        // Her page reconnected (logged out on this node until she presses Ready): idle, so the call comes back.
+        Assert.Contains(_anna, _floor.Idle());
+        Assert.True(_floor.Adopt(orphan));
+        Assert.True(orphan.Disconnected);
+        Assert.Equal(AgentState.WrapUp, _floor.Status(_anna)!.State);
+        Assert.Same(orphan, _floor.CurrentCall(_anna));
+        Assert.DoesNotContain(_anna, _floor.Idle());
+        Assert.Equal("save the call's outcome first", _floor.Request(_anna, AgentState.Ready, null).Refusal);
+
+        // One call at a time: a second one is not given back over the first, nor to an operator on a call.
+        Assert.False(_floor.Adopt(new CallSession(Call2, _anna, AccountId.New(), null, _clock.GetUtcNow())));
+        orphan.OutcomeSaved = true;
+        Assert.NotNull(_floor.Request(_anna, AgentState.Ready, null).Status);
+        Assert.True(_floor.TryReserve(_anna, Call2));
+        Assert.False(_floor.Adopt(new CallSession(ContactAttemptId.New(), _anna, AccountId.New(), null, _clock.GetUtcNow())));
+    }
+
+    [Fact]
     public void An_operator_previewing_an_account_gets_no_campaign_call_and_their_dial_is_reserved_for_them()
     {
         var preview = Guid.NewGuid();

@@ -38,6 +38,12 @@ public sealed class AgentHub(
         }
 
         await Groups.AddToGroupAsync(Context.ConnectionId, ConsoleHubs.Agent(agentId.Value), Context.ConnectionAborted);
+        // Her page reconnected here after her node died in the middle of a call: the call comes back to save its outcome.
+        if (services.GetService<OrphanedCalls>() is { } orphaned && floor.Idle().Contains(agentId))
+        {
+            await orphaned.AdoptAsync([agentId], Context.ConnectionAborted);
+        }
+
         await base.OnConnectedAsync();
     }
 

@@ -14,12 +14,16 @@ public sealed partial class CallRouter(
     ScreenPopBuilder pops,
     IHubContext<AgentHub, IAgentClient> agents,
     Collections.Shared.Audit.AuditTrail audit,
-    ILogger<CallRouter> logger) : BackgroundService
+    ILogger<CallRouter> logger,
+    Collections.Shared.Compliance.ContactLedger? ledger = null) : BackgroundService
 {
     private readonly ConcurrentDictionary<ContactAttemptId, ScreenPopDto> _pops = new();
 
     /// <summary>The pop of a call still on an operator's screen (sent again when a tab reconnects).</summary>
     public ScreenPopDto? PopOf(ContactAttemptId callId) => _pops.TryGetValue(callId, out var pop) ? pop : null;
+
+    /// <summary>Keeps the pop of a call given back after its node died (<see cref="OrphanedCalls"/>), as for a routed one.</summary>
+    public void Remember(ContactAttemptId callId, ScreenPopDto pop) => _pops[callId] = pop;
 
     /// <summary>Forgets a closed call's pop.</summary>
     public void Forget(ContactAttemptId callId) => _pops.TryRemove(callId, out _);
@@ -82,6 +86,10 @@ public sealed partial class CallRouter(
         await agents.Clients.Group(ConsoleHubs.Agent(connected.AgentId.Value)).ScreenPop(pop);
         // After the pop has left (the operator is not kept waiting for the trail): the debtor's data was shown to this operator.
         await audit.EnqueueAsync($"operator:{agentName} ({connected.AgentId.Value})", "read", $"account:{connected.AccountId.Value}", "screen-pop", null, ct);
+        if (ledger is not null)
+        {
+            await ledger.PutThroughAsync(connected.CallId, connected.AgentId, ct);
+        }
     }
 
     [LoggerMessage(EventId = 2301, Level = LogLevel.Error, Message = "Call event {Event} for call {CallId} failed")]

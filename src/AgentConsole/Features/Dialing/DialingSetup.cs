@@ -29,6 +29,9 @@ public static class DialingSetup
 
         builder.AddCompliance();
         builder.AddLedgerReconciliation();
+        // A call whose node died comes back to its operator on this node, to save its outcome.
+        builder.Services.AddSingleton<Calls.OrphanedCalls>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Calls.OrphanedCalls>());
         builder.AddAmd();
         builder.AddTelephony();
         builder.AddHopper();

@@ -240,6 +240,46 @@ public sealed class AgentFloor(TimeProvider time, IFloorEvents events) : IAgentA
         return true;
     }
 
+    /// <summary>Operators with a tab open and nothing in hand (no call, none reserved, no dial being set up): those a call left
+    /// behind by a dead node may be given back to (<see cref="Adopt"/>).</summary>
+    public IReadOnlyList<AgentId> Idle() =>
+    [
+        .. _operators.Values.Where(o =>
+        {
+            lock (o)
+            {
+                return o.Connections > 0 && o.Call is null && o.ReservedCall is null && o.Dialing is null && o.State is not (AgentState.OnCall or AgentState.WrapUp);
+            }
+        }).Select(o => o.Id),
+    ];
+
+    /// <summary>Gives an idle operator a call whose node died while she was on it: ended, in wrap-up, so she saves its outcome
+    /// here. False when she is no longer idle (a call or a dial came first).</summary>
+    public bool Adopt(CallSession call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (!_operators.TryGetValue(call.AgentId, out var op))
+        {
+            return false;
+        }
+
+        AgentStatusDto status;
+        lock (op)
+        {
+            if (op.Connections <= 0 || op.Call is not null || op.ReservedCall is not null || op.Dialing is not null || op.State is AgentState.OnCall or AgentState.WrapUp)
+            {
+                return false;
+            }
+
+            call.Disconnected = true;
+            op.Call = call;
+            status = op.Move(AgentState.WrapUp, null, time.GetUtcNow(), call.CallId);
+        }
+
+        Publish(status);
+        return true;
+    }
+
     /// <summary>The debtor's leg ended: the operator goes to wrap-up; the call stays theirs until they leave wrap-up.</summary>
     public CallSession? Detach(AgentId agent, ContactAttemptId callId)
     {
