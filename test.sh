@@ -21,6 +21,7 @@ need=(
   "chromium chromium"
   "npm npm"
   "redis-server redis-server"
+  "/usr/sbin/haproxy haproxy"
 )
 missing=()
 for item in "${need[@]}"; do

@@ -94,16 +94,8 @@ public sealed class ChaosKillTests : IAsyncDisposable
 
     private Dictionary<string, string> Settings(Random random)
     {
-        // A weekday afternoon in Europe, so the demo debtors may be called whatever time the test runs at.
-        var now = DateTimeOffset.UtcNow;
-        var afternoon = new DateTimeOffset(now.Date, TimeSpan.Zero).AddDays(1).AddHours(13);
-        while (afternoon.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
-        {
-            afternoon = afternoon.AddDays(1);
-        }
-
         var offsetFile = Path.Combine(_root, "clock-offset");
-        OffsetClock.Write(offsetFile, afternoon - now);
+        CallingRules.WeekdayAfternoon(offsetFile);
         return new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
@@ -159,27 +151,7 @@ public sealed class ChaosKillTests : IAsyncDisposable
             }
         }
 
-        var calls = await db.ContactAttempts.AsNoTracking().Where(a => a.Channel == ContactChannel.Call)
-            .Select(a => new { a.Id, a.AccountId, a.Address, a.StartedAt, a.EndedAt, a.Outcome }).ToListAsync(Ct);
-        foreach (var account in calls.GroupBy(c => c.AccountId))
-        {
-            var ordered = account.OrderBy(c => c.StartedAt).ToList();
-            for (var i = 1; i < ordered.Count; i++)
-            {
-                var previous = ordered[i - 1];
-                var next = ordered[i];
-                // No second call while one is in progress (a claim of a dead job released too early would do it).
-                Assert.True(previous.EndedAt is { } ended && ended <= next.StartedAt,
-                    $"{when}: account {account.Key} called at {next.StartedAt} while call {previous.Id} (started {previous.StartedAt}) was open until {previous.EndedAt}");
-                // A call lost at a kill may have been answered by a person who heard silence: no redial for 72 hours (Ofcom's
-                // policy statement on persistent misuse, s.128 Communications Act 2003: an abandoned call is not repeated within
-                // 72 hours without an operator guaranteed; the hopper treats a lost call the same).
-                if (ordered.Take(i).FirstOrDefault(c => c.Outcome == ContactOutcome.Lost && c.Address == next.Address && next.StartedAt - c.StartedAt < Duration.FromHours(72)) is { } lostCall)
-                {
-                    Assert.Fail($"{when}: account {account.Key} called at {next.StartedAt}, within 72 h of call {lostCall.Id} lost at a kill ({lostCall.StartedAt}); log {log}");
-                }
-            }
-        }
+        await CallingRules.AssertNoCallBreachesAsync(db, when, log, Ct);
 
         // One message per queue entry.
         var perEntry = await db.OutboundMessages.AsNoTracking().Where(m => m.ScheduledContactId != null).GroupBy(m => m.ScheduledContactId)

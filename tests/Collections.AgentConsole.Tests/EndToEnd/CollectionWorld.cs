@@ -201,33 +201,7 @@ public abstract class CollectionWorld : IAsyncLifetime
     };
 
     /// <summary>Runs the ops CLI (<c>collections-dialer</c>) on this world's database and clock.</summary>
-    public async Task<CliResult> CliAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(ConsoleProcess.CliDll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in CommonEnvironment())
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliResult(process.ExitCode, await stdout, await stderr);
-    }
+    public Task<CliResult> CliAsync(params string[] args) => ConsoleProcess.RunCliAsync(Root, CommonEnvironment(), args);
 
     /// <summary>Places <paramref name="csv"/> (docs/import.md) with <c>import accounts</c>, as an operations person would.</summary>
     public async Task<CliResult> ImportAccountsAsync(string name, string csv)

@@ -102,6 +102,36 @@ internal sealed class ConsoleProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs the ops CLI (<c>collections-dialer</c>) with <paramref name="environment"/> in <paramref name="workingDirectory"/>
+    /// and returns its exit code and output; a CLI that runs for 3 minutes is stopped (a wait on a loaded machine, not a speed limit).</summary>
+    public static async Task<CliResult> RunCliAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(CliDll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
     /// <summary>SIGKILL, and waits until the process is gone (its ports and files are free again).</summary>
     public async Task KillAsync()
     {

@@ -25,16 +25,8 @@ public sealed class InFlightCallsAfterKillTests : IAsyncDisposable
     {
         Directory.CreateDirectory(_root);
         var database = new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(_root, "c.db")}" };
-        // A weekday afternoon in Europe, so the demo debtors may be called whatever time the test runs at.
-        var now = DateTimeOffset.UtcNow;
-        var afternoon = new DateTimeOffset(now.Date, TimeSpan.Zero).AddDays(1).AddHours(13);
-        while (afternoon.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
-        {
-            afternoon = afternoon.AddDays(1);
-        }
-
         var offsetFile = Path.Combine(_root, "clock-offset");
-        OffsetClock.Write(offsetFile, afternoon - now);
+        CallingRules.WeekdayAfternoon(offsetFile);
         var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
