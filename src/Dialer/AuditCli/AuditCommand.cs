@@ -10,7 +10,9 @@ namespace Collections.Dialer.AuditCli;
 /// <summary>
 /// <c>audit verify</c> (docs/security.md): walks the hash-chained audit trail and prints
 /// <c>{"entries":n,"intact":true}</c> (exit 0), or names the first entry that was altered, or follows a removed one, with
-/// <c>"intact":false,"brokenEntry":id,"reason":"..."</c> (exit 2).
+/// <c>"intact":false,"brokenEntry":id,"reason":"..."</c> (exit 2). With the anchor file (<see cref="AuditAnchor"/>) the
+/// removal of the last entries is named too (<c>entries after N are missing</c>); <c>"anchoredEntry"</c> says up to which
+/// entry the anchor vouched for the trail.
 /// </summary>
 public static class AuditCommand
 {
@@ -28,11 +30,26 @@ public static class AuditCommand
             return CliOutput.Fail(error!, stderr);
         }
 
+        var anchor = AuditAnchor.For(configuration, database);
+        if (anchor is null)
+        {
+            await stderr.WriteLineAsync($"warning: no {AuditAnchor.Key} is set for this {database.Provider} database: removing the last entries cannot be found");
+        }
+
         await using var db = DatabaseSetup.CreateContext(database);
-        var result = await AuditTrail.VerifyAsync(db, ct);
+        AuditVerification result;
+        try
+        {
+            result = await AuditTrail.VerifyAsync(db, anchor, ct);
+        }
+        catch (InvalidDataException ex)
+        {
+            return CliOutput.Fail($"{AuditAnchor.Key}: {ex.Message}", stderr);
+        }
+
         if (result.Intact)
         {
-            CliOutput.WriteLine(new { entries = result.Entries, intact = true }, stdout);
+            CliOutput.WriteLine(new { entries = result.Entries, intact = true, anchoredEntry = result.AnchoredEntry }, stdout);
             return CliOutput.Ok;
         }
 

@@ -1,3 +1,4 @@
+using Collections.AgentConsole.Features.Audit;
 using Collections.AgentConsole.Features.Auth;
 using Collections.AgentConsole.Features.Floor;
 using Collections.Scripts.Runtime;
@@ -25,6 +26,7 @@ public sealed class AgentHub(
     ICallEvents dialer,
     ICollectionsDbContextFactory databases,
     IServiceProvider services,
+    Collections.Shared.Audit.AuditTrail audit,
     IOptions<ConsoleOptions> options) : Hub<IAgentClient>
 {
     public override async Task OnConnectedAsync()
@@ -108,7 +110,9 @@ public sealed class AgentHub(
         var call = CallFor(request.CallId);
         try
         {
-            return await settlements.RequestAsync(call, request.Amount, request.PayBy, request.Note, Context.ConnectionAborted);
+            var requested = await settlements.RequestAsync(call, request.Amount, request.PayBy, request.Note, Context.ConnectionAborted);
+            await audit.ChangedAsync(AuditActor.Of(Context), $"account:{call.AccountId.Value}", "settlement request", Context.ConnectionAborted);
+            return requested;
         }
         catch (ArgumentException ex)
         {
@@ -172,7 +176,7 @@ public sealed class AgentHub(
         }
 
         var payment = outcome.PaymentAmount is { } amount ? new PhonePayment(amount, outcome.PaymentReceipt ?? string.Empty) : null;
-        var (saved, refusal) = await outcomes.SaveAsync(call, code, outcome.Note, Context.ConnectionAborted, payment);
+        var (saved, refusal) = await outcomes.SaveAsync(call, code, outcome.Note, Context.ConnectionAborted, payment, AuditActor.Of(Context));
         if (saved is null)
         {
             throw new HubException(refusal);
