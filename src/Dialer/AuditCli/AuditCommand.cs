@@ -23,6 +23,12 @@ public static class AuditCommand
         return new Command("audit", "The audit trail of reads and changes of debtor data.") { verify };
     }
 
+    /// <summary>Appends a change made by a verb to the trail of <paramref name="database"/> (and advances its anchor): the
+    /// actor is <c>cli:&lt;OS user&gt;</c>, the address the machine's name, as for <c>privacy export</c>.</summary>
+    internal static Task RecordChangeAsync(DatabaseOptions database, TimeProvider time, string subject, string kind, CancellationToken ct) =>
+        new AuditTrail(() => DatabaseSetup.CreateContext(database), time, AuditAnchor.For(CliHost.Configuration(), database))
+            .RecordAsync($"cli:{Environment.UserName}", "change", subject, kind, Environment.MachineName, ct);
+
     internal static async Task<int> RunVerifyAsync(IConfiguration configuration, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         if (!CaseCommand.TryDatabase(configuration, out var database, out var error) || (error = CliHost.MissingSqliteFile(database)) is not null)
