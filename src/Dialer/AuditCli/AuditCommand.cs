@@ -26,8 +26,12 @@ public static class AuditCommand
     /// <summary>Appends a change made by a verb to the trail of <paramref name="database"/> (and advances its anchor): the
     /// actor is <c>cli:&lt;OS user&gt;</c>, the address the machine's name, as for <c>privacy export</c>.</summary>
     internal static Task RecordChangeAsync(DatabaseOptions database, TimeProvider time, string subject, string kind, CancellationToken ct) =>
-        new AuditTrail(() => DatabaseSetup.CreateContext(database), time, AuditAnchor.For(CliHost.Configuration(), database))
-            .RecordAsync($"cli:{Environment.UserName}", "change", subject, kind, Environment.MachineName, ct);
+        RecordAsync(database, CliHost.Configuration(), time, "change", subject, kind, ct);
+
+    /// <summary>Appends a read or change made by a verb, as <see cref="RecordChangeAsync"/>, with the anchor of <paramref name="configuration"/>.</summary>
+    internal static Task RecordAsync(DatabaseOptions database, IConfiguration configuration, TimeProvider time, string action, string subject, string detail, CancellationToken ct) =>
+        new AuditTrail(() => DatabaseSetup.CreateContext(database), time, AuditAnchor.For(configuration, database))
+            .RecordAsync($"cli:{Environment.UserName}", action, subject, detail, Environment.MachineName, ct);
 
     internal static async Task<int> RunVerifyAsync(IConfiguration configuration, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {

@@ -100,6 +100,20 @@ public sealed class AuditPageTests(AuditFixture fixture) : IClassFixture<AuditFi
     }
 
     [Fact]
+    public async Task An_operators_account_search_is_a_read_in_the_trail_named_by_what_was_searched()
+    {
+        var (op, cookie) = await fixture.Console.SignInAsync("harriet.collins", Ct);
+        using var _1 = op;
+        await using var hub = fixture.Console.Hub(Collections.Shared.Contracts.ConsoleHubs.AgentPath, cookie);
+        await hub.StartAsync(Ct);
+
+        var hits = await Microsoft.AspNetCore.SignalR.Client.HubConnectionExtensions.InvokeAsync<JsonElement>(hub, "Search", "Schneider", Ct);
+
+        var read = await fixture.WaitForEntryAsync(e => e.Actor == "harriet.collins" && e.Subject == "search:Schneider", Ct);
+        Assert.Equal(("read", $"operator search ({hits.GetArrayLength()} found)", "127.0.0.1"), (read.Action, read.Detail, read.From));
+    }
+
+    [Fact]
     public async Task Only_administrators_read_verify_or_export_the_trail()
     {
         using var anonymous = new HttpClient { BaseAddress = fixture.Console.BaseAddress };

@@ -221,7 +221,15 @@ public sealed class AgentHub(
     {
         await using var db = databases.CreateDbContext();
         var (hits, error) = await AccountSearch.FindAsync(db, query, Context.ConnectionAborted);
-        return error is null ? [.. hits.Select(ToDto)] : throw new HubException(error);
+        if (error is not null)
+        {
+            throw new HubException(error);
+        }
+
+        // The hits show names, numbers and addresses: the search is a read of them, named by what was searched.
+        var who = AuditActor.Of(Context);
+        await audit.EnqueueAsync(who.Name, AuditSetup.Read, $"search:{query}", $"operator search ({hits.Count} found)", who.From, Context.ConnectionAborted);
+        return [.. hits.Select(ToDto)];
     }
 
     /// <summary>Dials one of the debtor's numbers by hand (Ready or Paused, no call open): "dialing", or "refused" with every
