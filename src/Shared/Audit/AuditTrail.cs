@@ -26,7 +26,8 @@ public sealed class AuditEntry
     /// <summary>What was read or changed: an account, a recording, a search, an export (its address or key).</summary>
     public required string Subject { get; set; }
 
-    /// <summary>Which view: screen-pop, case timeline, recording, portal account, privacy export, ...</summary>
+    /// <summary>For a read, which view: screen-pop, case timeline, recording, portal account, privacy export, ...; for a change,
+    /// which kind: call outcome (with what it carried), legal decision, payment import, creditor placement, ...</summary>
     public required string Detail { get; set; }
 
     /// <summary>The client's address (after trusted proxies), when over the network.</summary>

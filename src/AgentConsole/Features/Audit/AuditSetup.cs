@@ -52,8 +52,8 @@ public static class AuditSetup
     /// <summary>Records a successful call of this endpoint as a change of kind <paramref name="kind"/> (a promise, a legal
     /// decision, a placement ...). The subject is the request's path (it names the account, reference or offer), or what
     /// <paramref name="subject"/> makes of the request's arguments and the answer's value (an import's file and counts). Refused
-    /// and failed requests changed nothing and are not recorded; a replayed idempotent request is recorded again, as it was
-    /// asked again. <paramref name="qualifier"/> adds what the request asked for to the kind ("legal decision: file").</summary>
+    /// and failed requests changed nothing and are not recorded; nor is a creditor API request replayed from its
+    /// Idempotency-Key (the group's idempotency filter answers it before this one runs). <paramref name="qualifier"/> adds what the request asked for to the kind ("legal decision: file").</summary>
     public static TBuilder AuditedChange<TBuilder>(
         this TBuilder endpoint, string kind, Func<EndpointFilterInvocationContext, object?, string?>? subject = null, Func<EndpointFilterInvocationContext, string?>? qualifier = null)
         where TBuilder : IEndpointConventionBuilder =>
