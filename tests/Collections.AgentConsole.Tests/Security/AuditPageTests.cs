@@ -279,7 +279,6 @@ public sealed class AuditFixture : IAsyncLifetime
     public ValueTask DisposeAsync()
     {
         Console.Dispose();
-        File.Delete($"{Console.DatabasePath}.audit-anchor.json");
         return ValueTask.CompletedTask;
     }
 }
