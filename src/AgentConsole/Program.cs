@@ -79,6 +79,7 @@ app.MapPhone();
 app.MapCreditorApi();
 app.MapCreditorPortal();
 app.MapAnalytics();
+app.MapAuditApi();
 app.LogListeningAddresses();
 
 await app.RunAsync();

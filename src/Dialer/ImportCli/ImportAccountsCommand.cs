@@ -73,6 +73,9 @@ public static class ImportAccountsCommand
                 });
             }
 
+            // One entry per import, with its counts (the rows themselves are in the import's batch).
+            await AuditCli.AuditCommand.RecordChangeAsync(options, time, $"account file {csv.Name} (portfolio {name}): {summary.Rows} rows, {summary.Inserted} added, {summary.Updated} updated, {summary.Unchanged} unchanged, {summary.Rejected} rejected",
+                "account import", ct);
             CliOutput.WriteLine(new
             {
                 file = csv.Name,

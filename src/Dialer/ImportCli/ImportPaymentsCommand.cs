@@ -52,6 +52,9 @@ public static class ImportPaymentsCommand
             reference = issue.Reference,
         }, stdout), ct);
 
+        await AuditCli.AuditCommand.RecordChangeAsync(options, time, $"payment file {input.Name} ({summary.Format}): {summary.Rows} rows, {summary.Matched} booked, {summary.Unmatched} unmatched, {summary.Rejected} rejected, {summary.Duplicates} duplicates",
+            "payment import", ct);
+
         // Totals of what this file booked, per creditor (seed 001: received payments passed on to the creditor).
         await using var report = DatabaseSetup.CreateContext(options);
         var booked = await report.PaymentImportEntries.AsNoTracking()

@@ -85,6 +85,12 @@ public static class EvidenceCommand
         }
 
         File.Move(temporary, output.FullName, overwrite: true);
+        // The pack holds the debtor's data, contacts and recordings: making it is a read like any other (issue 19, item 5).
+        if (CaseCommand.TryDatabase(configuration, out var database, out _))
+        {
+            await AuditCli.AuditCommand.RecordAsync(database, configuration, time, "read", $"account:{accountId.Value.Value}", "evidence pack", ct);
+        }
+
         CliOutput.WriteLine(new { accountRef = reference, files = summary.Files, sha256 = summary.Sha256 }, stdout);
         return CliOutput.Ok;
     }

@@ -26,7 +26,8 @@ public sealed class AuditEntry
     /// <summary>What was read or changed: an account, a recording, a search, an export (its address or key).</summary>
     public required string Subject { get; set; }
 
-    /// <summary>Which view: screen-pop, case timeline, recording, portal account, privacy export, ...</summary>
+    /// <summary>For a read, which view: screen-pop, case timeline, recording, portal account, privacy export, ...; for a change,
+    /// which kind: call outcome (with what it carried), legal decision, payment import, creditor placement, ...</summary>
     public required string Detail { get; set; }
 
     /// <summary>The client's address (after trusted proxies), when over the network.</summary>
@@ -37,10 +38,14 @@ public sealed class AuditEntry
     public required string Hash { get; set; }
 }
 
-/// <summary>What <see cref="AuditTrail.VerifyAsync"/> found: the number of entries, and the first broken one with why.</summary>
+/// <summary>What <see cref="AuditTrail.VerifyAsync(CollectionsDbContext, CancellationToken)"/> found: the number of entries, and the first broken one with why.</summary>
 public sealed record AuditVerification(long Entries, long? BrokenEntry, string? Reason)
 {
     public bool Intact => BrokenEntry is null;
+
+    /// <summary>The entry the anchor named and that was found as anchored (null when verified without an anchor, or none was
+    /// written yet).</summary>
+    public long? AnchoredEntry { get; init; }
 }
 
 /// <summary>
@@ -50,6 +55,19 @@ public sealed record AuditVerification(long Entries, long? BrokenEntry, string? 
 /// </summary>
 public sealed class AuditTrail(Func<CollectionsDbContext> createContext, TimeProvider time)
 {
+    /// <summary>A trail that advances <paramref name="anchor"/> after every batch it appends, so removing the last entries is
+    /// found by <see cref="VerifyAsync(CollectionsDbContext, AuditAnchor?, CancellationToken)"/>.</summary>
+    public AuditTrail(Func<CollectionsDbContext> createContext, TimeProvider time, AuditAnchor? anchor)
+        : this(createContext, time)
+    {
+        _anchor = anchor;
+    }
+
+    private readonly AuditAnchor? _anchor;
+
+    /// <summary>The first entry's hash, once known: it names the trail in the anchor.</summary>
+    private string? _first;
+
     /// <summary>The previous hash of the first entry.</summary>
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -154,8 +172,20 @@ public sealed class AuditTrail(Func<CollectionsDbContext> createContext, TimePro
             db.AuditEntries.Add(entry);
         }
 
+        var first = _first ?? (last is null ? db.AuditEntries.Local.FirstOrDefault(e => e.Id == 1)?.Hash : null);
+        if (_anchor is not null && first is null)
+        {
+            first = await db.AuditEntries.AsNoTracking().Where(e => e.Id == 1).Select(e => e.Hash).FirstOrDefaultAsync(ct);
+        }
+
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        if (_anchor is not null && first is not null)
+        {
+            _first = first;
+            _anchor.Advance(first, id, previous, Instant.FromDateTimeOffset(time.GetUtcNow()));
+        }
+
         return id;
     }
 
@@ -184,8 +214,44 @@ public sealed class AuditTrail(Func<CollectionsDbContext> createContext, TimePro
 
     /// <summary>Walks the chain from the first entry: each must follow the one before it (ids without gaps, the previous hash
     /// equal to that entry's hash) and its hash must match its fields. The first entry that fails is named.</summary>
-    public static async Task<AuditVerification> VerifyAsync(CollectionsDbContext db, CancellationToken ct)
+    public static Task<AuditVerification> VerifyAsync(CollectionsDbContext db, CancellationToken ct) => VerifyAsync(db, null, ct);
+
+    /// <summary>As <see cref="VerifyAsync(CollectionsDbContext, CancellationToken)"/>, then against <paramref name="anchor"/>:
+    /// the trail must reach the anchored entry with the anchored hash and start with the anchored first entry, else the last
+    /// entries were removed (named as "entries after N are missing") or the trail was rewritten or replaced.</summary>
+    /// <exception cref="InvalidDataException">The anchor file is there but is not an anchor.</exception>
+    public static async Task<AuditVerification> VerifyAsync(CollectionsDbContext db, AuditAnchor? anchor, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(db);
+        var head = anchor?.Read();
+        var walked = await WalkAsync(db, head?.Entry, ct);
+        if (!walked.Result.Intact || head is null)
+        {
+            return walked.Result;
+        }
+
+        var count = walked.Result.Entries;
+        if (count > 0 && walked.First != head.First)
+        {
+            return new(count, 1, $"entry 1 is not the one the anchor ({anchor!.Path}, written {head.At}) names: the trail was replaced");
+        }
+
+        if (count < head.Entry)
+        {
+            return new(count, count + 1, $"entries after {count} are missing: the anchor ({anchor!.Path}, written {head.At}) names entry {head.Entry}, so at least entries {count + 1} to {head.Entry} were removed");
+        }
+
+        if (walked.AtAnchor != head.Hash)
+        {
+            return new(count, head.Entry, $"entry {head.Entry} is not the one the anchor ({anchor!.Path}, written {head.At}) names: the trail was rewritten up to it");
+        }
+
+        return walked.Result with { AnchoredEntry = head.Entry };
+    }
+
+    private static async Task<(AuditVerification Result, string? First, string? AtAnchor)> WalkAsync(CollectionsDbContext db, long? anchored, CancellationToken ct)
+    {
+        string? first = null, atAnchor = null;
         long expectedId = 1, count = 0;
         var previous = Genesis;
         const int page = 5000;
@@ -197,27 +263,33 @@ public sealed class AuditTrail(Func<CollectionsDbContext> createContext, TimePro
             {
                 if (entry.Id != expectedId)
                 {
-                    return new(count, entry.Id, $"entry {entry.Id} follows entry {expectedId - 1}: entries {expectedId} to {entry.Id - 1} were removed");
+                    return (new(count, entry.Id, $"entry {entry.Id} follows entry {expectedId - 1}: entries {expectedId} to {entry.Id - 1} were removed"), first, atAnchor);
                 }
 
                 if (entry.PreviousHash != previous)
                 {
-                    return new(count, entry.Id, $"entry {entry.Id} does not follow entry {entry.Id - 1} (its previous hash differs): an entry before it was altered or replaced");
+                    return (new(count, entry.Id, $"entry {entry.Id} does not follow entry {entry.Id - 1} (its previous hash differs): an entry before it was altered or replaced"), first, atAnchor);
                 }
 
                 if (HashOf(entry) != entry.Hash)
                 {
-                    return new(count, entry.Id, $"entry {entry.Id} does not match its hash: it was altered");
+                    return (new(count, entry.Id, $"entry {entry.Id} does not match its hash: it was altered"), first, atAnchor);
                 }
 
                 previous = entry.Hash;
+                first ??= entry.Hash;
+                if (entry.Id == anchored)
+                {
+                    atAnchor = entry.Hash;
+                }
+
                 expectedId++;
                 count++;
             }
 
             if (batch.Count < page)
             {
-                return new(count, null, null);
+                return (new(count, null, null), first, atAnchor);
             }
         }
     }

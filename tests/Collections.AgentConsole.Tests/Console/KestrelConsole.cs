@@ -87,6 +87,8 @@ public sealed class KestrelConsole : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         File.Delete(DatabasePath);
+        // The audit trail's anchor, kept beside the SQLite file (docs/security.md).
+        File.Delete($"{DatabasePath}.audit-anchor.json");
         if (Directory.Exists(OutreachFolder))
         {
             Directory.Delete(OutreachFolder, recursive: true);

@@ -199,6 +199,21 @@ public sealed class CreditorPlacementTests(CreditorApiHost host) : IClassFixture
         Assert.False(await db.ScheduledContacts.AnyAsync(c => c.AccountId == id && c.Status == Collections.Shared.Workflow.ScheduledContactStatus.Queued, Ct));
         Assert.False(await db.CaseSteps.AnyAsync(s => db.Cases.Any(c => c.Id == s.CaseId && c.AccountId == id) && s.Status == Collections.Shared.Workflow.CaseStepStatus.Planned, Ct));
         Assert.Equal(1, await db.Payments.CountAsync(p => p.AccountId == id, Ct));
+
+        // Issue 19, item 5: the creditor's writes are changes in the audit trail by its key; the refused payments are not.
+        var changes = new List<Collections.Shared.Audit.AuditEntry>();
+        for (var i = 0; i < 100 && changes.Count < 3; i++)
+        {
+            await Task.Delay(100, Ct);
+            await using var trail = host.Factory.OpenDatabase();
+            changes = await trail.AuditEntries.AsNoTracking().Where(e => e.Action == "change" && e.Subject.Contains(reference)).OrderBy(e => e.Id).ToListAsync(Ct);
+        }
+
+        Assert.Equal(
+            [($"{Path}/{reference}/payments", "creditor payment report"), ($"{Path}/{reference}/recall", "creditor recall"), ($"{Path}/{reference}/recall", "creditor recall")],
+            changes.Select(e => (e.Subject, e.Detail)));
+        Assert.All(changes, e => Assert.False(string.IsNullOrEmpty(e.Actor) || e.Actor == "anonymous", e.Actor));
+        Assert.True(await db.AuditEntries.AnyAsync(e => e.Action == "change" && e.Detail == "creditor placement" && e.Subject.EndsWith(": 1 created, 0 updated, 0 unchanged, 0 rejected"), Ct));
     }
 
     [Fact]

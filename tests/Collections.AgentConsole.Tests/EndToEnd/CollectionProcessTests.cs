@@ -230,6 +230,14 @@ public abstract class CollectionProcessTests(CollectionWorld world)
         var promised = await liga.ActAsync(callBack.CallId, new ScriptActionDto("record-promise", 200m, thursday.ToDateOnly(), null, null, null), Ct);
         Assert.Null(promised.Refusal);
         var promise = await liga.SaveAsync(callBack, "PromiseToPay", "will pay today", Ct);
+        // Issue 19, item 5: the promise is a change in the audit trail by Līga's sign-in, from her connection's address, naming
+        // what the outcome carried; the placement before it is the import's one entry with its counts.
+        var audited = await world.WaitForAsync("the promise in the audit trail", db => db.AuditEntries.AsNoTracking()
+            .FirstOrDefaultAsync(e => e.Action == "change" && e.Subject == $"account:{account.Value}" && e.Detail.StartsWith("call outcome PromiseToPay"), Ct), Ct);
+        Assert.Equal(("e2e.liga", "call outcome PromiseToPay: promise, note"), (audited.Actor, audited.Detail));
+        Assert.NotNull(audited.From);
+        await world.WaitForAsync("the import in the audit trail", db => db.AuditEntries.AsNoTracking()
+            .FirstOrDefaultAsync(e => e.Action == "change" && e.Detail == "account import" && e.Subject.StartsWith("account file placement-lv.csv"), Ct), Ct);
         await using (var db = world.OpenDatabase())
         {
             // The call carried the callback's queue entry and was Līga's (her disposition on its ledger row).

@@ -15,10 +15,11 @@ public sealed class AuditTrailTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<(DatabaseOptions Db, IConfiguration Configuration)> TrailAsync(int entries)
+    private static async Task<(DatabaseOptions Db, IConfiguration Configuration)> TrailAsync(int entries, string? anchor = null, int minute = 0)
     {
         var db = await TestDatabases.NewSqlite().MigrateAsync();
-        var trail = new AuditTrail(() => DatabaseSetup.CreateContext(db), new FakeTimeProvider(new DateTimeOffset(2026, 12, 4, 9, 0, 0, TimeSpan.Zero)));
+        var trail = new AuditTrail(() => DatabaseSetup.CreateContext(db), new FakeTimeProvider(new DateTimeOffset(2026, 12, 4, 9, minute, 0, TimeSpan.Zero)),
+            anchor is null ? null : new AuditAnchor(anchor));
         for (var i = 1; i <= entries; i++)
         {
             Assert.Equal(i, await trail.RecordAsync("supervisor", "read", $"/api/cases/timeline?ref=DE-{i}", "case timeline", "10.0.0.7", Ct));
@@ -28,6 +29,7 @@ public sealed class AuditTrailTests
         {
             ["Collections:Database:Provider"] = "Sqlite",
             ["Collections:Database:ConnectionString"] = db.ConnectionString,
+            [AuditAnchor.Key] = anchor,
         }).Build();
         return (db, configuration);
     }
@@ -111,5 +113,80 @@ public sealed class AuditTrailTests
         Assert.Equal(5, result.GetProperty("entries").GetInt64());
         await using var context = DatabaseSetup.CreateContext(db);
         Assert.Equal(["account:LV-1", "account:LV-2", "account:LV-3"], await context.AuditEntries.Where(e => e.Id > 2).OrderBy(e => e.Id).Select(e => e.Subject).ToListAsync(Ct));
+    }
+
+    private static string NewAnchorPath() => Path.Combine(Path.GetTempPath(), $"audit-anchor-{Guid.NewGuid():N}", "anchor.json");
+
+    [Fact]
+    public async Task An_anchored_trail_verifies_and_says_up_to_which_entry_the_anchor_vouches()
+    {
+        var anchor = NewAnchorPath();
+        var (_, configuration) = await TrailAsync(5, anchor);
+
+        var (exit, result) = await VerifyAsync(configuration);
+
+        Assert.Equal(0, exit);
+        Assert.Equal((5, true, 5), (result.GetProperty("entries").GetInt64(), result.GetProperty("intact").GetBoolean(), result.GetProperty("anchoredEntry").GetInt64()));
+        Directory.Delete(Path.GetDirectoryName(anchor)!, recursive: true);
+    }
+
+    [Fact]
+    public async Task Removing_the_last_entries_is_named_through_the_anchor_kept_outside_the_database()
+    {
+        var anchor = NewAnchorPath();
+        var (db, configuration) = await TrailAsync(5, anchor);
+        await using (var context = DatabaseSetup.CreateContext(db))
+        {
+            // Without the anchor this is invisible: entries 1 to 3 are a valid chain by themselves.
+            await context.Database.ExecuteSqlRawAsync("DELETE FROM audit_entries WHERE id > 3", Ct);
+        }
+
+        var (exit, result) = await VerifyAsync(configuration);
+
+        Assert.Equal(2, exit);
+        Assert.Equal((3, 4), (result.GetProperty("entries").GetInt64(), result.GetProperty("brokenEntry").GetInt64()));
+        Assert.Contains("entries after 3 are missing", result.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains("at least entries 4 to 5 were removed", result.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Directory.Delete(Path.GetDirectoryName(anchor)!, recursive: true);
+    }
+
+    [Fact]
+    public async Task Removed_last_entries_replaced_by_a_valid_new_tail_are_named_through_the_anchor()
+    {
+        var anchor = NewAnchorPath();
+        var (db, configuration) = await TrailAsync(5, anchor);
+        await using (var context = DatabaseSetup.CreateContext(db))
+        {
+            await context.Database.ExecuteSqlRawAsync("DELETE FROM audit_entries WHERE id > 3", Ct);
+        }
+
+        // Two innocent-looking entries appended after the cut, by a writer that does not know the anchor: a valid chain of 5.
+        var forger = new AuditTrail(() => DatabaseSetup.CreateContext(db), new FakeTimeProvider(new DateTimeOffset(2026, 12, 4, 9, 1, 0, TimeSpan.Zero)));
+        await forger.RecordAsync("supervisor", "read", "/api/cases/timeline?ref=DE-4", "case timeline", "10.0.0.7", Ct);
+        await forger.RecordAsync("supervisor", "read", "/api/cases/timeline?ref=DE-5", "case timeline", "10.0.0.7", Ct);
+
+        var (exit, result) = await VerifyAsync(configuration);
+
+        Assert.Equal(2, exit);
+        Assert.Equal(5, result.GetProperty("brokenEntry").GetInt64());
+        Assert.Contains("entry 5 is not the one the anchor", result.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Directory.Delete(Path.GetDirectoryName(anchor)!, recursive: true);
+    }
+
+    [Fact]
+    public async Task An_anchor_of_another_trail_is_not_overwritten_and_verify_says_the_trail_was_replaced()
+    {
+        var anchor = NewAnchorPath();
+        await TrailAsync(3, anchor);
+        var before = await File.ReadAllTextAsync(anchor, Ct);
+        // Another database (a restored backup, a table swapped in) whose first entry differs.
+        var (_, configuration) = await TrailAsync(4, anchor, minute: 30);
+
+        Assert.Equal(before, await File.ReadAllTextAsync(anchor, Ct));
+        var (exit, result) = await VerifyAsync(configuration);
+        Assert.Equal(2, exit);
+        Assert.Equal(1, result.GetProperty("brokenEntry").GetInt64());
+        Assert.Contains("the trail was replaced", result.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Directory.Delete(Path.GetDirectoryName(anchor)!, recursive: true);
     }
 }

@@ -10,9 +10,9 @@ namespace Collections.Dialer.Tests.ImportCli;
 /// <summary>The <c>import payments</c> verb on the sample files: JSON lines per refused or unmatched line, totals, summary.</summary>
 public sealed class ImportPaymentsCommandTests
 {
-    private static async Task<(int Exit, List<JsonElement> Lines)> RunAsync(string sample)
+    private static async Task<(int Exit, List<JsonElement> Lines)> RunAsync(string sample, Collections.Shared.Persistence.DatabaseOptions? into = null)
     {
-        var db = await TestDatabases.NewSqlite().MigrateAsync();
+        var db = into ?? await TestDatabases.NewSqlite().MigrateAsync();
         await WorkflowData.SeedAccountAsync(db, new LocalDate(2025, 3, 1), principal: 500m, reference: "DE-100001");
         await WorkflowData.SeedAccountAsync(db, new LocalDate(2025, 3, 1), principal: 300m, reference: "DE-100002");
         using var stdout = new StringWriter();
@@ -39,5 +39,19 @@ public sealed class ImportPaymentsCommandTests
         var (_, lines) = await RunAsync("camt053.xml");
 
         Assert.Equal(("camt.053", 2), (lines[^1].GetProperty("format").GetString(), lines[^1].GetProperty("matched").GetInt32()));
+    }
+
+    [Fact]
+    public async Task An_import_is_one_change_in_the_audit_trail_with_the_files_counts()
+    {
+        var db = await TestDatabases.NewSqlite().MigrateAsync();
+
+        await RunAsync("payments.csv", db);
+
+        await using var context = Collections.Shared.Persistence.DatabaseSetup.CreateContext(db);
+        var entry = Assert.Single(context.AuditEntries);
+        Assert.Equal(($"cli:{Environment.UserName}", "change", "payment import", Environment.MachineName), (entry.Actor, entry.Action, entry.Detail, entry.From));
+        Assert.Equal("payment file payments.csv (csv): 6 rows, 3 booked, 1 unmatched, 2 rejected, 0 duplicates", entry.Subject);
+        File.Delete(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.ConnectionString).DataSource + ".audit-anchor.json");
     }
 }

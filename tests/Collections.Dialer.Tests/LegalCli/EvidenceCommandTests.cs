@@ -34,6 +34,14 @@ public sealed class EvidenceCommandTests : IDisposable
             new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero)), o, stderr, Ct));
         Assert.True(exit == 0, $"exit {exit}: {stdout} {stderr}");
         var printed = JsonDocument.Parse(stdout).RootElement;
+        await using (var db = DatabaseSetup.CreateContext(_db))
+        {
+            // Making the pack is a read of the debtor's data in the audit trail.
+            var read = Assert.Single(db.AuditEntries);
+            Assert.Equal(("read", "evidence pack", $"cli:{Environment.UserName}"), (read.Action, read.Detail, read.Actor));
+            Assert.Equal($"account:{db.Accounts.Single(a => a.CreditorReference == "TEL-EV-1").Id.Value}", read.Subject);
+        }
+
         Assert.Equal("TEL-EV-1", printed.GetProperty("accountRef").GetString());
 
         using (var archive = ZipFile.OpenRead(zip))

@@ -27,6 +27,9 @@ public static class AuthSetup
     /// <summary>The field visit page and its API: role FieldAgent, or an administrator.</summary>
     public const string FieldAgentPolicy = "field-agent";
 
+    /// <summary>The audit page and its API: administrators only.</summary>
+    public const string AdministratorPolicy = "administrator";
+
     public static IHostApplicationBuilder AddConsoleAuth(this IHostApplicationBuilder builder)
     {
         builder.Services.AddIdentity<ConsoleUser, IdentityRole>(ConsoleIdentity.Configure)
@@ -53,7 +56,8 @@ public static class AuthSetup
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(SupervisorPolicy, p => p.RequireRole(ConsoleRoles.Supervisor, ConsoleRoles.Administrator))
             .AddPolicy(LegalPolicy, p => p.RequireRole(ConsoleRoles.Legal, ConsoleRoles.Administrator))
-            .AddPolicy(FieldAgentPolicy, p => p.RequireRole(ConsoleRoles.FieldAgent, ConsoleRoles.Administrator));
+            .AddPolicy(FieldAgentPolicy, p => p.RequireRole(ConsoleRoles.FieldAgent, ConsoleRoles.Administrator))
+            .AddPolicy(AdministratorPolicy, p => p.RequireRole(ConsoleRoles.Administrator));
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using Collections.AgentConsole.Features.Audit;
 using Collections.AgentConsole.Features.Auth;
 using Collections.AgentConsole.Features.Floor;
 using Collections.Scripts.Runtime;
@@ -25,6 +26,7 @@ public sealed class AgentHub(
     ICallEvents dialer,
     ICollectionsDbContextFactory databases,
     IServiceProvider services,
+    Collections.Shared.Audit.AuditTrail audit,
     IOptions<ConsoleOptions> options) : Hub<IAgentClient>
 {
     public override async Task OnConnectedAsync()
@@ -114,7 +116,9 @@ public sealed class AgentHub(
         var call = CallFor(request.CallId);
         try
         {
-            return await settlements.RequestAsync(call, request.Amount, request.PayBy, request.Note, Context.ConnectionAborted);
+            var requested = await settlements.RequestAsync(call, request.Amount, request.PayBy, request.Note, Context.ConnectionAborted);
+            await audit.ChangedAsync(AuditActor.Of(Context), $"account:{call.AccountId.Value}", "settlement request", Context.ConnectionAborted);
+            return requested;
         }
         catch (ArgumentException ex)
         {
@@ -178,7 +182,7 @@ public sealed class AgentHub(
         }
 
         var payment = outcome.PaymentAmount is { } amount ? new PhonePayment(amount, outcome.PaymentReceipt ?? string.Empty) : null;
-        var (saved, refusal) = await outcomes.SaveAsync(call, code, outcome.Note, Context.ConnectionAborted, payment);
+        var (saved, refusal) = await outcomes.SaveAsync(call, code, outcome.Note, Context.ConnectionAborted, payment, AuditActor.Of(Context));
         if (saved is null)
         {
             throw new HubException(refusal);
@@ -223,7 +227,15 @@ public sealed class AgentHub(
     {
         await using var db = databases.CreateDbContext();
         var (hits, error) = await AccountSearch.FindAsync(db, query, Context.ConnectionAborted);
-        return error is null ? [.. hits.Select(ToDto)] : throw new HubException(error);
+        if (error is not null)
+        {
+            throw new HubException(error);
+        }
+
+        // The hits show names, numbers and addresses: the search is a read of them, named by what was searched.
+        var who = AuditActor.Of(Context);
+        await audit.EnqueueAsync(who.Name, AuditSetup.Read, $"search:{query}", $"operator search ({hits.Count} found)", who.From, Context.ConnectionAborted);
+        return [.. hits.Select(ToDto)];
     }
 
     /// <summary>Dials one of the debtor's numbers by hand (Ready or Paused, no call open): "dialing", or "refused" with every

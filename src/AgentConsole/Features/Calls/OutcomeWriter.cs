@@ -1,5 +1,7 @@
+using Collections.AgentConsole.Features.Audit;
 using Collections.Dialer.Scheduling;
 using Collections.Scripts.Runtime;
+using Collections.Shared.Audit;
 using Collections.Shared.Contracts;
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
@@ -19,10 +21,12 @@ public sealed record PhonePayment(decimal Amount, string Receipt);
 /// the rules returned (the promise's check, the instalments' reminders and checks) to the scheduler. A crash between the
 /// commit and the scheduling loses nothing: the scheduler's start-up resync finds the open work in the database.
 /// </summary>
-public sealed partial class OutcomeWriter(ICollectionsDbContextFactory databases, WorkflowRunner workflow, WorkScheduler scheduler, ILogger<OutcomeWriter> logger)
+public sealed partial class OutcomeWriter(ICollectionsDbContextFactory databases, WorkflowRunner workflow, WorkScheduler scheduler, AuditTrail audit, ILogger<OutcomeWriter> logger)
 {
-    /// <summary>Saves <paramref name="code"/> for <paramref name="call"/>; returns what was written, or the reason it is refused.</summary>
-    public async Task<(OutcomeSavedDto? Saved, string? Refusal)> SaveAsync(CallSession call, DispositionCode code, string? note, CancellationToken ct, PhonePayment? payment = null)
+    /// <summary>Saves <paramref name="code"/> for <paramref name="call"/>; returns what was written, or the reason it is refused.
+    /// The saved outcome goes into the audit trail as a change of the account by <paramref name="by"/> (the signed-in operator;
+    /// <c>operator:&lt;agent id&gt;</c> for the demo's simulated operators), naming the disposition and what it carried.</summary>
+    public async Task<(OutcomeSavedDto? Saved, string? Refusal)> SaveAsync(CallSession call, DispositionCode code, string? note, CancellationToken ct, PhonePayment? payment = null, AuditActor? by = null)
     {
         ArgumentNullException.ThrowIfNull(call);
         IReadOnlyList<ScriptEvent> events;
@@ -90,6 +94,8 @@ public sealed partial class OutcomeWriter(ICollectionsDbContextFactory databases
             call.OutcomeSaved = true;
         }
 
+        await audit.ChangedAsync(by ?? new AuditActor($"operator:{call.AgentId.Value}", null), $"account:{call.AccountId.Value}", KindOf(request), ct);
+
         try
         {
             await scheduler.ScheduleAsync(result.Work, ct);
@@ -102,6 +108,18 @@ public sealed partial class OutcomeWriter(ICollectionsDbContextFactory databases
         }
 
         return (new OutcomeSavedDto(result.DispositionId.Value, result.PromiseId?.Value, result.PlanId?.Value, result.CallbackAt?.ToDateTimeOffset()), null);
+    }
+
+    /// <summary>"call outcome PromiseToPay: promise, note": the disposition and what was written with it.</summary>
+    private static string KindOf(CallOutcomeRequest request)
+    {
+        var parts = new (bool Carried, string What)[]
+        {
+            (request.Promise is not null, "promise"), (request.Plan is not null, "instalment plan"), (request.Settlement is not null, "settlement"),
+            (request.Callback is not null, "callback"), (request.Payment is not null, "payment"), (request.Disputes is { Count: > 0 }, "dispute"),
+            (request.Vulnerable, "vulnerability"), (!string.IsNullOrWhiteSpace(request.Note), "note"),
+        }.Where(p => p.Carried).Select(p => p.What).ToList();
+        return parts.Count == 0 ? $"call outcome {request.Code}" : $"call outcome {request.Code}: {string.Join(", ", parts)}";
     }
 
     private async Task<bool> HasSettlementRequestAsync(CallSession call, CancellationToken ct)

@@ -71,17 +71,22 @@ public static class CreditorApi
         group.MapPost("/accounts", PlaceAsync)
             .WithSummary("Place accounts (upsert by creditor and reference)")
             .WithDescription("A JSON array of accounts whose fields are the account import's columns (docs/import.md); one result per item. Send an Idempotency-Key header to make a retry safe.")
-            .WithMetadata(new CreditorApiExample(CreditorApiExamples.PlacementRequest, CreditorApiExamples.PlacementResponse));
+            .WithMetadata(new CreditorApiExample(CreditorApiExamples.PlacementRequest, CreditorApiExamples.PlacementResponse))
+            .AuditedChange("creditor placement", (c, value) => value is PlacementResponse r
+                ? $"{c.HttpContext.Request.Path}: {r.Created} created, {r.Updated} updated, {r.Unchanged} unchanged, {r.Rejected} rejected"
+                : null);
         group.MapGet("/accounts/{reference}", GetAsync)
             .WithSummary("An account: phase, balance, last contact, open promise or plan, payments")
             .Audited("creditor API account")
             .WithMetadata(new CreditorApiExample(null, CreditorApiExamples.Account));
         group.MapPost("/accounts/{reference}/recall", RecallAsync)
             .WithSummary("Recall an account: every contact stops, the record is kept")
-            .WithMetadata(new CreditorApiExample(CreditorApiExamples.RecallRequest, CreditorApiExamples.RecallResponse));
+            .WithMetadata(new CreditorApiExample(CreditorApiExamples.RecallRequest, CreditorApiExamples.RecallResponse))
+            .AuditedChange("creditor recall");
         group.MapPost("/accounts/{reference}/payments", PaymentAsync)
             .WithSummary("Report a payment the creditor received directly")
-            .WithMetadata(new CreditorApiExample(CreditorApiExamples.PaymentRequest, CreditorApiExamples.Account));
+            .WithMetadata(new CreditorApiExample(CreditorApiExamples.PaymentRequest, CreditorApiExamples.Account))
+            .AuditedChange("creditor payment report");
         return app;
     }
 

@@ -91,14 +91,17 @@ public static class CreditorPortalApi
         group.MapGet("/settlements", async (HttpContext http, SettlementDesk desk, CancellationToken ct) =>
             TypedResults.Ok(Anonymous(await desk.ListAsync(ct, Within(CreditorScope.Of(http), http)))))
             .WithSummary("Settlement requests beyond the consented discount: waiting, then the last week's decisions");
-        group.MapPost("/accounts/{reference}/settlements/{offerId:guid}/decision", DecideSettlementAsync).WithSummary("Approve or refuse a settlement request");
+        group.MapPost("/accounts/{reference}/settlements/{offerId:guid}/decision", DecideSettlementAsync).WithSummary("Approve or refuse a settlement request")
+            .AuditedChange("settlement decision by the creditor", qualifier: c => Decision(c.Argument<PortalDecisionRequest>()?.Approve));
         group.MapGet("/legal-actions", async (HttpContext http, PortfolioFactory portfolios, CancellationToken ct) =>
         {
             await using var lease = portfolios.Create();
             return TypedResults.Ok((await lease.Portfolio.LegalRequestsAsync(Within(CreditorScope.Of(http), http), null, ct)).Select(ToDto).ToList());
         }).WithSummary("Legal-action requests: cases in legal review waiting for the creditor's consent, and the answers given");
-        group.MapPost("/accounts/{reference}/legal-action/decision", DecideLegalAsync).WithSummary("Consent to legal action on an account, or refuse it");
-        group.MapPost("/accounts/{reference}/legal-review", RequestLegalReviewAsync).WithSummary("Ask for legal review of an account: its case moves to the legal queue");
+        group.MapPost("/accounts/{reference}/legal-action/decision", DecideLegalAsync).WithSummary("Consent to legal action on an account, or refuse it")
+            .AuditedChange("legal action consent", qualifier: c => Decision(c.Argument<PortalDecisionRequest>()?.Approve));
+        group.MapPost("/accounts/{reference}/legal-review", RequestLegalReviewAsync).WithSummary("Ask for legal review of an account: its case moves to the legal queue")
+            .AuditedChange("legal review request by the creditor");
         group.MapGet("/reports/{file}", ReportAsync).WithSummary("report.pdf, accounts.csv or remittance.csv of one creditor (?creditor=) for ?from= to ?to=").Audited("portal report");
         app.MapHub<CreditorHub>(ConsoleHubs.CreditorPath);
         return app;
@@ -166,6 +169,8 @@ public static class CreditorPortalApi
             return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status409Conflict);
         }
     }
+
+    private static string? Decision(bool? approve) => approve is { } a ? (a ? "approved" : "refused") : null;
 
     // The answer goes through the workflow (one writer of cases and consents): approved files the case, refused puts it back
     // on the legal queue with the creditor's comment.

@@ -1,3 +1,4 @@
+using Collections.AgentConsole.Features.Audit;
 using System.Globalization;
 using System.Security.Claims;
 using Collections.AgentConsole.Features.Auth;
@@ -90,7 +91,8 @@ public static partial class FieldVisitsApi
 
             var dto = new VisitOutcomeStoredDto(saved.OutcomeId, saved.Duplicate, saved.Limitation?.LastDay?.ToDateOnly());
             return saved.Duplicate ? TypedResults.Ok(dto) : TypedResults.Created($"/api/visits/outcomes/{saved.OutcomeId}", dto);
-        }).RequireAuthorization(AuthSetup.FieldAgentPolicy).DisableAntiforgery();
+        }).RequireAuthorization(AuthSetup.FieldAgentPolicy).DisableAntiforgery()
+            .AuditedChange("field visit outcome", (c, _) => $"account:{c.Argument<VisitOutcomeDto>()?.AccountId}", c => c.Argument<VisitOutcomeDto>()?.Result);
 
         group.MapPost("/schedule", async Task<Results<Created<Guid>, ProblemHttpResult>> (ScheduleVisitDto body, ClaimsPrincipal user, FieldVisitService visits, CancellationToken ct) =>
         {
@@ -103,7 +105,8 @@ public static partial class FieldVisitsApi
             {
                 return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "visit refused");
             }
-        }).RequireAuthorization(AuthSetup.SupervisorPolicy);
+        }).RequireAuthorization(AuthSetup.SupervisorPolicy)
+            .AuditedChange("field visit scheduled", (c, _) => $"account:{c.Argument<ScheduleVisitDto>()?.AccountId}", c => c.Argument<ScheduleVisitDto>()?.Day.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         return app;
     }
 

@@ -1,3 +1,4 @@
+using Collections.AgentConsole.Features.Audit;
 using System.Security.Claims;
 using Collections.AgentConsole.Features.Auth;
 using Collections.Dialer.Scheduling;
@@ -47,9 +48,11 @@ public static class LegalApi
                     s.ConsentStatus, s.Filing, s.ConsentAnsweredBy, s.ConsentAnsweredAt?.ToDateTimeOffset(), s.ConsentNote))
                 : TypedResults.NotFound())
             .WithSummary("A case's checklist computed from the record, and the creditor's consent to filing");
-        group.MapPost("/cases/{accountId:guid}/decision", DecideAsync).WithSummary("File, return to amicable collection, close as uncollectable or return to the creditor");
+        group.MapPost("/cases/{accountId:guid}/decision", DecideAsync).WithSummary("File, return to amicable collection, close as uncollectable or return to the creditor")
+            .AuditedChange("legal decision", qualifier: c => c.Argument<LegalDecisionDto>()?.Decision);
         app.MapPost("/api/legal/cases/{accountId:guid}/review", RequestReviewAsync).WithTags("Legal").RequireAuthorization(AuthSetup.SupervisorPolicy)
-            .WithSummary("A supervisor puts an open case into legal review");
+            .WithSummary("A supervisor puts an open case into legal review")
+            .AuditedChange("legal review request");
         return app;
     }
 

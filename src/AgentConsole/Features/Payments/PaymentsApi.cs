@@ -1,3 +1,4 @@
+using Collections.AgentConsole.Features.Audit;
 using Collections.AgentConsole.Features.Auth;
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
@@ -26,7 +27,10 @@ public static class PaymentsApi
     public static IEndpointRouteBuilder MapPayments(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/payments").WithTags("Payments").RequireAuthorization(p => p.RequireRole(ConsoleRoles.Administrator));
-        group.MapPost("/import", ImportAsync).DisableAntiforgery().WithMetadata(new RequestSizeLimitAttribute(MaxFileBytes));
+        group.MapPost("/import", ImportAsync).DisableAntiforgery().WithMetadata(new RequestSizeLimitAttribute(MaxFileBytes))
+            .AuditedChange("payment import", (_, value) => value is PaymentUploadDto d
+                ? $"payment file {d.File} ({d.Format}): {d.Rows} rows, {d.Matched} booked, {d.Unmatched} unmatched, {d.Rejected} rejected, {d.Duplicates} duplicates"
+                : null);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using Collections.AgentConsole.Features.Audit;
 using System.Security.Claims;
 using Collections.AgentConsole.Features.Auth;
 using Collections.AgentConsole.Features.Calls;
@@ -200,7 +201,7 @@ public static class SettlementRequests
             {
                 return TypedResults.NotFound();
             }
-        });
+        }).AuditedChange("settlement decision", qualifier: c => c.Argument<SettlementDecisionDto>()?.Approve is { } approve ? (approve ? "approved" : "refused") : null);
         return app;
     }
 

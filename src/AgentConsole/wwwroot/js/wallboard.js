@@ -4,6 +4,8 @@ import { startPage, t, fmt } from './i18n.js';
 const me = await api('/api/me');
 await startPage(me);
 $('#me').textContent = me.displayName;
+// The audit trail is for administrators only (its API refuses everyone else).
+$('#link-audit').hidden = !me.roles.includes('Administrator');
 $('#btn-signout').addEventListener('click', signOut);
 
 const agents = new Map();          // agentId -> status
