@@ -133,6 +133,23 @@ public sealed class AuditTrail(Func<CollectionsDbContext> createContext, TimePro
     {
         await using var db = createContext();
         await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
+        var id = await AppendEntriesAsync(db, items, ct);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return id;
+    }
+
+    /// <summary>
+    /// Adds one entry to <paramref name="db"/>, to be saved and committed by the caller in the transaction that makes the
+    /// change it records: a change and its entry are written together or not at all (a privacy erasure). Two writers taking
+    /// the same position make the second save fail with a <see cref="DbUpdateException"/> (the id is the key); the caller
+    /// retries its whole transaction.
+    /// </summary>
+    public static Task<long> AddInTransactionAsync(CollectionsDbContext db, Instant at, string actor, string action, string subject, string detail, string? from, CancellationToken ct) =>
+        AppendEntriesAsync(db, [(at, actor, action, subject, detail, from)], ct);
+
+    private static async Task<long> AppendEntriesAsync(CollectionsDbContext db, IReadOnlyList<(Instant At, string Actor, string Action, string Subject, string Detail, string? From)> items, CancellationToken ct)
+    {
         var last = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Id).Select(e => new { e.Id, e.Hash }).FirstOrDefaultAsync(ct);
         var (id, previous) = (last?.Id ?? 0, last?.Hash ?? Genesis);
         foreach (var (at, actor, action, subject, detail, from) in items)
@@ -154,8 +171,6 @@ public sealed class AuditTrail(Func<CollectionsDbContext> createContext, TimePro
             db.AuditEntries.Add(entry);
         }
 
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
         return id;
     }
 
