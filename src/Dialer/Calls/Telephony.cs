@@ -75,8 +75,38 @@ public sealed class RecordingOptions
     /// relative to the working folder; null or empty records nothing.</summary>
     public string? Directory { get; set; }
 
+    /// <summary>The key file that encrypts recordings at rest (<see cref="Recording.RecordingKeyRing"/>); null or empty writes
+    /// plain WAV files. Recordings are personal data of debtor and operator (GDPR Art. 32(1)(a): encryption as a security
+    /// measure). Plain files made before a key was set stay readable; <c>recordings encrypt</c> converts them.</summary>
+    public string? KeyFile { get; set; }
+
+    private Recording.RecordingKeyRing? _keys;
+
     /// <summary>The recording of the call whose ledger row is <paramref name="attemptId"/>, or null when recording is off.</summary>
     public string? PathFor(Guid attemptId) => string.IsNullOrWhiteSpace(Directory) ? null : Path.Combine(Path.GetFullPath(Directory), $"{attemptId:D}.wav");
+
+    /// <summary>Where and how to record the call whose ledger row is <paramref name="attemptId"/>; null when recording is off.</summary>
+    public Recording.RecordingTarget? TargetFor(Guid attemptId) => PathFor(attemptId) is { } path ? new Recording.RecordingTarget(path, Keys()) : null;
+
+    /// <summary>The key ring read from <see cref="KeyFile"/> (once), or null when recordings are not encrypted.</summary>
+    /// <exception cref="InvalidOperationException">The key file cannot be used; the message names it and why.</exception>
+    public Recording.RecordingKeyRing? Keys()
+    {
+        if (string.IsNullOrWhiteSpace(KeyFile))
+        {
+            return null;
+        }
+
+        if (_keys is null)
+        {
+            _keys = Recording.RecordingKeyRing.TryLoad(KeyFile, out var ring, out var error) ? ring : throw new InvalidOperationException(error);
+        }
+
+        return _keys;
+    }
+
+    /// <summary>Null when <see cref="KeyFile"/> is unset or usable; otherwise why not.</summary>
+    public string? KeyFileProblem() => string.IsNullOrWhiteSpace(KeyFile) || Recording.RecordingKeyRing.TryLoad(KeyFile, out _, out var error) ? null : error;
 }
 
 /// <summary>Places debtor calls for the campaign: through the configured trunk, or the demo carrier when there is none.</summary>
@@ -116,6 +146,7 @@ public static class TelephonyServiceCollectionExtensions
         builder.Services.AddOptions<RecordingOptions>()
             .BindConfiguration(RecordingOptions.Section)
             .Validate(o => string.IsNullOrWhiteSpace(o.Directory) || TryCreate(o.Directory), $"{RecordingOptions.Section}:{nameof(RecordingOptions.Directory)} cannot be created or written.")
+            .Validate(o => o.KeyFileProblem() is null, "Dialer:Recording:KeyFile cannot be used (missing, readable by others, or no valid '<id> <base64 key>' line); `recordings key` makes one.")
             .ValidateOnStart();
         builder.Services.AddOptions<DemoCarrier.DemoCarrierOptions>().BindConfiguration(DemoCarrier.DemoCarrierOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<TrunksOptions>()

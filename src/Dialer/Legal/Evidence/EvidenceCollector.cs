@@ -18,7 +18,8 @@ namespace Collections.Dialer.Legal.Evidence;
 /// <summary>Where the stored documents are: the letters as printed and the call recordings.</summary>
 /// <param name="LettersDirectory">The print queue folder the letters' <c>DocumentPath</c> is relative to.</param>
 /// <param name="RecordingsDirectory">The recordings folder (<c>Dialer:Recording:Directory</c>); null when calls are not recorded.</param>
-public sealed record EvidenceSources(string LettersDirectory, string? RecordingsDirectory);
+/// <param name="RecordingKeys">The keys of recordings encrypted at rest (<c>Dialer:Recording:KeyFile</c>); null when none are.</param>
+public sealed record EvidenceSources(string LettersDirectory, string? RecordingsDirectory, Recording.RecordingKeyRing? RecordingKeys = null);
 
 /// <summary>Gathers everything the record holds about one claim into the files of an evidence pack: the cover, invoices,
 /// letters exactly as stored, messages, the contact ledger, promises, plans, payments, acknowledgements of debt with their
@@ -139,7 +140,8 @@ public sealed class EvidenceCollector(
             }
 
             var name = $"recordings/{call.Id.Value:D}.wav";
-            Add(name, await File.ReadAllBytesAsync(path, ct));
+            // Decrypted: the pack is evidence for a court, which has no key (an encrypted file is read with the ring, a plain one as is).
+            Add(name, Recording.RecordingFiles.ReadWav(path, sources.RecordingKeys));
             recordings.Add(new
             {
                 file = name, contactAttempt = call.Id.Value, startedAt = Iso(call.StartedAt), endedAt = call.EndedAt is { } e ? Iso(e) : null,
