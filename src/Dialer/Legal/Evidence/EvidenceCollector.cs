@@ -140,11 +140,21 @@ public sealed class EvidenceCollector(
             }
 
             var name = $"recordings/{call.Id.Value:D}.wav";
-            // Decrypted: the pack is evidence for a court, which has no key (an encrypted file is read with the ring, a plain one as is).
-            Add(name, Recording.RecordingFiles.ReadWav(path, sources.RecordingKeys));
+            // Decrypted: the pack is evidence for a court, which has no key (an encrypted file is read with the ring, a plain one
+            // as is). One that fails authentication was altered or its key is gone: listed as unreadable, never put in the pack.
+            string? unreadable = null;
+            try
+            {
+                Add(name, Recording.RecordingFiles.ReadWav(path, sources.RecordingKeys));
+            }
+            catch (Recording.RecordingUnreadableException ex)
+            {
+                unreadable = ex.Message;
+            }
+
             recordings.Add(new
             {
-                file = name, contactAttempt = call.Id.Value, startedAt = Iso(call.StartedAt), endedAt = call.EndedAt is { } e ? Iso(e) : null,
+                file = unreadable is null ? name : null, unreadable, contactAttempt = call.Id.Value, startedAt = Iso(call.StartedAt), endedAt = call.EndedAt is { } e ? Iso(e) : null,
                 durationSeconds = call.EndedAt is { } end ? (int)(end - call.StartedAt).TotalSeconds : (int?)null,
                 number = call.Address, agent = call.AgentId?.Value, outcome = Kebab(call.Outcome), rightPartyContact = call.RightPartyContact, callId = call.ExternalId,
             });
