@@ -203,7 +203,8 @@ internal sealed partial class TelephonyService(
     IOptions<RegistrarOptions> registrar,
     IOptions<DemoCarrier.DemoCarrierOptions> demo,
     TimeProvider time,
-    ILogger<TelephonyService> logger) : IHostedService, IOutboundCalls, IAsyncDisposable
+    ILogger<TelephonyService> logger,
+    IOptions<RecordingOptions>? recording = null) : IHostedService, IOutboundCalls, IAsyncDisposable
 {
     private SipUserAgent? _ua;
     private DemoCarrier.DemoCarrier? _demo;
@@ -224,6 +225,12 @@ internal sealed partial class TelephonyService(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (recording?.Value is { Directory.Length: > 0 } recorded && string.IsNullOrWhiteSpace(recorded.KeyFile))
+        {
+            // GDPR Art. 32(1)(a): recordings are personal data; plain files are readable by anyone who can read the folder.
+            LogPlainRecordings(logger, recorded.Directory);
+        }
+
         var o = endpoint.Value;
         _ua = new SipUserAgent(time, logger, limits: o.Limits) { Register = Registrar.HandleAsync };
         var address = IPAddress.Parse(o.BindAddress);
@@ -401,6 +408,9 @@ internal sealed partial class TelephonyService(
             await ua.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    [LoggerMessage(EventId = 3072, Level = LogLevel.Warning, Message = "Calls are recorded to {Directory} unencrypted: set Dialer:Recording:KeyFile to encrypt them at rest (docs/privacy.md)")]
+    private static partial void LogPlainRecordings(ILogger logger, string directory);
 
     [LoggerMessage(EventId = 3050, Level = LogLevel.Information, Message = "No trunk configured: calls go to the demo carrier at {EndPoint}")]
     private static partial void LogDemo(ILogger logger, IPEndPoint endPoint);
