@@ -136,7 +136,7 @@ internal sealed class AgentLine : IAsyncDisposable
     public int BridgedCalls { get; private set; }
 
     /// <summary>Bridges a connected debtor leg into this line until either side ends or <see cref="Unbridge"/>.</summary>
-    public CallBridge Bridge(SipCallLeg debtor, string? recordPath = null)
+    public CallBridge Bridge(SipCallLeg debtor, Recording.RecordingTarget? recording = null)
     {
         CallBridge bridge;
         lock (_gate)
@@ -147,7 +147,7 @@ internal sealed class AgentLine : IAsyncDisposable
             }
 
             _idle!.Paused = true;
-            bridge = new CallBridge(debtor.Media, _leg!.Media!, recordPath);
+            bridge = new CallBridge(debtor.Media, _leg!.Media!, recording);
             _bridge = bridge;
             BridgedCalls++;
         }

@@ -15,7 +15,7 @@ internal sealed class CallBridge : IAsyncDisposable
 {
     private readonly RtpSession _debtor;
     private readonly RtpSession _agent;
-    private readonly WavStreamWriter? _recorder;
+    private readonly Recording.IStereoRecorder? _recorder;
     private readonly ConcurrentQueue<short[]> _debtorFrames = new();
     private readonly ConcurrentQueue<short[]> _agentFrames = new();
     private readonly Lock _recordGate = new();
@@ -23,14 +23,11 @@ internal sealed class CallBridge : IAsyncDisposable
     private long _relayedToDebtor;
     private int _disposed;
 
-    public CallBridge(RtpSession debtor, RtpSession agent, string? recordPath = null)
+    public CallBridge(RtpSession debtor, RtpSession agent, Recording.RecordingTarget? recording = null)
     {
         _debtor = debtor;
         _agent = agent;
-        if (recordPath is not null)
-        {
-            _recorder = new WavStreamWriter(recordPath, 8000, 2, TimeSpan.FromSeconds(1));
-        }
+        _recorder = recording?.Open();
 
         _debtor.RawAudioReceived += OnDebtorAudio;
         _agent.RawAudioReceived += OnAgentAudio;

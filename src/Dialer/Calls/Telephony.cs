@@ -75,8 +75,38 @@ public sealed class RecordingOptions
     /// relative to the working folder; null or empty records nothing.</summary>
     public string? Directory { get; set; }
 
+    /// <summary>The key file that encrypts recordings at rest (<see cref="Recording.RecordingKeyRing"/>); null or empty writes
+    /// plain WAV files. Recordings are personal data of debtor and operator (GDPR Art. 32(1)(a): encryption as a security
+    /// measure). Plain files made before a key was set stay readable; <c>recordings encrypt</c> converts them.</summary>
+    public string? KeyFile { get; set; }
+
+    private Recording.RecordingKeyRing? _keys;
+
     /// <summary>The recording of the call whose ledger row is <paramref name="attemptId"/>, or null when recording is off.</summary>
     public string? PathFor(Guid attemptId) => string.IsNullOrWhiteSpace(Directory) ? null : Path.Combine(Path.GetFullPath(Directory), $"{attemptId:D}.wav");
+
+    /// <summary>Where and how to record the call whose ledger row is <paramref name="attemptId"/>; null when recording is off.</summary>
+    public Recording.RecordingTarget? TargetFor(Guid attemptId) => PathFor(attemptId) is { } path ? new Recording.RecordingTarget(path, Keys()) : null;
+
+    /// <summary>The key ring read from <see cref="KeyFile"/> (once), or null when recordings are not encrypted.</summary>
+    /// <exception cref="InvalidOperationException">The key file cannot be used; the message names it and why.</exception>
+    public Recording.RecordingKeyRing? Keys()
+    {
+        if (string.IsNullOrWhiteSpace(KeyFile))
+        {
+            return null;
+        }
+
+        if (_keys is null)
+        {
+            _keys = Recording.RecordingKeyRing.TryLoad(KeyFile, out var ring, out var error) ? ring : throw new InvalidOperationException(error);
+        }
+
+        return _keys;
+    }
+
+    /// <summary>Null when <see cref="KeyFile"/> is unset or usable; otherwise why not.</summary>
+    public string? KeyFileProblem() => string.IsNullOrWhiteSpace(KeyFile) || Recording.RecordingKeyRing.TryLoad(KeyFile, out _, out var error) ? null : error;
 }
 
 /// <summary>Places debtor calls for the campaign: through the configured trunk, or the demo carrier when there is none.</summary>
@@ -116,6 +146,7 @@ public static class TelephonyServiceCollectionExtensions
         builder.Services.AddOptions<RecordingOptions>()
             .BindConfiguration(RecordingOptions.Section)
             .Validate(o => string.IsNullOrWhiteSpace(o.Directory) || TryCreate(o.Directory), $"{RecordingOptions.Section}:{nameof(RecordingOptions.Directory)} cannot be created or written.")
+            .Validate(o => o.KeyFileProblem() is null, "Dialer:Recording:KeyFile cannot be used (missing, readable by others, or no valid '<id> <base64 key>' line); `recordings key` makes one.")
             .ValidateOnStart();
         builder.Services.AddOptions<DemoCarrier.DemoCarrierOptions>().BindConfiguration(DemoCarrier.DemoCarrierOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<TrunksOptions>()
@@ -172,7 +203,8 @@ internal sealed partial class TelephonyService(
     IOptions<RegistrarOptions> registrar,
     IOptions<DemoCarrier.DemoCarrierOptions> demo,
     TimeProvider time,
-    ILogger<TelephonyService> logger) : IHostedService, IOutboundCalls, IAsyncDisposable
+    ILogger<TelephonyService> logger,
+    IOptions<RecordingOptions>? recording = null) : IHostedService, IOutboundCalls, IAsyncDisposable
 {
     private SipUserAgent? _ua;
     private DemoCarrier.DemoCarrier? _demo;
@@ -193,6 +225,12 @@ internal sealed partial class TelephonyService(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (recording?.Value is { Directory.Length: > 0 } recorded && string.IsNullOrWhiteSpace(recorded.KeyFile))
+        {
+            // GDPR Art. 32(1)(a): recordings are personal data; plain files are readable by anyone who can read the folder.
+            LogPlainRecordings(logger, recorded.Directory);
+        }
+
         var o = endpoint.Value;
         _ua = new SipUserAgent(time, logger, limits: o.Limits) { Register = Registrar.HandleAsync };
         var address = IPAddress.Parse(o.BindAddress);
@@ -370,6 +408,9 @@ internal sealed partial class TelephonyService(
             await ua.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    [LoggerMessage(EventId = 3072, Level = LogLevel.Warning, Message = "Calls are recorded to {Directory} unencrypted: set Dialer:Recording:KeyFile to encrypt them at rest (docs/privacy.md)")]
+    private static partial void LogPlainRecordings(ILogger logger, string directory);
 
     [LoggerMessage(EventId = 3050, Level = LogLevel.Information, Message = "No trunk configured: calls go to the demo carrier at {EndPoint}")]
     private static partial void LogDemo(ILogger logger, IPEndPoint endPoint);

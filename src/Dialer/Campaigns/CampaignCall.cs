@@ -323,7 +323,7 @@ internal sealed partial class CampaignCall : IDisposable
             // The debtor's audio goes into the agent's nailed-up leg (their registered phone, or the built-in demo phone):
             // from here on only the bridge speaks to the debtor. An agent with no line up gets the screen-pop alone.
             media.Paused = true;
-            var agentLeg = _d.Phones?.Bridge(taken, leg, _d.Recording?.PathFor(attemptId.Value));
+            var agentLeg = _d.Phones?.Bridge(taken, leg, _d.Recording?.TargetFor(attemptId.Value));
             if (_d.Phones is not null && agentLeg is null)
             {
                 LogNoAgentLine(_d.Logger, _campaign.Name, taken.Value);

@@ -98,7 +98,7 @@ internal static partial class OperatorCall
 
             // Answered and put through at once: the row says so now, so a node that dies mid-conversation leaves it closed as
             // the conversation it was (issue 19, finding 1), as for a campaign's call.
-            var agentLeg = d.Phones?.Bridge(agent, leg, d.Recording?.PathFor(attempt.Value));
+            var agentLeg = d.Phones?.Bridge(agent, leg, d.Recording?.TargetFor(attempt.Value));
             if (d.Phones is not null && agentLeg is null)
             {
                 LogNoLine(d.Logger, agent.Value);

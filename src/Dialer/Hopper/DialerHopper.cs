@@ -438,7 +438,10 @@ public sealed partial class DialerHopper
         var debtorIds = accounts.Select(a => a.DebtorId).Distinct().ToList();
         var debtors = await db.Debtors.AsNoTracking().Include(d => d.Addresses).Include(d => d.Phones).AsSplitQuery()
             .Where(d => debtorIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, cancellationToken);
-        var optOuts = (await db.OptOuts.AsNoTracking().Where(o => debtorIds.Contains(o.DebtorId)).ToListAsync(cancellationToken)).ToLookup(o => o.DebtorId);
+        // The debtors' own opt-outs, and those of erased debtors whose numbers they hold now (Shared/Privacy/SuppressionList.cs).
+        var optOuts = (await db.OptOuts.AsNoTracking().Where(o => debtorIds.Contains(o.DebtorId)).ToListAsync(cancellationToken))
+            .Concat((await Collections.Shared.Privacy.SuppressionList.OptOutsAsync(db, debtors.Values, cancellationToken)).SelectMany(g => g))
+            .ToLookup(o => o.DebtorId);
         var holds = (await db.Holds.AsNoTracking().Where(h => accountIds.Contains(h.AccountId)).ToListAsync(cancellationToken)).ToLookup(h => h.AccountId);
 
         // As ComplianceSnapshotLoader: per-number rules count calls to a number whatever account they were about.

@@ -102,7 +102,7 @@ public static class EvidenceCommand
         var recording = configuration.GetSection(RecordingOptions.Section).Get<RecordingOptions>() ?? new RecordingOptions();
         return new EvidenceCollector(contexts, timelines, CaseCommand.Accrual(configuration, contexts, time),
             CaseCommand.Calculator(configuration), messaging.Agency,
-            new EvidenceSources(PrintQueue.DirectoryFor(outreach, configuration), recording.Directory), time);
+            new EvidenceSources(PrintQueue.DirectoryFor(outreach, configuration), recording.Directory, recording.Keys()), time);
     }
 
     /// <summary>Prints the claim's payment-order data (the pack's <c>payment-order.json</c>); returns the exit code.</summary>

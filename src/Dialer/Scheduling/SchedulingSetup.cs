@@ -1,6 +1,7 @@
 using Collections.Shared.Persistence;
 using Collections.Shared.Workflow;
 using Collections.Shared.Legal;
+using Collections.Shared.Privacy;
 using Collections.Shared.Workflow.Accrual;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -157,6 +158,30 @@ public static class SchedulingSetup
         builder.Services.AddTransient<InterestAccrualJob>();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<InterestAccrualOptions>>().Value is var o
             ? new RecurringJob(InterestAccrualJob.Key, typeof(InterestAccrualJob), o.Enabled, TimeSpan.Zero, o.Cron)
+            : null!);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RecurringJobInstaller>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the retention job (<see cref="PrivacyOptions"/>, <c>Collections:Privacy</c>): a Quartz job on
+    /// <see cref="PrivacyOptions.RetentionCron"/> that anonymises debtors whose cases all closed longer ago than their
+    /// jurisdiction's retention period, skipping those under a legal hold (<see cref="PrivacyRetentionJob"/>). Needs
+    /// <c>AddOutreach</c> (the print queue's folder) and <see cref="AddWorkflowScheduling"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddPrivacyRetention(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<PrivacyOptions>()
+            .BindConfiguration(PrivacyOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => !o.Problems().Any(), $"{PrivacyOptions.Section}:{nameof(PrivacyOptions.RetentionByJurisdiction)}: each key is a two-letter upper-case country code with a period of at least 1 day.")
+            .Validate(o => !o.RetentionEnabled || CronExpression.TryParse(o.RetentionCron, out _),
+                $"{PrivacyOptions.Section}:{nameof(PrivacyOptions.RetentionCron)} is not a Quartz cron expression (e.g. \"0 15 3 * * ?\").")
+            .ValidateOnStart();
+        builder.Services.AddTransient<PrivacyRetentionJob>();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<PrivacyOptions>>().Value is var o
+            ? new RecurringJob(PrivacyRetentionJob.Key, typeof(PrivacyRetentionJob), o.RetentionEnabled, TimeSpan.Zero, o.RetentionCron)
             : null!);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RecurringJobInstaller>());
         return builder;

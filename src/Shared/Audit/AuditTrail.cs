@@ -151,6 +151,37 @@ public sealed class AuditTrail(Func<CollectionsDbContext> createContext, TimePro
     {
         await using var db = createContext();
         await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
+        var id = await AppendEntriesAsync(db, items, ct);
+        var head = db.AuditEntries.Local.First(e => e.Id == id).Hash;
+        var first = _first ?? db.AuditEntries.Local.FirstOrDefault(e => e.Id == 1)?.Hash;
+        if (_anchor is not null && first is null)
+        {
+            first = await db.AuditEntries.AsNoTracking().Where(e => e.Id == 1).Select(e => e.Hash).FirstOrDefaultAsync(ct);
+        }
+
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        // The head is written outside the database after the commit (AuditAnchor): removing the last entries is then found.
+        if (_anchor is not null && first is not null)
+        {
+            _first = first;
+            _anchor.Advance(first, id, head, Instant.FromDateTimeOffset(time.GetUtcNow()));
+        }
+
+        return id;
+    }
+
+    /// <summary>
+    /// Adds one entry to <paramref name="db"/>, to be saved and committed by the caller in the transaction that makes the
+    /// change it records: a change and its entry are written together or not at all (a privacy erasure). Two writers taking
+    /// the same position make the second save fail with a <see cref="DbUpdateException"/> (the id is the key); the caller
+    /// retries its whole transaction.
+    /// </summary>
+    public static Task<long> AddInTransactionAsync(CollectionsDbContext db, Instant at, string actor, string action, string subject, string detail, string? from, CancellationToken ct) =>
+        AppendEntriesAsync(db, [(at, actor, action, subject, detail, from)], ct);
+
+    private static async Task<long> AppendEntriesAsync(CollectionsDbContext db, IReadOnlyList<(Instant At, string Actor, string Action, string Subject, string Detail, string? From)> items, CancellationToken ct)
+    {
         var last = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Id).Select(e => new { e.Id, e.Hash }).FirstOrDefaultAsync(ct);
         var (id, previous) = (last?.Id ?? 0, last?.Hash ?? Genesis);
         foreach (var (at, actor, action, subject, detail, from) in items)
@@ -170,20 +201,6 @@ public sealed class AuditTrail(Func<CollectionsDbContext> createContext, TimePro
             entry.Hash = HashOf(entry);
             previous = entry.Hash;
             db.AuditEntries.Add(entry);
-        }
-
-        var first = _first ?? (last is null ? db.AuditEntries.Local.FirstOrDefault(e => e.Id == 1)?.Hash : null);
-        if (_anchor is not null && first is null)
-        {
-            first = await db.AuditEntries.AsNoTracking().Where(e => e.Id == 1).Select(e => e.Hash).FirstOrDefaultAsync(ct);
-        }
-
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        if (_anchor is not null && first is not null)
-        {
-            _first = first;
-            _anchor.Advance(first, id, previous, Instant.FromDateTimeOffset(time.GetUtcNow()));
         }
 
         return id;

@@ -34,6 +34,8 @@ public static class ComplianceSnapshotLoader
             .Where(d => debtorIds.Contains(d.Id))
             .ToDictionaryAsync(d => d.Id, cancellationToken);
         var optOuts = await db.OptOuts.AsNoTracking().Where(o => debtorIds.Contains(o.DebtorId)).ToListAsync(cancellationToken);
+        // Opt-outs of erased debtors whose numbers or addresses these debtors hold now (Privacy/SuppressionList.cs).
+        optOuts.AddRange((await Privacy.SuppressionList.OptOutsAsync(db, debtors.Values, cancellationToken)).SelectMany(g => g));
         var holds = await db.Holds.AsNoTracking().Where(h => ids.Contains(h.AccountId)).ToListAsync(cancellationToken);
 
         // Per-number rules (Ofcom's repeat rules, attempts per number per day) count calls to a number whatever account they were about.

@@ -48,6 +48,7 @@ public abstract class CollectionsDbContext(DbContextOptions options) : IdentityD
     public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
     public DbSet<Workflow.Strategies.StrategyArmChange> StrategyArmChanges => Set<Workflow.Strategies.StrategyArmChange>();
     public DbSet<FieldVisits.FieldVisitOutcome> FieldVisitOutcomes => Set<FieldVisits.FieldVisitOutcome>();
+    public DbSet<Privacy.SuppressedAddress> Suppressions => Set<Privacy.SuppressedAddress>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -82,6 +82,28 @@ public sealed class HopperSelectionTests
     }
 
     [Fact]
+    public async Task A_number_on_the_suppression_list_of_an_erased_debtor_is_not_offered()
+    {
+        var world = await World();
+        var fine = world.NewAccount("FINE");
+        var suppressed = world.NewAccount("SUPPRESSED");
+        var smsOnly = world.NewAccount("SMS-ONLY");
+        await world.SaveAsync([fine, suppressed, smsOnly]);
+        // An earlier debtor with these numbers opted out of calls, of texts, and was erased (docs/privacy.md).
+        await world.AddAsync(
+            new Collections.Shared.Privacy.SuppressedAddress
+            {
+                Hash = Collections.Shared.Privacy.SuppressionList.Hash(suppressed.Debtor.Phones[0].E164), Channel = ContactChannel.Call, At = HopperWorld.Start - Duration.FromDays(400), Source = "call",
+            },
+            new Collections.Shared.Privacy.SuppressedAddress
+            {
+                Hash = Collections.Shared.Privacy.SuppressionList.Hash(smsOnly.Debtor.Phones[0].E164), Channel = ContactChannel.Sms, At = HopperWorld.Start - Duration.FromDays(400), Source = "sms:STOP",
+            });
+
+        Assert.Equal(["FINE", "SMS-ONLY"], (await Peek(world)).Order().ToList());
+    }
+
+    [Fact]
     public async Task Callbacks_come_first_then_pre_instalment_reminders_follow_ups_and_strategy_calls_each_longest_overdue_first()
     {
         var world = await World();

@@ -160,6 +160,44 @@ public sealed class EvidenceCommandTests : IDisposable
 
     private static readonly byte[] LetterPdf = [.. "%PDF-1.4 first reminder as printed\n"u8, .. Enumerable.Range(0, 200).Select(i => (byte)i)];
     private static readonly byte[] Wav = [.. "RIFF....WAVEfmt "u8, .. Enumerable.Range(0, 400).Select(i => (byte)(i * 7))];
+    [Fact]
+    public async Task An_encrypted_recording_goes_into_the_pack_decrypted_and_an_altered_one_is_listed_as_unreadable()
+    {
+        var seeded = await SeedAsync();
+        var keyFile = Path.Combine(_folder, "recording-keys");
+        await File.WriteAllTextAsync(keyFile, Collections.Dialer.Recording.RecordingKeyRing.NewKeyLine("k1") + "\n", Ct);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        var configuration = new ConfigurationBuilder().AddConfiguration(seeded).AddInMemoryCollection(new Dictionary<string, string?> { ["Dialer:Recording:KeyFile"] = keyFile }).Build();
+        var recording = Path.Combine(seeded["Dialer:Recording:Directory"]!, $"{CallId:D}.wav");
+        var ring = new Collections.Dialer.Calls.RecordingOptions { KeyFile = keyFile }.Keys()!;
+        Collections.Dialer.Recording.RecordingFiles.Encrypt(recording, ring, rotate: false);
+        Assert.NotEqual(Wav, await File.ReadAllBytesAsync(recording, Ct));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero));
+
+        var zip = Path.Combine(_folder, "encrypted.zip");
+        Assert.Equal(0, (await RunAsync(o => EvidenceCommand.RunAsync("TEL-EV-1", new FileInfo(zip), null, null, configuration, clock, o, new StringWriter(), Ct))).Exit);
+        using (var archive = ZipFile.OpenRead(zip))
+        {
+            Assert.Equal(Wav, Read(archive, $"recordings/{CallId:D}.wav"));
+        }
+
+        var bytes = await File.ReadAllBytesAsync(recording, Ct);
+        bytes[^1] ^= 0x01;
+        await File.WriteAllBytesAsync(recording, bytes, Ct);
+        var altered = Path.Combine(_folder, "altered.zip");
+        Assert.Equal(0, (await RunAsync(o => EvidenceCommand.RunAsync("TEL-EV-1", new FileInfo(altered), null, null, configuration, clock, o, new StringWriter(), Ct))).Exit);
+        using (var archive = ZipFile.OpenRead(altered))
+        {
+            Assert.Null(archive.GetEntry($"recordings/{CallId:D}.wav"));
+            var listed = JsonDocument.Parse(Read(archive, "recordings/recordings.json")).RootElement[0];
+            Assert.Contains("fails authentication", listed.GetProperty("unreadable").GetString(), StringComparison.Ordinal);
+        }
+    }
+
     private static readonly byte[] Png = [0x89, .. "PNG\r\n"u8, 1, 2, 3, 4];
     private static readonly Guid CallId = Guid.Parse("0193a1b2-0000-7000-8000-000000000001");
     private static readonly Guid AckId = Guid.Parse("0193a1b2-0000-7000-8000-000000000002");

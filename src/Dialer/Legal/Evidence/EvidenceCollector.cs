@@ -18,7 +18,8 @@ namespace Collections.Dialer.Legal.Evidence;
 /// <summary>Where the stored documents are: the letters as printed and the call recordings.</summary>
 /// <param name="LettersDirectory">The print queue folder the letters' <c>DocumentPath</c> is relative to.</param>
 /// <param name="RecordingsDirectory">The recordings folder (<c>Dialer:Recording:Directory</c>); null when calls are not recorded.</param>
-public sealed record EvidenceSources(string LettersDirectory, string? RecordingsDirectory);
+/// <param name="RecordingKeys">The keys of recordings encrypted at rest (<c>Dialer:Recording:KeyFile</c>); null when none are.</param>
+public sealed record EvidenceSources(string LettersDirectory, string? RecordingsDirectory, Recording.RecordingKeyRing? RecordingKeys = null);
 
 /// <summary>Gathers everything the record holds about one claim into the files of an evidence pack: the cover, invoices,
 /// letters exactly as stored, messages, the contact ledger, promises, plans, payments, acknowledgements of debt with their
@@ -139,10 +140,21 @@ public sealed class EvidenceCollector(
             }
 
             var name = $"recordings/{call.Id.Value:D}.wav";
-            Add(name, await File.ReadAllBytesAsync(path, ct));
+            // Decrypted: the pack is evidence for a court, which has no key (an encrypted file is read with the ring, a plain one
+            // as is). One that fails authentication was altered or its key is gone: listed as unreadable, never put in the pack.
+            string? unreadable = null;
+            try
+            {
+                Add(name, Recording.RecordingFiles.ReadWav(path, sources.RecordingKeys));
+            }
+            catch (Recording.RecordingUnreadableException ex)
+            {
+                unreadable = ex.Message;
+            }
+
             recordings.Add(new
             {
-                file = name, contactAttempt = call.Id.Value, startedAt = Iso(call.StartedAt), endedAt = call.EndedAt is { } e ? Iso(e) : null,
+                file = unreadable is null ? name : null, unreadable, contactAttempt = call.Id.Value, startedAt = Iso(call.StartedAt), endedAt = call.EndedAt is { } e ? Iso(e) : null,
                 durationSeconds = call.EndedAt is { } end ? (int)(end - call.StartedAt).TotalSeconds : (int?)null,
                 number = call.Address, agent = call.AgentId?.Value, outcome = Kebab(call.Outcome), rightPartyContact = call.RightPartyContact, callId = call.ExternalId,
             });

@@ -382,7 +382,7 @@ public static class WavFile
 /// Writes 16-bit PCM WAV (mono or stereo) as audio arrives, rewriting the RIFF and data sizes every
 /// <see cref="HeaderInterval"/> of audio so the file stays a valid WAV up to that point if the process dies.
 /// </summary>
-public sealed class WavStreamWriter : IDisposable
+public sealed class WavStreamWriter : IDisposable, Recording.IStereoRecorder
 {
     private readonly Stream _stream;
     private readonly bool _ownsStream;

@@ -29,6 +29,10 @@ public sealed class Debtor
     /// <summary>The debtor is flagged as vulnerable (health, bereavement, financial hardship): calls go to trained operators only.</summary>
     public bool Vulnerable { get; set; }
 
+    /// <summary>When the debtor's personal data was erased or anonymised (GDPR Art. 17; <c>privacy erase</c>, the retention
+    /// job); null while it is held. The row stays so the accounts' figures keep their debtor.</summary>
+    public Instant? ErasedAt { get; set; }
+
     public List<DebtorAddress> Addresses { get; set; } = [];
 
     public List<PhoneNumber> Phones { get; set; } = [];

@@ -859,6 +859,10 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                         .HasColumnType("nvarchar(254)")
                         .HasColumnName("email");
 
+                    b.Property<DateTime?>("ErasedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("erased_at");
+
                     b.Property<string>("FirstName")
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)")
@@ -1881,6 +1885,42 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                     b.HasIndex("AccountId");
 
                     b.ToTable("debt_acknowledgements", (string)null);
+                });
+
+            modelBuilder.Entity("Collections.Shared.Privacy.SuppressedAddress", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nchar(64)")
+                        .HasColumnName("hash")
+                        .IsFixedLength();
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("source");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Hash");
+
+                    b.ToTable("suppressions", (string)null);
                 });
 
             modelBuilder.Entity("Collections.Shared.Workflow.CaseStep", b =>
