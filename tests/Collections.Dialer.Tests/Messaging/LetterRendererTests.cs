@@ -88,6 +88,21 @@ public sealed class LetterRendererTests
         }
     }
 
+    // A business claim's final demand (strategy template final-demand-business) carries no service-suspension warning; before
+    // every language had its title, such a letter to a non-English debtor failed to render and the step failed.
+    [Theory]
+    [MemberData(nameof(EveryLanguage))]
+    public async Task A_final_demand_without_the_suspension_warning_renders_in_every_language_with_its_own_title(string language)
+    {
+        var model = LetterSamples.Claim(LetterKind.FinalDemand, language) with { SuspensionWarning = false };
+        var text = await PdfTextAsync(new LetterRenderer().Render(model));
+        var texts = LetterTexts.For(language);
+        Assert.Contains(texts.FinalDemandPlainTitle!, text);
+        Assert.DoesNotContain(texts.FinalDemandTitle, text);
+    }
+
+    public static TheoryData<string> EveryLanguage() => [.. LetterTexts.Languages];
+
     // PĀAL 7: at least 21 days from receipt to object in writing, receipt presumed on the 7th day after posting: a letter of
     // 30 June 2026 gives until 28 July 2026.
     [Fact]

@@ -15,7 +15,8 @@ internal sealed class LetterTexts
     public required string FinalDemandTitle { get; init; }
 
     /// <summary>Title of a final demand without the service-suspension warning (business claims, strategy template
-    /// final-demand-business); null where not written yet: such a letter then fails rather than carry the warning.</summary>
+    /// final-demand-business). Every language has one (a test renders each); null would make such a letter fail rather than carry
+    /// the warning.</summary>
     public string? FinalDemandPlainTitle { get; init; }
 
     public required string PreInstalmentTitle { get; init; }
@@ -207,6 +208,7 @@ internal sealed class LetterTexts
         ReminderTitle = "Zahlungserinnerung",
         SecondReminderTitle = "Zweite Mahnung",
         FinalDemandTitle = "Letzte Mahnung vor Leistungssperre",
+        FinalDemandPlainTitle = "Letzte Mahnung",
         PreInstalmentTitle = "Ihre nächste Rate",
         SettlementTitle = "Bestätigung unseres Vergleichs",
         PlanTitle = "Bestätigung Ihrer Ratenvereinbarung",
@@ -258,6 +260,7 @@ internal sealed class LetterTexts
         ReminderTitle = "Fizetési emlékeztető",
         SecondReminderTitle = "Második fizetési felszólítás",
         FinalDemandTitle = "Végső fizetési felszólítás a szolgáltatás felfüggesztése előtt",
+        FinalDemandPlainTitle = "Végső fizetési felszólítás",
         PreInstalmentTitle = "A következő részlet",
         SettlementTitle = "Egyezségünk visszaigazolása",
         PlanTitle = "Részletfizetési megállapodásának visszaigazolása",
@@ -311,6 +314,7 @@ internal sealed class LetterTexts
         ReminderTitle = "Atgādinājums par maksājumu",
         SecondReminderTitle = "Otrais atgādinājums",
         FinalDemandTitle = "Pēdējais brīdinājums pirms pakalpojuma pārtraukšanas",
+        FinalDemandPlainTitle = "Pēdējais brīdinājums",
         PreInstalmentTitle = "Jūsu nākamais maksājums",
         SettlementTitle = "Izlīguma apstiprinājums",
         PlanTitle = "Maksājumu grafika apstiprinājums",
@@ -362,6 +366,7 @@ internal sealed class LetterTexts
         ReminderTitle = "Opomin za plačilo",
         SecondReminderTitle = "Drugi opomin",
         FinalDemandTitle = "Zadnji opomin pred prekinitvijo storitve",
+        FinalDemandPlainTitle = "Zadnji opomin",
         PreInstalmentTitle = "Vaš naslednji obrok",
         SettlementTitle = "Potrditev poravnave",
         PlanTitle = "Potrditev obročnega plačila",
@@ -413,6 +418,7 @@ internal sealed class LetterTexts
         ReminderTitle = "Kujtesë për pagesë",
         SecondReminderTitle = "Kujtesa e dytë",
         FinalDemandTitle = "Kërkesa e fundit para pezullimit të shërbimit",
+        FinalDemandPlainTitle = "Kërkesa e fundit për pagesë",
         PreInstalmentTitle = "Kësti juaj i radhës",
         SettlementTitle = "Konfirmim i marrëveshjes së shlyerjes",
         PlanTitle = "Konfirmim i planit tuaj me këste",
