@@ -21,6 +21,7 @@ need=(
   "chromium chromium"
   "npm npm"
   "redis-server redis-server"
+  "afl-fuzz afl++"
 )
 missing=()
 for item in "${need[@]}"; do
