@@ -29,9 +29,10 @@ public static class ScriptLoader
     {
         var problems = new List<ScriptProblem>();
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(yaml));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
         }
         catch (YamlException ex)
         {
@@ -44,6 +45,14 @@ public static class ScriptLoader
             }
 
             problems.Add(new ScriptProblem(file, LineOf(ex.Start), $"invalid YAML: {reason}"));
+            return new ScriptLoadResult(null, problems);
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet 18.1's scanner throws this, not a YamlException, for some malformed flow collections (found by
+            // afl-fuzz: "a: { b: #c }" and a next line, where the comment swallows the closing brace). The line is that of the
+            // last node it read.
+            problems.Add(new ScriptProblem(file, parser.Current is { } last ? LineOf(last.End) : 1, "invalid YAML: a { or [ is not closed where the reader expected (a # inside braces starts a comment)"));
             return new ScriptLoadResult(null, problems);
         }
 

@@ -46,6 +46,21 @@ public sealed class ScriptLoaderTests
     }
 
     [Fact]
+    public void Load_CommentThatSwallowsAClosingBrace_IsAProblemNotAnException()
+    {
+        // Found by afl-fuzz (tests/corpus/fuzz/regressions/script-yaml): YamlDotNet threw InvalidOperationException, which
+        // escaped the loader and stopped the host instead of naming the file and line.
+        var yaml = "id: x\nlabel: { en: \"Speaking\", sl: #Pri telefonu }\nnext: verify\n";
+
+        var result = ScriptLoader.Load(yaml, "broken.yaml");
+
+        Assert.Null(result.Script);
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(("broken.yaml", 2), (problem.File, problem.Line));
+        Assert.StartsWith("invalid YAML", problem.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_BadIndentation_ReportsYamlErrorAtThatLine()
     {
         var yaml = Fixtures.ValidYaml.Edit("    next: bye\n  - id: bye", "    next: bye\n - id: bye");
