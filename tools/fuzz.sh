@@ -57,7 +57,7 @@ fi
 work=$root/artifacts/fuzz/$target
 rm -rf "$work"; mkdir -p "$work/in" "$work/crashes"
 # Hard links (the build is ~450 MB); each assembly sharpfuzz rewrites is first made a file of its own.
-cp -al "$built" "$work/bin" 2>/dev/null || cp -a "$built" "$work/bin"
+cp -al "$built" "$work/bin" 2>/dev/null || { rm -rf "$work/bin"; cp -a "$built" "$work/bin"; }
 for spec in ${instrument[$target]}; do
   IFS=: read -r dll prefixes <<<"$spec"
   rm -f "$work/bin/$dll"; cp "$built/$dll" "$work/bin/$dll"
