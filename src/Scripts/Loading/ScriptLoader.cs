@@ -60,7 +60,7 @@ public static class ScriptLoader
             // YamlDotNet 18.1 throws these, not a YamlException, for some malformed flow collections (found by afl-fuzz:
             // "a: { b: #c }" and a next line, where the comment swallows the closing brace). The line is that of the last
             // node it read.
-            problems.Add(new ScriptProblem(file, parser.Current is { } last ? LineOf(last.End) : 1, "invalid YAML: a { or [ is not closed where the reader expected (a # inside braces starts a comment)"));
+            problems.Add(new ScriptProblem(file, parser.Current is { } last ? LineOf(last.End) : 1, "invalid YAML: the reader stopped near here (often a # inside { } or [ ], which starts a comment and hides the closing bracket)"));
             return new ScriptLoadResult(null, problems);
         }
 
