@@ -22,6 +22,7 @@ need=(
   "npm npm"
   "redis-server redis-server"
   "/usr/sbin/haproxy haproxy"
+  "afl-fuzz afl++"
 )
 missing=()
 for item in "${need[@]}"; do

@@ -28,10 +28,19 @@ public static class ScriptLoader
     public static ScriptLoadResult Load(string yaml, string file)
     {
         var problems = new List<ScriptProblem>();
+        if (yaml.IndexOf('\0', StringComparison.Ordinal) is var nul and >= 0)
+        {
+            // YAML 1.2 section 5.1: a stream holds printable characters only. YamlDotNet's scanner takes NUL for the end of the
+            // stream and then fails with an ArgumentException (found by afl-fuzz), so it is refused here, at its line.
+            problems.Add(new ScriptProblem(file, yaml.AsSpan(0, nul).Count('\n') + 1, "invalid YAML: the file contains a NUL character (a binary or UTF-16 file?)"));
+            return new ScriptLoadResult(null, problems);
+        }
+
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(yaml));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
         }
         catch (YamlException ex)
         {
@@ -44,6 +53,14 @@ public static class ScriptLoader
             }
 
             problems.Add(new ScriptProblem(file, LineOf(ex.Start), $"invalid YAML: {reason}"));
+            return new ScriptLoadResult(null, problems);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet 18.1 throws these, not a YamlException, for some malformed flow collections (found by afl-fuzz:
+            // "a: { b: #c }" and a next line, where the comment swallows the closing brace). The line is that of the last
+            // node it read.
+            problems.Add(new ScriptProblem(file, parser.Current is { } last ? LineOf(last.End) : 1, "invalid YAML: the reader stopped near here (often a # inside { } or [ ], which starts a comment and hides the closing bracket)"));
             return new ScriptLoadResult(null, problems);
         }
 

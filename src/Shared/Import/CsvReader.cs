@@ -133,7 +133,7 @@ public sealed class CsvReader : IDisposable
                     {
                         quoted = false;
                         var after = Peek();
-                        if (after >= 0 && after != _delimiter && after is not ('\r' or '\n') && !(_delimiter == '\0' && after is ',' or ';'))
+                        if (after >= 0 && (after != _delimiter || _delimiter == '\0') && after is not ('\r' or '\n') && !(_delimiter == '\0' && after is ',' or ';'))
                         {
                             if (_spilling)
                             {
@@ -188,7 +188,9 @@ public sealed class CsvReader : IDisposable
                     _delimiter = ch;
                 }
 
-                if (ch == _delimiter)
+                // '\0' stands for "not detected yet", never for a delimiter: a NUL before the first comma or semicolon (a
+                // UTF-16 file read as UTF-8 is full of them) is text of its value (found by the round-trip property test).
+                if (ch == _delimiter && ch != '\0')
                 {
                     EndField(ref overlong, ref problem, ref problemField);
                     fieldStarted = false;

@@ -46,6 +46,34 @@ public sealed class ScriptLoaderTests
     }
 
     [Fact]
+    public void Load_CommentThatSwallowsAClosingBrace_IsAProblemNotAnException()
+    {
+        // Found by afl-fuzz (tests/corpus/fuzz/regressions/script-yaml): YamlDotNet threw InvalidOperationException, which
+        // escaped the loader and stopped the host instead of naming the file and line.
+        var yaml = "id: x\nlabel: { en: \"Speaking\", sl: #Pri telefonu }\nnext: verify\n";
+
+        var result = ScriptLoader.Load(yaml, "broken.yaml");
+
+        Assert.Null(result.Script);
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(("broken.yaml", 2), (problem.File, problem.Line));
+        Assert.StartsWith("invalid YAML", problem.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_NulCharacter_IsAProblemAtItsLineNotAnException()
+    {
+        // Found by afl-fuzz (tests/corpus/fuzz/regressions/script-yaml): YamlDotNet read NUL as the end of the stream and threw
+        // ArgumentException from the middle of a mapping.
+        var result = ScriptLoader.Load("id: x\n\0: 0\n", "binary.yaml");
+
+        Assert.Null(result.Script);
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(("binary.yaml", 2), (problem.File, problem.Line));
+        Assert.StartsWith("invalid YAML: the file contains a NUL character", problem.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_BadIndentation_ReportsYamlErrorAtThatLine()
     {
         var yaml = Fixtures.ValidYaml.Edit("    next: bye\n  - id: bye", "    next: bye\n - id: bye");

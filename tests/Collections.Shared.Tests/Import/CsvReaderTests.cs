@@ -28,6 +28,15 @@ public sealed class CsvReaderTests
     }
 
     [Fact]
+    public void A_nul_character_before_the_delimiter_is_known_stays_in_its_value()
+    {
+        // Found by CsvRoundTripProperties: '\0' meant "delimiter not detected yet", so a NUL in the header's first value ended it.
+        var records = ReadAll("a\0b,c\n1,2\n");
+        Assert.Equal(["a\0b", "c"], records[0].Fields);
+        Assert.Equal(["1", "2"], records[1].Fields);
+    }
+
+    [Fact]
     public void Semicolon_files_are_detected_from_the_header()
     {
         using var reader = new CsvReader(new StringReader("creditor;principal\nA;1234,56\n"));

@@ -86,4 +86,18 @@ public sealed class PaymentImportTests
         Assert.Equal((1, 0), (summary.Rejected, summary.Matched));
         Assert.Contains("received_on", Assert.Single(issues).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_header_that_names_a_column_twice_is_refused_by_name_not_with_an_exception()
+    {
+        // Found by afl-fuzz (tests/corpus/fuzz/regressions/csv): the header went into a dictionary that threw on the repeat.
+        var issues = new List<PaymentImportIssue>();
+
+        var records = PaymentFileParsers.ReadCsv(new StringReader("received_on,amount,currency,reference,Amount,notes,notes\n2025-01-01,10,EUR,x,11,,\n"), issues);
+
+        Assert.Empty(records);
+        var issue = Assert.Single(issues);
+        Assert.Equal((1, "rejected", "amount"), (issue.Line, issue.Kind, issue.Column));
+        Assert.Contains("twice", issue.Message, StringComparison.Ordinal);
+    }
 }

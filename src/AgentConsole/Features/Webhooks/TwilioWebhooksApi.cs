@@ -22,7 +22,7 @@ public static partial class TwilioWebhooksApi
     public const int MaxBodyBytes = 64 * 1024;
 
     /// <summary>How the form of a webhook is read: a few short keys, no value longer than a long message (FormReader limits).</summary>
-    private static readonly FormOptions WebhookForm = new()
+    internal static readonly FormOptions WebhookForm = new()
     {
         ValueCountLimit = 100,
         KeyLengthLimit = 100,
@@ -85,7 +85,7 @@ public static partial class TwilioWebhooksApi
     /// judged without the body is judged first (size, content type, a signature header at all), and the form is read with
     /// small limits, so a hostile body is refused with 413 or 400 after at most <see cref="MaxBodyBytes"/>, never a 500.
     /// </summary>
-    private static async Task<(IFormCollection? Form, IResult? Refusal)> VerifiedFormAsync(HttpRequest request, TwilioOptions options, ILoggerFactory loggers, CancellationToken cancellationToken)
+    internal static async Task<(IFormCollection? Form, IResult? Refusal)> VerifiedFormAsync(HttpRequest request, TwilioOptions options, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(TwilioWebhooksApi));
         if (!options.Enabled)

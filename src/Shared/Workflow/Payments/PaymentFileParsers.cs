@@ -62,7 +62,25 @@ public static class PaymentFileParsers
             return records;
         }
 
-        var index = header.Fields.Select((name, i) => (Name: name.Trim().ToLowerInvariant(), i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        // A column named twice is refused by name (the importer cannot know which one the sender meant); other repeated
+        // headers (two blank ones, two "notes") are not read and do not matter.
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var twice = new List<string>();
+        for (var i = 0; i < header.Fields.Length; i++)
+        {
+            var name = header.Fields[i].Trim().ToLowerInvariant();
+            if (!index.TryAdd(name, i) && CsvColumns.Contains(name) && !twice.Contains(name))
+            {
+                twice.Add(name);
+            }
+        }
+
+        if (twice.Count > 0)
+        {
+            issues.Add(new((int)header.Line, "rejected", string.Join(",", twice), $"the header names the column(s) {string.Join(", ", twice)} twice"));
+            return records;
+        }
+
         var missing = CsvColumns.Take(4).Where(c => !index.ContainsKey(c)).ToList();
         if (missing.Count > 0)
         {
