@@ -121,17 +121,7 @@ public static class AuditApi
         ICollectionsDbContextFactory databases, string? actor, string? subject, string? action, string? from, string? to, int? page, int? pageSize, CancellationToken ct)
     {
         var (filter, errors) = Filter.Parse(actor, subject, action, from, to);
-        var number = page ?? 1;
-        var size = pageSize ?? 50;
-        if (number < 1)
-        {
-            errors["page"] = ["pages start at 1"];
-        }
-
-        if (size is < 1 or > MaxPageSize)
-        {
-            errors["pageSize"] = [$"between 1 and {MaxPageSize}"];
-        }
+        var (number, size) = Infrastructure.Paging.Read(page, pageSize, MaxPageSize, errors);
 
         if (filter is null || errors.Count > 0)
         {

@@ -77,17 +77,7 @@ public static class OutboxApi
             }
         }
 
-        var number = page ?? 1;
-        var size = pageSize ?? 50;
-        if (number < 1)
-        {
-            errors["page"] = ["pages start at 1"];
-        }
-
-        if (size is < 1 or > MaxPageSize)
-        {
-            errors["pageSize"] = [$"between 1 and {MaxPageSize}"];
-        }
+        var (number, size) = Infrastructure.Paging.Read(page, pageSize, MaxPageSize, errors);
 
         if (errors.Count > 0)
         {
