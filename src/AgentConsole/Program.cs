@@ -25,6 +25,7 @@ using Collections.Shared.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddSecretSources();
 builder.AddCollectionsDatabase();
 builder.AddConsoleHost();
 builder.AddScaleOut();
