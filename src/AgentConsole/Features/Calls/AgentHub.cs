@@ -43,7 +43,7 @@ public sealed class AgentHub(
         // Her page reconnected here after her node died in the middle of a call: the call comes back to save its outcome.
         if (services.GetService<OrphanedCalls>() is { } orphaned && floor.Idle().Contains(agentId))
         {
-            await orphaned.AdoptAsync([agentId], Context.ConnectionAborted);
+            await orphaned.TryAdoptAsync(agentId, Context.ConnectionAborted);
         }
 
         await base.OnConnectedAsync();

@@ -69,6 +69,20 @@ public sealed partial class OrphanedCalls(
         return adopted;
     }
 
+    /// <summary>When an operator's page connects: <see cref="AdoptAsync(IReadOnlyList{AgentId}, CancellationToken)"/> for her
+    /// alone, never failing the connection (a failure is logged; the next heartbeat tries again).</summary>
+    public async Task TryAdoptAsync(AgentId agent, CancellationToken ct)
+    {
+        try
+        {
+            await AdoptAsync([agent], ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFailed(logger, ex);
+        }
+    }
+
     private async Task<bool> AdoptAsync(ContactAttempt attempt, CancellationToken ct)
     {
         var agent = attempt.AgentId!.Value;
