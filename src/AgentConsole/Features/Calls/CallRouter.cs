@@ -86,10 +86,9 @@ public sealed partial class CallRouter(
         await agents.Clients.Group(ConsoleHubs.Agent(connected.AgentId.Value)).ScreenPop(pop);
         // After the pop has left (the operator is not kept waiting for the trail): the debtor's data was shown to this operator.
         await audit.EnqueueAsync($"operator:{agentName} ({connected.AgentId.Value})", "read", $"account:{connected.AccountId.Value}", "screen-pop", null, ct);
-        if (ledger is not null)
-        {
-            await ledger.PutThroughAsync(connected.CallId, connected.AgentId, ct);
-        }
+        // Not awaited: the router handles one call event after another, and the next (a hang-up, another pop) must not wait on
+        // this database write. It never throws (failures are logged), and it only sets the row's operator.
+        _ = ledger?.PutThroughAsync(connected.CallId, connected.AgentId, CancellationToken.None);
     }
 
     [LoggerMessage(EventId = 2301, Level = LogLevel.Error, Message = "Call event {Event} for call {CallId} failed")]
