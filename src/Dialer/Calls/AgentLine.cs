@@ -159,6 +159,15 @@ internal sealed class AgentLine : IAsyncDisposable
 
     public void Unbridge() => Unbridge(null);
 
+    /// <summary>Stops (or resumes) the line's idle silence while this line is a supervisor's, mixed into another call.</summary>
+    public void PauseIdleMedia(bool paused)
+    {
+        if (_idle is not null)
+        {
+            _idle.Paused = paused;
+        }
+    }
+
     private void Unbridge(CallBridge? only)
     {
         CallBridge? bridge;

@@ -290,6 +290,9 @@ public sealed partial class AgentPhones : IHostedService, IAsyncDisposable
     /// <summary>RTP packets relayed from debtors to this agent's current leg, over all its bridged calls.</summary>
     internal long RelayedToAgent(AgentId agent) => _slots.TryGetValue(agent, out var slot) && slot.Read().Line is { } line ? line.RelayedToAgent : 0;
 
+    /// <summary>The bridge of the debtor call on the agent's leg now, or null (a supervisor joins it: <see cref="CallMonitors"/>).</summary>
+    internal CallBridge? CurrentBridgeOf(AgentId agent) => _slots.TryGetValue(agent, out var slot) ? slot.Read().Line?.CurrentBridge : null;
+
     /// <summary>True while the agent's leg is bridged to a debtor.</summary>
     internal bool IsBridged(AgentId agent) => _slots.TryGetValue(agent, out var slot) && slot.Read().Line is { CurrentBridge: not null };
 

@@ -176,6 +176,10 @@ public static class TelephonyServiceCollectionExtensions
             sp.GetRequiredService<IOptions<SipEndpointOptions>>(), sp.GetRequiredService<ILogger<AgentPhones>>()));
         // After TelephonyService: hosted services stop in reverse order, so the agents' legs hang up while the user agent runs.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentPhones>());
+        // Supervisors' legs into agents' calls (listen, whisper, barge); after AgentPhones, so they hang up first.
+        builder.Services.AddSingleton(sp => new CallMonitors(sp.GetRequiredService<TelephonyService>(), sp.GetRequiredService<AgentPhones>(),
+            sp.GetRequiredService<IOptions<SipEndpointOptions>>(), sp.GetRequiredService<ILogger<CallMonitors>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CallMonitors>());
         return builder;
     }
 

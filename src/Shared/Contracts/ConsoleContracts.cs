@@ -54,6 +54,10 @@ public interface IAgentClient
     /// <summary>What became of the operator's own dial (a previewed account, a manual dial): dialing, refused with the rules'
     /// reasons, busy, no answer, failed, or the preview skipped or timed out.</summary>
     Task DialStatus(DialStatusDto status);
+
+    /// <summary>A supervisor listens to, whispers into or barges into the operator's call, or stopped (Mode null); sent only
+    /// where the policy tells operators (<c>Collections:Console:TellOperatorWhenMonitored</c>).</summary>
+    Task Monitored(MonitoringDto monitoring);
 }
 
 /// <summary>Messages the server sends to a supervisor's wallboard.</summary>
@@ -67,7 +71,28 @@ public interface ISupervisorClient
 
     /// <summary>An operator asked to settle beyond the creditor's consented discount, or such a request was decided.</summary>
     Task SettlementRequest(SettlementRequestDto request);
+
+    /// <summary>A supervisor joined a call, changed mode or left it (Mode null), whoever did it.</summary>
+    Task Monitoring(MonitoringDto monitoring);
 }
+
+/// <summary>How a supervisor takes part in an operator's call: what each of the three parties hears.</summary>
+public enum MonitorMode
+{
+    /// <summary>The supervisor hears debtor and operator and says nothing to either.</summary>
+    Listen = 0,
+
+    /// <summary>The operator hears the supervisor; the debtor does not.</summary>
+    Whisper = 1,
+
+    /// <summary>Three-way: everyone hears everyone.</summary>
+    Barge = 2,
+}
+
+/// <summary>A supervisor's monitoring of one call: who, of whose call, in which mode (null once it ended).</summary>
+/// <param name="Supervisor">The supervisor's name as the console shows it.</param>
+/// <param name="Phone">What the supervisor's leg went to: Phone (their registered SIP phone) or DemoPhone.</param>
+public sealed record MonitoringDto(Guid CallId, Guid AgentId, string Supervisor, MonitorMode? Mode, string Phone);
 
 /// <summary>One operator's state and since when.</summary>
 public sealed record AgentStatusDto(Guid AgentId, string DisplayName, AgentState State, string? PauseReason, DateTimeOffset Since, Guid? CallId, double TalkMinutesPerHour);
