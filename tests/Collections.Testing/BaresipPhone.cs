@@ -6,7 +6,7 @@ namespace Collections.Testing;
 
 /// <summary>
 /// baresip (Debian baresip-core) as an agent's softphone on 127.0.0.1: registers an extension with digest auth at our
-/// registrar, answers every call by itself, sends a 440 Hz tone as its microphone, and dumps what it decoded to WAV files
+/// registrar, answers every call by itself, sends a tone (440 Hz unless told) as its microphone, and dumps what it decoded to WAV files
 /// (the sndfile module), so a test can tell whether the debtor's voice reached the phone.
 /// </summary>
 public sealed class BaresipPhone : IAsyncDisposable
@@ -39,19 +39,19 @@ public sealed class BaresipPhone : IAsyncDisposable
     public bool Registered => Output.Contains("200 OK", StringComparison.Ordinal);
 
     /// <summary>Starts baresip registering <paramref name="extension"/> at <paramref name="registrarPort"/> on 127.0.0.1.</summary>
-    public static BaresipPhone Start(string extension, string password, int registrarPort, int seconds = 60) =>
-        Start(extension, password, registrarPort, new BaresipSecurity(), seconds);
+    public static BaresipPhone Start(string extension, string password, int registrarPort, int seconds = 60, double toneHz = 440) =>
+        Start(extension, password, registrarPort, new BaresipSecurity(), seconds, toneHz);
 
     /// <summary>
     /// Starts baresip with encryption: SIP over TLS to <paramref name="registrarPort"/> (a sips port) trusting
     /// <see cref="BaresipSecurity.CaFile"/>, media encryption "srtp-mand" (SDES, RFC 4568) or "dtls_srtp" (RFC 5764), RTP
     /// ports in a range of its own (so a capture can pick its media out), and optionally a call it places at start.
     /// </summary>
-    public static BaresipPhone Start(string extension, string password, int registrarPort, BaresipSecurity security, int seconds = 60)
+    public static BaresipPhone Start(string extension, string password, int registrarPort, BaresipSecurity security, int seconds = 60, double toneHz = 440)
     {
         var dir = System.IO.Directory.CreateTempSubdirectory("baresip-").FullName;
         var tone = Path.Combine(dir, "tone.wav");
-        WavFile.WritePcm(tone, Enumerable.Range(0, 8000 * seconds).Select(i => (short)(8000 * Math.Sin(2 * Math.PI * 440 * i / 8000.0))).ToArray());
+        WavFile.WritePcm(tone, Enumerable.Range(0, 8000 * seconds).Select(i => (short)(8000 * Math.Sin(2 * Math.PI * toneHz * i / 8000.0))).ToArray());
         var phonePort = FreePorts.UdpAndTcp(following: 1);   // baresip listens on UDP and TCP at the port and TLS at the next
         File.WriteAllText(Path.Combine(dir, "config"), string.Join('\n',
             "poll_method epoll",
@@ -113,6 +113,9 @@ public sealed class BaresipPhone : IAsyncDisposable
         .Select(w => w.Samples.Length == 0 ? 0 : w.Samples.Max(s => Math.Abs((int)s)))
         .DefaultIfEmpty(0)
         .Max();
+
+    /// <summary>What baresip decoded, one WAV per call it had (the sndfile module's dumps), oldest first.</summary>
+    public IReadOnlyList<WavAudio> DecodedAudio() => [.. System.IO.Directory.GetFiles(Directory, "*dec*.wav").OrderBy(File.GetCreationTimeUtc).Select(WavFile.Read)];
 
     /// <summary>Whether baresip reports a call established (its own log line).</summary>
     public bool CallEstablished => Output.Contains("Call established", StringComparison.Ordinal);

@@ -9,8 +9,8 @@ public static class Tones
         [.. Enumerable.Range(offset, count).Select(i => (short)(amplitude * Math.Sin(2 * Math.PI * frequency * i / 8000.0)))];
 
     /// <summary>The amplitude of <paramref name="frequency"/> Hz in <paramref name="samples"/> (8 kHz): about the sine's
-    /// amplitude when the tone is there, near 0 when it is not (Goertzel, with a Hann window so neighbours do not leak).</summary>
-    public static double Amplitude(ReadOnlySpan<short> samples, double frequency)
+    /// amplitude when the tone is there, near 0 when it is not (Goertzel, with a Hann window so neighbours do not leak), at <paramref name="sampleRate"/> samples per second.</summary>
+    public static double Amplitude(ReadOnlySpan<short> samples, double frequency, int sampleRate = 8000)
     {
         if (samples.Length == 0)
         {
@@ -18,7 +18,7 @@ public static class Tones
         }
 
         var n = samples.Length;
-        var coefficient = 2 * Math.Cos(2 * Math.PI * frequency / 8000.0);
+        var coefficient = 2 * Math.Cos(2 * Math.PI * frequency / sampleRate);
         double s1 = 0, s2 = 0, windowSum = 0;
         for (var i = 0; i < n; i++)
         {
@@ -35,12 +35,12 @@ public static class Tones
 
     /// <summary>How many of the consecutive windows of <paramref name="windowSamples"/> carry <paramref name="frequency"/>
     /// louder than <paramref name="threshold"/>.</summary>
-    public static int WindowsWith(ReadOnlySpan<short> samples, double frequency, int windowSamples = 800, double threshold = 1000)
+    public static int WindowsWith(ReadOnlySpan<short> samples, double frequency, int windowSamples = 800, double threshold = 1000, int sampleRate = 8000)
     {
         var count = 0;
         for (var offset = 0; offset + windowSamples <= samples.Length; offset += windowSamples)
         {
-            if (Amplitude(samples.Slice(offset, windowSamples), frequency) > threshold)
+            if (Amplitude(samples.Slice(offset, windowSamples), frequency, sampleRate) > threshold)
             {
                 count++;
             }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Collections.AgentConsole.Features.I18n;
+using Collections.Shared.Contracts;
 using Collections.Shared.Domain;
 
 namespace Collections.AgentConsole.Tests.Console;
@@ -97,7 +98,11 @@ public sealed partial class TranslationTests
             .Concat(Enum.GetNames<ContactPurpose>().Select(p => "purpose." + Kebab(p)))
             .Concat(Enum.GetNames<Collections.Shared.Workflow.CaseStepStatus>().Select(p => "stepStatus." + Kebab(p)))
             .Concat(Enum.GetNames<InstalmentStatus>().Select(p => "instalmentStatus." + Kebab(p)))
-            .Concat(new[] { "step", "queued", "contact", "promise", "plan", "payment" }.Select(k => "tl.kind." + k));
+            .Concat(new[] { "step", "queued", "contact", "promise", "plan", "payment" }.Select(k => "tl.kind." + k))
+            // Listen, whisper, barge: the wallboard's buttons and state, the operator's badge (wallboard.js, operator.js).
+            .Concat(Names<MonitorMode>("monitor.mode."))
+            .Concat(Names<MonitorMode>("op.monitored."))
+            .Concat(Enum.GetNames<MonitorMode>().Select(m => "wb." + m.ToLowerInvariant()));
         var missing = expected.Where(k => !english.ContainsKey(k)).ToList();
         Assert.True(missing.Count == 0, $"en.json lacks: {string.Join(", ", missing)}");
     }

@@ -77,6 +77,10 @@ public sealed class AgentHub(
             services.GetService<Dialing.OperatorDesk>()?.OfferOf(Me));
     }
 
+    /// <summary>Whether a supervisor is listening to, whispering into or barging into the operator's call now (where the
+    /// policy tells operators; null otherwise), for a page that just loaded.</summary>
+    public MonitoringDto? Monitoring() => services.GetService<Monitoring.MonitoringDesk>()?.ToldTo(Me);
+
     /// <summary>Ready, paused (with a reason) or logged out; on call and wrap-up come from calls.</summary>
     public AgentStatusDto SetState(AgentState state, string? reason)
     {

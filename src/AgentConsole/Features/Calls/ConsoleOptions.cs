@@ -33,4 +33,15 @@ public sealed class ConsoleOptions
     /// <summary>How many days from today the first instalment of a plan may fall.</summary>
     [Range(1, 90)]
     public int MaxDaysToFirstInstalment { get; set; } = 30;
+
+    /// <summary>Whether the operator's page shows a badge while a supervisor listens to, whispers into or barges into their
+    /// call. Where works councils or national law require that staff know when they are monitored (Germany's BetrVG 87(1)6
+    /// co-determination on monitoring; GDPR Art. 13 transparency) this stays true; an agency that has informed its staff
+    /// otherwise (contract, policy) may set it false.</summary>
+    public bool TellOperatorWhenMonitored { get; set; } = true;
+
+    /// <summary>Each supervisor's SIP extension by login (<c>"supervisor": "1090"</c>): joining a call rings the phone registered
+    /// under it with the dialer's registrar; a supervisor without one (or whose phone is not registered) gets the demo phone
+    /// when the demo carrier is in use, else cannot join.</summary>
+    public Dictionary<string, string> SupervisorExtensions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -1,4 +1,7 @@
+using Collections.AgentConsole.Features.Audit;
 using Collections.AgentConsole.Features.Auth;
+using Collections.AgentConsole.Features.Monitoring;
+using Collections.Shared.Domain;
 using Collections.Shared.Contracts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -7,7 +10,7 @@ namespace Collections.AgentConsole.Features.Wallboard;
 
 /// <summary>The supervisors' hub: the wallboard (pushed once a second) and campaign commands.</summary>
 [Authorize(Policy = AuthSetup.SupervisorPolicy)]
-public sealed class SupervisorHub(WallboardBuilder boards, CampaignBoard campaigns, WallboardAudience audience) : Hub<ISupervisorClient>
+public sealed class SupervisorHub(WallboardBuilder boards, CampaignBoard campaigns, WallboardAudience audience, IServiceProvider services) : Hub<ISupervisorClient>
 {
     public override async Task OnConnectedAsync()
     {
@@ -25,4 +28,19 @@ public sealed class SupervisorHub(WallboardBuilder boards, CampaignBoard campaig
         var (board, refusal) = await campaigns.ApplyAsync(command, Context.ConnectionAborted);
         return board ?? throw new HubException(refusal);
     }
+
+    /// <summary>Joins a live call from the supervisor's phone in <paramref name="mode"/> (listen, whisper, barge), or changes the
+    /// mode of the call they are on. Supervisors only (not administrators): it is the floor's job, and each use is audited.</summary>
+    [Authorize(Roles = ConsoleRoles.Supervisor)]
+    public Task<MonitoringDto> Monitor(Guid callId, MonitorMode mode) =>
+        Desk.MonitorAsync(callId, mode, AuditActor.Of(Context), Context.ConnectionAborted);
+
+    /// <summary>Leaves the call: the supervisor's leg is hung up, the call goes on.</summary>
+    [Authorize(Roles = ConsoleRoles.Supervisor)]
+    public Task<MonitoringDto> StopMonitoring(Guid callId) => Desk.LeaveAsync(callId, AuditActor.Of(Context), Context.ConnectionAborted);
+
+    /// <summary>The calls being monitored now, for a wallboard that just connected.</summary>
+    public IReadOnlyList<MonitoringDto> Monitorings() => services.GetService<MonitoringDesk>()?.Current() ?? [];
+
+    private MonitoringDesk Desk => services.GetService<MonitoringDesk>() ?? throw new HubException("This console node has no dialer: calls cannot be joined here.");
 }

@@ -286,8 +286,18 @@ function tick() {
   if (view.previewEnds) $('#preview-left').textContent = clock(Math.max(0, (view.previewEnds - Date.now()) / 1000));
 }
 
+// A supervisor listening, whispering or barged in: a badge while it lasts (sent only where the policy tells operators).
+function showMonitored(m) {
+  const badge = $('#monitored');
+  badge.hidden = !m || m.mode == null;
+  const mode = badge.hidden ? '' : ['Listen', 'Whisper', 'Barge'][m.mode];
+  badge.dataset.mode = mode;
+  badge.textContent = badge.hidden ? '' : t(`op.monitored.${mode}`, { name: m.supervisor });
+}
+
 hub = await connectHub('/hubs/agent', {
   StateChanged: showStatus,
+  Monitored: showMonitored,
   ScreenPop: (pop) => { say(''); showPop(pop); showScript(pop.script); },
   Preview: showPreview,
   DialStatus: showDialStatus,
@@ -310,6 +320,7 @@ async function resync() {
   if (!current.pop && current.preview) showPreview(current.preview);
   else if (view.preview && !current.preview) { hidePreview(); clearCall(); }
   loadCallbacks();
+  showMonitored(await call('Monitoring'));
 }
 
 await resync();

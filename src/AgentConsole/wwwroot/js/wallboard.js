@@ -9,6 +9,9 @@ $('#link-audit').hidden = !me.roles.includes('Administrator');
 $('#btn-signout').addEventListener('click', signOut);
 
 const agents = new Map();          // agentId -> status
+const monitorings = new Map();     // callId -> MonitoringDto: calls a supervisor is on
+const canMonitor = me.roles.includes('Supervisor');
+const modeNames = ['Listen', 'Whisper', 'Barge'];   // MonitorMode as the hub sends it (a number)
 const history = [];                // { t, counts[5], abandon, target }
 let board = null, hub, skew = 0;   // skew: server clock minus browser clock, from sentAt
 const pct = (x) => fmt.percent(x, 1);
@@ -20,7 +23,8 @@ function renderAgents() {
     el('td', {}, a.displayName),
     el('td', {}, el('span', { class: `state ${stateClass[a.state]}`, 'data-state': stateNames[a.state] }, stateText(a.state) + (a.pauseReason ? ` (${pauseText(a.pauseReason)})` : ''))),
     el('td', { class: 'num' }, clock((now - Date.parse(a.since)) / 1000)),
-    el('td', { class: 'num' }, fmt.number(a.talkMinutesPerHour, 1)))));
+    el('td', { class: 'num' }, fmt.number(a.talkMinutesPerHour, 1)),
+    el('td', { class: 'monitor' }, ...monitorCell(a)))));
   const counts = [0, 0, 0, 0, 0];
   for (const a of rows) counts[a.state]++;
   $('#kpi-ready').textContent = counts[1];
@@ -45,6 +49,48 @@ function campaignRow(c) {
     el('td', {},
       el('button', { onclick: () => command({ campaignId: c.id, status: running ? 'Paused' : 'Running' }) }, running ? t('wb.pause') : t('wb.start')),
       el('button', { onclick: () => command({ campaignId: c.id, mode: mode.value, maxLinesPerAgent: Number(lines.value), targetAbandonRate: Number(target.value) / 100 }) }, t('wb.retune'))));
+}
+
+// Listen, whisper, barge: on a live call (on call, debtor on the line), from the supervisor's phone; the mode can change
+// during the call, and Leave hangs up only the supervisor's leg.
+function monitorCell(a) {
+  const m = a.callId ? monitorings.get(a.callId) : null;
+  const out = [];
+  if (m) out.push(el('span', { class: 'monitoring', 'data-mode': modeNames[m.mode] }, t('wb.monitoredBy', { name: m.supervisor, mode: t(`monitor.mode.${modeNames[m.mode]}`) })), ' ');
+  if (!canMonitor || a.state !== 2 || !a.callId) return out;
+  modeNames.forEach((mode, i) => {
+    out.push(el('button', { 'data-monitor': mode, disabled: m?.mode === i, onclick: () => monitor(a, i) }, t(`wb.${mode.toLowerCase()}`)));
+  });
+  if (m) out.push(el('button', { 'data-monitor': 'Leave', onclick: () => leave(a) }, t('wb.leave')));
+  return out;
+}
+
+async function monitor(a, mode) {
+  $('#monitor-message').textContent = t('wb.callingYourPhone');
+  try {
+    const m = await hub.invoke('Monitor', a.callId, mode);
+    monitorings.set(m.callId, m);
+    $('#monitor-message').textContent = t('wb.monitoredBy', { name: a.displayName, mode: t(`monitor.mode.${modeNames[m.mode]}`) });
+  } catch (error) {
+    $('#monitor-message').textContent = hubMessage(error);
+  }
+  renderAgents();
+}
+
+async function leave(a) {
+  try {
+    const m = await hub.invoke('StopMonitoring', a.callId);
+    monitorings.delete(m.callId);
+    $('#monitor-message').textContent = '';
+  } catch (error) {
+    $('#monitor-message').textContent = hubMessage(error);
+  }
+  renderAgents();
+}
+
+function showMonitoring(m) {
+  if (m.mode == null) monitorings.delete(m.callId); else monitorings.set(m.callId, m);
+  renderAgents();
 }
 
 let editing = false;   // do not redraw the campaign table under a supervisor's cursor
@@ -112,8 +158,10 @@ function drawAbandon() {
 hub = await connectHub('/hubs/supervisor', {
   Wallboard: (b) => { renderBoard(b); $('#delay').textContent = t('wb.delay', { ms: fmt.number(Math.max(0, Date.now() + skew - Date.parse(b.sentAt))) }); },
   AgentChanged: (a) => { agents.set(a.agentId, a); renderAgents(); },
+  Monitoring: showMonitoring,
   SettlementRequest: (r) => { if (r.status === 'AwaitingCreditorApproval') $('#kpi-settlements').textContent = t('wb.newRequest'); },
 }, (text, state) => { $('#conn').textContent = text; $('#conn').dataset.state = state; });
+for (const m of await hub.invoke('Monitorings')) monitorings.set(m.callId, m);
 renderBoard(await hub.invoke('Snapshot'));
 setInterval(renderAgents, 1000);
 
