@@ -164,46 +164,6 @@ public sealed class CallMonitoringTests
         Directory.Delete(prompts, recursive: true);
     }
 
-    /// <summary>Where the policy does not tell operators, the operator gets no badge while supervisors still see who is on
-    /// which call; a supervisor with no phone registered gets the demo phone; the call's end ends the supervisor's leg.</summary>
-    [Fact]
-    public async Task With_the_policy_off_the_operator_is_not_told_and_the_calls_end_ends_the_supervisors_demo_phone_leg()
-    {
-        using var console = new KestrelConsole(("Collections:Console:TellOperatorWhenMonitored", "false"));
-        var (http, cookie) = await console.SignInAsync(Operator, Ct);
-        using var _ = http;
-        await using var agentHub = console.Hub(ConsoleHubs.AgentPath, cookie);
-        var pop = new TaskCompletionSource<ScreenPopDto>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var told = new ConcurrentQueue<MonitoringDto>();
-        agentHub.On<ScreenPopDto>(nameof(IAgentClient.ScreenPop), p => pop.TrySetResult(p));
-        agentHub.On<MonitoringDto>(nameof(IAgentClient.Monitored), told.Enqueue);
-        await agentHub.StartAsync(Ct);
-        await agentHub.InvokeAsync<AgentStatusDto>("SetState", AgentState.Ready, null, Ct);
-
-        var (supervisorHttp, supervisorCookie) = await console.SignInAsync("supervisor", Ct);
-        using var __ = supervisorHttp;
-        await using var board = console.Hub(ConsoleHubs.SupervisorPath, supervisorCookie);
-        var seen = new ConcurrentQueue<MonitoringDto>();
-        board.On<MonitoringDto>(nameof(ISupervisorClient.Monitoring), seen.Enqueue);
-        await board.StartAsync(Ct);
-        var call = await pop.Task.WaitAsync(TimeSpan.FromSeconds(90), Ct);
-
-        await Assert.ThrowsAsync<HubException>(() => board.InvokeAsync<MonitoringDto>("Monitor", Guid.NewGuid(), MonitorMode.Listen, Ct));
-        var joined = await board.InvokeAsync<MonitoringDto>("Monitor", call.CallId, MonitorMode.Whisper, Ct);
-        Assert.Equal((MonitorMode?)MonitorMode.Whisper, joined.Mode);
-        Assert.Equal("DemoPhone", joined.Phone);   // extension 1090 is not registered in this run
-        Assert.Equal(joined, Assert.Single(await board.InvokeAsync<IReadOnlyList<MonitoringDto>>("Monitorings", Ct)));
-        Assert.Null(await agentHub.InvokeAsync<MonitoringDto?>("Monitoring", Ct));
-
-        // The operator ends the call: the supervisor's leg goes with it, and the wallboards are told.
-        await agentHub.InvokeAsync<OutcomeSavedDto>("SaveOutcome", new SaveOutcomeDto(call.CallId, call.Account.Id, "RefusedToPay", "policy off"), Ct);
-        await WaitForAsync(() => seen.Any(m => m.CallId == call.CallId && m.Mode is null), "the supervisors were not told the monitoring ended with the call");
-        Assert.Empty(await board.InvokeAsync<IReadOnlyList<MonitoringDto>>("Monitorings", Ct));
-        Assert.Empty(told);
-        var entries = await WaitForAuditAsync(console, 2);
-        Assert.Equal([$"call monitoring: whisper (call {call.CallId:D})", $"call monitoring: left (call {call.CallId:D})"], entries.Select(e => e.Detail));
-    }
-
     private static int Windows(WavAudio audio, double tone) =>
         Tones.WindowsWith(audio.Samples, tone, audio.SampleRate / 10, Present, audio.SampleRate);
 
@@ -242,7 +202,7 @@ public sealed class CallMonitoringTests
         }
     }
 
-    private static async Task<List<Collections.Shared.Audit.AuditEntry>> WaitForAuditAsync(KestrelConsole console, int count)
+    internal static async Task<List<Collections.Shared.Audit.AuditEntry>> WaitForAuditAsync(KestrelConsole console, int count)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -257,7 +217,7 @@ public sealed class CallMonitoringTests
         }
     }
 
-    private static async Task WaitForAsync(Func<bool> condition, string failure)
+    internal static async Task WaitForAsync(Func<bool> condition, string failure)
     {
         var until = DateTime.UtcNow.AddSeconds(20);
         while (!condition())

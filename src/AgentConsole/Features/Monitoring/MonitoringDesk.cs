@@ -66,10 +66,17 @@ public sealed partial class MonitoringDesk(
 
         var name = await DisplayNameAsync(who.Name, ct);
         var dto = new MonitoringDto(callId, call.AgentId.Value, name, mode, joined.Phone.ToString());
-        _watches[call.AgentId] = new Watch(dto, who.Name, call.AccountId);
+        var watch = new Watch(dto, who.Name, call.AccountId);
+        _watches[call.AgentId] = watch;
         LogMode(logger, who.Name, mode, callId);
         await audit.ChangedAsync(who, Subject(call.AccountId), $"{AuditKind}: {mode.ToString().ToLowerInvariant()} (call {callId:D})", ct);
         await TellAsync(dto);
+        if (monitors.Of(number) is null)
+        {
+            // The call (or the supervisor's phone) ended between the join and here, before this watch was kept: end it now.
+            return await EndAsync(call.AgentId, watch, who, ct) ?? dto with { Mode = null };
+        }
+
         return dto;
     }
 
