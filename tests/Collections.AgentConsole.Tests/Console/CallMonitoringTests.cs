@@ -90,11 +90,13 @@ public sealed class CallMonitoringTests
                 await Task.Delay(Phase, Ct);
             }
 
+            // docs/console.md's picture of the wallboard while the supervisor is barged in.
+            await wallboard.ScreenshotAsync(new() { Path = Path.Combine(Artifacts(), "console-wallboard-monitor.png") });
+
             await row.Locator("button[data-monitor='Leave']").ClickAsync();
             await Expect(row.Locator(".monitoring")).ToHaveCountAsync(0);
             await WaitForAsync(() => told.Count == 4 && told.Last().Mode is null, "the operator was not told the supervisor left");
             await Expect(row.Locator("[data-state]")).ToHaveAttributeAsync("data-state", "On call");
-            await wallboard.ScreenshotAsync(new() { Path = Path.Combine(Artifacts(), "console-wallboard-monitor.png") });
         });
 
         // The call went on without the supervisor; only a live call can be joined, and only by a supervisor.

@@ -70,7 +70,7 @@ async function monitor(a, mode) {
   try {
     const m = await hub.invoke('Monitor', a.callId, mode);
     monitorings.set(m.callId, m);
-    $('#monitor-message').textContent = t('wb.monitoredBy', { name: a.displayName, mode: t(`monitor.mode.${modeNames[m.mode]}`) });
+    $('#monitor-message').textContent = '';   // the row says who is on the call and how
   } catch (error) {
     $('#monitor-message').textContent = hubMessage(error);
   }
