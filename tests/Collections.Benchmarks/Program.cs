@@ -1,3 +1,4 @@
+using Collections.Shared.Workflow.Sweep;
 using System.Globalization;
 using BenchmarkDotNet.Running;
 using Collections.Benchmarks.Creditors;
@@ -65,7 +66,8 @@ public static class BenchmarkEntry
                 break;
             case "sweep-only":
                 // The sweep alone on a copy of a portfolio kept by "sweep" (COLLECTIONS_BENCH_KEEP_DB), for measuring a change.
-                await SweepBenchmark.RunOnlyAsync(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : int.MaxValue);
+                await SweepBenchmark.RunOnlyAsync(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : int.MaxValue,
+                    args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : DueWorkSweep.DefaultBatchSize);
                 break;
             case "console":
                 await ConsoleBenchmark.RunAsync(

@@ -130,7 +130,7 @@ public static class SweepBenchmark
     /// <summary>The first night's sweep alone, on a copy of a portfolio imported by an earlier <c>sweep</c> run with
     /// <c>COLLECTIONS_BENCH_KEEP_DB</c> set: for measuring a change to the sweep without importing again (no baselines).</summary>
     /// <remarks>Run: <c>dotnet run -c Release --project tests/Collections.Benchmarks -- sweep-only &lt;kept.db&gt; [accounts]</c>.</remarks>
-    public static async Task RunOnlyAsync(string prepared, int maxAccounts)
+    public static async Task RunOnlyAsync(string prepared, int maxAccounts, int batchSize)
     {
         var folder = Directory.CreateTempSubdirectory("collections-sweep-only").FullName;
         try
@@ -152,7 +152,7 @@ public static class SweepBenchmark
             Console.WriteLine($"load average before the sweep: {LoadAverage()}");
             var cpu = Cpu();
             var watch = Stopwatch.StartNew();
-            var night = await sweep.RunAsync(DueWorkSweep.DefaultBatchSize, maxAccounts);
+            var night = await sweep.RunAsync(batchSize, maxAccounts);
             var seconds = watch.Elapsed.TotalSeconds;
             cpu = Cpu() - cpu;
             Console.WriteLine($"load average after the sweep: {LoadAverage()}");
@@ -212,7 +212,7 @@ public static class SweepBenchmark
         string.Join(", ", report.Outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Key} {o.Value:N0}")));
 
     private static string Phases(SweepReport report) =>
-        string.Create(CultureInfo.InvariantCulture, $"load {report.Phases.Load.TotalSeconds:0.0} s, rules {report.Phases.Rules.TotalSeconds:0.0} s, write {report.Phases.Write.TotalSeconds:0.0} s, selection and the rest {(report.Elapsed - report.Phases.Load - report.Phases.Rules - report.Phases.Write).TotalSeconds:0.0} s");
+        string.Create(CultureInfo.InvariantCulture, $"load {report.Phases.Load.TotalSeconds:0.0} s, rules {report.Phases.Rules.TotalSeconds:0.0} s, write {report.Phases.Write.TotalSeconds:0.0} s (load and rules of a batch overlap the previous batch's write), selection {report.Selection.TotalSeconds:0.0} s");
 
     // CPU time of this process (all threads): on a shared machine it moves far less with others' load than wall time does.
     private static double Cpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;

@@ -16,7 +16,13 @@ internal sealed class CaseStepConfiguration : IEntityTypeConfiguration<CaseStep>
         builder.Property(s => s.Note).HasMaxLength(500);
         // One row per step of a case: executing a step twice finds the row Done (idempotent job bodies key on this).
         builder.HasIndex(s => new { s.CaseId, s.StepKey }).IsUnique();
-        builder.HasIndex(s => new { s.Status, s.DueAt });
+        // A case's planned steps in the order they fall due: the due-work sweep reads, per case of a batch, those due now and the
+        // first after now (SetBasedSteps). Partial (planned only): a step carried out leaves it, and the done steps, most of a
+        // portfolio's rows in time, are not in it. With the id the probe for a case's next step reads the index alone. The filter is plain SQL that SQLite, PostgreSQL and SQL Server all accept;
+        // the enum is stored by name.
+        builder.HasIndex(s => new { s.CaseId, s.DueAt, s.Sequence, s.Id }).HasDatabaseName("IX_case_steps_planned").HasFilter("status = 'Planned'");
+        // Steps carried out by when: the creditor webhooks' phase changes since the last poll (CreditorWebhookEvents).
+        builder.HasIndex(s => s.ExecutedAt).HasDatabaseName("IX_case_steps_done_executed_at").HasFilter("status = 'Done'");
         builder.HasOne<Case>().WithMany().HasForeignKey(s => s.CaseId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -27,6 +29,9 @@ public sealed record SweepReport(Instant At, int Selected, IReadOnlyDictionary<s
 
     /// <summary>Items run on the set-based path (<see cref="SetBasedSteps"/>); the rest of <see cref="Outcomes"/> ran on the entity path.</summary>
     public int SetBased { get; init; }
+
+    /// <summary>Wall time of the selection of due work, read and handed over in batches while the first batches run.</summary>
+    public TimeSpan Selection { get; init; }
 
     /// <summary>Batches whose set-based run was rolled back and run on the entity path instead (a conflict, an error; event 4483).</summary>
     public int SetBasedRolledBack { get; init; }
@@ -81,46 +86,32 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
 
         var timer = new PhaseTimer();
         var stillAhead = new Dictionary<string, Instant>(StringComparer.Ordinal);
-        var candidates = new List<DueItem>();
-        foreach (var kind in (WorkKind[])[WorkKind.PromiseCheck, WorkKind.InstalmentReminder, WorkKind.InstalmentCheck, WorkKind.CaseStep])
-        {
-            candidates.AddRange(await SelectAsync(kind, now, options, ct));
-        }
-
-        var due = new List<DueItem>(candidates.Count);
-        foreach (var item in candidates)
-        {
-            if (notBefore.TryGetValue(item.Work.Name, out var at) && at > now)
-            {
-                stillAhead[item.Work.Name] = at;
-                Count(outcomes, item.Work.Kind, DueWorkExecutor.NotDueOutcome);
-            }
-            else
-            {
-                due.Add(item);
-            }
-        }
-
+        // The selection streams into batches while the first batches already run: a million due cases take seconds to read, and
+        // the batches would otherwise wait for all of them.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var selection = new Selection(this, now, notBefore, batchSize, maxAccounts);
+        var producer = Task.Run(() => selection.RunAsync(options, stop.Token), stop.Token);
         var setBased = 0;
         var rolledBack = 0;
-        var batches = Batches(due, batchSize, maxAccounts).ToList();
         // Two stages on two threads: while one batch is written, the next is loaded and its rules run (the set-based path's
         // reads on a connection of their own; SQLite's WAL and PostgreSQL's MVCC let them read beside the writer). Batches hold
         // different accounts, and the writes are checked against what was read.
-        Task<Prepared>? ahead = UseSetBasedPath && batches.Count > 0 ? PrepareAsync(batches[0], now, ct) : null;
+        var batch = await selection.NextAsync(stop.Token);
+        Task<Prepared>? ahead = UseSetBasedPath && batch is not null ? PrepareAsync(batch, now, stop.Token) : null;
         try
         {
-            for (var i = 0; i < batches.Count; i++)
+            while (batch is not null)
             {
-                var batch = batches[i];
                 var rest = (IReadOnlyList<DueItem>)batch;
                 var results = new List<ItemOutcome>(batch.Count);
+                List<DueItem>? next = null;
                 if (ahead is not null)
                 {
                     var prepared = await ahead;
-                    // The batch is taken now: the loop's counter moves on before the task may start.
-                    var next = i + 1 < batches.Count ? batches[i + 1] : null;
-                    ahead = next is null ? null : Task.Run(() => PrepareAsync(next, now, ct), ct);
+                    // The next batch is prepared while this one is written.
+                    next = await selection.NextAsync(stop.Token);
+                    var following = next;
+                    ahead = following is null ? null : Task.Run(() => PrepareAsync(following, now, stop.Token), stop.Token);
                     await using (prepared.Batch)
                     {
                         try
@@ -143,6 +134,11 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
                         }
                     }
                 }
+                else
+                {
+                    // The entity path only: one batch after the other.
+                    next = await selection.NextAsync(stop.Token);
+                }
 
                 results.AddRange(await runner.Executor.RunAsync(rest, now, chainSteps: true, isolateFailures: true, ct, timer));
                 foreach (var outcome in results)
@@ -153,11 +149,17 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
                         stillAhead[outcome.Work.Name] = outcome.Work.At;
                     }
                 }
+
+                batch = next;
             }
+
+            // A failed read ends the batches above with its error; this surfaces any other.
+            await producer;
         }
         finally
         {
-            // Cancelled or failed midway: the batch prepared ahead is dropped unwritten.
+            // Cancelled or failed midway: the selection stops, and the batch prepared ahead is dropped unwritten.
+            await stop.CancelAsync();
             if (ahead is not null)
             {
                 try
@@ -172,6 +174,26 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
                     // Cancelled with the sweep: nothing was written.
                 }
             }
+
+            try
+            {
+                await producer;
+            }
+            catch (Exception) when (stop.IsCancellationRequested)
+            {
+                // Stopped with the sweep (its own failure, if any, was thrown above).
+            }
+        }
+
+        foreach (var (name, at) in selection.StillAhead)
+        {
+            stillAhead[name] = at;
+        }
+
+        foreach (var (kind, count) in selection.NotDue)
+        {
+            var key = $"{kind}:{DueWorkExecutor.NotDueOutcome}";
+            outcomes[key] = outcomes.GetValueOrDefault(key) + count;
         }
 
         lock (_gate)
@@ -179,7 +201,7 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
             _notBefore = stillAhead;
         }
 
-        var report = new SweepReport(now, candidates.Count, outcomes, Stopwatch.GetElapsedTime(started), timer.Total) { SetBased = setBased, SetBasedRolledBack = rolledBack };
+        var report = new SweepReport(now, selection.Selected, outcomes, Stopwatch.GetElapsedTime(started), timer.Total) { SetBased = setBased, SetBasedRolledBack = rolledBack, Selection = selection.Elapsed };
         if (report.Ran > 0 || report.Failed > 0)
         {
             LogSwept(logger, report.Ran, report.Failed, report.Selected, report.Elapsed.TotalSeconds,
@@ -219,39 +241,158 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
             case WorkKind.InstalmentCheck:
                 return [.. (await DueSelection.OpenInstalments(db, DueSelection.CheckBound(now, options)).ToListAsync(ct))
                     .Select(i => new DueItem(new WorkItem(kind, i.Id.ToString(), now), i.AccountId))];
-            case WorkKind.CaseStep:
-                // The case row carries its next step and when it is due (indexed): exact in SQL, no zone needed.
-                return [.. (await db.Cases.AsNoTracking()
-                        .Where(c => c.ClosedAt == null && c.NextStep != null && c.NextStepDueAt != null && c.NextStepDueAt <= now)
-                        .OrderBy(c => c.NextStepDueAt)
-                        .Select(c => new { c.Id, c.AccountId, c.NextStep, c.NextStepDueAt }).ToListAsync(ct))
-                    .Select(c => new DueItem(WorkItem.ForStep(c.Id, c.NextStep!, c.NextStepDueAt!.Value), c.AccountId))];
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown work kind.");
         }
     }
 
-    /// <summary>Batches of at most <paramref name="size"/> accounts, every item of an account in the same batch, in due order.</summary>
-    private static IEnumerable<List<DueItem>> Batches(List<DueItem> items, int size, int maxAccounts)
+    /// <summary>The case steps due now in due order, read as a stream (the case row carries its next step and when it is due,
+    /// indexed: exact in SQL, no zone needed).</summary>
+    private async IAsyncEnumerable<DueItem> CaseStepsDueAsync(Instant now, [EnumeratorCancellation] CancellationToken ct)
     {
-        var batch = new List<DueItem>();
-        var accounts = new HashSet<AccountId>();
-        foreach (var group in items.GroupBy(i => i.Account).Take(maxAccounts))
+        await using var db = contexts.CreateDbContext();
+        var steps = db.Cases.AsNoTracking()
+            .Where(c => c.ClosedAt == null && c.NextStep != null && c.NextStepDueAt != null && c.NextStepDueAt <= now)
+            .OrderBy(c => c.NextStepDueAt)
+            .Select(c => new { c.Id, c.AccountId, c.NextStep, c.NextStepDueAt })
+            .AsAsyncEnumerable();
+        await foreach (var c in steps.WithCancellation(ct))
         {
-            if (accounts.Count == size)
-            {
-                yield return batch;
-                batch = [];
-                accounts.Clear();
-            }
+            yield return new DueItem(WorkItem.ForStep(c.Id, c.NextStep!, c.NextStepDueAt!.Value), c.AccountId);
+        }
+    }
 
-            accounts.Add(group.Key);
-            batch.AddRange(group);
+    /// <summary>
+    /// The sweep's selection, read on a task of its own and handed over in batches of at most <c>size</c> accounts, every item
+    /// of an account in the same batch. Promise checks and instalment work (few) are read first; the case steps (one per
+    /// account at most, the bulk of a night) stream in due order and go out in batches as they are read, so the first batches
+    /// run while the rest is still being read; accounts that have other work too go out last, their case step after their other
+    /// items (the order their triggers would fire in). Work remembered as not yet due in the debtor's zone is counted, not
+    /// handed over.
+    /// </summary>
+    private sealed class Selection(DueWorkSweep sweep, Instant now, Dictionary<string, Instant> notBefore, int size, int maxAccounts)
+    {
+        private readonly Channel<List<DueItem>> _batches = Channel.CreateUnbounded<List<DueItem>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        private List<DueItem> _batch = [];
+        private int _accounts;
+
+        /// <summary>Work items the queries returned (before the debtor-zone check).</summary>
+        public int Selected { get; private set; }
+
+        /// <summary>Items not handed over because their time in the debtor's zone lies ahead, by kind.</summary>
+        public Dictionary<WorkKind, int> NotDue { get; } = [];
+
+        /// <summary>Those items' names and times, remembered for the next sweep.</summary>
+        public Dictionary<string, Instant> StillAhead { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Wall time from the first query to the last batch handed over (it overlaps the batches run meanwhile).</summary>
+        public TimeSpan Elapsed { get; private set; }
+
+        /// <summary>The next batch, or null when the selection is done; throws the selection's error.</summary>
+        public async Task<List<DueItem>?> NextAsync(CancellationToken ct) =>
+            await _batches.Reader.WaitToReadAsync(ct) && _batches.Reader.TryRead(out var batch) ? batch : null;
+
+        public async Task RunAsync(WorkflowOptions options, CancellationToken ct)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                // An account's other items in the order they were selected; the accounts in the order of their first item.
+                var held = new Dictionary<AccountId, List<DueItem>>();
+                var heldOrder = new List<AccountId>();
+                foreach (var kind in (WorkKind[])[WorkKind.PromiseCheck, WorkKind.InstalmentReminder, WorkKind.InstalmentCheck])
+                {
+                    foreach (var item in await sweep.SelectAsync(kind, now, options, ct))
+                    {
+                        if (!Due(item))
+                        {
+                            continue;
+                        }
+
+                        if (!held.TryGetValue(item.Account, out var items))
+                        {
+                            held[item.Account] = items = [];
+                            heldOrder.Add(item.Account);
+                        }
+
+                        items.Add(item);
+                    }
+                }
+
+                await foreach (var item in sweep.CaseStepsDueAsync(now, ct))
+                {
+                    if (!Due(item))
+                    {
+                        continue;
+                    }
+
+                    if (held.TryGetValue(item.Account, out var items))
+                    {
+                        items.Add(item);
+                    }
+                    else if (!Add([item]))
+                    {
+                        break;
+                    }
+                }
+
+                foreach (var account in heldOrder)
+                {
+                    if (!Add(held[account]))
+                    {
+                        break;
+                    }
+                }
+
+                if (_batch.Count > 0)
+                {
+                    _batches.Writer.TryWrite(_batch);
+                }
+
+                _batches.Writer.TryComplete();
+            }
+            catch (Exception e)
+            {
+                _batches.Writer.TryComplete(e);
+                throw;
+            }
+            finally
+            {
+                Elapsed = Stopwatch.GetElapsedTime(started);
+            }
         }
 
-        if (batch.Count > 0)
+        /// <summary>Adds one account's items; false once <c>maxAccounts</c> accounts were handed over.</summary>
+        private bool Add(List<DueItem> items)
         {
-            yield return batch;
+            if (_accounts == maxAccounts)
+            {
+                return false;
+            }
+
+            if (_accounts % size == 0 && _batch.Count > 0)
+            {
+                _batches.Writer.TryWrite(_batch);
+                _batch = [];
+            }
+
+            _accounts++;
+            _batch.AddRange(items);
+            return true;
+        }
+
+        private bool Due(DueItem item)
+        {
+            Selected++;
+            // The name is formatted only when something is remembered (an item selected by date ahead of its time in the zone).
+            if (notBefore.Count > 0 && notBefore.TryGetValue(item.Work.Name, out var at) && at > now)
+            {
+                StillAhead[item.Work.Name] = at;
+                NotDue[item.Work.Kind] = NotDue.GetValueOrDefault(item.Work.Kind) + 1;
+                return false;
+            }
+
+            return true;
         }
     }
 

@@ -157,19 +157,17 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
 
         // Of the planned steps, those due now (the rules may run them all, one after the other) and the first after now (the case's
         // next step once they ran): the rest cannot change, and a case has several (most of a strategy is planned at the start).
-        // With "status = 'Planned'" in SQL, SQLite's planner walks the (status, due_at) index over every planned step of the
-        // portfolio instead of the case ids; inequalities use no index, so they filter the case's rows.
-        var open = db.CaseSteps.AsNoTracking()
-            .Where(s => EF.Parameter(caseIds).Contains(s.CaseId) && s.Status != CaseStepStatus.Done && s.Status != CaseStepStatus.Skipped && s.Status != CaseStepStatus.Cancelled);
-        var due = await open.Where(s => s.DueAt <= now).ToListAsync(ct);
-        // Per case, one probe of its steps (a correlated subquery on the case-id index), then those steps by key: a window over
-        // every planned step of the batch sorts them all and costs three times as much on SQLite.
+        // Both read the partial index of planned steps by case and due time (IX_case_steps_planned): a range for those due, and
+        // per case one seek for the next (a correlated subquery; a window over every planned step of the batch sorts them all
+        // and costs three times as much on SQLite), then those steps by key.
+        var planned = db.CaseSteps.AsNoTracking().Where(s => s.Status == CaseStepStatus.Planned);
+        var due = await planned.Where(s => EF.Parameter(caseIds).Contains(s.CaseId) && s.DueAt <= now).ToListAsync(ct);
         var nextIds = (await db.Cases.AsNoTracking().Where(c => EF.Parameter(caseIds).Contains(c.Id))
-                .Select(c => open.Where(s => s.CaseId == c.Id && s.DueAt > now).OrderBy(s => s.DueAt).ThenBy(s => s.Sequence).Select(s => (Guid?)s.Id).FirstOrDefault())
+                .Select(c => planned.Where(s => s.CaseId == c.Id && s.DueAt > now).OrderBy(s => s.DueAt).ThenBy(s => s.Sequence).Select(s => (Guid?)s.Id).FirstOrDefault())
                 .ToListAsync(ct))
             .OfType<Guid>().ToList();
         var next = await db.CaseSteps.AsNoTracking().Where(s => EF.Parameter(nextIds).Contains(s.Id)).ToListAsync(ct);
-        var planned = due.Concat(next).Where(s => s.Status == CaseStepStatus.Planned).ToLookup(s => s.CaseId);
+        var reachable = due.Concat(next).Where(s => s.Status == CaseStepStatus.Planned).ToLookup(s => s.CaseId);
         var accountIds = rows.Select(r => r.Case.AccountId).ToList();
         var keys = (await db.ScheduledContacts.AsNoTracking().Where(c => EF.Parameter(accountIds).Contains(c.AccountId))
             .Select(c => new { c.AccountId, c.IdempotencyKey }).ToListAsync(ct)).ToLookup(k => k.AccountId, k => k.IdempotencyKey);
@@ -181,7 +179,7 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
         var states = new List<AccountState>(rows.Count);
         foreach (var row in rows)
         {
-            var steps = planned[row.Case.Id].ToList();
+            var steps = reachable[row.Case.Id].ToList();
             // A mandate that limits frequency or order reads the case's earlier steps, which this path does not load, and may move a
             // step's due time, which it does not write: such creditors' accounts take the entity path.
             if (steps.Exists(s => s.DueAt <= now && cases.PlansRecheck(row.Case, s)) || Mandates.Mandate.ReadsHistory(creditors[row.CreditorId].Policy))

@@ -1979,10 +1979,16 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ExecutedAt")
+                        .HasDatabaseName("IX_case_steps_done_executed_at")
+                        .HasFilter("status = 'Done'");
+
                     b.HasIndex("CaseId", "StepKey")
                         .IsUnique();
 
-                    b.HasIndex("Status", "DueAt");
+                    b.HasIndex("CaseId", "DueAt", "Sequence", "Id")
+                        .HasDatabaseName("IX_case_steps_planned")
+                        .HasFilter("status = 'Planned'");
 
                     b.ToTable("case_steps", (string)null);
                 });
