@@ -38,6 +38,7 @@ public sealed class BulkInserter : IDisposable
     private readonly string _insertPrefix;
     private readonly int _rowsPerStatement;
     private readonly CommandsByRows _commands;
+    private readonly SqlitePositionalStatement? _positional;
 
     public BulkInserter(DbContext db, IEntityType entityType)
     {
@@ -49,12 +50,29 @@ public sealed class BulkInserter : IDisposable
         _insertPrefix = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", _columns.Select(c => sql.DelimitIdentifier(c.Name)))}) VALUES ";
         _rowsPerStatement = db.Database.IsSqlite() ? 1 : Math.Clamp(MaxParameters / _columns.Length, 1, MaxRowsPerStatement);
         _commands = new CommandsByRows(db, Build);
+        _positional = _rowsPerStatement == 1 ? SqlitePositionalStatement.For(_commands.For(1), _columns.Select(c => c.Mapping)) : null;
     }
 
     /// <summary>Inserts <paramref name="items"/> in as few statements as the parameter limit allows.</summary>
     public async Task InsertAsync<T>(IReadOnlyList<T> items, CancellationToken cancellationToken)
         where T : class
     {
+        if (_positional is { } positional)
+        {
+            foreach (var item in items)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                for (var c = 0; c < _columns.Length; c++)
+                {
+                    positional.Bind(c, Value(_columns[c], item));
+                }
+
+                positional.Execute();
+            }
+
+            return;
+        }
+
         for (var offset = 0; offset < items.Count; offset += _rowsPerStatement)
         {
             var rows = Math.Min(_rowsPerStatement, items.Count - offset);
@@ -65,13 +83,7 @@ public sealed class BulkInserter : IDisposable
                 var item = items[offset + r];
                 foreach (var column in _columns)
                 {
-                    var value = column.Property.GetGetter().GetClrValueUsingContainingEntity(item);
-                    if (value is not null && column.Mapping.Converter is { } converter)
-                    {
-                        value = converter.ConvertToProvider(value);
-                    }
-
-                    command.Parameters[p++].Value = value ?? DBNull.Value;
+                    command.Parameters[p++].Value = Value(column, item) ?? DBNull.Value;
                 }
             }
 
@@ -79,7 +91,18 @@ public sealed class BulkInserter : IDisposable
         }
     }
 
-    public void Dispose() => _commands.Dispose();
+    public void Dispose()
+    {
+        _positional?.Dispose();
+        _commands.Dispose();
+    }
+
+    /// <summary>The column's value of <paramref name="item"/> as the provider stores it (after the mapping's converter).</summary>
+    private static object? Value(Column column, object item)
+    {
+        var value = column.Property.GetGetter().GetClrValueUsingContainingEntity(item);
+        return value is not null && column.Mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value;
+    }
 
     private void Build(DbCommand command, int rows)
     {

@@ -28,6 +28,7 @@ public sealed class RowUpdater : IDisposable
     private readonly string[] _matchColumns;
     private readonly int _rowsPerStatement;
     private readonly CommandsByRows _commands;
+    private readonly SqlitePositionalStatement? _positional;
     private readonly List<object[]> _rows = [];
     private readonly string _entity;
 
@@ -49,6 +50,7 @@ public sealed class RowUpdater : IDisposable
         var width = _set.Length + _match.Length;
         _rowsPerStatement = db.Database.IsSqlite() ? 1 : Math.Clamp(MaxParameters / width, 1, MaxRowsPerStatement);
         _commands = new CommandsByRows(db, Build);
+        _positional = _rowsPerStatement == 1 ? SqlitePositionalStatement.For(_commands.For(1), _set.Concat(_match).Select(p => p.GetRelationalTypeMapping())) : null;
     }
 
     /// <summary>Rows added and not yet flushed.</summary>
@@ -83,6 +85,26 @@ public sealed class RowUpdater : IDisposable
     /// <summary>Writes the rows added; throws <see cref="WriteConflictException"/> when any no longer held its matched values.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
+        if (_positional is { } positional)
+        {
+            foreach (var row in _rows)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                for (var i = 0; i < row.Length; i++)
+                {
+                    positional.Bind(i, row[i]);
+                }
+
+                if (positional.Execute() != 1)
+                {
+                    throw new WriteConflictException($"1 {_entity} row was changed by another writer since it was read.");
+                }
+            }
+
+            _rows.Clear();
+            return;
+        }
+
         for (var offset = 0; offset < _rows.Count; offset += _rowsPerStatement)
         {
             var count = Math.Min(_rowsPerStatement, _rows.Count - offset);
@@ -106,7 +128,11 @@ public sealed class RowUpdater : IDisposable
         _rows.Clear();
     }
 
-    public void Dispose() => _commands.Dispose();
+    public void Dispose()
+    {
+        _positional?.Dispose();
+        _commands.Dispose();
+    }
 
     private void Build(DbCommand command, int rows)
     {
