@@ -243,22 +243,28 @@ internal sealed partial class InboundCallFlow
             hangup = call.HangupAsync;
         }
 
-        var agentHangup = agentLeg?.Ended ?? Never;
-        var first = await Task.WhenAny(_leg.Ended, refused, agentHangup, Never.WaitAsync(_stop)).ConfigureAwait(false);
-        if (first == refused && !_leg.Ended.IsCompleted)
-        {
-            D.Phones?.Unbridge(agent);
-            return false;
-        }
-
-        _outcome = InboundCallOutcome.Answered;
-        _ledgerOutcome = ContactOutcome.Answered;
+        // The row says answered while the conversation goes on (the wallboard's service level, a node that dies mid-call).
         var mapped = D.Inbound?.OperatorOf(agent);
         await UpdateAsync(c =>
         {
             c.AnsweredAt = Instant.FromDateTimeOffset(answeredAt);
             c.AgentId = mapped;
         }).ConfigureAwait(false);
+        var agentHangup = agentLeg?.Ended ?? Never;
+        var first = await Task.WhenAny(_leg.Ended, refused, agentHangup, Never.WaitAsync(_stop)).ConfigureAwait(false);
+        if (first == refused && !_leg.Ended.IsCompleted)
+        {
+            D.Phones?.Unbridge(agent);
+            await UpdateAsync(c =>
+            {
+                c.AnsweredAt = null;
+                c.AgentId = null;
+            }).ConfigureAwait(false);
+            return false;
+        }
+
+        _outcome = InboundCallOutcome.Answered;
+        _ledgerOutcome = ContactOutcome.Answered;
         if (!_leg.Ended.IsCompleted && (first == agentHangup || _stop.IsCancellationRequested))
         {
             await hangup().ConfigureAwait(false);
