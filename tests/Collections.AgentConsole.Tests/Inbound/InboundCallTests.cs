@@ -94,6 +94,20 @@ public sealed class InboundCallTests
             Assert.True(ledger.StartedAt >= since);
         }
 
+        // The wallboard's inbound queue: nobody waiting, one call answered today, within the 20 s target (DTMF at once, Harriet ready).
+        var (supervisorHttp, supervisorCookie) = await console.SignInAsync("supervisor", Ct);
+        using (supervisorHttp)
+        {
+            await using var supervisor = console.Hub(ConsoleHubs.SupervisorPath, supervisorCookie);
+            await supervisor.StartAsync(Ct);
+            var queue = (await supervisor.InvokeAsync<WallboardDto>("Snapshot", Ct)).Inbound;
+            Assert.NotNull(queue);
+            Assert.Equal(0, queue.Waiting);
+            Assert.Equal(1, queue.Answered);
+            Assert.Equal(1, queue.AnsweredWithinTarget);
+            Assert.Equal(1, queue.ServiceLevel);
+        }
+
         // The inbound call's outcome is saved like any call's; then Harriet is ready again.
         var ended = await hub.InvokeAsync<CurrentDto>("Current", Ct);
         await hub.InvokeAsync<OutcomeSavedDto>("SaveOutcome", new SaveOutcomeDto(ended.Pop!.CallId, ended.Pop.Account.Id, "RefusedToPay", "inbound test"), Ct);
