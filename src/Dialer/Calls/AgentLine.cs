@@ -136,7 +136,7 @@ internal sealed class AgentLine : IAsyncDisposable
     public int BridgedCalls { get; private set; }
 
     /// <summary>Bridges a connected debtor leg into this line until either side ends or <see cref="Unbridge"/>.</summary>
-    public CallBridge Bridge(SipCallLeg debtor, Recording.RecordingTarget? recording = null)
+    public CallBridge Bridge(ICallLeg debtor, Recording.RecordingTarget? recording = null)
     {
         CallBridge bridge;
         lock (_gate)

@@ -234,14 +234,14 @@ public sealed partial class AgentPhones : IHostedService, IAsyncDisposable
     /// Bridges a connected debtor leg into the agent's nailed-up leg until the debtor leg ends. False when the
     /// agent has no leg up or it is already bridged; a leg found dropped is forgotten so the next ConnectAsync redials.
     /// </summary>
-    internal bool TryBridge(AgentId agent, SipCallLeg debtor, Recording.RecordingTarget? recording = null) => Bridge(agent, debtor, recording) is not null;
+    internal bool TryBridge(AgentId agent, ICallLeg debtor, Recording.RecordingTarget? recording = null) => Bridge(agent, debtor, recording) is not null;
 
     /// <summary>
     /// As <see cref="TryBridge"/>, returning the agent's leg the debtor was bridged into (null when not bridged). The caller
     /// watches that leg's end, not whatever leg the agent has later: a phone put down in the instant after the bridge is
     /// forgotten by the slot at once, and the debtor must still be hung up.
     /// </summary>
-    internal SipCallLeg? Bridge(AgentId agent, SipCallLeg debtor, Recording.RecordingTarget? recording = null)
+    internal SipCallLeg? Bridge(AgentId agent, ICallLeg debtor, Recording.RecordingTarget? recording = null)
     {
         if (!_slots.TryGetValue(agent, out var slot) || slot.Read() is not ({ } line, var kind))
         {

@@ -41,6 +41,9 @@ internal interface ICallLeg : IAsyncDisposable
 {
     CallState State { get; }
 
+    /// <summary>The dialog's SIP Call-ID (RFC 3261 8.1.1.4).</summary>
+    string CallId { get; }
+
     RtpSession? Media { get; }
 
     /// <summary>Completes when the leg reaches <see cref="CallState.Terminated"/>.</summary>

@@ -123,6 +123,10 @@ public interface IConnectedCall
     /// <summary>The ledger row of this call (the agent's disposition refers to it).</summary>
     ContactAttemptId AttemptId { get; }
 
+    /// <summary>The script stage the call needs when it carries out no queue entry ("inbound": the debtor called us); null
+    /// for the entry's own stage.</summary>
+    string? ScriptStage => null;
+
     /// <summary>Completes when the call ends, by either side.</summary>
     Task Ended { get; }
 

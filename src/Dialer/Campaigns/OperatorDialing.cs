@@ -180,7 +180,7 @@ internal sealed record OperatorCallContext(
     RecordingOptions? Recording);
 
 /// <summary>A debtor call connected to an agent (the screen-pop), with the means to end it.</summary>
-internal sealed class ConnectedCall(CampaignId? campaignId, AgentId agent, DialTarget target, ContactAttemptId attemptId, SipCallLeg leg) : IConnectedCall
+internal sealed class ConnectedCall(CampaignId? campaignId, AgentId agent, DialTarget target, ContactAttemptId attemptId, ICallLeg leg) : IConnectedCall
 {
     private readonly TaskCompletionSource _refused = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -192,7 +192,7 @@ internal sealed class ConnectedCall(CampaignId? campaignId, AgentId agent, DialT
 
     public ContactAttemptId AttemptId { get; } = attemptId;
 
-    public SipCallLeg Leg { get; } = leg;
+    public ICallLeg Leg { get; } = leg;
 
     public Task Ended => Leg.Ended;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Collections.Dialer.Cli;
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
+using Collections.Shared.Queues;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using NodaTime;
@@ -65,19 +66,67 @@ public static class ActivityCommand
                    where c.StartedAt >= start && c.StartedAt < end
                    orderby c.StartedAt, c.Id
                    select new { c.StartedAt, a.CreditorReference, k.Code, c.Channel, c.Purpose, c.Outcome };
-        await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct))
+
+        // Calls to our inbound numbers from a number no debtor has: no ledger row (no account), listed from inbound_calls in
+        // the same order, so every inbound call has its line (issue 17).
+        await using var unmatchedDb = DatabaseSetup.CreateContext(database);
+        var unmatched = unmatchedDb.InboundCalls.AsNoTracking()
+            .Where(c => c.AccountId == null && c.ReceivedAt >= start && c.ReceivedAt < end)
+            .OrderBy(c => c.ReceivedAt).ThenBy(c => c.Id)
+            .Select(c => new { c.ReceivedAt, c.Outcome })
+            .AsAsyncEnumerable().WithCancellation(ct).GetAsyncEnumerator();
+        var haveUnmatched = await unmatched.MoveNextAsync();
+        try
         {
-            CliOutput.WriteLine(new
+            await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct))
             {
-                at = InstantPattern.ExtendedIso.Format(row.StartedAt),
-                accountRef = row.CreditorReference,
-                creditor = row.Code,
-                channel = row.Channel.Text(),
-                purpose = row.Purpose?.Text(),
-                outcome = row.Outcome.Text(),
-            }, stdout);
+                while (haveUnmatched && unmatched.Current.ReceivedAt < row.StartedAt)
+                {
+                    WriteUnmatched(unmatched.Current.ReceivedAt, unmatched.Current.Outcome, stdout);
+                    haveUnmatched = await unmatched.MoveNextAsync();
+                }
+
+                CliOutput.WriteLine(new
+                {
+                    at = InstantPattern.ExtendedIso.Format(row.StartedAt),
+                    accountRef = row.CreditorReference,
+                    creditor = row.Code,
+                    channel = row.Channel.Text(),
+                    purpose = row.Purpose?.Text(),
+                    outcome = row.Outcome.Text(),
+                }, stdout);
+            }
+
+            while (haveUnmatched)
+            {
+                WriteUnmatched(unmatched.Current.ReceivedAt, unmatched.Current.Outcome, stdout);
+                haveUnmatched = await unmatched.MoveNextAsync();
+            }
+        }
+        finally
+        {
+            await unmatched.DisposeAsync();
         }
 
         return CliOutput.Ok;
     }
+
+    /// <summary>An inbound call matched to no account, in the ledger's words for a call we took: answered by an operator, no
+    /// answer when it went to the voicemail box, cancelled when the caller hung up first.</summary>
+    private static void WriteUnmatched(Instant at, InboundCallOutcome outcome, TextWriter stdout) => CliOutput.WriteLine(new
+    {
+        at = InstantPattern.ExtendedIso.Format(at),
+        accountRef = (string?)null,
+        creditor = (string?)null,
+        channel = ContactChannel.Call.Text(),
+        purpose = ContactPurpose.Inbound.Text(),
+        outcome = (outcome switch
+        {
+            InboundCallOutcome.Answered => ContactOutcome.Answered,
+            InboundCallOutcome.Voicemail or InboundCallOutcome.ClosedNoMessage => ContactOutcome.NoAnswer,
+            InboundCallOutcome.AbandonedInIvr or InboundCallOutcome.AbandonedInQueue => ContactOutcome.Cancelled,
+            InboundCallOutcome.Lost => ContactOutcome.Lost,
+            _ => ContactOutcome.Pending,
+        }).Text(),
+    }, stdout);
 }

@@ -210,6 +210,35 @@ public sealed partial class ContactLedger(ComplianceEngine engine, Func<Collecti
         return results;
     }
 
+    /// <summary>
+    /// A call the debtor made to us, matched to <paramref name="accountId"/> by the caller's number: a pending ledger row with
+    /// purpose inbound under <paramref name="attemptId"/> (the call's one identity), written without a compliance check. The
+    /// rules govern contacts we initiate (12 CFR 1006.14(b)(2) counts calls the collector "places"; calling hours, caps and
+    /// opt-outs concern our calls and messages): nothing may refuse to take a debtor's call. The row is the record of the
+    /// conversation (a right-party contact starts the quiet period of 1006.14(b)(2)(i)(B) like any other).
+    /// </summary>
+    public async Task RecordInboundAsync(ContactAttemptId attemptId, AccountId accountId, string from, string? externalId, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        var debtorId = await db.Accounts.Where(a => a.Id == accountId).Select(a => (DebtorId?)a.DebtorId).FirstOrDefaultAsync(cancellationToken)
+            ?? throw new InvalidOperationException($"Account {accountId} does not exist.");
+        db.ContactAttempts.Add(new ContactAttempt
+        {
+            Id = attemptId,
+            AccountId = accountId,
+            DebtorId = debtorId,
+            Channel = ContactChannel.Call,
+            Address = from,
+            StartedAt = Instant.FromDateTimeOffset(time.GetUtcNow()),
+            Outcome = ContactOutcome.Pending,
+            Purpose = ContactPurpose.Inbound,
+            ExternalId = externalId,
+            Node = Node,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        LogReserved(logger, attemptId, accountId, ContactChannel.Call, Mask(from));
+    }
+
     /// <summary>Writes how the contact ended over its pending row.</summary>
     public async Task CompleteAsync(ContactAttemptId attemptId, ContactResult result, CancellationToken cancellationToken)
     {

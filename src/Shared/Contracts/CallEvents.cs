@@ -13,8 +13,15 @@ public abstract record CallEvent(ContactAttemptId CallId, AgentId AgentId, DateT
 /// <param name="CampaignId">The campaign that placed it; null for a manual or inbound call.</param>
 /// <param name="ScheduledContactId">The queue entry (scheduled_contacts) the call carries out: why it was made and which
 /// script stage it needs; null for a call not queued (manual, inbound).</param>
-public sealed record CallConnected(ContactAttemptId CallId, AgentId AgentId, AccountId AccountId, CampaignId? CampaignId, DateTimeOffset At, Guid? ScheduledContactId = null)
+/// <param name="ScriptStage">The script stage for a call with no queue entry that needs one of its own ("inbound": the debtor
+/// called us); null for the entry's stage or a first contact.</param>
+public sealed record CallConnected(ContactAttemptId CallId, AgentId AgentId, AccountId AccountId, CampaignId? CampaignId, DateTimeOffset At, Guid? ScheduledContactId = null, string? ScriptStage = null)
     : CallEvent(CallId, AgentId, At);
+
+/// <summary>A call to one of our inbound numbers from a number no debtor has (or several have) was put through to the operator:
+/// the pop shows the caller's number and the account search.</summary>
+/// <param name="From">The caller's number (E.164 when it could be read as one).</param>
+public sealed record UnknownCallerConnected(ContactAttemptId CallId, AgentId AgentId, string From, DateTimeOffset At) : CallEvent(CallId, AgentId, At);
 
 /// <summary>The debtor's leg ended (either side hung up); the operator's nailed-up leg stays.</summary>
 /// <param name="ByDebtor">True when the debtor hung up, false when the operator did.</param>

@@ -42,6 +42,9 @@ public interface IAgentClient
     /// <summary>A call was bridged: everything about the debtor and the script to follow.</summary>
     Task ScreenPop(ScreenPopDto pop);
 
+    /// <summary>An inbound call from a number that matches no one debtor was bridged: the caller's number, to search by.</summary>
+    Task UnknownCaller(UnknownCallerDto caller);
+
     /// <summary>The debtor's leg ended.</summary>
     Task CallEnded(CallEndedDto ended);
 
@@ -268,7 +271,8 @@ public sealed record WallboardDto(
     IReadOnlyList<CampaignBoardDto> Campaigns,
     double TalkMinutesPerAgentHour,
     AbandonmentDto Today,
-    AbandonmentDto Rolling24h);
+    AbandonmentDto Rolling24h,
+    InboundQueueDto? Inbound = null);
 
 /// <summary>Answered-by-a-person and abandoned calls over a period, and the rate against the target.</summary>
 /// <param name="AmdMachines">Calls AMD called a machine and hung up on (or gave a message).</param>

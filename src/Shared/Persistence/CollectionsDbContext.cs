@@ -32,6 +32,7 @@ public abstract class CollectionsDbContext(DbContextOptions options) : IdentityD
     public DbSet<HopperClaim> HopperClaims => Set<HopperClaim>();
     public DbSet<OutboundMessage> OutboundMessages => Set<OutboundMessage>();
     public DbSet<InboundMessage> InboundMessages => Set<InboundMessage>();
+    public DbSet<Queues.InboundCall> InboundCalls => Set<Queues.InboundCall>();
     public DbSet<CaseStep> CaseSteps => Set<CaseStep>();
     public DbSet<ScheduledContact> ScheduledContacts => Set<ScheduledContact>();
     public DbSet<SettlementOffer> SettlementOffers => Set<SettlementOffer>();

@@ -308,6 +308,35 @@ public sealed partial class CaseWorkflow(CollectionsDbContext db, StrategyCatalo
         });
     }
 
+    /// <summary>Queues the call back a debtor asked for in a voicemail message (issue 17): due at <paramref name="at"/> (the
+    /// hopper places it at a time the debtor's calling hours allow), for any operator who speaks the language, with the inbound
+    /// script stage (the debtor called about their account); given up after <see cref="WorkflowOptions.CallbackExpiryHours"/>.
+    /// Once per <paramref name="key"/> (the voicemail's call).</summary>
+    public async Task QueueReturnCallAsync(AccountId accountId, Instant at, string key, string reason, CancellationToken ct = default)
+    {
+        var ctx = await AccountContext.LoadAsync(db, accountId, ct);
+        if (await db.ScheduledContacts.AnyAsync(c => c.IdempotencyKey == key, ct))
+        {
+            return;
+        }
+
+        db.ScheduledContacts.Add(new ScheduledContact
+        {
+            AccountId = ctx.Account.Id,
+            CaseId = ctx.Case?.Id,
+            Channel = ContactChannel.Call,
+            Campaign = options.CallbackCampaign,
+            ScriptStage = "inbound",
+            DueAt = at,
+            NextAttemptAt = at,
+            ExpiresAt = at + Duration.FromHours(options.CallbackExpiryHours),
+            Reason = reason,
+            IdempotencyKey = key,
+            Purpose = ContactPurpose.Callback,
+            CreatedAt = Now,
+        });
+    }
+
     /// <summary>
     /// The debtor says the debt is paid (on a call, or by a "PAID" reply): the case's next planned step waits
     /// <see cref="WorkflowOptions.PaymentReportHoldDays"/> days so the bank statement can show the payment, and the event is

@@ -156,6 +156,43 @@ public sealed class CaseCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Activity_lists_every_inbound_call_with_purpose_inbound_and_the_matched_account_if_any()
+    {
+        // Issue 17: a call from the debtor's number (matched: a ledger row on the account) and one from a number no debtor has
+        // (no ledger row: only its inbound_calls row), both on 30 March.
+        await using (var db = DatabaseSetup.CreateContext(_db))
+        {
+            var debtor = await db.Accounts.Where(a => a.Id == _account).Select(a => a.DebtorId).SingleAsync(Ct);
+            var matched = Attempt(_account, debtor, ContactChannel.Call, Instant.FromUtc(2025, 3, 30, 9, 0), ContactOutcome.Answered, ContactPurpose.Inbound, null);
+            db.ContactAttempts.Add(matched);
+            db.InboundCalls.AddRange(
+                new Collections.Shared.Queues.InboundCall
+                {
+                    Id = matched.Id, From = "+4915112345678", Did = "+442079460000", SipCallId = "a", ReceivedAt = matched.StartedAt,
+                    DebtorId = debtor, AccountId = _account, Language = "de", Outcome = Collections.Shared.Queues.InboundCallOutcome.Answered,
+                },
+                new Collections.Shared.Queues.InboundCall
+                {
+                    From = "+447700900123", Did = "+442079460000", SipCallId = "b", ReceivedAt = Instant.FromUtc(2025, 3, 30, 10, 0), Language = "en",
+                    Outcome = Collections.Shared.Queues.InboundCallOutcome.Voicemail,
+                });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var (exit, stdout, stderr) = await ActivityAsync("2025-03-30T00:00:00Z", "2025-03-31T00:00:00Z");
+
+        Assert.True(exit == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.All(lines, l => Assert.Equal("inbound", l.GetProperty("purpose").GetString()));
+        Assert.Equal("TEL-1001", lines[0].GetProperty("accountRef").GetString());
+        Assert.Equal("answered", lines[0].GetProperty("outcome").GetString());
+        Assert.True(!lines[1].TryGetProperty("accountRef", out var none) || none.ValueKind == JsonValueKind.Null, lines[1].ToString());
+        Assert.Equal("no-answer", lines[1].GetProperty("outcome").GetString());
+        Assert.Equal("2025-03-30T10:00:00Z", lines[1].GetProperty("at").GetString());
+    }
+
+    [Fact]
     public async Task Activity_prints_one_line_per_contact_in_time_order_within_the_range()
     {
         var (exit, stdout, stderr) = await ActivityAsync("2025-03-01T00:00:00Z", "2025-04-10T08:00:00Z");

@@ -50,6 +50,29 @@ public sealed class UsRegulationFTests
         Assert.True(Call(Subject(debtor, account, ledger), Local(NewYork, 2026, 1, 11, 15)).Allowed);
     }
 
+    // 1006.14(b)(2)(i)(A) counts calls the collector "places": seven calls the debtor made to us (issue 17, inbound) do not
+    // count, but a conversation on one of them starts the seven-day quiet period of (b)(2)(i)(B) like any other.
+    [Fact]
+    public void Calls_the_debtor_made_to_us_do_not_count_toward_seven_in_seven_but_their_conversation_starts_the_quiet_period()
+    {
+        var (debtor, account) = NewYorkDebtor();
+        var ledger = Enumerable.Range(5, 7).Select(d => Inbound(ComplianceTestData.Call(account, UsMobile, Local(NewYork, 2026, 1, d, 10), ContactOutcome.Cancelled))).ToList();
+        Assert.True(Call(Subject(debtor, account, ledger), Local(NewYork, 2026, 1, 11, 15)).Allowed);
+
+        var talked = Inbound(ComplianceTestData.Call(account, UsMobile, Local(NewYork, 2026, 1, 11, 11)));
+        talked.RightPartyContact = true;
+        ledger.Add(talked);
+        var after = Call(Subject(debtor, account, ledger), Local(NewYork, 2026, 1, 12, 10));
+        Assert.False(after.Allowed);
+        Assert.Equal(RuleVerdict.Refused, Rule(after, "us.reg-f.after-conversation").Verdict);
+
+        static ContactAttempt Inbound(ContactAttempt a)
+        {
+            a.Purpose = ContactPurpose.Inbound;
+            return a;
+        }
+    }
+
     // Pending rows are calls placed whose outcome is not yet known (or was lost in a crash): they count.
     [Fact]
     public void Pending_ledger_rows_count_toward_seven_in_seven()

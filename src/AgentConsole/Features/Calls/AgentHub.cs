@@ -74,7 +74,8 @@ public sealed class AgentHub(
         }
 
         return new CurrentDto(status, call is null ? null : router.PopOf(call.CallId), script, call?.Disconnected ?? false, call?.OutcomeSaved ?? false, options.Value.WrapUpSeconds,
-            services.GetService<Dialing.OperatorDesk>()?.OfferOf(Me));
+            services.GetService<Dialing.OperatorDesk>()?.OfferOf(Me),
+            call?.UnknownCaller is { } from ? new UnknownCallerDto(call.CallId.Value, call.ConnectedAt, from) : null);
     }
 
     /// <summary>Whether a supervisor is listening to, whispering into or barging into the operator's call now (where the
@@ -299,4 +300,4 @@ public sealed class AgentHub(
 }
 
 /// <summary>What an operator's page needs when it (re)connects.</summary>
-public sealed record CurrentDto(AgentStatusDto Status, ScreenPopDto? Pop, ScriptViewDto? Script, bool CallEnded, bool OutcomeSaved, int WrapUpSeconds, PreviewDto? Preview = null);
+public sealed record CurrentDto(AgentStatusDto Status, ScreenPopDto? Pop, ScriptViewDto? Script, bool CallEnded, bool OutcomeSaved, int WrapUpSeconds, PreviewDto? Preview = null, UnknownCallerDto? Caller = null);

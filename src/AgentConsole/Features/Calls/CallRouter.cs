@@ -39,9 +39,14 @@ public sealed partial class CallRouter(
                     case CallConnected connected:
                         await ConnectAsync(connected, stoppingToken);
                         break;
+                    case UnknownCallerConnected unknown:
+                        await ConnectUnknownAsync(unknown, stoppingToken);
+                        break;
                     case CallDisconnected ended:
-                        if (floor.Detach(ended.AgentId, ended.CallId) is not null)
+                        if (floor.Detach(ended.AgentId, ended.CallId) is { } session)
                         {
+                            // An unknown caller's call has no account and so no outcome to save: the operator may go ready.
+                            session.OutcomeSaved |= session.UnknownCaller is not null;
                             await agents.Clients.Group(ConsoleHubs.Agent(ended.AgentId.Value)).CallEnded(new CallEndedDto(ended.CallId.Value, ended.ByDebtor, ended.At));
                         }
 
@@ -57,7 +62,7 @@ public sealed partial class CallRouter(
 
     private async Task ConnectAsync(CallConnected connected, CancellationToken ct)
     {
-        var loaded = await pops.LoadAsync(connected.AccountId, ct, connected.ScheduledContactId);
+        var loaded = await pops.LoadAsync(connected.AccountId, ct, connected.ScheduledContactId, connected.ScriptStage);
         if (loaded is null)
         {
             LogUnknownAccount(logger, connected.CallId);
@@ -89,6 +94,21 @@ public sealed partial class CallRouter(
         // Not awaited: the router handles one call event after another, and the next (a hang-up, another pop) must not wait on
         // this database write. It never throws (failures are logged), and it only sets the row's operator.
         _ = ledger?.PutThroughAsync(connected.CallId, connected.AgentId, CancellationToken.None);
+    }
+
+    /// <summary>An inbound caller no one debtor matches: the operator is on the call with the caller's number and the search; no
+    /// account, so no outcome to save (the operator finds the account and works it from the search).</summary>
+    private async Task ConnectUnknownAsync(UnknownCallerConnected connected, CancellationToken ct)
+    {
+        var session = new CallSession(connected.CallId, connected.AgentId, default, null, connected.At) { UnknownCaller = connected.From };
+        if (!floor.Attach(session))
+        {
+            LogNotReady(logger, connected.CallId);
+            await calls.RefuseAsync(connected.CallId, ct);
+            return;
+        }
+
+        await agents.Clients.Group(ConsoleHubs.Agent(connected.AgentId.Value)).UnknownCaller(new UnknownCallerDto(connected.CallId.Value, connected.At, connected.From));
     }
 
     [LoggerMessage(EventId = 2301, Level = LogLevel.Error, Message = "Call event {Event} for call {CallId} failed")]

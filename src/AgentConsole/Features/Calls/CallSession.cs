@@ -30,6 +30,9 @@ public sealed class CallSession(ContactAttemptId callId, AgentId agentId, Accoun
 
     public NodaTime.DateTimeZone? DebtorZone { get; set; }
 
+    /// <summary>For an inbound call from a number no one debtor has: the caller's number (the session has no account).</summary>
+    public string? UnknownCaller { get; set; }
+
     /// <summary>The debtor's leg has ended.</summary>
     public bool Disconnected { get; set; }
 

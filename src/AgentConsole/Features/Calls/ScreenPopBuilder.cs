@@ -31,7 +31,8 @@ public sealed partial class ScreenPopBuilder(
     ILogger<ScreenPopBuilder> logger)
 {
     /// <summary>The account as the operator sees it, or null when it does not exist.</summary>
-    public async Task<AccountView?> LoadAsync(AccountId accountId, CancellationToken ct, Guid? scheduledContactId = null)
+    /// <param name="stage">The call's own script stage when it carries out no queue entry ("inbound": the debtor called us).</param>
+    public async Task<AccountView?> LoadAsync(AccountId accountId, CancellationToken ct, Guid? scheduledContactId = null, string? stage = null)
     {
         await using var db = databases.CreateDbContext();
         var account = await db.Accounts.AsNoTracking().Include(a => a.Invoices).FirstOrDefaultAsync(a => a.Id == accountId, ct);
@@ -93,12 +94,14 @@ public sealed partial class ScreenPopBuilder(
             history);
 
         var caseDto = CaseOf(@case, steps, account, creditor, debtor, payments, offers, culture, now);
-        var reason = entry is null ? null : await ReasonAsync(db, entry, promises, plans, ct);
+        var reason = entry is not null ? await ReasonAsync(db, entry, promises, plans, ct)
+            : stage == InboundStage ? new CallReasonDto(ContactPurpose.Inbound.Text(), "The debtor called us: verify who is speaking before the account is discussed.", InboundStage)
+            : null;
         var lastPromise = promises.MaxBy(p => p.DueDate);
         var nextInstalment = plans.Where(p => p.Status == InstalmentPlanStatus.Active)
             .SelectMany(p => p.Instalments).Where(i => i.Status == InstalmentStatus.Due && i.DueDate >= today).MinBy(i => i.DueDate);
         var facts = new ScriptContextFacts(
-            new ScriptRequest(ScriptIndustry(account.Industry), debtor.Kind == DebtorKind.Business ? ScriptModel.DebtorType.Business : ScriptModel.DebtorType.Consumer, StageOf(entry), debtor.PreferredLanguage),
+            new ScriptRequest(ScriptIndustry(account.Industry), debtor.Kind == DebtorKind.Business ? ScriptModel.DebtorType.Business : ScriptModel.DebtorType.Consumer, StageOf(entry?.ScriptStage ?? stage), debtor.PreferredLanguage),
             new ScriptContext
             {
                 AgentName = "",
@@ -126,7 +129,7 @@ public sealed partial class ScreenPopBuilder(
                 MaxDaysToPromise = options.Value.MaxDaysToPromise,
             },
             zone,
-            entry?.ScriptStage ?? FirstContact);
+            entry?.ScriptStage ?? stage ?? FirstContact);
         return new AccountView(debtorDto, accountDto, caseDto, reason, facts);
     }
 
@@ -140,9 +143,12 @@ public sealed partial class ScreenPopBuilder(
 
     private const string FirstContact = "first-contact";
 
-    private ScriptModel.ScriptStage StageOf(ScheduledContact? entry)
+    /// <summary>The script stage of a call the debtor made to us.</summary>
+    private const string InboundStage = "inbound";
+
+    private ScriptModel.ScriptStage StageOf(string? wanted)
     {
-        var stage = entry?.ScriptStage ?? FirstContact;
+        var stage = wanted ?? FirstContact;
         if (ScriptModel.ScriptVocabulary.TryParseStage(stage, out var parsed))
         {
             return parsed;

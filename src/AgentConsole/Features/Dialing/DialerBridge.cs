@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Collections.AgentConsole.Features.Floor;
 using Collections.Dialer.Campaigns;
+using Collections.Dialer.Inbound;
 using Collections.Dialer.Pacing;
 using Collections.Shared.Contracts;
 using Collections.Shared.Domain;
@@ -18,7 +19,7 @@ namespace Collections.AgentConsole.Features.Dialing;
 /// connected call becomes the screen-pop (<see cref="CallConnected"/>), the end of the debtor's leg the wrap-up
 /// (<see cref="CallDisconnected"/>), and the operator's hang-up ends the SIP leg. Operators carry domain ids (GUIDs); the runner numbers them.
 /// </summary>
-public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICallEvents, IDisposable
+public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, IInboundCallEvents, ICallEvents, IDisposable
 {
     private readonly AgentFloor _floor;
     private readonly TimeProvider _time;
@@ -153,12 +154,32 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICal
         _reserved.TryRemove(call.Agent, out _);
         var callId = call.AttemptId;
         var agent = _operators[call.Agent];
-        var live = new LiveCall(call);
+        var live = new LiveCall(call.HangupAsync, call.Refuse);
         _live[callId] = live;
         // The queue entry the call carries out tells the console why it was made and which script stage it needs.
-        _events.Writer.TryWrite(new CallConnected(callId, agent, call.Target.AccountId, call.CampaignId, _time.GetUtcNow(), call.Target.Queued?.Id));
+        _events.Writer.TryWrite(new CallConnected(callId, agent, call.Target.AccountId, call.CampaignId, _time.GetUtcNow(), call.Target.Queued?.Id, call.ScriptStage));
         LogConnected(_logger, callId, call.Target.AccountId.Value);
-        _ = call.Ended.ContinueWith(
+        WatchEnd(callId, agent, live, call.Ended);
+    }
+
+    /// <inheritdoc />
+    public void UnknownCallerConnected(IUnknownCaller call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        _reserved.TryRemove(call.Agent, out _);
+        var agent = _operators[call.Agent];
+        var live = new LiveCall(call.HangupAsync, call.Refuse);
+        _live[call.CallId] = live;
+        _events.Writer.TryWrite(new UnknownCallerConnected(call.CallId, agent, call.From, _time.GetUtcNow()));
+        WatchEnd(call.CallId, agent, live, call.Ended);
+    }
+
+    /// <inheritdoc />
+    DomainAgentId? IInboundCallEvents.OperatorOf(RoutingAgentId agent) => _operators.TryGetValue(agent, out var id) ? id : null;
+
+    private void WatchEnd(ContactAttemptId callId, DomainAgentId agent, LiveCall live, Task ended)
+    {
+        _ = ended.ContinueWith(
             _ =>
             {
                 _live.TryRemove(callId, out LiveCall? _);
@@ -191,7 +212,7 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICal
         if (_live.TryGetValue(callId, out var live))
         {
             live.HungUpByOperator = true;
-            await live.Call.HangupAsync().WaitAsync(cancellationToken);
+            await live.Hangup().WaitAsync(cancellationToken);
         }
     }
 
@@ -200,7 +221,7 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICal
     {
         if (_live.TryGetValue(callId, out var live))
         {
-            live.Call.Refuse();
+            live.Refuse();
         }
 
         return Task.CompletedTask;
@@ -226,9 +247,11 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, ICal
         }
     }
 
-    private sealed class LiveCall(IConnectedCall call)
+    private sealed class LiveCall(Func<Task> hangup, Action refuse)
     {
-        public IConnectedCall Call { get; } = call;
+        public Func<Task> Hangup { get; } = hangup;
+
+        public Action Refuse { get; } = refuse;
 
         public volatile bool HungUpByOperator;
     }

@@ -3,6 +3,7 @@ using Collections.Dialer.Amd;
 using Collections.Dialer.Calls;
 using Collections.Dialer.Campaigns;
 using Collections.Dialer.Hopper;
+using Collections.Dialer.Inbound;
 using Collections.Shared.Compliance;
 using Collections.Shared.Contracts;
 using Collections.Shared.Domain;
@@ -39,10 +40,13 @@ public static class DialingSetup
         builder.Services.AddSingleton<IAgentPool>(sp => sp.GetRequiredService<DialerBridge>());
         builder.Services.AddSingleton<ICampaignCallEvents>(sp => sp.GetRequiredService<DialerBridge>());
         builder.Services.AddSingleton<ICallEvents>(sp => sp.GetRequiredService<DialerBridge>());
+        builder.Services.AddSingleton<IInboundCallEvents>(sp => sp.GetRequiredService<DialerBridge>());
         builder.Services.AddSingleton<OperatorDesk>();
         builder.Services.AddSingleton<IOperatorDesk>(sp => sp.GetRequiredService<OperatorDesk>());
         builder.AddCampaignRunner();
         builder.AddManualDialing();
+        // Debtors calling back (issue 17): the DIDs under Dialer:Inbound, their IVR, queue and voicemail.
+        builder.AddInbound();
         builder.Services.AddHostedService<OperatorPhones>();
         return builder;
     }

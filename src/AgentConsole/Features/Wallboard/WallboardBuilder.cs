@@ -11,7 +11,8 @@ using NodaTime;
 namespace Collections.AgentConsole.Features.Wallboard;
 
 /// <summary>Builds the wallboard: operators from the floor, campaigns from the dialer, abandonment from the contact ledger.</summary>
-public sealed class WallboardBuilder(AgentFloor floor, CampaignBoard campaigns, ICollectionsDbContextFactory databases, TimeProvider time, IOptions<AbandonmentOptions> abandonment)
+public sealed class WallboardBuilder(AgentFloor floor, CampaignBoard campaigns, ICollectionsDbContextFactory databases, TimeProvider time, IOptions<AbandonmentOptions> abandonment,
+    Collections.Dialer.Inbound.InboundDesk? inbound = null, IOptions<Collections.Dialer.Inbound.InboundOptions>? inboundOptions = null)
 {
     private IReadOnlyList<(AgentId Id, string Name)>? _roster;
 
@@ -27,7 +28,8 @@ public sealed class WallboardBuilder(AgentFloor floor, CampaignBoard campaigns, 
         // Abandonment as Ofcom and the FTC count it: abandoned calls over calls answered by a person (machines excluded), with
         // Ofcom's reasoned estimate of the people AMD hung up on as machines added (AbandonmentOptions).
         var calls = await db.ContactAttempts.AsNoTracking()
-            .Where(c => c.Channel == ContactChannel.Call && c.StartedAt >= since
+            // Calls debtors made to us are not the dialer's: Ofcom's and the FTC's rates count calls we placed.
+            .Where(c => c.Channel == ContactChannel.Call && c.StartedAt >= since && c.Purpose != ContactPurpose.Inbound
                 && (c.Outcome == ContactOutcome.Answered || c.Outcome == ContactOutcome.Abandoned || (c.Outcome == ContactOutcome.Machine && c.AmdFlagged)))
             .Select(c => new { c.StartedAt, c.Outcome })
             .ToListAsync(ct);
@@ -40,7 +42,28 @@ public sealed class WallboardBuilder(AgentFloor floor, CampaignBoard campaigns, 
             lines,
             Math.Round(floor.TalkMinutesPerAgentHour(), 1),
             Rate(calls.Where(c => c.StartedAt >= midnight).Select(c => c.Outcome), target),
-            Rate(calls.Where(c => c.StartedAt >= dayAgo).Select(c => c.Outcome), target));
+            Rate(calls.Where(c => c.StartedAt >= dayAgo).Select(c => c.Outcome), target),
+            inbound is null ? null : await InboundAsync(db, inbound, midnight, ct));
+    }
+
+    /// <summary>The inbound queue now (this node's dialer) and since midnight UTC: answered, within the target, abandoned while
+    /// waiting, the service level (<see cref="Collections.Shared.Queues.ServiceLevel"/>), messages left.</summary>
+    private async Task<InboundQueueDto> InboundAsync(CollectionsDbContext db, Collections.Dialer.Inbound.InboundDesk desk, Instant midnight, CancellationToken ct)
+    {
+        var target = inboundOptions?.Value.ServiceLevelSeconds ?? 20;
+        var today = await db.InboundCalls.AsNoTracking()
+            .Where(c => c.ReceivedAt >= midnight && (c.QueuedAt != null || c.Outcome == Collections.Shared.Queues.InboundCallOutcome.Voicemail))
+            .Select(c => new { c.QueuedAt, c.AnsweredAt, c.EndedAt, c.Outcome })
+            .ToListAsync(ct);
+        var limit = Duration.FromSeconds(target);
+        var answered = today.Where(c => c.AnsweredAt is not null).ToList();
+        var within = answered.Count(c => c.AnsweredAt!.Value - c.QueuedAt!.Value <= limit);
+        var abandoned = today.Where(c => c.Outcome == Collections.Shared.Queues.InboundCallOutcome.AbandonedInQueue).ToList();
+        var abandonedLate = abandoned.Count(c => c.EndedAt is { } end && end - c.QueuedAt!.Value > limit);
+        var now = desk.Now();
+        return new InboundQueueDto(now.Waiting, Math.Round(now.LongestWait.TotalSeconds, 1), answered.Count, within, abandoned.Count,
+            Collections.Shared.Queues.ServiceLevel.Of(within, answered.Count, abandonedLate), target,
+            today.Count(c => c.Outcome == Collections.Shared.Queues.InboundCallOutcome.Voicemail));
     }
 
     private AbandonmentDto Rate(IEnumerable<ContactOutcome> outcomes, double target)

@@ -4,7 +4,7 @@ import { renderCase, renderReason, showRequest, scheduleTable } from './case-pan
 import { loadTimeline } from './timeline.js';
 
 // The page keeps no business rules: every step goes to the server (AgentHub), which answers with what to show.
-const view = { status: null, pop: null, script: null, callEnded: false, outcomeSaved: false, wrapUpSeconds: 30, wrapUpStart: null, serverSkew: 0 };
+const view = { status: null, pop: null, unknown: null, script: null, callEnded: false, outcomeSaved: false, wrapUpSeconds: 30, wrapUpStart: null, serverSkew: 0 };
 let hub;
 
 const me = await api('/api/me');
@@ -34,6 +34,8 @@ function showStatus(status) {
   badge.dataset.state = stateClass[status.state];
   badge.className = `state ${stateClass[status.state]}`;
   $('#btn-hangup').disabled = status.state !== 2;
+  // An unknown caller's call has no outcome to save: ready again clears it.
+  if (status.state === 1 && view.unknown) { view.unknown = null; clearCall(); }
   if (status.state === 3) view.wrapUpStart ??= Date.parse(status.since);
   else view.wrapUpStart = null;
   $('#wrapup').hidden = status.state !== 3;
@@ -253,6 +255,20 @@ function showDialStatus(status) {
   else if (!view.pop && status.status !== 'refused') clearCall();
 }
 
+/** An inbound call from a number no one debtor has (issue 17): the caller's number, and the search opened with it. */
+function showUnknownCaller(caller) {
+  clearCall();
+  view.unknown = caller;
+  $('#debtor').replaceChildren(
+    el('p', { id: 'unknown-caller', class: 'big', 'data-from': caller.from }, t('op.unknownCaller', { number: caller.from })),
+    el('p', { class: 'muted' }, t('op.unknownCallerHint')));
+  $('#search-q').value = caller.from;
+  search();
+}
+
+/** The call on the operator's screen (a debtor's pop or an unknown caller), for the hang-up. */
+const currentCall = () => view.pop ?? view.unknown;
+
 async function search(event) {
   event?.preventDefault();
   const hits = await call('Search', $('#search-q').value);
@@ -298,7 +314,8 @@ function showMonitored(m) {
 hub = await connectHub('/hubs/agent', {
   StateChanged: showStatus,
   Monitored: showMonitored,
-  ScreenPop: (pop) => { say(''); showPop(pop); showScript(pop.script); },
+  ScreenPop: (pop) => { say(''); view.unknown = null; showPop(pop); showScript(pop.script); },
+  UnknownCaller: (caller) => { say(''); showUnknownCaller(caller); },
   Preview: showPreview,
   DialStatus: showDialStatus,
   CallEnded: (ended) => { view.callEnded = true; say(ended.byDebtor ? t('op.debtorHungUp') : t('op.callEnded')); },
@@ -317,6 +334,8 @@ async function resync() {
   showStatus(current.status);
   if (current.pop) { showPop(current.pop); showScript(current.script); $('#btn-save').disabled = current.outcomeSaved; }
   else if (view.pop && !current.pop) { view.callEnded = true; say(t('op.callEnded')); }
+  if (!current.pop && current.caller) showUnknownCaller(current.caller);
+  else if (view.unknown && !current.caller) { view.unknown = null; clearCall(); }
   if (!current.pop && current.preview) showPreview(current.preview);
   else if (view.preview && !current.preview) { hidePreview(); clearCall(); }
   loadCallbacks();
@@ -329,7 +348,7 @@ setInterval(tick, 250);
 $('#btn-ready').addEventListener('click', () => setState(1));
 $('#btn-pause').addEventListener('click', () => setState(4));
 $('#btn-logout').addEventListener('click', () => setState(0));
-$('#btn-hangup').addEventListener('click', () => view.pop && call('HangUp', view.pop.callId));
+$('#btn-hangup').addEventListener('click', () => currentCall() && call('HangUp', currentCall().callId));
 $('#btn-signout').addEventListener('click', signOut);
 $('#btn-continue').addEventListener('click', next);
 $('#action-form').addEventListener('submit', (e) => { e.preventDefault(); act(false); });
@@ -351,7 +370,7 @@ document.addEventListener('keydown', (e) => {
   if (key === 'r') setState(1);
   else if (key === 'p') setState(4);
   else if (key === 'l') setState(0);
-  else if (key === 'h' && view.pop && view.status?.state === 2) call('HangUp', view.pop.callId);
+  else if (key === 'h' && currentCall() && view.status?.state === 2) call('HangUp', currentCall().callId);
   else if (key === 'd' && view.preview) dialPreview();
   else if (key === 's' && view.preview) skipPreview();
   else if (key === 'f') $('#search-q').focus();

@@ -128,10 +128,34 @@ function renderBoard(b) {
   $('#kpi-abandon-24h').classList.toggle('over', b.rolling24h.rate > b.rolling24h.target);
   $('#kpi-target').textContent = pct(b.rolling24h.target);
   if (!editing) $('#campaigns tbody').replaceChildren(...b.campaigns.map(campaignRow));
+  renderInbound(b.inbound);
   history.push({ t: Date.parse(b.sentAt), counts, abandon: b.rolling24h.rate, target: b.rolling24h.target });
   while (history.length > 600) history.shift();
   drawStates();
   drawAbandon();
+}
+
+// The inbound queue (issue 17): callers waiting now, and today's answered, service level, abandoned and messages.
+function renderInbound(q) {
+  $('#inbound').hidden = !q;
+  if (!q) return;
+  $('#kpi-inbound-waiting').textContent = q.waiting;
+  $('#kpi-inbound-longest').textContent = clock(q.longestWaitSeconds);
+  $('#kpi-inbound-sl-label').textContent = t('wb.serviceLevel', { seconds: q.targetSeconds });
+  $('#kpi-inbound-sl').textContent = pct(q.serviceLevel);
+  $('#kpi-inbound-answered').textContent = q.answered;
+  $('#kpi-inbound-abandoned').textContent = q.abandonedInQueue;
+  $('#kpi-inbound-voicemails').textContent = q.voicemails;
+}
+
+// Messages left from numbers no debtor has wait here for a supervisor (a known debtor's message is a callback already).
+async function loadMessages() {
+  const list = await api('/api/inbound/messages');
+  $('#inbound-messages').replaceChildren(...(list.length ? list.map((m) => el('li', { 'data-call': m.callId },
+    el('b', {}, m.from), ` · ${fmt.dateTime(m.receivedAt)} · ${m.language} `,
+    el('a', { href: `/api/inbound/messages/${m.callId}/audio` }, t('wb.playMessage')), ' ',
+    el('button', { onclick: async () => { await api(`/api/inbound/messages/${m.callId}/handled`, { method: 'POST' }); loadMessages(); } }, t('wb.messageDone'))))
+    : [el('li', { class: 'muted' }, t('common.none'))]));
 }
 
 const svgNs = 'http://www.w3.org/2000/svg';
@@ -164,6 +188,8 @@ hub = await connectHub('/hubs/supervisor', {
 for (const m of await hub.invoke('Monitorings')) monitorings.set(m.callId, m);
 renderBoard(await hub.invoke('Snapshot'));
 setInterval(renderAgents, 1000);
+loadMessages();
+setInterval(loadMessages, 15000);
 
 // Everything is wired: tests (and people) may use the page now.
 document.body.dataset.ready = 'true';

@@ -17,7 +17,7 @@ internal static class LedgerRules
         var today = input.LocalDate(at);
         var first = today.PlusDays(-(rule.Days - 1));
         var counted = input.LedgerUntil(at)
-            .Where(a => a.AccountId == input.Subject.Account.Id && rule.Channels.Contains(a.Channel) && !rule.ExcludedOutcomes.Contains(a.Outcome))
+            .Where(a => a.AccountId == input.Subject.Account.Id && rule.Channels.Contains(a.Channel) && !rule.ExcludedOutcomes.Contains(a.Outcome) && !IsInbound(a))
             .Select(a => input.LocalDate(a.StartedAt))
             .Where(d => d >= first && d <= today)
             .OrderByDescending(d => d)
@@ -72,12 +72,20 @@ internal static class LedgerRules
     {
         var today = input.LocalDate(at);
         var count = input.LedgerUntil(at)
-            .Count(a => a.Channel == input.Target.Channel && input.SameAddress(a) && !rule.ExcludedOutcomes.Contains(a.Outcome)
+            .Count(a => a.Channel == input.Target.Channel && input.SameAddress(a) && !rule.ExcludedOutcomes.Contains(a.Outcome) && !IsInbound(a)
                 && input.LocalDate(a.StartedAt) == today);
         return count < rule.Max
             ? Verdicts.Allowed(rule, $"{count} attempt(s) to this {Noun(input)} on {Verdicts.Format(today)}; at most {rule.Max} a day")
             : Verdicts.Refused(rule, $"{count} attempt(s) to this {Noun(input)} already on {Verdicts.Format(today)}; at most {rule.Max} a day", input.StartOf(today.PlusDays(1)));
     }
+
+    /// <summary>
+    /// A call the debtor made to us. Not counted by the frequency and repeat rules: 12 CFR 1006.14(b)(2)(i) counts telephone calls
+    /// the debt collector "places"; Ofcom's abandoned-call and AMD repeat rules (persistent-misuse statement 2016) concern calls
+    /// we made. A conversation on it still counts for <see cref="QuietAfterConversation"/> (1006.14(b)(2)(i)(B): "after having
+    /// had a telephone conversation", whoever called).
+    /// </summary>
+    private static bool IsInbound(ContactAttempt a) => a.Purpose == ContactPurpose.Inbound;
 
     private static string Noun(RuleInput input) => input.Target.Channel == ContactChannel.Email ? "address" : "number";
 
@@ -90,7 +98,7 @@ internal static class LedgerRules
 
         // The quiet period runs from the end of the triggering call (when it was abandoned or flagged), or its start if no end was recorded.
         var last = input.LedgerUntil(at)
-            .Where(a => a.Channel == ContactChannel.Call && input.SameAddress(a) && trigger(a))
+            .Where(a => a.Channel == ContactChannel.Call && input.SameAddress(a) && trigger(a) && !IsInbound(a))
             .Select(a => a.EndedAt ?? a.StartedAt)
             .DefaultIfEmpty()
             .Max();

@@ -1923,6 +1923,99 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                     b.ToTable("suppressions", (string)null);
                 });
 
+            modelBuilder.Entity("Collections.Shared.Queues.InboundCall", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("AccountId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("account_id");
+
+                    b.Property<Guid?>("AgentId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("agent_id");
+
+                    b.Property<DateTime?>("AnsweredAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("answered_at");
+
+                    b.Property<Guid?>("DebtorId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("debtor_id");
+
+                    b.Property<string>("Did")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("did");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("from");
+
+                    b.Property<DateTime?>("HandledAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("handled_at");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)")
+                        .HasColumnName("language");
+
+                    b.Property<string>("Node")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("node");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("outcome");
+
+                    b.Property<DateTime?>("QueuedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("queued_at");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("SipCallId")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)")
+                        .HasColumnName("sip_call_id");
+
+                    b.Property<string>("VoicemailPath")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)")
+                        .HasColumnName("voicemail_path");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("AgentId");
+
+                    b.HasIndex("DebtorId");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.HasIndex("HandledAt", "Outcome");
+
+                    b.ToTable("inbound_calls", (string)null);
+                });
+
             modelBuilder.Entity("Collections.Shared.Workflow.CaseStep", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2940,6 +3033,24 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                         .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Collections.Shared.Queues.InboundCall", b =>
+                {
+                    b.HasOne("Collections.Shared.Domain.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Collections.Shared.Domain.Agent", null)
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Collections.Shared.Domain.Debtor", null)
+                        .WithMany()
+                        .HasForeignKey("DebtorId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Collections.Shared.Workflow.CaseStep", b =>
