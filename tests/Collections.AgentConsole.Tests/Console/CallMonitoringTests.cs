@@ -146,7 +146,7 @@ public sealed class CallMonitoringTests
             attemptId = (await db.Dispositions.SingleAsync(d => d.Note == "monitoring test", Ct)).ContactAttemptId!.Value.Value;
         }
 
-        var recording = await ReadWhenCompleteAsync(Path.Combine(recordings, $"{attemptId:D}.wav"));
+        var recording = await Recordings.ReadWhenCompleteAsync(Path.Combine(recordings, $"{attemptId:D}.wav"), Ct);
         var left = Enumerable.Range(0, recording.FrameCount).Select(i => recording.Samples[2 * i]).ToArray();
         var right = Enumerable.Range(0, recording.FrameCount).Select(i => recording.Samples[(2 * i) + 1]).ToArray();
         var debtorHeard = new WavAudio(8000, 1, recording.Encoding, right);
@@ -226,26 +226,6 @@ public sealed class CallMonitoringTests
         {
             Assert.True(DateTime.UtcNow < until, failure);
             await Task.Delay(50, Ct);
-        }
-    }
-
-    private static async Task<WavAudio> ReadWhenCompleteAsync(string path)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                var wav = WavFile.Read(path);
-                if (wav.FrameCount > 0 || attempt >= 50)
-                {
-                    return wav;
-                }
-            }
-            catch (Exception ex) when ((ex is IOException or FormatException or InvalidDataException) && attempt < 50)
-            {
-            }
-
-            await Task.Delay(100, Ct);
         }
     }
 

@@ -58,7 +58,7 @@ public sealed class ConsoleSoftphoneTests
         }
 
         var file = Path.Combine(recordings, $"{attemptId:D}.wav");
-        var recording = await ReadWhenCompleteAsync(file);
+        var recording = await Recordings.ReadWhenCompleteAsync(file, Ct);
         Assert.Equal(2, recording.Channels);
         var left = Enumerable.Range(0, recording.FrameCount).Max(i => Math.Abs((int)recording.Samples[2 * i]));
         var right = Enumerable.Range(0, recording.FrameCount).Max(i => Math.Abs((int)recording.Samples[(2 * i) + 1]));
@@ -77,26 +77,5 @@ public sealed class ConsoleSoftphoneTests
 
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await http.GetAsync($"/api/recordings/{attemptId}", Ct)).StatusCode);
         Directory.Delete(recordings, recursive: true);
-    }
-
-    // The bridge finishes the file when the debtor's leg ends, a moment after the outcome's hang-up.
-    private static async Task<Collections.Dialer.Media.Audio.WavAudio> ReadWhenCompleteAsync(string path)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                var wav = Collections.Dialer.Media.Audio.WavFile.Read(path);
-                if (wav.FrameCount > 0 || attempt >= 50)
-                {
-                    return wav;
-                }
-            }
-            catch (Exception ex) when ((ex is IOException or FormatException or InvalidDataException) && attempt < 50)
-            {
-            }
-
-            await Task.Delay(100, Ct);
-        }
     }
 }

@@ -70,7 +70,7 @@ public sealed class InboundCallTests
             Assert.True(phone.DecodedPeak() > 1000, $"the operator's phone heard only silence (peak {phone.DecodedPeak()}): " + phone.Output);
 
             // The recording, named by the call's id: the caller's 1 kHz tone left, the phone's 440 Hz tone right.
-            var wav = await ReadWhenCompleteAsync(Path.Combine(recordings, $"{pop.CallId:D}.wav"));
+            var wav = await Recordings.ReadWhenCompleteAsync(Path.Combine(recordings, $"{pop.CallId:D}.wav"), Ct);
             var left = Enumerable.Range(0, wav.FrameCount).Select(i => wav.Samples[2 * i]).ToArray();
             var right = Enumerable.Range(0, wav.FrameCount).Select(i => wav.Samples[(2 * i) + 1]).ToArray();
             Assert.True(Tone(left, 1000) > 10 * Tone(left, 440), "the caller's tone is not on the left channel");

@@ -94,27 +94,6 @@ internal static class InboundTestSupport
         }
     }
 
-    // The bridge finishes the file when the caller's leg ends, a moment after the hang-up.
-    internal static async Task<WavAudio> ReadWhenCompleteAsync(string path)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                var wav = WavFile.Read(path);
-                if (wav.FrameCount > 0 || attempt >= 50)
-                {
-                    return wav;
-                }
-            }
-            catch (Exception ex) when ((ex is IOException or FormatException or InvalidDataException) && attempt < 50)
-            {
-            }
-
-            await Task.Delay(100, Ct);
-        }
-    }
-
     /// <summary>SIPp (Debian sip-tester) as a caller's phone running Inbound/caller.xml against the console's SIP port.</summary>
     internal sealed class SippCaller : IAsyncDisposable
     {

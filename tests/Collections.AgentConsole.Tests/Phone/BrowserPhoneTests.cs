@@ -100,7 +100,7 @@ public sealed class BrowserPhoneTests
             attemptId = (await db.Dispositions.SingleAsync(d => d.AgentId == agent.Id, Ct)).ContactAttemptId!.Value.Value;
         }
 
-        var recording = await ReadWhenCompleteAsync(Path.Combine(recordings, $"{attemptId:D}.wav"));
+        var recording = await Recordings.ReadWhenCompleteAsync(Path.Combine(recordings, $"{attemptId:D}.wav"), Ct);
         Assert.Equal(2, recording.Channels);
         var left = new short[recording.FrameCount];
         var right = new short[recording.FrameCount];
@@ -119,26 +119,6 @@ public sealed class BrowserPhoneTests
         Assert.True(toneFrames > frames.Count / 2, $"{toneFrames} of {frames.Count} loud frames of the browser's channel are the 440 Hz tone");
         await context.CloseAsync();
         Directory.Delete(work, recursive: true);
-    }
-
-    private static async Task<WavAudio> ReadWhenCompleteAsync(string path)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                var wav = WavFile.Read(path);
-                if (wav.FrameCount > 0 || attempt >= 50)
-                {
-                    return wav;
-                }
-            }
-            catch (Exception ex) when ((ex is IOException or FormatException or InvalidDataException) && attempt < 50)
-            {
-            }
-
-            await Task.Delay(100, Ct);
-        }
     }
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
