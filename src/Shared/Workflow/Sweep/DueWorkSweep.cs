@@ -93,51 +93,39 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
         var producer = Task.Run(() => selection.RunAsync(options, stop.Token), stop.Token);
         var setBased = 0;
         var rolledBack = 0;
-        // Two stages on two threads: while one batch is written, the next is loaded and its rules run (the set-based path's
-        // reads on a connection of their own; SQLite's WAL and PostgreSQL's MVCC let them read beside the writer). Batches hold
-        // different accounts, and the writes are checked against what was read.
-        var batch = await selection.NextAsync(stop.Token);
-        Task<Prepared>? ahead = UseSetBasedPath && batch is not null ? PrepareAsync(batch, now, stop.Token) : null;
+        // Two stages on two threads: while one batch is written (on the session's writer), the next ones are loaded and their
+        // rules run (on its reader; SQLite's WAL and PostgreSQL's MVCC let reads run beside the writer), up to two batches
+        // ahead so that a slow batch in one stage does not stall the other. Batches hold different accounts, and the writes
+        // are checked against what was read.
+        await using var session = UseSetBasedPath ? await runner.SetBased.OpenAsync(stop.Token) : null;
+        var prepared = Channel.CreateBounded<(List<DueItem> Batch, Prepared Prepared)>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var preparer = Task.Run(() => PrepareAllAsync(selection, session, prepared.Writer, now, stop.Token), stop.Token);
         try
         {
-            while (batch is not null)
+            await foreach (var (batch, ready) in prepared.Reader.ReadAllAsync(stop.Token))
             {
                 var rest = (IReadOnlyList<DueItem>)batch;
                 var results = new List<ItemOutcome>(batch.Count);
-                List<DueItem>? next = null;
-                if (ahead is not null)
+                if (session is not null)
                 {
-                    var prepared = await ahead;
-                    // The next batch is prepared while this one is written.
-                    next = await selection.NextAsync(stop.Token);
-                    var following = next;
-                    ahead = following is null ? null : Task.Run(() => PrepareAsync(following, now, stop.Token), stop.Token);
-                    await using (prepared.Batch)
+                    try
                     {
-                        try
+                        if (ready.Error is { } error)
                         {
-                            if (prepared.Error is { } error)
-                            {
-                                throw error;
-                            }
+                            throw error;
+                        }
 
-                            (var fast, rest) = await runner.SetBased.CommitAsync(prepared.Batch!, timer, ct);
-                            results.AddRange(fast);
-                            setBased += fast.Count;
-                        }
-                        catch (Exception e) when (e is not OperationCanceledException)
-                        {
-                            // Rolled back as a whole: the entity path runs the batch, with its own conflict handling per account.
-                            LogSetBasedFailed(logger, batch.Count, e.GetType().Name, e.Message);
-                            rolledBack++;
-                            rest = batch;
-                        }
+                        (var fast, rest) = await runner.SetBased.CommitAsync(ready.Batch!, session, timer, ct);
+                        results.AddRange(fast);
+                        setBased += fast.Count;
                     }
-                }
-                else
-                {
-                    // The entity path only: one batch after the other.
-                    next = await selection.NextAsync(stop.Token);
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // Rolled back as a whole: the entity path runs the batch, with its own conflict handling per account.
+                        LogSetBasedFailed(logger, batch.Count, e.GetType().Name, e.Message);
+                        rolledBack++;
+                        rest = batch;
+                    }
                 }
 
                 results.AddRange(await runner.Executor.RunAsync(rest, now, chainSteps: true, isolateFailures: true, ct, timer));
@@ -149,39 +137,26 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
                         stillAhead[outcome.Work.Name] = outcome.Work.At;
                     }
                 }
-
-                batch = next;
             }
 
-            // A failed read ends the batches above with its error; this surfaces any other.
+            // A failed read ends the batches above with its error; these surface any other.
+            await preparer;
             await producer;
         }
         finally
         {
-            // Cancelled or failed midway: the selection stops, and the batch prepared ahead is dropped unwritten.
+            // Cancelled or failed midway: the selection and the preparation stop; batches prepared ahead are dropped unwritten.
             await stop.CancelAsync();
-            if (ahead is not null)
+            foreach (var task in (Task[])[preparer, producer])
             {
                 try
                 {
-                    if ((await ahead).Batch is { } unused)
-                    {
-                        await unused.DisposeAsync();
-                    }
+                    await task;
                 }
-                catch (OperationCanceledException)
+                catch (Exception) when (stop.IsCancellationRequested)
                 {
-                    // Cancelled with the sweep: nothing was written.
+                    // Stopped with the sweep (its own failure, if any, was thrown above).
                 }
-            }
-
-            try
-            {
-                await producer;
-            }
-            catch (Exception) when (stop.IsCancellationRequested)
-            {
-                // Stopped with the sweep (its own failure, if any, was thrown above).
             }
         }
 
@@ -215,15 +190,36 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
     /// <summary>A batch prepared on the set-based path, or the error that stopped it (the batch then runs on the entity path).</summary>
     private readonly record struct Prepared(SetBasedSteps.PreparedBatch? Batch, Exception? Error);
 
-    private async Task<Prepared> PrepareAsync(List<DueItem> batch, Instant now, CancellationToken ct)
+    /// <summary>Takes the selection's batches in order, prepares each on the session's reader (when there is a session) and
+    /// hands it to the writer's loop; the channel holds at most two, so the reader runs at most two batches ahead.</summary>
+    private async Task PrepareAllAsync(Selection selection, SetBasedSteps.Session? session, ChannelWriter<(List<DueItem>, Prepared)> prepared, Instant now, CancellationToken ct)
     {
         try
         {
-            return new(await runner.SetBased.PrepareAsync(batch, now, ct), null);
+            while (await selection.NextAsync(ct) is { } batch)
+            {
+                var ready = default(Prepared);
+                if (session is not null)
+                {
+                    try
+                    {
+                        ready = new(await runner.SetBased.PrepareAsync(batch, now, session, ct), null);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        ready = new(null, e);
+                    }
+                }
+
+                await prepared.WriteAsync((batch, ready), ct);
+            }
+
+            prepared.TryComplete();
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
-            return new(null, e);
+            prepared.TryComplete(e);
+            throw;
         }
     }
 

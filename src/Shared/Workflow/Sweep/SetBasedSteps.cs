@@ -27,47 +27,65 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
     /// <summary>Whether the set-based write supports the database's provider.</summary>
     public static bool Supports(CollectionsDbContext db) => db.Database.IsSqlite() || db.Database.IsNpgsql();
 
-    /// <summary>Runs the accounts of <paramref name="items"/> it can take and commits them; returns their outcomes and the
-    /// items left for the entity path (<see cref="DueWorkExecutor.RunAsync"/>).</summary>
-    public async Task<(List<ItemOutcome> Outcomes, List<DueItem> Left)> RunAsync(IReadOnlyList<DueItem> items, Instant now, PhaseTimer? timer, CancellationToken ct)
+    /// <summary>
+    /// Opens the connections a sweep's batches share: one that reads (the batches' facts) and one that writes (their changes),
+    /// each with the bulk-write settings on SQLite. Each keeps its page cache warm from batch to batch, and the reader can run
+    /// batches ahead of the writer without a connection per batch. Not supported on the provider: a session with neither
+    /// (every account takes the entity path).
+    /// </summary>
+    public async Task<Session> OpenAsync(CancellationToken ct)
     {
-        await using var batch = await PrepareAsync(items, now, ct);
-        return await CommitAsync(batch, timer, ct);
+        var session = new Session();
+        try
+        {
+            var reader = contexts.CreateDbContext();
+            session.Reader = reader;
+            if (!Supports(reader))
+            {
+                await session.DisposeAsync();
+                return new Session();
+            }
+
+            session.Writer = contexts.CreateDbContext();
+            foreach (var db in (CollectionsDbContext[])[reader, session.Writer])
+            {
+                db.ChangeTracker.AutoDetectChangesEnabled = false;
+                await db.Database.OpenConnectionAsync(ct);
+                if (db.Database.IsSqlite())
+                {
+                    await SqlitePragmas.ForBulkWritesAsync(db, relaxedSync: true, ct);
+                    session.Sqlite = true;
+                }
+            }
+
+            return session;
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>
-    /// Loads the accounts of <paramref name="items"/> the fast path can take and runs the rules on them, writing nothing: the
-    /// sweep prepares the next batch this way while the previous one is written (<see cref="DueWorkSweep"/>). Batches hold
-    /// different accounts, and every row written is checked against the values read, so a batch prepared before the previous
-    /// one committed writes nothing it should not. <see cref="CommitAsync"/> writes it; disposing it unwritten drops it.
+    /// Loads the accounts of <paramref name="items"/> the fast path can take and runs the rules on them, writing nothing, on
+    /// the session's reader: the sweep prepares the next batches this way while an earlier one is written
+    /// (<see cref="DueWorkSweep"/>). Batches hold different accounts, and every row written is checked against the values
+    /// read, so a batch prepared before an earlier one committed writes nothing it should not. <see cref="CommitAsync"/> writes it.
     /// </summary>
-    public async Task<PreparedBatch> PrepareAsync(IReadOnlyList<DueItem> items, Instant now, CancellationToken ct)
+    public async Task<PreparedBatch> PrepareAsync(IReadOnlyList<DueItem> items, Instant now, Session session, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         var groups = items.GroupBy(i => i.Account).ToDictionary(g => g.Key, g => g.ToList());
         var candidates = groups.Where(g => g.Value.TrueForAll(i => i.Work.Kind == WorkKind.CaseStep)).Select(g => g.Key).ToList();
-        if (candidates.Count == 0)
+        var batch = new PreparedBatch(items) { Started = started };
+        if (candidates.Count == 0 || session.Reader is not { } db)
         {
-            return new PreparedBatch(items);
+            return batch;
         }
 
-        var db = contexts.CreateDbContext();
-        var batch = new PreparedBatch(items) { Db = db, Started = started };
         try
         {
-            if (!Supports(db))
-            {
-                return batch;
-            }
-
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
-            await db.Database.OpenConnectionAsync(ct);
-            if (db.Database.IsSqlite())
-            {
-                await SqlitePragmas.ForBulkWritesAsync(db, relaxedSync: true, ct);
-                batch.Sqlite = true;
-            }
-
             var states = await LoadAsync(db, candidates, now, ct);
             batch.Loaded = Stopwatch.GetTimestamp();
             var rules = services(db);
@@ -81,25 +99,26 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
             batch.Ruled = Stopwatch.GetTimestamp();
             return batch;
         }
-        catch
+        finally
         {
-            await batch.DisposeAsync();
-            throw;
+            // The reader serves the whole sweep: nothing of one batch stays with it.
+            db.ChangeTracker.Clear();
         }
     }
 
-    /// <summary>Writes what <see cref="PrepareAsync"/> ran, in one transaction; returns the outcomes and the items left for the
-    /// entity path. Throws (having written nothing) on a conflict or an error.</summary>
-    public async Task<(List<ItemOutcome> Outcomes, List<DueItem> Left)> CommitAsync(PreparedBatch batch, PhaseTimer? timer, CancellationToken ct)
+    /// <summary>Writes what <see cref="PrepareAsync"/> ran, in one transaction on the session's writer; returns the outcomes
+    /// and the items left for the entity path. Throws (having written nothing) on a conflict or an error.</summary>
+    public async Task<(List<ItemOutcome> Outcomes, List<DueItem> Left)> CommitAsync(PreparedBatch batch, Session session, PhaseTimer? timer, CancellationToken ct)
     {
-        if (batch.Db is not { } db || batch.Runs.Count == 0)
+        if (session.Writer is not { } db || batch.Runs.Count == 0)
         {
             return ([], [.. batch.Items]);
         }
 
         var writing = Stopwatch.GetTimestamp();
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        try
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             using var steps = new RowUpdater(db, db.Model.FindEntityType(typeof(CaseStep))!,
                 [nameof(CaseStep.Status), nameof(CaseStep.ExecutedAt), nameof(CaseStep.Note)], [nameof(CaseStep.Id), nameof(CaseStep.Status)]);
             using var cases = new RowUpdater(db, db.Model.FindEntityType(typeof(Case))!,
@@ -122,8 +141,12 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
 
             await transaction.CommitAsync(ct);
         }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
 
-        // Load and rules as prepared (while the previous batch was written, in a sweep); the write from its start here.
+        // Load and rules as prepared (while an earlier batch was written, in a sweep); the write from its start here.
         timer?.Add(batch.Started, batch.Loaded, batch.Ruled, batch.Ruled + (Stopwatch.GetTimestamp() - writing));
         var taken = batch.Runs.Select(r => r.State.Account.Id).ToHashSet();
         return (batch.Outcomes, [.. batch.Items.Where(i => !taken.Contains(i.Account))]);
@@ -209,15 +232,53 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
         return states;
     }
 
-    /// <summary>A batch loaded and run by <see cref="PrepareAsync"/>, not yet written: its context (and connection) stays open
-    /// until <see cref="CommitAsync"/> has written it; disposing it closes them.</summary>
-    internal sealed class PreparedBatch(IReadOnlyList<DueItem> items) : IAsyncDisposable
+    /// <summary>A sweep's reader and writer connections (<see cref="OpenAsync"/>); disposing it gives them back with the
+    /// settings they had.</summary>
+    internal sealed class Session : IAsyncDisposable
     {
-        public IReadOnlyList<DueItem> Items { get; } = items;
+        public CollectionsDbContext? Reader { get; set; }
 
-        public CollectionsDbContext? Db { get; init; }
+        public CollectionsDbContext? Writer { get; set; }
 
         public bool Sqlite { get; set; }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await ReleaseAsync(Reader);
+            }
+            finally
+            {
+                await ReleaseAsync(Writer);
+            }
+        }
+
+        private async Task ReleaseAsync(CollectionsDbContext? db)
+        {
+            if (db is null)
+            {
+                return;
+            }
+
+            try
+            {
+                if (Sqlite)
+                {
+                    await SqlitePragmas.AfterBulkWritesAsync(db, CancellationToken.None);
+                }
+            }
+            finally
+            {
+                await db.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>A batch loaded and run by <see cref="PrepareAsync"/>, not yet written.</summary>
+    internal sealed class PreparedBatch(IReadOnlyList<DueItem> items)
+    {
+        public IReadOnlyList<DueItem> Items { get; } = items;
 
         public long Started { get; init; }
 
@@ -228,26 +289,6 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
         public List<ItemOutcome> Outcomes { get; } = [];
 
         public List<Run> Runs { get; } = [];
-
-        public async ValueTask DisposeAsync()
-        {
-            if (Db is null)
-            {
-                return;
-            }
-
-            try
-            {
-                if (Sqlite)
-                {
-                    await SqlitePragmas.AfterBulkWritesAsync(Db, CancellationToken.None);
-                }
-            }
-            finally
-            {
-                await Db.DisposeAsync();
-            }
-        }
     }
 
     /// <summary>One account's case and planned steps as read, to write what the rules changed, checked against what was read.</summary>
