@@ -18,7 +18,7 @@ public sealed class FloorAcrossNodesTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task A_wallboard_on_node_A_shows_operators_of_both_nodes_and_drops_node_B_when_it_stops()
+    public async Task A_wallboard_on_node_A_shows_both_nodes_operators_a_campaign_command_on_A_reaches_B_and_B_stopping_leaves_A_board()
     {
         var redisStarting = RedisServer.StartAsync(Ct);
         await using var postgres = await PostgresServer.StartAsync();
@@ -73,6 +73,21 @@ public sealed class FloorAcrossNodesTests
                     Is(board, harriet, AgentState.Ready, "node-a") && Is(board, anna, AgentState.Paused, "node-b"));
                 Assert.Equal("coffee", both.Agents.Single(s => s.AgentId == anna).PauseReason);
                 Assert.Equal([("node-a", false, 1), ("node-b", false, 1)], both.Nodes!.Select(n => (n.Name, n.Silent, n.SignedIn)));
+
+                // A supervisor's campaign command on node A reaches node B (its dialer and its campaign list), through Redis.
+                var campaign = both.Campaigns[0];
+                var wanted = campaign.Status == "Running" ? "Paused" : "Running";
+                await wallboard.InvokeAsync<CampaignBoardDto>("UpdateCampaign", new CampaignCommandDto(campaign.Id, wanted, null, null, null), Ct);
+                await using (var wallboardOnB = b.Hub(ConsoleHubs.SupervisorPath, supervisorCookie))
+                {
+                    await wallboardOnB.StartAsync(Ct);
+                    using var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+                    patience.CancelAfter(TimeSpan.FromSeconds(10));
+                    while ((await wallboardOnB.InvokeAsync<WallboardDto>("Snapshot", patience.Token)).Campaigns.Single(c => c.Id == campaign.Id).Status != wanted)
+                    {
+                        await Task.Delay(100, patience.Token);
+                    }
+                }
 
                 // Node B stops: its operators leave node A's board (Anna is signed in nowhere now), Harriet stays, and the
                 // board says node B is silent since its last report.

@@ -45,6 +45,10 @@ public static class ScaleOutSetup
         builder.Services.AddSingleton<RedisBackplane>();
         // The wallboard shows the whole floor: every node's report over Redis (docs/scale-out.md, "The floor across nodes").
         builder.Services.AddSingleton<IWallboardFloorShare, RedisFloorShare>();
+        // ... and a supervisor's campaign command reaches every node's dialer.
+        builder.Services.AddSingleton<RedisCampaignChanges>();
+        builder.Services.AddSingleton<ICampaignChangeNotice>(sp => sp.GetRequiredService<RedisCampaignChanges>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisCampaignChanges>());
         builder.Services.AddSignalR().AddStackExchangeRedis();
         builder.Services.AddOptions<RedisOptions>().Configure<RedisBackplane, IOptions<SignalRScaleOutOptions>>((redis, backplane, options) =>
         {
