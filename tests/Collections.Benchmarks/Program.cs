@@ -72,7 +72,13 @@ public static class BenchmarkEntry
             case "console":
                 await ConsoleBenchmark.RunAsync(
                     args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000,
-                    args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30);
+                    args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30,
+                    args.Length > 3 && args[3] switch
+                    {
+                        "msgpack" => true,
+                        "json" => false,
+                        _ => throw new ArgumentException($"protocol '{args[3]}': json or msgpack", nameof(args)),
+                    });
                 break;
             case "placement":
                 // Creditor API placement throughput beside the CSV import and one account per request (docs/performance.md).

@@ -24,7 +24,10 @@ public static partial class HostSetup
         {
             // Hub errors carry only HubException messages (refusals written for the operator), never exception details.
             o.EnableDetailedErrors = false;
-        });
+        })
+        // A client may choose MessagePack (smaller, cheaper to read than JSON: docs/performance.md, console benchmark);
+        // JSON stays the default and is what the browser pages use.
+        .AddMessagePackProtocol();
         return builder;
     }
 

@@ -98,7 +98,9 @@ public enum MonitorMode
 public sealed record MonitoringDto(Guid CallId, Guid AgentId, string Supervisor, MonitorMode? Mode, string Phone);
 
 /// <summary>One operator's state and since when.</summary>
-public sealed record AgentStatusDto(Guid AgentId, string DisplayName, AgentState State, string? PauseReason, DateTimeOffset Since, Guid? CallId, double TalkMinutesPerHour);
+/// <param name="Node">With several console nodes (Redis backplane): the node the operator is signed in on; null on a single
+/// node and for an operator signed in nowhere.</param>
+public sealed record AgentStatusDto(Guid AgentId, string DisplayName, AgentState State, string? PauseReason, DateTimeOffset Since, Guid? CallId, double TalkMinutesPerHour, string? Node = null);
 
 /// <summary>The screen-pop: the call, why it was made, the debtor, the account and its history, the case, and the script at
 /// its first node.</summary>
@@ -272,7 +274,14 @@ public sealed record WallboardDto(
     double TalkMinutesPerAgentHour,
     AbandonmentDto Today,
     AbandonmentDto Rolling24h,
-    InboundQueueDto? Inbound = null);
+    InboundQueueDto? Inbound = null,
+    IReadOnlyList<FloorNodeDto>? Nodes = null);
+
+/// <summary>One console node of the floor as the wallboard knows it (only with several nodes on the Redis backplane).</summary>
+/// <param name="LastReport">When this node last heard the node's report (this node's clock).</param>
+/// <param name="Silent">No report within <c>Collections:SignalR:WallboardNodeTimeout</c>: its operators are left off the board.</param>
+/// <param name="SignedIn">Operators signed in on the node (any state but logged out) in its last report.</param>
+public sealed record FloorNodeDto(string Name, DateTimeOffset LastReport, bool Silent, int SignedIn);
 
 /// <summary>Answered-by-a-person and abandoned calls over a period, and the rate against the target.</summary>
 /// <param name="AmdMachines">Calls AMD called a machine and hung up on (or gave a message).</param>

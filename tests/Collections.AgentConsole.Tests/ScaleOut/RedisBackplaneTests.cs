@@ -59,16 +59,23 @@ public sealed class RedisBackplaneTests
         Assert.Equal(set.Since, onSupervisor.Since);
         Assert.Equal(set.Since, onSecondTab.Since);
 
-        // The 1 Hz board stays node B's own: the next three boards B's supervisor gets are built from B's floor, where the
-        // operator is not ready (node A's boards, which show her ready, go only to node A's supervisors).
-        while (boardsOnB.Reader.TryRead(out var stale))
+        // The 1 Hz board B's supervisor gets is the whole floor (node A's report merged in): it shows her ready on node A,
+        // although node B's own floor has her logged out; and it stays so, board after board (B's supervisor gets node B's
+        // board only, not every node's in turn).
+        while (true)
         {
+            var board = await boardsOnB.Reader.ReadAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(30), Ct);
+            if (board.Agents.Single(a => a.AgentId == me) is { State: AgentState.Ready, Node: "node-a" })
+            {
+                break;
+            }
         }
 
         for (var i = 0; i < 3; i++)
         {
             var board = await boardsOnB.Reader.ReadAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(30), Ct);
-            Assert.NotEqual(AgentState.Ready, Assert.Single(board.Agents, a => a.AgentId == me).State);
+            var her = Assert.Single(board.Agents, a => a.AgentId == me);
+            Assert.Equal((AgentState.Ready, "node-a"), (her.State, her.Node));
         }
 
         // The pushes went through Redis under this deployment's prefix, and only under it.
@@ -225,8 +232,9 @@ public sealed class RedisBackplaneTests
                 ("Collections:Demo:Calls:SimulatedOperators", "0"),
                 .. settings,
             ];
-            A = new KestrelConsole([.. common, ("Collections:DataProtection:KeysDirectory", keysOfA)]);
-            B = new KestrelConsole([.. common, ("Collections:DataProtection:KeysDirectory", keysOfB),
+            // Two hosts in one process: the default node name (machine and process id) would be the same for both.
+            A = new KestrelConsole([.. common, ("Collections:DataProtection:KeysDirectory", keysOfA), ("Collections:SignalR:NodeName", "node-a")]);
+            B = new KestrelConsole([.. common, ("Collections:DataProtection:KeysDirectory", keysOfB), ("Collections:SignalR:NodeName", "node-b"),
                 ("Collections:Database:ConnectionString", $"Data Source={A.DatabasePath};Pooling=false")]);
         }
 

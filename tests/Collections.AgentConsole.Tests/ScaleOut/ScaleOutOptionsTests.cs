@@ -1,5 +1,6 @@
 using Collections.AgentConsole.Features.ScaleOut;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -26,6 +27,25 @@ public sealed class ScaleOutOptionsTests
         using var host = Build(("Collections:SignalR:ChannelPrefix", " "));
         var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
         Assert.Contains("Collections:SignalR:ChannelPrefix", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("00:00:01")]
+    [InlineData("01:00:00")]
+    public async Task A_wallboard_node_timeout_outside_2_s_to_5_min_is_refused(string timeout)
+    {
+        using var host = Build(("Collections:SignalR:WallboardNodeTimeout", timeout));
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+        Assert.Contains("Collections:SignalR:WallboardNodeTimeout", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_node_name_defaults_to_the_hoppers_node_id()
+    {
+        using var host = Build(("Collections:Hopper:NodeId", "node-7"));
+        Assert.Equal("node-7", host.Services.GetRequiredService<IOptions<SignalRScaleOutOptions>>().Value.NodeName);
+        using var named = Build(("Collections:Hopper:NodeId", "node-7"), ("Collections:SignalR:NodeName", "floor-2"));
+        Assert.Equal("floor-2", named.Services.GetRequiredService<IOptions<SignalRScaleOutOptions>>().Value.NodeName);
     }
 
     [Fact]

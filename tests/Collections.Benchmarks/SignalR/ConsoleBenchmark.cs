@@ -20,14 +20,15 @@ namespace Collections.Benchmarks.SignalR;
 /// wallboards on the supervisor hub) and measures the delay of the 1 Hz wallboard update (server's SentAt to the client's
 /// handler) and of a screen-pop (the dialer's CallConnected instant to the operator's handler). Server and clients share
 /// the machine, so the figures include the clients' own work.</summary>
-/// <remarks>Run: <c>dotnet run -c Release --project tests/Collections.Benchmarks -- console [connections] [seconds]</c>.</remarks>
+/// <remarks>Run: <c>dotnet run -c Release --project tests/Collections.Benchmarks -- console [connections] [seconds] [json|msgpack]</c>
+/// (the hub protocol every client uses; JSON, the browsers' protocol, by default).</remarks>
 public static class ConsoleBenchmark
 {
-    public static async Task RunAsync(int connections, int seconds)
+    public static async Task RunAsync(int connections, int seconds, bool messagePack = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(connections, 10);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(seconds, 600);
-        using var node = new BenchmarkNode();
+        using var node = new BenchmarkNode(messagePack);
         var process = Process.GetCurrentProcess();
         var ct = CancellationToken.None;
         var operatorLogins = new[] { "anna.schneider", "dritan.gjoka", "erion.basha", "harriet.collins", "kovacs.eszter", "liga.ozola", "maria.gonzalez", "nagy.gergo", "spela.zupancic" };
@@ -157,7 +158,7 @@ public static class ConsoleBenchmark
         Console.WriteLine(Row("screen-pop (CallConnected to operator)", sp));
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"connections\":{connections},\"held\":{stillHeld},\"failed\":{failed},\"seconds\":{seconds},\"wallboardUpdates\":{wb.Length},\"expectedWallboardUpdates\":{(connections - operatorLogins.Length) * seconds},\"wallboardP50Ms\":{P(wb, 0.50):0.0},\"wallboardP99Ms\":{P(wb, 0.99):0.0},\"screenPops\":{sp.Length},\"screenPopP50Ms\":{P(sp, 0.50):0.0},\"screenPopP99Ms\":{P(sp, 0.99):0.0},\"workingSetMiB\":{memoryAfter / 1048576.0:0},\"cpuCores\":{cores:0.00},\"machineCores\":{Environment.ProcessorCount}}}"));
+            $"{{\"connections\":{connections},\"held\":{stillHeld},\"failed\":{failed},\"seconds\":{seconds},\"wallboardUpdates\":{wb.Length},\"expectedWallboardUpdates\":{(connections - operatorLogins.Length) * seconds},\"wallboardP50Ms\":{P(wb, 0.50):0.0},\"wallboardP99Ms\":{P(wb, 0.99):0.0},\"screenPops\":{sp.Length},\"screenPopP50Ms\":{P(sp, 0.50):0.0},\"screenPopP99Ms\":{P(sp, 0.99):0.0},\"workingSetMiB\":{memoryAfter / 1048576.0:0},\"cpuCores\":{cores:0.00},\"machineCores\":{Environment.ProcessorCount},\"protocol\":\"{(messagePack ? "messagepack" : "json")}\"}}"));
 
         foreach (var hub in boards.Concat(operators))
         {
@@ -177,8 +178,11 @@ public static class ConsoleBenchmark
     {
         private readonly string _database = Path.Combine(Path.GetTempPath(), $"collections-console-bench-{Guid.NewGuid():N}.db");
 
-        public BenchmarkNode()
+        private readonly bool _messagePack;
+
+        public BenchmarkNode(bool messagePack)
         {
+            _messagePack = messagePack;
             // The console project's folder is not named after its assembly, so tell the factory where its content root is.
             Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_COLLECTIONS_AGENTCONSOLE", Collections.Testing.RepositoryRoot.Combine("src", "AgentConsole"));
             var probe = new TcpListener(IPAddress.Loopback, 0);
@@ -210,9 +214,14 @@ public static class ConsoleBenchmark
 
         public HubConnection Hub(string path, string cookie)
         {
-            var hub = new HubConnectionBuilder()
-                .WithUrl(new Uri(BaseAddress, path), o => o.Headers["Cookie"] = cookie)
-                .Build();
+            var builder = new HubConnectionBuilder()
+                .WithUrl(new Uri(BaseAddress, path), o => o.Headers["Cookie"] = cookie);
+            if (_messagePack)
+            {
+                builder.AddMessagePackProtocol();
+            }
+
+            var hub = builder.Build();
             // Generous timeouts: a connection counts as held unless the node really drops it, not because the shared
             // machine was slow to finish a handshake.
             hub.HandshakeTimeout = TimeSpan.FromSeconds(60);

@@ -367,6 +367,14 @@ public sealed class AgentFloor(TimeProvider time, IFloorEvents events) : IAgentA
     /// <summary>Talk minutes per logged-in hour over the whole floor.</summary>
     public double TalkMinutesPerAgentHour()
     {
+        var (talk, logged) = Totals();
+        return logged.TotalHours <= 0 ? 0 : talk.TotalMinutes / logged.TotalHours;
+    }
+
+    /// <summary>Talk and logged-in time of every operator this node has seen since it started (summed across nodes for the
+    /// floor's talk minutes per agent-hour).</summary>
+    public (TimeSpan Talk, TimeSpan LoggedIn) Totals()
+    {
         var now = time.GetUtcNow();
         TimeSpan talk = TimeSpan.Zero, logged = TimeSpan.Zero;
         foreach (var o in _operators.Values)
@@ -379,7 +387,15 @@ public sealed class AgentFloor(TimeProvider time, IFloorEvents events) : IAgentA
             }
         }
 
-        return logged.TotalHours <= 0 ? 0 : talk.TotalMinutes / logged.TotalHours;
+        return (talk, logged);
+    }
+
+    /// <summary>Every operator who connected to this node since it started, as this node knows them (what it reports to
+    /// the other nodes; the roster's absent operators are left to each reader).</summary>
+    public IReadOnlyList<AgentStatusDto> Known()
+    {
+        var now = time.GetUtcNow();
+        return [.. _operators.Values.Select(o => { lock (o) { return o.Status(now); } })];
     }
 
     private void Publish(AgentStatusDto? status)
@@ -461,14 +477,19 @@ public interface IFloorEvents
     void Changed(AgentStatusDto status);
 }
 
-/// <summary>Sends state changes to the operator's tabs and to every supervisor.</summary>
-public sealed class HubFloorEvents(IHubContext<AgentHub, IAgentClient> agents, IHubContext<SupervisorHub, ISupervisorClient> supervisors) : IFloorEvents
+/// <summary>Sends state changes to the operator's tabs and to every supervisor; with several nodes the supervisors' copy
+/// names this node, as the wallboard does.</summary>
+public sealed class HubFloorEvents(
+    IHubContext<AgentHub, IAgentClient> agents,
+    IHubContext<SupervisorHub, ISupervisorClient> supervisors,
+    IWallboardFloorShare? share = null) : IFloorEvents
 {
     public void Changed(AgentStatusDto status)
     {
         ArgumentNullException.ThrowIfNull(status);
         // Fire and forget on purpose: a slow client must not hold the operator's state change; SignalR queues per connection.
         _ = agents.Clients.Group(ConsoleHubs.Agent(status.AgentId)).StateChanged(status);
-        _ = supervisors.Clients.Group(ConsoleHubs.Supervisors).AgentChanged(status);
+        var onBoard = share is not null && status.State != AgentState.LoggedOut ? status with { Node = share.Node } : status;
+        _ = supervisors.Clients.Group(ConsoleHubs.Supervisors).AgentChanged(onBoard);
     }
 }

@@ -16,6 +16,14 @@ public sealed class SignalRScaleOutOptions
     /// <summary>Prefix of every Redis channel the backplane publishes on, so several deployments can share one Redis.</summary>
     public string ChannelPrefix { get; set; } = "collections";
 
+    /// <summary>This node's name on the wallboard (the floor across nodes); empty means <c>Collections:Hopper:NodeId</c> when
+    /// that is set, else machine name and process id. Every node of one deployment needs its own.</summary>
+    public string? NodeName { get; set; }
+
+    /// <summary>A node whose wallboard report has not arrived for this long is taken off the floor (its operators leave the
+    /// board, the board says since when it is silent). Nodes report once a second.</summary>
+    public TimeSpan WallboardNodeTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Whether a backplane is configured.</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(Redis);
 }
@@ -51,6 +59,17 @@ internal sealed class SignalRScaleOutOptionsValidator : IValidateOptions<SignalR
                 // The value itself is not repeated: it may carry the Redis password.
                 failures.Add($"{SignalRScaleOutOptions.Section}:Redis is not a Redis configuration string: {ex.Message}");
             }
+        }
+
+        // Reports arrive once a second: under 2 s one late report would blank a live node's operators.
+        if (options.WallboardNodeTimeout < TimeSpan.FromSeconds(2) || options.WallboardNodeTimeout > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"{SignalRScaleOutOptions.Section}:WallboardNodeTimeout must be between 00:00:02 and 00:05:00");
+        }
+
+        if (options.NodeName is { Length: > 100 })
+        {
+            failures.Add($"{SignalRScaleOutOptions.Section}:NodeName must be at most 100 characters");
         }
 
         if (string.IsNullOrWhiteSpace(options.ChannelPrefix))

@@ -1,3 +1,4 @@
+using Collections.AgentConsole.Features.Wallboard;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -17,7 +18,13 @@ public static class ScaleOutSetup
 
     public static IHostApplicationBuilder AddScaleOut(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SignalRScaleOutOptions>().BindConfiguration(SignalRScaleOutOptions.Section).ValidateOnStart();
+        // One name per node on the wallboard: the hopper's node id when the deployment already names its nodes there.
+        var hopperNode = builder.Configuration["Collections:Hopper:NodeId"];
+        builder.Services.AddOptions<SignalRScaleOutOptions>().BindConfiguration(SignalRScaleOutOptions.Section)
+            .PostConfigure(o => o.NodeName = string.IsNullOrWhiteSpace(o.NodeName)
+                ? string.IsNullOrWhiteSpace(hopperNode) ? $"{Environment.MachineName}/{Environment.ProcessId}" : hopperNode
+                : o.NodeName)
+            .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SignalRScaleOutOptions>, SignalRScaleOutOptionsValidator>();
 
         var keys = builder.Configuration.GetSection(DataProtectionOptions.Section).Get<DataProtectionOptions>()?.KeysDirectory;
@@ -36,6 +43,12 @@ public static class ScaleOutSetup
         }
 
         builder.Services.AddSingleton<RedisBackplane>();
+        // The wallboard shows the whole floor: every node's report over Redis (docs/scale-out.md, "The floor across nodes").
+        builder.Services.AddSingleton<IWallboardFloorShare, RedisFloorShare>();
+        // ... and a supervisor's campaign command reaches every node's dialer.
+        builder.Services.AddSingleton<RedisCampaignChanges>();
+        builder.Services.AddSingleton<ICampaignChangeNotice>(sp => sp.GetRequiredService<RedisCampaignChanges>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisCampaignChanges>());
         builder.Services.AddSignalR().AddStackExchangeRedis();
         builder.Services.AddOptions<RedisOptions>().Configure<RedisBackplane, IOptions<SignalRScaleOutOptions>>((redis, backplane, options) =>
         {

@@ -5,8 +5,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Collections.AgentConsole.Features.Wallboard;
 
-/// <summary>Campaigns as the wallboard shows them, and the supervisor's start, pause and retune, saved then handed to the dialer.</summary>
-public sealed class CampaignBoard(ICollectionsDbContextFactory databases, ICampaignControl dialer)
+/// <summary>Campaigns as the wallboard shows them, and the supervisor's start, pause and retune, saved then handed to the dialer
+/// (with several nodes, to every node's dialer: <paramref name="otherNodes"/>).</summary>
+public sealed class CampaignBoard(ICollectionsDbContextFactory databases, ICampaignControl dialer, ICampaignChangeNotice? otherNodes = null)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IReadOnlyList<Campaign>? _campaigns;
@@ -79,8 +80,35 @@ public sealed class CampaignBoard(ICollectionsDbContextFactory databases, ICampa
             await db.SaveChangesAsync(ct);
             dialer.Apply(campaign);
             var reloaded = await ReloadAsync(ct);
+            if (otherNodes is not null)
+            {
+                await otherNodes.ChangedAsync(campaign.Id, ct);
+            }
+
             var lines = dialer.Lines().FirstOrDefault(l => l.CampaignId == campaign.Id);
             return (Board(reloaded.First(c => c.Id == campaign.Id), lines), null);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Another node saved a supervisor's change to campaign <paramref name="id"/>: read it again and hand it to this
+    /// node's dialer, so a paused campaign stops dialing on every node, not only on the one whose wallboard paused it.</summary>
+    public async Task ChangedElsewhereAsync(CampaignId id, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await using var db = databases.CreateDbContext();
+            var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
+            if (campaign is not null)
+            {
+                dialer.Apply(campaign);
+            }
+
+            await ReloadAsync(ct);
         }
         finally
         {
@@ -99,4 +127,12 @@ public sealed class CampaignBoard(ICollectionsDbContextFactory databases, ICampa
     private static CampaignBoardDto Board(Campaign c, CampaignLines? lines) => new(
         c.Id.Value, c.Name, c.Status.ToString(), c.Mode.ToString(), c.MaxLinesPerAgent, c.TargetAbandonRate,
         lines?.Dialing ?? 0, lines?.Ringing ?? 0, lines?.Waiting ?? 0, lines?.PacingMode ?? c.Mode.ToString().ToLowerInvariant(), lines?.Ratio ?? 0);
+}
+
+/// <summary>Tells the other console nodes that a supervisor changed a campaign (registered only with the Redis backplane).</summary>
+public interface ICampaignChangeNotice
+{
+    /// <summary>Announces the saved change; a failure to announce is logged, never the supervisor's error (the change is saved
+    /// and applied on this node).</summary>
+    Task ChangedAsync(CampaignId id, CancellationToken ct);
 }

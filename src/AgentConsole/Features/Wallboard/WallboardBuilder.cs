@@ -10,9 +10,19 @@ using NodaTime;
 
 namespace Collections.AgentConsole.Features.Wallboard;
 
-/// <summary>Builds the wallboard: operators from the floor, campaigns from the dialer, abandonment from the contact ledger.</summary>
-public sealed class WallboardBuilder(AgentFloor floor, CampaignBoard campaigns, ICollectionsDbContextFactory databases, TimeProvider time, IOptions<AbandonmentOptions> abandonment,
-    Collections.Dialer.Inbound.InboundDesk? inbound = null, IOptions<Collections.Dialer.Inbound.InboundOptions>? inboundOptions = null)
+/// <summary>Builds the wallboard: operators from the floor, campaigns from the dialer, abandonment from the contact ledger.
+/// With several nodes (<paramref name="share"/>, the Redis backplane) operators, lines and talk time are the whole floor's,
+/// merged from every live node's report; abandonment comes from the shared ledger either way;
+/// the inbound queue is this node's.</summary>
+public sealed class WallboardBuilder(
+    AgentFloor floor,
+    CampaignBoard campaigns,
+    ICollectionsDbContextFactory databases,
+    TimeProvider time,
+    IOptions<AbandonmentOptions> abandonment,
+    IWallboardFloorShare? share = null,
+    Collections.Dialer.Inbound.InboundDesk? inbound = null,
+    IOptions<Collections.Dialer.Inbound.InboundOptions>? inboundOptions = null)
 {
     private IReadOnlyList<(AgentId Id, string Name)>? _roster;
 
@@ -35,15 +45,26 @@ public sealed class WallboardBuilder(AgentFloor floor, CampaignBoard campaigns, 
             .ToListAsync(ct);
         var agents = floor.Snapshot(_roster);
         var lines = await campaigns.ListAsync(ct);
+        var talkPerHour = floor.TalkMinutesPerAgentHour();
+        IReadOnlyList<FloorNodeDto>? nodes = null;
+        if (share is not null)
+        {
+            var (talk, loggedIn) = floor.Totals();
+            var own = new NodeFloorReport(share.Node, share.Instance, time.GetUtcNow(), floor.Known(), lines, talk.TotalMinutes, loggedIn.TotalHours);
+            var merged = await share.ShareAsync(own, agents, ct);
+            (agents, lines, talkPerHour, nodes) = (merged.Agents, merged.Campaigns, merged.TalkMinutesPerAgentHour, merged.Nodes);
+        }
+
         // Stamped when the board is complete: clients measure the delay of delivering it, the data is as of this instant.
         return new WallboardDto(
             time.GetUtcNow(),
             agents,
             lines,
-            Math.Round(floor.TalkMinutesPerAgentHour(), 1),
+            Math.Round(talkPerHour, 1),
             Rate(calls.Where(c => c.StartedAt >= midnight).Select(c => c.Outcome), target),
             Rate(calls.Where(c => c.StartedAt >= dayAgo).Select(c => c.Outcome), target),
-            inbound is null ? null : await InboundAsync(db, inbound, midnight, ct));
+            inbound is null ? null : await InboundAsync(db, inbound, midnight, ct),
+            nodes);
     }
 
     /// <summary>The inbound queue now (this node's dialer) and since midnight UTC: answered, within the target, abandoned while
@@ -77,10 +98,10 @@ public sealed class WallboardBuilder(AgentFloor floor, CampaignBoard campaigns, 
     }
 }
 
-/// <summary>The supervisors connected to this node: the group the 1 Hz board goes to. The board is built from this node's
-/// floor, so with the Redis backplane (several nodes) sending it to <see cref="ConsoleHubs.Supervisors"/> would deliver every
-/// node's board to every supervisor, alternating between floors; a group of this node's own connections keeps each
-/// supervisor on one consistent board. State changes (<c>AgentChanged</c>) still go to all supervisors on every node.</summary>
+/// <summary>The supervisors connected to this node: the group the 1 Hz board goes to. With the Redis backplane (several
+/// nodes) every node builds the whole floor's board from the nodes' reports; sending it to <see cref="ConsoleHubs.Supervisors"/>
+/// would deliver every node's board to every supervisor (N boards a second, each a little out of step), so each node serves
+/// its own supervisors. State changes (<c>AgentChanged</c>) still go to all supervisors on every node.</summary>
 public sealed class WallboardAudience
 {
     /// <summary>Unique per host instance (two test hosts in one process are two nodes).</summary>

@@ -20,7 +20,7 @@ function renderAgents() {
   const rows = [...agents.values()].sort((a, b) => a.displayName.localeCompare(b.displayName));
   const now = Date.now() + skew;
   $('#agents tbody').replaceChildren(...rows.map((a) => el('tr', { 'data-agent': a.agentId },
-    el('td', {}, a.displayName),
+    el('td', {}, a.displayName, ...(a.node ? [' ', el('small', { class: 'muted', 'data-node': a.node, title: t('wb.nodeTitle') }, a.node)] : [])),
     el('td', {}, el('span', { class: `state ${stateClass[a.state]}`, 'data-state': stateNames[a.state] }, stateText(a.state) + (a.pauseReason ? ` (${pauseText(a.pauseReason)})` : ''))),
     el('td', { class: 'num' }, clock((now - Date.parse(a.since)) / 1000)),
     el('td', { class: 'num' }, fmt.number(a.talkMinutesPerHour, 1)),
@@ -116,8 +116,20 @@ function abandonText(r) {
   return `${pct(r.rate)} (${t('wb.ofAnswered', { abandoned: n(r.abandoned + est), answered: n(r.answered + r.abandoned + est) })}${amd})`;
 }
 
+// With several console nodes (Redis backplane) the board is the whole floor and names its nodes; a silent node's
+// operators are already off the board, the line says since when it is silent.
+function renderNodes(nodes) {
+  const line = $('#floor-nodes');
+  line.hidden = !nodes;
+  if (!nodes) return;
+  line.replaceChildren(...nodes.map((n, i) => el('span', { 'data-node': n.name, 'data-silent': String(n.silent), class: n.silent ? 'error' : '' },
+    i ? ' · ' : '',
+    n.silent ? t('wb.nodeSilent', { node: n.name, time: fmt.dateTime(n.lastReport) }) : t('wb.nodeLive', { node: n.name, count: n.signedIn }))));
+}
+
 function renderBoard(b) {
   board = b;
+  renderNodes(b.nodes);
   skew = Date.parse(b.sentAt) - Date.now();
   for (const a of b.agents) agents.set(a.agentId, a);
   const counts = renderAgents();
