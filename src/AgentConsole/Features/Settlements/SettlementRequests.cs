@@ -162,10 +162,10 @@ public sealed partial class SettlementDesk(
 
     private static string Truncate(string text) => text.Length <= 500 ? text : text[..500];
 
-    [LoggerMessage(EventId = 2701, Level = LogLevel.Information, Message = "Settlement offer {OfferId} made on call {CallId}: {Status}")]
+    [LoggerMessage(EventId = 2751, Level = LogLevel.Information, Message = "Settlement offer {OfferId} made on call {CallId}: {Status}")]
     private static partial void LogRequested(ILogger logger, Guid offerId, ContactAttemptId callId, SettlementStatus status);
 
-    [LoggerMessage(EventId = 2702, Level = LogLevel.Information, Message = "Settlement offer {OfferId} decided {Status} by {DecidedBy}")]
+    [LoggerMessage(EventId = 2752, Level = LogLevel.Information, Message = "Settlement offer {OfferId} decided {Status} by {DecidedBy}")]
     private static partial void LogDecided(ILogger logger, Guid offerId, string status, string decidedBy);
 }
 
