@@ -89,6 +89,8 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
         // The selection streams into batches while the first batches already run: a million due cases take seconds to read, and
         // the batches would otherwise wait for all of them.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // The set-based path's connections first: if they cannot be opened, nothing has started.
+        await using var session = UseSetBasedPath ? await runner.SetBased.OpenAsync(stop.Token) : null;
         var selection = new Selection(this, now, notBefore, batchSize, maxAccounts);
         var producer = Task.Run(() => selection.RunAsync(options, stop.Token), stop.Token);
         var setBased = 0;
@@ -97,7 +99,6 @@ public sealed partial class DueWorkSweep(ICollectionsDbContextFactory contexts, 
         // rules run (on its reader; SQLite's WAL and PostgreSQL's MVCC let reads run beside the writer), up to two batches
         // ahead so that a slow batch in one stage does not stall the other. Batches hold different accounts, and the writes
         // are checked against what was read.
-        await using var session = UseSetBasedPath ? await runner.SetBased.OpenAsync(stop.Token) : null;
         var prepared = Channel.CreateBounded<(List<DueItem> Batch, Prepared Prepared)>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
         var preparer = Task.Run(() => PrepareAllAsync(selection, session, prepared.Writer, now, stop.Token), stop.Token);
         try
