@@ -115,6 +115,63 @@ public sealed class SqlitePositionalStatementTests
         Assert.Equal(19, error.SqliteErrorCode); // SQLITE_CONSTRAINT
     }
 
+    [Fact]
+    public void Rows_written_one_after_another_store_each_rows_values_when_some_repeat_and_some_change()
+    {
+        using var connection = Open();
+        using (var create = connection.CreateCommand())
+        {
+            create.CommandText = "CREATE TABLE r (n INTEGER, t TEXT, m TEXT, b BLOB)";
+            create.ExecuteNonQuery();
+        }
+
+        using var insert = connection.CreateCommand();
+        insert.CommandText = "INSERT INTO r VALUES (@n, @t, @m, @b)";
+        foreach (var (name, type) in (ReadOnlySpan<(string, SqliteType)>)[("@n", SqliteType.Integer), ("@t", SqliteType.Text), ("@m", SqliteType.Text), ("@b", SqliteType.Blob)])
+        {
+            insert.Parameters.Add(new SqliteParameter(name, type));
+        }
+
+        var mappings = Mappings().Values;
+        var text = mappings.First(m => m.ClrType == typeof(string));
+        var money = mappings.First(m => (m.Converter?.ProviderClrType ?? m.ClrType) == typeof(decimal));
+        var blob = mappings.First(m => m.ClrType == typeof(byte[]));
+        var integer = mappings.First(m => (m.Converter?.ProviderClrType ?? m.ClrType) == typeof(int));
+        using var positional = SqlitePositionalStatement.For(insert, [integer, text, money, blob])!;
+        // The same array changed in place between rows, a text that repeats, goes null and comes back, a decimal of equal value
+        // and another scale: each row must hold what was bound for it, not what the row before held.
+        var bytes = new byte[] { 1 };
+        object?[][] rows =
+        [
+            [1, "a", 1.0m, bytes],
+            [2, "a", 1.00m, bytes],
+            [3, null, 1.00m, null],
+            [4, "a", DBNull.Value, DBNull.Value],
+            [5, "b", 2.5m, bytes],
+        ];
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < row.Length; i++)
+            {
+                positional.Bind(i, row[i]);
+            }
+
+            positional.Execute();
+            bytes[0]++;
+        }
+
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT n, quote(t), quote(m), quote(b) FROM r ORDER BY n";
+        using var reader = read.ExecuteReader();
+        var stored = new List<string>();
+        while (reader.Read())
+        {
+            stored.Add($"{reader.GetInt64(0)} {reader.GetString(1)} {reader.GetString(2)} {reader.GetString(3)}");
+        }
+
+        Assert.Equal(["1 'a' '1.0' X'01'", "2 'a' '1.0' X'02'", "3 NULL '1.0' NULL", "4 'a' NULL NULL", "5 'b' '2.5' X'05'"], stored);
+    }
+
     private static List<object> Samples(Type type) =>
         type == typeof(Guid) ? [Guid.Parse("01a24287-2429-7e1a-8eae-4850fd80838d"), Guid.Empty]
         : type == typeof(string) ? ["plain", "", "Zahlungserinnerung für Müller's Rechnung", "\u0000mid"]

@@ -25,6 +25,12 @@ internal sealed class SqlitePositionalStatement : IDisposable
     private readonly sqlite3_stmt _statement;
     private readonly int _timeoutSeconds;
 
+    // What each parameter holds: SQLite keeps a statement's bindings across executions (sqlite3_reset leaves them), so a value
+    // equal to the one bound before is not bound again. Most of a bulk write's columns repeat from row to row (a batch's
+    // status, time, campaign, nulls), and each bind is a call into SQLite with its handle's reference count and mutex.
+    private readonly object?[] _bound;
+    private readonly bool[] _isBound;
+
     public SqlitePositionalStatement(SqliteConnection connection, string sql, int timeoutSeconds)
     {
         _db = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
@@ -36,6 +42,8 @@ internal sealed class SqlitePositionalStatement : IDisposable
         }
 
         Parameters = raw.sqlite3_bind_parameter_count(_statement);
+        _bound = new object?[Parameters];
+        _isBound = new bool[Parameters];
     }
 
     /// <summary>A positional statement for <paramref name="command"/>'s text when the context is on SQLite and every one of
@@ -100,15 +108,27 @@ internal sealed class SqlitePositionalStatement : IDisposable
     /// <summary>Binds <paramref name="value"/> (a provider value of a supported type, or null/DBNull) to parameter <paramref name="index"/> (0-based).</summary>
     public void Bind(int index, object? value)
     {
+        if (value is DBNull)
+        {
+            value = null;
+        }
+
+        if (_isBound[index] && SameBinding(_bound[index], value))
+        {
+            return;
+        }
+
+        // Not known to be bound until the call succeeded.
+        _isBound[index] = false;
         var i = index + 1;
         var rc = value switch
         {
             null or DBNull => raw.sqlite3_bind_null(_statement, i),
-            string s => raw.sqlite3_bind_text(_statement, i, s),
-            Guid g => raw.sqlite3_bind_text(_statement, i, g.ToString().ToUpperInvariant()),
-            DateTime d => raw.sqlite3_bind_text(_statement, i, d.ToString(DateTimeFormat, CultureInfo.InvariantCulture)),
-            DateOnly d => raw.sqlite3_bind_text(_statement, i, d.ToString(DateOnlyFormat, CultureInfo.InvariantCulture)),
-            decimal m => raw.sqlite3_bind_text(_statement, i, m.ToString(DecimalFormat, CultureInfo.InvariantCulture)),
+            string s => BindText(i, s),
+            Guid g => BindGuid(i, g),
+            DateTime d => BindFormatted(i, d, DateTimeFormat),
+            DateOnly d => BindFormatted(i, d, DateOnlyFormat),
+            decimal m => BindFormatted(i, m, DecimalFormat),
             bool b => raw.sqlite3_bind_int64(_statement, i, b ? 1 : 0),
             int n => raw.sqlite3_bind_int64(_statement, i, n),
             long n => raw.sqlite3_bind_int64(_statement, i, n),
@@ -122,6 +142,9 @@ internal sealed class SqlitePositionalStatement : IDisposable
         {
             throw Error(rc);
         }
+
+        _bound[index] = value;
+        _isBound[index] = true;
     }
 
     /// <summary>Runs the statement with the values bound; returns the rows it changed. Waits for a busy database as
@@ -155,6 +178,63 @@ internal sealed class SqlitePositionalStatement : IDisposable
     }
 
     public void Dispose() => _statement.Dispose();
+
+    // Text is bound as UTF-8 from the stack where it fits (SQLite copies it: SQLITE_TRANSIENT), without a string or byte array
+    // per value; longer text takes the string overload.
+    private const int StackText = 512;
+
+    private int BindText(int index, string value)
+    {
+        if (value.Length > StackText / 3)
+        {
+            return raw.sqlite3_bind_text(_statement, index, value);
+        }
+
+        Span<byte> utf8 = stackalloc byte[StackText];
+        var length = System.Text.Encoding.UTF8.GetBytes(value, utf8);
+        return raw.sqlite3_bind_text(_statement, index, utf8[..length]);
+    }
+
+    // A GUID as Microsoft.Data.Sqlite stores it: "D" format in upper case.
+    private int BindGuid(int index, Guid value)
+    {
+        Span<byte> utf8 = stackalloc byte[36];
+        value.TryFormat(utf8, out _, "D");
+        for (var k = 0; k < utf8.Length; k++)
+        {
+            if (utf8[k] is >= (byte)'a' and <= (byte)'f')
+            {
+                utf8[k] -= 'a' - 'A';
+            }
+        }
+
+        return raw.sqlite3_bind_text(_statement, index, utf8);
+    }
+
+    private int BindFormatted<T>(int index, T value, string format)
+        where T : IUtf8SpanFormattable
+    {
+        Span<byte> utf8 = stackalloc byte[64];
+        if (!value.TryFormat(utf8, out var written, format, CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException($"{value} does not fit the {format} format's buffer (parameter {index}).");
+        }
+
+        return raw.sqlite3_bind_text(_statement, index, utf8[..written]);
+    }
+
+    /// <summary>Whether <paramref name="next"/> binds exactly what <paramref name="bound"/> did: the same type and value (a
+    /// double by its bits, so -0 and NaN payloads are not merged); a byte array never (its content may have changed).</summary>
+    private static bool SameBinding(object? bound, object? next) => (bound, next) switch
+    {
+        (null, null) => true,
+        (null, _) or (_, null) => false,
+        (byte[], _) or (_, byte[]) => false,
+        (double a, double b) => BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b),
+        // decimal: equal values with different scales (1.0 and 1.00) format alike ("0.0###..."); DateTime: Equals compares ticks,
+        // and the format has no kind.
+        _ => bound.GetType() == next.GetType() && bound.Equals(next),
+    };
 
     private SqliteException Error(int rc) =>
         new(string.Create(CultureInfo.InvariantCulture, $"SQLite Error {rc}: '{raw.sqlite3_errmsg(_db).utf8_to_string()}'."), rc, raw.sqlite3_extended_errcode(_db));
