@@ -19,9 +19,14 @@ internal static class SqlitePragmas
 {
     private const long CacheKib = 256 * 1024;
 
+    // Pages of the file's first 2 GiB are read from a memory map rather than copied by a read() per page
+    // (https://sqlite.org/mmap.html); the bundled SQLite caps the map at 0x7fff0000 bytes. A reader's page cache is dropped
+    // whenever another connection committed (every batch of a sweep), so its reads come from the file again and again.
+    private const long MmapBytes = 0x7fff0000;
+
     public static async Task ForBulkWritesAsync(DbContext db, bool relaxedSync, CancellationToken ct)
     {
-        await db.Database.ExecuteSqlRawAsync($"PRAGMA cache_size = -{CacheKib}", ct);
+        await db.Database.ExecuteSqlRawAsync($"PRAGMA cache_size = -{CacheKib}; PRAGMA mmap_size = {MmapBytes}", ct);
         if (await IsWalAsync(db, ct))
         {
             await db.Database.ExecuteSqlRawAsync(relaxedSync ? "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 65536" : "PRAGMA wal_autocheckpoint = 65536", ct);
@@ -30,6 +35,8 @@ internal static class SqlitePragmas
 
     public static async Task AfterBulkWritesAsync(DbContext db, CancellationToken ct)
     {
+        // SQLite's default: no map on a pooled connection that goes back to ordinary work.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA mmap_size = 0", ct);
         if (await IsWalAsync(db, ct))
         {
             // FULL and 1000 pages: Microsoft.Data.Sqlite's and SQLite's defaults.
