@@ -6,12 +6,24 @@ namespace Collections.Testing;
 /// <summary>Fresh, migrated databases for tests, on SQLite (a temporary file) or on a running <see cref="PostgresServer"/>.</summary>
 public static class TestDatabases
 {
-    /// <summary>Options for a new SQLite file in the temporary folder.</summary>
-    public static DatabaseOptions NewSqlite() => new()
+    // The files of this process's databases, deleted when it exits (a full run creates over a thousand).
+    private static readonly System.Collections.Concurrent.ConcurrentBag<string> Created = [];
+
+    static TestDatabases() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
     {
-        Provider = DatabaseProvider.Sqlite,
-        ConnectionString = $"Data Source={Path.Combine(Path.GetTempPath(), $"collections-test-{Guid.NewGuid():N}.db")};Pooling=false",
+        foreach (var file in Created)
+        {
+            TemporarySqliteDatabase.Delete(file);
+        }
     };
+
+    /// <summary>Options for a new SQLite file in the temporary folder, deleted when the test process exits.</summary>
+    public static DatabaseOptions NewSqlite()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"collections-test-{Guid.NewGuid():N}.db");
+        Created.Add(file);
+        return new() { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={file};Pooling=false" };
+    }
 
     /// <summary>Options for a new database on <paramref name="server"/>.</summary>
     public static async Task<DatabaseOptions> NewPostgresAsync(PostgresServer server) => new()

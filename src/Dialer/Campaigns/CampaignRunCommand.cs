@@ -60,13 +60,11 @@ public static class CampaignRunCommand
         }
 
         var time = TimeProvider.System;
-        if (args.DemoDatabase)
+        // The throw-away demo database goes when the run ends, however it ends.
+        using var demo = args.DemoDatabase ? new TemporarySqliteDatabase("collections-campaign") : null;
+        if (demo is not null)
         {
-            database = new DatabaseOptions
-            {
-                Provider = DatabaseProvider.Sqlite,
-                ConnectionString = $"Data Source={Path.Combine(Path.GetTempPath(), $"collections-campaign-{Guid.NewGuid():N}.db")};Pooling=false",
-            };
+            database = demo.Options;
             await using var seed = DatabaseSetup.CreateContext(database);
             await seed.Database.MigrateAsync(ct).ConfigureAwait(false);
             await DemoDataSeeder.SeedIfEmptyAsync(seed, Instant.FromDateTimeOffset(time.GetUtcNow()), ct: ct).ConfigureAwait(false);

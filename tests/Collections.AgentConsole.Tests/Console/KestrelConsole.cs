@@ -86,7 +86,7 @@ public sealed class KestrelConsole : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        File.Delete(DatabasePath);
+        TemporarySqliteDatabase.Delete(DatabasePath);
         // The audit trail's anchor, kept beside the SQLite file (docs/security.md).
         File.Delete($"{DatabasePath}.audit-anchor.json");
         if (Directory.Exists(OutreachFolder))

@@ -31,6 +31,9 @@ public sealed class ConsoleFactory(params (string Key, string Value)[] settings)
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        TemporarySqliteDatabase.Delete(DatabasePath);
+        // The audit trail's anchor, kept beside the SQLite file (docs/security.md).
+        File.Delete($"{DatabasePath}.audit-anchor.json");
         if (Directory.Exists(OutreachFolder))
         {
             Directory.Delete(OutreachFolder, recursive: true);
