@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 
 namespace Collections.Shared.Persistence;
@@ -24,12 +25,19 @@ internal static class SqlitePragmas
     // whenever another connection committed (every batch of a sweep), so its reads come from the file again and again.
     private const long MmapBytes = 0x7fff0000;
 
-    public static async Task ForBulkWritesAsync(DbContext db, bool relaxedSync, CancellationToken ct)
+    /// <summary>The automatic checkpoint of a writer whose WAL a <see cref="SqliteBackgroundCheckpoint"/> copies meanwhile: 1 GiB
+    /// of pages, a bound rather than the usual way.</summary>
+    public const int WriterCheckpointPages = 262144;
+
+    public static Task ForBulkWritesAsync(DbContext db, bool relaxedSync, CancellationToken ct) => ForBulkWritesAsync(db, relaxedSync, 65536, ct);
+
+    public static async Task ForBulkWritesAsync(DbContext db, bool relaxedSync, int checkpointPages, CancellationToken ct)
     {
         await db.Database.ExecuteSqlRawAsync($"PRAGMA cache_size = -{CacheKib}; PRAGMA mmap_size = {MmapBytes}", ct);
         if (await IsWalAsync(db, ct))
         {
-            await db.Database.ExecuteSqlRawAsync(relaxedSync ? "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 65536" : "PRAGMA wal_autocheckpoint = 65536", ct);
+            var checkpoint = string.Create(CultureInfo.InvariantCulture, $"PRAGMA wal_autocheckpoint = {checkpointPages}");
+            await db.Database.ExecuteSqlRawAsync(relaxedSync ? "PRAGMA synchronous = NORMAL; " + checkpoint : checkpoint, ct);
         }
     }
 
@@ -44,7 +52,7 @@ internal static class SqlitePragmas
         }
     }
 
-    private static async Task<bool> IsWalAsync(DbContext db, CancellationToken ct)
+    internal static async Task<bool> IsWalAsync(DbContext db, CancellationToken ct)
     {
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.CommandText = "PRAGMA journal_mode";

@@ -53,9 +53,15 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
                 await db.Database.OpenConnectionAsync(ct);
                 if (db.Database.IsSqlite())
                 {
-                    await SqlitePragmas.ForBulkWritesAsync(db, relaxedSync: true, ct);
+                    await SqlitePragmas.ForBulkWritesAsync(db, relaxedSync: true, SqlitePragmas.WriterCheckpointPages, ct);
                     session.Sqlite = true;
                 }
+            }
+
+            if (session.Sqlite)
+            {
+                // The writer's WAL is copied into the database file beside it, not inside its commits.
+                session.Checkpoint = await SqliteBackgroundCheckpoint.StartAsync(contexts.CreateDbContext(), ct);
             }
 
             return session;
@@ -140,6 +146,7 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
             }
 
             await transaction.CommitAsync(ct);
+            session.Checkpoint?.Committed();
         }
         finally
         {
@@ -242,15 +249,28 @@ internal sealed class SetBasedSteps(ICollectionsDbContextFactory contexts, Func<
 
         public bool Sqlite { get; set; }
 
+        /// <summary>The writer's checkpoints (SQLite in WAL mode).</summary>
+        public SqliteBackgroundCheckpoint? Checkpoint { get; set; }
+
         public async ValueTask DisposeAsync()
         {
             try
             {
-                await ReleaseAsync(Reader);
+                if (Checkpoint is not null)
+                {
+                    await Checkpoint.DisposeAsync();
+                }
             }
             finally
             {
-                await ReleaseAsync(Writer);
+                try
+                {
+                    await ReleaseAsync(Reader);
+                }
+                finally
+                {
+                    await ReleaseAsync(Writer);
+                }
             }
         }
 
