@@ -115,7 +115,7 @@ public sealed class WallboardAudience
 /// pages), the whole board to the others (the pre-delta protocol, kept for older clients and as the benchmark's baseline).</summary>
 /// <remarks>Built once per second for every connection; a group send serialises the message once per hub protocol and writes
 /// the same bytes to each connection (ASP.NET Core's <c>SerializedHubMessage</c>), so 2,000 wallboards cost one build, one or
-/// two serialisations and 2,000 socket writes of about a tenth of the board's size.</remarks>
+/// two serialisations and 2,000 socket writes of a fifth to a third of the board's size (docs/performance.md).</remarks>
 public sealed partial class WallboardPublisher(
     WallboardBuilder boards,
     WallboardChanges changes,
