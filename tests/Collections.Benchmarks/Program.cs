@@ -78,7 +78,8 @@ public static class BenchmarkEntry
                         "msgpack" => true,
                         "json" => false,
                         _ => throw new ArgumentException($"protocol '{args[3]}': json or msgpack", nameof(args)),
-                    });
+                    },
+                    args.Length > 4 ? args[4] : "both");
                 break;
             case "placement":
                 // Creditor API placement throughput beside the CSV import and one account per request (docs/performance.md).

@@ -33,6 +33,14 @@ public sealed class BrowserPhones
             ? new PhoneAccount(extension, password, _registrar.Value.Realm)
             : null;
 
+    /// <summary>
+    /// True when a phone other than a browser (a desk phone, a softphone such as baresip) holds <paramref name="extension"/>'s
+    /// registration. The registrar keeps one binding per extension, so a page that registered too would take the operator's
+    /// line from that phone (and the phone would take it back at its next refresh): the page leaves it alone instead.
+    /// </summary>
+    public bool DeskPhoneRegistered(string? extension) =>
+        extension is not null && _telephony.Registrar.TryGetBinding(extension, out var binding) && !binding.Browser;
+
     /// <summary>Serves SIP over the accepted WebSocket until it closes; REGISTER over it may bind only <paramref name="extension"/>.</summary>
     public Task ServeAsync(WebSocket webSocket, IPEndPoint remote, bool secure, string extension, CancellationToken cancellationToken) =>
         _telephony.UserAgent.Stack.Transport.ServeWebSocketAsync(webSocket, remote, secure, extension, cancellationToken);

@@ -66,8 +66,12 @@ public interface IAgentClient
 /// <summary>Messages the server sends to a supervisor's wallboard.</summary>
 public interface ISupervisorClient
 {
-    /// <summary>The whole floor, once a second.</summary>
+    /// <summary>The whole floor, once a second (to connections that did not ask for the changes only).</summary>
     Task Wallboard(WallboardDto board);
+
+    /// <summary>What changed on the floor since the previous version, once a second, to connections that called
+    /// <c>FollowChanges</c>; a client that missed a version asks for the whole board again.</summary>
+    Task WallboardDelta(WallboardDeltaDto delta);
 
     /// <summary>One operator's state changed (sent at once, between the 1 Hz updates).</summary>
     Task AgentChanged(AgentStatusDto status);
@@ -267,6 +271,8 @@ public sealed record CallbackDto(Guid AccountId, string AccountReference, string
 
 /// <summary>The supervisor's wallboard at one moment.</summary>
 /// <param name="SentAt">When the server built it (clients measure their delay against it).</param>
+/// <param name="Version">The board's number in its node's sequence (one a second); deltas with the next numbers apply to it.</param>
+/// <param name="Epoch">Names the sequence (one per console node and start): a delta of another epoch never applies.</param>
 public sealed record WallboardDto(
     DateTimeOffset SentAt,
     IReadOnlyList<AgentStatusDto> Agents,
@@ -275,7 +281,26 @@ public sealed record WallboardDto(
     AbandonmentDto Today,
     AbandonmentDto Rolling24h,
     InboundQueueDto? Inbound = null,
-    IReadOnlyList<FloorNodeDto>? Nodes = null);
+    IReadOnlyList<FloorNodeDto>? Nodes = null,
+    long Version = 0,
+    string? Epoch = null);
+
+/// <summary>What changed on the wallboard between version <c>Version - 1</c> and <paramref name="Version"/> of one epoch: lists
+/// hold what was added or changed (by id), <c>...Gone</c> the ids that left; a null figure did not change.</summary>
+/// <param name="SentAt">When the server built the board this leads to (clients measure their delay against it).</param>
+public sealed record WallboardDeltaDto(
+    string Epoch,
+    long Version,
+    DateTimeOffset SentAt,
+    IReadOnlyList<AgentStatusDto> Agents,
+    IReadOnlyList<Guid> AgentsGone,
+    IReadOnlyList<CampaignBoardDto> Campaigns,
+    IReadOnlyList<Guid> CampaignsGone,
+    double? TalkMinutesPerAgentHour,
+    AbandonmentDto? Today,
+    AbandonmentDto? Rolling24h,
+    InboundQueueDto? Inbound,
+    IReadOnlyList<FloorNodeDto>? Nodes);
 
 /// <summary>One console node of the floor as the wallboard knows it (only with several nodes on the Redis backplane).</summary>
 /// <param name="LastReport">When this node last heard the node's report (this node's clock).</param>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Collections.Dialer.Media.Audio;
 using Collections.Shared.Contracts;
@@ -15,7 +14,7 @@ namespace Collections.AgentConsole.Tests.Console;
 /// (baresip, extension 1090, <c>Collections:Console:SupervisorExtensions</c> in the Development settings) sends 1800 Hz.
 /// The supervisor clicks Listen, Whisper, Barge and Leave on the wallboard in Chromium, two seconds each; what each party
 /// heard is read back from the phones' decoded audio and the call's recording (whose right channel is what the debtor was
-/// sent), and the operator is told each mode over the hub (the badge).</summary>
+/// sent). The operator works on her page in Chromium too: it shows the badge for each mode and drops it when the supervisor leaves.</summary>
 [Trait("Category", "Integration")]
 public sealed class CallMonitoringTests
 {
@@ -50,23 +49,29 @@ public sealed class CallMonitoringTests
         Assert.True(await operatorPhone.WaitRegisteredAsync(TimeSpan.FromSeconds(20), Ct), "operator's baresip did not register: " + operatorPhone.Output);
         Assert.True(await supervisorPhone.WaitRegisteredAsync(TimeSpan.FromSeconds(20), Ct), "supervisor's baresip did not register: " + supervisorPhone.Output);
 
-        // The operator, over the hub: her badge is what the Monitored messages say.
-        var (http, cookie) = await console.SignInAsync(Operator, Ct);
-        using var _ = http;
-        await using var agentHub = console.Hub(ConsoleHubs.AgentPath, cookie);
-        var pop = new TaskCompletionSource<ScreenPopDto>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var told = new ConcurrentQueue<MonitoringDto>();
-        agentHub.On<ScreenPopDto>(nameof(IAgentClient.ScreenPop), p => pop.TrySetResult(p));
-        agentHub.On<MonitoringDto>(nameof(IAgentClient.Monitored), told.Enqueue);
-        await agentHub.StartAsync(Ct);
-        await agentHub.InvokeAsync<AgentStatusDto>("SetState", AgentState.Ready, null, Ct);
-
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await DebianChromium.LaunchAsync(playwright);
         var state = new PageState();
-        ScreenPopDto call = null!;
+        Guid callId = default, accountId = default;
         await state.RunAsync(async () =>
         {
+            // The operator, in Chromium (her own browser context: the cookie is per context). Her softphone holds extension
+            // 1006, so the page's own phone stays off rather than take the line from it.
+            var operatorContext = await browser.NewContextAsync(new() { BaseURL = console.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 900 } });
+            var operatorPage = state.Watch("operator", await operatorContext.NewPageAsync());
+            await operatorPage.GotoAsync("/");
+            await operatorPage.Locator("#login").FillAsync(Operator);
+            await operatorPage.Locator("#password").FillAsync(Features.Auth.DemoUsers.Password);
+            await operatorPage.Locator("#password").PressAsync("Enter");
+            await operatorPage.WaitForURLAsync("**/operator.html");
+            await Expect(operatorPage.Locator("body")).ToHaveAttributeAsync("data-ready", "true");
+            await Expect(operatorPage.Locator("#phone-panel")).ToHaveAttributeAsync("data-state", "desk");
+            await Expect(operatorPage.Locator("#phone-status")).ToHaveTextAsync("Calls go to your desk phone (extension 1006)");
+            var badge = operatorPage.Locator("#monitored");
+            await Expect(badge).ToBeHiddenAsync();
+            await operatorPage.Keyboard.PressAsync("r");
+            await Expect(operatorPage.Locator("#state")).ToHaveTextAsync("Ready");
+
             var context = await browser.NewContextAsync(new() { BaseURL = console.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 900 } });
             var wallboard = state.Watch("wallboard", await context.NewPageAsync());
             await wallboard.GotoAsync("/");
@@ -76,17 +81,26 @@ public sealed class CallMonitoringTests
             await wallboard.WaitForURLAsync("**/wallboard.html");
             await Expect(wallboard.Locator("body")).ToHaveAttributeAsync("data-ready", "true");
 
-            call = await pop.Task.WaitAsync(TimeSpan.FromSeconds(90), Ct);
+            await Expect(operatorPage.Locator("#state")).ToHaveTextAsync("On call", new() { Timeout = 90_000 });
+            await Expect(operatorPage.Locator("#debtor-name")).ToBeVisibleAsync();
             var row = wallboard.Locator("#agents tr", new() { HasText = OperatorName });
             await Expect(row.Locator("[data-state]")).ToHaveAttributeAsync("data-state", "On call");
             // The debtor's tone follows the greeting and two seconds of silence (a wait for audio, not a speed limit).
             await Task.Delay(TimeSpan.FromSeconds(2), Ct);
 
-            foreach (var mode in new[] { MonitorMode.Listen, MonitorMode.Whisper, MonitorMode.Barge })
+            foreach (var (mode, told) in new[]
+                     {
+                         (MonitorMode.Listen, "Floor Supervisor is listening to this call"),
+                         (MonitorMode.Whisper, "Floor Supervisor is whispering: only you hear them"),
+                         (MonitorMode.Barge, "Floor Supervisor has joined the call: everyone hears them"),
+                     })
             {
                 await row.Locator($"button[data-monitor='{mode}']").ClickAsync();
                 await Expect(row.Locator($".monitoring[data-mode='{mode}']")).ToBeVisibleAsync();
-                await WaitForAsync(() => told.LastOrDefault()?.Mode == mode, $"the operator was not told {mode}");
+                // The operator's page: the badge, in her language, names the supervisor and what the mode lets them do.
+                await Expect(badge).ToBeVisibleAsync();
+                await Expect(badge).ToHaveAttributeAsync("data-mode", mode.ToString());
+                await Expect(badge).ToHaveTextAsync(told);
                 await Task.Delay(Phase, Ct);
             }
 
@@ -95,22 +109,33 @@ public sealed class CallMonitoringTests
 
             await row.Locator("button[data-monitor='Leave']").ClickAsync();
             await Expect(row.Locator(".monitoring")).ToHaveCountAsync(0);
-            await WaitForAsync(() => told.Count == 4 && told.Last().Mode is null, "the operator was not told the supervisor left");
+            await Expect(badge).ToBeHiddenAsync();
+            await Expect(badge).ToHaveTextAsync(string.Empty);
             await Expect(row.Locator("[data-state]")).ToHaveAttributeAsync("data-state", "On call");
+            await Expect(operatorPage.Locator("#state")).ToHaveTextAsync("On call");
+
+            // The call went on without the supervisor: a second later the operator saves its outcome on her page.
+            await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+            await operatorPage.Locator("#disposition").SelectOptionAsync("RefusedToPay");
+            await operatorPage.Locator("#note").FillAsync("monitoring test");
+            await operatorPage.Locator("#btn-save").ClickAsync();
+            await Expect(operatorPage.Locator("#state")).ToHaveTextAsync("Wrap-up");
+            await using var db = console.OpenDatabase();
+            callId = (await db.Dispositions.SingleAsync(d => d.Note == "monitoring test", Ct)).ContactAttemptId!.Value.Value;
+            accountId = (await db.ContactAttempts.SingleAsync(c => c.Id == new Collections.Shared.Domain.ContactAttemptId(callId), Ct)).AccountId.Value;
+
+            // Logging out (L) hangs up the operator's line, so baresip closes its dump.
+            await operatorPage.Keyboard.PressAsync("l");
+            await Expect(operatorPage.Locator("#state")).ToHaveTextAsync("Logged out");
         });
 
-        // The call went on without the supervisor; only a live call can be joined, and only by a supervisor.
-        Assert.Equal([MonitorMode.Listen, MonitorMode.Whisper, MonitorMode.Barge, null], told.Select(t => t.Mode));
-        Assert.All(told, t => Assert.Equal("Floor Supervisor", t.Supervisor));
-        Assert.All(told, t => Assert.Equal("Phone", t.Phone));
-        await Task.Delay(TimeSpan.FromSeconds(1), Ct);
-        await agentHub.InvokeAsync<OutcomeSavedDto>("SaveOutcome", new SaveOutcomeDto(call.CallId, call.Account.Id, "RefusedToPay", "monitoring test"), Ct);
+        // Only a live call can be joined, and only by a supervisor.
         var (supervisorHttp, supervisorCookie) = await console.SignInAsync("supervisor", Ct);
         using (supervisorHttp)
         {
             await using var hub = console.Hub(ConsoleHubs.SupervisorPath, supervisorCookie);
             await hub.StartAsync(Ct);
-            var ended = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<MonitoringDto>("Monitor", call.CallId, MonitorMode.Listen, Ct));
+            var ended = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<MonitoringDto>("Monitor", callId, MonitorMode.Listen, Ct));
             Assert.Contains("not live", ended.Message, StringComparison.Ordinal);
         }
 
@@ -119,11 +144,9 @@ public sealed class CallMonitoringTests
         {
             await using var hub = console.Hub(ConsoleHubs.SupervisorPath, adminCookie);
             await hub.StartAsync(Ct);
-            await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<MonitoringDto>("Monitor", call.CallId, MonitorMode.Listen, Ct));
+            await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<MonitoringDto>("Monitor", callId, MonitorMode.Listen, Ct));
         }
 
-        // Logging out hangs up the operator's line, so baresip closes its dump.
-        await agentHub.InvokeAsync<AgentStatusDto>("SetState", AgentState.LoggedOut, null, Ct);
         var phaseWindows = (int)(Phase.TotalMilliseconds / 100);
 
         // The supervisor heard debtor and operator in every mode, and never themself.
@@ -140,13 +163,7 @@ public sealed class CallMonitoringTests
 
         // The debtor (the recording's right channel: what the debtor was sent) heard the operator throughout and the
         // supervisor only while barging (one phase): a whisper that reached the debtor would double it.
-        Guid attemptId;
-        await using (var db = console.OpenDatabase())
-        {
-            attemptId = (await db.Dispositions.SingleAsync(d => d.Note == "monitoring test", Ct)).ContactAttemptId!.Value.Value;
-        }
-
-        var recording = await Recordings.ReadWhenCompleteAsync(Path.Combine(recordings, $"{attemptId:D}.wav"), Ct);
+        var recording = await Recordings.ReadWhenCompleteAsync(Path.Combine(recordings, $"{callId:D}.wav"), Ct);
         var left = Enumerable.Range(0, recording.FrameCount).Select(i => recording.Samples[2 * i]).ToArray();
         var right = Enumerable.Range(0, recording.FrameCount).Select(i => recording.Samples[(2 * i) + 1]).ToArray();
         var debtorHeard = new WavAudio(8000, 1, recording.Encoding, right);
@@ -158,9 +175,9 @@ public sealed class CallMonitoringTests
         // Each change is in the audit trail, by the supervisor, on the call's account.
         var entries = await WaitForAuditAsync(console, 4);
         Assert.Equal(
-            [$"call monitoring: listen (call {call.CallId:D})", $"call monitoring: whisper (call {call.CallId:D})", $"call monitoring: barge (call {call.CallId:D})", $"call monitoring: left (call {call.CallId:D})"],
+            [$"call monitoring: listen (call {callId:D})", $"call monitoring: whisper (call {callId:D})", $"call monitoring: barge (call {callId:D})", $"call monitoring: left (call {callId:D})"],
             entries.Select(e => e.Detail));
-        Assert.All(entries, e => Assert.Equal(("supervisor", $"account:{call.Account.Id}"), (e.Actor, e.Subject)));
+        Assert.All(entries, e => Assert.Equal(("supervisor", $"account:{accountId}"), (e.Actor, e.Subject)));
 
         Directory.Delete(recordings, recursive: true);
         Directory.Delete(prompts, recursive: true);

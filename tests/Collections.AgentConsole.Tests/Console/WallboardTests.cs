@@ -36,6 +36,56 @@ public sealed class WallboardTests(KestrelConsoleFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_connection_that_follows_the_changes_gets_numbered_deltas_instead_of_the_board_and_they_rebuild_it()
+    {
+        var (http, cookie) = await fixture.Console.SignInAsync("supervisor", Ct);
+        using var _ = http;
+        await using var hub = fixture.Console.Hub(ConsoleHubs.SupervisorPath, cookie);
+        var deltas = System.Threading.Channels.Channel.CreateUnbounded<WallboardDeltaDto>();
+        var wholeBoards = 0;
+        hub.On<WallboardDeltaDto>(nameof(ISupervisorClient.WallboardDelta), d => deltas.Writer.TryWrite(d));
+        hub.On<WallboardDto>(nameof(ISupervisorClient.Wallboard), _ => Interlocked.Increment(ref wholeBoards));
+        await hub.StartAsync(Ct);
+
+        var board = await hub.InvokeAsync<WallboardDto>("FollowChanges", Ct);
+        Assert.False(string.IsNullOrEmpty(board.Epoch));
+        var agents = board.Agents.ToDictionary(a => a.AgentId);
+        var version = board.Version;
+        var boardsBefore = Volatile.Read(ref wholeBoards);
+        for (var applied = 0; applied < 3;)
+        {
+            var delta = await deltas.Reader.ReadAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(30), Ct);
+            Assert.Equal(board.Epoch, delta.Epoch);
+            if (delta.Version <= version)
+            {
+                continue;   // published while FollowChanges read the board: already in it
+            }
+
+            Assert.Equal(version + 1, delta.Version);
+            version = delta.Version;
+            foreach (var id in delta.AgentsGone)
+            {
+                agents.Remove(id);
+            }
+
+            foreach (var a in delta.Agents)
+            {
+                agents[a.AgentId] = a;
+            }
+
+            applied++;
+        }
+
+        // No whole board once the connection follows the changes (one may have been on its way as it asked).
+        Assert.True(Volatile.Read(ref wholeBoards) - boardsBefore <= 1, $"{wholeBoards - boardsBefore} whole boards after FollowChanges");
+        // Asking again (what a page does on a gap) gives the board the deltas led to, or a later one of the same epoch.
+        var again = await hub.InvokeAsync<WallboardDto>("FollowChanges", Ct);
+        Assert.Equal(board.Epoch, again.Epoch);
+        Assert.True(again.Version >= version);
+        Assert.Equal(again.Agents.Select(a => a.AgentId).Order(), agents.Keys.Order());
+    }
+
+    [Fact]
     public async Task A_supervisor_pauses_and_retunes_a_campaign_and_out_of_range_values_are_refused()
     {
         var (http, cookie) = await fixture.Console.SignInAsync("supervisor", Ct);

@@ -20,14 +20,43 @@ namespace Collections.Benchmarks.SignalR;
 /// wallboards on the supervisor hub) and measures the delay of the 1 Hz wallboard update (server's SentAt to the client's
 /// handler) and of a screen-pop (the dialer's CallConnected instant to the operator's handler). Server and clients share
 /// the machine, so the figures include the clients' own work.</summary>
-/// <remarks>Run: <c>dotnet run -c Release --project tests/Collections.Benchmarks -- console [connections] [seconds] [json|msgpack]</c>
-/// (the hub protocol every client uses; JSON, the browsers' protocol, by default).</remarks>
+/// <remarks>Run: <c>dotnet run -c Release --project tests/Collections.Benchmarks -- console [connections] [seconds] [json|msgpack] [both|full|deltas|deltas,full]</c>
+/// (the hub protocol every client uses, JSON by default; which wallboard path: <c>full</c>, the baseline, where every
+/// wallboard gets the whole board each second as before issue 17 item 5; <c>deltas</c>, where each calls
+/// <c>FollowChanges</c> and gets what changed, asking for the whole board when it misses a version; <c>both</c>, the default,
+/// runs the baseline and then the deltas on a fresh node each, so one run gives the two side by side).</remarks>
 public static class ConsoleBenchmark
 {
-    public static async Task RunAsync(int connections, int seconds, bool messagePack = false)
+    public static async Task RunAsync(int connections, int seconds, bool messagePack = false, string paths = "both")
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(connections, 10);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(seconds, 600);
+        // In the order given: on a shared machine the load drifts during a run, so the two orders are worth a run each.
+        var deltas = (paths == "both" ? "full,deltas" : paths).Split(',').Select(p => p switch
+        {
+            "full" => false,
+            "deltas" => true,
+            _ => throw new ArgumentException($"wallboard path '{p}': both, full, deltas or a list such as deltas,full", nameof(paths)),
+        }).ToList();
+        var results = new List<string>();
+        foreach (var delta in deltas)
+        {
+            results.Add(await RunOnceAsync(connections, seconds, messagePack, delta));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| wallboard path | protocol | held | wallboard updates (expected) | resyncs | wallboard p50 / p99 ms | screen-pops | screen-pop p50 / p99 ms | bytes per update (JSON) | working set | CPU of the process | load avg before -> after |");
+        Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        foreach (var row in results)
+        {
+            Console.WriteLine(row);
+        }
+    }
+
+    private static async Task<string> RunOnceAsync(int connections, int seconds, bool messagePack, bool deltas)
+    {
+        var loadBefore = LoadAverage();
+        Console.WriteLine($"== wallboard path: {(deltas ? "deltas (FollowChanges)" : "full board (baseline)")}, protocol {(messagePack ? "MessagePack" : "JSON")}, load average {loadBefore}");
         using var node = new BenchmarkNode(messagePack);
         var process = Process.GetCurrentProcess();
         var ct = CancellationToken.None;
@@ -49,23 +78,63 @@ public static class ConsoleBenchmark
         // Wallboards: connect in batches so the node is not hit by 2000 handshakes at once.
         var boards = new List<HubConnection>();
         var failed = 0;
+        var resyncs = 0;
+        long sampledBytes = 0, sampledMessages = 0;
         var started = Stopwatch.StartNew();
         for (var i = 0; i < connections - operatorLogins.Length; i += 50)
         {
-            var batch = Enumerable.Range(0, Math.Min(50, connections - operatorLogins.Length - i)).Select(async _ =>
+            var first = i == 0;
+            var batch = Enumerable.Range(0, Math.Min(50, connections - operatorLogins.Length - i)).Select(async n =>
             {
                 var hub = node.Hub(ConsoleHubs.SupervisorPath, supervisorCookie);
-                hub.On<WallboardDto>(nameof(ISupervisorClient.Wallboard), board =>
+                // One wallboard of all weighs what it receives (as JSON, whatever the protocol): the size of an update.
+                var sampler = first && n == 0;
+                void Measure(DateTimeOffset sentAt, object message)
                 {
                     if (Volatile.Read(ref measuring) == 1)
                     {
-                        var delay = (node.Clock.GetUtcNow() - board.SentAt).TotalMilliseconds;
+                        var delay = (node.Clock.GetUtcNow() - sentAt).TotalMilliseconds;
                         lock (gate)
                         {
                             wallboardDelays.Add(delay);
+                            if (sampler)
+                            {
+                                sampledBytes += System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(message, Web).Length;
+                                sampledMessages++;
+                            }
                         }
                     }
-                });
+                }
+
+                if (deltas)
+                {
+                    // What a page does: hold a board of one epoch and version, apply each next delta, ask again on a gap.
+                    var board = new FollowedBoard();
+                    hub.On<WallboardDeltaDto>(nameof(ISupervisorClient.WallboardDelta), delta =>
+                    {
+                        Measure(delta.SentAt, delta);
+                        if (!board.TryApply(delta))
+                        {
+                            Interlocked.Increment(ref resyncs);
+                            _ = board.FollowAsync(hub);
+                        }
+                    });
+                    hub.Reconnected += _ => board.FollowAsync(hub);
+                    try
+                    {
+                        await hub.StartAsync(ct);
+                        await board.FollowAsync(hub);
+                        return hub;
+                    }
+                    catch (Exception ex) when (ex is HttpRequestException or IOException or TimeoutException or System.Net.WebSockets.WebSocketException or HubException or OperationCanceledException)
+                    {
+                        Interlocked.Increment(ref failed);
+                        await hub.DisposeAsync();
+                        return null;
+                    }
+                }
+
+                hub.On<WallboardDto>(nameof(ISupervisorClient.Wallboard), board => Measure(board.SentAt, board));
                 try
                 {
                     await hub.StartAsync(ct);
@@ -151,18 +220,124 @@ public static class ConsoleBenchmark
             sp = [.. popDelays.Order()];
         }
 
+        process.Refresh();
+        var loadAfter = LoadAverage();
         Console.WriteLine();
         Console.WriteLine($"| measure | samples | p50 ms | p99 ms | max ms |");
         Console.WriteLine($"| --- | ---: | ---: | ---: | ---: |");
         Console.WriteLine(Row("wallboard update (1 Hz, per connection)", wb));
         Console.WriteLine(Row("screen-pop (CallConnected to operator)", sp));
         Console.WriteLine();
+        var bytes = sampledMessages == 0 ? 0 : sampledBytes / sampledMessages;
+        var path = deltas ? "deltas" : "full";
+        var protocol = messagePack ? "messagepack" : "json";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"connections\":{connections},\"held\":{stillHeld},\"failed\":{failed},\"seconds\":{seconds},\"wallboardUpdates\":{wb.Length},\"expectedWallboardUpdates\":{(connections - operatorLogins.Length) * seconds},\"wallboardP50Ms\":{P(wb, 0.50):0.0},\"wallboardP99Ms\":{P(wb, 0.99):0.0},\"screenPops\":{sp.Length},\"screenPopP50Ms\":{P(sp, 0.50):0.0},\"screenPopP99Ms\":{P(sp, 0.99):0.0},\"workingSetMiB\":{memoryAfter / 1048576.0:0},\"cpuCores\":{cores:0.00},\"machineCores\":{Environment.ProcessorCount},\"protocol\":\"{(messagePack ? "messagepack" : "json")}\"}}"));
+            $"{{\"path\":\"{path}\",\"connections\":{connections},\"held\":{stillHeld},\"failed\":{failed},\"seconds\":{seconds},\"wallboardUpdates\":{wb.Length},\"expectedWallboardUpdates\":{(connections - operatorLogins.Length) * seconds},\"resyncs\":{resyncs},\"wallboardP50Ms\":{P(wb, 0.50):0.0},\"wallboardP99Ms\":{P(wb, 0.99):0.0},\"screenPops\":{sp.Length},\"screenPopP50Ms\":{P(sp, 0.50):0.0},\"screenPopP99Ms\":{P(sp, 0.99):0.0},\"bytesPerUpdateJson\":{bytes},\"workingSetMiB\":{memoryAfter / 1048576.0:0},\"cpuCores\":{cores:0.00},\"machineCores\":{Environment.ProcessorCount},\"protocol\":\"{protocol}\",\"loadBefore\":\"{loadBefore}\",\"loadAfter\":\"{loadAfter}\"}}"));
 
         foreach (var hub in boards.Concat(operators))
         {
             await hub.DisposeAsync();
+        }
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $"| {(deltas ? "deltas" : "full board (baseline)")} | {(messagePack ? "MessagePack" : "JSON")} | {stillHeld:N0} | {wb.Length:N0} ({(connections - operatorLogins.Length) * seconds:N0}) | {resyncs} | {P(wb, 0.50):0} / {P(wb, 0.99):0} | {sp.Length} | {P(sp, 0.50):0} / {P(sp, 0.99):0} | {bytes:N0} | {memoryAfter / 1048576.0:0} MiB | {cores:0.00} | {loadBefore} -> {loadAfter} |");
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions Web = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    /// <summary>A wallboard that follows the changes as the page does (wallboard.js): the board of one epoch at one version,
+    /// each next delta applied to it; any other delta means a message was missed and the whole board is asked for again.</summary>
+    private sealed class FollowedBoard
+    {
+        private readonly Lock _gate = new();
+        private readonly Dictionary<Guid, AgentStatusDto> _agents = [];
+        private readonly Dictionary<Guid, CampaignBoardDto> _campaigns = [];
+        private string? _epoch;
+        private long _version;
+        private int _following;
+
+        public async Task FollowAsync(HubConnection hub)
+        {
+            if (Interlocked.Exchange(ref _following, 1) == 1)
+            {
+                return;
+            }
+
+            try
+            {
+                var board = await hub.InvokeAsync<WallboardDto>("FollowChanges");
+                lock (_gate)
+                {
+                    _agents.Clear();
+                    _campaigns.Clear();
+                    foreach (var a in board.Agents)
+                    {
+                        _agents[a.AgentId] = a;
+                    }
+
+                    foreach (var c in board.Campaigns)
+                    {
+                        _campaigns[c.Id] = c;
+                    }
+
+                    (_epoch, _version) = (board.Epoch, board.Version);
+                }
+            }
+            catch (Exception ex) when (ex is HubException or InvalidOperationException or OperationCanceledException or IOException)
+            {
+                // The connection is closing (the run ended); nothing to follow.
+            }
+            finally
+            {
+                Volatile.Write(ref _following, 0);
+            }
+        }
+
+        /// <summary>False when the delta does not follow the board held (the caller asks for the whole board again).</summary>
+        public bool TryApply(WallboardDeltaDto delta)
+        {
+            if (Volatile.Read(ref _following) == 1)
+            {
+                return true;
+            }
+
+            lock (_gate)
+            {
+                if (delta.Epoch == _epoch && delta.Version <= _version)
+                {
+                    return true;
+                }
+
+                if (delta.Epoch != _epoch || delta.Version != _version + 1)
+                {
+                    return false;
+                }
+
+                _version = delta.Version;
+                foreach (var id in delta.AgentsGone)
+                {
+                    _agents.Remove(id);
+                }
+
+                foreach (var a in delta.Agents)
+                {
+                    _agents[a.AgentId] = a;
+                }
+
+                foreach (var id in delta.CampaignsGone)
+                {
+                    _campaigns.Remove(id);
+                }
+
+                foreach (var c in delta.Campaigns)
+                {
+                    _campaigns[c.Id] = c;
+                }
+
+                return true;
+            }
         }
     }
 

@@ -8,7 +8,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Collections.AgentConsole.Features.Phone;
 
 /// <summary>What the operator page's phone needs to register: its account over the console's WebSocket, or why it has none.</summary>
-public sealed record PhoneSettingsDto(bool Enabled, string? Extension, string? Password, string? Realm, string Path, string Subprotocol, string? Reason);
+/// <param name="DeskPhone">Another phone (a desk phone or softphone) is registered under the extension: the page's phone stays
+/// off so it does not take the operator's line from it.</param>
+public sealed record PhoneSettingsDto(bool Enabled, string? Extension, string? Password, string? Realm, string Path, string Subprotocol, string? Reason, bool DeskPhone = false);
 
 /// <summary>
 /// The browser phone (DESIGN.md 7, docs/console.md): SIP over WebSocket (RFC 7118) at <c>/sip</c> on the console's own port,
@@ -46,6 +48,11 @@ public static partial class PhoneSetup
         var extension = await extensions.OfAsync(agent, context.RequestAborted);
         var phones = context.RequestServices.GetService<BrowserPhones>();
         var account = phones?.AccountFor(extension);
+        if (account is not null && phones!.DeskPhoneRegistered(extension))
+        {
+            return TypedResults.Ok(new PhoneSettingsDto(false, extension, null, null, Path, BrowserPhones.Subprotocol, $"Extension {extension} is registered by another phone; calls go to it.", DeskPhone: true));
+        }
+
         var reason = phones is null ? "This console node hosts no dialer (Collections:Dialing:InProcess is false)."
             : extension is null ? "No SIP extension is set for you; ask a supervisor."
             : account is null ? $"Extension {extension} has no SIP account under Dialer:Registrar:Users."

@@ -10,7 +10,7 @@ namespace Collections.AgentConsole.Features.Wallboard;
 
 /// <summary>The supervisors' hub: the wallboard (pushed once a second) and campaign commands.</summary>
 [Authorize(Policy = AuthSetup.SupervisorPolicy)]
-public sealed class SupervisorHub(WallboardBuilder boards, CampaignBoard campaigns, WallboardAudience audience, IServiceProvider services) : Hub<ISupervisorClient>
+public sealed class SupervisorHub(WallboardBuilder boards, WallboardChanges changes, CampaignBoard campaigns, WallboardAudience audience, IServiceProvider services) : Hub<ISupervisorClient>
 {
     public override async Task OnConnectedAsync()
     {
@@ -19,8 +19,22 @@ public sealed class SupervisorHub(WallboardBuilder boards, CampaignBoard campaig
         await base.OnConnectedAsync();
     }
 
-    /// <summary>The wallboard now, for a page that just connected.</summary>
+    /// <summary>The wallboard now, built for this call.</summary>
     public Task<WallboardDto> Snapshot() => boards.BuildAsync(Context.ConnectionAborted);
+
+    /// <summary>
+    /// From now on this connection gets <c>WallboardDelta</c> (what changed, once a second) instead of the whole board; returns
+    /// the last published board, whose <see cref="WallboardDto.Version"/> the next delta follows. A page calls it again when a
+    /// delta's version is not the next one, or its epoch another (it missed one, or reconnected to another node).
+    /// </summary>
+    public async Task<WallboardDto> FollowChanges()
+    {
+        // Joined before the board is read: a delta published in between is one the page already has (its version is not newer).
+        await Groups.AddToGroupAsync(Context.ConnectionId, audience.DeltaGroup, Context.ConnectionAborted);
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, audience.Group, Context.ConnectionAborted);
+        // Before the first second's board: one built now, version 0 of this epoch (the first delta carries everything).
+        return changes.Current ?? await boards.BuildAsync(Context.ConnectionAborted) with { Epoch = changes.Epoch };
+    }
 
     /// <summary>Starts, pauses or retunes a campaign; refused values name the field.</summary>
     public async Task<CampaignBoardDto> UpdateCampaign(CampaignCommandDto command)

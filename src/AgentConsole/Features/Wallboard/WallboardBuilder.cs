@@ -106,10 +106,23 @@ public sealed class WallboardAudience
 {
     /// <summary>Unique per host instance (two test hosts in one process are two nodes).</summary>
     public string Group { get; } = $"{ConsoleHubs.Supervisors}@{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    /// <summary>This node's supervisors who asked for what changed (<c>FollowChanges</c>, the pages) instead of the whole board.</summary>
+    public string DeltaGroup => $"{Group}:changes";
 }
 
-/// <summary>Pushes the wallboard to this node's supervisors once a second.</summary>
-public sealed partial class WallboardPublisher(WallboardBuilder boards, WallboardAudience audience, IHubContext<SupervisorHub, ISupervisorClient> hub, TimeProvider time, ILogger<WallboardPublisher> logger)
+/// <summary>Pushes the wallboard to this node's supervisors once a second: what changed to those who follow the changes (the
+/// pages), the whole board to the others (the pre-delta protocol, kept for older clients and as the benchmark's baseline).</summary>
+/// <remarks>Built once per second for every connection; a group send serialises the message once per hub protocol and writes
+/// the same bytes to each connection (ASP.NET Core's <c>SerializedHubMessage</c>), so 2,000 wallboards cost one build, one or
+/// two serialisations and 2,000 socket writes of a fifth to a third of the board's size (docs/performance.md).</remarks>
+public sealed partial class WallboardPublisher(
+    WallboardBuilder boards,
+    WallboardChanges changes,
+    WallboardAudience audience,
+    IHubContext<SupervisorHub, ISupervisorClient> hub,
+    TimeProvider time,
+    ILogger<WallboardPublisher> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -119,7 +132,10 @@ public sealed partial class WallboardPublisher(WallboardBuilder boards, Wallboar
         {
             try
             {
-                await hub.Clients.Group(audience.Group).Wallboard(await boards.BuildAsync(stoppingToken));
+                var (board, delta) = changes.Publish(await boards.BuildAsync(stoppingToken));
+                await Task.WhenAll(
+                    hub.Clients.Group(audience.DeltaGroup).WallboardDelta(delta),
+                    hub.Clients.Group(audience.Group).Wallboard(board));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -140,6 +156,7 @@ public static class WallboardSetup
         builder.Services.AddOptions<AbandonmentOptions>().BindConfiguration(AbandonmentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<CampaignBoard>();
         builder.Services.AddSingleton<WallboardAudience>();
+        builder.Services.AddSingleton<WallboardChanges>();
         builder.Services.AddSingleton<WallboardBuilder>();
         builder.Services.AddHostedService<WallboardPublisher>();
         return builder;

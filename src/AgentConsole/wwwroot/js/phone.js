@@ -32,7 +32,13 @@ function show(state, values = {}) {
 }
 
 const settings = await api('/api/phone');
-if (!settings.enabled) {
+if (settings.deskPhone) {
+  // Another phone holds the extension (a desk phone, a softphone): registering here would take the line from it.
+  phone.extension = settings.extension;
+  show('desk');
+  // The page's language may arrive after this module ran: show the translated text when it does.
+  new MutationObserver(() => show('desk')).observe(panel, { attributes: true, attributeFilter: ['data-text-desk'] });
+} else if (!settings.enabled) {
   show('failed', { reason: settings.reason });
 } else {
   phone.extension = settings.extension;

@@ -191,14 +191,63 @@ function drawAbandon() {
     path(history.map((p, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(p.abandon).toFixed(1)}`).join(''), 'line abandon'));
 }
 
+function showDelay(sentAt) {
+  $('#delay').textContent = t('wb.delay', { ms: fmt.number(Math.max(0, Date.now() + skew - Date.parse(sentAt))) });
+}
+
+// Once a second the server sends what changed since the previous version of its board (docs/performance.md, "A faster
+// wallboard"). The page holds one version of one epoch (a node's sequence); a delta that is not the next version, or of
+// another epoch (a missed message, a reconnection to another node), makes it ask for the whole board again.
+let held = null;        // { epoch, version } of the board on the screen
+let following = null;   // a FollowChanges call in flight
+
+function follow() {
+  following ??= hub.invoke('FollowChanges').then((b) => {
+    agents.clear();
+    renderBoard(b);
+    held = { epoch: b.epoch, version: b.version };
+  }).finally(() => { following = null; });
+  return following;
+}
+
+function applyDelta(d) {
+  if (following) return;                                   // the whole board is on its way
+  if (held && d.epoch === held.epoch && d.version <= held.version) return;   // already on the screen
+  if (!held || d.epoch !== held.epoch || d.version !== held.version + 1) { follow(); return; }
+  held.version = d.version;
+  for (const id of d.agentsGone) agents.delete(id);
+  const campaigns = new Map(board.campaigns.map((c) => [c.id, c]));
+  for (const id of d.campaignsGone) campaigns.delete(id);
+  for (const c of d.campaigns) campaigns.set(c.id, c);
+  renderBoard({
+    ...board,
+    sentAt: d.sentAt,
+    version: d.version,
+    agents: d.agents,
+    campaigns: [...campaigns.values()],
+    talkMinutesPerAgentHour: d.talkMinutesPerAgentHour ?? board.talkMinutesPerAgentHour,
+    today: d.today ?? board.today,
+    rolling24h: d.rolling24h ?? board.rolling24h,
+    inbound: d.inbound ?? board.inbound,
+    nodes: d.nodes ?? board.nodes,
+  });
+  showDelay(d.sentAt);
+}
+
 hub = await connectHub('/hubs/supervisor', {
-  Wallboard: (b) => { renderBoard(b); $('#delay').textContent = t('wb.delay', { ms: fmt.number(Math.max(0, Date.now() + skew - Date.parse(b.sentAt))) }); },
+  // The whole board: sent only to a connection that has not asked for the changes (for a moment after a reconnection).
+  Wallboard: (b) => { renderBoard(b); showDelay(b.sentAt); },
+  WallboardDelta: applyDelta,
   AgentChanged: (a) => { agents.set(a.agentId, a); renderAgents(); },
   Monitoring: showMonitoring,
   SettlementRequest: (r) => { if (r.status === 'AwaitingCreditorApproval') $('#kpi-settlements').textContent = t('wb.newRequest'); },
-}, (text, state) => { $('#conn').textContent = text; $('#conn').dataset.state = state; });
+}, (text, state) => { $('#conn').textContent = text; $('#conn').dataset.state = state; }, async () => {
+  // A new connection is in no group of the old one: follow the changes again from a whole board.
+  held = null;
+  await follow();
+});
 for (const m of await hub.invoke('Monitorings')) monitorings.set(m.callId, m);
-renderBoard(await hub.invoke('Snapshot'));
+await follow();
 setInterval(renderAgents, 1000);
 loadMessages();
 setInterval(loadMessages, 15000);
