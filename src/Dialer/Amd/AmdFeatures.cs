@@ -44,9 +44,11 @@ public sealed class AmdFeatures
     private readonly ToneAnalyzer _tone = new(400, 2000);
     private readonly short[] _history = new short[ChunkSamples + 64];
     private readonly List<float> _pitch = [];
+    private readonly List<float> _pitchSorted = [];
     private readonly List<(int Chunk, float Semitones)> _segmentPitch = [];
     private readonly List<int> _pauses = [];
     private readonly Queue<bool> _recent = new();
+    private int _recentSpeech;
     private double _speechDbSum;
     private double _speechDbSquares;
     private double _vadSum;
@@ -120,9 +122,10 @@ public sealed class AmdFeatures
         LastTone = level > Math.Max(24, floor * 3) ? _tone.Analyze(chunk) : (0, 0);
         var speech = _inSpeech ? speechProbability >= SpeechOff : speechProbability >= SpeechOn;
         _recent.Enqueue(speech);
-        if (_recent.Count > 31)
+        _recentSpeech += speech ? 1 : 0;
+        if (_recent.Count > 31 && _recent.Dequeue())
         {
-            _recent.Dequeue();
+            _recentSpeech--;
         }
 
         if (speech)
@@ -189,6 +192,8 @@ public sealed class AmdFeatures
             _voicedChunks++;
             var semitones = (float)(12 * Math.Log2(f0 / 100.0));
             _pitch.Add(semitones);
+            var at = _pitchSorted.BinarySearch(semitones);
+            _pitchSorted.Insert(at < 0 ? ~at : at, semitones);
             _segmentPitch.Add((_chunk, semitones));
         }
     }
@@ -249,7 +254,7 @@ public sealed class AmdFeatures
         features[i++] = _pauses.Count == 0 ? 0 : (float)(_pauses.Max() * s);
         features[i++] = (float)(_speechAfterFirstGap * s);
         features[i++] = _onsetChunk < 0 ? 0 : (float)(elapsed - onset);
-        features[i++] = (float)(_recent.Count(x => x) * s);
+        features[i++] = (float)(_recentSpeech * s);
     }
 
     /// <summary>Counts syllable nuclei: peaks of the 8 ms energy envelope at least 4 dB above the dip before them.</summary>
@@ -348,7 +353,8 @@ public sealed class AmdFeatures
             return (0, 0);
         }
 
-        var sorted = _pitch.Order().ToList();
+        // Kept sorted as it grows (Write runs every chunk): the same percentiles as sorting the list each time.
+        var sorted = _pitchSorted;
         var range = sorted[(int)(0.9 * (sorted.Count - 1))] - sorted[(int)(0.1 * (sorted.Count - 1))];
         var mean = _pitch.Average();
         var std = Math.Sqrt(_pitch.Sum(p => (p - mean) * (p - mean)) / _pitch.Count);
