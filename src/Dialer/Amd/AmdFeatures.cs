@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Collections.Dialer.Amd;
 
 /// <summary>
@@ -44,9 +46,11 @@ public sealed class AmdFeatures
     private readonly ToneAnalyzer _tone = new(400, 2000);
     private readonly short[] _history = new short[ChunkSamples + 64];
     private readonly List<float> _pitch = [];
+    private readonly List<float> _pitchSorted = [];
     private readonly List<(int Chunk, float Semitones)> _segmentPitch = [];
     private readonly List<int> _pauses = [];
     private readonly Queue<bool> _recent = new();
+    private int _recentSpeech;
     private double _speechDbSum;
     private double _speechDbSquares;
     private double _vadSum;
@@ -120,9 +124,10 @@ public sealed class AmdFeatures
         LastTone = level > Math.Max(24, floor * 3) ? _tone.Analyze(chunk) : (0, 0);
         var speech = _inSpeech ? speechProbability >= SpeechOff : speechProbability >= SpeechOn;
         _recent.Enqueue(speech);
-        if (_recent.Count > 31)
+        _recentSpeech += speech ? 1 : 0;
+        if (_recent.Count > 31 && _recent.Dequeue())
         {
-            _recent.Dequeue();
+            _recentSpeech--;
         }
 
         if (speech)
@@ -189,6 +194,8 @@ public sealed class AmdFeatures
             _voicedChunks++;
             var semitones = (float)(12 * Math.Log2(f0 / 100.0));
             _pitch.Add(semitones);
+            var at = _pitchSorted.BinarySearch(semitones);
+            _pitchSorted.Insert(at < 0 ? ~at : at, semitones);
             _segmentPitch.Add((_chunk, semitones));
         }
     }
@@ -249,7 +256,7 @@ public sealed class AmdFeatures
         features[i++] = _pauses.Count == 0 ? 0 : (float)(_pauses.Max() * s);
         features[i++] = (float)(_speechAfterFirstGap * s);
         features[i++] = _onsetChunk < 0 ? 0 : (float)(elapsed - onset);
-        features[i++] = (float)(_recent.Count(x => x) * s);
+        features[i++] = (float)(_recentSpeech * s);
     }
 
     /// <summary>Counts syllable nuclei: peaks of the 8 ms energy envelope at least 4 dB above the dip before them.</summary>
@@ -311,7 +318,42 @@ public sealed class AmdFeatures
         const int minLag = 10, maxLag = 80;
         Span<float> r = stackalloc float[maxLag + 1];
         var best = 0f;
-        for (var lag = minLag; lag <= maxLag; lag++)
+        var lag = minLag;
+
+        // Four lags at a time in one vector: lane j sums lag + j over n in the same order as the scalar loop (the shared
+        // n first, then its own last few), each product in float and each sum in double, so r is bit-for-bit the scalar one.
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; lag + 3 <= maxLag; lag += 4)
+            {
+                Vector256<double> xy = Vector256<double>.Zero, xx = Vector256<double>.Zero, yy = Vector256<double>.Zero;
+                var n = 0;
+                for (; n + lag + 3 < x.Length; n++)
+                {
+                    var a = Vector128.Create(x[n]);
+                    var b = Vector128.Create(x[n + lag], x[n + lag + 1], x[n + lag + 2], x[n + lag + 3]);
+                    xy += Widen(a * b);
+                    xx += Widen(a * a);
+                    yy += Widen(b * b);
+                }
+
+                for (var j = 0; j < 4; j++)
+                {
+                    double sxy = xy[j], sxx = xx[j], syy = yy[j];
+                    for (var m = n; m + lag + j < x.Length; m++)
+                    {
+                        sxy += x[m] * x[m + lag + j];
+                        sxx += x[m] * x[m];
+                        syy += x[m + lag + j] * x[m + lag + j];
+                    }
+
+                    r[lag + j] = sxx <= 0 || syy <= 0 ? 0 : (float)(sxy / Math.Sqrt(sxx * syy));
+                    best = Math.Max(best, r[lag + j]);
+                }
+            }
+        }
+
+        for (; lag <= maxLag; lag++)
         {
             double xy = 0, xx = 0, yy = 0;
             for (var n = 0; n + lag < x.Length; n++)
@@ -330,7 +372,7 @@ public sealed class AmdFeatures
             return 0;
         }
 
-        for (var lag = minLag; lag <= maxLag; lag++)
+        for (lag = minLag; lag <= maxLag; lag++)
         {
             if (r[lag] >= 0.9f * best && (lag == maxLag || r[lag] >= r[lag + 1]))
             {
@@ -341,6 +383,8 @@ public sealed class AmdFeatures
         return 0;
     }
 
+    private static Vector256<double> Widen(Vector128<float> v) => Vector256.Create(Vector128.WidenLower(v), Vector128.WidenUpper(v));
+
     private (double Range, double Std) PitchSpread()
     {
         if (_pitch.Count < 5)
@@ -348,7 +392,8 @@ public sealed class AmdFeatures
             return (0, 0);
         }
 
-        var sorted = _pitch.Order().ToList();
+        // Kept sorted as it grows (Write runs every chunk): the same percentiles as sorting the list each time.
+        var sorted = _pitchSorted;
         var range = sorted[(int)(0.9 * (sorted.Count - 1))] - sorted[(int)(0.1 * (sorted.Count - 1))];
         var mean = _pitch.Average();
         var std = Math.Sqrt(_pitch.Sum(p => (p - mean) * (p - mean)) / _pitch.Count);

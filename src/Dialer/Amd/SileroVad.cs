@@ -71,8 +71,11 @@ public sealed class SileroVad : IDisposable
         return new SileroVad(new InferenceSession(bytes, options));
     }
 
-    /// <summary>A new per-call stream with a fresh state.</summary>
-    public SileroVadStream CreateStream() => new(this);
+    /// <summary>
+    /// A new per-call stream with a fresh state; <paramref name="gated"/> false runs the network on every chunk, background
+    /// included (to measure what the <see cref="VadGate"/> changes).
+    /// </summary>
+    public SileroVadStream CreateStream(bool gated = true) => new(this, gated ? new VadGate() : null);
 
     /// <summary>
     /// Runs one chunk for <paramref name="batch"/> streams at once: <paramref name="input"/> holds, per stream,
@@ -110,14 +113,19 @@ public sealed class SileroVadStream
     private float[] _state = new float[SileroVad.StateSize];
     private float[] _next = new float[SileroVad.StateSize];
     private readonly float[] _output = new float[1];
+    private readonly VadGate? _gate;
 
-    internal SileroVadStream(SileroVad model)
+    internal SileroVadStream(SileroVad model, VadGate? gate)
     {
         _model = model;
+        _gate = gate;
     }
 
     /// <summary>Chunks processed so far.</summary>
     public int Chunks { get; private set; }
+
+    /// <summary>Chunks the network was not run on (background between words, <see cref="VadGate"/>).</summary>
+    public int Skipped { get; private set; }
 
     /// <summary>Runs one 256-sample chunk (32 ms at 8 kHz) and returns the chance it holds speech (0..1).</summary>
     public float Process(ReadOnlySpan<short> chunk)
@@ -134,9 +142,56 @@ public sealed class SileroVadStream
             _input[SileroVad.ContextSamples + i] = chunk[i] / 32768f;
         }
 
+        Chunks++;
+        if (_gate?.Skip(chunk) == true)
+        {
+            Skipped++;
+            return 0;
+        }
+
         _model.Run(_input, _state, _next, _output, 1);
         (_state, _next) = (_next, _state);
-        Chunks++;
+        _gate?.Heard(_output[0]);
         return _output[0];
     }
+}
+
+/// <summary>
+/// Decides which chunks need the network at all: outside speech, a chunk no louder than the background a person's line
+/// carries between words (its level within <see cref="Margin"/> of the tracked noise floor) is not speech, so it gets
+/// probability 0 and leaves the model's recurrent state as it was. The model is still run on every chunk of a speech
+/// segment and on every chunk that rises above the floor, so a word's onset is never gated. Between answer and the first
+/// words, and in the pauses and the silence after a person's greeting (most of a human call's first seconds), this saves
+/// the inference that costs most of the detector's time (docs/performance.md, "AMD cost per call").
+/// </summary>
+/// <remarks>The batched evaluation (<see cref="Training.AmdTrajectories.SpeechProbabilities"/>) applies the same gate, so
+/// training, evaluation and live calls see the same probabilities.</remarks>
+public sealed class VadGate
+{
+    /// <summary>A chunk whose level is at most this many times the floor (about 3.5 dB) is background.</summary>
+    public const double Margin = 1.5;
+
+    // The floor needs a few chunks to mean anything; a call's first chunks always run the model.
+    private const int WarmUpChunks = 4;
+
+    private readonly NoiseFloorTracker _floor = new(47, AmdFeatures.ChunkMs);
+    private int _chunks;
+    private bool _speech;
+
+    /// <summary>Measures the chunk; true when the model need not run on it.</summary>
+    public bool Skip(ReadOnlySpan<short> chunk)
+    {
+        double sumAbs = 0;
+        foreach (var s in chunk)
+        {
+            sumAbs += Math.Abs((int)s);
+        }
+
+        var level = sumAbs / chunk.Length;
+        var floor = _floor.Update(level);
+        return ++_chunks > WarmUpChunks && !_speech && level <= Margin * Math.Max(floor, 1.0);
+    }
+
+    /// <summary>The model's probability for a chunk that was not skipped (keeps the gate open through a speech segment).</summary>
+    public void Heard(float probability) => _speech = probability >= 0.35f;
 }

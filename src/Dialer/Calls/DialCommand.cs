@@ -21,7 +21,7 @@ public static class DialCommand
         var play = new Option<string?>("--play") { Description = "8 kHz mono WAV to play into the call once answered (or on early media)." };
         var record = new Option<string?>("--record") { Description = "Stereo WAV to record: callee left, our audio right." };
         var amd = new Option<bool>("--amd") { Description = "Run answering-machine detection on the callee's first seconds." };
-        var amdProfile = new Option<string>("--amd-profile") { Description = "AMD profile with --amd: default (tuned), cautious or asterisk-defaults.", DefaultValueFactory = _ => AmdProfile.DefaultName };
+        var amdProfile = new Option<string>("--amd-profile") { Description = $"AMD detector with --amd: {string.Join(", ", AmdDetectors.Names)}.", DefaultValueFactory = _ => AmdProfile.DefaultName };
         var user = new Option<string?>("--user") { Description = "Digest user name for 401/407 challenges." };
         var password = new Option<string?>("--password") { Description = "Digest password." };
         var ring = new Option<double>("--ring-timeout") { Description = "Seconds to let it ring before CANCEL.", DefaultValueFactory = _ => 30 };

@@ -270,7 +270,7 @@ internal sealed partial class CampaignCall : IDisposable
     {
         _state = LineState.AwaitingAmd;
         var answeredAt = _d.Time.GetUtcNow();
-        var classifier = new SignallingClassifier(new AmdAnswerClassifier(AmdProfile.BuiltIn[AmdProfile.DefaultName], _d.Time));
+        var classifier = new SignallingClassifier(new AmdAnswerClassifier(AmdDetectors.Create(_d.AmdDetector), _d.Time));
         var media = new CallMedia(leg.Media!, _d.Time, null, null, classifier);
         await using (media.ConfigureAwait(false))
         {

@@ -19,7 +19,7 @@ using NodaTime;
 namespace Collections.Dialer.Campaigns;
 
 /// <summary>What <c>campaign run</c> was asked to do.</summary>
-internal sealed record CampaignRunArgs(string Campaign, double Minutes, int Agents, bool DemoDatabase, double TalkSeconds, double WrapSeconds, bool AllDue = false);
+internal sealed record CampaignRunArgs(string Campaign, double Minutes, int Agents, bool DemoDatabase, double TalkSeconds, double WrapSeconds, bool AllDue = false, string AmdDetector = AmdProfile.DefaultName);
 
 /// <summary>
 /// The <c>campaign run</c> verb: runs one campaign for some minutes against the configured trunk, or the demo carrier
@@ -37,12 +37,13 @@ public static class CampaignRunCommand
         var talk = new Option<double>("--talk") { Description = "Seconds each simulated agent talks.", DefaultValueFactory = _ => 5 };
         var wrap = new Option<double>("--wrap") { Description = "Seconds of wrap-up after each call.", DefaultValueFactory = _ => 2 };
         var allDue = new Option<bool>("--all-due") { Description = "Dial every call due in the campaign's queue, ignoring its industry filter." };
+        var amdProfile = new Option<string>("--amd-profile") { Description = $"AMD detector for the answered calls: {string.Join(", ", AmdDetectors.Names)}.", DefaultValueFactory = _ => AmdProfile.DefaultName };
         var run = new Command("run", "Runs a campaign with simulated agents; prints one JSON line per call and a summary {dialed,answeredHuman,abandoned,machine,talkSeconds}.")
         {
-            campaign, minutes, agents, demo, talk, wrap, allDue,
+            campaign, minutes, agents, demo, talk, wrap, allDue, amdProfile,
         };
         run.SetAction((ParseResult p, CancellationToken ct) => RunAsync(
-            new CampaignRunArgs(p.GetValue(campaign)!, p.GetValue(minutes), p.GetValue(agents), p.GetValue(demo), p.GetValue(talk), p.GetValue(wrap), p.GetValue(allDue)),
+            new CampaignRunArgs(p.GetValue(campaign)!, p.GetValue(minutes), p.GetValue(agents), p.GetValue(demo), p.GetValue(talk), p.GetValue(wrap), p.GetValue(allDue), p.GetValue(amdProfile)!),
             CliHost.Configuration(), Console.Out, Console.Error, ct));
         return new Command("campaign", "Campaign runner.") { run };
     }
@@ -52,6 +53,11 @@ public static class CampaignRunCommand
         if (args.Minutes is <= 0 or > 24 * 60 || args.Agents is < 1 or > 500 || args.TalkSeconds is < 0 or > 3600 || args.WrapSeconds is < 0 or > 3600)
         {
             return CliOutput.Fail("--minutes must be 0..1440, --agents 1..500, --talk and --wrap 0..3600.", stderr);
+        }
+
+        if (!AmdDetectors.IsKnown(args.AmdDetector))
+        {
+            return CliOutput.Fail($"--amd-profile must be one of: {string.Join(", ", AmdDetectors.Names)}.", stderr);
         }
 
         if (!CliHost.TryDatabaseAndCompliance(configuration, out var database, out var engine, out var problem))
@@ -137,7 +143,8 @@ public static class CampaignRunCommand
                 pool,
                 printer,
                 time,
-                logging.CreateLogger("Collections.Dialer.Campaigns")));
+                logging.CreateLogger("Collections.Dialer.Campaigns"),
+                AmdDetector: args.AmdDetector));
             agents.LogIn(args.Agents, languages);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             stop.CancelAfter(TimeSpan.FromMinutes(args.Minutes));

@@ -26,7 +26,8 @@ public sealed record CampaignSummary(
     int Failed,
     double TalkSeconds);
 
-/// <summary>What a runner needs besides the campaign: the seams to the hopper, the console, telephony and the ledger.</summary>
+/// <summary>What a runner needs besides the campaign: the seams to the hopper, the console, telephony and the ledger, and the
+/// AMD detector its calls run (<see cref="AmdDetectors"/>; the host passes <c>Dialer:Amd:Profile</c>).</summary>
 internal sealed record CampaignRunnerDependencies(
     IOutboundCalls Calls,
     ContactLedger Ledger,
@@ -38,7 +39,8 @@ internal sealed record CampaignRunnerDependencies(
     ILogger Logger,
     AgentPhones? Phones = null,
     RecordingOptions? Recording = null,
-    IOperatorDesk? Desk = null)
+    IOperatorDesk? Desk = null,
+    string AmdDetector = AmdProfile.DefaultName)
 {
     /// <summary>The same seams as an operator's call sees them (a preview campaign's dial, the conversation of any call).</summary>
     public OperatorCallContext Operators { get; } = new(Calls, Ledger, Events, Desk, Time, Logger, Phones, Recording);

@@ -132,7 +132,7 @@ public sealed partial class CampaignSupervisor(IServiceProvider services, ILogge
             }
         }
 
-        LogCampaigns(logger, campaigns.Count);
+        LogCampaigns(logger, campaigns.Count, AmdDetectorName(services));
         lock (_gate)
         {
             _hostStopping = stoppingToken;
@@ -147,7 +147,8 @@ public sealed partial class CampaignSupervisor(IServiceProvider services, ILogge
                 logger,
                 services.GetService<AgentPhones>(),
                 services.GetService<Microsoft.Extensions.Options.IOptions<RecordingOptions>>()?.Value,
-                services.GetService<IOperatorDesk>());
+                services.GetService<IOperatorDesk>(),
+                AmdDetectorName(services));
             foreach (var campaign in campaigns)
             {
                 Start(campaign);
@@ -221,10 +222,14 @@ public sealed partial class CampaignSupervisor(IServiceProvider services, ILogge
         && a.MachinePolicy == b.MachinePolicy && a.MachineMessage == b.MachineMessage && a.InformationMessage == b.InformationMessage
         && a.Name == b.Name;
 
+    /// <summary>The detector every campaign call runs: <c>Dialer:Amd:Profile</c> (validated at start by <c>AddAmd</c>; <c>learned</c> unless set).</summary>
+    internal static string AmdDetectorName(IServiceProvider services) =>
+        services.GetService<Microsoft.Extensions.Options.IOptions<Amd.MachinePolicy>>()?.Value.Profile ?? Amd.MachinePolicy.DefaultDetector;
+
     private sealed record Run(CampaignRunner Runner, CancellationTokenSource Stop, Task Task);
 
-    [LoggerMessage(EventId = 8110, Level = LogLevel.Information, Message = "Running {Count} campaigns")]
-    private static partial void LogCampaigns(ILogger logger, int count);
+    [LoggerMessage(EventId = 8110, Level = LogLevel.Information, Message = "Running {Count} campaigns; answering-machine detection: {Detector}")]
+    private static partial void LogCampaigns(ILogger logger, int count, string detector);
 
     [LoggerMessage(EventId = 8111, Level = LogLevel.Information, Message = "Campaign {Campaign} set to {Status}: dialing stops, calls in progress finish")]
     private static partial void LogPaused(ILogger logger, string campaign, CampaignStatus status);

@@ -46,6 +46,12 @@ internal static class AmdCostBenchmark
             var r = d.Push(audio.AsSpan(0, Math.Min(audio.Length, 5 * AmdDetector.SampleRate))) ?? d.Finish();
             return r.DecisionTime;
         });
+        Measure("learned, live path without the VAD gate (network on every chunk)", clips, audio =>
+        {
+            var d = new LearnedAmdDetector(model, SileroVad.Instance.CreateStream(gated: false));
+            var r = d.Push(audio.AsSpan(0, Math.Min(audio.Length, 5 * AmdDetector.SampleRate))) ?? d.Finish();
+            return r.DecisionTime;
+        });
         MeasureBatched(clips, model);
         Console.WriteLine($"amd-cost: load average after {LoadAverage()}");
         return 0;

@@ -22,6 +22,18 @@ public sealed class CampaignRunCommandTests
         Assert.Empty(stdout.ToString());
     }
 
+    [Fact]
+    public async Task UnknownAmdProfile_Exit2_NamesTheDetectors()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var args = new CampaignRunArgs("Telecom DE - early arrears", 0.1, 1, DemoDatabase: true, 1, 0, AmdDetector: "neural");
+        var code = await CampaignRunCommand.RunAsync(args, Config(), stdout, stderr, TestContext.Current.CancellationToken);
+        Assert.Equal(2, code);
+        Assert.Contains("--amd-profile must be one of: learned, ", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Empty(stdout.ToString());
+    }
+
     [Theory]
     [InlineData(0, 1)]
     [InlineData(1, 0)]

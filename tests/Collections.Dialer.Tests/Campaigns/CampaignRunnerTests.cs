@@ -252,6 +252,23 @@ public sealed class CampaignRunnerTests
         }
     }
 
+    [Theory]
+    [InlineData(null, "learned")]
+    [InlineData("cautious", "cautious")]
+    public void The_campaigns_detector_is_the_configured_amd_profile(string? configured, string expected)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        if (configured is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Dialer:Amd:Profile"] = configured });
+        }
+
+        builder.AddAmd();
+        using var host = builder.Build();
+
+        Assert.Equal(expected, CampaignSupervisor.AmdDetectorName(host.Services));
+    }
+
     /// <summary>Demo data on a temp SQLite, a campaign over a few callable accounts, and telephony to the demo carrier.</summary>
     private sealed class World : IAsyncDisposable
     {

@@ -18,8 +18,8 @@ public static class AmdTrainCommand
     {
         var corpus = new Argument<string>("corpus-dir") { Description = "The second corpus (manifest.csv with train and tune splits; tools/amd-corpus/generate.sh)" };
         var output = new Option<string>("--out") { Description = "Where to write the model", DefaultValueFactory = _ => "amd-model.json" };
-        var trees = new Option<int>("--trees") { Description = "Boosting rounds", DefaultValueFactory = _ => 200 };
-        var depth = new Option<int>("--depth") { Description = "Tree depth", DefaultValueFactory = _ => 3 };
+        var trees = new Option<int>("--trees") { Description = "Boosting rounds", DefaultValueFactory = _ => 300 };
+        var depth = new Option<int>("--depth") { Description = "Tree depth", DefaultValueFactory = _ => 4 };
         var command = new Command("amd-train", "Trains the learned AMD detector on a corpus's train split and tunes its policy on the tune split.") { corpus, output, trees, depth };
         command.SetAction((ParseResult p, CancellationToken _) => Task.FromResult(Run(p.GetValue(corpus)!, p.GetValue(output)!, p.GetValue(trees), p.GetValue(depth), Console.Out, Console.Error)));
         return command;

@@ -39,32 +39,74 @@ public static class AmdTrajectories
                 longest = Math.Max(longest, chunks[b]);
             }
 
+            // Per clip: its input row (context + chunk), its recurrent state and its gate; the network runs on the rows the
+            // gate lets through, packed into one batch, exactly as each clip's own SileroVadStream would run them.
+            var rows = new float[n * width];
+            var states = new float[n * SileroVad.StateSize];
+            var gates = new VadGate[n];
+            for (var b = 0; b < n; b++)
+            {
+                gates[b] = new VadGate();
+            }
+
             var input = new float[n * width];
             var state = new float[n * SileroVad.StateSize];
             var next = new float[n * SileroVad.StateSize];
             var output = new float[n];
+            var active = new int[n];
+            var chunk = new short[SileroVad.ChunkSamples];
             for (var c = 0; c < longest; c++)
             {
+                var m = 0;
                 for (var b = 0; b < n; b++)
                 {
-                    var row = input.AsSpan(b * width, width);
+                    if (c >= chunks[b])
+                    {
+                        continue;
+                    }
+
+                    var row = rows.AsSpan(b * width, width);
                     row[SileroVad.ChunkSamples..].CopyTo(row); // context: the last 32 samples of the previous chunk
-                    var clip = clips[start + b];
+                    clips[start + b].AsSpan(c * SileroVad.ChunkSamples, SileroVad.ChunkSamples).CopyTo(chunk);
                     for (var i = 0; i < SileroVad.ChunkSamples; i++)
                     {
-                        var k = (c * SileroVad.ChunkSamples) + i;
-                        row[SileroVad.ContextSamples + i] = k < clip.Length ? clip[k] / 32768f : 0;
+                        row[SileroVad.ContextSamples + i] = chunk[i] / 32768f;
+                    }
+
+                    if (gates[b].Skip(chunk))
+                    {
+                        continue; // probability 0, state kept
+                    }
+
+                    row.CopyTo(input.AsSpan(m * width, width));
+                    active[m++] = b;
+                }
+
+                if (m == 0)
+                {
+                    continue;
+                }
+
+                // The state tensor is [2, batch, 128]: layer l of packed row j sits at (l * m + j) * 128.
+                for (var j = 0; j < m; j++)
+                {
+                    for (var l = 0; l < 2; l++)
+                    {
+                        states.AsSpan(((l * n) + active[j]) * 128, 128).CopyTo(state.AsSpan(((l * m) + j) * 128, 128));
                     }
                 }
 
-                vad.Run(input, state, next, output, n);
-                (state, next) = (next, state);
-                for (var b = 0; b < n; b++)
+                vad.Run(input, state, next, output, m);
+                for (var j = 0; j < m; j++)
                 {
-                    if (c < chunks[b])
+                    var b = active[j];
+                    for (var l = 0; l < 2; l++)
                     {
-                        result[start + b][c] = output[b];
+                        next.AsSpan(((l * m) + j) * 128, 128).CopyTo(states.AsSpan(((l * n) + b) * 128, 128));
                     }
+
+                    result[start + b][c] = output[j];
+                    gates[b].Heard(output[j]);
                 }
             }
         }
