@@ -147,7 +147,8 @@ public sealed partial class CampaignSupervisor(IServiceProvider services, ILogge
                 logger,
                 services.GetService<AgentPhones>(),
                 services.GetService<Microsoft.Extensions.Options.IOptions<RecordingOptions>>()?.Value,
-                services.GetService<IOperatorDesk>());
+                services.GetService<IOperatorDesk>(),
+                services.GetService<IInboundReservation>());
             foreach (var campaign in campaigns)
             {
                 Start(campaign);

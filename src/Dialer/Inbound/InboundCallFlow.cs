@@ -146,6 +146,7 @@ internal sealed partial class InboundCallFlow
         var queuedAt = D.Time.GetUtcNow();
         await UpdateAsync(c => c.QueuedAt = Instant.FromDateTimeOffset(queuedAt)).ConfigureAwait(false);
         var deadline = queuedAt + TimeSpan.FromSeconds(D.Options.MaxWaitSeconds);
+        _desk.Traffic.Arrived();
         _ = HoldAsync();
         while (true)
         {
@@ -223,6 +224,7 @@ internal sealed partial class InboundCallFlow
         }
 
         var answeredAt = D.Time.GetUtcNow();
+        using var talk = _desk.Traffic.Conversation();
         LogConnected(D.Logger, Id, agent.Value, (long)(answeredAt - queuedAt).TotalMilliseconds);
         Task refused;
         Func<Task> hangup;
@@ -254,6 +256,7 @@ internal sealed partial class InboundCallFlow
         var first = await Task.WhenAny(_leg.Ended, refused, agentHangup, Never.WaitAsync(_stop)).ConfigureAwait(false);
         if (first == refused && !_leg.Ended.IsCompleted)
         {
+            talk.Cancel();
             D.Phones?.Unbridge(agent);
             await UpdateAsync(c =>
             {

@@ -57,10 +57,23 @@ public sealed partial class InboundDesk : IHostedService
         _logger = logger;
         _numbers = [.. context.Options.Numbers.Select(n => InboundOptions.E164(n)!)];
         _allowed = [.. context.Options.AllowedSources.Select(IPAddress.Parse)];
+        Traffic = new InboundTrafficMeter(context.Options.Blending, context.Options.ServiceLevelSeconds, context.Time, () => Now().Waiting);
         context.Agents.AgentReady += (_, _) => Interlocked.Exchange(ref _agentReady, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
     internal InboundDeskContext Context { get; }
+
+    /// <summary>This node's inbound traffic, and blending's answer to outbound pacing.</summary>
+    public InboundTrafficMeter Traffic { get; }
+
+    /// <summary>Blending now for this node's operators: how many ready operators outbound pacing holds back.</summary>
+    public InboundBlendingNow Blending()
+    {
+        var agents = new List<Pacing.AgentSnapshot>();
+        Context.Agents.Snapshot(Context.Time.GetUtcNow(), agents);
+        var (ready, loggedIn) = InboundTrafficMeter.Count(agents);
+        return Traffic.Now(ready, loggedIn);
+    }
 
     /// <summary>Completes when an operator next becomes ready.</summary>
     internal Task AgentReadySignal => Volatile.Read(ref _agentReady).Task;

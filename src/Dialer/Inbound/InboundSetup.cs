@@ -44,6 +44,8 @@ public static class InboundSetup
             return new InboundDesk(context, sp.GetRequiredService<IOutboundCalls>(), logger);
         });
         builder.Services.AddHostedService(sp => sp.GetRequiredService<InboundDesk>());
+        // Blending: every campaign's pacing on this node asks the desk how many ready operators the inbound queue needs.
+        builder.Services.AddSingleton<IInboundReservation>(sp => sp.GetRequiredService<InboundDesk>().Traffic);
         return builder;
     }
 
