@@ -22,6 +22,7 @@ internal sealed record InboundDeskContext(
     ContactLedger Ledger,
     IAgentPool Agents,
     ICampaignCallEvents Calls,
+    ComplianceEngine? Compliance,
     IInboundCallEvents? Inbound,
     AgentPhones? Phones,
     RecordingOptions? Recording,
@@ -126,6 +127,26 @@ public sealed partial class InboundDesk : IHostedService
         lock (_gate)
         {
             _waiting.Remove(call);
+        }
+    }
+
+    /// <summary>The caller's place in the queue for their language (1: next for an operator who speaks it); 0 when not waiting.</summary>
+    internal int PositionOf(InboundCallFlow call)
+    {
+        lock (_gate)
+        {
+            var ahead = 0;
+            foreach (var waiting in _waiting)
+            {
+                if (ReferenceEquals(waiting, call))
+                {
+                    return ahead + 1;
+                }
+
+                ahead += waiting.Caller.Language == call.Caller.Language ? 1 : 0;
+            }
+
+            return 0;
         }
     }
 

@@ -51,6 +51,15 @@ public sealed class InboundOptions
     [Range(1, 60)]
     public int MenuTimeoutSeconds { get; set; } = 6;
 
+    /// <summary>Seconds of music between announcements of the caller's place in the queue ("you are number 3"); 0: none.</summary>
+    [Range(0, 600)]
+    public int PositionAnnounceSeconds { get; set; } = 30;
+
+    /// <summary>Tries a caller has to identify (date of birth or reference, as the debtor's rule pack allows) before the IVR
+    /// puts them through to an operator instead of stating the balance.</summary>
+    [Range(1, 5)]
+    public int IdentificationAttempts { get; set; } = 3;
+
     /// <summary>Folder for voicemail recordings (one WAV per call, named by the call's id).</summary>
     [Required]
     public string VoicemailDirectory { get; set; } = "data/voicemail";
@@ -104,6 +113,11 @@ public sealed class InboundOptions
         if (!InboundPrompts.Languages.Contains(DefaultLanguage))
         {
             problems.Add($"{Section}:{nameof(DefaultLanguage)}: '{DefaultLanguage}' has no prompts (one of {string.Join(", ", InboundPrompts.Languages)}).");
+        }
+
+        if (PositionAnnounceSeconds is > 0 and < 10)
+        {
+            problems.Add($"{Section}:{nameof(PositionAnnounceSeconds)}: '{PositionAnnounceSeconds}' is too often; 0 (no announcements) or 10 to 600 seconds.");
         }
 
         if (Blending.ServiceLevelPercent is <= 0 or >= 100)

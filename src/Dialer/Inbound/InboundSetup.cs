@@ -35,6 +35,7 @@ public static class InboundSetup
                 sp.GetRequiredService<ContactLedger>(),
                 sp.GetRequiredService<IAgentPool>(),
                 sp.GetRequiredService<ICampaignCallEvents>(),
+                sp.GetService<ComplianceEngine>(),
                 sp.GetService<IInboundCallEvents>(),
                 sp.GetService<AgentPhones>(),
                 sp.GetService<IOptions<RecordingOptions>>()?.Value,
