@@ -57,6 +57,14 @@ public interface IDialQueue
     Task RenewAsync(IReadOnlyCollection<DialTarget> targets, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
+/// <summary>Blending: ready operators outbound pacing leaves for the inbound queue's service level.</summary>
+public interface IInboundReservation
+{
+    /// <summary>How many of <paramref name="ready"/> ready operators (of <paramref name="loggedIn"/> logged in) to hold back from
+    /// outbound dialing now; at most <paramref name="ready"/>.</summary>
+    int Reserved(int ready, int loggedIn);
+}
+
 /// <summary>
 /// The agents of a campaign and their state (the console's side: log-in, ready, pause, wrap-up over SignalR).
 /// Thread-safe: the runner calls it from several calls at once.

@@ -40,7 +40,8 @@ internal sealed record CampaignRunnerDependencies(
     AgentPhones? Phones = null,
     RecordingOptions? Recording = null,
     IOperatorDesk? Desk = null,
-    string AmdDetector = AmdProfile.DefaultName)
+    string AmdDetector = AmdProfile.DefaultName,
+    IInboundReservation? Inbound = null)
 {
     /// <summary>The same seams as an operator's call sees them (a preview campaign's dial, the conversation of any call).</summary>
     public OperatorCallContext Operators { get; } = new(Calls, Ledger, Events, Desk, Time, Logger, Phones, Recording);
@@ -279,7 +280,22 @@ internal sealed partial class CampaignRunner
             }
         }
 
-        Volatile.Write(ref _readyAgents, _agentScratch.Count(a => a.Activity == AgentActivity.Ready));
+        // Blending: the operators the inbound queue's service level needs are not this campaign's to dial for. They leave the
+        // snapshot altogether (not marked on a call, which predictive pacing would expect to end and dial for) and with them the
+        // lines-per-agent cap.
+        var ready = _agentScratch.Count(a => a.Activity == AgentActivity.Ready);
+        var reserved = _d.Inbound?.Reserved(ready, _agentScratch.Count) ?? 0;
+        for (var i = _agentScratch.Count - 1; i >= 0 && reserved > 0; i--)
+        {
+            if (_agentScratch[i].Activity == AgentActivity.Ready)
+            {
+                _agentScratch.RemoveAt(i);
+                reserved--;
+                ready--;
+            }
+        }
+
+        Volatile.Write(ref _readyAgents, ready);
         var lines = new List<LineSnapshot>(_lines.Count + Volatile.Read(ref _pendingDials));
         foreach (var line in _lines.Values)
         {

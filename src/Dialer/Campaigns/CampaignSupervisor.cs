@@ -148,7 +148,8 @@ public sealed partial class CampaignSupervisor(IServiceProvider services, ILogge
                 services.GetService<AgentPhones>(),
                 services.GetService<Microsoft.Extensions.Options.IOptions<RecordingOptions>>()?.Value,
                 services.GetService<IOperatorDesk>(),
-                AmdDetectorName(services));
+                AmdDetectorName(services),
+                services.GetService<IInboundReservation>());
             foreach (var campaign in campaigns)
             {
                 Start(campaign);

@@ -29,6 +29,8 @@ internal sealed partial class InboundCallFlow
     private IvrMedia? _media;
     private InboundCallOutcome _outcome = InboundCallOutcome.InProgress;
     private ContactOutcome _ledgerOutcome = ContactOutcome.Cancelled;
+    /// <summary>How the caller proved to be the debtor this call ("date of birth", "reference"); null until they did.</summary>
+    private string? _identifiedBy;
 
     public InboundCallFlow(InboundDesk desk, InboundLeg leg, string did, string? fromUser, CancellationToken stop)
     {
@@ -102,13 +104,14 @@ internal sealed partial class InboundCallFlow
         }
     }
 
-    /// <summary>The greeting with the menu, twice if no key comes; true when the caller asked for an adviser (1) or pressed
-    /// nothing (a caller who cannot or does not press a key still reaches a person), false when they hung up.</summary>
+    /// <summary>The greeting with the menu, twice if no key comes; true when the caller asked for an adviser (1), pressed
+    /// nothing (a caller who cannot or does not press a key still reaches a person) or could not be identified for the
+    /// balance; false when they hung up. 2 asks for the balance (<see cref="BalanceAsync"/>), then the menu again.</summary>
     private async Task<bool> MenuAsync()
     {
         for (var round = 0; round < 2; round++)
         {
-            var played = _media!.Play(D.Prompts.Welcome(Caller.Language));
+            var played = _media!.Play(D.Prompts.Menu(Caller.Language));
             // Keys are taken while the prompt plays (barge-in), and for MenuTimeoutSeconds after it.
             var timeout = played.ContinueWith(_ => Task.Delay(TimeSpan.FromSeconds(D.Options.MenuTimeoutSeconds), D.Time, _stop), TaskScheduler.Default).Unwrap();
             while (true)
@@ -133,6 +136,21 @@ internal sealed partial class InboundCallFlow
                         _media.Silence();
                         return true;
                     }
+
+                    if (digit == '2')
+                    {
+                        _media.Silence();
+                        switch (await BalanceAsync().ConfigureAwait(false))
+                        {
+                            case BalanceResult.HungUp:
+                                return false;
+                            case BalanceResult.ToOperator:
+                                return true;
+                        }
+
+                        round = -1;   // the menu again, from the start
+                        break;
+                    }
                 }
             }
         }
@@ -140,20 +158,180 @@ internal sealed partial class InboundCallFlow
         return !_leg.Ended.IsCompleted;
     }
 
-    /// <summary>Waits in the queue for an operator with the language; the voicemail box after the longest wait.</summary>
+    private enum BalanceResult
+    {
+        Stated,
+        ToOperator,
+        HungUp,
+    }
+
+    /// <summary>
+    /// The balance on request: only after the caller proved to be the debtor by keypad, with a method the debtor's rule pack
+    /// allows (<c>callerIdentification</c>: date of birth as DDMMYYYY, or the digits of the account's reference). Whoever holds
+    /// a debtor's phone may be someone else, and telling them about the debt is a disclosure to a third party: FDCPA
+    /// 15 U.S.C. 1692c(b) (no communication about the debt with anyone but the consumer without consent), Reg F
+    /// 12 CFR 1006.6(d), GDPR Art. 5(1)(f) and 32(1)(b). After <c>IdentificationAttempts</c> wrong tries, or when the pack allows
+    /// no method or the debtor's data offers none, the caller goes to an operator and nothing about the debt is said.
+    /// </summary>
+    private async Task<BalanceResult> BalanceAsync()
+    {
+        var expected = await IdentificationAsync().ConfigureAwait(false);
+        if (expected is null)
+        {
+            LogNoSelfService(D.Logger, Id);
+            await PlayAsync(D.Prompts.IdentifyFailed(Caller.Language)).ConfigureAwait(false);
+            return _leg.Ended.IsCompleted ? BalanceResult.HungUp : BalanceResult.ToOperator;
+        }
+
+        if (_identifiedBy is null)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var prompt = D.Prompts.Identify(Caller.Language, expected.DateOfBirth is not null, expected.Reference is not null);
+                var entered = await ReadDigitsAsync(_media!.Play(prompt)).ConfigureAwait(false);
+                if (_leg.Ended.IsCompleted || _stop.IsCancellationRequested)
+                {
+                    return BalanceResult.HungUp;
+                }
+
+                // Compared in constant time: the call must not reveal by its timing how much of an entry was right.
+                if (entered.Length > 0 && (Same(entered, expected.DateOfBirth) || Same(entered, expected.Reference)))
+                {
+                    _identifiedBy = Same(entered, expected.DateOfBirth) ? "date of birth" : "reference";
+                    break;
+                }
+
+                LogIdentificationFailed(D.Logger, Id, attempt);
+                if (attempt >= D.Options.IdentificationAttempts)
+                {
+                    await PlayAsync(D.Prompts.IdentifyFailed(Caller.Language)).ConfigureAwait(false);
+                    return _leg.Ended.IsCompleted ? BalanceResult.HungUp : BalanceResult.ToOperator;
+                }
+
+                await PlayAsync(D.Prompts.IdentifyRetry(Caller.Language)).ConfigureAwait(false);
+            }
+        }
+
+        if (D.Prompts.Balance(Caller.Language, expected.Balance.Amount, expected.Balance.Currency) is not { } sentence)
+        {
+            // A currency the prompts cannot name: an operator states it.
+            LogNoSelfService(D.Logger, Id);
+            return BalanceResult.ToOperator;
+        }
+
+        LogBalanceStated(D.Logger, Id, _identifiedBy);
+        await PlayAsync(sentence).ConfigureAwait(false);
+        return _leg.Ended.IsCompleted ? BalanceResult.HungUp : BalanceResult.Stated;
+
+        static bool Same(string entered, string? expected) => expected is not null
+            && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(entered), System.Text.Encoding.ASCII.GetBytes(expected));
+    }
+
+    /// <summary>What identifies the caller as the debtor of the matched account, by the methods the debtor's rule pack allows,
+    /// with the balance to state; null when no method is possible (an unknown caller, no pack or a pack without
+    /// <c>callerIdentification</c>, no date of birth or reference digits on file).</summary>
+    private async Task<Identification?> IdentificationAsync()
+    {
+        if (Caller.AccountId is not { } accountId || Caller.DebtorId is not { } debtorId || D.Compliance is null)
+        {
+            return null;
+        }
+
+        await using var db = D.Databases.CreateDbContext();
+        var debtor = await db.Debtors.AsNoTracking().Include(d => d.Addresses).Include(d => d.Phones)
+            .FirstOrDefaultAsync(d => d.Id == debtorId, _stop).ConfigureAwait(false);
+        var account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == accountId, _stop).ConfigureAwait(false);
+        if (debtor is null || account is null || debtor.ErasedAt is not null
+            || D.Compliance.PackFor(debtor, debtor.Phones.FirstOrDefault(p => p.E164 == Caller.Number))?.CallerIdentification is not { } rule)
+        {
+            return null;
+        }
+
+        var dateOfBirth = rule.Methods.Contains(CallerIdentificationMethod.DateOfBirth) && debtor.DateOfBirth is { } dob
+            ? dob.ToString("ddMMyyyy", System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+        // A reference with fewer than four digits would be guessed in a few tries.
+        var digits = new string(account.CreditorReference.Where(char.IsAsciiDigit).ToArray());
+        var reference = rule.Methods.Contains(CallerIdentificationMethod.Reference) && digits.Length >= 4 ? digits : null;
+        if (dateOfBirth is null && reference is null)
+        {
+            return null;
+        }
+
+        return new Identification(dateOfBirth, reference, account.Balance);
+    }
+
+    private sealed record Identification(string? DateOfBirth, string? Reference, Money Balance);
+
+    /// <summary>Keys up to # (or 20 digits), taken while <paramref name="prompt"/> plays and until <c>MenuTimeoutSeconds</c>
+    /// pass with no key after it; * starts again. Empty when nothing was entered or the caller hung up.</summary>
+    private async Task<string> ReadDigitsAsync(Task prompt)
+    {
+        while (_media!.Keys.TryRead(out _))
+        {
+        }
+
+        var digits = new System.Text.StringBuilder();
+        var quiet = TimeSpan.FromSeconds(D.Options.MenuTimeoutSeconds);
+        var timeout = prompt.ContinueWith(_ => Task.Delay(quiet, D.Time, _stop), TaskScheduler.Default).Unwrap();
+        while (digits.Length < 20)
+        {
+            var key = _media.Keys.WaitToReadAsync(_stop).AsTask();
+            var first = await Task.WhenAny(key, timeout, _leg.Ended).ConfigureAwait(false);
+            if (first != key || !_media.Keys.TryRead(out var digit))
+            {
+                break;
+            }
+
+            if (digit == '#')
+            {
+                break;
+            }
+
+            if (digit == '*')
+            {
+                digits.Clear();
+            }
+            else if (char.IsAsciiDigit(digit))
+            {
+                digits.Append(digit);
+            }
+
+            // A key stops the prompt (barge-in) and restarts the wait for the next.
+            _media.Silence();
+            timeout = Task.Delay(quiet, D.Time, _stop);
+        }
+
+        _media.Silence();
+        return digits.ToString();
+    }
+
+    /// <summary>Waits in the queue for an operator with the language, hearing the hold message, their place in the queue and
+    /// music; the voicemail box after the longest wait.</summary>
     private async Task QueueAsync()
     {
         var queuedAt = D.Time.GetUtcNow();
         await UpdateAsync(c => c.QueuedAt = Instant.FromDateTimeOffset(queuedAt)).ConfigureAwait(false);
         var deadline = queuedAt + TimeSpan.FromSeconds(D.Options.MaxWaitSeconds);
-        _ = HoldAsync();
+        _desk.Traffic.Arrived();
+        var holdMessage = true;
         while (true)
         {
             WaitingSince = queuedAt;
             _desk.Join(this);
-            var agent = await WaitForAgentAsync(deadline).ConfigureAwait(false);
+            AgentId? agent;
+            using (var holding = CancellationTokenSource.CreateLinkedTokenSource(_stop))
+            {
+                var hold = HoldAsync(holdMessage, holding.Token);
+                agent = await WaitForAgentAsync(deadline).ConfigureAwait(false);
+                // The hold loop ends before anything else is played or the call is bridged, so it cannot start a clip after.
+                await holding.CancelAsync().ConfigureAwait(false);
+                await hold.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
             _desk.Leave(this);
             WaitingSince = null;
+            holdMessage = false;
             if (_leg.Ended.IsCompleted || _stop.IsCancellationRequested)
             {
                 _outcome = InboundCallOutcome.AbandonedInQueue;
@@ -174,16 +352,39 @@ internal sealed partial class InboundCallFlow
 
             // The console could not show the call (the operator left in that instant): back to the queue, in its place.
             _media!.Paused = false;
-            _ = _media.Play(D.Prompts.Music, loop: true);
+        }
+    }
+
+    /// <summary>While the caller waits: the hold message (first time only), then their place in the queue ("your number in the
+    /// queue is 3", in their language) and music on hold for <c>PositionAnnounceSeconds</c>, again and again.</summary>
+    private async Task HoldAsync(bool withMessage, CancellationToken ct)
+    {
+        var cancelled = Task.Delay(Timeout.InfiniteTimeSpan, D.Time, ct);
+        if (withMessage)
+        {
+            await Task.WhenAny(_media!.Play(D.Prompts.Hold(Caller.Language)), cancelled).ConfigureAwait(false);
         }
 
-        async Task HoldAsync()
+        var every = TimeSpan.FromSeconds(D.Options.PositionAnnounceSeconds);
+        while (!ct.IsCancellationRequested)
         {
-            await _media!.Play(D.Prompts.Hold(Caller.Language)).ConfigureAwait(false);
-            if (WaitingSince is not null)
+            if (every > TimeSpan.Zero && _desk.PositionOf(this) is > 0 and var position)
             {
-                _ = _media.Play(D.Prompts.Music, loop: true);
+                LogPosition(D.Logger, Id, position);
+                await Task.WhenAny(_media!.Play(D.Prompts.Position(Caller.Language, position)), cancelled).ConfigureAwait(false);
+                if (ct.IsCancellationRequested)
+                {
+                    return;
+                }
             }
+
+            _ = _media!.Play(D.Prompts.Music, loop: true);
+            if (every <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            await Task.WhenAny(Task.Delay(every, D.Time, ct), cancelled).ConfigureAwait(false);
         }
     }
 
@@ -223,6 +424,7 @@ internal sealed partial class InboundCallFlow
         }
 
         var answeredAt = D.Time.GetUtcNow();
+        using var talk = _desk.Traffic.Conversation();
         LogConnected(D.Logger, Id, agent.Value, (long)(answeredAt - queuedAt).TotalMilliseconds);
         Task refused;
         Func<Task> hangup;
@@ -254,6 +456,7 @@ internal sealed partial class InboundCallFlow
         var first = await Task.WhenAny(_leg.Ended, refused, agentHangup, Never.WaitAsync(_stop)).ConfigureAwait(false);
         if (first == refused && !_leg.Ended.IsCompleted)
         {
+            talk.Cancel();
             D.Phones?.Unbridge(agent);
             await UpdateAsync(c =>
             {
@@ -455,6 +658,18 @@ internal sealed partial class InboundCallFlow
 
     [LoggerMessage(EventId = 3309, Level = LogLevel.Information, Message = "Inbound call {CallId} ended: {Outcome}")]
     private static partial void LogEnded(ILogger logger, ContactAttemptId callId, InboundCallOutcome outcome);
+
+    [LoggerMessage(EventId = 3313, Level = LogLevel.Information, Message = "Inbound call {CallId}: told its place in the queue, {Position}")]
+    private static partial void LogPosition(ILogger logger, ContactAttemptId callId, int position);
+
+    [LoggerMessage(EventId = 3314, Level = LogLevel.Information, Message = "Inbound call {CallId}: balance stated after identification by {Method}")]
+    private static partial void LogBalanceStated(ILogger logger, ContactAttemptId callId, string method);
+
+    [LoggerMessage(EventId = 3315, Level = LogLevel.Information, Message = "Inbound call {CallId}: identification failed (try {Attempt}); nothing about the debt was said")]
+    private static partial void LogIdentificationFailed(ILogger logger, ContactAttemptId callId, int attempt);
+
+    [LoggerMessage(EventId = 3316, Level = LogLevel.Information, Message = "Inbound call {CallId}: balance asked for, but no identification is possible for this caller (unknown number, rule pack, data on file or currency); put through to an operator")]
+    private static partial void LogNoSelfService(ILogger logger, ContactAttemptId callId);
 
     [LoggerMessage(EventId = 3310, Level = LogLevel.Error, Message = "Inbound call {CallId} failed")]
     private static partial void LogFailed(ILogger logger, ContactAttemptId callId, Exception exception);

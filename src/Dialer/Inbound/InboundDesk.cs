@@ -22,6 +22,7 @@ internal sealed record InboundDeskContext(
     ContactLedger Ledger,
     IAgentPool Agents,
     ICampaignCallEvents Calls,
+    ComplianceEngine? Compliance,
     IInboundCallEvents? Inbound,
     AgentPhones? Phones,
     RecordingOptions? Recording,
@@ -57,10 +58,23 @@ public sealed partial class InboundDesk : IHostedService
         _logger = logger;
         _numbers = [.. context.Options.Numbers.Select(n => InboundOptions.E164(n)!)];
         _allowed = [.. context.Options.AllowedSources.Select(IPAddress.Parse)];
+        Traffic = new InboundTrafficMeter(context.Options.Blending, context.Options.ServiceLevelSeconds, context.Time, () => Now().Waiting);
         context.Agents.AgentReady += (_, _) => Interlocked.Exchange(ref _agentReady, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
     internal InboundDeskContext Context { get; }
+
+    /// <summary>This node's inbound traffic, and blending's answer to outbound pacing.</summary>
+    public InboundTrafficMeter Traffic { get; }
+
+    /// <summary>Blending now for this node's operators: how many ready operators outbound pacing holds back.</summary>
+    public InboundBlendingNow Blending()
+    {
+        var agents = new List<Pacing.AgentSnapshot>();
+        Context.Agents.Snapshot(Context.Time.GetUtcNow(), agents);
+        var (ready, loggedIn) = InboundTrafficMeter.Count(agents);
+        return Traffic.Now(ready, loggedIn);
+    }
 
     /// <summary>Completes when an operator next becomes ready.</summary>
     internal Task AgentReadySignal => Volatile.Read(ref _agentReady).Task;
@@ -113,6 +127,26 @@ public sealed partial class InboundDesk : IHostedService
         lock (_gate)
         {
             _waiting.Remove(call);
+        }
+    }
+
+    /// <summary>The caller's place in the queue for their language (1: next for an operator who speaks it); 0 when not waiting.</summary>
+    internal int PositionOf(InboundCallFlow call)
+    {
+        lock (_gate)
+        {
+            var ahead = 0;
+            foreach (var waiting in _waiting)
+            {
+                if (ReferenceEquals(waiting, call))
+                {
+                    return ahead + 1;
+                }
+
+                ahead += waiting.Caller.Language == call.Caller.Language ? 1 : 0;
+            }
+
+            return 0;
         }
     }
 

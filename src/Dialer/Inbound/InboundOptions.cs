@@ -51,6 +51,15 @@ public sealed class InboundOptions
     [Range(1, 60)]
     public int MenuTimeoutSeconds { get; set; } = 6;
 
+    /// <summary>Seconds of music between announcements of the caller's place in the queue ("you are number 3"); 0: none.</summary>
+    [Range(0, 600)]
+    public int PositionAnnounceSeconds { get; set; } = 30;
+
+    /// <summary>Tries a caller has to identify (date of birth or reference, as the debtor's rule pack allows) before the IVR
+    /// puts them through to an operator instead of stating the balance.</summary>
+    [Range(1, 5)]
+    public int IdentificationAttempts { get; set; } = 3;
+
     /// <summary>Folder for voicemail recordings (one WAV per call, named by the call's id).</summary>
     [Required]
     public string VoicemailDirectory { get; set; } = "data/voicemail";
@@ -62,6 +71,9 @@ public sealed class InboundOptions
     /// <summary>Folder with the IVR prompts (<c>welcome-&lt;lang&gt;.wav</c>, <c>closed-&lt;lang&gt;.wav</c>, <c>hold-&lt;lang&gt;.wav</c>,
     /// <c>music.wav</c>); defaults to the shipped ones (<c>Inbound/Prompts</c>, generated with espeak-ng).</summary>
     public string? PromptsDirectory { get; set; }
+
+    /// <summary>Blending: how many ready operators outbound pacing leaves for this queue (<c>Dialer:Inbound:Blending</c>).</summary>
+    public BlendingOptions Blending { get; set; } = new();
 
     /// <summary>The problems with these options, one line each naming the key; empty when they are usable.</summary>
     public IReadOnlyList<string> Problems()
@@ -103,6 +115,26 @@ public sealed class InboundOptions
             problems.Add($"{Section}:{nameof(DefaultLanguage)}: '{DefaultLanguage}' has no prompts (one of {string.Join(", ", InboundPrompts.Languages)}).");
         }
 
+        if (PositionAnnounceSeconds is > 0 and < 10)
+        {
+            problems.Add($"{Section}:{nameof(PositionAnnounceSeconds)}: '{PositionAnnounceSeconds}' is too often; 0 (no announcements) or 10 to 600 seconds.");
+        }
+
+        if (Blending.ServiceLevelPercent is <= 0 or >= 100)
+        {
+            problems.Add($"{Section}:{nameof(Blending)}:{nameof(BlendingOptions.ServiceLevelPercent)}: '{Blending.ServiceLevelPercent}' must be above 0 and below 100 (80 means 80 % answered within {nameof(ServiceLevelSeconds)}).");
+        }
+
+        if (Blending.ArrivalWindowMinutes is < 1 or > 240)
+        {
+            problems.Add($"{Section}:{nameof(Blending)}:{nameof(BlendingOptions.ArrivalWindowMinutes)}: '{Blending.ArrivalWindowMinutes}' must be 1 to 240 minutes.");
+        }
+
+        if (Blending.HandleTimeSeconds is < 10 or > 3600)
+        {
+            problems.Add($"{Section}:{nameof(Blending)}:{nameof(BlendingOptions.HandleTimeSeconds)}: '{Blending.HandleTimeSeconds}' must be 10 to 3600 seconds.");
+        }
+
         return problems;
     }
 
@@ -140,4 +172,22 @@ public sealed class InboundOptions
     /// <summary>Minutes after midnight of "HH:mm" (24:00 allowed), or null.</summary>
     private static int? Time(string text) => text == "24:00" ? 24 * 60
         : LocalTimePattern.CreateWithInvariantCulture("HH:mm").Parse(text) is { Success: true } r ? (r.Value.Hour * 60) + r.Value.Minute : null;
+}
+
+/// <summary>Blending (<c>Dialer:Inbound:Blending</c>): operators take inbound and outbound calls; outbound pacing holds back as many
+/// ready operators as the inbound service-level target needs (Erlang C on the recent arrivals, see docs/inbound.md).</summary>
+public sealed class BlendingOptions
+{
+    /// <summary>False: outbound pacing counts every ready operator (the queue takes whoever is free first).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The target's share: this percentage of callers answered within <see cref="InboundOptions.ServiceLevelSeconds"/>.</summary>
+    public double ServiceLevelPercent { get; set; } = 80;
+
+    /// <summary>The window over which the arrival rate is measured (callers who joined the queue per hour).</summary>
+    public int ArrivalWindowMinutes { get; set; } = 15;
+
+    /// <summary>The handle time assumed until <see cref="InboundTrafficMeter.MeasuredCallsNeeded"/> inbound calls have been
+    /// measured on this node; then the mean of the recent ones.</summary>
+    public int HandleTimeSeconds { get; set; } = 300;
 }

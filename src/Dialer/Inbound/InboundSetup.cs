@@ -35,6 +35,7 @@ public static class InboundSetup
                 sp.GetRequiredService<ContactLedger>(),
                 sp.GetRequiredService<IAgentPool>(),
                 sp.GetRequiredService<ICampaignCallEvents>(),
+                sp.GetService<ComplianceEngine>(),
                 sp.GetService<IInboundCallEvents>(),
                 sp.GetService<AgentPhones>(),
                 sp.GetService<IOptions<RecordingOptions>>()?.Value,
@@ -44,6 +45,8 @@ public static class InboundSetup
             return new InboundDesk(context, sp.GetRequiredService<IOutboundCalls>(), logger);
         });
         builder.Services.AddHostedService(sp => sp.GetRequiredService<InboundDesk>());
+        // Blending: every campaign's pacing on this node asks the desk how many ready operators the inbound queue needs.
+        builder.Services.AddSingleton<IInboundReservation>(sp => sp.GetRequiredService<InboundDesk>().Traffic);
         return builder;
     }
 

@@ -33,6 +33,11 @@ public sealed class ComplianceEngine
     /// <summary>The loaded packs by jurisdiction.</summary>
     public IReadOnlyDictionary<string, RulePack> Packs => _packs;
 
+    /// <summary>The rule pack of the debtor's jurisdiction (from their stored zone, current address or phone's region, as for
+    /// contacts); null when it cannot be told or no pack covers it.</summary>
+    public RulePack? PackFor(Debtor debtor, PhoneNumber? phone = null) =>
+        DebtorZoneResolver.Resolve(debtor, phone) is { Country: { } country } && _packs.TryGetValue(country, out var pack) ? pack : null;
+
     /// <summary>Evaluates one contact to <paramref name="target"/> at <paramref name="at"/>.</summary>
     public ComplianceDecision Evaluate(ComplianceSubject subject, ContactTarget target, CampaignContext campaign, Instant at)
     {

@@ -19,8 +19,8 @@ public sealed class LedgerNode
     public Instant SeenAt { get; set; }
 }
 
-/// <summary>What one reconciliation closed.</summary>
-public sealed record ReconcileReport(int DeadNodes, int Lost, int Conversations);
+/// <summary>What one reconciliation closed: dead nodes, their calls lost and conversations, and their inbound calls.</summary>
+public sealed record ReconcileReport(int DeadNodes, int Lost, int Conversations, int Inbound = 0);
 
 /// <summary>
 /// Closes the calls of nodes that stopped (issue 19, finding 1: after kill -9 a call in flight stayed Pending forever, counted
@@ -75,19 +75,23 @@ public sealed partial class LedgerReconciler(Func<CollectionsDbContext> createCo
         var now = Now;
         var deadline = now - lease;
         var dead = await db.LedgerNodes.AsNoTracking().Where(n => n.Id != self && n.SeenAt < deadline).ToListAsync(ct);
-        int lost = 0, conversations = 0;
+        int lost = 0, conversations = 0, inbound = 0;
         foreach (var node in dead)
         {
             var (l, c) = await CloseAsync(db, db.ContactAttempts.Where(a => a.Node == node.Id), node.SeenAt, ct);
+            // The dead node's inbound calls too (issue 17): the queue's own rule closes its rows, as of the node's last beat.
+            var i = await Queues.InboundCallClosing.CloseAsync(db, db.InboundCalls.Where(a => a.Node == node.Id), node.SeenAt, ct);
             lost += l;
             conversations += c;
+            inbound += i;
             await db.LedgerNodes.Where(n => n.Id == node.Id).ExecuteDeleteAsync(ct);
-            LogNodeDead(logger, node.Id, node.SeenAt, l, c);
+            LogNodeDead(logger, node.Id, node.SeenAt, l, c, i);
         }
 
         var legacyBefore = now - legacyAge;
         var (ll, lc) = await CloseAsync(db, db.ContactAttempts.Where(a => a.StartedAt < legacyBefore && (a.Node == null || !db.LedgerNodes.Any(n => n.Id == a.Node))), legacyBefore, ct);
-        return new ReconcileReport(dead.Count, lost + ll, conversations + lc);
+        var li = await Queues.InboundCallClosing.CloseAsync(db, db.InboundCalls.Where(a => a.ReceivedAt < legacyBefore && (a.Node == null || !db.LedgerNodes.Any(n => n.Id == a.Node))), legacyBefore, ct);
+        return new ReconcileReport(dead.Count, lost + ll, conversations + lc, inbound + li);
     }
 
     private static async Task<(int Lost, int Conversations)> CloseAsync(CollectionsDbContext db, IQueryable<ContactAttempt> rows, Instant endedAt, CancellationToken ct)
@@ -124,6 +128,6 @@ public sealed partial class LedgerReconciler(Func<CollectionsDbContext> createCo
 
     private Instant Now => Instant.FromDateTimeOffset(time.GetUtcNow());
 
-    [LoggerMessage(EventId = 7010, Level = LogLevel.Warning, Message = "Node {Node} last seen {SeenAt} is gone: closed {Lost} call(s) in flight as lost and {Conversations} conversation(s)")]
-    private static partial void LogNodeDead(ILogger logger, string node, Instant seenAt, int lost, int conversations);
+    [LoggerMessage(EventId = 7010, Level = LogLevel.Warning, Message = "Node {Node} last seen {SeenAt} is gone: closed {Lost} call(s) in flight as lost, {Conversations} conversation(s) and {Inbound} inbound call(s)")]
+    private static partial void LogNodeDead(ILogger logger, string node, Instant seenAt, int lost, int conversations, int inbound);
 }

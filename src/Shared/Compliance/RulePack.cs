@@ -76,7 +76,26 @@ public sealed class RulePack
     public Legal.LimitationRule? Limitation { get; init; }
 
     public required IReadOnlyList<RuleDefinition> Rules { get; init; }
+
+    /// <summary>How a caller may prove to the IVR that they are the debtor before it states the debt; null: it never does,
+    /// an operator verifies the caller.</summary>
+    public CallerIdentificationRule? CallerIdentification { get; init; }
 }
+
+/// <summary>A way a caller proves to the IVR who they are, by keypad.</summary>
+public enum CallerIdentificationMethod
+{
+    /// <summary>The debtor's date of birth as eight digits, day, month, year (DDMMYYYY).</summary>
+    DateOfBirth = 1,
+
+    /// <summary>The digits of the account's creditor reference, in order (at least four).</summary>
+    Reference = 2,
+}
+
+/// <summary>The identification the IVR asks for before it states a balance, with the text that requires it.</summary>
+/// <param name="Methods">The methods a caller may use (any one suffices).</param>
+/// <param name="Source">Why a caller must be identified before the debt is mentioned (third-party disclosure).</param>
+public sealed record CallerIdentificationRule(IReadOnlySet<CallerIdentificationMethod> Methods, string Source);
 
 /// <summary>The abandoned-call rate a campaign must stay within, with its source.</summary>
 /// <param name="MaxRate">Abandoned calls over calls answered by a person, as a fraction.</param>

@@ -86,8 +86,21 @@ public static class RulePackLoader
             abandonment = new AbandonmentLimit(a.MaxRate, a.WindowHours, a.Source);
         }
 
+        CallerIdentificationRule? identification = null;
+        if (dto.CallerIdentification is { } ci)
+        {
+            var methods = ParseSet<CallerIdentificationMethod>(ci.Methods, $"{file}: callerIdentification", "methods");
+            if (methods.Count == 0 || string.IsNullOrWhiteSpace(ci.Source))
+            {
+                throw new RulePackException($"{file}: 'callerIdentification' needs at least one of 'methods' ({string.Join(", ", Enum.GetNames<CallerIdentificationMethod>())}) and a 'source'.");
+            }
+
+            identification = new CallerIdentificationRule(methods, ci.Source);
+        }
+
         return new RulePack
         {
+            CallerIdentification = identification,
             Limitation = dto.Limitation is null ? null : ToLimitation(dto.Limitation, $"{file}: limitation"),
             Jurisdiction = dto.Jurisdiction.ToUpperInvariant(),
             Name = dto.Name ?? dto.Jurisdiction,
@@ -284,6 +297,15 @@ public static class RulePackLoader
         public LimitationDto? Limitation { get; set; }
 
         public List<RuleDto>? Rules { get; set; }
+
+        public CallerIdentificationDto? CallerIdentification { get; set; }
+    }
+
+    private sealed class CallerIdentificationDto
+    {
+        public List<string>? Methods { get; set; }
+
+        public string? Source { get; set; }
     }
 
     private sealed class LimitationDto

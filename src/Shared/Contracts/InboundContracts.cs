@@ -13,4 +13,9 @@ public sealed record UnknownCallerDto(Guid CallId, DateTimeOffset ConnectedAt, s
 /// <param name="AbandonedInQueue">Callers who hung up while waiting today.</param>
 /// <param name="ServiceLevel">Answered within the target over answered plus abandoned after the target (0..1); 1 with no calls.</param>
 /// <param name="Voicemails">Messages left today (outside hours or after the longest wait).</param>
-public sealed record InboundQueueDto(int Waiting, double LongestWaitSeconds, int Answered, int AnsweredWithinTarget, int AbandonedInQueue, double ServiceLevel, int TargetSeconds, int Voicemails);
+/// <param name="Reserved">Ready operators outbound pacing holds back for the queue now (blending).</param>
+/// <param name="ReservedNeeded">Operators the target needs in all for the recent arrivals (Erlang C), those talking to callers included.</param>
+/// <param name="ArrivalsPerHour">Callers who joined the queue per hour, over the recent window.</param>
+/// <param name="TargetPercent">The blending target's share: this percentage answered within <paramref name="TargetSeconds"/>.</param>
+public sealed record InboundQueueDto(int Waiting, double LongestWaitSeconds, int Answered, int AnsweredWithinTarget, int AbandonedInQueue, double ServiceLevel, int TargetSeconds, int Voicemails,
+    int Reserved = 0, int ReservedNeeded = 0, double ArrivalsPerHour = 0, double TargetPercent = 80);

@@ -10,7 +10,7 @@ namespace Collections.Shared.Privacy;
 /// Everything the platform holds about one data subject, for an access request (GDPR Art. 15: a copy of the personal data,
 /// the purposes, the recipients, the source, how long it is kept). The debtor, every address and number ever held, opt-outs,
 /// and per account the claim, its case and steps, every contact in the ledger, the operators' notes, promises, plans,
-/// payments, messages sent and received, settlement offers and the call recordings on file.
+/// payments, messages sent and received, calls received (and their voicemails), settlement offers and the call recordings on file.
 /// </summary>
 public static class SubjectAccessExport
 {
@@ -87,6 +87,8 @@ public static class SubjectAccessExport
         var numbers = debtor.Phones.Select(p => p.E164).ToList();
         var inbound = await db.InboundMessages.AsNoTracking().Where(m => m.DebtorId == debtorId || numbers.Contains(m.From)).ToListAsync(ct);
         var optOuts = await db.OptOuts.AsNoTracking().Where(o => o.DebtorId == debtorId).ToListAsync(ct);
+        // Calls the debtor (or anyone from one of their numbers) made to our inbound numbers, with the voicemail left, if any.
+        var calls = await db.InboundCalls.AsNoTracking().Where(c => c.DebtorId == debtorId || numbers.Contains(c.From)).OrderBy(c => c.ReceivedAt).ToListAsync(ct);
         return new
         {
             exportedAt = Iso(now),
@@ -100,6 +102,12 @@ public static class SubjectAccessExport
             phones = debtor.Phones.OrderBy(p => p.Priority).Select(p => new { number = p.E164, kind = p.Kind.ToString(), autodialConsent = p.AutodialConsent, p.ConsentSource }),
             optOuts = optOuts.Select(o => new { channel = o.Channel.ToString(), o.Address, at = Iso(o.At), o.Source }),
             messagesReceived = inbound.Select(m => new { m.From, m.Body, receivedAt = Iso(m.ReceivedAt) }),
+            callsReceived = calls.Select(c => new
+            {
+                c.From, to = c.Did, receivedAt = Iso(c.ReceivedAt), queuedAt = Iso(c.QueuedAt), answeredAt = Iso(c.AnsweredAt), endedAt = Iso(c.EndedAt),
+                outcome = c.Outcome.ToString(), operatorName = Agent(c.AgentId),
+                voicemail = c.VoicemailPath is { } path && File.Exists(path) ? path : null,
+            }),
             accounts = perAccount,
         };
     }

@@ -103,7 +103,12 @@ public static class SubjectErasure
         // The files: every call's recording, every letter handed to the print queue.
         var calls = await db.ContactAttempts.Where(c => (c.DebtorId == id || accountIds.Contains(c.AccountId)) && c.Channel == ContactChannel.Call).Select(c => c.Id).ToListAsync(ct);
         var letters = await db.OutboundMessages.Where(m => accountIds.Contains(m.AccountId) && m.DocumentPath != null).Select(m => m.DocumentPath!).ToListAsync(ct);
-        var paths = calls.Select(c => files.Recording(c.Value)).Concat(letters.Select(files.Letter)).OfType<string>().Where(File.Exists).ToList();
+        // Calls made to our inbound numbers from the debtor's numbers (matched or not) and the voicemails left on them.
+        var inboundCalls = db.InboundCalls.Where(c => c.DebtorId == id || numbers.Contains(c.From));
+        var voicemails = await inboundCalls.Where(c => c.VoicemailPath != null).Select(c => c.VoicemailPath!).ToListAsync(ct);
+        var inboundRecordings = await inboundCalls.Where(c => c.AnsweredAt != null).Select(c => c.Id).ToListAsync(ct);
+        var paths = calls.Concat(inboundRecordings).Distinct().Select(c => files.Recording(c.Value)).Concat(letters.Select(files.Letter)).Concat(voicemails)
+            .OfType<string>().Where(File.Exists).ToList();
 
         var person = debtor.FirstName is not null || debtor.LastName is not null || debtor.CompanyName is not null || debtor.Email is not null || debtor.DateOfBirth is not null || debtor.Vulnerable;
         debtor.FirstName = debtor.LastName = debtor.CompanyName = debtor.Email = null;
@@ -137,6 +142,10 @@ public static class SubjectErasure
             .Where(m => accountIds.Contains(m.AccountId) && (m.To != Erased || m.Body != "" || m.Subject != null || m.ContentVariables != null || m.ErrorMessage != null || m.DocumentPath != null))
             .ExecuteUpdateAsync(u => u.SetProperty(m => m.To, Erased).SetProperty(m => m.Body, "").SetProperty(m => m.Subject, (string?)null)
                 .SetProperty(m => m.ContentVariables, (string?)null).SetProperty(m => m.ErrorMessage, (string?)null).SetProperty(m => m.DocumentPath, (string?)null), ct);
+        // The caller's number, the SIP Call-ID (it names the caller's host) and the voicemail's file go; the row stays with its
+        // times and outcome for the queue's service-level figures.
+        changed["inbound_calls"] = await inboundCalls.Where(c => c.From != Erased || c.SipCallId != "" || c.VoicemailPath != null)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.From, Erased).SetProperty(c => c.SipCallId, "").SetProperty(c => c.VoicemailPath, (string?)null), ct);
         changed["inbound_messages"] = await db.InboundMessages.Where(m => (m.DebtorId == id || numbers.Contains(m.From)) && (m.From != Erased || m.Body != ""))
             .ExecuteUpdateAsync(u => u.SetProperty(m => m.From, Erased).SetProperty(m => m.Body, ""), ct);
         // Bookkeeping records keep amount, currency, date and allocation (HGB § 257(1) no. 4 and (4), AO § 147(1) no. 4 and

@@ -101,12 +101,23 @@ public sealed class InboundCallTests
             Assert.Equal(1, queue.Answered);
             Assert.Equal(1, queue.AnsweredWithinTarget);
             Assert.Equal(1, queue.ServiceLevel);
+            // Blending: one caller in the last 15 minutes is 4 an hour; Erlang C needs operators for the queue.
+            Assert.Equal(4, queue.ArrivalsPerHour);
+            Assert.InRange(queue.ReservedNeeded, 1, 2);
         }
 
         // The inbound call's outcome is saved like any call's; then Harriet is ready again.
         var ended = await hub.InvokeAsync<CurrentDto>("Current", Ct);
         await hub.InvokeAsync<OutcomeSavedDto>("SaveOutcome", new SaveOutcomeDto(ended.Pop!.CallId, ended.Pop.Account.Id, "RefusedToPay", "inbound test"), Ct);
         Assert.Equal(AgentState.Ready, (await hub.InvokeAsync<AgentStatusDto>("SetState", AgentState.Ready, null, Ct)).State);
+
+        // Ready again, Harriet is held back from the campaigns for the queue, and the wallboard says so.
+        {
+            await using var supervisor = console.Hub(ConsoleHubs.SupervisorPath, supervisorCookie);
+            await supervisor.StartAsync(Ct);
+            var queue = (await supervisor.InvokeAsync<WallboardDto>("Snapshot", Ct)).Inbound!;
+            Assert.InRange(queue.Reserved, 1, queue.ReservedNeeded);
+        }
         Directory.Delete(recordings, recursive: true);
     }
 }

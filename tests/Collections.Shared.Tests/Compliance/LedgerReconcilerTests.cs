@@ -1,5 +1,6 @@
 using Collections.Shared.Compliance;
 using Collections.Shared.Domain;
+using Collections.Shared.Queues;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -89,6 +90,43 @@ public sealed class LedgerReconcilerTests
         Assert.Equal(1, (await reconciler.CloseDeadAsync("node-b", Lease, OrphanAge, Ct)).Lost);
         await using var db = database.CreateContext();
         Assert.Equal(ContactOutcome.Lost, (await db.ContactAttempts.SingleAsync(a => a.Id == call, Ct)).Outcome);
+    }
+
+    [Fact]
+    public async Task A_dead_nodes_inbound_calls_are_closed_the_one_an_operator_took_as_answered_the_rest_lost_and_a_live_nodes_left_alone()
+    {
+        await using var database = await LedgerDatabase.CreateAsync();
+        var clock = new FakeTimeProvider(Local(NewYork, 2026, 1, 6, 10).ToDateTimeOffset());
+        var reconciler = new LedgerReconciler(database.CreateContext, clock, NullLogger<LedgerReconciler>.Instance);
+        await reconciler.HeartbeatAsync("node-a", Ct);
+        await reconciler.HeartbeatAsync("node-b", Ct);
+        var lastSeen = Local(NewYork, 2026, 1, 6, 10);
+        InboundCall Call(string node, bool answered) => new()
+        {
+            From = "+12025550123", Did = "+442079460000", SipCallId = Guid.NewGuid().ToString("N"), ReceivedAt = lastSeen - Duration.FromMinutes(2),
+            Language = "en", QueuedAt = lastSeen - Duration.FromMinutes(1), AnsweredAt = answered ? lastSeen - Duration.FromSeconds(30) : null,
+            Outcome = InboundCallOutcome.InProgress, Node = node,
+        };
+        var talking = Call("node-a", answered: true);
+        var waiting = Call("node-a", answered: false);
+        var ours = Call("node-b", answered: false);
+        await using (var db = database.CreateContext())
+        {
+            db.InboundCalls.AddRange(talking, waiting, ours);
+            await db.SaveChangesAsync(Ct);
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(30));
+        await reconciler.HeartbeatAsync("node-b", Ct);
+        Assert.Equal(new ReconcileReport(1, 0, 0, 2), await reconciler.CloseDeadAsync("node-b", Lease, OrphanAge, Ct));
+
+        await using (var db = database.CreateContext())
+        {
+            var rows = await db.InboundCalls.AsNoTracking().ToDictionaryAsync(c => c.Id, Ct);
+            Assert.Equal((InboundCallOutcome.Answered, (Instant?)lastSeen), (rows[talking.Id].Outcome, rows[talking.Id].EndedAt));
+            Assert.Equal((InboundCallOutcome.Lost, (Instant?)lastSeen), (rows[waiting.Id].Outcome, rows[waiting.Id].EndedAt));
+            Assert.Equal((InboundCallOutcome.InProgress, (Instant?)null), (rows[ours.Id].Outcome, rows[ours.Id].EndedAt));
+        }
     }
 
     private static async Task<ContactAttemptId> ReserveAsync(ContactLedger ledger, LedgerDatabase database)

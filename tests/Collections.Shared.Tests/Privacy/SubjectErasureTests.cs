@@ -3,6 +3,7 @@ using Collections.Shared.Compliance;
 using Collections.Shared.Domain;
 using Collections.Shared.Persistence;
 using Collections.Shared.Privacy;
+using Collections.Shared.Queues;
 using Collections.Testing;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
@@ -71,6 +72,52 @@ public sealed class SubjectErasureTests : IAsyncLifetime
         Assert.Equal(2, debtor.Phones.Count);
         Assert.Null(debtor.ErasedAt);
         Assert.Equal(0, await after.AuditEntries.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Calls_to_our_inbound_numbers_are_exported_then_lose_the_callers_number_and_their_voicemail()
+    {
+        var seeded = await PrivacyData.SeedAsync(_db);
+        var voicemail = Path.Combine(_files, "voicemail.wav");
+        File.WriteAllBytes(voicemail, "RIFF...."u8.ToArray());
+        var matched = new InboundCall
+        {
+            From = PrivacyData.Mobile, Did = "+442079460000", SipCallId = "a84b4c76e66710@198.51.100.7", ReceivedAt = Now - Duration.FromDays(2),
+            Language = "de", DebtorId = seeded.Debtor, AccountId = seeded.Account, Outcome = InboundCallOutcome.Voicemail, VoicemailPath = voicemail,
+        };
+        // The same number before it matched anyone (or while it was shared): the debtor's call all the same.
+        var unmatched = new InboundCall
+        {
+            From = PrivacyData.Landline, Did = "+442079460000", SipCallId = "b1@198.51.100.7", ReceivedAt = Now - Duration.FromDays(1),
+            Language = "en", Outcome = InboundCallOutcome.AbandonedInIvr,
+        };
+        var stranger = new InboundCall
+        {
+            From = "+447700900999", Did = "+442079460000", SipCallId = "c1@203.0.113.9", ReceivedAt = Now, Language = "en", Outcome = InboundCallOutcome.AbandonedInIvr,
+        };
+        await using (var db = DatabaseSetup.CreateContext(_db))
+        {
+            db.InboundCalls.AddRange(matched, unmatched, stranger);
+            await db.SaveChangesAsync(Ct);
+            var export = System.Text.Json.JsonSerializer.Serialize(await SubjectAccessExport.BuildAsync(db, seeded.Debtor, Now, null, Ct),
+                new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+            Assert.Contains("\"callsReceived\":[{\"From\":\"+4915112345678\"", export, StringComparison.Ordinal);
+            Assert.Contains("\"From\":\"+4930123456\"", export, StringComparison.Ordinal);
+            Assert.Contains($"\"voicemail\":\"{voicemail}\"", export, StringComparison.Ordinal);
+            Assert.DoesNotContain("+447700900999", export, StringComparison.Ordinal);
+        }
+
+        var result = await EraseAsync(seeded.Debtor);
+
+        Assert.Equal("erased", result!.Outcome);
+        Assert.Equal(2, result.Anonymised["inbound_calls"]);
+        Assert.Contains(voicemail, result.Files);
+        Assert.False(File.Exists(voicemail));
+        await using var after = DatabaseSetup.CreateContext(_db);
+        var rows = await after.InboundCalls.AsNoTracking().ToDictionaryAsync(c => c.Id, Ct);
+        Assert.Equal((SubjectErasure.Erased, "", (string?)null, InboundCallOutcome.Voicemail), (rows[matched.Id].From, rows[matched.Id].SipCallId, rows[matched.Id].VoicemailPath, rows[matched.Id].Outcome));
+        Assert.Equal((SubjectErasure.Erased, ""), (rows[unmatched.Id].From, rows[unmatched.Id].SipCallId));
+        Assert.Equal("+447700900999", rows[stranger.Id].From);
     }
 
     [Fact]

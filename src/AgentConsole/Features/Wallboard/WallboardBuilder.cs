@@ -82,9 +82,11 @@ public sealed class WallboardBuilder(
         var abandoned = today.Where(c => c.Outcome == Collections.Shared.Queues.InboundCallOutcome.AbandonedInQueue).ToList();
         var abandonedLate = abandoned.Count(c => c.EndedAt is { } end && end - c.QueuedAt!.Value > limit);
         var now = desk.Now();
+        var blending = desk.Blending();
         return new InboundQueueDto(now.Waiting, Math.Round(now.LongestWait.TotalSeconds, 1), answered.Count, within, abandoned.Count,
             Collections.Shared.Queues.ServiceLevel.Of(within, answered.Count, abandonedLate), target,
-            today.Count(c => c.Outcome == Collections.Shared.Queues.InboundCallOutcome.Voicemail));
+            today.Count(c => c.Outcome == Collections.Shared.Queues.InboundCallOutcome.Voicemail),
+            blending.Reserved, blending.Needed, Math.Round(blending.Traffic.ArrivalsPerHour, 1), inboundOptions?.Value.Blending.ServiceLevelPercent ?? 80);
     }
 
     private AbandonmentDto Rate(IEnumerable<ContactOutcome> outcomes, double target)

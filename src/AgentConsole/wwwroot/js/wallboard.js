@@ -158,6 +158,10 @@ function renderInbound(q) {
   $('#kpi-inbound-answered').textContent = q.answered;
   $('#kpi-inbound-abandoned').textContent = q.abandonedInQueue;
   $('#kpi-inbound-voicemails').textContent = q.voicemails;
+  // Blending: ready operators the campaigns do not dial for, and why (Erlang C for the target at the recent arrival rate).
+  $('#kpi-inbound-reserved').textContent = q.reserved;
+  $('#kpi-inbound-reserved-box').title = t('wb.inboundReservedWhy',
+    { needed: q.reservedNeeded, percent: q.targetPercent, seconds: q.targetSeconds, rate: q.arrivalsPerHour });
 }
 
 // Messages left from numbers no debtor has wait here for a supervisor (a known debtor's message is a callback already).
