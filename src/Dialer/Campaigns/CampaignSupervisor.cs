@@ -147,7 +147,9 @@ public sealed partial class CampaignSupervisor(IServiceProvider services, ILogge
                 logger,
                 services.GetService<AgentPhones>(),
                 services.GetService<Microsoft.Extensions.Options.IOptions<RecordingOptions>>()?.Value,
-                services.GetService<IOperatorDesk>());
+                services.GetService<IOperatorDesk>(),
+                services.GetService<Microsoft.Extensions.Options.IOptions<Shared.Abandonment.AbandonmentOptions>>()?.Value,
+                services.GetService<Shared.Abandonment.AmdMarks>());
             foreach (var campaign in campaigns)
             {
                 Start(campaign);
