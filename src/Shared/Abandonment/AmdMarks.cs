@@ -50,8 +50,13 @@ public sealed class AmdMarks(Func<CollectionsDbContext> createContext, TimeProvi
     /// Marks the call <paramref name="callId"/>: an answered call (connected to an operator), or a call AMD hung up on as a machine
     /// (from its recording). A call keeps its first mark; marking it again the same way changes nothing.
     /// </summary>
+    /// <param name="callId">The call.</param>
+    /// <param name="mark">What answered.</param>
+    /// <param name="onOperatorsCall">The operator marks the call they have in front of them (the console checked): its row may
+    /// still be open, as the ledger learns the connect beside the conversation.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>The mark stored, or the reason it was refused.</returns>
-    public async Task<(AmdMarked? Marked, string? Refusal)> MarkAsync(ContactAttemptId callId, AnswerMark mark, CancellationToken cancellationToken)
+    public async Task<(AmdMarked? Marked, string? Refusal)> MarkAsync(ContactAttemptId callId, AnswerMark mark, CancellationToken cancellationToken, bool onOperatorsCall = false)
     {
         if (!Enum.IsDefined(mark))
         {
@@ -65,7 +70,7 @@ public sealed class AmdMarks(Func<CollectionsDbContext> createContext, TimeProvi
             return (null, "no such call");
         }
 
-        var reachedOperator = row.Outcome is ContactOutcome.Answered || (row.Outcome is ContactOutcome.Pending && row.AgentId is not null);
+        var reachedOperator = row.Outcome is ContactOutcome.Answered || (row.Outcome is ContactOutcome.Pending && (onOperatorsCall || row.AgentId is not null));
         var hungUpAsMachine = row.Outcome == ContactOutcome.Machine && row.AmdFlagged;
         if (!reachedOperator && !hungUpAsMachine)
         {

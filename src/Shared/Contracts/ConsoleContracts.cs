@@ -263,6 +263,9 @@ public sealed record SaveOutcomeDto(Guid CallId, Guid AccountId, string Disposit
 /// <summary>What was saved.</summary>
 public sealed record OutcomeSavedDto(Guid DispositionId, Guid? PromiseId, Guid? PlanId, DateTimeOffset? CallbackAt);
 
+/// <summary>The operator's mark stored on a call: "Person" or "Machine" (what answered; it measures AMD in the field).</summary>
+public sealed record AnswerMarkedDto(Guid CallId, string Mark);
+
 /// <summary>One of the operator's own callbacks.</summary>
 public sealed record CallbackDto(Guid AccountId, string AccountReference, string DebtorName, DateTimeOffset CallbackAt, string? Note);
 
