@@ -299,8 +299,16 @@ internal sealed partial class CampaignCall : IDisposable
                 Tally = CallTally.Machine;
                 if (_runner.MachineMessage is { } message && leg.State == CallState.Answered)
                 {
+                    // The message starts after the beep (or the end of the greeting, per Dialer:Amd:MessageStart), so the recording
+                    // holds all of it: a Reg F limited-content message (12 CFR 1006.2(j)) cut off at its start would lose the name
+                    // or the number it must carry.
                     media.Paused = true;
-                    await PlayAsync(leg, message, ct).ConfigureAwait(false);
+                    var cue = await WaitForMessageCueAsync(leg, result, classifier.Inner.NoiseFloor, ct).ConfigureAwait(false);
+                    _outcome = _outcome with { Reason = cue is { } c ? $"message after {c.Cause}" : "message after the wait limit" };
+                    if (leg.State == CallState.Answered)
+                    {
+                        await PlayAsync(leg, message, ct).ConfigureAwait(false);
+                    }
                 }
 
                 await leg.HangupAsync().ConfigureAwait(false);
@@ -358,6 +366,40 @@ internal sealed partial class CampaignCall : IDisposable
             _runner.WrappingUp(taken, endedAt, Talk);
             await CompleteAsync(attemptId, new ContactResult(ContactOutcome.Answered, AmdFlagged: amdFlagged)).ConfigureAwait(false);
             return _outcome with { Outcome = "answered", Agent = taken.Value, TalkSeconds = Math.Round(Talk.TotalSeconds, 1) };
+        }
+    }
+
+    /// <summary>Listens to the rest of the greeting for the moment to leave the message (<see cref="MessageCueDetector"/>): the
+    /// end of the beep or of the greeting; null when the wait limit passed first, or the machine hung up.</summary>
+    private async Task<MessageCue?> WaitForMessageCueAsync(SipCallLeg leg, AmdResult verdict, double noiseFloor, CancellationToken ct)
+    {
+        var policy = _d.Machines ?? new Amd.MachinePolicy();
+        var detector = new MessageCueDetector(policy, noiseFloor, beepInProgress: verdict.Cause == AmdCause.Beep);
+        var cue = new TaskCompletionSource<MessageCue>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new Lock();
+        void OnAudio(Media.Rtp.RtpSession session, Media.Rtp.AudioFrame frame)
+        {
+            lock (gate)
+            {
+                if (detector.Push(frame.Samples) is { } found)
+                {
+                    cue.TrySetResult(found);
+                }
+            }
+        }
+
+        var rtp = leg.Media!;
+        rtp.AudioReceived += OnAudio;
+        try
+        {
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            await Task.WhenAny(cue.Task, leg.Ended, Task.Delay(policy.MaxWaitForMessageStart, _d.Time, wait.Token)).ConfigureAwait(false);
+            await wait.CancelAsync().ConfigureAwait(false);
+            return cue.Task.IsCompletedSuccessfully ? cue.Task.Result : null;
+        }
+        finally
+        {
+            rtp.AudioReceived -= OnAudio;
         }
     }
 

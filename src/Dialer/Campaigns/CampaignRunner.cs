@@ -41,7 +41,8 @@ internal sealed record CampaignRunnerDependencies(
     RecordingOptions? Recording = null,
     IOperatorDesk? Desk = null,
     AbandonmentOptions? Abandonment = null,
-    AmdMarks? Marks = null)
+    AmdMarks? Marks = null,
+    Collections.Dialer.Amd.MachinePolicy? Machines = null)
 {
     /// <summary>The same seams as an operator's call sees them (a preview campaign's dial, the conversation of any call).</summary>
     public OperatorCallContext Operators { get; } = new(Calls, Ledger, Events, Desk, Time, Logger, Phones, Recording);

@@ -112,6 +112,26 @@ public sealed class CampaignRunnerTests
         stopThird.Dispose();
     }
 
+    [Fact]
+    public async Task A_campaign_that_leaves_messages_starts_the_limited_content_message_after_the_beep()
+    {
+        await using var world = await World.StartAsync(["human", "machine"]);
+        world.Campaign.MachinePolicy = Collections.Shared.Domain.MachinePolicy.LeaveMessage;
+        world.Campaign.MachineMessage = RepositoryRoot.Combine("config", "messages", "limited-content-en-us.wav");
+        var pool = new AgentPool();
+        var agents = new SimulatedAgents(pool, TimeProvider.System) { Talk = TimeSpan.FromSeconds(1), WrapUp = TimeSpan.FromMilliseconds(200) };
+        agents.LogIn(1, world.Languages);
+
+        var (summary, outcomes) = await world.RunAsync(pool, agents, new ProgressivePacing(), expected: 2);
+
+        // The demo carrier's machine plays a greeting and a beep: the message waits for the end of the beep (12 CFR 1006.2(j):
+        // the name and the number must be on the tape, not lost under the greeting).
+        var machine = Assert.Single(outcomes.Values, o => o.Outcome == "machine");
+        Assert.Equal("MACHINE", machine.Amd);
+        Assert.Equal($"message after {MessageCueCause.BeepEnded}", machine.Reason);
+        Assert.Equal((1, 1), (summary.AnsweredHuman, summary.Machine));
+    }
+
     private static CampaignRunner RunIdle(World world, AgentPool pool, AmdMarks marks, out CancellationTokenSource stop, out Task run)
     {
         var ledger = new ContactLedger(Engine.Value, () => DatabaseSetup.CreateContext(world.Database), world.ComplianceClock, NullLogger<ContactLedger>.Instance);
