@@ -52,7 +52,7 @@ public sealed record SimulationResult(
 /// <remarks>
 /// Pacing learns only what a real dialer sees: every event goes through the <see cref="PacingFeed"/> the campaign runner
 /// uses, at the same moments of a call (line ended, verdict, connected or abandoned, an operator's mark on a call that reached
-/// them as its talk ends, handle completed), and AMD's share of abandonment comes from the campaign's false-positive estimate. Which
+/// them when they hear it, handle completed), and AMD's share of abandonment comes from the campaign's false-positive estimate. Which
 /// calls were really people is kept for scoring the run (<see cref="SimulationResult"/>) and nothing else; the oracle
 /// mode (a pacer told the truth, for comparison only) additionally reviews every MACHINE verdict acted on.
 /// </remarks>
@@ -412,14 +412,21 @@ public sealed class CampaignSimulator
         var left = _end - now;
         var at = _clock.GetUtcNow();
         _feed.Connected(at);
+        // The operator marks what answered as soon as they hear it, with the console's "this was a person" / "this was a
+        // machine" (AmdMarks; the screen-pop asks when AMD said machine), as the campaign runner learns it live: every MACHINE
+        // verdict passed on, and every machine that reached them. This is what the operator heard, not what pacing is told
+        // of calls nobody heard.
         if (call.Truth == Truth.Person)
         {
             CountPerson(now, abandoned: false);
             _talkSeconds += Math.Min(call.Talk, left);
+            if (call.Verdict == AmdVerdict.Machine)
+            {
+                _feed.Reviewed(at, AmdVerdict.Machine, person: true, reachedOperator: true);
+            }
         }
         else
         {
-            // A greeting, not a person: the operator marks it as soon as they hear it ("this was a machine") and hangs up.
             _machinesReachingAgents++;
             _feed.Reviewed(at, call.Verdict, person: false, reachedOperator: true);
         }
@@ -443,14 +450,6 @@ public sealed class CampaignSimulator
 
     private void OnTalkEnd(SimCall call, AgentId agent, double now)
     {
-        // A MACHINE verdict passed on that the operator talked to: they mark it "this was a person" as the conversation ends
-        // (the console asks them, AmdMarks), as the campaign runner learns it live. This is what the operator heard, not what
-        // pacing is told of calls nobody heard.
-        if (call.Truth == Truth.Person && call.Verdict == AmdVerdict.Machine)
-        {
-            _feed.Reviewed(_clock.GetUtcNow(), AmdVerdict.Machine, person: true, reachedOperator: true);
-        }
-
         if (call.Wrap > 0)
         {
             _router.Set(agent, AgentActivity.WrapUp, _clock.GetUtcNow());
