@@ -26,6 +26,11 @@ public sealed class WallboardBuilder(
     IOptions<Collections.Dialer.Inbound.InboundOptions>? inboundOptions = null)
 {
     private IReadOnlyList<(AgentId Id, string Name)>? _roster;
+    private MarkCounts? _marks;
+
+    /// <summary>How long the campaigns' mark counts are reused: they read every marked call of the campaigns (no time bound: the
+    /// estimate is the campaign's), too much for a board built every second; a mark shows within this.</summary>
+    public static readonly Duration MarksLifetime = Duration.FromSeconds(30);
 
     public async Task<WallboardDto> BuildAsync(CancellationToken ct)
     {
@@ -47,8 +52,7 @@ public sealed class WallboardBuilder(
 
         // The one false-positive estimate per campaign (configured share updated by operators' marks), as pacing and the
         // statistics use it (AbandonmentStats).
-        var campaignIds = calls.Where(c => c.Campaign is not null).Select(c => c.Campaign!.Value).Distinct().ToList();
-        var marks = campaignIds.Count == 0 ? new Dictionary<CampaignId, AmdReviewCounts>() : await amdMarks.CountsAsync(campaignIds, now, ct);
+        var marks = await MarksAsync(calls.Where(c => c.Campaign is not null).Select(c => c.Campaign!.Value).Distinct().ToList(), now, ct);
         var agents = floor.Snapshot(_roster);
         var lines = await campaigns.ListAsync(ct);
         var talkPerHour = floor.TalkMinutesPerAgentHour();
@@ -92,6 +96,25 @@ public sealed class WallboardBuilder(
             Collections.Shared.Queues.ServiceLevel.Of(within, answered.Count, abandonedLate), target,
             today.Count(c => c.Outcome == Collections.Shared.Queues.InboundCallOutcome.Voicemail));
     }
+
+    private async Task<IReadOnlyDictionary<CampaignId, AmdReviewCounts>> MarksAsync(List<CampaignId> campaignIds, Instant now, CancellationToken ct)
+    {
+        if (campaignIds.Count == 0)
+        {
+            return new Dictionary<CampaignId, AmdReviewCounts>();
+        }
+
+        var cached = Volatile.Read(ref _marks);
+        if (cached is null || now - cached.At >= MarksLifetime || campaignIds.Any(id => !cached.Read.Contains(id)))
+        {
+            cached = new MarkCounts(now, await amdMarks.CountsAsync(campaignIds, now, ct), [.. campaignIds]);
+            Volatile.Write(ref _marks, cached);
+        }
+
+        return cached.Counts;
+    }
+
+    private sealed record MarkCounts(Instant At, IReadOnlyDictionary<CampaignId, AmdReviewCounts> Counts, HashSet<CampaignId> Read);
 
     private AbandonmentDto Rate(IEnumerable<Counted> calls, IReadOnlyDictionary<CampaignId, AmdReviewCounts> marks, double target)
     {
