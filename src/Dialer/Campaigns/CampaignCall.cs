@@ -218,7 +218,7 @@ internal sealed partial class CampaignCall : IDisposable
                 };
                 Tally = tally;
                 await CompleteAsync(attemptId, new ContactResult(ledgerOutcome)).ConfigureAwait(false);
-                _runner.Observe(new DialResolved(_d.Time.GetUtcNow(), dialOutcome, progress, TimeSpan.Zero));
+                _runner.Feed.Unanswered(_d.Time.GetUtcNow(), dialOutcome, progress);
                 return _outcome with { Outcome = name };
             }
 
@@ -289,14 +289,26 @@ internal sealed partial class CampaignCall : IDisposable
             _runner.Screened(this);
             _outcome = _outcome with { Amd = result.VerdictText, AmdMs = (long)amdTime.TotalMilliseconds };
 
-            if (result.Verdict == AmdVerdict.Machine && _campaign.MachinePolicy != CampaignMachinePolicy.SendToAgent)
+            // The campaign's gate decides whether a MACHINE verdict is acted on (hang-up or message) or passed to an operator: one in
+            // ten as the review sample that measures the false-positive share, and all of them while the estimated people among
+            // the verdicts acted on would use AMD's share of the abandonment budget (issue 14 item 4; PacingFeed, AmdVerdictGate).
+            var actsOnMachines = _campaign.MachinePolicy != CampaignMachinePolicy.SendToAgent;
+            var needsAgent = _runner.Feed.Answered(_d.Time.GetUtcNow(), result.Verdict, result.Cause, progress, amdTime, out var action, actsOnMachines);
+            if (!needsAgent)
             {
                 Tally = CallTally.Machine;
-                _runner.Observe(new DialResolved(_d.Time.GetUtcNow(), DialOutcome.MachineVerdict, progress, amdTime));
                 if (_runner.MachineMessage is { } message && leg.State == CallState.Answered)
                 {
+                    // The message starts after the beep (or the end of the greeting, per Dialer:Amd:MessageStart), so the recording
+                    // holds all of it: a Reg F limited-content message (12 CFR 1006.2(j)) cut off at its start would lose the name
+                    // or the number it must carry.
                     media.Paused = true;
-                    await PlayAsync(leg, message, ct).ConfigureAwait(false);
+                    var cue = await WaitForMessageCueAsync(leg, result, classifier.Inner.NoiseFloor, ct).ConfigureAwait(false);
+                    _outcome = _outcome with { Reason = cue is { } c ? $"message after {c.Cause}" : "message after the wait limit" };
+                    if (leg.State == CallState.Answered)
+                    {
+                        await PlayAsync(leg, message, ct).ConfigureAwait(false);
+                    }
                 }
 
                 await leg.HangupAsync().ConfigureAwait(false);
@@ -307,9 +319,14 @@ internal sealed partial class CampaignCall : IDisposable
                 return _outcome with { Outcome = "machine" };
             }
 
-            // A machine sent to an agent (MachinePolicy.SendToAgent) keeps its AMD flag in the ledger: Ofcom's 24 h rule reads it.
+            // A MACHINE verdict passed to an operator keeps its AMD flag in the ledger: Ofcom's 24 h rule reads it, and the
+            // operator's mark on it measures the campaign's false-positive share (AmdMarks).
             var amdFlagged = result.Verdict == AmdVerdict.Machine;
-            _runner.Observe(new DialResolved(_d.Time.GetUtcNow(), DialOutcome.AgentNeeded, progress, amdTime));
+            if (amdFlagged && actsOnMachines)
+            {
+                LogMachinePassed(_d.Logger, _campaign.Name, action);
+            }
+
             var agent = await _runner.WaitForAgentAsync(Target.Language, attemptId, HeldAgent, ct).ConfigureAwait(false);
             ReleaseHold();
             if (agent is not { } taken)
@@ -317,7 +334,7 @@ internal sealed partial class CampaignCall : IDisposable
                 return await AbandonAsync(leg, media, attemptId, amdFlagged, ct).ConfigureAwait(false);
             }
 
-            _runner.Observe(new PersonAnswered(_d.Time.GetUtcNow(), null));
+            _runner.Feed.Connected(_d.Time.GetUtcNow());
             var connectedAt = _d.Time.GetUtcNow();
 
             // The debtor's audio goes into the agent's nailed-up leg (their registered phone, or the built-in demo phone):
@@ -332,7 +349,7 @@ internal sealed partial class CampaignCall : IDisposable
             // Marked answered in the ledger beside the conversation, not before the bridge: the debtor must not wait on a database
             // write (on SQLite, on the one write lock) to hear the operator. Awaited before the row is completed.
             var marked = _d.Ledger.ConnectedAsync(attemptId, amdFlagged, CancellationToken.None);
-            var connected = new ConnectedCall(_campaign.Id, taken, Target, attemptId, leg);
+            var connected = new ConnectedCall(_campaign.Id, taken, Target, attemptId, leg) { AmdMachine = amdFlagged };
             var refused = await OperatorCall.ConverseAsync(_d.Operators, connected, agentLeg, ct).ConfigureAwait(false);
             await marked.ConfigureAwait(false);
             if (refused)
@@ -352,6 +369,40 @@ internal sealed partial class CampaignCall : IDisposable
         }
     }
 
+    /// <summary>Listens to the rest of the greeting for the moment to leave the message (<see cref="MessageCueDetector"/>): the
+    /// end of the beep or of the greeting; null when the wait limit passed first, or the machine hung up.</summary>
+    private async Task<MessageCue?> WaitForMessageCueAsync(SipCallLeg leg, AmdResult verdict, double noiseFloor, CancellationToken ct)
+    {
+        var policy = _d.Machines ?? new Amd.MachinePolicy();
+        var detector = new MessageCueDetector(policy, noiseFloor, beepInProgress: verdict.Cause == AmdCause.Beep);
+        var cue = new TaskCompletionSource<MessageCue>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new Lock();
+        void OnAudio(Media.Rtp.RtpSession session, Media.Rtp.AudioFrame frame)
+        {
+            lock (gate)
+            {
+                if (detector.Push(frame.Samples) is { } found)
+                {
+                    cue.TrySetResult(found);
+                }
+            }
+        }
+
+        var rtp = leg.Media!;
+        rtp.AudioReceived += OnAudio;
+        try
+        {
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            await Task.WhenAny(cue.Task, leg.Ended, Task.Delay(policy.MaxWaitForMessageStart, _d.Time, wait.Token)).ConfigureAwait(false);
+            await wait.CancelAsync().ConfigureAwait(false);
+            return cue.Task.IsCompletedSuccessfully ? cue.Task.Result : null;
+        }
+        finally
+        {
+            rtp.AudioReceived -= OnAudio;
+        }
+    }
+
     private static AmdResult Finish(SignallingClassifier classifier)
     {
         classifier.Finish();
@@ -363,7 +414,7 @@ internal sealed partial class CampaignCall : IDisposable
         Tally = CallTally.Abandoned;
         if (observe)
         {
-            _runner.Observe(new PersonAnswered(_d.Time.GetUtcNow(), AbandonCause.NoAgentWithinConnectLimit));
+            _runner.Feed.Abandoned(_d.Time.GetUtcNow());
         }
 
         // Ofcom's 2016 persistent-misuse policy and FTC TSR 16 CFR 310.4(b)(4)(iii): an abandoned call must hear who called and a number
@@ -412,6 +463,9 @@ internal sealed partial class CampaignCall : IDisposable
 
     [LoggerMessage(EventId = 8104, Level = LogLevel.Error, Message = "Campaign {Campaign}: a call failed")]
     private static partial void LogCallFailed(ILogger logger, string campaign, Exception exception);
+
+    [LoggerMessage(EventId = 8106, Level = LogLevel.Information, Message = "Campaign {Campaign}: a MACHINE verdict goes to an operator ({Action})")]
+    private static partial void LogMachinePassed(ILogger logger, string campaign, MachineVerdictAction action);
 
     [LoggerMessage(EventId = 8105, Level = LogLevel.Warning, Message = "Campaign {Campaign}: agent {Agent} has no phone line up; the call is connected without audio")]
     private static partial void LogNoAgentLine(ILogger logger, string campaign, int agent);

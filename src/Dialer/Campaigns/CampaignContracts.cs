@@ -135,6 +135,10 @@ public interface IConnectedCall
     /// for the entry's own stage.</summary>
     string? ScriptStage => null;
 
+    /// <summary>AMD called the call MACHINE and the campaign passed it to the operator (a review sample, or AMD's budget spent):
+    /// the console asks the operator to mark what answered, which measures the false-positive share.</summary>
+    bool AmdMachine => false;
+
     /// <summary>Completes when the call ends, by either side.</summary>
     Task Ended { get; }
 

@@ -121,6 +121,9 @@ public static class CampaignRunCommand
         builder.Services.AddSingleton(logging);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         builder.AddTelephony();
+
+        // The AMD false-positive share the console counts with (validated at start, like the console's).
+        builder.Services.AddOptions<Shared.Abandonment.AbandonmentOptions>().BindConfiguration(Shared.Abandonment.AbandonmentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         using var host = builder.Build();
         await host.StartAsync(ct).ConfigureAwait(false);
         try
@@ -144,7 +147,10 @@ public static class CampaignRunCommand
                 printer,
                 time,
                 logging.CreateLogger("Collections.Dialer.Campaigns"),
-                AmdDetector: args.AmdDetector));
+                AmdDetector: args.AmdDetector,
+                // The configured false-positive share and the campaign's stored marks: the estimate the console counts with.
+                Abandonment: host.Services.GetRequiredService<IOptions<Shared.Abandonment.AbandonmentOptions>>().Value,
+                Marks: new Shared.Abandonment.AmdMarks(CreateContext, time)));
             agents.LogIn(args.Agents, languages);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             stop.CancelAfter(TimeSpan.FromMinutes(args.Minutes));

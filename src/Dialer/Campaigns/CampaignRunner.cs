@@ -3,6 +3,7 @@ using Collections.Dialer.Amd;
 using Collections.Dialer.Calls;
 using Collections.Dialer.Media.Audio;
 using Collections.Dialer.Pacing;
+using Collections.Shared.Abandonment;
 using Collections.Shared.Compliance;
 using Collections.Shared.Domain;
 using Microsoft.Extensions.Logging;
@@ -41,7 +42,10 @@ internal sealed record CampaignRunnerDependencies(
     RecordingOptions? Recording = null,
     IOperatorDesk? Desk = null,
     string AmdDetector = AmdProfile.DefaultName,
-    IInboundReservation? Inbound = null)
+    IInboundReservation? Inbound = null,
+    AbandonmentOptions? Abandonment = null,
+    AmdMarks? Marks = null,
+    Collections.Dialer.Amd.MachinePolicy? Machines = null)
 {
     /// <summary>The same seams as an operator's call sees them (a preview campaign's dial, the conversation of any call).</summary>
     public OperatorCallContext Operators { get; } = new(Calls, Ledger, Events, Desk, Time, Logger, Phones, Recording);
@@ -54,6 +58,9 @@ internal sealed record CampaignRunnerDependencies(
 /// hung up on (or given the campaign's message) and flagged in the ledger; a person (or NOTSURE) goes to the longest-idle
 /// ready agent who speaks the debtor's language within the connect limit, else hears the information message and is
 /// counted as abandoned. The runner keeps pacing, filling and the tallies; each call owns its own state and cancellation.
+/// Calls report to pacing through the campaign's <see cref="PacingFeed"/>, the object the simulator reports through, so pacing
+/// and the AMD gate learn the same events live as in <c>simulate</c>; operators' marks (<see cref="AmdMarks"/>) reach them as
+/// reviews.
 /// </summary>
 internal sealed partial class CampaignRunner
 {
@@ -79,6 +86,7 @@ internal sealed partial class CampaignRunner
     private readonly ConcurrentDictionary<Task, byte> _calls = new();
     private readonly List<AgentSnapshot> _agentScratch = [];
     private readonly SemaphoreSlim _fill = new(1, 1);
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _agentReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private PacingLoop? _loop;
     private CancellationToken _callsToken;
@@ -102,7 +110,11 @@ internal sealed partial class CampaignRunner
     {
         _campaign = campaign;
         _d = dependencies;
-        _strategy = strategy ?? StrategyFor(campaign);
+        Options = OptionsFor(campaign, dependencies.Abandonment);
+        _strategy = strategy ?? StrategyFor(campaign, Options);
+
+        // Before the loop runs (marks replayed at start) the strategy hears the events directly.
+        Feed = new PacingFeed(e => (_loop is { } loop ? (Action<PacingEvent>)loop.Observe : _strategy.Observe)(e), new AmdVerdictGate(Options));
         InformationMessage = LoadPrompt(campaign.InformationMessage ?? DefaultInformationMessage)
             ?? throw new InvalidOperationException($"Campaign '{campaign.Name}': information message not found.");
         MachineMessage = campaign.MachinePolicy == CampaignMachinePolicy.LeaveMessage && campaign.MachineMessage is { } m ? LoadPrompt(m) : null;
@@ -131,6 +143,15 @@ internal sealed partial class CampaignRunner
 
     /// <summary>The pacing strategy's name.</summary>
     public string Pacing => _strategy.Name;
+
+    /// <summary>The campaign's pacing limits and what it believes of its AMD (the configured false-positive share).</summary>
+    public PacingOptions Options { get; }
+
+    /// <summary>What the campaign's calls tell pacing and the AMD gate.</summary>
+    public PacingFeed Feed { get; }
+
+    /// <summary>Completes once the run has replayed the campaign's marks and listens for new ones.</summary>
+    internal Task Listening => _listening.Task;
 
     /// <summary>The information message played to a person no agent could take (8 kHz samples).</summary>
     internal short[] InformationMessage { get; }
@@ -163,14 +184,27 @@ internal sealed partial class CampaignRunner
         Math.Round(Interlocked.Read(ref _talkMs) / 1000.0, 1));
 
     /// <summary>The strategy a campaign's dial mode implies: predictive within its abandonment target, else one line per free agent.</summary>
-    public static IPacingStrategy StrategyFor(Campaign campaign) => campaign.Mode == DialMode.Predictive
-        ? new PredictivePacing(new PacingOptions
+    public static IPacingStrategy StrategyFor(Campaign campaign, PacingOptions? options = null) => campaign.Mode == DialMode.Predictive
+        ? new PredictivePacing(options ?? OptionsFor(campaign, null))
+        : new ProgressivePacing();
+
+    /// <summary>
+    /// A campaign's pacing limits: its target and line cap, the connect limit, and the false-positive share of its AMD from
+    /// <see cref="AbandonmentOptions"/>, the share the wallboard and the statistics count with too (one estimate).
+    /// </summary>
+    public static PacingOptions OptionsFor(Campaign campaign, AbandonmentOptions? abandonment)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        var amd = abandonment ?? new AbandonmentOptions();
+        return new PacingOptions
         {
             TargetAbandonRate = campaign.TargetAbandonRate,
             MaxLinesPerAgent = campaign.MaxLinesPerAgent,
             ConnectLimitSeconds = DefaultConnectLimit.TotalSeconds,
-        })
-        : new ProgressivePacing();
+            AmdFalsePositiveShare = amd.AmdFalsePositiveShare,
+            AmdFalsePositivePriorWeight = amd.AmdFalsePositivePriorWeight,
+        };
+    }
 
     /// <summary>
     /// Dials until <paramref name="stop"/> fires, then lets the calls in progress finish (up to <paramref name="drain"/>,
@@ -185,6 +219,14 @@ internal sealed partial class CampaignRunner
         LogStarted(_d.Logger, _campaign.Name, _strategy.Name);
         try
         {
+            await ReplayMarksAsync(stop).ConfigureAwait(false);
+            if (_d.Marks is { } marks)
+            {
+                marks.Marked += OnMarked;
+            }
+
+            _listening.TrySetResult();
+
             using (_loop = new PacingLoop(_strategy, Snapshot, Dial, _d.Time))
             using (_d.Time.CreateTimer(_ => Track(RenewAsync()), null, RenewEvery, RenewEvery))
             {
@@ -214,12 +256,14 @@ internal sealed partial class CampaignRunner
         finally
         {
             _d.Agents.AgentReady -= OnAgentReady;
+            if (_d.Marks is { } marks)
+            {
+                marks.Marked -= OnMarked;
+            }
+
             LogStopped(_d.Logger, _campaign.Name, _dialed, _human, _abandoned);
         }
     }
-
-    /// <summary>Passes a call's event to pacing (which decides again at once).</summary>
-    internal void Observe(PacingEvent pacingEvent) => _loop?.Observe(pacingEvent);
 
     /// <summary>The call's screening is over: it leaves the lines pacing counts as in flight.</summary>
     internal void Screened(CampaignCall call) => _lines.TryRemove(call.Number, out _);
@@ -506,12 +550,56 @@ internal sealed partial class CampaignRunner
         Interlocked.Exchange(ref _agentReady, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         if (_wrapping.TryRemove(agent, out var wrap))
         {
-            _loop?.Observe(new HandleCompleted(at, wrap.Talk, at - wrap.WrapStart));
+            Feed.HandleCompleted(at, wrap.Talk, at - wrap.WrapStart);
         }
         else
         {
             _loop?.Decide();
         }
+    }
+
+    /// <summary>
+    /// The campaign's marks so far (from earlier runs, or other nodes) seed its false-positive estimate: each reviewed MACHINE
+    /// verdict is replayed as a review. They are not replayed as calls that reached an operator: the persons of earlier runs are
+    /// not in this run's counts either.
+    /// </summary>
+    private async Task ReplayMarksAsync(CancellationToken ct)
+    {
+        if (_d.Marks is not { } marks)
+        {
+            return;
+        }
+
+        try
+        {
+            var now = _d.Time.GetUtcNow();
+            var counts = await marks.CountsAsync([_campaign.Id], NodaTime.Instant.FromDateTimeOffset(now), ct).ConfigureAwait(false);
+            if (counts.TryGetValue(_campaign.Id, out var c))
+            {
+                for (var i = 0L; i < c.Reviewed; i++)
+                {
+                    Feed.Reviewed(now, AmdVerdict.Machine, person: i < c.ReviewedPeople, reachedOperator: false);
+                }
+
+                LogMarksReplayed(_d.Logger, _campaign.Name, c.Reviewed, c.ReviewedPeople);
+            }
+        }
+        catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
+        {
+            // The configured share still holds; the campaign is not kept from dialing by a failed read.
+            LogMarksNotRead(_d.Logger, _campaign.Name, ex);
+        }
+    }
+
+    /// <summary>An operator marked one of this campaign's calls: pacing and the gate learn it as a review.</summary>
+    private void OnMarked(AmdMarked marked)
+    {
+        if (marked.CampaignId != _campaign.Id)
+        {
+            return;
+        }
+
+        Feed.Reviewed(marked.At.ToDateTimeOffset(), marked.MachineVerdict ? AmdVerdict.Machine : AmdVerdict.Human, marked.Mark == AnswerMark.Person, marked.ReachedOperator);
     }
 
     private static short[]? LoadPrompt(string path)
@@ -533,4 +621,10 @@ internal sealed partial class CampaignRunner
 
     [LoggerMessage(EventId = 8103, Level = LogLevel.Error, Message = "Campaign {Campaign}: the dial queue failed")]
     private static partial void LogQueueFailed(ILogger logger, string campaign, Exception exception);
+
+    [LoggerMessage(EventId = 8107, Level = LogLevel.Information, Message = "Campaign {Campaign}: {Reviewed} marked MACHINE verdicts ({People} of them people) seed the false-positive estimate")]
+    private static partial void LogMarksReplayed(ILogger logger, string campaign, long reviewed, long people);
+
+    [LoggerMessage(EventId = 8108, Level = LogLevel.Warning, Message = "Campaign {Campaign}: operators' marks could not be read; the configured false-positive share stands")]
+    private static partial void LogMarksNotRead(ILogger logger, string campaign, Exception exception);
 }

@@ -149,7 +149,10 @@ public sealed partial class CampaignSupervisor(IServiceProvider services, ILogge
                 services.GetService<Microsoft.Extensions.Options.IOptions<RecordingOptions>>()?.Value,
                 services.GetService<IOperatorDesk>(),
                 AmdDetectorName(services),
-                services.GetService<IInboundReservation>());
+                services.GetService<IInboundReservation>(),
+                services.GetService<Microsoft.Extensions.Options.IOptions<Shared.Abandonment.AbandonmentOptions>>()?.Value,
+                services.GetService<Shared.Abandonment.AmdMarks>(),
+                services.GetService<Microsoft.Extensions.Options.IOptions<Amd.MachinePolicy>>()?.Value);
             foreach (var campaign in campaigns)
             {
                 Start(campaign);

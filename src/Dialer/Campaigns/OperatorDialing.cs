@@ -192,6 +192,8 @@ internal sealed class ConnectedCall(CampaignId? campaignId, AgentId agent, DialT
 
     public ContactAttemptId AttemptId { get; } = attemptId;
 
+    public bool AmdMachine { get; init; }
+
     public ICallLeg Leg { get; } = leg;
 
     public Task Ended => Leg.Ended;

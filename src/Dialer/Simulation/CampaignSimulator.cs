@@ -51,8 +51,8 @@ public sealed record SimulationResult(
 /// </summary>
 /// <remarks>
 /// Pacing learns only what a real dialer sees: every event goes through the <see cref="PacingFeed"/> the campaign runner
-/// uses, at the same moments of a call (line ended, verdict, connected or abandoned, handle completed, an operator's mark
-/// on a call that reached them), and AMD's share of abandonment comes from the campaign's false-positive estimate. Which
+/// uses, at the same moments of a call (line ended, verdict, connected or abandoned, an operator's mark on a call that reached
+/// them when they hear it, handle completed), and AMD's share of abandonment comes from the campaign's false-positive estimate. Which
 /// calls were really people is kept for scoring the run (<see cref="SimulationResult"/>) and nothing else; the oracle
 /// mode (a pacer told the truth, for comparison only) additionally reviews every MACHINE verdict acted on.
 /// </remarks>
@@ -412,19 +412,21 @@ public sealed class CampaignSimulator
         var left = _end - now;
         var at = _clock.GetUtcNow();
         _feed.Connected(at);
+        // The operator marks what answered as soon as they hear it, with the console's "this was a person" / "this was a
+        // machine" (AmdMarks; the screen-pop asks when AMD said machine), as the campaign runner learns it live: every MACHINE
+        // verdict passed on, and every machine that reached them. This is what the operator heard, not what pacing is told
+        // of calls nobody heard.
         if (call.Truth == Truth.Person)
         {
             CountPerson(now, abandoned: false);
             _talkSeconds += Math.Min(call.Talk, left);
             if (call.Verdict == AmdVerdict.Machine)
             {
-                // A MACHINE verdict passed on, and the operator heard a person: evidence for the false-positive share.
                 _feed.Reviewed(at, AmdVerdict.Machine, person: true, reachedOperator: true);
             }
         }
         else
         {
-            // The operator hears a greeting and marks the call a machine (the console's "this was a machine").
             _machinesReachingAgents++;
             _feed.Reviewed(at, call.Verdict, person: false, reachedOperator: true);
         }

@@ -26,8 +26,12 @@ public sealed class AbandonmentOptions
     public AmdFalsePositiveEstimate Estimate(long reviewed = 0, long reviewedPeople = 0) =>
         new(AmdFalsePositiveShare, AmdFalsePositivePriorWeight, reviewed, reviewedPeople);
 
-    /// <summary>The estimated people among <paramref name="machineVerdicts"/> calls hung up (or given a message) as machines.</summary>
-    public double EstimateFalsePositives(int machineVerdicts) => Estimate().PeopleAmong(machineVerdicts);
+    /// <summary>The campaign's estimate from the configured share and its operators' marks (<see cref="AmdMarks"/>).</summary>
+    public AmdFalsePositiveEstimate Estimate(AmdReviewCounts marks)
+    {
+        ArgumentNullException.ThrowIfNull(marks);
+        return Estimate(marks.Reviewed, marks.ReviewedPeople);
+    }
 
     /// <summary>Abandoned over answered by a person, with the estimated AMD false positives added to both.</summary>
     public static double Rate(int abandoned, int answeredByPerson, double estimatedFalsePositives)

@@ -15,8 +15,11 @@ public sealed record AbandonmentWindow(Instant From, Instant To, int Abandoned, 
     /// <summary>Calls AMD called a machine and hung up on (or gave a message).</summary>
     public int AmdMachines { get; init; }
 
-    /// <summary>The people estimated among <see cref="AmdMachines"/> (<see cref="AbandonmentOptions.AmdFalsePositiveShare"/>).</summary>
+    /// <summary>The people estimated among <see cref="AmdMachines"/> (the campaign's <see cref="AmdFalsePositiveEstimate"/>).</summary>
     public double EstimatedAmdFalsePositives { get; init; }
+
+    /// <summary>Calls that reached an operator who marked them a machine: not counted in <see cref="AnsweredByPerson"/>.</summary>
+    public int MarkedMachines { get; init; }
 
     /// <summary>Abandoned over answered by a person, the estimated AMD false positives added to both; 0 when nobody answered yet.</summary>
     public double Rate => AbandonmentOptions.Rate(Abandoned, AnsweredByPerson, EstimatedAmdFalsePositives);
@@ -39,7 +42,9 @@ public sealed record AbandonmentReport(CampaignId CampaignId, Instant At, Abando
 /// calls abandoned per campaign over 24 hours; FTC TSR 16 CFR 310.4(b)(4)(i): at most 3 % of calls answered by a person,
 /// per campaign and 30-day period. A call
 /// answered by a person is one whose ledger outcome is Answered or Abandoned (an abandoned call was answered by a
-/// person who then heard the information message); Machine, Busy, NoAnswer, Failed and Pending rows are not counted.
+/// person who then heard the information message), unless the operator marked it a machine; Machine, Busy, NoAnswer, Failed
+/// and Pending rows are not counted. The people among MACHINE verdicts hung up on are added with the campaign's false-positive
+/// estimate (configured share updated by operators' marks, <see cref="AmdMarks"/>): the one estimate pacing and the wallboard use.
 /// </remarks>
 public sealed class AbandonmentStats(Func<CollectionsDbContext> createContext, TimeProvider time, AbandonmentOptions? options = null)
 {
@@ -65,20 +70,25 @@ public sealed class AbandonmentStats(Func<CollectionsDbContext> createContext, T
         var month = await CountAsync(db, ids, now - Month, now, cancellationToken);
         var lifetime = await CountAsync(db, ids, null, now, cancellationToken);
         var firstCall = lifetime.ToDictionary(kv => kv.Key, kv => kv.Value.First);
-        return ids.ToDictionary(id => id, id => new AbandonmentReport(
-            id,
-            now,
-            Window(day, id, now - Day, now),
-            Window(month, id, now - Month, now),
-            Window(lifetime, id, firstCall.TryGetValue(id, out var first) ? first : now, now)));
+        var marks = await new AmdMarks(createContext, time).CountsAsync(ids, now, cancellationToken);
+        return ids.ToDictionary(id => id, id =>
+        {
+            var estimate = _options.Estimate(marks.TryGetValue(id, out var m) ? m : AmdReviewCounts.None);
+            return new AbandonmentReport(
+                id,
+                now,
+                Window(day, id, now - Day, now, estimate),
+                Window(month, id, now - Month, now, estimate),
+                Window(lifetime, id, firstCall.TryGetValue(id, out var first) ? first : now, now, estimate));
+        });
     }
 
-    private AbandonmentWindow Window(Dictionary<CampaignId, (int Abandoned, int Answered, int Machines, Instant First)> counts, CampaignId id, Instant from, Instant to) =>
+    private static AbandonmentWindow Window(Dictionary<CampaignId, (int Abandoned, int Answered, int Machines, int MarkedMachines, Instant First)> counts, CampaignId id, Instant from, Instant to, AmdFalsePositiveEstimate estimate) =>
         counts.TryGetValue(id, out var c)
-            ? new AbandonmentWindow(from, to, c.Abandoned, c.Answered) { AmdMachines = c.Machines, EstimatedAmdFalsePositives = _options.EstimateFalsePositives(c.Machines) }
+            ? new AbandonmentWindow(from, to, c.Abandoned, c.Answered) { AmdMachines = c.Machines, EstimatedAmdFalsePositives = estimate.PeopleAmong(c.Machines), MarkedMachines = c.MarkedMachines }
             : new AbandonmentWindow(from, to, 0, 0);
 
-    private static async Task<Dictionary<CampaignId, (int Abandoned, int Answered, int Machines, Instant First)>> CountAsync(
+    private static async Task<Dictionary<CampaignId, (int Abandoned, int Answered, int Machines, int MarkedMachines, Instant First)>> CountAsync(
         CollectionsDbContext db, List<CampaignId> ids, Instant? from, Instant to, CancellationToken cancellationToken)
     {
         var nullableIds = ids.Select(i => (CampaignId?)i).ToList();
@@ -97,10 +107,11 @@ public sealed class AbandonmentStats(Func<CollectionsDbContext> createContext, T
                 Campaign = g.Key,
                 Abandoned = g.Sum(c => c.Outcome == ContactOutcome.Abandoned ? 1 : 0),
                 Machines = g.Sum(c => c.Outcome == ContactOutcome.Machine ? 1 : 0),
+                MarkedMachines = g.Sum(c => c.Outcome == ContactOutcome.Answered && c.OperatorMark == AnswerMark.Machine ? 1 : 0),
                 Answered = g.Count(),
                 First = g.Min(c => c.StartedAt),
             })
             .ToListAsync(cancellationToken);
-        return rows.ToDictionary(r => r.Campaign!.Value, r => (r.Abandoned, r.Answered - r.Machines, r.Machines, r.First));
+        return rows.ToDictionary(r => r.Campaign!.Value, r => (r.Abandoned, r.Answered - r.Machines - r.MarkedMachines, r.Machines, r.MarkedMachines, r.First));
     }
 }

@@ -20,7 +20,13 @@ namespace Collections.Shared.Abandonment;
 public readonly record struct AmdFalsePositiveEstimate(double ConfiguredShare, double PriorWeight, long Reviewed, long ReviewedPeople)
 {
     /// <summary>Pseudo-verdicts the configured share is worth unless configured otherwise.</summary>
-    public const double DefaultPriorWeight = 50;
+    /// <remarks>
+    /// 20, not more: the configured share comes from an evaluation on another population (a corpus, another campaign), weak
+    /// evidence of the field. With 50 the upper bound on a share configured at 4 % stayed near 9 % while a poor detector's
+    /// real share was 14 %, and a 5-agent team (few reviews a day) went to 3.11 % in one of six seeded runs of
+    /// poor-amd-team-5; with 20 the bound starts near 14 % and the reviews move the share faster (docs/performance.md, Pacing).
+    /// </remarks>
+    public const double DefaultPriorWeight = 20;
 
     /// <summary>The estimated share of MACHINE verdicts that were people.</summary>
     public double Share => Reviewed + PriorWeight <= 0

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Collections.Shared.Compliance;
 
-/// <summary>Registers the compliance engine, the explain service and the contact ledger for a host.</summary>
+/// <summary>Registers the compliance engine, the explain service, the contact ledger and operators' marks on calls for a host.</summary>
 public static class ComplianceSetup
 {
     /// <summary>Adds compliance; needs <see cref="DatabaseSetup.AddCollectionsDatabase"/>. A bad pack stops the host at start.</summary>
@@ -33,6 +33,11 @@ public static class ComplianceSetup
         {
             Node = sp.GetService<LedgerNodeIdentity>()?.Id,
         });
+
+        // Operators' marks on calls live in the ledger's rows; one instance per host, so a mark tells the campaign running here.
+        builder.Services.TryAddSingleton(sp => new Abandonment.AmdMarks(
+            sp.GetRequiredService<ICollectionsDbContextFactory>().CreateDbContext,
+            sp.GetRequiredService<TimeProvider>()));
         return builder;
     }
 

@@ -15,7 +15,8 @@ public abstract record CallEvent(ContactAttemptId CallId, AgentId AgentId, DateT
 /// script stage it needs; null for a call not queued (manual, inbound).</param>
 /// <param name="ScriptStage">The script stage for a call with no queue entry that needs one of its own ("inbound": the debtor
 /// called us); null for the entry's stage or a first contact.</param>
-public sealed record CallConnected(ContactAttemptId CallId, AgentId AgentId, AccountId AccountId, CampaignId? CampaignId, DateTimeOffset At, Guid? ScheduledContactId = null, string? ScriptStage = null)
+/// <param name="AmdMachine">AMD called the call MACHINE and the campaign passed it on: the operator is asked what answered.</param>
+public sealed record CallConnected(ContactAttemptId CallId, AgentId AgentId, AccountId AccountId, CampaignId? CampaignId, DateTimeOffset At, Guid? ScheduledContactId = null, string? ScriptStage = null, bool AmdMachine = false)
     : CallEvent(CallId, AgentId, At);
 
 /// <summary>A call to one of our inbound numbers from a number no debtor has (or several have) was put through to the operator:

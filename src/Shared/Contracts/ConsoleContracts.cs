@@ -108,7 +108,8 @@ public sealed record AgentStatusDto(Guid AgentId, string DisplayName, AgentState
 
 /// <summary>The screen-pop: the call, why it was made, the debtor, the account and its history, the case, and the script at
 /// its first node.</summary>
-public sealed record ScreenPopDto(Guid CallId, DateTimeOffset ConnectedAt, DebtorDto Debtor, AccountDto Account, ScriptViewDto? Script, CaseDto? Case = null, CallReasonDto? Reason = null);
+/// <param name="AmdMachine">AMD called the call MACHINE and it was passed on: the page asks the operator to mark what answered.</param>
+public sealed record ScreenPopDto(Guid CallId, DateTimeOffset ConnectedAt, DebtorDto Debtor, AccountDto Account, ScriptViewDto? Script, CaseDto? Case = null, CallReasonDto? Reason = null, bool AmdMachine = false);
 
 /// <summary>Why a call was made: the queue entry's purpose (the <c>activity</c> verb's word) and what it is about.</summary>
 /// <param name="Purpose">first-contact, reminder, pre-instalment, promise-follow-up, instalment-follow-up, callback, settlement-confirmation, strategy-step, inbound.</param>
@@ -265,6 +266,9 @@ public sealed record SaveOutcomeDto(Guid CallId, Guid AccountId, string Disposit
 
 /// <summary>What was saved.</summary>
 public sealed record OutcomeSavedDto(Guid DispositionId, Guid? PromiseId, Guid? PlanId, DateTimeOffset? CallbackAt);
+
+/// <summary>The operator's mark stored on a call: "Person" or "Machine" (what answered; it measures AMD in the field).</summary>
+public sealed record AnswerMarkedDto(Guid CallId, string Mark);
 
 /// <summary>One of the operator's own callbacks.</summary>
 public sealed record CallbackDto(Guid AccountId, string AccountReference, string DebtorName, DateTimeOffset CallbackAt, string? Note);

@@ -144,6 +144,18 @@ public sealed class ConsoleAuthorizationTests(KestrelConsoleFixture fixture) : I
             Assert.False(await db.Dispositions.AnyAsync(d => d.AccountId == new Collections.Shared.Domain.AccountId(other) && d.Code == Collections.Shared.Domain.DispositionCode.RefusedToPay, Ct));
         }
 
+        // "This was a person" on the operator's own call is stored on its ledger row (it measures AMD, AmdMarks); another call,
+        // or a mark that is neither person nor machine, is refused, and a call keeps its first mark.
+        Assert.Contains("not yours", (await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<AnswerMarkedDto>("MarkAnswer", Guid.NewGuid(), "Person", Ct))).Message);
+        Assert.Contains("neither Person nor Machine", (await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<AnswerMarkedDto>("MarkAnswer", call.CallId, "fax", Ct))).Message);
+        Assert.Equal(new AnswerMarkedDto(call.CallId, "Person"), await hub.InvokeAsync<AnswerMarkedDto>("MarkAnswer", call.CallId, "person", Ct));
+        Assert.Contains("already marked 'Person'", (await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<AnswerMarkedDto>("MarkAnswer", call.CallId, "Machine", Ct))).Message);
+        await using (var db = fixture.Console.OpenDatabase())
+        {
+            var row = await db.ContactAttempts.SingleAsync(c => c.Id == new Collections.Shared.Domain.ContactAttemptId(call.CallId), Ct);
+            Assert.Equal(Collections.Shared.Domain.AnswerMark.Person, row.OperatorMark);
+        }
+
         // The real outcome on the real account is saved, and the operator can go ready again.
         var saved = await hub.InvokeAsync<OutcomeSavedDto>("SaveOutcome", new SaveOutcomeDto(call.CallId, mine, "RefusedToPay", "test"), Ct);
         await using (var db = fixture.Console.OpenDatabase())

@@ -5,6 +5,7 @@ using Collections.Dialer.Campaigns;
 using Collections.Dialer.Hopper;
 using Collections.Dialer.Pacing;
 using Collections.Dialer.Sip;
+using Collections.Shared.Abandonment;
 using Collections.Shared.Compliance;
 using Collections.Shared.Demo;
 using Collections.Shared.Domain;
@@ -66,6 +67,81 @@ public sealed class CampaignRunnerTests
         Assert.True(rows[world.Accounts[1]].AmdFlagged);
         Assert.Equal(ContactOutcome.Busy, rows[world.Accounts[2]].Outcome);
         Assert.All(rows.Values, r => Assert.Equal(world.CampaignId, r.CampaignId));
+    }
+
+    [Fact]
+    public async Task A_machine_verdict_before_any_person_goes_to_the_operator_and_their_mark_reaches_pacing_live_and_at_the_next_start()
+    {
+        await using var world = await World.StartAsync(["machine"]);
+        var pool = new AgentPool();
+        var agents = new SimulatedAgents(pool, TimeProvider.System) { Talk = TimeSpan.FromSeconds(1), WrapUp = TimeSpan.FromMilliseconds(200) };
+        agents.LogIn(1, world.Languages);
+        var marks = new AmdMarks(() => DatabaseSetup.CreateContext(world.Database), TimeProvider.System);
+
+        // The shipped configuration (20.5 % of MACHINE verdicts assumed people): with no person answered yet, acting on the
+        // verdict would spend more than AMD's share of the 3 % budget (Ofcom 2016; FTC TSR 16 CFR 310.4(b)(4)(i)), so the gate
+        // passes it to the operator, and pacing sees a call needing an agent.
+        CampaignRunner? first = null;
+        var (summary, outcomes) = await world.RunAsync(pool, agents, new ProgressivePacing(), expected: 1, abandonment: new AbandonmentOptions(), marks: marks, created: r => first = r);
+
+        var outcome = Assert.Single(outcomes.Values);
+        Assert.Equal(("answered", 1, "MACHINE"), (outcome.Outcome, outcome.Agent ?? 0, outcome.Amd));
+        Assert.Equal((1, 0), (summary.AnsweredHuman, summary.Machine));
+        Assert.Equal(1, first!.Feed.Gate.Passed);
+        Assert.Equal(0, first.Feed.Gate.Ledger.CampaignMachineVerdicts);
+        var row = Assert.Single((await world.LedgerAsync()).Values);
+        Assert.Equal((ContactOutcome.Answered, true), (row.Outcome, row.AmdFlagged));
+
+        // The next run of the campaign: the operator's mark arrives while it runs, and a run after that starts from it.
+        var second = RunIdle(world, pool, marks, out var stopSecond, out var secondRun);
+        await second.Listening.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(0, second.Feed.Gate.Ledger.Estimate.Reviewed);
+        Assert.Null((await marks.MarkAsync(row.Id, AnswerMark.Person, Ct)).Refusal);
+        Assert.Equal((1L, 1L), (second.Feed.Gate.Ledger.Estimate.Reviewed, second.Feed.Gate.Ledger.Estimate.ReviewedPeople));
+        await stopSecond.CancelAsync();
+        await secondRun.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        var third = RunIdle(world, pool, marks, out var stopThird, out var thirdRun);
+        await third.Listening.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(1, third.Feed.Gate.Ledger.Estimate.Reviewed);
+        Assert.Equal(1, third.Feed.Gate.Ledger.Estimate.ReviewedPeople);
+        Assert.True(third.Feed.Gate.Ledger.Estimate.Share > new AbandonmentOptions().AmdFalsePositiveShare);
+        await stopThird.CancelAsync();
+        await thirdRun.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        stopSecond.Dispose();
+        stopThird.Dispose();
+    }
+
+    [Fact]
+    public async Task A_campaign_that_leaves_messages_starts_the_limited_content_message_after_the_beep()
+    {
+        await using var world = await World.StartAsync(["human", "machine"]);
+        world.Campaign.MachinePolicy = Collections.Shared.Domain.MachinePolicy.LeaveMessage;
+        world.Campaign.MachineMessage = RepositoryRoot.Combine("config", "messages", "limited-content-en-us.wav");
+        var pool = new AgentPool();
+        var agents = new SimulatedAgents(pool, TimeProvider.System) { Talk = TimeSpan.FromSeconds(1), WrapUp = TimeSpan.FromMilliseconds(200) };
+        agents.LogIn(1, world.Languages);
+
+        var (summary, outcomes) = await world.RunAsync(pool, agents, new ProgressivePacing(), expected: 2);
+
+        // The demo carrier's machine plays a greeting and a beep: the message waits for the end of the beep (12 CFR 1006.2(j):
+        // the name and the number must be on the tape, not lost under the greeting).
+        var machine = Assert.Single(outcomes.Values, o => o.Outcome == "machine");
+        Assert.Equal("MACHINE", machine.Amd);
+        Assert.Equal($"message after {MessageCueCause.BeepEnded}", machine.Reason);
+        Assert.Equal((1, 1), (summary.AnsweredHuman, summary.Machine));
+    }
+
+    private static CampaignRunner RunIdle(World world, AgentPool pool, AmdMarks marks, out CancellationTokenSource stop, out Task run)
+    {
+        var ledger = new ContactLedger(Engine.Value, () => DatabaseSetup.CreateContext(world.Database), world.ComplianceClock, NullLogger<ContactLedger>.Instance);
+        var runner = new CampaignRunner(world.Campaign, new CampaignRunnerDependencies(
+            world.Calls, ledger, new AmdLedger(ledger, NullLogger<AmdLedger>.Instance), world.DialQueue(), pool,
+            new CollectingEvents(new SimulatedAgents(pool, TimeProvider.System), expected: 1), TimeProvider.System, NullLogger.Instance,
+            Abandonment: new AbandonmentOptions(), Marks: marks), new ProgressivePacing());
+        stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        run = runner.RunAsync(TimeSpan.FromSeconds(5), stop.Token);
+        return runner;
     }
 
     [Fact]
@@ -379,7 +455,11 @@ public sealed class CampaignRunnerTests
             return new World(database, host, accounts, languages, campaign.Id, calls) { Campaign = campaign };
         }
 
-        public async Task<(CampaignSummary Summary, Dictionary<AccountId, CallOutcome> Outcomes)> RunAsync(AgentPool pool, SimulatedAgents agents, IPacingStrategy strategy, int expected, bool refuse = false, TimeSpan? holdRetry = null, AgentPhones? phones = null)
+        /// <summary>A campaign that trusts its detector: no false positives assumed, as much evidence as a long campaign's marks,
+        /// so its MACHINE verdicts are acted on from the first person on.</summary>
+        public static readonly AbandonmentOptions TrustedAmd = new() { AmdFalsePositiveShare = 0, AmdFalsePositivePriorWeight = 100_000 };
+
+        public async Task<(CampaignSummary Summary, Dictionary<AccountId, CallOutcome> Outcomes)> RunAsync(AgentPool pool, SimulatedAgents agents, IPacingStrategy strategy, int expected, bool refuse = false, TimeSpan? holdRetry = null, AgentPhones? phones = null, AbandonmentOptions? abandonment = null, AmdMarks? marks = null, Action<CampaignRunner>? created = null)
         {
             var ledger = new ContactLedger(Engine.Value, () => DatabaseSetup.CreateContext(Database), ComplianceClock, NullLogger<ContactLedger>.Instance);
             var events = new CollectingEvents(agents, expected, refuse);
@@ -392,10 +472,13 @@ public sealed class CampaignRunnerTests
                 events,
                 TimeProvider.System,
                 NullLogger.Instance,
-                phones), strategy)
+                phones,
+                Abandonment: abandonment ?? TrustedAmd,
+                Marks: marks), strategy)
             {
                 HoldRetry = holdRetry ?? TimeSpan.FromSeconds(20),
             };
+            created?.Invoke(runner);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
             var run = runner.RunAsync(TimeSpan.FromSeconds(20), stop.Token);
             await events.AllDone.WaitAsync(TimeSpan.FromSeconds(90), Ct);

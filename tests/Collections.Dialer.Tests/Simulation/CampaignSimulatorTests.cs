@@ -1,5 +1,6 @@
 using Collections.Dialer.Pacing;
 using Collections.Dialer.Simulation;
+using Collections.Testing;
 
 namespace Collections.Dialer.Tests.Simulation;
 
@@ -34,13 +35,36 @@ public sealed class CampaignSimulatorTests
         // Score the calls nobody heard (MACHINE verdicts hung up on, callers abandoned while waiting) the other way round:
         // the run's true abandonment changes, and everything pacing is told must stay the same, event for event.
         var scenario = Load(ScenarioFiles.PathOf("poor-amd-20")) with { Hours = 3 };
-        var (honest, honestEvents) = Recorded(scenario, (s, p) => CampaignSimulator.Run(s, p));
-        var (flipped, flippedEvents) = Recorded(scenario, (s, p) => CampaignSimulator.RunWithFlippedTruth(s, p, _ => true));
+        var (honest, honestRecord) = Recorded(scenario, (s, p) => CampaignSimulator.Run(s, p));
+        var (flipped, flippedRecord) = Recorded(scenario, (s, p) => CampaignSimulator.RunWithFlippedTruth(s, p, _ => true));
 
         Assert.NotEqual(honest.Abandoned, flipped.Abandoned);
-        Assert.True(honestEvents.Count > 1000);
-        Assert.Equal(honestEvents, flippedEvents);
-        Assert.DoesNotContain(honestEvents, e => e is OperatorReview { ReachedOperator: false });
+        Assert.True(honestRecord.Events.Count > 1000);
+        Assert.Equal(honestRecord.Events, flippedRecord.Events);
+        Assert.DoesNotContain(honestRecord.Events, e => e is OperatorReview { ReachedOperator: false });
+
+        // The same inputs give the same decisions: every snapshot pacing saw and every number of lines it chose.
+        Assert.True(honestRecord.Decisions.Count > 10_000);
+        Assert.Equal(honestRecord.Decisions, flippedRecord.Decisions);
+        Assert.Equal((honest.Dialed, honest.MachineVerdictsPassed), (flipped.Dialed, flipped.MachineVerdictsPassed));
+    }
+
+    [Fact]
+    public void Only_the_pacing_feed_makes_pacing_events_so_the_runner_and_the_simulator_report_the_same_ones()
+    {
+        // The campaign runner (live) and the simulator report through PacingFeed, whose methods take no call's truth; an event
+        // built anywhere else in the dialer would be a second way to tell pacing something.
+        var events = new[] { "DialResolved", "PersonAnswered", "HandleCompleted", "OperatorReview" };
+        var sources = Directory.EnumerateFiles(RepositoryRoot.Combine("src", "Dialer"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+        var offenders = sources
+            .Where(f => Path.GetFileName(f) != "PacingFeed.cs")
+            .SelectMany(f => events.Where(e => File.ReadAllText(f).Contains($"new {e}(", StringComparison.Ordinal)).Select(e => $"{Path.GetFileName(f)}: {e}"))
+            .ToList();
+
+        Assert.Empty(offenders);
+        var feed = File.ReadAllText(RepositoryRoot.Combine("src", "Dialer", "Pacing", "PacingFeed.cs"));
+        Assert.All(events, e => Assert.Contains($"new {e}(", feed, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -51,7 +75,8 @@ public sealed class CampaignSimulatorTests
         var (_, told) = Recorded(scenario, (s, p) => CampaignSimulator.Run(s, p, oracle: true));
         var (_, toldFlipped) = Recorded(scenario, (s, p) => CampaignSimulator.RunWithFlippedTruth(s, p, _ => true, oracle: true));
 
-        Assert.NotEqual(told, toldFlipped);
+        Assert.NotEqual(told.Events, toldFlipped.Events);
+        Assert.NotEqual(told.Decisions, toldFlipped.Decisions);
     }
 
     [Fact]
@@ -70,18 +95,21 @@ public sealed class CampaignSimulatorTests
         }
     }
 
-    private static (SimulationResult Result, List<PacingEvent> Events) Recorded(Scenario scenario, Func<Scenario, IPacingStrategy, SimulationResult> run)
+    private static (SimulationResult Result, Recording Record) Recorded(Scenario scenario, Func<Scenario, IPacingStrategy, SimulationResult> run)
     {
         Assert.True(PacingStrategies.TryCreate("predictive", CampaignSimulator.OptionsFor(scenario), out var strategy, out _));
         var recorder = new Recording(strategy);
         var result = run(scenario, recorder);
-        return (result, recorder.Events);
+        return (result, recorder);
     }
 
-    /// <summary>Passes everything to the real strategy and keeps what it was told.</summary>
+    /// <summary>Passes everything to the real strategy and keeps what it was told and what it decided.</summary>
     private sealed class Recording(IPacingStrategy inner) : IPacingStrategy
     {
         public List<PacingEvent> Events { get; } = [];
+
+        /// <summary>Each decision: when, agents ready, lines in flight, calls waiting, and the lines chosen.</summary>
+        public List<(DateTimeOffset Now, int Ready, int Lines, int Waiting, int Chosen)> Decisions { get; } = [];
 
         public string Name => inner.Name;
 
@@ -91,7 +119,12 @@ public sealed class CampaignSimulatorTests
             inner.Observe(pacingEvent);
         }
 
-        public int LinesToDial(PacingSnapshot snapshot) => inner.LinesToDial(snapshot);
+        public int LinesToDial(PacingSnapshot snapshot)
+        {
+            var chosen = inner.LinesToDial(snapshot);
+            Decisions.Add((snapshot.Now, snapshot.ReadyAgents, snapshot.Lines.Count, snapshot.CallsWaitingForAgent, chosen));
+            return chosen;
+        }
     }
 
     [Fact]

@@ -171,6 +171,31 @@ public sealed class AgentHub(
     /// <summary>Asks the dialer to hang up the debtor's leg; the operator goes to wrap-up when it reports the end.</summary>
     public Task HangUp(Guid callId) => dialer.HangUpAsync(CallFor(callId).CallId, Context.ConnectionAborted);
 
+    /// <summary>
+    /// The operator's mark on their call, "Person" or "Machine": what really answered. On a MACHINE verdict passed to them it
+    /// measures the campaign's AMD false-positive share; on any call it takes a machine out of the persons counted
+    /// (<see cref="Shared.Abandonment.AmdMarks"/>). A call keeps its first mark.
+    /// </summary>
+    public async Task<AnswerMarkedDto> MarkAnswer(Guid callId, string mark)
+    {
+        var call = CallFor(callId);
+        if (!Enum.TryParse<AnswerMark>(mark, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+        {
+            throw new HubException($"mark: '{mark}' is neither Person nor Machine");
+        }
+
+        var marks = services.GetRequiredService<Shared.Abandonment.AmdMarks>();
+        var (_, refusal) = await marks.MarkAsync(call.CallId, parsed, Context.ConnectionAborted, onOperatorsCall: true);
+        if (refusal is not null)
+        {
+            throw new HubException(refusal);
+        }
+
+        var who = AuditActor.Of(Context);
+        await audit.EnqueueAsync(who.Name, AuditSetup.Change, $"call:{call.CallId.Value}", $"answer marked {parsed}", who.From, Context.ConnectionAborted);
+        return new AnswerMarkedDto(call.CallId.Value, parsed.ToString());
+    }
+
     /// <summary>Saves the outcome in one transaction; hangs up first if the debtor is still on the line.</summary>
     public async Task<OutcomeSavedDto> SaveOutcome(SaveOutcomeDto outcome)
     {

@@ -86,7 +86,7 @@ public sealed partial class CallRouter(
             return;
         }
 
-        var pop = new ScreenPopDto(connected.CallId.Value, connected.At, loaded.Debtor, loaded.Account, session.Script is null ? null : ScriptSetup.View(session.Script), loaded.Case, loaded.Reason);
+        var pop = new ScreenPopDto(connected.CallId.Value, connected.At, loaded.Debtor, loaded.Account, session.Script is null ? null : ScriptSetup.View(session.Script), loaded.Case, loaded.Reason, connected.AmdMachine);
         _pops[connected.CallId] = pop;
         await agents.Clients.Group(ConsoleHubs.Agent(connected.AgentId.Value)).ScreenPop(pop);
         // After the pop has left (the operator is not kept waiting for the trail): the debtor's data was shown to this operator.

@@ -157,7 +157,7 @@ public sealed partial class DialerBridge : IAgentPool, ICampaignCallEvents, IInb
         var live = new LiveCall(call.HangupAsync, call.Refuse);
         _live[callId] = live;
         // The queue entry the call carries out tells the console why it was made and which script stage it needs.
-        _events.Writer.TryWrite(new CallConnected(callId, agent, call.Target.AccountId, call.CampaignId, _time.GetUtcNow(), call.Target.Queued?.Id, call.ScriptStage));
+        _events.Writer.TryWrite(new CallConnected(callId, agent, call.Target.AccountId, call.CampaignId, _time.GetUtcNow(), call.Target.Queued?.Id, call.ScriptStage, call.AmdMachine));
         LogConnected(_logger, callId, call.Target.AccountId.Value);
         WatchEnd(callId, agent, live, call.Ended);
     }

@@ -20,11 +20,17 @@ public sealed class WallboardBuilder(
     ICollectionsDbContextFactory databases,
     TimeProvider time,
     IOptions<AbandonmentOptions> abandonment,
+    AmdMarks amdMarks,
     IWallboardFloorShare? share = null,
     Collections.Dialer.Inbound.InboundDesk? inbound = null,
     IOptions<Collections.Dialer.Inbound.InboundOptions>? inboundOptions = null)
 {
     private IReadOnlyList<(AgentId Id, string Name)>? _roster;
+    private MarkCounts? _marks;
+
+    /// <summary>How long the campaigns' mark counts are reused: they read every marked call of the campaigns (no time bound: the
+    /// estimate is the campaign's), too much for a board built every second; a mark shows within this.</summary>
+    public static readonly Duration MarksLifetime = Duration.FromSeconds(30);
 
     public async Task<WallboardDto> BuildAsync(CancellationToken ct)
     {
@@ -41,8 +47,12 @@ public sealed class WallboardBuilder(
             // Calls debtors made to us are not the dialer's: Ofcom's and the FTC's rates count calls we placed.
             .Where(c => c.Channel == ContactChannel.Call && c.StartedAt >= since && c.Purpose != ContactPurpose.Inbound
                 && (c.Outcome == ContactOutcome.Answered || c.Outcome == ContactOutcome.Abandoned || (c.Outcome == ContactOutcome.Machine && c.AmdFlagged)))
-            .Select(c => new { c.StartedAt, c.Outcome })
+            .Select(c => new Counted(c.CampaignId, c.StartedAt, c.Outcome, c.OperatorMark))
             .ToListAsync(ct);
+
+        // The one false-positive estimate per campaign (configured share updated by operators' marks), as pacing and the
+        // statistics use it (AbandonmentStats).
+        var marks = await MarksAsync(calls.Where(c => c.Campaign is not null).Select(c => c.Campaign!.Value).Distinct().ToList(), now, ct);
         var agents = floor.Snapshot(_roster);
         var lines = await campaigns.ListAsync(ct);
         var talkPerHour = floor.TalkMinutesPerAgentHour();
@@ -61,8 +71,8 @@ public sealed class WallboardBuilder(
             agents,
             lines,
             Math.Round(talkPerHour, 1),
-            Rate(calls.Where(c => c.StartedAt >= midnight).Select(c => c.Outcome), target),
-            Rate(calls.Where(c => c.StartedAt >= dayAgo).Select(c => c.Outcome), target),
+            Rate(calls.Where(c => c.StartedAt >= midnight), marks, target),
+            Rate(calls.Where(c => c.StartedAt >= dayAgo), marks, target),
             inbound is null ? null : await InboundAsync(db, inbound, midnight, ct),
             nodes);
     }
@@ -89,15 +99,40 @@ public sealed class WallboardBuilder(
             blending.Reserved, blending.Needed, Math.Round(blending.Traffic.ArrivalsPerHour, 1), inboundOptions?.Value.Blending.ServiceLevelPercent ?? 80);
     }
 
-    private AbandonmentDto Rate(IEnumerable<ContactOutcome> outcomes, double target)
+    private async Task<IReadOnlyDictionary<CampaignId, AmdReviewCounts>> MarksAsync(List<CampaignId> campaignIds, Instant now, CancellationToken ct)
     {
-        var list = outcomes.ToList();
-        var abandoned = list.Count(o => o == ContactOutcome.Abandoned);
-        var machines = list.Count(o => o == ContactOutcome.Machine);
-        var answered = list.Count - abandoned - machines;
-        var estimate = abandonment.Value.EstimateFalsePositives(machines);
+        if (campaignIds.Count == 0)
+        {
+            return new Dictionary<CampaignId, AmdReviewCounts>();
+        }
+
+        var cached = Volatile.Read(ref _marks);
+        if (cached is null || now - cached.At >= MarksLifetime || campaignIds.Any(id => !cached.Read.Contains(id)))
+        {
+            cached = new MarkCounts(now, await amdMarks.CountsAsync(campaignIds, now, ct), [.. campaignIds]);
+            Volatile.Write(ref _marks, cached);
+        }
+
+        return cached.Counts;
+    }
+
+    private sealed record MarkCounts(Instant At, IReadOnlyDictionary<CampaignId, AmdReviewCounts> Counts, HashSet<CampaignId> Read);
+
+    private AbandonmentDto Rate(IEnumerable<Counted> calls, IReadOnlyDictionary<CampaignId, AmdReviewCounts> marks, double target)
+    {
+        var list = calls.ToList();
+        var abandoned = list.Count(c => c.Outcome == ContactOutcome.Abandoned);
+        var machines = list.Count(c => c.Outcome == ContactOutcome.Machine);
+
+        // A call an operator marked "this was a machine" was no person answering.
+        var answered = list.Count(c => c.Outcome == ContactOutcome.Answered && c.Mark != AnswerMark.Machine);
+        var estimate = list.Where(c => c.Outcome == ContactOutcome.Machine)
+            .GroupBy(c => c.Campaign)
+            .Sum(g => abandonment.Value.Estimate(g.Key is { } id && marks.TryGetValue(id, out var m) ? m : AmdReviewCounts.None).PeopleAmong(g.Count()));
         return new AbandonmentDto(answered, abandoned, Math.Round(AbandonmentOptions.Rate(abandoned, answered + abandoned, estimate), 4), target, machines, Math.Round(estimate, 2));
     }
+
+    private sealed record Counted(CampaignId? Campaign, Instant StartedAt, ContactOutcome Outcome, AnswerMark? Mark);
 }
 
 /// <summary>The supervisors connected to this node: the group the 1 Hz board goes to. With the Redis backplane (several

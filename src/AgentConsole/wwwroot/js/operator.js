@@ -73,8 +73,26 @@ function renderAccount(pop) {
   renderCase(pop, requestSettlement);
 }
 
+// What answered the call, as the operator heard it: measures the campaign's answering-machine detection (AmdMarks). Asked
+// outright when AMD said machine and the call was passed on anyway.
+function showMark(pop) {
+  $('#mark').hidden = !pop;
+  $('#mark-ask').hidden = !pop?.amdMachine;
+  $('#btn-mark-person').disabled = $('#btn-mark-machine').disabled = !pop;
+}
+
+async function mark(what) {
+  const pop = view.pop;
+  if (!pop) return;
+  const marked = await call('MarkAnswer', pop.callId, what);
+  $('#btn-mark-person').disabled = $('#btn-mark-machine').disabled = true;
+  $('#mark-ask').hidden = true;
+  say(t('op.marked', { what: t(marked.mark === 'Machine' ? 'op.markMachine' : 'op.markPerson') }));
+}
+
 function showPop(pop) {
   view.pop = pop;
+  showMark(pop);
   hidePreview();
   renderAccount(pop);
   loadTimeline($('#timeline'), pop.account.id);
@@ -171,6 +189,7 @@ async function setState(state) {
 
 function clearCall() {
   view.pop = null; view.script = null; view.callEnded = false;
+  showMark(null);
   if (!view.preview) $('#preview').hidden = true;
   $('#debtor').replaceChildren(el('p', { class: 'muted' }, t('op.waiting')));
   $('#account').replaceChildren();
@@ -350,6 +369,8 @@ $('#btn-pause').addEventListener('click', () => setState(4));
 $('#btn-logout').addEventListener('click', () => setState(0));
 $('#btn-hangup').addEventListener('click', () => currentCall() && call('HangUp', currentCall().callId));
 $('#btn-signout').addEventListener('click', signOut);
+$('#btn-mark-person').addEventListener('click', () => mark('Person'));
+$('#btn-mark-machine').addEventListener('click', () => mark('Machine'));
 $('#btn-continue').addEventListener('click', next);
 $('#action-form').addEventListener('submit', (e) => { e.preventDefault(); act(false); });
 $('#action-decline').addEventListener('click', () => act(true));

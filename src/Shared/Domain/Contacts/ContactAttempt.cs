@@ -22,6 +22,16 @@ public enum ContactOutcome
     Lost = 11,
 }
 
+/// <summary>What an operator (or a reviewer of the recording) found a call's answer to be: the measure of AMD in the field.</summary>
+public enum AnswerMark
+{
+    /// <summary>A live person answered.</summary>
+    Person = 1,
+
+    /// <summary>An answering machine or voicemail answered.</summary>
+    Machine = 2,
+}
+
 /// <summary>One row of the contact ledger: every call and message about an account, written before it leaves
 /// so a crash cannot lose a count (Regulation F 12 CFR 1006.14(b)(2) counts attempts, not completed calls).</summary>
 public sealed class ContactAttempt
@@ -52,6 +62,13 @@ public sealed class ContactAttempt
 
     /// <summary>The answering-machine detector flagged this answered call (Ofcom: no repeat within 24 h without an operator).</summary>
     public bool AmdFlagged { get; set; }
+
+    /// <summary>What the operator who took the call (or a reviewer of its recording) found the answer to be; null when nobody said.
+    /// On calls AMD called MACHINE (<see cref="AmdFlagged"/>) the marks measure the campaign's false-positive share.</summary>
+    public AnswerMark? OperatorMark { get; set; }
+
+    /// <summary>When <see cref="OperatorMark"/> was given.</summary>
+    public Instant? MarkedAt { get; set; }
 
     /// <summary>An abandoned call played the information message (who called, a number to call back) before hanging up
     /// (Ofcom's persistent-misuse policy; FTC TSR 16 CFR 310.4(b)(4)(iii)).</summary>

@@ -544,10 +544,19 @@ namespace Collections.Shared.Persistence.Migrations.Postgres
                         .HasColumnType("boolean")
                         .HasColumnName("information_message_played");
 
+                    b.Property<DateTime?>("MarkedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("marked_at");
+
                     b.Property<string>("Node")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("node");
+
+                    b.Property<string>("OperatorMark")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("operator_mark");
 
                     b.Property<string>("Outcome")
                         .IsRequired()

@@ -546,10 +546,19 @@ namespace Collections.Shared.Persistence.Migrations.SqlServer
                         .HasColumnType("bit")
                         .HasColumnName("information_message_played");
 
+                    b.Property<DateTime?>("MarkedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("marked_at");
+
                     b.Property<string>("Node")
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)")
                         .HasColumnName("node");
+
+                    b.Property<string>("OperatorMark")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("operator_mark");
 
                     b.Property<string>("Outcome")
                         .IsRequired()

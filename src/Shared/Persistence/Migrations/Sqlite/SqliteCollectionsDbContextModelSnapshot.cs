@@ -539,10 +539,19 @@ namespace Collections.Shared.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("information_message_played");
 
+                    b.Property<DateTime?>("MarkedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("marked_at");
+
                     b.Property<string>("Node")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT")
                         .HasColumnName("node");
+
+                    b.Property<string>("OperatorMark")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("operator_mark");
 
                     b.Property<string>("Outcome")
                         .IsRequired()

@@ -1,0 +1,40 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Collections.Shared.Persistence.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class OperatorAnswerMarks : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<DateTime>(
+                name: "marked_at",
+                table: "contact_attempts",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "operator_mark",
+                table: "contact_attempts",
+                type: "character varying(32)",
+                maxLength: 32,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "marked_at",
+                table: "contact_attempts");
+
+            migrationBuilder.DropColumn(
+                name: "operator_mark",
+                table: "contact_attempts");
+        }
+    }
+}
