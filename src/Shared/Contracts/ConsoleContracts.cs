@@ -304,7 +304,33 @@ public sealed record WallboardDeltaDto(
     AbandonmentDto? Today,
     AbandonmentDto? Rolling24h,
     InboundQueueDto? Inbound,
-    IReadOnlyList<FloorNodeDto>? Nodes);
+    IReadOnlyList<FloorNodeDto>? Nodes)
+{
+    /// <summary>Applies the operators and campaigns this delta adds, changes and removes to a client's copy of the board, each
+    /// keyed by its id (what wallboard.js does with its maps).</summary>
+    public void ApplyTo(IDictionary<Guid, AgentStatusDto> agents, IDictionary<Guid, CampaignBoardDto> campaigns)
+    {
+        foreach (var id in AgentsGone)
+        {
+            agents.Remove(id);
+        }
+
+        foreach (var agent in Agents)
+        {
+            agents[agent.AgentId] = agent;
+        }
+
+        foreach (var id in CampaignsGone)
+        {
+            campaigns.Remove(id);
+        }
+
+        foreach (var campaign in Campaigns)
+        {
+            campaigns[campaign.Id] = campaign;
+        }
+    }
+}
 
 /// <summary>One console node of the floor as the wallboard knows it (only with several nodes on the Redis backplane).</summary>
 /// <param name="LastReport">When this node last heard the node's report (this node's clock).</param>

@@ -75,25 +75,7 @@ public sealed class WallboardChangesTests
             var (_, delta) = changes.Publish(next);
             Assert.Equal(held.Version + 1, delta.Version);
             held = held with { Version = delta.Version };
-            foreach (var id in delta.AgentsGone)
-            {
-                agents.Remove(id);
-            }
-
-            foreach (var a in delta.Agents)
-            {
-                agents[a.AgentId] = a;
-            }
-
-            foreach (var id in delta.CampaignsGone)
-            {
-                campaigns.Remove(id);
-            }
-
-            foreach (var c in delta.Campaigns)
-            {
-                campaigns[c.Id] = c;
-            }
+            delta.ApplyTo(agents, campaigns);
 
             talk = delta.TalkMinutesPerAgentHour ?? talk;
         }

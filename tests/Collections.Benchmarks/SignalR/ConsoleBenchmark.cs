@@ -316,25 +316,7 @@ public static class ConsoleBenchmark
                 }
 
                 _version = delta.Version;
-                foreach (var id in delta.AgentsGone)
-                {
-                    _agents.Remove(id);
-                }
-
-                foreach (var a in delta.Agents)
-                {
-                    _agents[a.AgentId] = a;
-                }
-
-                foreach (var id in delta.CampaignsGone)
-                {
-                    _campaigns.Remove(id);
-                }
-
-                foreach (var c in delta.Campaigns)
-                {
-                    _campaigns[c.Id] = c;
-                }
+                delta.ApplyTo(_agents, _campaigns);
 
                 return true;
             }
