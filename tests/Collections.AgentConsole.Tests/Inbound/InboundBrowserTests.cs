@@ -126,7 +126,7 @@ public sealed class InboundBrowserTests
             await using (var db = console.OpenDatabase())
             {
                 var debtor = await db.Debtors.SingleAsync(d => d.Id == new DebtorId(debtorId), Ct);
-                var row = await db.InboundCalls.SingleAsync(c => c.From == number, Ct);
+                var row = await WrittenAsync(console, d => d.InboundCalls.SingleOrDefaultAsync(c => c.From == number, Ct));
                 var account = await db.Accounts.SingleAsync(a => a.Id == row.AccountId, Ct);
                 pop = new ScreenPopFacts(row.Id.Value, debtor.DisplayName, account.CreditorReference, row.Language);
             }
@@ -174,7 +174,7 @@ public sealed class InboundBrowserTests
             Assert.Equal((await db.Agents.SingleAsync(a => a.Login == "anna.schneider", Ct)).Id, row.AgentId);
             var ledger = await db.ContactAttempts.SingleAsync(c => c.Id == row.Id, Ct);
             Assert.Equal(ContactPurpose.Inbound, ledger.Purpose);
-            Assert.Equal(pop.CallId, (await db.Dispositions.SingleAsync(d => d.Note == "inbound browser test", Ct)).ContactAttemptId!.Value.Value);
+            Assert.Equal(pop.CallId, (await WrittenAsync(console, d => d.Dispositions.SingleOrDefaultAsync(x => x.Note == "inbound browser test", Ct))).ContactAttemptId!.Value.Value);
         }
 
         // RTP both ways, on the recording named by the call's id: the caller's 1 kHz left, the browser's 440 Hz (through Opus) right.
@@ -186,6 +186,26 @@ public sealed class InboundBrowserTests
         Assert.True(Tones.WindowsWith(right, 440) >= 20, $"the operator's channel has {Tones.WindowsWith(right, 440)} windows of 100 ms with her tone");
         await context.CloseAsync();
         Directory.Delete(work, recursive: true);
+    }
+
+    /// <summary>A row the host writes while the page moves on (the page shows the call, or wrap-up after the save, before the
+    /// host's write may have committed): read until it is there, for at most 20 s.</summary>
+    private static async Task<T> WrittenAsync<T>(KestrelConsole console, Func<Collections.Shared.Persistence.CollectionsDbContext, Task<T?>> read)
+        where T : class
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            await using (var db = console.OpenDatabase())
+            {
+                if (await read(db) is { } row)
+                {
+                    return row;
+                }
+            }
+
+            Assert.True(attempt < 100, $"no {typeof(T).Name} written within 20 s");
+            await Task.Delay(200, Ct);
+        }
     }
 
     /// <summary>A unique number of a debtor whose preferred language is <paramref name="language"/>.</summary>
