@@ -16,7 +16,9 @@ namespace Collections.Dialer.Hopper;
 public static class HopperSetup
 {
     /// <summary>
-    /// Adds <see cref="DialerHopper"/> (node id from <c>Collections:Hopper:NodeId</c>, else the machine name and process id)
+    /// Adds <see cref="DialerHopper"/> (node id from <c>Collections:Hopper:NodeId</c>, else the ledger's node id when the host
+    /// reconciles the ledger, so a live node that finds this one dead gives back its claims at once (<see cref="LedgerReconciler"/>),
+    /// else the machine name and process id)
     /// over the queue of due contacts (<see cref="DueContactQueue"/>, added when not registered yet) and <see cref="AbandonmentStats"/>; needs the database and compliance registrations. Bad options stop the host at start.
     /// </summary>
     public static IHostApplicationBuilder AddHopper(this IHostApplicationBuilder builder)
@@ -27,15 +29,13 @@ public static class HopperSetup
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<HopperOptions>, HopperOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        var nodeId = builder.Configuration[$"{HopperOptions.Section}:NodeId"] is { Length: > 0 } configured
-            ? configured
-            : DefaultNodeId();
+        var configuredNode = builder.Configuration[$"{HopperOptions.Section}:NodeId"];
         builder.Services.TryAddSingleton(sp => new DueContactQueue(
             sp.GetRequiredService<ICollectionsDbContextFactory>().CreateDbContext,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<DueContactQueue>>()));
         builder.Services.AddSingleton(sp => new DialerHopper(
-            nodeId,
+            configuredNode is { Length: > 0 } ? configuredNode : sp.GetService<LedgerNodeIdentity>()?.Id ?? DefaultNodeId(),
             sp.GetRequiredService<ComplianceEngine>(),
             sp.GetRequiredService<ICollectionsDbContextFactory>().CreateDbContext,
             sp.GetRequiredService<TimeProvider>(),

@@ -19,8 +19,9 @@ public sealed class LedgerNode
     public Instant SeenAt { get; set; }
 }
 
-/// <summary>What one reconciliation closed: dead nodes, their calls lost and conversations, and their inbound calls.</summary>
-public sealed record ReconcileReport(int DeadNodes, int Lost, int Conversations, int Inbound = 0);
+/// <summary>What one reconciliation closed: dead nodes, their calls lost and conversations, their inbound calls, and the
+/// accounts (hopper claims) and queued calls they held that were given back.</summary>
+public sealed record ReconcileReport(int DeadNodes, int Lost, int Conversations, int Inbound = 0, int Claims = 0, int Entries = 0);
 
 /// <summary>
 /// Closes the calls of nodes that stopped (issue 19, finding 1: after kill -9 a call in flight stayed Pending forever, counted
@@ -38,14 +39,22 @@ public sealed record ReconcileReport(int DeadNodes, int Lost, int Conversations,
 /// frequency cap (1006.14(b)(2) counts calls placed), and since a person may have answered into silence, the hopper keeps
 /// the number out for Ofcom's 72 h after an abandoned call (HopperOptions.Retry).</item>
 /// </list>
+/// <para>
+/// Then it gives back what the dead node held for dialing, under the node's id (the hopper claims under the ledger's node id
+/// unless <c>Collections:Hopper:NodeId</c> names it): its hopper claims and its Taken call entries of the queue of due contacts.
+/// Before, they stayed held until their 5-minute lease ran out, and a survivor had nobody to call meanwhile when the dead node
+/// had claimed every callable account of an operator's language. The calls are closed first, so an account whose call was in
+/// flight is kept out by its Lost row for 72 h (Ofcom's rule after an abandoned call) when the queue offers it again.
+/// </para>
 /// </summary>
 public sealed partial class LedgerReconciler(Func<CollectionsDbContext> createContext, TimeProvider time, ILogger<LedgerReconciler> logger)
 {
     /// <summary>A fresh id for this process: machine, process id and start time.</summary>
     public static string NewNodeId(TimeProvider time)
     {
+        // At most 64 characters: the hopper claims under this id, and its claim columns hold 64.
         var id = $"{Environment.MachineName}/{Environment.ProcessId}/{time.GetUtcNow().ToUnixTimeMilliseconds()}";
-        return id.Length <= 100 ? id : id[^100..];
+        return id.Length <= 64 ? id : id[^64..];
     }
 
     /// <summary>Records that <paramref name="node"/> is alive now.</summary>
@@ -75,23 +84,44 @@ public sealed partial class LedgerReconciler(Func<CollectionsDbContext> createCo
         var now = Now;
         var deadline = now - lease;
         var dead = await db.LedgerNodes.AsNoTracking().Where(n => n.Id != self && n.SeenAt < deadline).ToListAsync(ct);
-        int lost = 0, conversations = 0, inbound = 0;
+        int lost = 0, conversations = 0, inbound = 0, claims = 0, entries = 0;
         foreach (var node in dead)
         {
             var (l, c) = await CloseAsync(db, db.ContactAttempts.Where(a => a.Node == node.Id), node.SeenAt, ct);
             // The dead node's inbound calls too (issue 17): the queue's own rule closes its rows, as of the node's last beat.
             var i = await Queues.InboundCallClosing.CloseAsync(db, db.InboundCalls.Where(a => a.Node == node.Id), node.SeenAt, ct);
+            var (h, e) = await ReleaseAsync(db, node.Id, ct);
             lost += l;
             conversations += c;
             inbound += i;
+            claims += h;
+            entries += e;
             await db.LedgerNodes.Where(n => n.Id == node.Id).ExecuteDeleteAsync(ct);
-            LogNodeDead(logger, node.Id, node.SeenAt, l, c, i);
+            LogNodeDead(logger, node.Id, node.SeenAt, l, c, i, h, e);
         }
 
         var legacyBefore = now - legacyAge;
         var (ll, lc) = await CloseAsync(db, db.ContactAttempts.Where(a => a.StartedAt < legacyBefore && (a.Node == null || !db.LedgerNodes.Any(n => n.Id == a.Node))), legacyBefore, ct);
         var li = await Queues.InboundCallClosing.CloseAsync(db, db.InboundCalls.Where(a => a.ReceivedAt < legacyBefore && (a.Node == null || !db.LedgerNodes.Any(n => n.Id == a.Node))), legacyBefore, ct);
-        return new ReconcileReport(dead.Count, lost + ll, conversations + lc, inbound + li);
+        return new ReconcileReport(dead.Count, lost + ll, conversations + lc, inbound + li, claims, entries);
+    }
+
+    /// <summary>Gives back the hopper claims and the Taken call entries <paramref name="node"/> held (after its calls are closed).
+    /// Only calls: a message entry in doubt stays Taken until its lease runs out, when the sender is asked with its idempotency
+    /// key (DueContactQueue.KeepTakenAsync), and the message dispatcher claims under an id of its own anyway.</summary>
+    private static async Task<(int Claims, int Entries)> ReleaseAsync(CollectionsDbContext db, string node, CancellationToken ct)
+    {
+        var holder = (string?)node;
+        var claims = await db.HopperClaims
+            .Where(c => c.ClaimedBy == holder)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ClaimedBy, (string?)null).SetProperty(c => c.ClaimedUntil, (Instant?)null), ct);
+        var entries = await db.ScheduledContacts
+            .Where(c => c.ClaimedBy == holder && c.Status == Workflow.ScheduledContactStatus.Taken && c.Channel == ContactChannel.Call)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.Status, Workflow.ScheduledContactStatus.Queued)
+                .SetProperty(c => c.ClaimedBy, (string?)null)
+                .SetProperty(c => c.ClaimedUntil, (Instant?)null), ct);
+        return (claims, entries);
     }
 
     private static async Task<(int Lost, int Conversations)> CloseAsync(CollectionsDbContext db, IQueryable<ContactAttempt> rows, Instant endedAt, CancellationToken ct)
@@ -128,6 +158,6 @@ public sealed partial class LedgerReconciler(Func<CollectionsDbContext> createCo
 
     private Instant Now => Instant.FromDateTimeOffset(time.GetUtcNow());
 
-    [LoggerMessage(EventId = 7010, Level = LogLevel.Warning, Message = "Node {Node} last seen {SeenAt} is gone: closed {Lost} call(s) in flight as lost, {Conversations} conversation(s) and {Inbound} inbound call(s)")]
-    private static partial void LogNodeDead(ILogger logger, string node, Instant seenAt, int lost, int conversations, int inbound);
+    [LoggerMessage(EventId = 7010, Level = LogLevel.Warning, Message = "Node {Node} last seen {SeenAt} is gone: closed {Lost} call(s) in flight as lost, {Conversations} conversation(s) and {Inbound} inbound call(s); gave back {Claims} claimed account(s) and {Entries} queued call(s)")]
+    private static partial void LogNodeDead(ILogger logger, string node, Instant seenAt, int lost, int conversations, int inbound, int claims, int entries);
 }

@@ -1,6 +1,8 @@
 using Collections.Shared.Compliance;
 using Collections.Shared.Domain;
+using Collections.Shared.Hopper;
 using Collections.Shared.Queues;
+using Collections.Shared.Workflow;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -126,6 +128,53 @@ public sealed class LedgerReconcilerTests
             Assert.Equal((InboundCallOutcome.Answered, (Instant?)lastSeen), (rows[talking.Id].Outcome, rows[talking.Id].EndedAt));
             Assert.Equal((InboundCallOutcome.Lost, (Instant?)lastSeen), (rows[waiting.Id].Outcome, rows[waiting.Id].EndedAt));
             Assert.Equal((InboundCallOutcome.InProgress, (Instant?)null), (rows[ours.Id].Outcome, rows[ours.Id].EndedAt));
+        }
+    }
+
+    [Fact]
+    public async Task A_dead_nodes_claims_and_taken_calls_are_given_back_after_its_calls_are_closed_and_a_live_nodes_are_kept()
+    {
+        // The chaos test's survivor placed no call for minutes: the killed nodes' claims held every callable account of its
+        // operators' languages until their 5-minute leases ran out.
+        await using var database = await LedgerDatabase.CreateAsync();
+        var clock = new FakeTimeProvider(Local(NewYork, 2026, 1, 6, 10).ToDateTimeOffset());
+        var reconciler = new LedgerReconciler(database.CreateContext, clock, NullLogger<LedgerReconciler>.Instance);
+        var dead = new ContactLedger(Engine, database.CreateContext, clock, NullLogger<ContactLedger>.Instance) { Node = "node-a" };
+        await reconciler.HeartbeatAsync("node-a", Ct);
+        await reconciler.HeartbeatAsync("node-b", Ct);
+        var inFlight = await ReserveAsync(dead, database);
+        var now = Instant.FromDateTimeOffset(clock.GetUtcNow());
+        var lease = now + Duration.FromMinutes(5);
+        ScheduledContact Entry(ContactChannel channel, string holder) => new()
+        {
+            AccountId = database.Account.Id, Channel = channel, Campaign = "phone follow-up", Reason = "test", IdempotencyKey = Guid.NewGuid().ToString("N"),
+            Status = ScheduledContactStatus.Taken, ClaimedBy = holder, ClaimedUntil = lease, DueAt = now, NextAttemptAt = now, CreatedAt = now,
+        };
+        var call = Entry(ContactChannel.Call, "node-a");
+        var message = Entry(ContactChannel.Sms, "node-a");
+        var live = Entry(ContactChannel.Call, "node-b");
+        await using (var db = database.CreateContext())
+        {
+            db.ScheduledContacts.AddRange(call, message, live);
+            db.HopperClaims.Add(new HopperClaim { AccountId = database.Account.Id, ClaimedBy = "node-a", ClaimedAt = now, ClaimedUntil = lease, ClaimCount = 1 });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(30));
+        await reconciler.HeartbeatAsync("node-b", Ct);
+        Assert.Equal(new ReconcileReport(1, 1, 0, 0, 1, 1), await reconciler.CloseDeadAsync("node-b", Lease, OrphanAge, Ct));
+
+        await using (var db = database.CreateContext())
+        {
+            var claim = await db.HopperClaims.AsNoTracking().SingleAsync(c => c.AccountId == database.Account.Id, Ct);
+            Assert.Equal(((string?)null, (Instant?)null), (claim.ClaimedBy, claim.ClaimedUntil));
+            var entries = await db.ScheduledContacts.AsNoTracking().ToDictionaryAsync(c => c.Id, Ct);
+            Assert.Equal((ScheduledContactStatus.Queued, (string?)null), (entries[call.Id].Status, entries[call.Id].ClaimedBy));
+            // A message in doubt waits for its lease (its sender is asked with the idempotency key); a live node keeps its own.
+            Assert.Equal((ScheduledContactStatus.Taken, "node-a"), (entries[message.Id].Status, entries[message.Id].ClaimedBy));
+            Assert.Equal((ScheduledContactStatus.Taken, "node-b"), (entries[live.Id].Status, entries[live.Id].ClaimedBy));
+            // The call that was in flight is closed before its account is free again: its Lost row keeps the number out.
+            Assert.Equal(ContactOutcome.Lost, (await db.ContactAttempts.AsNoTracking().SingleAsync(a => a.Id == inFlight, Ct)).Outcome);
         }
     }
 
