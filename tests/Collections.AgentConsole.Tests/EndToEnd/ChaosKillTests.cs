@@ -67,14 +67,16 @@ public sealed class ChaosKillTests : IAsyncDisposable
             await CheckAsync(database, saved, $"after kill {kill} (seed {seed})", log);
         }
 
+        await QueueFreshCallsAsync(database);
         var survivor = await StartAsync(address, environment, log, healthy);
         await using (survivor)
         {
+            // Calls only: a message a kill caught while sending is in doubt, and its entry waits out its lease (5 minutes) so the
+            // provider's records can settle it with the same idempotency key instead of a second send (MessageDispatcher).
             await survivor.WaitUntilAsync(database, "every call of the killed jobs closed", async db =>
-                !await db.ContactAttempts.AnyAsync(a => a.EndedAt == null && a.Node != null && deadNodes.Contains(a.Node), Ct));
-            var before = Instant.FromDateTimeOffset(DateTimeOffset.UtcNow);
+                !await db.ContactAttempts.AnyAsync(a => a.Channel == ContactChannel.Call && a.EndedAt == null && a.Node != null && deadNodes.Contains(a.Node), Ct), ExplainAsync);
             await survivor.WaitUntilAsync(database, "the restarted job dialing again", async db =>
-                await db.ContactAttempts.AnyAsync(a => a.Channel == ContactChannel.Call && a.Node != null && !deadNodes.Contains(a.Node), Ct));
+                await db.ContactAttempts.AnyAsync(a => a.Channel == ContactChannel.Call && a.Node != null && !deadNodes.Contains(a.Node), Ct), ExplainAsync);
             await CheckAsync(database, saved, $"at the end (seed {seed})", log);
             await CheckJournalAsync(database, survivor);
 
@@ -90,6 +92,78 @@ public sealed class ChaosKillTests : IAsyncDisposable
             File.AppendAllText(Path.Combine(AppContext.BaseDirectory, "artifacts", "chaos.txt"), $"{DateTimeOffset.UtcNow:O} {summary}\n");
             Assert.True(calls.Count > Kills, $"too little happened to test anything: {summary}");
         }
+    }
+
+    /// <summary>
+    /// Work the survivor can do whatever the killed jobs did. Each call holds its account back for the retry table's delay, and
+    /// the demo's three simulated operators speak only some of the debtors' languages, so after five kills the queue may hold
+    /// nothing callable that they can take: the survivor would then rightly dial nothing, and "dialing again" would fail for want
+    /// of work, not of health. So a few accounts in the operators' languages that nobody called in the last week get a fresh
+    /// phone entry, as the workflow queues them.
+    /// </summary>
+    private static async Task QueueFreshCallsAsync(DatabaseOptions database)
+    {
+        await using var db = DatabaseSetup.CreateContext(database);
+        // The simulated operators are the last active ones by login (DemoOperators, Collections:Demo:Calls:SimulatedOperators = 3).
+        var spoken = (await db.Agents.AsNoTracking().Where(a => a.Active).ToListAsync(Ct))
+            .OrderByDescending(a => a.Login, StringComparer.Ordinal).Take(3).SelectMany(a => a.LanguageList).ToList();
+        var latest = await db.ContactAttempts.MaxAsync(a => a.StartedAt, Ct);
+        var weekBefore = latest - Duration.FromDays(8);
+        var called = (await db.ContactAttempts.AsNoTracking().Where(a => a.Channel == ContactChannel.Call && a.StartedAt > weekBefore)
+            .Select(a => a.AccountId).Distinct().ToListAsync(Ct)).ToHashSet();
+        var candidates = await db.Cases.AsNoTracking()
+            .Join(db.Accounts, c => c.AccountId, a => a.Id, (c, a) => new { Case = c.Id, Account = a.Id, a.DebtorId })
+            .Join(db.Debtors, x => x.DebtorId, d => d.Id, (x, d) => new { x.Case, x.Account, d.PreferredLanguage, Phones = d.Phones.Count })
+            .ToListAsync(Ct);
+        var fresh = candidates
+            .Where(c => c.Phones > 0 && !called.Contains(c.Account) && Collections.Shared.Domain.LanguageMatch.AnyServes(spoken, c.PreferredLanguage))
+            .GroupBy(c => c.PreferredLanguage, StringComparer.Ordinal)
+            .Select(g => g.First())
+            .ToList();
+        Assert.NotEmpty(fresh);
+        foreach (var c in fresh)
+        {
+            db.ScheduledContacts.Add(new Collections.Shared.Workflow.ScheduledContact
+            {
+                AccountId = c.Account, CaseId = c.Case, Channel = ContactChannel.Call, Campaign = "collections-phone", ScriptStage = "first-contact",
+                Purpose = ContactPurpose.FirstContact, Reason = "strategy:call", IdempotencyKey = $"chaos-test:{c.Account.Value}",
+                Status = Collections.Shared.Workflow.ScheduledContactStatus.Queued, DueAt = latest, NextAttemptAt = latest, CreatedAt = latest,
+            });
+        }
+
+        await db.SaveChangesAsync(Ct);
+    }
+
+    /// <summary>For a failed wait: the nodes, the calls still open, and who holds the callable accounts and queued calls.</summary>
+    private static async Task<string> ExplainAsync(CollectionsDbContext db)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var node in await db.LedgerNodes.AsNoTracking().ToListAsync(Ct))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"ledger node {node.Id} started {node.StartedAt} seen {node.SeenAt}");
+        }
+
+        foreach (var call in await db.ContactAttempts.AsNoTracking().Where(a => a.EndedAt == null).ToListAsync(Ct))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"open {call.Channel} {call.Id} node {call.Node} {call.Outcome} started {call.StartedAt} account {call.AccountId}");
+        }
+
+        var entries = await db.ScheduledContacts.AsNoTracking()
+            .Where(c => c.Channel == ContactChannel.Call && (c.Status == Collections.Shared.Workflow.ScheduledContactStatus.Queued || c.Status == Collections.Shared.Workflow.ScheduledContactStatus.Taken))
+            .Join(db.Accounts, c => c.AccountId, a => a.Id, (c, a) => new { c.Campaign, c.Status, c.ClaimedBy, c.ClaimedUntil, c.NextAttemptAt, c.Outcome, a.DebtorId })
+            .Join(db.Debtors, x => x.DebtorId, d => d.Id, (x, d) => new { x.Campaign, x.Status, x.ClaimedBy, x.ClaimedUntil, x.NextAttemptAt, x.Outcome, d.PreferredLanguage })
+            .ToListAsync(Ct);
+        foreach (var e in entries.OrderBy(e => e.Campaign, StringComparer.Ordinal).ThenBy(e => e.NextAttemptAt))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"queued call {e.Campaign} [{e.PreferredLanguage}] {e.Status} next {e.NextAttemptAt} by {e.ClaimedBy} until {e.ClaimedUntil}: {e.Outcome}");
+        }
+
+        foreach (var claim in await db.HopperClaims.AsNoTracking().Where(c => c.ClaimedBy != null).ToListAsync(Ct))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"claim {claim.AccountId} by {claim.ClaimedBy} until {claim.ClaimedUntil}");
+        }
+
+        return text.ToString();
     }
 
     private Dictionary<string, string> Settings(Random random)

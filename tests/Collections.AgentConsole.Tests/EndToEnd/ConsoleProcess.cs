@@ -151,7 +151,8 @@ internal sealed class ConsoleProcess : IAsyncDisposable
 
     /// <summary>Waits until <paramref name="done"/> holds on the job's database, polling every half second; fails after 3 minutes
     /// naming <paramref name="what"/> with the log's tail. A wait on the job's progress, not a speed limit: generous on a loaded machine.</summary>
-    public async Task WaitUntilAsync(Collections.Shared.Persistence.DatabaseOptions database, string what, Func<Collections.Shared.Persistence.CollectionsDbContext, Task<bool>> done)
+    public async Task WaitUntilAsync(Collections.Shared.Persistence.DatabaseOptions database, string what, Func<Collections.Shared.Persistence.CollectionsDbContext, Task<bool>> done,
+        Func<Collections.Shared.Persistence.CollectionsDbContext, Task<string>>? explain = null)
     {
         for (var waited = TimeSpan.Zero; waited < TimeSpan.FromMinutes(3); waited += TimeSpan.FromMilliseconds(500))
         {
@@ -166,7 +167,26 @@ internal sealed class ConsoleProcess : IAsyncDisposable
             await Task.Delay(500, TestContext.Current.CancellationToken);
         }
 
-        Assert.Fail($"waited 3 minutes for {what}; log:\n{Tail()}");
+        var state = "";
+        if (explain is not null)
+        {
+            await using var db = Collections.Shared.Persistence.DatabaseSetup.CreateContext(database);
+            state = $"\nthe database then:\n{await explain(db)}";
+        }
+
+        // The whole log beside the test's other artifacts: a full run's failure message shows only its tail.
+        var kept = Path.Combine(AppContext.BaseDirectory, "artifacts", $"{Path.GetFileNameWithoutExtension(LogPath)}-{DateTime.UtcNow:yyyyMMddHHmmss}.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(kept)!);
+        lock (_log)
+        {
+            if (!_closed)
+            {
+                _log.Flush();
+            }
+        }
+
+        File.Copy(LogPath, kept, overwrite: true);
+        Assert.Fail($"waited 3 minutes for {what} (whole log: {kept}){state}\nlog:\n{Tail()}");
     }
 
     /// <summary>Deletes a test's scratch folder, leaving it when a file is still held open.</summary>
