@@ -6,12 +6,13 @@ namespace Collections.Dialer.Amd;
 
 /// <summary>
 /// The <c>amd &lt;wav-or-dir&gt;...</c> verb (DESIGN.md section 5): classifies 8 kHz mono recordings of a
-/// call's first seconds, one JSON line per file: <c>{"file","verdict","decisionMs","cause"}</c>.
+/// call's first seconds, one JSON line per file: <c>{"file","verdict","decisionMs","cause","greetingEndMs"}</c> (greetingEndMs:
+/// where the last speech before the verdict ended, from which the 2 s to an operator run; null when nothing was said).
 /// </summary>
 public static class AmdCommand
 {
     /// <summary>One output line.</summary>
-    public sealed record Line(string File, string Verdict, long DecisionMs, string Cause);
+    public sealed record Line(string File, string Verdict, long DecisionMs, string Cause, long? GreetingEndMs);
 
     /// <summary>Builds the verb.</summary>
     public static Command Create()
@@ -107,7 +108,8 @@ public static class AmdCommand
 
         var detector = AmdDetectors.Create(detectorName);
         var result = detector.Push(samples) ?? detector.Finish();
-        CliOutput.WriteLine(new Line(file, result.VerdictText, (long)result.DecisionTime.TotalMilliseconds, result.CauseText), stdout);
+        CliOutput.WriteLine(new Line(file, result.VerdictText, (long)result.DecisionTime.TotalMilliseconds, result.CauseText,
+            result.GreetingEnd is { } end ? (long)end.TotalMilliseconds : null), stdout);
         return CliOutput.Ok;
     }
 }

@@ -54,6 +54,7 @@ public sealed class AmdDetector : IAmdDetector
     private int _beepRunMs;
     private int _beepFrequency;
     private bool _sentenceBreakSeen;
+    private int _lastVoiceEndMs;
 
     /// <summary>Creates a detector for one call with the given profile.</summary>
     public AmdDetector(AmdProfile? profile = null)
@@ -147,7 +148,7 @@ public sealed class AmdDetector : IAmdDetector
 
     /// <summary>Ends the audio (hang-up or end of file): an undecided call is NOTSURE with cause ENDOFAUDIO.</summary>
     public AmdResult Finish() =>
-        Result ??= new AmdResult(AmdVerdict.NotSure, AmdCause.EndOfAudio, TimeSpan.FromMilliseconds(_elapsedMs), _words, TimeSpan.FromMilliseconds(_voiceMs));
+        Result ??= new AmdResult(AmdVerdict.NotSure, AmdCause.EndOfAudio, TimeSpan.FromMilliseconds(_elapsedMs), _words, TimeSpan.FromMilliseconds(_voiceMs), GreetingEnd);
 
     /// <summary>Classifies a whole recording from answer (for files and tests).</summary>
     public static AmdResult Classify(ReadOnlySpan<short> audio, AmdProfile? profile = null)
@@ -259,6 +260,7 @@ public sealed class AmdDetector : IAmdDetector
 
         // Asterisk's DSP restarts its silence count on any frame above the threshold.
         _silenceMs = 0;
+        _lastVoiceEndMs = _elapsedMs;
         _consecutiveVoiceMs += FrameMs;
         _voiceMs += FrameMs;
         if (_consecutiveVoiceMs >= _minWordMs && !_inWord)
@@ -298,7 +300,11 @@ public sealed class AmdDetector : IAmdDetector
     private bool SentenceBreakHeardOrNotRequired() => _sentenceBreakMs == 0 || _sentenceBreakSeen;
 
     private void Decide(AmdVerdict verdict, AmdCause cause) =>
-        Result ??= new AmdResult(verdict, cause, TimeSpan.FromMilliseconds(_elapsedMs), _words, TimeSpan.FromMilliseconds(_voiceMs));
+        Result ??= new AmdResult(verdict, cause, TimeSpan.FromMilliseconds(_elapsedMs), _words, TimeSpan.FromMilliseconds(_voiceMs), GreetingEnd);
+
+    // The end of the last voiced frame once a greeting has begun (a word of the minimum length): where the 2 s to an operator
+    // start (16 CFR 310.4(b)(1)(iv), "the completed greeting of the person answering"; Ofcom 2016). Null if nothing was said.
+    private TimeSpan? GreetingEnd => _inGreeting ? TimeSpan.FromMilliseconds(_lastVoiceEndMs) : null;
 
     private static int Ms(TimeSpan value) => (int)Math.Round(value.TotalMilliseconds);
 }

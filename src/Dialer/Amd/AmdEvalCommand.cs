@@ -40,10 +40,15 @@ public static class AmdEvalCommand
         var allClips = new Option<bool>("--all-clips") { Description = "With --errors, list every clip, not only the wrong ones" };
         var model = new Option<string?>("--model") { Description = "A learned model file other than the shipped one (amd-train --out)" };
         var curve = new Option<bool>("--curve") { Description = "Also print the learned detector's trade-off curve (humans called MACHINE against machines missed)" };
-        var command = new Command("amd-eval", "Scores the learned AMD detector, the tuned profile and asterisk-defaults on a labelled corpus.") { corpus, split, format, profile, set, errors, allClips, model, curve };
+        var policy = new Option<string[]>("--policy")
+        {
+            Description = "Override a field of the learned detector's decision policy for an experiment, e.g. --policy AfterGreetingMs=800 (0: no bound)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var command = new Command("amd-eval", "Scores the learned AMD detector, the tuned profile and asterisk-defaults on a labelled corpus.") { corpus, split, format, profile, set, errors, allClips, model, curve, policy };
         command.SetAction((ParseResult p, CancellationToken ct) => Task.FromResult(Run(
             p.GetValue(corpus)!, p.GetValue(split) ?? "heldout", p.GetValue(format) ?? "json", p.GetValue(set) ?? [], p.GetValue(errors), p.GetValue(allClips), Console.Out, Console.Error,
-            p.GetValue(profile) ?? AmdProfile.DefaultName, p.GetValue(model), p.GetValue(curve))));
+            p.GetValue(profile) ?? AmdProfile.DefaultName, p.GetValue(model), p.GetValue(curve), p.GetValue(policy) ?? [])));
         return command;
     }
 
@@ -52,7 +57,7 @@ public static class AmdEvalCommand
 
     /// <summary>Runs the evaluation; returns the exit code.</summary>
     public static int Run(string corpusDir, string split, string format, IReadOnlyList<string> overrides, bool listErrors, bool listAll, TextWriter stdout, TextWriter stderr,
-        string profileName = AmdProfile.DefaultName, string? modelPath = null, bool curve = false)
+        string profileName = AmdProfile.DefaultName, string? modelPath = null, bool curve = false, IReadOnlyList<string>? policyOverrides = null)
     {
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
@@ -82,6 +87,15 @@ public static class AmdEvalCommand
             learned = modelPath is null ? LearnedAmdModel.Shipped : LearnedAmdModel.Load(modelPath);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException)
+        {
+            return CliOutput.Fail($"amd-eval: {e.Message}", stderr);
+        }
+
+        try
+        {
+            learned = learned with { Policy = ApplyPolicyOverrides(learned.Policy, policyOverrides ?? []) };
+        }
+        catch (FormatException e)
         {
             return CliOutput.Fail($"amd-eval: {e.Message}", stderr);
         }
@@ -121,7 +135,8 @@ public static class AmdEvalCommand
                     var right = IsRight(clip, result);
                     if (!right || listAll)
                     {
-                        stderr.WriteLine($"{name}: {(right ? "ok " : "BAD")} {clip.Id}: {(clip.IsHuman ? "human" : "machine")} -> {result.VerdictText} {result.CauseText} at {result.DecisionTime.TotalMilliseconds} ms");
+                        stderr.WriteLine($"{name}: {(right ? "ok " : "BAD")} {clip.Id}: {(clip.IsHuman ? "human" : "machine")} -> {result.VerdictText} {result.CauseText} at {result.DecisionTime.TotalMilliseconds} ms" +
+                            (result.GreetingEnd is { } end ? $", greeting ended at {end.TotalMilliseconds} ms" : ""));
                     }
                 }
             }
@@ -226,6 +241,32 @@ public static class AmdEvalCommand
         return copy;
     }
 
+    /// <summary>Returns a copy of the learned detector's <paramref name="policy"/> with Name=Value overrides (times in ms).</summary>
+    public static AmdDecisionPolicy ApplyPolicyOverrides(AmdDecisionPolicy policy, IReadOnlyList<string> overrides)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(overrides);
+        var copy = policy with { };
+        foreach (var item in overrides)
+        {
+            var eq = item.IndexOf('=', StringComparison.Ordinal);
+            var name = eq > 0 ? item[..eq] : throw new FormatException($"--policy {item}: expected Name=Value");
+            var property = typeof(AmdDecisionPolicy).GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+            if (property is null || !property.CanWrite)
+            {
+                throw new FormatException($"--policy {item}: no policy field '{name}' (fields: {string.Join(", ", typeof(AmdDecisionPolicy).GetProperties().Where(p => p.CanWrite).Select(p => p.Name))})");
+            }
+
+            var text = item[(eq + 1)..];
+            object value = property.PropertyType == typeof(int)
+                ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0 ? (object)n : throw new FormatException($"--policy {item}: {property.Name} must be a whole number >= 0")
+                : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) ? (object)x : throw new FormatException($"--policy {item}: {property.Name} must be a number");
+            property.SetValue(copy, value);
+        }
+
+        return copy;
+    }
+
     private static void WriteMarkdown(IReadOnlyList<AmdEvaluation> results, TextWriter w)
     {
         w.WriteLine($"| figure ({results[0].Split} split: {results[0].Clips} clips, {results[0].Humans} humans, {results[0].Machines} machines) | " +
@@ -241,6 +282,7 @@ public static class AmdEvalCommand
         Row("human decision max (ms from answer)", r => $"{r.HumanMaxMs}");
         Row("machine decision p50 / p95 (ms from answer)", r => $"{r.MachineP50Ms} / {r.MachineP95Ms}");
         Row("human decision after end of first words, median (ms)", r => $"{r.HumanDelayAfterFirstWordsP50Ms}");
+        Row("human decision after the greeting's end as detected, p50 / p95 / max (ms)", r => $"{r.HumanAfterGreetingMs.P50} / {r.HumanAfterGreetingMs.P95} / {r.HumanAfterGreetingMs.Max}");
         Row("goals met (accuracy >= 95 %, humans called MACHINE <= 2 %, median <= 600 ms, max <= 5000 ms)", r =>
             string.Join(" ", new[] { r.Accuracy >= 0.95, r.HumansCalledMachine <= 0.02, r.HumanDelayAfterFirstWordsP50Ms <= 600, r.HumanMaxMs <= 5000 }.Select(ok => ok ? "yes" : "no")));
     }

@@ -45,10 +45,28 @@ public enum AmdCause
 
     /// <summary>A special information tone (ITU-T E.180): a network intercept message, not a person (MACHINE).</summary>
     Sit,
+
+    /// <summary>
+    /// The learned detector heard speech and then silence for its after-greeting bound without being able to decide
+    /// (NOTSURE): an operator takes the call while the 2 s after the greeting still allow it (16 CFR 310.4(b)(1)(iv); Ofcom 2016).
+    /// </summary>
+    AfterGreeting,
 }
 
 /// <summary>A decision, the time from answer at which it was made, and what the detector had heard by then.</summary>
-public readonly record struct AmdResult(AmdVerdict Verdict, AmdCause Cause, TimeSpan DecisionTime, int Words = 0, TimeSpan VoicedTime = default)
+/// <param name="Verdict">HUMAN, MACHINE or NOTSURE.</param>
+/// <param name="Cause">Why.</param>
+/// <param name="DecisionTime">Audio from answer when the detector decided.</param>
+/// <param name="Words">Words counted (the app_amd-style detector; 0 for the learned one).</param>
+/// <param name="VoicedTime">Voiced time of the greeting (the app_amd-style detector).</param>
+/// <param name="GreetingEnd">
+/// Time from answer at which the last speech before the verdict ended, that is the end of the answering person's greeting as
+/// far as the detector heard it (the decision time itself when speech was still going on); null when nothing was said. The
+/// 2 s within which a person must reach an operator run from here (FTC Telemarketing Sales Rule 16 CFR 310.4(b)(1)(iv) and
+/// (b)(4)(iii): "within two (2) seconds of the completed greeting of the person answering"; Ofcom, persistent-misuse policy
+/// 2016, A1: "within two seconds of the called person's greeting having ended"): <see cref="Pacing.AbandonmentClock"/>.
+/// </param>
+public readonly record struct AmdResult(AmdVerdict Verdict, AmdCause Cause, TimeSpan DecisionTime, int Words = 0, TimeSpan VoicedTime = default, TimeSpan? GreetingEnd = null)
 {
     /// <summary>The verdict as the CLI and the Asterisk-compatible logs spell it: HUMAN, MACHINE or NOTSURE.</summary>
     public string VerdictText => Verdict switch

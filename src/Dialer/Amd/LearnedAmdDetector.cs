@@ -7,7 +7,8 @@ namespace Collections.Dialer.Amd;
 /// measurements of <see cref="AmdFeatures"/>, and a boosted-tree classifier (<see cref="LearnedAmdModel"/>) trained on
 /// the corpus. Streaming: every 32 ms it re-estimates P(machine) and decides as soon as the policy allows: MACHINE only
 /// when the model is very sure (or on a beep or a special information tone), HUMAN once the person has stopped talking
-/// and the model says person, NOTSURE when 5 s pass undecided, since a person taken for a machine is an abandoned call
+/// and the model says person, NOTSURE when the silence after speech reaches the policy's after-greeting bound
+/// (<see cref="AmdDecisionPolicy.AfterGreetingMs"/>) or 5 s pass undecided, since a person taken for a machine is an abandoned call
 /// while a machine passed to an operator costs a few seconds.
 /// </summary>
 /// <remarks>
@@ -130,7 +131,7 @@ public sealed class LearnedAmdDetector : IAmdDetector
 
     /// <inheritdoc />
     public AmdResult Finish() =>
-        Result ??= new AmdResult(AmdVerdict.NotSure, AmdCause.EndOfAudio, Elapsed);
+        Result ??= new AmdResult(AmdVerdict.NotSure, AmdCause.EndOfAudio, Elapsed, GreetingEnd: GreetingEnd(_features));
 
     /// <summary>Classifies a whole recording from answer (files and tests).</summary>
     public static AmdResult Classify(ReadOnlySpan<short> audio, LearnedAmdModel? model = null)
@@ -162,9 +163,16 @@ public sealed class LearnedAmdDetector : IAmdDetector
         return results;
     }
 
+    /// <summary>
+    /// The end of the last speech heard, from answer (now, while speech goes on); null before any speech. The 2 s to an operator
+    /// run from here (16 CFR 310.4(b)(1)(iv): "the completed greeting of the person answering"; Ofcom 2016, A1).
+    /// </summary>
+    internal static TimeSpan? GreetingEnd(AmdFeatures features) =>
+        features.HasSpeech ? TimeSpan.FromMilliseconds(features.ElapsedMs - features.SilenceMs) : null;
+
     private AmdResult Decide(AmdVerdict verdict, AmdCause cause)
     {
-        Result = new AmdResult(verdict, cause, TimeSpan.FromMilliseconds(_features.ElapsedMs));
+        Result = new AmdResult(verdict, cause, TimeSpan.FromMilliseconds(_features.ElapsedMs), GreetingEnd: GreetingEnd(_features));
         return Result.Value;
     }
 }

@@ -29,7 +29,17 @@ public sealed record AmdTree(int[] Feature, float[] Threshold, int[] Left, int[]
 /// <param name="InitialSilenceMs">Nothing said this long from answer: NOTSURE (a silent person reaches an agent).</param>
 /// <param name="TotalMs">Undecided this long from answer: NOTSURE.</param>
 /// <param name="MachineChunks">Consecutive chunks at or above <paramref name="MachineAbove"/> needed for MACHINE.</param>
-public sealed record AmdDecisionPolicy(double HumanBelow, double MachineAbove, int MinSilenceMs, int MinMachineMs, int InitialSilenceMs = 2500, int TotalMs = 5000, int MachineChunks = 1)
+/// <param name="AfterGreetingMs">
+/// Silence after speech after which the detector decides whatever it knows: HUMAN or MACHINE if the rules above allow, else
+/// NOTSURE (cause AFTERGREETING), which goes to an operator; 0: no bound (models written before it). A person must reach an
+/// operator within 2 s of the end of their greeting, or the call is abandoned (FTC Telemarketing Sales Rule
+/// 16 CFR 310.4(b)(1)(iv) and the safe harbor's (b)(4)(iii): "connects the call to a sales representative within two (2)
+/// seconds of the completed greeting of the person answering"; Ofcom, Revised statement of policy on the persistent misuse of
+/// an electronic communications network or service, 2016, A1: an abandoned call is one not connected to a live operator
+/// within two seconds of the called person's greeting having ended). The bound plus the time to bridge an operator must fit
+/// in those 2 s; chosen on the tune split (docs/amd.md).
+/// </param>
+public sealed record AmdDecisionPolicy(double HumanBelow, double MachineAbove, int MinSilenceMs, int MinMachineMs, int InitialSilenceMs = 2500, int TotalMs = 5000, int MachineChunks = 1, int AfterGreetingMs = 0)
 {
     /// <summary>
     /// The decision at one chunk, or null to keep listening. MACHINE needs the model's confidence; HUMAN needs silence after
@@ -54,6 +64,13 @@ public sealed record AmdDecisionPolicy(double HumanBelow, double MachineAbove, i
             if (!inSpeech && silenceMs >= MinSilenceMs && probability <= HumanBelow && !toneActive)
             {
                 return (AmdVerdict.Human, AmdCause.Human);
+            }
+
+            // The greeting ended AfterGreetingMs ago and the model is sure of neither: an operator takes the call while the
+            // 2 s from the completed greeting (16 CFR 310.4(b)(1)(iv); Ofcom 2016, A1) still leave time to bridge one.
+            if (AfterGreetingMs > 0 && !inSpeech && silenceMs >= AfterGreetingMs && !toneActive)
+            {
+                return (AmdVerdict.NotSure, AmdCause.AfterGreeting);
             }
         }
         else if (elapsedMs >= InitialSilenceMs && !toneActive)

@@ -327,7 +327,10 @@ internal sealed partial class CampaignCall : IDisposable
                 LogMachinePassed(_d.Logger, _campaign.Name, action);
             }
 
-            var agent = await _runner.WaitForAgentAsync(Target.Language, attemptId, HeldAgent, ct).ConfigureAwait(false);
+            // The 2 s run from the end of the person's greeting, which the detector may have heard some time before it decided
+            // (16 CFR 310.4(b)(1)(iv), (b)(4)(iii); Ofcom 2016, A1): not connected by then, the call is abandoned.
+            var deadline = _runner.ConnectDeadline(answeredAt, amdTime, result);
+            var agent = await _runner.WaitForAgentAsync(Target.Language, attemptId, HeldAgent, deadline, ct).ConfigureAwait(false);
             ReleaseHold();
             if (agent is not { } taken)
             {

@@ -67,8 +67,10 @@ internal sealed partial class CampaignRunner
     /// <summary>
     /// A person must be connected to an agent within 2 s of the end of their greeting, else the call is abandoned
     /// (Ofcom, Revised statement of policy on the persistent misuse of an electronic communications network or service,
-    /// 2016: a call not connected to a live operator within 2 seconds of the called person's greeting is abandoned;
-    /// FTC Telemarketing Sales Rule 16 CFR 310.4(b)(1)(iv): "within two (2) seconds of the completed greeting").
+    /// 2016, A1: a call not connected to a live operator within 2 seconds of the called person's greeting having ended is
+    /// abandoned; FTC Telemarketing Sales Rule 16 CFR 310.4(b)(1)(iv) and (b)(4)(iii): "within two (2) seconds of the
+    /// completed greeting of the person answering"). Counted from the greeting's end the detector reports
+    /// (<see cref="AbandonmentClock"/>), not from the verdict.
     /// </summary>
     public static readonly TimeSpan DefaultConnectLimit = TimeSpan.FromSeconds(2);
 
@@ -123,7 +125,7 @@ internal sealed partial class CampaignRunner
     /// <summary>The shipped information message ("this is Collections calling about your account, please call us back").</summary>
     public static string DefaultInformationMessage => Path.Combine(AppContext.BaseDirectory, "DemoCarrier", "Prompts", "abandoned-info.wav");
 
-    /// <summary>The connect limit from a person's verdict to an agent.</summary>
+    /// <summary>The connect limit from the end of a person's greeting (or the verdict, when the detector heard none) to an agent.</summary>
     public TimeSpan ConnectLimit { get; init; } = DefaultConnectLimit;
 
     /// <summary>How long an account no logged-in agent could serve is left out before it is offered again.</summary>
@@ -278,18 +280,33 @@ internal sealed partial class CampaignRunner
         _d.Agents.WrapUp(agent, endedAt);
     }
 
+    /// <summary>
+    /// The instant by which a call answered at <paramref name="answeredAt"/> and decided <paramref name="verdictAfterAnswer"/>
+    /// later must reach an agent: the end of the greeting the detector reports plus <see cref="ConnectLimit"/> (or the verdict
+    /// plus it, when nothing was said), the rule the simulator applies too (<see cref="AbandonmentClock"/>).
+    /// </summary>
+    internal DateTimeOffset ConnectDeadline(DateTimeOffset answeredAt, TimeSpan verdictAfterAnswer, AmdResult verdict) =>
+        AbandonmentClock.Deadline(answeredAt, verdictAfterAnswer, verdict, ConnectLimit);
+
     /// <summary>Takes the longest-idle ready agent who speaks <paramref name="language"/> (the line's held agent first),
-    /// waiting up to the connect limit for one to become ready; null when none did.</summary>
-    internal async Task<AgentId?> WaitForAgentAsync(string language, ContactAttemptId call, AgentId? preferred, CancellationToken ct)
+    /// waiting until <paramref name="deadline"/> (<see cref="ConnectDeadline"/>) for one to become ready; null when none did by
+    /// then, also when the deadline had passed before the wait began (the call is abandoned whoever is free now: 2 s after the
+    /// greeting it can no longer be connected in time).</summary>
+    internal async Task<AgentId?> WaitForAgentAsync(string language, ContactAttemptId call, AgentId? preferred, DateTimeOffset deadline, CancellationToken ct)
     {
-        var deadline = _d.Time.GetUtcNow() + ConnectLimit;
         Interlocked.Increment(ref _waiting);
         try
         {
             while (true)
             {
                 var signal = Volatile.Read(ref _agentReady).Task;
-                if (_d.Agents.TakeLongestIdle(language, _d.Time.GetUtcNow(), call, preferred) is { } agent)
+                var now = _d.Time.GetUtcNow();
+                if (now > deadline)
+                {
+                    return null;
+                }
+
+                if (_d.Agents.TakeLongestIdle(language, now, call, preferred) is { } agent)
                 {
                     return agent;
                 }

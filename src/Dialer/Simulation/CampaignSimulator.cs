@@ -291,6 +291,9 @@ public sealed class CampaignSimulator
         var talk = s.TalkSeconds.Sample(_fates);
         var wrap = s.WrapSeconds.Sample(_fates);
 
+        // Drawn last, and only by scenarios that give it, so the fates of scenarios without it stay as they were.
+        double? greetingToVerdict = s.GreetingToVerdictSeconds?.Sample(_fates);
+
         var person = s.HumanAnswerAt(now);
         var truth = u < person ? Truth.Person
             : u < person + s.MachineAnswer ? Truth.Machine
@@ -315,6 +318,7 @@ public sealed class CampaignSimulator
             DialedAt = now,
             Progress = progress,
             AmdTime = amd,
+            GreetingEnd = greetingToVerdict is { } g ? Math.Max(0, amd - g) : null,
             AmdDraw = amdDraw,
             Talk = truth == Truth.Machine ? MissedMachineSeconds : talk,
             Wrap = truth == Truth.Machine ? 0 : wrap,
@@ -376,6 +380,20 @@ public sealed class CampaignSimulator
             _passed += action is MachineVerdictAction.PassAudit or MachineVerdictAction.PassOverBudget ? 1 : 0;
         }
 
+        // The runner's rule (AbandonmentClock): the connect limit runs from the end of the greeting the detector reports, else
+        // from the verdict (16 CFR 310.4(b)(1)(iv); Ofcom 2016, A1). A call whose limit is over by the verdict is abandoned now.
+        // (Counted from the verdict as the time left after it, so that without a greeting end the deadline is exactly the verdict
+        // plus the limit.)
+        var verdictAfterAnswer = TimeSpan.FromSeconds(call.AmdTime);
+        var left = AbandonmentClock.ConnectBy(verdictAfterAnswer, call.GreetingEnd is { } end ? TimeSpan.FromSeconds(end) : null,
+            TimeSpan.FromSeconds(_scenario.ConnectLimitSeconds)) - verdictAfterAnswer;
+        var deadline = now + left.TotalSeconds;
+        if (deadline < now)
+        {
+            Abandon(call);
+            return;
+        }
+
         var agent = _router.TakeLongestIdle(Language, at);
         if (agent is { } id)
         {
@@ -386,7 +404,7 @@ public sealed class CampaignSimulator
         call.Waiting = true;
         _waiting.Enqueue(call);
         _waitingCount++;
-        Schedule(now + _scenario.ConnectLimitSeconds, new SimEvent(EventKind.WaitDeadline, call, default));
+        Schedule(deadline, new SimEvent(EventKind.WaitDeadline, call, default));
     }
 
     private void OnWaitDeadline(SimCall call, double now)
@@ -396,10 +414,16 @@ public sealed class CampaignSimulator
             return;
         }
 
-        // No agent within the connect limit: the information message plays and the line hangs up. The dialer counts an
-        // abandoned person whoever answered; the score counts only real people.
         call.Waiting = false;
         _waitingCount--;
+        Abandon(call);
+    }
+
+    private void Abandon(SimCall call)
+    {
+        // No agent within the connect limit: the information message plays and the line hangs up. The dialer counts an
+        // abandoned person whoever answered; the score counts only real people.
+        var now = _clock.Seconds;
         _feed.Abandoned(_clock.GetUtcNow());
         if (TruthUnheard(call) == Truth.Person)
         {
@@ -517,6 +541,9 @@ public sealed class CampaignSimulator
         public double Progress { get; init; }
 
         public double AmdTime { get; init; }
+
+        /// <summary>The end of the greeting the detector reports, seconds from answer; null when it reports none.</summary>
+        public double? GreetingEnd { get; init; }
 
         public double AmdDraw { get; init; }
 

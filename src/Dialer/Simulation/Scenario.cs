@@ -60,13 +60,20 @@ public sealed record Scenario
     /// <summary>Time from answer to the AMD verdict.</summary>
     public required Distribution AmdSeconds { get; init; }
 
+    /// <summary>
+    /// Time from the end of the answering party's greeting, as the detector reports it, to the verdict (at most
+    /// <see cref="AmdSeconds"/>' draw); null: the detector reports no greeting end and the connect limit runs from the verdict.
+    /// </summary>
+    public Distribution? GreetingToVerdictSeconds { get; init; }
+
     /// <summary>AMD's accuracy.</summary>
     public required AmdBehaviour Amd { get; init; }
 
     /// <summary>Highest abandonment rate allowed.</summary>
     public double TargetAbandonRate { get; init; } = 0.03;
 
-    /// <summary>A person must reach an agent within this long of the verdict, else the call is abandoned.</summary>
+    /// <summary>A person must reach an agent within this long of the end of their greeting (of the verdict, without
+    /// <see cref="GreetingToVerdictSeconds"/>), else the call is abandoned.</summary>
     public double ConnectLimitSeconds { get; init; } = 2;
 
     /// <summary>P(a person answers) during the hour that contains <paramref name="seconds"/>.</summary>
@@ -100,7 +107,7 @@ public static class ScenarioReader
     private static readonly HashSet<string> TopLevel =
     [
         "agents", "hours", "seed", "humanAnswer", "machineAnswer", "busy", "humanAnswerByHour", "ringSeconds",
-        "noAnswerTimeoutSeconds", "talkSeconds", "wrapSeconds", "amdSeconds", "amd", "targetAbandonRate",
+        "noAnswerTimeoutSeconds", "talkSeconds", "wrapSeconds", "amdSeconds", "greetingToVerdictSeconds", "amd", "targetAbandonRate",
         "connectLimitSeconds", "description",
     ];
 
@@ -156,6 +163,7 @@ public static class ScenarioReader
                 TalkSeconds = Dist(root, "talkSeconds"),
                 WrapSeconds = Dist(root, "wrapSeconds"),
                 AmdSeconds = Dist(root, "amdSeconds"),
+                GreetingToVerdictSeconds = root.TryGetProperty("greetingToVerdictSeconds", out _) ? Dist(root, "greetingToVerdictSeconds") : null,
                 Amd = Amd(root),
                 TargetAbandonRate = root.TryGetProperty("targetAbandonRate", out _)
                     ? Number(root, "targetAbandonRate", 0, 0.5, required: true, exclusiveMin: true)

@@ -65,11 +65,12 @@ public sealed class AmdCommandTests : IDisposable
         Assert.Equal(2, lines.Length);
         using var human = JsonDocument.Parse(lines[0]);
         using var machine = JsonDocument.Parse(lines[1]);
-        Assert.Equal(["file", "verdict", "decisionMs", "cause"], human.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["file", "verdict", "decisionMs", "cause", "greetingEndMs"], human.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.EndsWith("a-human.wav", human.RootElement.GetProperty("file").GetString(), StringComparison.Ordinal);
         Assert.Equal("HUMAN", human.RootElement.GetProperty("verdict").GetString());
         Assert.Equal(600 + 400 + 400, human.RootElement.GetProperty("decisionMs").GetInt64());
         Assert.Equal("HUMAN", human.RootElement.GetProperty("cause").GetString());
+        Assert.Equal(600 + 400, human.RootElement.GetProperty("greetingEndMs").GetInt64());
         Assert.Equal("MACHINE", machine.RootElement.GetProperty("verdict").GetString());
         Assert.Equal("MAXWORDS", machine.RootElement.GetProperty("cause").GetString());
     }

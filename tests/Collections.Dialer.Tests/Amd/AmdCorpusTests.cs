@@ -155,4 +155,17 @@ public sealed class AmdCorpusTests
         Assert.Equal(TimeSpan.FromMilliseconds(400), AmdProfile.Default.AfterGreetingSilence);
         Assert.True(AmdProfile.Default.DetectBeep);
     }
+
+    [Fact]
+    public void Policy_overrides_change_one_field_of_the_learned_policy_and_name_a_bad_one()
+    {
+        var shipped = LearnedAmdModel.Shipped.Policy;
+
+        var changed = AmdEvalCommand.ApplyPolicyOverrides(shipped, ["AfterGreetingMs=0", "MachineAbove=0.97"]);
+
+        Assert.Equal(shipped with { AfterGreetingMs = 0, MachineAbove = 0.97 }, changed);
+        Assert.NotEqual(0, LearnedAmdModel.Shipped.Policy.AfterGreetingMs);
+        Assert.Contains("Bound", Assert.Throws<FormatException>(() => AmdEvalCommand.ApplyPolicyOverrides(shipped, ["Bound=800"])).Message, StringComparison.Ordinal);
+        Assert.Contains("AfterGreetingMs", Assert.Throws<FormatException>(() => AmdEvalCommand.ApplyPolicyOverrides(shipped, ["AfterGreetingMs=-5"])).Message, StringComparison.Ordinal);
+    }
 }

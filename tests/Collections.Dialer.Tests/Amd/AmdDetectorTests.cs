@@ -35,9 +35,20 @@ public sealed class AmdDetectorTests
         var tuned = Run(audio, Tuned);
         var asterisk = Run(audio, Asterisk);
 
-        Assert.Equal(new AmdResult(AmdVerdict.Human, AmdCause.Human, TimeSpan.FromMilliseconds(500 + 400 + 400), 1, TimeSpan.FromMilliseconds(400)), tuned);
+        Assert.Equal(new AmdResult(AmdVerdict.Human, AmdCause.Human, TimeSpan.FromMilliseconds(500 + 400 + 400), 1, TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(500 + 400)), tuned);
         Assert.Equal(AmdVerdict.Human, asterisk.Verdict);
         Assert.Equal(500 + 400 + 800, asterisk.DecisionTime.TotalMilliseconds);
+    }
+
+    [Fact]
+    public void The_greeting_ends_with_the_last_voiced_frame_before_the_verdict_and_nothing_said_reports_no_greeting()
+    {
+        var twoPhrases = Run(new Synth().Silence(300).Word(300).Silence(240).Word(200).Silence(3000), Tuned);
+        var silent = Run(new Synth().Silence(4000), Tuned);
+
+        Assert.Equal(AmdVerdict.Human, twoPhrases.Verdict);
+        Assert.Equal(300 + 300 + 240 + 200, Assert.NotNull(twoPhrases.GreetingEnd).TotalMilliseconds);
+        Assert.Null(silent.GreetingEnd);
     }
 
     [Fact]
@@ -284,7 +295,8 @@ public sealed class AmdDetectorTests
     {
         var result = Run(new Synth().Silence(200).Words(20, 300, 40), AmdProfile.Cautious);
 
-        Assert.Equal(new AmdResult(AmdVerdict.NotSure, AmdCause.TooLong, TimeSpan.FromMilliseconds(5000), result.Words, result.VoicedTime), result);
+        Assert.Equal(new AmdResult(AmdVerdict.NotSure, AmdCause.TooLong, TimeSpan.FromMilliseconds(5000), result.Words, result.VoicedTime, result.GreetingEnd), result);
+        Assert.InRange(Assert.NotNull(result.GreetingEnd).TotalMilliseconds, 5000 - 60, 5000); // still talking: the greeting has not ended
         Assert.True(result.Words > AmdProfile.Cautious.MaximumNumberOfWords);
     }
 }

@@ -194,6 +194,59 @@ public sealed class LearnedAmdTests
     }
 
     [Fact]
+    public void The_demo_persons_hello_then_silence_is_decided_within_the_after_greeting_bound_not_at_five_seconds()
+    {
+        // The demo carrier's person: "Hello? Yes, speaking." (espeak-ng, three short phrases), then the demo's 2 s of silence.
+        // P(machine) stays about 0.7 in that silence, so without the bound the detector waited for TOOLONG at 5 s while the person
+        // waited too: the 2 s to an operator run from the end of the greeting (16 CFR 310.4(b)(1)(iv); Ofcom 2016, A1).
+        var greeting = WavFile.Read(Path.Combine(Root(), "src", "Dialer", "DemoCarrier", "Prompts", "human-greeting.wav")).Samples;
+        var audio = greeting.Concat(new short[8000 * 2]).ToArray();
+        var policy = LearnedAmdModel.Shipped.Policy;
+        Assert.InRange(policy.AfterGreetingMs, 500, 1000);
+
+        var result = LearnedAmdDetector.Classify(audio);
+
+        Assert.NotEqual(AmdVerdict.Machine, result.Verdict);
+        var end = Assert.NotNull(result.GreetingEnd).TotalMilliseconds;
+        Assert.InRange(end, 1500, greeting.Length / 8.0 + 100);
+        Assert.InRange(result.DecisionTime.TotalMilliseconds - end, 0, policy.AfterGreetingMs + AmdFeatures.ChunkMs);
+        Assert.True(result.DecisionTime.TotalMilliseconds < 3500, $"{result.VerdictText} {result.CauseText} at {result.DecisionTime.TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public void After_the_bound_of_silence_the_policy_decides_notsure_unless_the_model_is_sure_either_way()
+    {
+        var policy = new AmdDecisionPolicy(HumanBelow: 0.5, MachineAbove: 0.95, MinSilenceMs: 448, MinMachineMs: 2000, MachineChunks: 3, AfterGreetingMs: 800);
+        var unbounded = policy with { AfterGreetingMs = 0 };
+
+        // Unsure (P = 0.7) after speech: keep listening until the bound, then NOTSURE (an operator takes it).
+        Assert.Null(policy.Decide(1600, hasSpeech: true, inSpeech: false, silenceMs: 768, probability: 0.7, sureChunks: 0, toneActive: false));
+        Assert.Equal((AmdVerdict.NotSure, AmdCause.AfterGreeting), policy.Decide(1632, true, false, 800, 0.7, 0, false));
+        Assert.Null(unbounded.Decide(1632, true, false, 800, 0.7, 0, false));
+
+        // What the policy can already decide at the bound it still decides: HUMAN, or MACHINE when the model is sure.
+        Assert.Equal((AmdVerdict.Human, AmdCause.Human), policy.Decide(1632, true, false, 800, 0.3, 0, false));
+        Assert.Equal((AmdVerdict.Machine, AmdCause.Prosody), policy.Decide(2400, true, false, 800, 0.97, 3, false));
+
+        // Not while the person speaks, before any speech, or while a tone may be a beep.
+        Assert.Null(policy.Decide(1632, true, true, 0, 0.7, 0, false));
+        Assert.Null(policy.Decide(1632, false, false, 1632, 0, 0, false));
+        Assert.Null(policy.Decide(1632, true, false, 800, 0.7, 0, toneActive: true));
+        Assert.Equal("AFTERGREETING", new AmdResult(AmdVerdict.NotSure, AmdCause.AfterGreeting, TimeSpan.Zero).CauseText);
+    }
+
+    [Fact]
+    public void Every_verdict_reports_where_the_greeting_ended_and_none_when_nothing_was_said()
+    {
+        var silent = LearnedAmdDetector.Classify(new Synth(background: 30).Silence(6000).Samples);
+        var machine = LearnedAmdDetector.Classify(WavFile.Read(Path.Combine(Root(), "src", "Dialer", "DemoCarrier", "Prompts", "machine-greeting.wav")).Samples);
+
+        Assert.Null(silent.GreetingEnd);
+        Assert.Equal(AmdVerdict.Machine, machine.Verdict);
+        Assert.InRange(Assert.NotNull(machine.GreetingEnd).TotalMilliseconds, 1000, machine.DecisionTime.TotalMilliseconds);
+    }
+
+    [Fact]
     public void Boosted_trees_learn_an_interaction_no_single_threshold_can()
     {
         // Label 1 when exactly one of two features is above 0.5 (exclusive or).

@@ -189,6 +189,30 @@ public sealed class CampaignSimulatorTests
         Assert.True(result.AbandonRate > 0.2, $"abandon rate {result.AbandonRate}");
     }
 
+    [Theory]
+    [InlineData(null, 0)]
+    [InlineData(1.5, 1)]
+    public void The_connect_limit_runs_from_the_end_of_the_greeting_the_detector_reports(double? greetingToVerdict, int abandoned)
+    {
+        // One operator, two lines, two people: both answer at 5 s and are decided at 7 s; the first takes the operator for 1 s.
+        // The second's 2 s run from the end of their greeting (16 CFR 310.4(b)(1)(iv); Ofcom 2016, A1): ended 1.5 s before the
+        // verdict, they are over at 7.5 s, before the operator is free at 8 s, so the call is abandoned; a detector that reports
+        // no greeting end leaves them until 9 s, and the operator takes it.
+        var after = greetingToVerdict is { } g ? $", \"greetingToVerdictSeconds\": {{\"dist\": \"fixed\", \"value\": {g.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}" : "";
+        var scenario = ScenarioReader.Parse($$$"""
+            {"agents": 1, "hours": 0.0025, "humanAnswer": 1, "machineAnswer": 0, "busy": 0,
+             "ringSeconds": {"dist": "fixed", "value": 5}, "noAnswerTimeoutSeconds": 20,
+             "talkSeconds": {"dist": "fixed", "value": 1}, "wrapSeconds": {"dist": "fixed", "value": 0},
+             "amdSeconds": {"dist": "fixed", "value": 2}{{{after}}},
+             "amd": {"machineDetected": 1, "humanCalledMachine": 0, "auditShare": 0}}
+            """);
+
+        var result = Run(scenario, "ratio:2");
+
+        Assert.Equal((2L, (long)abandoned), (result.AnsweredHuman, result.Abandoned));
+        Assert.Equal((long)abandoned, result.DialerCounts.Abandoned);
+    }
+
     [Fact]
     public void Missed_machines_reach_agents_and_cost_their_time_without_counting_as_persons()
     {

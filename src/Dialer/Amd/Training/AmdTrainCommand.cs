@@ -20,13 +20,18 @@ public static class AmdTrainCommand
         var output = new Option<string>("--out") { Description = "Where to write the model", DefaultValueFactory = _ => "amd-model.json" };
         var trees = new Option<int>("--trees") { Description = "Boosting rounds", DefaultValueFactory = _ => 300 };
         var depth = new Option<int>("--depth") { Description = "Tree depth", DefaultValueFactory = _ => 4 };
-        var command = new Command("amd-train", "Trains the learned AMD detector on a corpus's train split and tunes its policy on the tune split.") { corpus, output, trees, depth };
-        command.SetAction((ParseResult p, CancellationToken _) => Task.FromResult(Run(p.GetValue(corpus)!, p.GetValue(output)!, p.GetValue(trees), p.GetValue(depth), Console.Out, Console.Error)));
+        var afterGreeting = new Option<int>("--after-greeting-ms")
+        {
+            Description = "Silence after speech after which the detector decides (NOTSURE if nothing else; 0: no bound)",
+            DefaultValueFactory = _ => AmdTrainer.DefaultAfterGreetingMs,
+        };
+        var command = new Command("amd-train", "Trains the learned AMD detector on a corpus's train split and tunes its policy on the tune split.") { corpus, output, trees, depth, afterGreeting };
+        command.SetAction((ParseResult p, CancellationToken _) => Task.FromResult(Run(p.GetValue(corpus)!, p.GetValue(output)!, p.GetValue(trees), p.GetValue(depth), Console.Out, Console.Error, p.GetValue(afterGreeting))));
         return command;
     }
 
     /// <summary>Runs the verb; returns the exit code.</summary>
-    public static int Run(string corpusDir, string output, int trees, int depth, TextWriter stdout, TextWriter stderr)
+    public static int Run(string corpusDir, string output, int trees, int depth, TextWriter stdout, TextWriter stderr, int afterGreetingMs = AmdTrainer.DefaultAfterGreetingMs)
     {
         ArgumentNullException.ThrowIfNull(stdout);
         if (!File.Exists(Path.Combine(corpusDir, AmdCorpus.ManifestName)))
@@ -39,6 +44,11 @@ public static class AmdTrainCommand
             return CliOutput.Fail("amd-train: --trees must be 1-5000 and --depth 1-8", stderr);
         }
 
+        if (afterGreetingMs is < 0 or > 5000)
+        {
+            return CliOutput.Fail("amd-train: --after-greeting-ms must be 0-5000", stderr);
+        }
+
         var measured = AmdTrainer.Measure(corpusDir, c => c.Split is "train" or "tune", stderr);
         var train = measured.Where(m => m.Clip.Split == "train").ToList();
         var tune = measured.Where(m => m.Clip.Split == "tune").ToList();
@@ -49,7 +59,7 @@ public static class AmdTrainCommand
 
         var trainedOn = string.Create(CultureInfo.InvariantCulture,
             $"manifest sha256 {AmdTrainer.ManifestHash(corpusDir)}: {train.Count} train clips, policy on {tune.Count} tune clips");
-        var model = AmdTrainer.Train(train, tune, new BoostingOptions(Trees: trees, Depth: depth, MinLeafWeight: 5), trainedOn, ShippedCommand, stderr);
+        var model = AmdTrainer.Train(train, tune, new BoostingOptions(Trees: trees, Depth: depth, MinLeafWeight: 5), trainedOn, ShippedCommand, stderr, afterGreetingMs);
         model.Save(output);
         stdout.WriteLine($"amd-train: wrote {output}");
         return CliOutput.Ok;

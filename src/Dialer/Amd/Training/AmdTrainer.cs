@@ -18,6 +18,13 @@ public static class AmdTrainer
     /// <summary>The median human verdict after the end of the first words the policy must keep (the goal).</summary>
     public const int MaxHumanDelayMedianMs = 600;
 
+    /// <summary>
+    /// The after-greeting bound the shipped policy is searched with (<see cref="AmdDecisionPolicy.AfterGreetingMs"/>): silence
+    /// after speech after which the detector decides, NOTSURE if nothing else; with the time to bridge an operator it fits in the
+    /// 2 s from the end of a person's greeting (16 CFR 310.4(b)(1)(iv); Ofcom 2016, A1). Chosen on the tune split (docs/amd.md).
+    /// </summary>
+    public const int DefaultAfterGreetingMs = 800;
+
     /// <summary>Reads and measures the clips of the given splits.</summary>
     public static List<MeasuredClip> Measure(string corpusDir, Func<AmdCorpusClip, bool> include, TextWriter log)
     {
@@ -33,7 +40,8 @@ public static class AmdTrainer
     }
 
     /// <summary>Trains trees on <paramref name="train"/> and chooses the policy on <paramref name="tune"/>.</summary>
-    public static LearnedAmdModel Train(IReadOnlyList<MeasuredClip> train, IReadOnlyList<MeasuredClip> tune, BoostingOptions options, string trainedOn, string command, TextWriter log)
+    public static LearnedAmdModel Train(IReadOnlyList<MeasuredClip> train, IReadOnlyList<MeasuredClip> tune, BoostingOptions options, string trainedOn, string command, TextWriter log,
+        int afterGreetingMs = DefaultAfterGreetingMs)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(tune);
@@ -58,16 +66,17 @@ public static class AmdTrainer
         var (baseScore, trees) = GradientBoosting.Train([.. rows], AmdFeatures.Count, [.. labels], [.. weights], options);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"amd-train: {trees.Length} trees on {rows.Count} rows of {train.Count} clips in {(DateTime.UtcNow - started).TotalSeconds:F0} s"));
         var model = new LearnedAmdModel([.. AmdFeatures.Names], baseScore, trees, new AmdDecisionPolicy(0.5, 0.5, 320, 800), trainedOn, command);
-        var policy = ChoosePolicy(model, tune, log);
+        var policy = ChoosePolicy(model, tune, log, afterGreetingMs);
         return model with { Policy = policy };
     }
 
     /// <summary>
     /// Tries decision thresholds on the tune split and keeps the most accurate policy whose humans called MACHINE stay
     /// within <see cref="MaxHumansCalledMachine"/> and whose median human verdict comes within <see cref="MaxHumanDelayMedianMs"/>
-    /// of the end of the first words; when none qualifies, the one with the fewest humans called MACHINE.
+    /// of the end of the first words; when none qualifies, the one with the fewest humans called MACHINE. Every candidate has
+    /// the after-greeting bound <paramref name="afterGreetingMs"/> (0: none).
     /// </summary>
-    public static AmdDecisionPolicy ChoosePolicy(LearnedAmdModel model, IReadOnlyList<MeasuredClip> tune, TextWriter log)
+    public static AmdDecisionPolicy ChoosePolicy(LearnedAmdModel model, IReadOnlyList<MeasuredClip> tune, TextWriter log, int afterGreetingMs = DefaultAfterGreetingMs)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(log);
@@ -83,7 +92,7 @@ public static class AmdTrainer
                     {
                         foreach (var chunks in new[] { 1, 3, 6 })
                         {
-                            var policy = new AmdDecisionPolicy(human, machine, silence, minMachine, MachineChunks: chunks);
+                            var policy = new AmdDecisionPolicy(human, machine, silence, minMachine, MachineChunks: chunks, AfterGreetingMs: afterGreetingMs);
                             var score = Evaluate(tune, probabilities, policy);
                             if (best is null || score.BetterThan(best.Value.Score))
                             {

@@ -157,15 +157,19 @@ public static class AmdTrajectories
             sure = s.Features is not null && probabilities[i] >= policy.MachineAbove ? sure + 1 : 0;
             if (s.ToneCause is { } tone)
             {
-                return new AmdResult(AmdVerdict.Machine, tone, TimeSpan.FromMilliseconds(s.ElapsedMs));
+                return new AmdResult(AmdVerdict.Machine, tone, TimeSpan.FromMilliseconds(s.ElapsedMs), GreetingEnd: GreetingEnd(s));
             }
 
             if (policy.Decide(s.ElapsedMs, s.HasSpeech, s.InSpeech, s.SilenceMs, probabilities[i], sure, s.ToneActive) is { } d)
             {
-                return new AmdResult(d.Verdict, d.Cause, TimeSpan.FromMilliseconds(s.ElapsedMs));
+                return new AmdResult(d.Verdict, d.Cause, TimeSpan.FromMilliseconds(s.ElapsedMs), GreetingEnd: GreetingEnd(s));
             }
         }
 
-        return new AmdResult(AmdVerdict.NotSure, AmdCause.EndOfAudio, TimeSpan.FromMilliseconds(steps.Count == 0 ? 0 : steps[^1].ElapsedMs));
+        return new AmdResult(AmdVerdict.NotSure, AmdCause.EndOfAudio, TimeSpan.FromMilliseconds(steps.Count == 0 ? 0 : steps[^1].ElapsedMs),
+            GreetingEnd: steps.Count == 0 ? null : GreetingEnd(steps[^1]));
     }
+
+    // As LearnedAmdDetector.GreetingEnd: the end of the last speech, from answer; null before any speech.
+    private static TimeSpan? GreetingEnd(AmdStep step) => step.HasSpeech ? TimeSpan.FromMilliseconds(step.ElapsedMs - step.SilenceMs) : null;
 }
