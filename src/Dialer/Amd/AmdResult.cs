@@ -45,6 +45,9 @@ public enum AmdCause
 
     /// <summary>A special information tone (ITU-T E.180): a network intercept message, not a person (MACHINE).</summary>
     Sit,
+
+    /// <summary>The detector could not analyse the audio (its speech model failed or did not answer): NOTSURE, an operator takes it.</summary>
+    DetectorFailed,
 }
 
 /// <summary>A decision, the time from answer at which it was made, and what the detector had heard by then.</summary>
