@@ -31,8 +31,11 @@ public static class AmdServiceCollectionExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<VadBatchOptions>>(new DataAnnotationsValidator<VadBatchOptions>(VadBatchOptions.Section));
         builder.Services.TryAddSingleton(TimeProvider.System);
+        // The model loads on the first inference, as it did on the first call before batching: a host whose campaigns use
+        // another detector never loads it, and a missing file fails those calls to NOTSURE (logged) rather than the host.
         builder.Services.TryAddSingleton(sp => new SileroVadBatcher(
-            SileroVad.Instance, sp.GetRequiredService<IOptions<VadBatchOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SileroVadBatcher>>()));
+            (input, state, next, output, batch) => SileroVad.Instance.Run(input, state, next, output, batch),
+            sp.GetRequiredService<IOptions<VadBatchOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SileroVadBatcher>>()));
         return builder;
     }
 

@@ -57,6 +57,8 @@ public sealed partial class SileroVadBatcher : IDisposable
     private int _open;
     private long _batches;
     private long _chunks;
+    private long _waitTicks;
+    private long _longestWaitTicks;
 
     /// <summary>Starts the worker thread over <paramref name="model"/>.</summary>
     public SileroVadBatcher(SileroVad model, VadBatchOptions options, TimeProvider time, ILogger<SileroVadBatcher> logger)
@@ -93,6 +95,12 @@ public sealed partial class SileroVadBatcher : IDisposable
     /// <summary>Chunks run through the network so far (gated chunks not counted).</summary>
     public long Chunks => Interlocked.Read(ref _chunks);
 
+    /// <summary>Mean time from a chunk's submission to its probability (the latency batching adds, with the inference).</summary>
+    public TimeSpan AverageLatency => Chunks == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds((double)Interlocked.Read(ref _waitTicks) / _time.TimestampFrequency / Chunks);
+
+    /// <summary>Longest time from a chunk's submission to its probability so far.</summary>
+    public TimeSpan LongestLatency => TimeSpan.FromSeconds((double)Interlocked.Read(ref _longestWaitTicks) / _time.TimestampFrequency);
+
     /// <summary>
     /// Opens one call's stream: <paramref name="speech"/> receives each chunk with its speech probability, in order, on the
     /// submitting thread (a gated chunk) or on the worker; <paramref name="failed"/> once if an inference fails.
@@ -110,6 +118,7 @@ public sealed partial class SileroVadBatcher : IDisposable
 
     internal void Enqueue(BatchedVadStream stream)
     {
+        stream.SubmittedAt = _time.GetTimestamp();
         if (!_waiting.Writer.TryWrite(stream))
         {
             stream.Fail(new ObjectDisposedException(nameof(SileroVadBatcher)));
@@ -206,6 +215,17 @@ public sealed partial class SileroVadBatcher : IDisposable
 
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _chunks, m);
+        var now = _time.GetTimestamp();
+        foreach (var stream in batch)
+        {
+            var waited = now - stream.SubmittedAt;
+            Interlocked.Add(ref _waitTicks, waited);
+            if (waited > Interlocked.Read(ref _longestWaitTicks))
+            {
+                Interlocked.Exchange(ref _longestWaitTicks, waited);
+            }
+        }
+
         for (var j = 0; j < m; j++)
         {
             for (var l = 0; l < 2; l++)
@@ -285,6 +305,9 @@ public sealed class BatchedVadStream
 
     /// <summary>The network's input row: the previous chunk's last 32 samples, then this chunk, in [-1, 1].</summary>
     internal float[] Input { get; } = new float[SileroVad.ContextSamples + SileroVad.ChunkSamples];
+
+    /// <summary>When the chunk now in the batcher was handed to it (<see cref="TimeProvider.GetTimestamp"/>).</summary>
+    internal long SubmittedAt { get; set; }
 
     /// <summary>The recurrent state [2, 1, 128].</summary>
     internal float[] State { get; } = new float[SileroVad.StateSize];

@@ -191,7 +191,9 @@ internal static class AmdCostBenchmark
         }
 
         var batches = (batcher?.Batches ?? 0) - batchesStart;
-        var perBatch = batches > 0 ? $", {(double)((batcher?.Chunks ?? 0) - chunksStart) / batches:F1} chunks per inference" : "";
+        var perBatch = batches > 0
+            ? string.Create(CultureInfo.InvariantCulture, $", {(double)((batcher?.Chunks ?? 0) - chunksStart) / batches:F1} chunks per inference, a chunk's probability {batcher!.AverageLatency.TotalMilliseconds:F1} ms after it (longest {batcher.LongestLatency.TotalMilliseconds:F0} ms)")
+            : "";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {name} | {finished} ended in {seconds} s | {audio / seconds:F0} calls followed | {cpu.TotalSeconds / seconds:F2} cores | {cpu.TotalMilliseconds * 1000 / audio:F0} us | {audio / cpu.TotalSeconds:F0} | most late {lagMax.TotalMilliseconds:F0} ms{perBatch} |"));
     }
