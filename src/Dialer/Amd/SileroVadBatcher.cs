@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
 namespace Collections.Dialer.Amd;
@@ -47,9 +47,14 @@ public sealed partial class SileroVadBatcher : IDisposable
     private readonly ILogger _logger;
     private readonly int _maxBatch;
     private readonly TimeSpan _maxWait;
-    private readonly Channel<BatchedVadStream> _waiting = Channel.CreateUnbounded<BatchedVadStream>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _worker;
+    private readonly ConcurrentQueue<BatchedVadStream> _waiting = new();
+
+    // Wakes the worker: a first chunk, a full batch, the end of the wait (a timer on the TimeProvider), or stopping. Not a
+    // wake per chunk: waking a thread for each of thousands of chunks a second cost more than the batching saved.
+    private readonly ManualResetEventSlim _signal = new(initialState: false, spinCount: 1);
+    private readonly Thread _worker;
+    private volatile bool _stopping;
+    private int _queued;
     private readonly float[] _input;
     private readonly float[] _state;
     private readonly float[] _next;
@@ -83,7 +88,9 @@ public sealed partial class SileroVadBatcher : IDisposable
         _next = new float[_maxBatch * SileroVad.StateSize];
         _output = new float[_maxBatch];
 
-        _worker = Task.Run(WorkAsync);
+        // A thread of its own: it blocks between batches, and a pool thread blocked that way would starve the pool.
+        _worker = new Thread(Work) { IsBackground = true, Name = "silero-vad-batcher" };
+        _worker.Start();
     }
 
     /// <summary>Streams open now (calls in AMD whose detector has not decided or finished).</summary>
@@ -107,7 +114,7 @@ public sealed partial class SileroVadBatcher : IDisposable
     /// </summary>
     public BatchedVadStream OpenStream(Action<short[], float> speech, Action<Exception> failed)
     {
-        ObjectDisposedException.ThrowIf(_stop.IsCancellationRequested, this);
+        ObjectDisposedException.ThrowIf(_stopping, this);
         Interlocked.Increment(ref _open);
         return new BatchedVadStream(this, speech, failed);
     }
@@ -119,46 +126,72 @@ public sealed partial class SileroVadBatcher : IDisposable
     internal void Enqueue(BatchedVadStream stream)
     {
         stream.SubmittedAt = _time.GetTimestamp();
-        if (!_waiting.Writer.TryWrite(stream))
+        if (_stopping)
         {
             stream.Fail(new ObjectDisposedException(nameof(SileroVadBatcher)));
+            return;
+        }
+
+        _waiting.Enqueue(stream);
+        if (_stopping)
+        {
+            // Stopped while this chunk went in: the worker may have drained the queue already.
+            while (_waiting.TryDequeue(out var left))
+            {
+                left.Fail(new ObjectDisposedException(nameof(SileroVadBatcher)));
+            }
+
+            return;
+        }
+
+        var queued = Interlocked.Increment(ref _queued);
+        if (queued == 1 || Full(queued))
+        {
+            _signal.Set();
         }
     }
 
-    private async Task WorkAsync()
+    private void Work()
     {
         var batch = new List<BatchedVadStream>(_maxBatch);
-        var reader = _waiting.Reader;
-        try
+        while (!_stopping)
         {
-            while (await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
+            _signal.Wait();
+            _signal.Reset();
+            if (!_waiting.TryPeek(out var first))
             {
-                var first = _time.GetTimestamp();
-                Take(reader, batch);
-                var wait = _maxWait - _time.GetElapsedTime(first);
-                if (!Full(batch) && wait > TimeSpan.Zero)
+                continue;
+            }
+
+            // Until the batch is full, every open stream has a chunk in it, or the first chunk has waited its time.
+            var wait = _maxWait - _time.GetElapsedTime(first.SubmittedAt);
+            while (!_stopping && !Full(Volatile.Read(ref _queued)) && wait > TimeSpan.Zero)
+            {
+                using (_time.CreateTimer(_ => _signal.Set(), null, wait, Timeout.InfiniteTimeSpan))
                 {
-                    using var timeout = new CancellationTokenSource(wait, _time);
-                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stop.Token);
-                    try
-                    {
-                        while (!Full(batch) && await reader.WaitToReadAsync(linked.Token).ConfigureAwait(false))
-                        {
-                            Take(reader, batch);
-                        }
-                    }
-                    catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
-                    {
-                        // The wait is over: run what has gathered.
-                    }
+                    _signal.Wait();
+                    _signal.Reset();
                 }
 
-                Run(batch);
-                batch.Clear();
+                wait = _maxWait - _time.GetElapsedTime(first.SubmittedAt);
             }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
+
+            while (batch.Count < _maxBatch && _waiting.TryDequeue(out var stream))
+            {
+                Interlocked.Decrement(ref _queued);
+                batch.Add(stream);
+            }
+
+            if (!_stopping)
+            {
+                Run(batch);
+            }
+
+            batch.Clear();
+            if (!_waiting.IsEmpty)
+            {
+                _signal.Set(); // more than one batch was waiting, or chunks came in while this one ran
+            }
         }
 
         // Stopping: chunks still waiting get no probability; their detectors fail to NOTSURE rather than wait for ever.
@@ -167,22 +200,14 @@ public sealed partial class SileroVadBatcher : IDisposable
             stream.Fail(new ObjectDisposedException(nameof(SileroVadBatcher)));
         }
 
-        while (reader.TryRead(out var stream))
+        while (_waiting.TryDequeue(out var stream))
         {
             stream.Fail(new ObjectDisposedException(nameof(SileroVadBatcher)));
         }
     }
 
-    private void Take(ChannelReader<BatchedVadStream> reader, List<BatchedVadStream> batch)
-    {
-        while (batch.Count < _maxBatch && reader.TryRead(out var stream))
-        {
-            batch.Add(stream);
-        }
-    }
-
-    // Full, or every open stream is in it: no other chunk can come before one of these returns.
-    private bool Full(List<BatchedVadStream> batch) => batch.Count >= _maxBatch || batch.Count >= Volatile.Read(ref _open);
+    // Full, or every open stream is waiting: no other chunk can come before one of these returns.
+    private bool Full(int queued) => queued >= _maxBatch || queued >= Volatile.Read(ref _open);
 
     private void Run(List<BatchedVadStream> batch)
     {
@@ -252,16 +277,16 @@ public sealed partial class SileroVadBatcher : IDisposable
     /// <summary>Stops the worker; chunks waiting fail their streams (NOTSURE), later submissions fail at once.</summary>
     public void Dispose()
     {
-        if (_stop.IsCancellationRequested)
+        if (_stopping)
         {
             return;
         }
 
-        _waiting.Writer.TryComplete();
-        _stop.Cancel();
-        if (_worker.Wait(TimeSpan.FromSeconds(5)))
+        _stopping = true;
+        _signal.Set();
+        if (Thread.CurrentThread != _worker && _worker.Join(TimeSpan.FromSeconds(5)))
         {
-            _stop.Dispose();
+            _signal.Dispose();
         }
     }
 
