@@ -184,7 +184,15 @@ public sealed partial class SileroVadBatcher : IDisposable
 
             if (!_stopping)
             {
-                Run(batch);
+                try
+                {
+                    Run(batch);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // A fault outside the inference (a detector's failure handler) must not end the thread every call uses.
+                    LogDeliveryFailed(_logger, e);
+                }
             }
 
             batch.Clear();
