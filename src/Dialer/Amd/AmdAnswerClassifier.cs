@@ -39,8 +39,12 @@ internal sealed class AmdAnswerClassifier : IAnswerClassifier
     private readonly IAmdDetector _detector;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _decided = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long? _answeredAt;
-    private TimeSpan? _decidedAfterAnswer;
+
+    // The timestamp of the verdict (0: none yet); written without the lock, since a batched detector decides on the VAD
+    // batcher's thread (IAmdDetector.Decided), which must not wait for a call's lock.
+    private long _decidedAt;
     private TimeSpan _gapFilled;
     private (uint Ssrc, uint Timestamp, TimeSpan At)? _anchor;
 
@@ -55,7 +59,11 @@ internal sealed class AmdAnswerClassifier : IAnswerClassifier
         ArgumentNullException.ThrowIfNull(time);
         _detector = detector;
         _time = time;
+        _detector.Decided += _ => MarkDecided();
     }
+
+    /// <summary>Completes when the detector has decided, whether inside a push or later (a batched detector).</summary>
+    public Task Decided => _decided.Task;
 
     /// <summary>The detector's name (a profile, or learned).</summary>
     public string Detector => _detector.Name;
@@ -79,7 +87,8 @@ internal sealed class AmdAnswerClassifier : IAnswerClassifier
         {
             lock (_gate)
             {
-                return _decidedAfterAnswer;
+                var decidedAt = Interlocked.Read(ref _decidedAt);
+                return decidedAt == 0 ? null : _answeredAt is { } answeredAt ? _time.GetElapsedTime(answeredAt, decidedAt) : TimeSpan.Zero;
             }
         }
     }
@@ -175,7 +184,7 @@ internal sealed class AmdAnswerClassifier : IAnswerClassifier
         }
 
         _detector.Push(samples);
-        return Decided();
+        return DecidedText();
     }
 
     /// <inheritdoc />
@@ -189,7 +198,7 @@ internal sealed class AmdAnswerClassifier : IAnswerClassifier
                 FillGap(_time.GetElapsedTime(_answeredAt.Value));
             }
 
-            Decided();
+            DecidedText();
             return _detector.Finish().VerdictText;
         }
     }
@@ -203,14 +212,20 @@ internal sealed class AmdAnswerClassifier : IAnswerClassifier
         }
     }
 
-    private string? Decided()
+    private string? DecidedText()
     {
         if (_detector.Result is { } result)
         {
-            _decidedAfterAnswer ??= _time.GetElapsedTime(_answeredAt ?? _time.GetTimestamp());
+            MarkDecided();
             return result.VerdictText;
         }
 
         return null;
+    }
+
+    private void MarkDecided()
+    {
+        Interlocked.CompareExchange(ref _decidedAt, _time.GetTimestamp(), 0);
+        _decided.TrySetResult();
     }
 }

@@ -39,7 +39,10 @@ public static class AmdEvalCommand
         var errors = new Option<bool>("--errors") { Description = "List each clip the tuned profile gets wrong on stderr (--all-clips: every clip)" };
         var allClips = new Option<bool>("--all-clips") { Description = "With --errors, list every clip, not only the wrong ones" };
         var model = new Option<string?>("--model") { Description = "A learned model file other than the shipped one (amd-train --out)" };
-        var curve = new Option<bool>("--curve") { Description = "Also print the learned detector's trade-off curve (humans called MACHINE against machines missed)" };
+        var curve = new Option<bool>("--curve")
+        {
+            Description = "Also print the learned detector's trade-off (humans called MACHINE against machines missed, accuracy, NOTSURE) across its MACHINE threshold and run of sure chunks, for reporting; the policy is chosen on the tune split by amd-train",
+        };
         var policy = new Option<string[]>("--policy")
         {
             Description = "Override a field of the learned detector's decision policy for an experiment, e.g. --policy AfterGreetingMs=800 (0: no bound)",
@@ -151,7 +154,7 @@ public static class AmdEvalCommand
             if (curve)
             {
                 stdout.WriteLine();
-                WriteCurve(learned, clips, stdout);
+                WriteCurve(learned.Policy, Curve(learned, clips), stdout);
             }
         }
         else
@@ -159,6 +162,14 @@ public static class AmdEvalCommand
             foreach (var r in evaluations)
             {
                 CliOutput.WriteLine(r, stdout);
+            }
+
+            if (curve)
+            {
+                foreach (var p in Curve(learned, clips))
+                {
+                    CliOutput.WriteLine(p, stdout);
+                }
             }
         }
 
@@ -178,23 +189,47 @@ public static class AmdEvalCommand
     }
 
     /// <summary>
-    /// The learned detector's trade-off: its policy with the MACHINE threshold swept, replayed on the clips' measurements;
-    /// a lower threshold catches more machines and takes more people for machines.
+    /// The learned detector's trade-off (<see cref="AmdTradeOffCurve"/>): its policy replayed on the clips' measurements with
+    /// the MACHINE threshold swept (at the shipped run of sure chunks), the run swept (at the shipped threshold), and the
+    /// points of the whole grid no other point beats on both people called MACHINE and machines missed.
     /// </summary>
-    private static void WriteCurve(LearnedAmdModel model, List<(AmdCorpusClip Clip, short[] Audio)> clips, TextWriter w)
+    private static List<AmdTradeOffPoint> Curve(LearnedAmdModel model, List<(AmdCorpusClip Clip, short[] Audio)> clips)
     {
         var speech = Training.AmdTrajectories.SpeechProbabilities(SileroVad.Instance, [.. clips.Select(c => c.Audio)], (model.Policy.TotalMs / AmdFeatures.ChunkMs) + 2);
         var steps = clips.Select((c, i) => Training.AmdTrajectories.Measure(c.Audio, speech[i], model.Policy.TotalMs)).ToList();
         var probabilities = steps.Select(s => Training.AmdTrainer.Probabilities(model, s)).ToList();
-        w.WriteLine("| MACHINE threshold (P(machine) >=) | humans called MACHINE | machines missed | accuracy |");
-        w.WriteLine("| ---: | ---: | ---: | ---: |");
-        foreach (var threshold in new[] { 0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999, 1.01, model.Policy.MachineAbove }.Distinct().Order())
+        return AmdTradeOffCurve.Sweep([.. clips.Select(c => c.Clip)], model.Policy,
+            policy => [.. steps.Select((s, i) => Training.AmdTrajectories.Replay(s, probabilities[i], policy))]);
+    }
+
+    private static void WriteCurve(AmdDecisionPolicy shipped, List<AmdTradeOffPoint> points, TextWriter w)
+    {
+        static string Threshold(AmdTradeOffPoint p) =>
+            p.MachineAbove > 1 ? "never (beeps and SIT only)" : p.MachineAbove.ToString("0.###", CultureInfo.InvariantCulture);
+        static string Figures(AmdTradeOffPoint p) => $"{Pct(p.HumansCalledMachine)} | {Pct(p.MachinesMissed)} | {Pct(p.Accuracy)} | {Pct(p.NotSure)}";
+        static string Mark(AmdTradeOffPoint p) => p.Shipped ? " (shipped)" : "";
+
+        w.WriteLine($"| MACHINE threshold (P(machine) >=), {shipped.MachineChunks} chunks in a row | humans called MACHINE | machines missed | accuracy | NOTSURE |");
+        w.WriteLine("| ---: | ---: | ---: | ---: | ---: |");
+        foreach (var p in points.Where(p => p.MachineChunks == shipped.MachineChunks))
         {
-            var policy = model.Policy with { MachineAbove = threshold };
-            var results = clips.Select((c, i) => (c.Clip, Training.AmdTrajectories.Replay(steps[i], probabilities[i], policy))).ToList();
-            var e = AmdEvaluation.Score("curve", "", results);
-            var label = threshold > 1 ? "never (beeps and SIT only)" : threshold.ToString("0.###", CultureInfo.InvariantCulture) + (Math.Abs(threshold - model.Policy.MachineAbove) < 1e-9 ? " (shipped)" : "");
-            w.WriteLine($"| {label} | {Pct(e.HumansCalledMachine)} | {Pct(e.MachinesMissed)} | {Pct(e.Accuracy)} |");
+            w.WriteLine($"| {Threshold(p)}{Mark(p)} | {Figures(p)} |");
+        }
+
+        w.WriteLine();
+        w.WriteLine($"| chunks in a row at P(machine) >= {shipped.MachineAbove.ToString("0.###", CultureInfo.InvariantCulture)} | humans called MACHINE | machines missed | accuracy | NOTSURE |");
+        w.WriteLine("| ---: | ---: | ---: | ---: | ---: |");
+        foreach (var p in points.Where(p => Math.Abs(p.MachineAbove - shipped.MachineAbove) < 1e-9))
+        {
+            w.WriteLine($"| {p.MachineChunks}{Mark(p)} | {Figures(p)} |");
+        }
+
+        w.WriteLine();
+        w.WriteLine("| best trade-offs (threshold x chunks in a row) | humans called MACHINE | machines missed | accuracy | NOTSURE |");
+        w.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+        foreach (var p in AmdTradeOffCurve.Frontier(points))
+        {
+            w.WriteLine($"| {Threshold(p)} x {p.MachineChunks}{Mark(p)} | {Figures(p)} |");
         }
     }
 

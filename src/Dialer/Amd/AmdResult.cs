@@ -51,6 +51,9 @@ public enum AmdCause
     /// (NOTSURE): an operator takes the call while the 2 s after the greeting still allow it (16 CFR 310.4(b)(1)(iv); Ofcom 2016).
     /// </summary>
     AfterGreeting,
+
+    /// <summary>The detector could not analyse the audio (its speech model failed or did not answer): NOTSURE, an operator takes it.</summary>
+    DetectorFailed,
 }
 
 /// <summary>A decision, the time from answer at which it was made, and what the detector had heard by then.</summary>

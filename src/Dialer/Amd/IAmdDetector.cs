@@ -24,6 +24,21 @@ public interface IAmdDetector
 
     /// <summary>Ends the audio (hang-up or end of file): an undecided call is NOTSURE with cause ENDOFAUDIO.</summary>
     AmdResult Finish();
+
+    /// <summary>
+    /// Raised once when the decision is reached outside <see cref="Push"/> (a detector whose speech model runs batched across
+    /// calls, <see cref="BatchedLearnedAmdDetector"/>); detectors that decide inside <see cref="Push"/> never raise it.
+    /// </summary>
+    event Action<AmdResult>? Decided
+    {
+        add
+        {
+        }
+
+        remove
+        {
+        }
+    }
 }
 
 /// <summary>Creates detectors by name: the built-in <see cref="AmdProfile"/> names and <see cref="LearnedAmdDetector.DetectorName"/>.</summary>
@@ -36,10 +51,13 @@ public static class AmdDetectors
     public static bool IsKnown(string name) =>
         string.Equals(name, LearnedAmdDetector.DetectorName, StringComparison.OrdinalIgnoreCase) || AmdProfile.BuiltIn.ContainsKey(name);
 
-    /// <summary>A new detector for one call.</summary>
-    public static IAmdDetector Create(string name) =>
+    /// <summary>
+    /// A new detector for one call; with <paramref name="vad"/> (the host's batcher) the learned detector runs its speech model
+    /// batched with the other live calls, else on its own stream.
+    /// </summary>
+    public static IAmdDetector Create(string name, SileroVadBatcher? vad = null) =>
         string.Equals(name, LearnedAmdDetector.DetectorName, StringComparison.OrdinalIgnoreCase)
-            ? new LearnedAmdDetector(LearnedAmdModel.Shipped)
+            ? vad is null ? new LearnedAmdDetector(LearnedAmdModel.Shipped) : new BatchedLearnedAmdDetector(LearnedAmdModel.Shipped, vad)
             : AmdProfile.BuiltIn.TryGetValue(name, out var profile)
                 ? new AmdDetector(profile)
                 : throw new ArgumentException($"Unknown AMD detector '{name}' (known: {string.Join(", ", Names)}).", nameof(name));

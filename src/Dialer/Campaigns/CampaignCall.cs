@@ -270,7 +270,7 @@ internal sealed partial class CampaignCall : IDisposable
     {
         _state = LineState.AwaitingAmd;
         var answeredAt = _d.Time.GetUtcNow();
-        var classifier = new SignallingClassifier(new AmdAnswerClassifier(AmdDetectors.Create(_d.AmdDetector), _d.Time));
+        var classifier = new SignallingClassifier(new AmdAnswerClassifier(AmdDetectors.Create(_d.AmdDetector, _d.Vad), _d.Time));
         var media = new CallMedia(leg.Media!, _d.Time, null, null, classifier);
         await using (media.ConfigureAwait(false))
         {
@@ -482,7 +482,8 @@ internal sealed partial class CampaignCall : IDisposable
 
         public AmdAnswerClassifier Inner { get; } = inner;
 
-        public Task Decided => _decided.Task;
+        // A batched detector decides on the VAD batcher's thread, after the push that completed its last chunk.
+        public Task Decided => Task.WhenAny(_decided.Task, Inner.Decided);
 
         public void Answered() => Inner.Answered();
 

@@ -28,7 +28,8 @@ public sealed record CampaignSummary(
     double TalkSeconds);
 
 /// <summary>What a runner needs besides the campaign: the seams to the hopper, the console, telephony and the ledger, and the
-/// AMD detector its calls run (<see cref="AmdDetectors"/>; the host passes <c>Dialer:Amd:Profile</c>).</summary>
+/// AMD detector its calls run (<see cref="AmdDetectors"/>; the host passes <c>Dialer:Amd:Profile</c> and its
+/// <see cref="SileroVadBatcher"/>, which runs the learned detector's speech model for all live calls at once).</summary>
 internal sealed record CampaignRunnerDependencies(
     IOutboundCalls Calls,
     ContactLedger Ledger,
@@ -45,7 +46,8 @@ internal sealed record CampaignRunnerDependencies(
     IInboundReservation? Inbound = null,
     AbandonmentOptions? Abandonment = null,
     AmdMarks? Marks = null,
-    Collections.Dialer.Amd.MachinePolicy? Machines = null)
+    Collections.Dialer.Amd.MachinePolicy? Machines = null,
+    SileroVadBatcher? Vad = null)
 {
     /// <summary>The same seams as an operator's call sees them (a preview campaign's dial, the conversation of any call).</summary>
     public OperatorCallContext Operators { get; } = new(Calls, Ledger, Events, Desk, Time, Logger, Phones, Recording);

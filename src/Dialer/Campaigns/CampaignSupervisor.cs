@@ -152,7 +152,9 @@ public sealed partial class CampaignSupervisor(IServiceProvider services, ILogge
                 services.GetService<IInboundReservation>(),
                 services.GetService<Microsoft.Extensions.Options.IOptions<Shared.Abandonment.AbandonmentOptions>>()?.Value,
                 services.GetService<Shared.Abandonment.AmdMarks>(),
-                services.GetService<Microsoft.Extensions.Options.IOptions<Amd.MachinePolicy>>()?.Value);
+                services.GetService<Microsoft.Extensions.Options.IOptions<Amd.MachinePolicy>>()?.Value,
+                // Only the learned detector has a speech model to batch; the app_amd-style profiles leave it unloaded.
+                string.Equals(AmdDetectorName(services), Amd.LearnedAmdDetector.DetectorName, StringComparison.OrdinalIgnoreCase) ? services.GetService<Amd.SileroVadBatcher>() : null);
             foreach (var campaign in campaigns)
             {
                 Start(campaign);

@@ -48,6 +48,31 @@ public sealed class AmdHostingTests
     }
 
     [Fact]
+    public async Task AddAmd_GivesTheHostOneVadBatcherForAllItsCalls()
+    {
+        using var host = Build(new() { ["Dialer:Amd:VadBatch:MaxBatch"] = "16" });
+        await host.StartAsync(TestContext.Current.CancellationToken);
+
+        var batcher = host.Services.GetRequiredService<SileroVadBatcher>();
+
+        Assert.Same(batcher, host.Services.GetRequiredService<SileroVadBatcher>());
+        Assert.Equal(16, host.Services.GetRequiredService<IOptions<VadBatchOptions>>().Value.MaxBatch);
+        Assert.IsType<BatchedLearnedAmdDetector>(AmdDetectors.Create(LearnedAmdDetector.DetectorName, batcher)).Finish();
+        Assert.Equal(0, batcher.OpenStreams);
+        await host.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task AddAmd_ABatchOfNothing_StopsTheHostAtStartNamingTheKey()
+    {
+        using var host = Build(new() { ["Dialer:Amd:VadBatch:MaxBatch"] = "0" });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("Dialer:Amd:VadBatch:MaxBatch", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void PushG711_DecodesRtpPayloadsLikeTheLinearPath()
     {
         var audio = new Synth(background: 60).Silence(500).Words(2, 200, 100).Silence(2000).Samples;
