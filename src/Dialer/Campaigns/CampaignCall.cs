@@ -293,12 +293,7 @@ internal sealed partial class CampaignCall : IDisposable
             // ten as the review sample that measures the false-positive share, and all of them while the estimated people among
             // the verdicts acted on would use AMD's share of the abandonment budget (issue 14 item 4; PacingFeed, AmdVerdictGate).
             var actsOnMachines = _campaign.MachinePolicy != CampaignMachinePolicy.SendToAgent;
-            // The 2 s run from the end of the person's greeting, which the detector may have heard some time before it decided
-            // (16 CFR 310.4(b)(1)(iv), (b)(4)(iii); Ofcom 2016, A1): not connected by then, the call is abandoned. Pacing learns
-            // the time left, to plan agents within it.
-            var deadline = _runner.ConnectDeadline(answeredAt, amdTime, result);
-            var needsAgent = _runner.Feed.Answered(_d.Time.GetUtcNow(), result.Verdict, result.Cause, progress, amdTime, out var action, actsOnMachines,
-                connectWindow: deadline - answeredAt - amdTime);
+            var needsAgent = _runner.Feed.Answered(_d.Time.GetUtcNow(), result.Verdict, result.Cause, progress, amdTime, out var action, actsOnMachines);
             if (!needsAgent)
             {
                 Tally = CallTally.Machine;
@@ -332,6 +327,9 @@ internal sealed partial class CampaignCall : IDisposable
                 LogMachinePassed(_d.Logger, _campaign.Name, action);
             }
 
+            // The 2 s run from the end of the person's greeting, which the detector may have heard some time before it decided
+            // (16 CFR 310.4(b)(1)(iv), (b)(4)(iii); Ofcom 2016, A1): not connected by then, the call is abandoned.
+            var deadline = _runner.ConnectDeadline(answeredAt, amdTime, result);
             var agent = await _runner.WaitForAgentAsync(Target.Language, attemptId, HeldAgent, deadline, ct).ConfigureAwait(false);
             ReleaseHold();
             if (agent is not { } taken)

@@ -18,8 +18,6 @@ internal sealed class CallStatistics
     private int _agentNeeded;
     private int _machine;
     private double _verdictDelaySum;
-    private double _windowSum;
-    private int _windows;
 
     public CallStatistics(int dialWindow = 600, int handleWindow = 500)
     {
@@ -43,10 +41,6 @@ internal sealed class CallStatistics
     /// <summary>Mean time from dial to the verdict of calls that need an agent (seconds).</summary>
     public double MeanVerdictDelay => _agentNeeded == 0 ? 15.0 : _verdictDelaySum / _agentNeeded;
 
-    /// <summary>Mean time left after the verdict to connect a call that needs an agent (seconds), over the calls that reported it;
-    /// <paramref name="connectLimit"/> when none did.</summary>
-    public double MeanConnectWindow(double connectLimit) => _windows == 0 ? connectLimit : Math.Max(0, _windowSum / _windows);
-
     public void Add(DialResolved resolved)
     {
         if (Dials == _dials.Length)
@@ -58,7 +52,7 @@ internal sealed class CallStatistics
             Dials++;
         }
 
-        var record = new DialRecord(resolved.Outcome, resolved.ProgressTime.TotalSeconds, resolved.AmdTime.TotalSeconds, resolved.ConnectWindow?.TotalSeconds);
+        var record = new DialRecord(resolved.Outcome, resolved.ProgressTime.TotalSeconds, resolved.AmdTime.TotalSeconds);
         _dials[_next] = record;
         _next = (_next + 1) % _dials.Length;
         Apply(record, +1);
@@ -85,12 +79,6 @@ internal sealed class CallStatistics
                 _agentNeeded += delta;
                 _agentNeededProgress.Add(record.Progress, delta);
                 _verdictDelaySum += delta * (record.Progress + record.Amd);
-                if (record.Window is { } window)
-                {
-                    _windowSum += delta * window;
-                    _windows += delta;
-                }
-
                 break;
             case DialOutcome.MachineVerdict:
                 _machine += delta;
@@ -100,5 +88,5 @@ internal sealed class CallStatistics
         }
     }
 
-    private readonly record struct DialRecord(DialOutcome Outcome, double Progress, double Amd, double? Window);
+    private readonly record struct DialRecord(DialOutcome Outcome, double Progress, double Amd);
 }

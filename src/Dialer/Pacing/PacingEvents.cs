@@ -41,10 +41,7 @@ public abstract record PacingEvent(DateTimeOffset At);
 /// <param name="Outcome">The outcome.</param>
 /// <param name="ProgressTime">Dial to answer, busy or give-up.</param>
 /// <param name="AmdTime">Answer to AMD verdict (zero when not answered).</param>
-/// <param name="ConnectWindow">For a call that needs an agent: the time left after the verdict to connect it before it counts as
-/// abandoned (<see cref="AbandonmentClock"/>: the connect limit runs from the end of the greeting the detector reported), null
-/// when not known (then the whole connect limit).</param>
-public sealed record DialResolved(DateTimeOffset At, DialOutcome Outcome, TimeSpan ProgressTime, TimeSpan AmdTime, TimeSpan? ConnectWindow = null) : PacingEvent(At);
+public sealed record DialResolved(DateTimeOffset At, DialOutcome Outcome, TimeSpan ProgressTime, TimeSpan AmdTime) : PacingEvent(At);
 
 /// <summary>An agent finished a call and its wrap-up.</summary>
 /// <param name="At">When the agent became ready again.</param>

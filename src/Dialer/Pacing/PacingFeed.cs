@@ -53,16 +53,13 @@ public sealed class PacingFeed
     /// <param name="amdTime">Answer to verdict.</param>
     /// <param name="action">What became of a MACHINE verdict (<see cref="MachineVerdictAction.PassOverBudget"/> for the others).</param>
     /// <param name="actsOnMachines">False for a campaign that sends every call to an operator whatever the verdict.</param>
-    /// <param name="connectWindow">The time left after the verdict to connect the call (<see cref="AbandonmentClock"/>), when the
-    /// detector reported where the greeting ended; pacing plans the agents it needs within it.</param>
-    public bool Answered(DateTimeOffset at, AmdVerdict verdict, AmdCause cause, TimeSpan progress, TimeSpan amdTime, out MachineVerdictAction action, bool actsOnMachines = true,
-        TimeSpan? connectWindow = null)
+    public bool Answered(DateTimeOffset at, AmdVerdict verdict, AmdCause cause, TimeSpan progress, TimeSpan amdTime, out MachineVerdictAction action, bool actsOnMachines = true)
     {
         lock (_lock)
         {
             action = verdict == AmdVerdict.Machine && actsOnMachines ? Gate.Decide(at, cause) : MachineVerdictAction.PassOverBudget;
             var act = verdict == AmdVerdict.Machine && action == MachineVerdictAction.Act;
-            _sink(new DialResolved(at, act ? DialOutcome.MachineVerdict : DialOutcome.AgentNeeded, progress, amdTime, act ? null : connectWindow));
+            _sink(new DialResolved(at, act ? DialOutcome.MachineVerdict : DialOutcome.AgentNeeded, progress, amdTime));
             return !act;
         }
     }

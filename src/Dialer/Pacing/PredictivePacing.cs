@@ -446,9 +446,7 @@ public sealed class PredictivePacing : IPacingStrategy
         }
 
         _cacheBuilt = now;
-        // Half the time a call may wait for an agent after its verdict: the connect limit, less what the detector spent after the
-        // greeting ended (AbandonmentClock), as the calls reported it.
-        _horizon = (_statistics.MeanVerdictDelay * HorizonShare) + (_statistics.MeanConnectWindow(_options.ConnectLimitSeconds) / 2);
+        _horizon = (_statistics.MeanVerdictDelay * HorizonShare) + (_options.ConnectLimitSeconds / 2);
         var wrap = _statistics.WrapUp;
 
         // Wrap-up time as a distribution over whole seconds 0..horizon.

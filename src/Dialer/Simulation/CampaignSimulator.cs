@@ -355,17 +355,8 @@ public sealed class CampaignSimulator
         var at = _clock.GetUtcNow();
         call.Verdict = machineVerdict ? AmdVerdict.Machine : AmdVerdict.Human;
 
-        // The runner's rule (AbandonmentClock): the connect limit runs from the end of the greeting the detector reports, else
-        // from the verdict (16 CFR 310.4(b)(1)(iv); Ofcom 2016, A1). A call whose limit is over by the verdict is abandoned now.
-        // (Counted from the verdict as the time left after it, so that without a greeting end the deadline is exactly the verdict
-        // plus the limit.)
-        var verdictAfterAnswer = TimeSpan.FromSeconds(call.AmdTime);
-        var left = AbandonmentClock.ConnectBy(verdictAfterAnswer, call.GreetingEnd is { } end ? TimeSpan.FromSeconds(end) : null,
-            TimeSpan.FromSeconds(_scenario.ConnectLimitSeconds)) - verdictAfterAnswer;
-
-        // The simulated detector gives no cause; none of its MACHINE verdicts is tone-confirmed. Pacing learns the time left, as live.
-        var needsAgent = _feed.Answered(at, call.Verdict, AmdCause.Prosody, TimeSpan.FromSeconds(call.Progress), TimeSpan.FromSeconds(call.AmdTime), out var action,
-            connectWindow: left);
+        // The simulated detector gives no cause; none of its MACHINE verdicts is tone-confirmed.
+        var needsAgent = _feed.Answered(at, call.Verdict, AmdCause.Prosody, TimeSpan.FromSeconds(call.Progress), TimeSpan.FromSeconds(call.AmdTime), out var action);
         if (!needsAgent)
         {
             // Hung up (or given the message): nobody hears who it was. Scored from the truth; pacing is not told.
@@ -389,6 +380,13 @@ public sealed class CampaignSimulator
             _passed += action is MachineVerdictAction.PassAudit or MachineVerdictAction.PassOverBudget ? 1 : 0;
         }
 
+        // The runner's rule (AbandonmentClock): the connect limit runs from the end of the greeting the detector reports, else
+        // from the verdict (16 CFR 310.4(b)(1)(iv); Ofcom 2016, A1). A call whose limit is over by the verdict is abandoned now.
+        // (Counted from the verdict as the time left after it, so that without a greeting end the deadline is exactly the verdict
+        // plus the limit.)
+        var verdictAfterAnswer = TimeSpan.FromSeconds(call.AmdTime);
+        var left = AbandonmentClock.ConnectBy(verdictAfterAnswer, call.GreetingEnd is { } end ? TimeSpan.FromSeconds(end) : null,
+            TimeSpan.FromSeconds(_scenario.ConnectLimitSeconds)) - verdictAfterAnswer;
         var deadline = now + left.TotalSeconds;
         if (deadline < now)
         {

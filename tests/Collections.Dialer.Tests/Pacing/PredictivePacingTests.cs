@@ -37,47 +37,6 @@ public sealed class PredictivePacingTests
     }
 
     [Fact]
-    public void Plans_agents_within_the_time_the_calls_have_left_after_their_verdicts()
-    {
-        // The 2 s run from the end of the greeting (16 CFR 310.4(b)(1)(iv); Ofcom 2016, A1): a detector that decides 1.8 s after
-        // it leaves 0.2 s to find an agent, so agents about to finish count for less. Same population, same snapshot.
-        var full = new PredictivePacing(new PacingOptions());
-        var short_ = new PredictivePacing(new PacingOptions());
-        Teach(full, T0);
-        Teach(short_, T0);
-        for (var i = 0; i < 300; i++)
-        {
-            full.Observe(new DialResolved(T0, DialOutcome.AgentNeeded, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)));
-            short_.Observe(new DialResolved(T0, DialOutcome.AgentNeeded, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(0.2)));
-        }
-
-        // 40 agents some way into calls of 100 to 120 s: how many are free in time depends on how long a call may wait. Never
-        // more lines with less time, and fewer for some of the floor's moments.
-        var fewer = 0;
-        for (var into = 80; into <= 125; into++)
-        {
-            var snapshot = Snapshot(Later, ready: 0, onCall: 40, onCallFor: TimeSpan.FromSeconds(into));
-            var (withShort, withFull) = (short_.LinesToDial(snapshot), full.LinesToDial(snapshot));
-            Assert.True(withShort <= withFull, $"{into} s into the calls: {withShort} lines with 0.2 s left after the verdict, {withFull} with 2 s");
-            fewer += withShort < withFull ? 1 : 0;
-        }
-
-        Assert.True(fewer > 0, "the time left after the verdict never changed the lines dialed");
-    }
-
-    [Fact]
-    public void The_time_left_after_the_verdict_is_averaged_over_the_calls_that_reported_it()
-    {
-        var statistics = new CallStatistics();
-        Assert.Equal(2.0, statistics.MeanConnectWindow(2.0));
-        statistics.Add(new DialResolved(T0, DialOutcome.AgentNeeded, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(0.5)));
-        statistics.Add(new DialResolved(T0, DialOutcome.AgentNeeded, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.5)));
-        statistics.Add(new DialResolved(T0, DialOutcome.AgentNeeded, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1)));
-        statistics.Add(new DialResolved(T0, DialOutcome.NoAnswer, TimeSpan.FromSeconds(25), TimeSpan.Zero));
-        Assert.Equal(1.0, statistics.MeanConnectWindow(2.0), 6);
-    }
-
-    [Fact]
     public void Never_dials_fewer_lines_than_progressive()
     {
         var predictive = new PredictivePacing(new PacingOptions());
