@@ -80,7 +80,8 @@ public static class BenchmarkEntry
                         _ => throw new ArgumentException($"protocol '{args[3]}': json or msgpack", nameof(args)),
                     },
                     args.Length > 4 && !args[4].StartsWith("--", StringComparison.Ordinal) ? args[4] : "both",
-                    args.Contains("--clients-process"));
+                    args.Contains("--clients-process"),
+                    args.Contains("--allocations"));
                 break;
             case "console-clients":
                 // The wallboards of "console ... --clients-process", in a process of their own (started by that benchmark).

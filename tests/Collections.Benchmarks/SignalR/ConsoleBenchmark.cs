@@ -20,17 +20,18 @@ namespace Collections.Benchmarks.SignalR;
 /// wallboards on the supervisor hub) and measures the delay of the 1 Hz wallboard update (server's SentAt to the client's
 /// handler) and of a screen-pop (the dialer's CallConnected instant to the operator's handler). Server and clients share
 /// the machine, so the figures include the clients' own work.</summary>
-/// <remarks>Run: <c>dotnet run -c Release --project tests/Collections.Benchmarks -- console [connections] [seconds] [json|msgpack] [both|full|deltas|deltas,full] [--clients-process]</c>
+/// <remarks>Run: <c>dotnet run -c Release --project tests/Collections.Benchmarks -- console [connections] [seconds] [json|msgpack] [both|full|deltas|deltas,full] [--clients-process] [--allocations]</c>
 /// (the hub protocol every client uses, JSON by default; which wallboard path: <c>full</c>, the baseline, where every
 /// wallboard gets the whole board each second as before issue 17 item 5; <c>deltas</c>, where each calls
 /// <c>FollowChanges</c> and gets what changed, asking for the whole board when it misses a version; <c>both</c>, the default,
 /// runs the baseline and then the deltas on a fresh node each, so one run gives the two side by side). With
 /// <c>--clients-process</c> after the path, the wallboards run in a child process of their own (<see cref="ClientsProcess"/>):
 /// their deserialisation, allocations and GC pauses are then not the node's, though they still share the machine's cores; without
-/// it they share the node's process, as every run before 2026-12-05 did.</remarks>
+/// it they share the node's process, as every run before 2026-12-05 did. <c>--allocations</c> adds what the process allocated
+/// during the measurement, by type (<see cref="AllocationSampler"/>).</remarks>
 public static class ConsoleBenchmark
 {
-    public static async Task RunAsync(int connections, int seconds, bool messagePack = false, string paths = "both", bool clientsProcess = false)
+    public static async Task RunAsync(int connections, int seconds, bool messagePack = false, string paths = "both", bool clientsProcess = false, bool allocations = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(connections, 10);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(seconds, 600);
@@ -44,7 +45,7 @@ public static class ConsoleBenchmark
         var results = new List<string>();
         foreach (var delta in deltas)
         {
-            results.Add(await RunOnceAsync(connections, seconds, messagePack, delta, clientsProcess));
+            results.Add(await RunOnceAsync(connections, seconds, messagePack, delta, clientsProcess, allocations));
         }
 
         Console.WriteLine();
@@ -56,7 +57,7 @@ public static class ConsoleBenchmark
         }
     }
 
-    private static async Task<string> RunOnceAsync(int connections, int seconds, bool messagePack, bool deltas, bool clientsProcess)
+    private static async Task<string> RunOnceAsync(int connections, int seconds, bool messagePack, bool deltas, bool clientsProcess, bool allocations)
     {
         var loadBefore = LoadAverage();
         Console.WriteLine($"== wallboard path: {(deltas ? "deltas (FollowChanges)" : "full board (baseline)")}, protocol {(messagePack ? "MessagePack" : "JSON")}, wallboards {(clientsProcess ? "in a process of their own" : "in the node's process")}, load average {loadBefore}");
@@ -151,6 +152,12 @@ public static class ConsoleBenchmark
         process.Refresh();
         var cpuBefore = process.TotalProcessorTime;
         var gcBefore = GcFigures.Now();
+        using var sampler = allocations ? new AllocationSampler() : null;
+        if (sampler is not null)
+        {
+            sampler.Measuring = true;
+        }
+
         var wall = Stopwatch.StartNew();
         node.Timings.Measuring = true;
         child?.Start();
@@ -169,6 +176,11 @@ public static class ConsoleBenchmark
 
         var fromChild = child is null ? null : await child.StopAsync();
         node.Timings.Measuring = false;
+        if (sampler is not null)
+        {
+            sampler.Measuring = false;
+        }
+
         var gc = GcFigures.Now() - gcBefore;
         process.Refresh();
         // CPU this process (node and, in the old mode, the clients) got, in cores: on an idle 2-core machine it can reach 2.
@@ -195,6 +207,7 @@ public static class ConsoleBenchmark
             ? (r.Count, r.P50, r.P99, r.Max)
             : (wb.Length, P(wb, 0.50), P(wb, 0.99), wb.Length == 0 ? double.NaN : wb[^1]);
         var resyncs = fromChild?.Resyncs ?? inProcess!.Resyncs;
+        var (slow, updates) = fromChild is null ? inProcess!.SlowUpdates(100) : (fromChild.SlowUpdates, fromChild.Updates);
         var bytes = fromChild?.BytesPerUpdate ?? inProcess!.BytesPerUpdate;
 
         process.Refresh();
@@ -205,6 +218,7 @@ public static class ConsoleBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| wallboard update (1 Hz, per connection) | {count} | {p50:0.0} | {p99:0.0} | {max:0.0} |"));
         Console.WriteLine(Row("screen-pop (CallConnected to operator)", sp));
         Console.WriteLine();
+        Console.WriteLine($"updates that reached some wallboard after more than 100 ms: {slow} of {updates}");
         lock (gate)
         {
             Console.WriteLine($"operator loops stopped early: {stopped.Count}{(stopped.Count == 0 ? "" : $" ({stopped[0]})")}");
@@ -218,11 +232,20 @@ public static class ConsoleBenchmark
         var gcMode = $"{(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}{(System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.Batch ? ", non-concurrent" : "")}";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"GC of the node's process: {gcMode}, {System.Runtime.GCSettings.LatencyMode}; during the {seconds} s: {gc.Gen0} gen0, {gc.Gen1} gen1, {gc.Gen2} gen2, paused {gc.Paused.TotalMilliseconds:0} ms, allocated {gc.Allocated / 1048576.0:0} MiB"));
+        if (sampler is not null)
+        {
+            Console.WriteLine("allocations of the node's process by type (sampled every ~100 KB):");
+            foreach (var line in sampler.Top(15))
+            {
+                Console.WriteLine(line);
+            }
+        }
+
         Console.WriteLine();
         var path = deltas ? "deltas" : "full";
         var protocol = messagePack ? "messagepack" : "json";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"path\":\"{path}\",\"clientsProcess\":{(clientsProcess ? "true" : "false")},\"connections\":{connections},\"held\":{stillHeld},\"failed\":{failed},\"seconds\":{seconds},\"wallboardUpdates\":{count},\"expectedWallboardUpdates\":{wallboards * seconds},\"resyncs\":{resyncs},\"wallboardP50Ms\":{p50:0.0},\"wallboardP99Ms\":{p99:0.0},\"wallboardMaxMs\":{max:0.0},\"screenPops\":{sp.Length},\"screenPopP50Ms\":{P(sp, 0.50):0.0},\"screenPopP99Ms\":{P(sp, 0.99):0.0},\"screenPopMaxMs\":{(sp.Length == 0 ? double.NaN : sp[^1]):0.0},\"bytesPerUpdateJson\":{bytes},\"workingSetMiB\":{memoryAfter / 1048576.0:0},\"cpuCores\":{cores:0.00},\"clientsCpuCores\":{fromChild?.Cores ?? double.NaN:0.00},\"gcPausedMs\":{gc.Paused.TotalMilliseconds:0},\"clientsGcPausedMs\":{fromChild?.PausedMs ?? double.NaN:0},\"gcCollections\":{gc.Gen0 + gc.Gen1 + gc.Gen2},\"gc\":\"{gcMode}\",\"machineCores\":{Environment.ProcessorCount},\"protocol\":\"{protocol}\",\"loadBefore\":\"{loadBefore}\",\"loadAfter\":\"{loadAfter}\"}}"));
+            $"{{\"path\":\"{path}\",\"clientsProcess\":{(clientsProcess ? "true" : "false")},\"connections\":{connections},\"held\":{stillHeld},\"failed\":{failed},\"seconds\":{seconds},\"wallboardUpdates\":{count},\"expectedWallboardUpdates\":{wallboards * seconds},\"resyncs\":{resyncs},\"updatesOver100Ms\":{slow},\"updates\":{updates},\"wallboardP50Ms\":{p50:0.0},\"wallboardP99Ms\":{p99:0.0},\"wallboardMaxMs\":{max:0.0},\"screenPops\":{sp.Length},\"screenPopP50Ms\":{P(sp, 0.50):0.0},\"screenPopP99Ms\":{P(sp, 0.99):0.0},\"screenPopMaxMs\":{(sp.Length == 0 ? double.NaN : sp[^1]):0.0},\"bytesPerUpdateJson\":{bytes},\"workingSetMiB\":{memoryAfter / 1048576.0:0},\"cpuCores\":{cores:0.00},\"clientsCpuCores\":{fromChild?.Cores ?? double.NaN:0.00},\"gcPausedMs\":{gc.Paused.TotalMilliseconds:0},\"clientsGcPausedMs\":{fromChild?.PausedMs ?? double.NaN:0},\"gcCollections\":{gc.Gen0 + gc.Gen1 + gc.Gen2},\"gc\":\"{gcMode}\",\"machineCores\":{Environment.ProcessorCount},\"protocol\":\"{protocol}\",\"loadBefore\":\"{loadBefore}\",\"loadAfter\":\"{loadAfter}\"}}"));
 
         if (inProcess is not null)
         {

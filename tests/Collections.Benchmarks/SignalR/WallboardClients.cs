@@ -16,6 +16,7 @@ public sealed class WallboardClients(Uri baseAddress, string cookie, bool messag
 
     private readonly Lock _gate = new();
     private readonly List<double> _delays = [];
+    private readonly Dictionary<DateTimeOffset, double> _slowestByUpdate = [];
     private readonly List<HubConnection> _boards = [];
     private long _sampledBytes;
     private long _sampledMessages;
@@ -56,6 +57,16 @@ public sealed class WallboardClients(Uri baseAddress, string cookie, bool messag
         }
     }
 
+    /// <summary>How many of the updates (one a second, each to every wallboard) reached some wallboard later than
+    /// <paramref name="ms"/>, and how many updates there were: whether a tail is a few bad seconds or every second's last connections.</summary>
+    public (int Slow, int Updates) SlowUpdates(double ms)
+    {
+        lock (_gate)
+        {
+            return (_slowestByUpdate.Values.Count(d => d > ms), _slowestByUpdate.Count);
+        }
+    }
+
     /// <summary>Connects <paramref name="count"/> wallboards in batches of 50, so the node is not hit by all handshakes at once.</summary>
     public async Task ConnectAsync(int count, CancellationToken ct)
     {
@@ -78,6 +89,7 @@ public sealed class WallboardClients(Uri baseAddress, string cookie, bool messag
                 lock (_gate)
                 {
                     _delays.Add(delay);
+                    _slowestByUpdate[sentAt] = Math.Max(delay, _slowestByUpdate.GetValueOrDefault(sentAt));
                     if (sampler)
                     {
                         _sampledBytes += System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(message, Web).Length;
@@ -156,7 +168,8 @@ public sealed class WallboardClients(Uri baseAddress, string cookie, bool messag
     /// The wallboards in a process of their own (<c>console-clients</c>, started by the benchmark with <c>--clients-process</c>):
     /// connects, says <c>connected held failed</c> on stdout, measures from <c>start</c> to <c>stop</c> on stdin, then answers one
     /// line <c>result</c> with the sorted delays' count, p50, p99 and max, the resyncs, the bytes per update, the CPU this
-    /// process got, the wallboards still connected and its GCs and GC pause time. The clock is the node's: the real clock plus the offset the node's clock runs ahead by.
+    /// process got, the wallboards still connected, its GCs and GC pause time, and the updates that reached some wallboard after
+    /// more than 100 ms of how many. The clock is the node's: the real clock plus the offset the node's clock runs ahead by.
     /// </summary>
     public static async Task RunChildAsync(string[] args)
     {
@@ -191,7 +204,7 @@ public sealed class WallboardClients(Uri baseAddress, string cookie, bool messag
                 var cores = (process.TotalProcessorTime - cpuBefore).TotalSeconds / wall.Elapsed.TotalSeconds;
                 var d = clients.Delays();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"result {d.Length} {Percentile(d, 0.50)} {Percentile(d, 0.99)} {(d.Length == 0 ? double.NaN : d[^1])} {clients.Resyncs} {clients.BytesPerUpdate} {cores} {clients.Held} {GC.CollectionCount(0) - collectionsBefore} {(GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds}"));
+                    $"result {d.Length} {Percentile(d, 0.50)} {Percentile(d, 0.99)} {(d.Length == 0 ? double.NaN : d[^1])} {clients.Resyncs} {clients.BytesPerUpdate} {cores} {clients.Held} {GC.CollectionCount(0) - collectionsBefore} {(GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds} {clients.SlowUpdates(100).Slow} {clients.SlowUpdates(100).Updates}"));
                 break;
             }
         }
