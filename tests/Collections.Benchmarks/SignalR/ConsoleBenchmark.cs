@@ -258,7 +258,7 @@ public static class ConsoleBenchmark
         }
 
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {(deltas ? "deltas" : "full board (baseline)")} | {(messagePack ? "MessagePack" : "JSON")} | {(clientsProcess ? "own process" : "node's process")} | {stillHeld:N0} | {count:N0} ({wallboards * seconds:N0}) | {resyncs} | {p50:0} / {p99:0} | {sp.Length} | {P(sp, 0.50):0} / {Tail(sp)} | {bytes:N0} | {memoryAfter / 1048576.0:0} MiB | {cores:0.00}{(fromChild is null ? "" : $" (+ {fromChild.Cores:0.00})")} | {gc.Gen0 + gc.Gen1 + gc.Gen2} GCs, {gc.Paused.TotalMilliseconds:0} ms ({gcMode}){(fromChild is null ? "" : $" (clients: {fromChild.Collections} GCs, {fromChild.PausedMs:0} ms)")} | {loadBefore} -> {loadAfter} |");
+            $"| {(deltas ? "deltas" : "full board (baseline)")} | {(messagePack ? "MessagePack" : "JSON")} | {(clientsProcess ? "own process" : "node's process")} | {stillHeld:N0} | {count:N0} ({wallboards * seconds:N0}) | {resyncs} | {p50:0} / {p99:0} | {sp.Length} | {P(sp, 0.50):0} / {Tail(sp)} | {bytes:N0} | {memoryAfter / 1048576.0:0} MiB | {cores:0.00}{(fromChild is null ? "" : $" (+ {fromChild.Cores:0.00})")} | {gc.Gen0 + gc.Gen1 + gc.Gen2} GCs, {gc.Paused.TotalMilliseconds:0} ms ({gcMode}){(fromChild is null ? "" : $" (clients: {fromChild.Collections} GCs, {fromChild.PausedMs:0} ms{(fromChild.NoGcRegionBytes > 0 ? $", no-GC region of {fromChild.NoGcRegionBytes / 1048576} MiB held" : ", no no-GC region")})")} | {loadBefore} -> {loadAfter} |");
     }
 
     /// <summary>The process's collections, GC pause time and allocations, to subtract one reading from another.</summary>
