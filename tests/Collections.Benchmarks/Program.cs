@@ -79,7 +79,13 @@ public static class BenchmarkEntry
                         "json" => false,
                         _ => throw new ArgumentException($"protocol '{args[3]}': json or msgpack", nameof(args)),
                     },
-                    args.Length > 4 ? args[4] : "both");
+                    args.Length > 4 && !args[4].StartsWith("--", StringComparison.Ordinal) ? args[4] : "both",
+                    args.Contains("--clients-process"),
+                    args.Contains("--allocations"));
+                break;
+            case "console-clients":
+                // The wallboards of "console ... --clients-process", in a process of their own (started by that benchmark).
+                await Collections.Benchmarks.SignalR.WallboardClients.RunChildAsync(args);
                 break;
             case "placement":
                 // Creditor API placement throughput beside the CSV import and one account per request (docs/performance.md).

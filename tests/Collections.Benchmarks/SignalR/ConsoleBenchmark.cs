@@ -20,14 +20,18 @@ namespace Collections.Benchmarks.SignalR;
 /// wallboards on the supervisor hub) and measures the delay of the 1 Hz wallboard update (server's SentAt to the client's
 /// handler) and of a screen-pop (the dialer's CallConnected instant to the operator's handler). Server and clients share
 /// the machine, so the figures include the clients' own work.</summary>
-/// <remarks>Run: <c>dotnet run -c Release --project tests/Collections.Benchmarks -- console [connections] [seconds] [json|msgpack] [both|full|deltas|deltas,full]</c>
+/// <remarks>Run: <c>dotnet run -c Release --project tests/Collections.Benchmarks -- console [connections] [seconds] [json|msgpack] [both|full|deltas|deltas,full] [--clients-process] [--allocations]</c>
 /// (the hub protocol every client uses, JSON by default; which wallboard path: <c>full</c>, the baseline, where every
 /// wallboard gets the whole board each second as before issue 17 item 5; <c>deltas</c>, where each calls
 /// <c>FollowChanges</c> and gets what changed, asking for the whole board when it misses a version; <c>both</c>, the default,
-/// runs the baseline and then the deltas on a fresh node each, so one run gives the two side by side).</remarks>
+/// runs the baseline and then the deltas on a fresh node each, so one run gives the two side by side). With
+/// <c>--clients-process</c> after the path, the wallboards run in a child process of their own (<see cref="ClientsProcess"/>):
+/// their deserialisation, allocations and GC pauses are then not the node's, though they still share the machine's cores; without
+/// it they share the node's process, as every run before 2026-12-05 did. <c>--allocations</c> adds what the process allocated
+/// during the measurement, by type (<see cref="AllocationSampler"/>).</remarks>
 public static class ConsoleBenchmark
 {
-    public static async Task RunAsync(int connections, int seconds, bool messagePack = false, string paths = "both")
+    public static async Task RunAsync(int connections, int seconds, bool messagePack = false, string paths = "both", bool clientsProcess = false, bool allocations = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(connections, 10);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(seconds, 600);
@@ -41,23 +45,23 @@ public static class ConsoleBenchmark
         var results = new List<string>();
         foreach (var delta in deltas)
         {
-            results.Add(await RunOnceAsync(connections, seconds, messagePack, delta));
+            results.Add(await RunOnceAsync(connections, seconds, messagePack, delta, clientsProcess, allocations));
         }
 
         Console.WriteLine();
-        Console.WriteLine("| wallboard path | protocol | held | wallboard updates (expected) | resyncs | wallboard p50 / p99 ms | screen-pops | screen-pop p50 / p99 ms | bytes per update (JSON) | working set | CPU of the process | load avg before -> after |");
-        Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        Console.WriteLine("| wallboard path | protocol | clients | held | wallboard updates (expected) | resyncs | wallboard p50 / p99 ms | screen-pops | screen-pop p50 / p99 ms (max below 100 pops) | bytes per update (JSON) | working set | CPU of the node's process (+ clients' process) | GC pauses in the node's process (clients' process) | load avg before -> after |");
+        Console.WriteLine("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
         foreach (var row in results)
         {
             Console.WriteLine(row);
         }
     }
 
-    private static async Task<string> RunOnceAsync(int connections, int seconds, bool messagePack, bool deltas)
+    private static async Task<string> RunOnceAsync(int connections, int seconds, bool messagePack, bool deltas, bool clientsProcess, bool allocations)
     {
         var loadBefore = LoadAverage();
-        Console.WriteLine($"== wallboard path: {(deltas ? "deltas (FollowChanges)" : "full board (baseline)")}, protocol {(messagePack ? "MessagePack" : "JSON")}, load average {loadBefore}");
-        using var node = new BenchmarkNode(messagePack);
+        Console.WriteLine($"== wallboard path: {(deltas ? "deltas (FollowChanges)" : "full board (baseline)")}, protocol {(messagePack ? "MessagePack" : "JSON")}, wallboards {(clientsProcess ? "in a process of their own" : "in the node's process")}, load average {loadBefore}");
+        using var node = new BenchmarkNode();
         var process = Process.GetCurrentProcess();
         var ct = CancellationToken.None;
         var operatorLogins = new[] { "anna.schneider", "dritan.gjoka", "erion.basha", "harriet.collins", "kovacs.eszter", "liga.ozola", "maria.gonzalez", "nagy.gergo", "spela.zupancic" };
@@ -71,83 +75,24 @@ public static class ConsoleBenchmark
         process.Refresh();
         var memoryBefore = process.WorkingSet64;
         var measuring = 0;
-        var wallboardDelays = new List<double>();
         var popDelays = new List<double>();
         var gate = new object();
+        var stopped = new List<string>();
 
-        // Wallboards: connect in batches so the node is not hit by 2000 handshakes at once.
-        var boards = new List<HubConnection>();
-        var failed = 0;
-        var resyncs = 0;
-        long sampledBytes = 0, sampledMessages = 0;
+        var wallboards = connections - operatorLogins.Length;
         var started = Stopwatch.StartNew();
-        for (var i = 0; i < connections - operatorLogins.Length; i += 50)
+        WallboardClients? inProcess = null;
+        using var child = clientsProcess ? ClientsProcess.Start(node.BaseAddress, supervisorCookie, wallboards, messagePack, deltas, node.Clock.Offset) : null;
+        int boardsHeld, failed;
+        if (child is null)
         {
-            var first = i == 0;
-            var batch = Enumerable.Range(0, Math.Min(50, connections - operatorLogins.Length - i)).Select(async n =>
-            {
-                var hub = node.Hub(ConsoleHubs.SupervisorPath, supervisorCookie);
-                // One wallboard of all weighs what it receives (as JSON, whatever the protocol): the size of an update.
-                var sampler = first && n == 0;
-                void Measure(DateTimeOffset sentAt, object message)
-                {
-                    if (Volatile.Read(ref measuring) == 1)
-                    {
-                        var delay = (node.Clock.GetUtcNow() - sentAt).TotalMilliseconds;
-                        lock (gate)
-                        {
-                            wallboardDelays.Add(delay);
-                            if (sampler)
-                            {
-                                sampledBytes += System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(message, Web).Length;
-                                sampledMessages++;
-                            }
-                        }
-                    }
-                }
-
-                if (deltas)
-                {
-                    // What a page does: hold a board of one epoch and version, apply each next delta, ask again on a gap.
-                    var board = new FollowedBoard();
-                    hub.On<WallboardDeltaDto>(nameof(ISupervisorClient.WallboardDelta), delta =>
-                    {
-                        Measure(delta.SentAt, delta);
-                        if (!board.TryApply(delta))
-                        {
-                            Interlocked.Increment(ref resyncs);
-                            _ = board.FollowAsync(hub);
-                        }
-                    });
-                    hub.Reconnected += _ => board.FollowAsync(hub);
-                    try
-                    {
-                        await hub.StartAsync(ct);
-                        await board.FollowAsync(hub);
-                        return hub;
-                    }
-                    catch (Exception ex) when (ex is HttpRequestException or IOException or TimeoutException or System.Net.WebSockets.WebSocketException or HubException or OperationCanceledException)
-                    {
-                        Interlocked.Increment(ref failed);
-                        await hub.DisposeAsync();
-                        return null;
-                    }
-                }
-
-                hub.On<WallboardDto>(nameof(ISupervisorClient.Wallboard), board => Measure(board.SentAt, board));
-                try
-                {
-                    await hub.StartAsync(ct);
-                    return hub;
-                }
-                catch (Exception ex) when (ex is HttpRequestException or IOException or TimeoutException or System.Net.WebSockets.WebSocketException or HubException or OperationCanceledException)
-                {
-                    Interlocked.Increment(ref failed);
-                    await hub.DisposeAsync();
-                    return null;
-                }
-            });
-            boards.AddRange((await Task.WhenAll(batch)).OfType<HubConnection>());
+            inProcess = new WallboardClients(node.BaseAddress, supervisorCookie, messagePack, deltas, node.Clock.GetUtcNow);
+            await inProcess.ConnectAsync(wallboards, ct);
+            (boardsHeld, failed) = (inProcess.Held, inProcess.Failed);
+        }
+        else
+        {
+            (boardsHeld, failed) = await child.ConnectedAsync();
         }
 
         var connectSeconds = started.Elapsed.TotalSeconds;
@@ -158,7 +103,7 @@ public static class ConsoleBenchmark
         var loops = new List<Task>();
         foreach (var cookie in operatorCookies)
         {
-            var hub = node.Hub(ConsoleHubs.AgentPath, cookie);
+            var hub = WallboardClients.Hub(node.BaseAddress, ConsoleHubs.AgentPath, cookie, messagePack);
             var pops = System.Threading.Channels.Channel.CreateUnbounded<ScreenPopDto>();
             hub.On<ScreenPopDto>(nameof(IAgentClient.ScreenPop), pop =>
             {
@@ -177,30 +122,68 @@ public static class ConsoleBenchmark
             operators.Add(hub);
             loops.Add(Task.Run(async () =>
             {
-                while (!stop.IsCancellationRequested)
+                try
                 {
-                    await hub.InvokeAsync<AgentStatusDto>("SetState", AgentState.Ready, null, stop.Token);
-                    var pop = await pops.Reader.ReadAsync(stop.Token);
-                    await hub.InvokeAsync<OutcomeSavedDto>("SaveOutcome", new SaveOutcomeDto(pop.CallId, pop.Account.Id, "NoContact", "benchmark"), stop.Token);
+                    while (!stop.IsCancellationRequested)
+                    {
+                        await hub.InvokeAsync<AgentStatusDto>("SetState", AgentState.Ready, null, stop.Token);
+                        var pop = await pops.Reader.ReadAsync(stop.Token);
+                        await hub.InvokeAsync<OutcomeSavedDto>("SaveOutcome", new SaveOutcomeDto(pop.CallId, pop.Account.Id, "NoContact", "benchmark"), stop.Token);
+                    }
+                }
+                catch (HubException ex) when (!stop.IsCancellationRequested)
+                {
+                    // Said, not swallowed: an operator whose loop stopped takes no more screen-pops for the rest of the run.
+                    lock (gate)
+                    {
+                        stopped.Add(ex.Message);
+                    }
                 }
             }, ct));
         }
 
         process.Refresh();
         var memoryAfter = process.WorkingSet64;
-        var held = boards.Count(b => b.State == HubConnectionState.Connected) + operators.Count(o => o.State == HubConnectionState.Connected);
+        var held = boardsHeld + operators.Count(o => o.State == HubConnectionState.Connected);
         Console.WriteLine($"connected {held} of {connections} in {connectSeconds:0.0} s ({failed} failed); working set {memoryBefore / 1048576.0:0} -> {memoryAfter / 1048576.0:0} MiB");
 
         // Warm-up (JIT, SQLite caches, the operators' first calls) before anything is measured.
         await Task.Delay(TimeSpan.FromSeconds(5), ct);
         process.Refresh();
         var cpuBefore = process.TotalProcessorTime;
+        var gcBefore = GcFigures.Now();
+        using var sampler = allocations ? new AllocationSampler() : null;
+        if (sampler is not null)
+        {
+            sampler.Measuring = true;
+        }
+
         var wall = Stopwatch.StartNew();
+        node.Timings.Measuring = true;
+        child?.Start();
+        if (inProcess is not null)
+        {
+            inProcess.Measuring = true;
+        }
+
         Volatile.Write(ref measuring, 1);
         await Task.Delay(TimeSpan.FromSeconds(seconds), ct);
         Volatile.Write(ref measuring, 0);
+        if (inProcess is not null)
+        {
+            inProcess.Measuring = false;
+        }
+
+        var fromChild = child is null ? null : await child.StopAsync();
+        node.Timings.Measuring = false;
+        if (sampler is not null)
+        {
+            sampler.Measuring = false;
+        }
+
+        var gc = GcFigures.Now() - gcBefore;
         process.Refresh();
-        // CPU this process (node and clients) got, in cores: on an idle 2-core machine it can reach 2.
+        // CPU this process (node and, in the old mode, the clients) got, in cores: on an idle 2-core machine it can reach 2.
         var cores = (process.TotalProcessorTime - cpuBefore).TotalSeconds / wall.Elapsed.TotalSeconds;
         await stop.CancelAsync();
         try
@@ -212,121 +195,95 @@ public static class ConsoleBenchmark
             // The loops end by cancellation.
         }
 
-        var stillHeld = boards.Count(b => b.State == HubConnectionState.Connected) + operators.Count(o => o.State == HubConnectionState.Connected);
-        double[] wb, sp;
+        double[] sp;
         lock (gate)
         {
-            wb = [.. wallboardDelays.Order()];
             sp = [.. popDelays.Order()];
         }
+
+        var wb = inProcess?.Delays() ?? [];
+        var stillHeld = (fromChild?.Held ?? inProcess!.Held) + operators.Count(o => o.State == HubConnectionState.Connected);
+        var (count, p50, p99, max) = fromChild is { } r
+            ? (r.Count, r.P50, r.P99, r.Max)
+            : (wb.Length, P(wb, 0.50), P(wb, 0.99), wb.Length == 0 ? double.NaN : wb[^1]);
+        var resyncs = fromChild?.Resyncs ?? inProcess!.Resyncs;
+        var (slow, updates) = fromChild is null ? inProcess!.SlowUpdates(100) : (fromChild.SlowUpdates, fromChild.Updates);
+        var bytes = fromChild?.BytesPerUpdate ?? inProcess!.BytesPerUpdate;
 
         process.Refresh();
         var loadAfter = LoadAverage();
         Console.WriteLine();
         Console.WriteLine($"| measure | samples | p50 ms | p99 ms | max ms |");
         Console.WriteLine($"| --- | ---: | ---: | ---: | ---: |");
-        Console.WriteLine(Row("wallboard update (1 Hz, per connection)", wb));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| wallboard update (1 Hz, per connection) | {count} | {p50:0.0} | {p99:0.0} | {max:0.0} |"));
         Console.WriteLine(Row("screen-pop (CallConnected to operator)", sp));
         Console.WriteLine();
-        var bytes = sampledMessages == 0 ? 0 : sampledBytes / sampledMessages;
+        Console.WriteLine($"updates that reached some wallboard after more than 100 ms: {slow} of {updates}");
+        lock (gate)
+        {
+            Console.WriteLine($"operator loops stopped early: {stopped.Count}{(stopped.Count == 0 ? "" : $" ({stopped[0]})")}");
+        }
+
+        foreach (var line in node.Timings.Lines())
+        {
+            Console.WriteLine(line);
+        }
+
+        var gcMode = $"{(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}{(System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.Batch ? ", non-concurrent" : "")}";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"GC of the node's process: {gcMode}, {System.Runtime.GCSettings.LatencyMode}; during the {seconds} s: {gc.Gen0} gen0, {gc.Gen1} gen1, {gc.Gen2} gen2, paused {gc.Paused.TotalMilliseconds:0} ms, allocated {gc.Allocated / 1048576.0:0} MiB"));
+        if (sampler is not null)
+        {
+            Console.WriteLine("allocations of the node's process by type (sampled every ~100 KB):");
+            foreach (var line in sampler.Top(15))
+            {
+                Console.WriteLine(line);
+            }
+        }
+
+        Console.WriteLine();
         var path = deltas ? "deltas" : "full";
         var protocol = messagePack ? "messagepack" : "json";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"path\":\"{path}\",\"connections\":{connections},\"held\":{stillHeld},\"failed\":{failed},\"seconds\":{seconds},\"wallboardUpdates\":{wb.Length},\"expectedWallboardUpdates\":{(connections - operatorLogins.Length) * seconds},\"resyncs\":{resyncs},\"wallboardP50Ms\":{P(wb, 0.50):0.0},\"wallboardP99Ms\":{P(wb, 0.99):0.0},\"screenPops\":{sp.Length},\"screenPopP50Ms\":{P(sp, 0.50):0.0},\"screenPopP99Ms\":{P(sp, 0.99):0.0},\"bytesPerUpdateJson\":{bytes},\"workingSetMiB\":{memoryAfter / 1048576.0:0},\"cpuCores\":{cores:0.00},\"machineCores\":{Environment.ProcessorCount},\"protocol\":\"{protocol}\",\"loadBefore\":\"{loadBefore}\",\"loadAfter\":\"{loadAfter}\"}}"));
+            $"{{\"path\":\"{path}\",\"clientsProcess\":{(clientsProcess ? "true" : "false")},\"connections\":{connections},\"held\":{stillHeld},\"failed\":{failed},\"seconds\":{seconds},\"wallboardUpdates\":{count},\"expectedWallboardUpdates\":{wallboards * seconds},\"resyncs\":{resyncs},\"updatesOver100Ms\":{slow},\"updates\":{updates},\"wallboardP50Ms\":{p50:0.0},\"wallboardP99Ms\":{p99:0.0},\"wallboardMaxMs\":{max:0.0},\"screenPops\":{sp.Length},\"screenPopP50Ms\":{P(sp, 0.50):0.0},\"screenPopP99Ms\":{P(sp, 0.99):0.0},\"screenPopMaxMs\":{(sp.Length == 0 ? double.NaN : sp[^1]):0.0},\"bytesPerUpdateJson\":{bytes},\"workingSetMiB\":{memoryAfter / 1048576.0:0},\"cpuCores\":{cores:0.00},\"clientsCpuCores\":{fromChild?.Cores ?? double.NaN:0.00},\"gcPausedMs\":{gc.Paused.TotalMilliseconds:0},\"clientsGcPausedMs\":{fromChild?.PausedMs ?? double.NaN:0},\"gcCollections\":{gc.Gen0 + gc.Gen1 + gc.Gen2},\"gc\":\"{gcMode}\",\"machineCores\":{Environment.ProcessorCount},\"protocol\":\"{protocol}\",\"loadBefore\":\"{loadBefore}\",\"loadAfter\":\"{loadAfter}\"}}"));
 
-        foreach (var hub in boards.Concat(operators))
+        if (inProcess is not null)
+        {
+            await inProcess.DisposeAllAsync();
+        }
+
+        foreach (var hub in operators)
         {
             await hub.DisposeAsync();
         }
 
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {(deltas ? "deltas" : "full board (baseline)")} | {(messagePack ? "MessagePack" : "JSON")} | {stillHeld:N0} | {wb.Length:N0} ({(connections - operatorLogins.Length) * seconds:N0}) | {resyncs} | {P(wb, 0.50):0} / {P(wb, 0.99):0} | {sp.Length} | {P(sp, 0.50):0} / {P(sp, 0.99):0} | {bytes:N0} | {memoryAfter / 1048576.0:0} MiB | {cores:0.00} | {loadBefore} -> {loadAfter} |");
+            $"| {(deltas ? "deltas" : "full board (baseline)")} | {(messagePack ? "MessagePack" : "JSON")} | {(clientsProcess ? "own process" : "node's process")} | {stillHeld:N0} | {count:N0} ({wallboards * seconds:N0}) | {resyncs} | {p50:0} / {p99:0} | {sp.Length} | {P(sp, 0.50):0} / {Tail(sp)} | {bytes:N0} | {memoryAfter / 1048576.0:0} MiB | {cores:0.00}{(fromChild is null ? "" : $" (+ {fromChild.Cores:0.00})")} | {gc.Gen0 + gc.Gen1 + gc.Gen2} GCs, {gc.Paused.TotalMilliseconds:0} ms ({gcMode}){(fromChild is null ? "" : $" (clients: {fromChild.Collections} GCs, {fromChild.PausedMs:0} ms{(fromChild.NoGcRegionBytes > 0 ? $", no-GC region of {fromChild.NoGcRegionBytes / 1048576} MiB held" : ", no no-GC region")})")} | {loadBefore} -> {loadAfter} |");
     }
 
-    private static readonly System.Text.Json.JsonSerializerOptions Web = new(System.Text.Json.JsonSerializerDefaults.Web);
+    /// <summary>The process's collections, GC pause time and allocations, to subtract one reading from another.</summary>
+    private readonly record struct GcFigures(int Gen0, int Gen1, int Gen2, TimeSpan Paused, long Allocated)
+    {
+        public static GcFigures Now() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
+
+        public static GcFigures operator -(GcFigures a, GcFigures b) =>
+            new(a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2, a.Paused - b.Paused, a.Allocated - b.Allocated);
+    }
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
-    /// <summary>A wallboard that follows the changes as the page does (wallboard.js): the board of one epoch at one version,
-    /// each next delta applied to it; any other delta means a message was missed and the whole board is asked for again.</summary>
-    private sealed class FollowedBoard
-    {
-        private readonly Lock _gate = new();
-        private readonly Dictionary<Guid, AgentStatusDto> _agents = [];
-        private readonly Dictionary<Guid, CampaignBoardDto> _campaigns = [];
-        private string? _epoch;
-        private long _version;
-        private int _following;
-
-        public async Task FollowAsync(HubConnection hub)
-        {
-            if (Interlocked.Exchange(ref _following, 1) == 1)
-            {
-                return;
-            }
-
-            try
-            {
-                var board = await hub.InvokeAsync<WallboardDto>("FollowChanges");
-                lock (_gate)
-                {
-                    _agents.Clear();
-                    _campaigns.Clear();
-                    foreach (var a in board.Agents)
-                    {
-                        _agents[a.AgentId] = a;
-                    }
-
-                    foreach (var c in board.Campaigns)
-                    {
-                        _campaigns[c.Id] = c;
-                    }
-
-                    (_epoch, _version) = (board.Epoch, board.Version);
-                }
-            }
-            catch (Exception ex) when (ex is HubException or InvalidOperationException or OperationCanceledException or IOException)
-            {
-                // The connection is closing (the run ended); nothing to follow.
-            }
-            finally
-            {
-                Volatile.Write(ref _following, 0);
-            }
-        }
-
-        /// <summary>False when the delta does not follow the board held (the caller asks for the whole board again).</summary>
-        public bool TryApply(WallboardDeltaDto delta)
-        {
-            if (Volatile.Read(ref _following) == 1)
-            {
-                return true;
-            }
-
-            lock (_gate)
-            {
-                if (delta.Epoch == _epoch && delta.Version <= _version)
-                {
-                    return true;
-                }
-
-                if (delta.Epoch != _epoch || delta.Version != _version + 1)
-                {
-                    return false;
-                }
-
-                _version = delta.Version;
-                delta.ApplyTo(_agents, _campaigns);
-
-                return true;
-            }
-        }
-    }
 
     private static string Row(string name, double[] sorted) => string.Create(CultureInfo.InvariantCulture,
         $"| {name} | {sorted.Length} | {P(sorted, 0.50):0.0} | {P(sorted, 0.99):0.0} | {(sorted.Length == 0 ? 0 : sorted[^1]):0.0} |");
 
-    private static double P(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+    /// <summary>The p99 from 100 samples on; below that the 99th percentile is the slowest sample, so it is named as such.</summary>
+    private static string Tail(double[] sorted) => sorted.Length switch
+    {
+        0 => "-",
+        < 100 => string.Create(CultureInfo.InvariantCulture, $"max {sorted[^1]:0}"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{P(sorted, 0.99):0}"),
+    };
+
+    private static double P(double[] sorted, double q) => WallboardClients.Percentile(sorted, q);
 
     /// <summary>The console on Kestrel on a free loopback port, fresh SQLite demo database, and the real dialer placing SIP calls
     /// to the demo carrier (every debtor a person) on a clock moved into the debtors' calling hours; the benchmark reads
@@ -335,11 +292,8 @@ public static class ConsoleBenchmark
     {
         private readonly string _database = Path.Combine(Path.GetTempPath(), $"collections-console-bench-{Guid.NewGuid():N}.db");
 
-        private readonly bool _messagePack;
-
-        public BenchmarkNode(bool messagePack)
+        public BenchmarkNode()
         {
-            _messagePack = messagePack;
             // The console project's folder is not named after its assembly, so tell the factory where its content root is.
             Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_COLLECTIONS_AGENTCONSOLE", Collections.Testing.RepositoryRoot.Combine("src", "AgentConsole"));
             var probe = new TcpListener(IPAddress.Loopback, 0);
@@ -359,7 +313,9 @@ public static class ConsoleBenchmark
 
         public Collections.Testing.CallingHoursClock Clock { get; } = new();
 
-        private Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
+        public SendTimings Timings { get; } = new();
+
+        public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
 
         public async Task<string> SignInAsync(string login, CancellationToken ct)
         {
@@ -367,23 +323,6 @@ public static class ConsoleBenchmark
             var response = await client.PostAsJsonAsync("/api/auth/login", new { login, password = console::Collections.AgentConsole.Features.Auth.DemoUsers.Password }, ct);
             response.EnsureSuccessStatusCode();
             return string.Join("; ", response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
-        }
-
-        public HubConnection Hub(string path, string cookie)
-        {
-            var builder = new HubConnectionBuilder()
-                .WithUrl(new Uri(BaseAddress, path), o => o.Headers["Cookie"] = cookie);
-            if (_messagePack)
-            {
-                builder.AddMessagePackProtocol();
-            }
-
-            var hub = builder.Build();
-            // Generous timeouts: a connection counts as held unless the node really drops it, not because the shared
-            // machine was slow to finish a handshake.
-            hub.HandshakeTimeout = TimeSpan.FromSeconds(60);
-            hub.ServerTimeout = TimeSpan.FromSeconds(120);
-            return hub;
         }
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -396,7 +335,16 @@ public static class ConsoleBenchmark
                 builder.UseSetting(key, value);
             }
 
-            builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
+            builder.ConfigureTestServices(s =>
+            {
+                s.AddSingleton<TimeProvider>(Clock);
+                // Times the node's group sends (the wallboard, the supervisors' agent changes, the screen-pops); passes through.
+                s.AddSingleton(Timings);
+                s.AddSingleton<DefaultHubLifetimeManager<console::Collections.AgentConsole.Features.Wallboard.SupervisorHub>>();
+                s.AddSingleton<HubLifetimeManager<console::Collections.AgentConsole.Features.Wallboard.SupervisorHub>, TimedHubLifetimeManager<console::Collections.AgentConsole.Features.Wallboard.SupervisorHub>>();
+                s.AddSingleton<DefaultHubLifetimeManager<console::Collections.AgentConsole.Features.Calls.AgentHub>>();
+                s.AddSingleton<HubLifetimeManager<console::Collections.AgentConsole.Features.Calls.AgentHub>, TimedHubLifetimeManager<console::Collections.AgentConsole.Features.Calls.AgentHub>>();
+            });
             builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         }
 

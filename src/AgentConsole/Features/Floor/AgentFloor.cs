@@ -477,11 +477,11 @@ public interface IFloorEvents
     void Changed(AgentStatusDto status);
 }
 
-/// <summary>Sends state changes to the operator's tabs and to every supervisor; with several nodes the supervisors' copy
-/// names this node, as the wallboard does.</summary>
+/// <summary>Sends state changes to the operator's tabs at once and, through <see cref="AgentChangeFeed"/>, to every supervisor;
+/// with several nodes the supervisors' copy names this node, as the wallboard does.</summary>
 public sealed class HubFloorEvents(
     IHubContext<AgentHub, IAgentClient> agents,
-    IHubContext<SupervisorHub, ISupervisorClient> supervisors,
+    AgentChangeFeed supervisors,
     IWallboardFloorShare? share = null) : IFloorEvents
 {
     public void Changed(AgentStatusDto status)
@@ -490,6 +490,8 @@ public sealed class HubFloorEvents(
         // Fire and forget on purpose: a slow client must not hold the operator's state change; SignalR queues per connection.
         _ = agents.Clients.Group(ConsoleHubs.Agent(status.AgentId)).StateChanged(status);
         var onBoard = share is not null && status.State != AgentState.LoggedOut ? status with { Node = share.Node } : status;
-        _ = supervisors.Clients.Group(ConsoleHubs.Supervisors).AgentChanged(onBoard);
+        // Queued, not sent here: sending to every supervisor's connection holds the caller (the operator's request, the call
+        // router before the screen-pop) for as long as it takes to walk them all.
+        supervisors.Post(onBoard);
     }
 }

@@ -196,6 +196,8 @@ public static class WallboardSetup
         builder.Services.AddSingleton<WallboardChanges>();
         builder.Services.AddSingleton<WallboardBuilder>();
         builder.Services.AddHostedService<WallboardPublisher>();
+        builder.Services.AddSingleton<AgentChangeFeed>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentChangeFeed>());
         return builder;
     }
 
