@@ -96,17 +96,18 @@ public sealed class ChaosKillTests : IAsyncDisposable
 
     /// <summary>
     /// Work the survivor can do whatever the killed jobs did. Each call holds its account back for the retry table's delay, and
-    /// the demo's three simulated operators speak only some of the debtors' languages, so after five kills the queue may hold
-    /// nothing callable that they can take: the survivor would then rightly dial nothing, and "dialing again" would fail for want
-    /// of work, not of health. So a few accounts in the operators' languages that nobody called in the last week get a fresh
+    /// the demo queues few calls at a time, so after five kills the queue may hold nothing callable in the simulated operators'
+    /// languages: the survivor would then rightly dial nothing, and "dialing again" would fail for want of work, not of health. So a few accounts in the operators' languages that nobody called in the last week get a fresh
     /// phone entry, as the workflow queues them.
     /// </summary>
     private static async Task QueueFreshCallsAsync(DatabaseOptions database)
     {
         await using var db = DatabaseSetup.CreateContext(database);
-        // The simulated operators are the last active ones by login (DemoOperators, Collections:Demo:Calls:SimulatedOperators = 3).
-        var spoken = (await db.Agents.AsNoTracking().Where(a => a.Active).ToListAsync(Ct))
-            .OrderByDescending(a => a.Login, StringComparer.Ordinal).Take(3).SelectMany(a => a.LanguageList).ToList();
+        // The simulated operators, as DemoOperators chooses them with the default count.
+        var active = await db.Agents.AsNoTracking().Where(a => a.Active).ToListAsync(Ct);
+        var languages = await db.Debtors.AsNoTracking().Where(d => d.ErasedAt == null).Select(d => d.PreferredLanguage).ToListAsync(Ct);
+        var spoken = Collections.AgentConsole.Features.Demo.DemoOperatorChoice.Pick(active, languages, new Collections.AgentConsole.Features.Demo.DemoCallOptions().SimulatedOperators)
+            .SelectMany(a => a.LanguageList).ToList();
         var latest = await db.ContactAttempts.MaxAsync(a => a.StartedAt, Ct);
         var weekBefore = latest - Duration.FromDays(8);
         var called = (await db.ContactAttempts.AsNoTracking().Where(a => a.Channel == ContactChannel.Call && a.StartedAt > weekBefore)

@@ -10,7 +10,8 @@ namespace Collections.AgentConsole.Features.Demo;
 
 /// <summary>A few simulated operators keep the demo wallboard busy (docs/console.md): they go ready, take the dialer's
 /// calls, talk, save a plain outcome (no promise: nothing a person would have to honour), wrap up and now and then take a break after a call.
-/// They are the last active demo operators by login; a person who signs in as one of them takes over at once.</summary>
+/// They are chosen so that every debtor's language is spoken (<see cref="DemoOperatorChoice"/>); a person who signs in as one of
+/// them takes over at once.</summary>
 public sealed partial class DemoOperators(
     AgentFloor floor,
     ICallEvents dialer,
@@ -35,11 +36,13 @@ public sealed partial class DemoOperators(
             return;
         }
 
-        List<Agent> agents;
+        IReadOnlyList<Agent> agents;
         try
         {
             await using var db = databases.CreateDbContext();
-            agents = [.. (await db.Agents.AsNoTracking().Where(a => a.Active).ToListAsync(stoppingToken)).OrderByDescending(a => a.Login, StringComparer.Ordinal).Take(count)];
+            var active = await db.Agents.AsNoTracking().Where(a => a.Active).ToListAsync(stoppingToken);
+            var languages = await db.Debtors.AsNoTracking().Where(d => d.ErasedAt == null).Select(d => d.PreferredLanguage).ToListAsync(stoppingToken);
+            agents = DemoOperatorChoice.Pick(active, languages, count);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -47,7 +47,7 @@ public sealed class DemoCallOptions
 
     /// <summary>How many demo operators are simulated to keep the wallboard busy (0 for none).</summary>
     [Range(0, 9)]
-    public int SimulatedOperators { get; set; } = 3;
+    public int SimulatedOperators { get; set; } = 4;
 
     /// <summary>Seed of the simulated operators' talk and wrap-up times and outcomes.</summary>
     public int Seed { get; set; } = 11;
@@ -84,7 +84,8 @@ public static partial class DemoSetup
             LogSeeded(logger, data.Creditors.Count, data.Debtors.Count, data.Agents.Count);
             // The simulated operators (DemoOperators) take the demo's callbacks: the same choice of operators as theirs.
             var calls = app.Services.GetRequiredService<IOptions<DemoCallOptions>>().Value;
-            var simulated = data.Agents.Where(a => a.Active).OrderByDescending(a => a.Login, StringComparer.Ordinal).Take(calls.Enabled ? calls.SimulatedOperators : 0).Select(a => a.Id).ToList();
+            var simulated = DemoOperatorChoice.Pick(data.Agents.Where(a => a.Active), data.Debtors.Select(d => d.PreferredLanguage), calls.Enabled ? calls.SimulatedOperators : 0)
+                .Select(a => a.Id).ToList();
             if (!options.Process)
             {
                 return;
