@@ -17,9 +17,8 @@ public sealed class BatchedLearnedAmdDetector : IAmdDetector
 
     private readonly LearnedAmdDetector _inner;
     private readonly BatchedVadStream _stream;
-    private readonly short[] _pending = new short[AmdFeatures.ChunkSamples];
+    private readonly ChunkAssembler _chunks = new();
     private readonly Lock _lock = new();
-    private int _pendingCount;
     private int _submitted;
     private AmdResult? _result;
 
@@ -73,15 +72,10 @@ public sealed class BatchedLearnedAmdDetector : IAmdDetector
     {
         while (!samples.IsEmpty && Result is null)
         {
-            var take = Math.Min(AmdFeatures.ChunkSamples - _pendingCount, samples.Length);
-            samples[..take].CopyTo(_pending.AsSpan(_pendingCount));
-            _pendingCount += take;
-            samples = samples[take..];
-            if (_pendingCount == AmdFeatures.ChunkSamples)
+            if (_chunks.Fill(ref samples))
             {
-                _pendingCount = 0;
                 Interlocked.Increment(ref _submitted);
-                _stream.Submit(_pending);
+                _stream.Submit(_chunks.Chunk);
             }
         }
 

@@ -25,10 +25,9 @@ public sealed class LearnedAmdDetector : IAmdDetector
     private readonly LearnedAmdModel _model;
     private readonly AmdFeatures _features = new();
     private readonly SileroVadStream? _vad;
-    private readonly short[] _pending = new short[AmdFeatures.ChunkSamples];
+    private readonly ChunkAssembler _chunks = new();
     private readonly float[] _vector = new float[AmdFeatures.Count];
     private readonly ToneRules _tones = new();
-    private int _pendingCount;
     private int _sureChunks;
 
     /// <summary>A detector that runs its own Silero VAD stream (the shared model).</summary>
@@ -73,14 +72,9 @@ public sealed class LearnedAmdDetector : IAmdDetector
 
         while (!samples.IsEmpty && Result is null)
         {
-            var take = Math.Min(AmdFeatures.ChunkSamples - _pendingCount, samples.Length);
-            samples[..take].CopyTo(_pending.AsSpan(_pendingCount));
-            _pendingCount += take;
-            samples = samples[take..];
-            if (_pendingCount == AmdFeatures.ChunkSamples)
+            if (_chunks.Fill(ref samples))
             {
-                _pendingCount = 0;
-                Step(_pending, _vad.Process(_pending));
+                Step(_chunks.Chunk, _vad.Process(_chunks.Chunk));
             }
         }
 
