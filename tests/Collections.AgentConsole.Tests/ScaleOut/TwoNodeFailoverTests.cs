@@ -109,7 +109,8 @@ public sealed class TwoNodeFailoverTests : IAsyncDisposable
             // The call on A's operator's screen when A died came back to her on B, and its outcome was saved there, once.
             await WaitAsync("the outcome of the call in conversation when node A died saved on node B", () => onA.All(o => o.UnsavedCount == 0), Logs);
             Assert.NotEmpty(inConversation);
-            Assert.All(inConversation, c => Assert.True(c.Operator.SavedOn(c.Call, "b"), $"{c.Operator.Login}'s call {c.Call} in conversation when node A died has no outcome saved on node B"));
+            Assert.All(inConversation, c => Assert.True(c.Operator.SavedOn(c.Call, "b"),
+                $"{c.Operator.Login}'s call {c.Call} in conversation when node A died has no outcome saved on node B; saved: {c.Operator.SavedSummary()}{Logs()}"));
             TestContext.Current.TestOutputHelper?.WriteLine($"calls in conversation at the kill: {inConversation.Count}, their outcomes saved on node B: {inConversation.Count(c => c.Operator.SavedOn(c.Call, "b"))}");
             // Node B goes on dialing for the floor that is left (the demo's supply of calls due is small, so which operator takes the
             // next one is not fixed: every one of them is ready on B).
@@ -374,6 +375,15 @@ public sealed class TwoNodeFailoverTests : IAsyncDisposable
         }
 
         public List<SavedOutcome> Saved { get; } = [];
+
+        /// <summary>For a failure message: each outcome saved, its call, node and time.</summary>
+        public string SavedSummary()
+        {
+            lock (Saved)
+            {
+                return string.Join("; ", Saved.Select(s => $"{s.CallId} on {s.Node} at {s.At:HH:mm:ss.fff}"));
+            }
+        }
 
         /// <summary>Calls whose outcome is not saved yet (the connection dropped, or the node died, while saving).</summary>
         public HashSet<Guid> Unsaved { get; } = [];
