@@ -107,7 +107,11 @@ public sealed class TwoNodeFailoverTests : IAsyncDisposable
 
             await WaitAsync("every operator of node A ready again on node B", () => onA.All(o => o.State == AgentState.Ready), Logs);
             // The call on A's operator's screen when A died came back to her on B, and its outcome was saved there, once.
-            await WaitAsync("the outcome of the call in conversation when node A died saved on node B", () => onA.All(o => o.UnsavedCount == 0), Logs);
+            // Waited for as what it is: each such call saved through B, and nothing outstanding. "Nothing outstanding" alone can
+            // be true before her save has failed on A's dead connection (it counts as outstanding only once the client gives
+            // up on it). Whether that is what three full runs of 2026-12-05 hit (failing here, passing alone) is not proven.
+            await WaitAsync("the outcome of the call in conversation when node A died saved on node B",
+                () => inConversation.All(c => c.Operator.SavedOn(c.Call, "b")) && onA.All(o => o.UnsavedCount == 0), Logs);
             Assert.NotEmpty(inConversation);
             Assert.All(inConversation, c => Assert.True(c.Operator.SavedOn(c.Call, "b"),
                 $"{c.Operator.Login}'s call {c.Call} in conversation when node A died has no outcome saved on node B; saved: {c.Operator.SavedSummary()}{Logs()}"));
