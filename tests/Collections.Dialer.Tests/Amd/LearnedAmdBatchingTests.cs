@@ -10,23 +10,7 @@ public sealed class LearnedAmdBatchingTests
 {
     private const int Packet = 160; // 20 ms at 8 kHz, as RTP delivers it
 
-    private static readonly string SampleDir = Path.Combine(Root(), "tests", "corpus", "amd2");
-
-    private static readonly Lazy<List<(AmdCorpusClip Clip, short[] Audio)>> Sample = new(() =>
-        [.. AmdCorpus.Load(SampleDir).Select(c => (c, WavFile.Read(Path.Combine(SampleDir, c.File)).Samples))]);
-
-    private static string Root()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Collections.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Repository root not found.");
-    }
+    private static Lazy<List<(AmdCorpusClip Clip, short[] Audio)>> Sample => LearnedAmdTests.Sample;
 
     private static SileroVadBatcher Batcher(int maxBatch = 64, int maxWaitMs = 4) =>
         new(SileroVad.Instance, new VadBatchOptions { MaxBatch = maxBatch, MaxWaitMs = maxWaitMs }, TimeProvider.System, NullLogger<SileroVadBatcher>.Instance);

@@ -9,7 +9,8 @@ public sealed class LearnedAmdTests
 {
     private static readonly string SampleDir = Path.Combine(Root(), "tests", "corpus", "amd2");
 
-    private static readonly Lazy<List<(AmdCorpusClip Clip, short[] Audio)>> Sample = new(() =>
+    /// <summary>The 60-clip sample of the second corpus with its audio, read once (the batching tests use it too).</summary>
+    internal static readonly Lazy<List<(AmdCorpusClip Clip, short[] Audio)>> Sample = new(() =>
         [.. AmdCorpus.Load(SampleDir).Select(c => (c, WavFile.Read(Path.Combine(SampleDir, c.File)).Samples))]);
 
     private static string Root()
